@@ -1,0 +1,32 @@
+# The README's two commands: `make run` (set up and start the app) and `make test` (set up and run every test).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test install lint benchmark clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+run: install
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: install
+	$(BIN)/ruff check flux_dash pages tests app.py
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check flux_dash pages tests app.py
+	$(BIN)/ruff format --check flux_dash pages tests app.py
+
+benchmark: install
+	$(BIN)/python benchmarks/benchmark.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
