@@ -1,0 +1,278 @@
+"""The ``flux-dash`` command line (FORMAT.md §2.3): ``valider``, ``bilan``, ``modele``, ``exemple``.
+
+Exit codes: 0 no error, 1 errors in the input, 2 unreadable input or bad usage. Messages are French and no
+traceback reaches the user: an unexpected exception is reported in one French line (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from flux_dash import __version__
+from flux_dash.problemes import ERREUR, Probleme, RapportValidation
+
+OK, ERREURS, ILLISIBLE = 0, 1, 2
+
+CODES_ILLISIBLES = {"fichier_illisible", "fichier_vide", "fichier_introuvable", "table_manquante", "aucun_fichier"}
+"""Reading problems that mean "the input could not be read" (exit code 2) rather than "the data is wrong" (1)."""
+
+
+class _Analyseur(argparse.ArgumentParser):
+    """argparse in French, exiting with code 2 on bad usage (FORMAT.md §2.3)."""
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse API
+        self.print_usage(sys.stderr)
+        traductions = {
+            "the following arguments are required": "arguments obligatoires manquants",
+            "unrecognized arguments": "arguments non reconnus",
+            "invalid choice": "choix invalide",
+            "expected one argument": "une valeur est attendue",
+            "invalid int value": "nombre entier invalide",
+        }
+        for anglais, francais in traductions.items():
+            message = message.replace(anglais, francais)
+        print(f"flux-dash : erreur : {message}", file=sys.stderr)
+        sys.exit(ILLISIBLE)
+
+
+def _analyseur() -> argparse.ArgumentParser:
+    p = _Analyseur(
+        prog="flux-dash",
+        description="Bilans et prévisionnels de la gestion en flux des logements sociaux (Île-de-France).",
+        epilog="Exemples : flux-dash valider tours.xlsx · flux-dash bilan tours.xlsx --annee 2024 --sortie bilans/",
+    )
+    p.add_argument("--version", action="version", version=f"flux-dash {__version__}")
+    p.add_argument("--debug", action="store_true", help="affiche le détail technique d'une erreur inattendue")
+    sous = p.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_Analyseur)
+
+    v = sous.add_parser("valider", help="contrôle les fichiers et affiche les erreurs et avertissements")
+    v.add_argument("fichiers", nargs="+", metavar="FICHIER", help="un classeur .xlsx ou des fichiers CSV")
+    v.add_argument("--annee", type=int, help="année du bilan (par défaut : l'année la plus représentée)")
+    v.add_argument("--max", type=int, default=50, help="nombre maximal de problèmes affichés (défaut 50, 0 = tous)")
+    v.add_argument("--csv", metavar="FICHIER", help="écrit aussi la liste complète des problèmes en CSV")
+
+    b = sous.add_parser("bilan", help="produit les bilans, prévisionnels et indicateurs de l'année")
+    b.add_argument("fichiers", nargs="+", metavar="FICHIER")
+    b.add_argument("--annee", type=int, required=True, help="année n du bilan")
+    b.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
+    b.add_argument("--bailleur", default="", metavar="NOM", help="nom du bailleur (titres et nom de l'archive)")
+    b.add_argument("--zip", action="store_true", help="écrit aussi l'archive ZIP de tous les fichiers")
+    b.add_argument("--lec", metavar="CODES", help="SIREN des EPCI « LEC »/EPT destinataires, séparés par des virgules")
+    b.add_argument("--masquer", action="store_true", help="masque les effectifs de 1 à 4 (« < 5 ») des bilans consolidés")
+
+    m = sous.add_parser("modele", help="écrit le classeur de saisie vide (en-têtes, notes, listes déroulantes)")
+    m.add_argument("--sortie", required=True, metavar="FICHIER.xlsx")
+
+    e = sous.add_parser("exemple", help="écrit le jeu de données d'exemple (classeur et CSV)")
+    e.add_argument("--sortie", required=True, metavar="DOSSIER")
+    e.add_argument("--logements", type=int, default=3000, help="nombre de logements (défaut 3000)")
+    e.add_argument("--graine", type=int, default=2024, help="graine du générateur (défaut 2024)")
+    return p
+
+
+# --- Presentation --------------------------------------------------------------------------------
+
+
+def _pluriel(n: int, mot: str, pluriel: str | None = None) -> str:
+    return f"{n} {mot if n <= 1 else (pluriel or mot + 's')}"
+
+
+def _tronquer(texte: str, largeur: int) -> str:
+    texte = " ".join(str(texte).split())
+    return texte if len(texte) <= largeur else texte[: largeur - 1] + "…"
+
+
+def formater_problemes(problemes: Sequence[Probleme], largeur: int = 110) -> str:
+    """A fixed-width French table of problems, readable in a terminal (long rules wrapped on extra lines)."""
+    if not problemes:
+        return ""
+    lignes = [f"{'Gravité':<13} {'Feuille':<14} {'Ligne':>6}  {'Colonne':<22} {'Valeur':<18} Règle et conseil"]
+    lignes.append("-" * min(largeur, 140))
+    reste = max(30, largeur - 78)
+    for p in problemes:
+        explication = p.regle + (f" — {p.conseil}" if p.conseil else "")
+        morceaux = textwrap.wrap(explication, reste) or [""]
+        ligne = "" if p.ligne is None else str(p.ligne)
+        lignes.append(
+            f"{p.gravite:<13} {_tronquer(p.source or p.table, 14):<14} {ligne:>6}  "
+            f"{_tronquer(p.colonne, 22):<22} {_tronquer(p.valeur, 18):<18} {morceaux[0]}"
+        )
+        lignes.extend(" " * 78 + m for m in morceaux[1:])
+    return "\n".join(lignes)
+
+
+def _resume(rapport: RapportValidation) -> str:
+    t = rapport.tables
+    morceaux = []
+    for nom, mot in [("logements", "logement"), ("tours", "tour"), ("conventions", "convention")]:
+        if nom in t:
+            morceaux.append(_pluriel(len(t[nom]), mot))
+    etat = "aucune erreur" if rapport.ok else _pluriel(len(rapport.erreurs), "erreur")
+    return (
+        f"Lu : {', '.join(morceaux) or 'aucune table'}.\n"
+        f"Contrôles : {etat}, {_pluriel(len(rapport.avertissements), 'avertissement')}."
+    )
+
+
+def _code_retour(rapport: RapportValidation) -> int:
+    if rapport.ok:
+        return OK
+    if any(p.code in CODES_ILLISIBLES for p in rapport.erreurs):
+        return ILLISIBLE
+    return ERREURS
+
+
+def _charger(fichiers: Sequence[str], annee: int | None) -> RapportValidation | None:
+    from flux_dash.validation import charger
+
+    manquants = [f for f in fichiers if not Path(f).is_file()]
+    if manquants:
+        for f in manquants:
+            print(f"flux-dash : fichier introuvable : {f}", file=sys.stderr)
+        return None
+    return charger([Path(f) for f in fichiers], annee=annee)
+
+
+def _ecrire_problemes_csv(problemes: Sequence[Probleme], chemin: Path) -> None:
+    from flux_dash.problemes import LIBELLES_COLONNES_PROBLEMES, problemes_en_tableau
+
+    df = problemes_en_tableau(list(problemes)).rename(columns=LIBELLES_COLONNES_PROBLEMES)
+    texte = df.to_csv(sep=";", index=False, lineterminator="\n")
+    chemin.write_bytes(texte.encode("utf-8-sig"))
+
+
+# --- Commands ------------------------------------------------------------------------------------
+
+
+def commande_valider(args: argparse.Namespace) -> int:
+    debut = time.perf_counter()
+    rapport = _charger(args.fichiers, args.annee)
+    if rapport is None:
+        return ILLISIBLE
+    print(_resume(rapport))
+    problemes = [*rapport.erreurs, *rapport.avertissements]
+    montres = problemes if args.max == 0 else problemes[: args.max]
+    if montres:
+        print()
+        print(formater_problemes(montres))
+        if len(montres) < len(problemes):
+            print(f"… et {len(problemes) - len(montres)} autres problèmes (option --max 0 pour tout afficher, --csv pour un fichier).")
+    if args.csv:
+        _ecrire_problemes_csv(rapport.problemes, Path(args.csv))
+        print(f"Liste complète écrite dans {args.csv}.")
+    print(f"\nDurée : {time.perf_counter() - debut:.1f} s.".replace(".", ","))
+    return _code_retour(rapport)
+
+
+def commande_bilan(args: argparse.Namespace) -> int:
+    from flux_dash import calculs, indicateurs_csv
+
+    debut = time.perf_counter()
+    rapport = _charger(args.fichiers, args.annee)
+    if rapport is None:
+        return ILLISIBLE
+    sortie = Path(args.sortie)
+    print(_resume(rapport))
+    if not rapport.ok:
+        # FORMAT.md §1.5: a file with errors is never half-used; only the list of errors is written.
+        sortie.mkdir(parents=True, exist_ok=True)
+        _ecrire_problemes_csv([p for p in rapport.problemes if p.gravite == ERREUR], sortie / "erreurs.csv")
+        print()
+        print(formater_problemes(rapport.erreurs[:50]))
+        print(f"\nAucun bilan produit : corrigez les erreurs (liste complète : {sortie / 'erreurs.csv'}).")
+        return _code_retour(rapport)
+
+    bilan = calculs.calculer_bilan(rapport.tables, args.annee)
+    fichiers: dict[str, bytes] = {f"indicateurs_{args.annee}.csv": indicateurs_csv.ecrire_indicateurs_csv(bilan)}
+    archive: tuple[str, bytes] | None = None
+    try:
+        from flux_dash import rapports
+    except ImportError:  # the report workbooks are not part of this build
+        rapports = None  # type: ignore[assignment]
+    if rapports is not None:
+        options = rapports.OptionsRapports(
+            bailleur=args.bailleur,
+            epci_lec=tuple(c.strip() for c in args.lec.split(",")) if args.lec else None,
+            masquer_petits_effectifs=args.masquer,
+            fichiers_source=tuple(rapport.fichiers),
+        )
+        for prevu in rapports.lister_rapports(bilan, options):
+            fichiers[prevu.chemin_archive] = prevu.construire()
+        if args.zip:
+            archive = (rapports.nom_archive(bilan, options), rapports.archiver(fichiers))
+    elif args.zip:
+        print("flux-dash : l'archive ZIP n'est pas disponible dans cette version.", file=sys.stderr)
+
+    sortie.mkdir(parents=True, exist_ok=True)
+    for chemin, contenu in fichiers.items():
+        cible = sortie / chemin
+        cible.parent.mkdir(parents=True, exist_ok=True)
+        cible.write_bytes(contenu)
+    if archive:
+        (sortie / archive[0]).write_bytes(archive[1])
+    taille = sum(len(c) for c in fichiers.values()) + (len(archive[1]) if archive else 0)
+    print(
+        f"\n{_pluriel(len(fichiers) + (1 if archive else 0), 'fichier')} écrit(s) dans {sortie} "
+        f"({taille / 1024:,.0f} Kio) en {time.perf_counter() - debut:.1f} s.".replace(",", " ").replace(".", ",")
+    )
+    if rapport.avertissements:
+        print(f"{_pluriel(len(rapport.avertissements), 'avertissement')} : voir « flux-dash valider ».")
+    return OK
+
+
+def commande_modele(args: argparse.Namespace) -> int:
+    from flux_dash.modele import modele_saisie
+
+    cible = Path(args.sortie)
+    if cible.parent and not cible.parent.exists():
+        cible.parent.mkdir(parents=True, exist_ok=True)
+    cible.write_bytes(modele_saisie())
+    print(f"Classeur de saisie écrit : {cible}")
+    return OK
+
+
+def commande_exemple(args: argparse.Namespace) -> int:
+    from flux_dash.demo import ecrire_demo
+
+    chemins = ecrire_demo(Path(args.sortie), nb_logements=args.logements, graine=args.graine)
+    print("Jeu de données d'exemple (fictif) écrit :")
+    for c in chemins:
+        print(f"  {c}")
+    return OK
+
+
+COMMANDES = {"valider": commande_valider, "bilan": commande_bilan, "modele": commande_modele, "exemple": commande_exemple}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    analyseur = _analyseur()
+    args = analyseur.parse_args(argv)
+    if not args.commande:
+        analyseur.print_help()
+        return ILLISIBLE
+    try:
+        return COMMANDES[args.commande](args)
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return ILLISIBLE
+    except OSError as exc:
+        print(f"flux-dash : impossible d'écrire ou de lire un fichier : {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+        return ILLISIBLE
+    except Exception as exc:  # last resort: never a traceback for the user (FORMAT.md §2.3)
+        if args.debug:
+            raise
+        print(
+            f"flux-dash : erreur inattendue ({type(exc).__name__}). Relancez avec --debug et signalez-la "
+            "aux mainteneurs avec le fichier d'entrée anonymisé.",
+            file=sys.stderr,
+        )
+        return ILLISIBLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
