@@ -1,0 +1,111 @@
+"""Dashboard filters (département, EPCI/EPT, commune, QPV, typologie, financement, réservataire).
+
+Pure library code (no Streamlit): the UI keeps a :class:`Filtres` in its session state and calls
+:func:`filtrer_tables` before computing the bilan.
+
+Rule (documented choice, [rule] in the sense of DOMAINE.md): the **logement** filters (territory, QPV,
+typologie, financement) restrict the ``logements`` table and the ``tours`` of the kept logements; the bilan is
+then computed on that subset, so every figure (flux, proposés, shares) is the figure *of the selected
+logements*. The **réservataire** filter does NOT change the computation: it only narrows what the pages display
+(:func:`garder_reservataires`), so that a réservataire's share stays relative to the full flux of its perimeter
+(a share computed on the tours of one réservataire only would always be its proposés over a flux that ignores the
+others, which is the same number, but the "part des attributions" would become 100 %: misleading).
+``conventions`` and ``previsionnel`` are never filtered (conventions define perimeters; the prévisionnel is
+per département and belongs to the landlord's declaration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import pandas as pd
+
+from flux_dash import referentiel as ref
+
+
+@dataclass(frozen=True)
+class Filtres:
+    """Selected codes per dimension; an empty tuple means "all".
+
+    ``departements``: département codes (``"93"``); ``territoires``: EPCI/EPT codes (SIREN, the strate of
+    :func:`flux_dash.referentiel.communes` ``code_territoire``); ``communes``: INSEE codes; ``qpv``: codes of
+    :data:`flux_dash.referentiel.QPV` (``EN_QPV``/``HORS_QPV``); ``typologies``, ``financements``: category codes;
+    ``reservataires``: réservataire names as in ``tours.reservataire`` (display only, see module docstring).
+    """
+
+    departements: tuple[str, ...] = ()
+    territoires: tuple[str, ...] = ()
+    communes: tuple[str, ...] = ()
+    qpv: tuple[str, ...] = ()
+    typologies: tuple[str, ...] = ()
+    financements: tuple[str, ...] = ()
+    reservataires: tuple[str, ...] = ()
+
+    @property
+    def actifs(self) -> bool:
+        """True when at least one filter narrows something."""
+        return any(getattr(self, f.name) for f in fields(self))
+
+    @property
+    def filtre_logements(self) -> bool:
+        """True when a logement filter (everything but réservataires) is set: the bilan must be recomputed."""
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "reservataires")
+
+    def cle(self) -> tuple[tuple[str, ...], ...]:
+        """A hashable, order-independent key (for caches)."""
+        return tuple(tuple(sorted(getattr(self, f.name))) for f in fields(self))
+
+
+def masque_logements(logements: pd.DataFrame, filtres: Filtres) -> pd.Series:
+    """Boolean mask of the logements kept by the logement filters (all True when none is set)."""
+    masque = pd.Series(True, index=logements.index)
+    communes = logements["code_commune"].astype("string")
+    if filtres.departements or filtres.territoires:
+        ref_communes = ref.communes().set_index("code_insee")
+        if filtres.departements:
+            dep = communes.map(ref_communes["code_departement"])
+            masque &= dep.isin(filtres.departements).fillna(False).astype(bool)
+        if filtres.territoires:
+            ter = communes.map(ref_communes["code_territoire"])
+            masque &= ter.isin(filtres.territoires).fillna(False).astype(bool)
+    if filtres.communes:
+        masque &= communes.isin(filtres.communes).fillna(False).astype(bool)
+    if filtres.qpv:
+        en_qpv = logements["qpv"].astype("boolean")
+        code = en_qpv.map({True: "EN_QPV", False: "HORS_QPV"})
+        masque &= code.isin(filtres.qpv).fillna(False).astype(bool)
+    if filtres.typologies:
+        masque &= logements["typologie"].isin(filtres.typologies).fillna(False).astype(bool)
+    if filtres.financements:
+        masque &= logements["financement"].isin(filtres.financements).fillna(False).astype(bool)
+    return masque
+
+
+def filtrer_tables(tables: dict[str, pd.DataFrame], filtres: Filtres) -> dict[str, pd.DataFrame]:
+    """The clean tables restricted to the logements selected by ``filtres`` (see the module's rule).
+
+    Returns a new dict; tables without a logement filter are returned as is (same objects, not copies). The
+    réservataire filter is ignored here on purpose.
+    """
+    if not filtres.filtre_logements or "logements" not in tables:
+        return dict(tables)
+    resultat = dict(tables)
+    logements = tables["logements"]
+    gardes = logements[masque_logements(logements, filtres)]
+    resultat["logements"] = gardes
+    if "tours" in tables:
+        tours = tables["tours"]
+        resultat["tours"] = tours[tours["id_logement"].isin(gardes["id_logement"])]
+    return resultat
+
+
+def garder_reservataires(df: pd.DataFrame, filtres: Filtres, colonne: str = "reservataire") -> pd.DataFrame:
+    """Rows of a result table whose ``colonne`` is one of the selected réservataires (all rows if none selected).
+
+    Rows with an empty réservataire (perimeter-wide figures) are kept: they are the context of the shares.
+    """
+    if not filtres.reservataires or colonne not in df.columns:
+        return df
+    valeurs = df[colonne]
+    garde = valeurs.isin(filtres.reservataires).fillna(False).astype(bool) | valeurs.isna() | (valeurs == "")
+    return df[garde.fillna(True).astype(bool)]

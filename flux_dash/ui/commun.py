@@ -1,0 +1,265 @@
+"""What every page shares: setup (page config + sidebar), early stops, filters, French tables and downloads.
+
+A page reads top to bottom (style.md §2)::
+
+    preparer_page("Réservataires", "👥")
+    bilan = exiger_bilan()          # stops with a French message and a link when there is nothing to show
+    filtres = afficher_filtres()    # sidebar multiselects, persisted across pages
+    tableau(df, {"reservataire": "Réservataire", ...}, pourcentages=["part"])
+
+User text (file names, réservataire names) is never rendered as raw markdown: :func:`echapper` escapes it, or
+it goes through ``st.dataframe`` / ``st.text``. No ``unsafe_allow_html`` anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from flux_dash import formats
+from flux_dash import referentiel as ref
+from flux_dash.filtres import Filtres
+from flux_dash.problemes import RapportValidation
+from flux_dash.ui import etat
+from flux_dash.ui.exports import tableau_en_csv, tableau_en_xlsx
+
+journal = logging.getLogger(__name__)
+
+PAGE_ACCUEIL = "app.py"
+PAGE_CONTROLES = "pages/2_Contrôles.py"
+PAGE_VUE = "pages/3_Vue_d_ensemble.py"
+PAGE_RAPPORTS = "pages/8_Rapports.py"
+
+
+def echapper(texte: object) -> str:
+    """Escape every markdown-significant character of a user string (ASCII punctuation gets a backslash)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=\"'&%^@,;?/])", r"\\\1", str(texte)).replace("\n", " ")
+
+
+# --- Page setup --------------------------------------------------------------------------------------
+
+
+def preparer_page(titre: str, icone: str) -> None:
+    """The one setup call at the top of every page: config, session defaults, sidebar status, title."""
+    st.set_page_config(page_title=f"{titre} · flux_dash", page_icon=icone, layout="wide")
+    etat.initialiser()
+    _barre_laterale()
+    st.title(f"{icone} {titre}")
+
+
+def _barre_laterale() -> None:
+    r = etat.rapport()
+    with st.sidebar:
+        st.markdown("**Données chargées**")
+        if r is None:
+            st.caption("Aucune donnée chargée.")
+            st.page_link(PAGE_ACCUEIL, label="Charger des données", icon="📂")
+            return
+        for nom in etat.fichiers():
+            st.caption(f"📄 {echapper(nom)}")
+        st.caption(f"Année du bilan : **{etat.annee()}**")
+        bailleur = etat.nom_bailleur()
+        if bailleur:
+            st.caption(f"Bailleur : {echapper(bailleur)}")
+        st.markdown(statut_validation(r))
+        st.page_link(PAGE_CONTROLES, label="Voir les contrôles", icon="🔎")
+
+
+def statut_validation(r: RapportValidation) -> str:
+    """One French line: ``✅ Aucune erreur · 3 avertissements`` or ``⛔ 12 erreurs · 3 avertissements``."""
+    nb_e, nb_a = len(r.erreurs), len(r.avertissements)
+    av = f"{formats.nombre(nb_a)} avertissement{'s' if nb_a > 1 else ''}"
+    if nb_e == 0:
+        return f"✅ Aucune erreur · {av}"
+    return f"⛔ {formats.nombre(nb_e)} erreur{'s' if nb_e > 1 else ''} · {av}"
+
+
+# --- Early stops -------------------------------------------------------------------------------------
+
+
+def exiger_donnees() -> RapportValidation:
+    """The loaded report; with no data, a French notice, a link to the home page, and ``st.stop()``."""
+    r = etat.rapport()
+    if r is None:
+        st.info("Aucune donnée n'est chargée dans cette session. Chargez un fichier (ou les données d'exemple) depuis l'accueil.")
+        st.page_link(PAGE_ACCUEIL, label="Aller à l'accueil pour charger des données", icon="📂")
+        st.stop()
+    return r
+
+
+def regles_principales(r: RapportValidation, nombre: int = 3) -> list[tuple[str, int]]:
+    """The most frequent error rules: (rule text, count), most frequent first, ties by rule text."""
+    compte = Counter(p.regle for p in r.erreurs)
+    return sorted(compte.items(), key=lambda kv: (-kv[1], kv[0]))[:nombre]
+
+
+def exiger_bilan():
+    """The bilan of the loaded data (filtered, chosen year); stops with a French explanation otherwise."""
+    r = exiger_donnees()
+    if not r.ok:
+        nb = len(r.erreurs)
+        st.error(
+            f"Le bilan ne peut pas être produit : le fichier contient {formats.nombre(nb)} "
+            f"erreur{'s' if nb > 1 else ''} bloquante{'s' if nb > 1 else ''}. Un fichier avec des erreurs n'est "
+            "jamais utilisé à moitié : corrigez-les puis rechargez le fichier."
+        )
+        lignes = [f"- {echapper(regle)} : {formats.nombre(n)}" for regle, n in regles_principales(r)]
+        if lignes:
+            st.markdown("Erreurs les plus fréquentes :\n" + "\n".join(lignes))
+        st.page_link(PAGE_CONTROLES, label="Voir le détail des contrôles", icon="🔎")
+        st.stop()
+    try:
+        return etat.bilan()
+    except Exception:
+        journal.exception("calcul du bilan")
+        st.error(
+            "Le calcul du bilan a échoué à cause d'une erreur interne de l'outil (pas de votre fichier). "
+            "Le détail technique a été consigné dans le journal du serveur."
+        )
+        st.stop()
+
+
+# --- Filters -----------------------------------------------------------------------------------------
+
+_CLES_WIDGETS = {nom: f"_fd_w_filtre_{nom}" for nom in Filtres.__dataclass_fields__}
+_LIBELLES_FILTRES = {
+    "departements": "Département",
+    "territoires": "EPCI / EPT",
+    "communes": "Commune",
+    "reservataires": "Réservataire (affichage)",
+    "qpv": "QPV",
+    "typologies": "Typologie",
+    "financements": "Financement",
+}
+
+
+def options_filtres(tables: dict[str, pd.DataFrame], choisis: Filtres | None = None) -> dict[str, dict[str, str]]:
+    """Per filter, code → French label of the values present in the data (display order of the référentiel).
+
+    Communes are narrowed to the chosen départements / territories, territories to the chosen départements.
+    """
+    choisis = choisis or Filtres()
+    logements = tables.get("logements", pd.DataFrame(columns=["code_commune", "typologie", "financement", "qpv"]))
+    communes_ref = ref.communes().set_index("code_insee")
+    presentes = sorted(set(logements["code_commune"].dropna().astype(str)) & set(communes_ref.index))
+    c = communes_ref.loc[presentes]
+    deps = {d: f"{ref.DEPARTEMENTS_IDF.get(d, d)} ({d})" for d in sorted(set(c["code_departement"]))}
+    if choisis.departements:
+        c = c[c["code_departement"].isin(choisis.departements)]
+    ter = dict(sorted(zip(c["code_territoire"], c["nom_territoire"], strict=True), key=lambda kv: kv[1]))
+    if choisis.territoires:
+        c = c[c["code_territoire"].isin(choisis.territoires)]
+    comm = dict(sorted(((code, str(nom)) for code, nom in c["nom"].items()), key=lambda kv: (kv[1], kv[0])))
+    tours = tables.get("tours")
+    reservataires = sorted(set(tours["reservataire"].dropna().astype(str))) if tours is not None else []
+    typ = set(logements["typologie"].dropna().astype(str))
+    fin = set(logements["financement"].dropna().astype(str))
+    return {
+        "departements": deps,
+        "territoires": ter,
+        "communes": comm,
+        "reservataires": {r: r for r in reservataires},
+        "qpv": dict(ref.QPV.libelles),
+        "typologies": {k: v for k, v in ref.TYPOLOGIES.libelles.items() if k in typ},
+        "financements": {k: v for k, v in ref.FINANCEMENTS.libelles.items() if k in fin},
+    }
+
+
+def afficher_filtres(reservataires: bool = True) -> Filtres:
+    """The sidebar filters; their values persist across pages (mirrored into ``etat.FILTRES``).
+
+    ``reservataires=False`` hides the réservataire filter on pages where it means nothing. Returns the
+    current :class:`Filtres`; :func:`flux_dash.ui.etat.bilan` already applies the logement filters.
+    """
+    r = etat.rapport()
+    if r is None:
+        return Filtres()
+    actuels = etat.filtres()
+    # A widget key present in session state is the user's latest choice; absent (page change) → restore it.
+    valeurs = {
+        nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom)
+        for nom, cle in _CLES_WIDGETS.items()
+    }
+    choisis = Filtres(**valeurs)
+    options = options_filtres(r.tables, choisis)
+    valeurs = {nom: tuple(v for v in valeurs[nom] if v in options[nom]) for nom in valeurs}
+    with st.sidebar.expander("Filtres", expanded=Filtres(**valeurs).actifs, icon="🔽"):
+        st.caption("Vide = tout. Les filtres de logements recalculent le bilan ; le filtre réservataire ne change que l'affichage.")
+        for nom, cle in _CLES_WIDGETS.items():
+            if nom == "reservataires" and not reservataires:
+                continue
+            st.session_state[cle] = list(valeurs[nom])
+            libelles = options[nom]
+            st.multiselect(
+                _LIBELLES_FILTRES[nom],
+                options=list(libelles),
+                format_func=lambda code, lib=libelles: lib.get(code, code),
+                key=cle,
+                placeholder="Tous",
+            )
+            valeurs[nom] = tuple(st.session_state[cle])
+        if Filtres(**valeurs).actifs:
+            st.button("Effacer les filtres", on_click=_effacer_filtres, use_container_width=True)
+    resultat = Filtres(**valeurs)
+    etat.definir_filtres(resultat)
+    return resultat
+
+
+def _effacer_filtres() -> None:
+    for cle in _CLES_WIDGETS.values():
+        st.session_state[cle] = []
+    etat.definir_filtres(Filtres())
+
+
+def resume_filtres(f: Filtres) -> str:
+    """A short French sentence describing the active filters ("" when none), markdown-escaped."""
+    parties = [f"{_LIBELLES_FILTRES[nom]} : {len(getattr(f, nom))}" for nom in _CLES_WIDGETS if getattr(f, nom)]
+    return ("Filtres actifs — " + " · ".join(parties)) if parties else ""
+
+
+# --- Tables and downloads ----------------------------------------------------------------------------
+
+
+def tableau(
+    df: pd.DataFrame,
+    libelles: dict[str, str] | None = None,
+    pourcentages: Sequence[str] = (),
+    decimales: dict[str, int] | None = None,
+    hauteur: int | str = "auto",
+    cle: str | None = None,
+) -> None:
+    """Render ``df`` with French column labels and French number formats (pre-formatted strings)."""
+    affiche = formats.formater_tableau(df, libelles, tuple(pourcentages), decimales)
+    st.dataframe(affiche, hide_index=True, use_container_width=True, height=hauteur, key=cle)
+
+
+def telecharger_tableau(df: pd.DataFrame, nom: str, libelles: dict[str, str] | None = None, cle: str | None = None) -> None:
+    """Two download buttons (CSV « ; » with BOM, and xlsx) for a table; no rerun on click."""
+    base = ref.slug(nom)
+    cle = cle or base
+    col1, col2 = st.columns(2)
+    with col1:
+        st.download_button(
+            "Télécharger (CSV)",
+            data=lambda: tableau_en_csv(df, libelles),
+            file_name=f"{base}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key=f"{cle}_csv",
+            icon="⬇️",
+        )
+    with col2:
+        st.download_button(
+            "Télécharger (Excel)",
+            data=lambda: tableau_en_xlsx(df, nom, libelles),
+            file_name=f"{base}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            key=f"{cle}_xlsx",
+            icon="⬇️",
+        )

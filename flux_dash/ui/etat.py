@@ -1,0 +1,259 @@
+"""Every session-state key of the dashboard, its default, and the accessors pages use.
+
+Streamlit facts this module is built on (see stack.md): ``st.session_state`` is per browser session and shared
+by all pages; a widget's value is dropped when its page is not rendered, so whatever must survive a page change
+lives in the *plain* keys below (never in a widget key). The validated data (big frames) stays in session state;
+bilans are cached in a small per-session LRU keyed by a token (sha256 of the upload) + year + filters +
+prévisionnel edits: the frames themselves are never hashed.
+
+Pages never read ``st.session_state`` directly: they call these accessors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from flux_dash.filtres import Filtres, filtrer_tables
+from flux_dash.problemes import RapportValidation
+
+journal = logging.getLogger(__name__)
+
+# --- Keys (plain keys: they survive page changes) ----------------------------------------------------
+RAPPORT = "fd_rapport"
+"""RapportValidation | None: the loaded, validated data."""
+FICHIERS = "fd_fichiers"
+"""list[str]: names of the loaded files (or the demo's label)."""
+JETON = "fd_jeton"
+"""str: sha256 of the loaded bytes (names + contents); identifies the data in caches."""
+ANNEE = "fd_annee"
+"""int | None: the bilan year n chosen by the user (None → the data's default year)."""
+ANNEE_DEFAUT = "fd_annee_defaut"
+"""int | None: :func:`flux_dash.validation.annee_par_defaut` of the loaded data."""
+NOM_BAILLEUR = "fd_nom_bailleur"
+"""str: the landlord's name printed on the reports."""
+FILTRES = "fd_filtres"
+"""Filtres: the sidebar filters (mirrored from the widget keys of :func:`flux_dash.ui.commun.afficher_filtres`)."""
+PREVISIONNEL = "fd_previsionnel_edite"
+"""DataFrame | None: the prévisionnel table as edited in the dashboard (None → the uploaded one)."""
+BILANS = "fd_bilans"
+"""OrderedDict: LRU of computed bilans, key (jeton, annee, filtres.cle(), jeton du prévisionnel)."""
+ERREUR_CHARGEMENT = "fd_erreur_chargement"
+"""str | None: the French message of the last failed load (shown on the home page)."""
+OPTIONS_RAPPORTS = "fd_options_rapports"
+"""dict: the options of the Rapports page (LEC list, small-cell masking)."""
+
+DEFAUTS: dict[str, Any] = {
+    RAPPORT: None,
+    FICHIERS: [],
+    JETON: "",
+    ANNEE: None,
+    ANNEE_DEFAUT: None,
+    NOM_BAILLEUR: "",
+    FILTRES: Filtres(),
+    PREVISIONNEL: None,
+    BILANS: None,
+    ERREUR_CHARGEMENT: None,
+    OPTIONS_RAPPORTS: None,
+}
+TAILLE_CACHE_BILANS = 4
+"""Bilans kept per session (each holds only aggregates; a few filter combinations fit)."""
+
+
+def initialiser() -> None:
+    """Set every missing key to its default (called by ``preparer_page``)."""
+    for cle, defaut in DEFAUTS.items():
+        if cle not in st.session_state:
+            st.session_state[cle] = defaut() if callable(defaut) else defaut
+    if st.session_state[BILANS] is None:
+        st.session_state[BILANS] = OrderedDict()
+
+
+def _lire(cle: str) -> Any:
+    if cle not in st.session_state:
+        initialiser()
+    return st.session_state[cle]
+
+
+# --- Loaded data -------------------------------------------------------------------------------------
+
+
+def jeton_octets(fichiers: list[tuple[str, bytes]]) -> str:
+    """sha256 over the names and contents of the uploaded files (order-independent)."""
+    h = hashlib.sha256()
+    for nom, octets in sorted(fichiers, key=lambda f: f[0]):
+        h.update(nom.encode("utf-8") + b"\0" + hashlib.sha256(octets).digest())
+    return h.hexdigest()
+
+
+def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], jeton: str) -> None:
+    """Store freshly loaded data and reset everything derived from the previous data."""
+    initialiser()
+    st.session_state[RAPPORT] = rapport
+    st.session_state[FICHIERS] = list(noms_fichiers)
+    st.session_state[JETON] = jeton
+    st.session_state[ANNEE_DEFAUT] = _annee_par_defaut(rapport)
+    st.session_state[ANNEE] = None
+    st.session_state[FILTRES] = Filtres()
+    st.session_state[PREVISIONNEL] = None
+    st.session_state[BILANS] = OrderedDict()
+    st.session_state[ERREUR_CHARGEMENT] = None
+
+
+def oublier_donnees() -> None:
+    """Drop the loaded data (the "Décharger" button)."""
+    initialiser()
+    for cle in (RAPPORT, FICHIERS, JETON, ANNEE, ANNEE_DEFAUT, FILTRES, PREVISIONNEL, BILANS, ERREUR_CHARGEMENT):
+        st.session_state[cle] = DEFAUTS[cle]
+    st.session_state[BILANS] = OrderedDict()
+
+
+def _annee_par_defaut(rapport: RapportValidation) -> int | None:
+    try:
+        from flux_dash.validation import annee_par_defaut
+
+        return int(annee_par_defaut(rapport.tables))
+    except Exception:  # no usable date (broken file): the year selector falls back to last year
+        journal.exception("annee_par_defaut a échoué")
+        return None
+
+
+def rapport() -> RapportValidation | None:
+    """The loaded validation report, or None when nothing is loaded."""
+    return _lire(RAPPORT)
+
+
+def fichiers() -> list[str]:
+    return list(_lire(FICHIERS))
+
+
+def jeton() -> str:
+    return str(_lire(JETON))
+
+
+def annee() -> int:
+    """The bilan year n: the user's choice, else the data's default year, else last calendar year."""
+    choisie = _lire(ANNEE)
+    if choisie is not None:
+        return int(choisie)
+    defaut = _lire(ANNEE_DEFAUT)
+    if defaut is not None:
+        return int(defaut)
+    return pd.Timestamp.today().year - 1
+
+
+def definir_annee(valeur: int) -> None:
+    _lire(ANNEE)
+    st.session_state[ANNEE] = int(valeur)
+
+
+def nom_bailleur() -> str:
+    """The landlord's name as typed (may be empty: reports then say « Bailleur »)."""
+    return str(_lire(NOM_BAILLEUR) or "")
+
+
+def definir_nom_bailleur(valeur: str) -> None:
+    _lire(NOM_BAILLEUR)
+    st.session_state[NOM_BAILLEUR] = (valeur or "").strip()
+
+
+def filtres() -> Filtres:
+    """The current sidebar filters (empty = everything)."""
+    valeur = _lire(FILTRES)
+    return valeur if isinstance(valeur, Filtres) else Filtres()
+
+
+def definir_filtres(valeur: Filtres) -> None:
+    _lire(FILTRES)
+    st.session_state[FILTRES] = valeur
+
+
+def previsionnel_edite() -> pd.DataFrame | None:
+    """The prévisionnel as edited on the dashboard, or None when the uploaded table is used as is."""
+    return _lire(PREVISIONNEL)
+
+
+def definir_previsionnel_edite(df: pd.DataFrame | None) -> None:
+    """Replace the prévisionnel used by :func:`bilan` (None → back to the uploaded table)."""
+    _lire(PREVISIONNEL)
+    st.session_state[PREVISIONNEL] = None if df is None else df.reset_index(drop=True).copy()
+
+
+def options_rapports() -> dict[str, Any]:
+    valeur = _lire(OPTIONS_RAPPORTS)
+    return dict(valeur) if valeur else {}
+
+
+def definir_options_rapports(valeur: dict[str, Any]) -> None:
+    _lire(OPTIONS_RAPPORTS)
+    st.session_state[OPTIONS_RAPPORTS] = dict(valeur)
+
+
+# --- Bilan -------------------------------------------------------------------------------------------
+
+
+def _jeton_table(df: pd.DataFrame | None) -> str:
+    if df is None:
+        return ""
+    return hashlib.sha256(pd.util.hash_pandas_object(df.astype("string"), index=False).values.tobytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _CleBilan:
+    jeton: str
+    annee: int
+    filtres: tuple[tuple[str, ...], ...]
+    previsionnel: str
+
+
+def tables_filtrees() -> dict[str, pd.DataFrame]:
+    """The clean tables restricted by the logement filters (see :mod:`flux_dash.filtres`)."""
+    r = rapport()
+    if r is None:
+        return {}
+    tables = filtrer_tables(r.tables, filtres())
+    prev = previsionnel_edite()
+    if prev is not None:
+        tables["previsionnel"] = prev
+    return tables
+
+
+def calculer(tables: dict[str, pd.DataFrame], annee_n: int, previsionnel: pd.DataFrame | None):
+    """Call :func:`flux_dash.calculs.calculer_bilan`, passing the edited prévisionnel in whichever way it takes it."""
+    from flux_dash.calculs import calculer_bilan
+
+    if previsionnel is not None and "previsionnel" in inspect.signature(calculer_bilan).parameters:
+        return calculer_bilan(tables, annee_n, previsionnel=previsionnel)
+    if previsionnel is not None:
+        tables = {**tables, "previsionnel": previsionnel}
+    return calculer_bilan(tables, annee_n)
+
+
+def bilan():
+    """The :class:`flux_dash.calculs.Bilan` of the loaded data, for the chosen year, on the FILTERED tables.
+
+    Cached per (upload token, year, filters, prévisionnel edits). Call only when data is loaded and valid
+    (pages use :func:`flux_dash.ui.commun.exiger_bilan`, which checks both).
+    """
+    r = rapport()
+    if r is None:
+        raise RuntimeError("bilan() called without data: use commun.exiger_bilan()")
+    prev = previsionnel_edite()
+    f = filtres()
+    cle = _CleBilan(jeton(), annee(), f.cle()[:-1], _jeton_table(prev))  # réservataires: display only
+    cache: OrderedDict = _lire(BILANS)
+    if cle in cache:
+        cache.move_to_end(cle)
+        return cache[cle]
+    resultat = calculer(filtrer_tables(r.tables, f), annee(), prev)
+    cache[cle] = resultat
+    while len(cache) > TAILLE_CACHE_BILANS:
+        cache.popitem(last=False)
+    return resultat
