@@ -1,0 +1,919 @@
+"""Reading the user's files into clean tables (FORMAT.md §1).
+
+This module owns everything between the bytes a user gives and the clean tables of :mod:`flux_dash.colonnes`:
+recognising the file kind (workbook or CSV, by content), the CSV encoding and separator, the header row, the
+table of each sheet or file (by sheet name, else by columns), header synonyms, and the parsing of every cell to
+its clean dtype (codes as text, French booleans and dates, decimal comma, category aliases of the référentiel).
+
+It reports what cannot be read or parsed as :class:`~flux_dash.problemes.Probleme` (French texts) and never
+raises on bad input. Business rules (uniqueness, references, ranges) are :mod:`flux_dash.validation`'s job.
+
+Parsing is vectorised: each column is factorised, every distinct value is parsed once, and the results are
+taken back to the rows, so 1M rows with a few thousand distinct dates cost a few thousand Python calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from flux_dash import referentiel as ref
+from flux_dash.colonnes import LIGNE, PAR_NOM, TABLES, Colonne, Table
+from flux_dash.problemes import ERREUR, INFORMATION, DonneesLues, Probleme
+
+__all__ = [
+    "MAX_PROBLEMES_PAR_COLONNE",
+    "SYNONYMES_COLONNES",
+    "SYNONYMES_FEUILLES",
+    "lire",
+    "nom_de_colonne",
+    "table_pour_feuille",
+]
+
+# --- Header and sheet synonyms (FORMAT.md §1: names matched without case, accents, spaces, - or _) ---------
+
+SYNONYMES_COLONNES: dict[str, tuple[str, ...]] = {
+    # logements
+    "id_logement": (
+        "identifiant",
+        "identifiant_logement",
+        "id",
+        "num_logement",
+        "numero_logement",
+        "ref_logement",
+        "reference_logement",
+        "logement",
+    ),
+    "code_commune": ("commune", "code_insee", "insee", "code_insee_commune", "commune_insee"),
+    "qpv": ("en_qpv", "logement_en_qpv", "situe_en_qpv"),
+    "code_qpv": ("qpv_code", "code_quartier", "numero_qpv"),
+    "typologie": ("type_logement", "typo", "type_de_logement"),
+    "financement": ("type_financement", "type_de_financement", "financement_origine", "financement_d'origine"),
+    "annee_construction": ("annee", "annee_de_construction", "annee_achevement", "annee_d'achevement"),
+    "date_disponibilite": (
+        "date_dispo",
+        "disponibilite",
+        "date_de_disponibilite",
+        "date_liberation",
+        "date_de_liberation",
+    ),
+    "origine": ("origine_disponibilite", "origine_de_la_disponibilite"),
+    "categorie_soustraction": ("soustraction", "soustrait", "motif_soustraction", "categorie_de_soustraction"),
+    # tours
+    "numero_tour": ("tour", "n_tour", "no_tour", "n°_tour", "num_tour", "numero_du_tour", "rang_tour"),
+    "reservataire": ("nom_reservataire", "nom_du_reservataire"),
+    "date_orientation": ("date_d'orientation", "orientation", "date_mise_a_disposition", "date_de_mise_a_disposition"),
+    "issue": ("issue_tour", "issue_du_tour", "resultat"),
+    "date_attribution": ("date_d'attribution", "date_caleol", "date_cal"),
+    "bail_signe": ("bail", "signature_bail", "bail_signé"),
+    "menage_prioritaire": ("prioritaire", "public_prioritaire", "menage_public_prioritaire"),
+    "dalo": ("menage_dalo", "prioritaire_dalo"),
+    "premier_quartile": ("q1", "1er_quartile", "menage_premier_quartile"),
+    "menage_relogement_ru": ("relogement_ru", "menage_relogé_ru"),
+    # conventions
+    "categorie": ("categorie_reservataire", "categorie_du_reservataire", "type_reservataire"),
+    "perimetre_type": ("type_perimetre", "type_de_perimetre"),
+    "perimetre_code": ("code_perimetre", "code_du_perimetre"),
+    "taux": ("taux_%", "taux_(%)", "taux_convention", "taux_de_reservation", "pourcentage"),
+    # previsionnel
+    "code_departement": ("departement", "code_dep", "dep", "dept", "code_dept"),
+    "nombre_prevu": ("nombre", "nb_prevu", "nombre_prevus", "prevision", "nb_logements_prevus"),
+    "disponibilites_prevues": ("disponibilites", "nb_disponibilites_prevues", "disponibilites_previsionnelles"),
+}
+"""Canonical column name → other headers users write for it. A synonym only applies inside the tables that
+have the canonical column; an exact canonical header always wins over a synonym."""
+
+SYNONYMES_FEUILLES: dict[str, tuple[str, ...]] = {
+    "logements": ("logement",),
+    "tours": ("tour", "tours_de_commercialisation"),
+    "conventions": ("convention",),
+    "previsionnel": ("previsionnels", "prevision", "previsions"),
+}
+"""Canonical table name → sheet names that mean it (besides the name itself and the table's French label)."""
+
+MAX_PROBLEMES_PAR_COLONNE = 100
+"""Unparsable cells listed one by one per (table, column); the rest are counted in one summary problem."""
+
+LIGNES_EN_TETE_MAX = 10
+"""The header row is looked for among this many first rows (a title row above the headers is common)."""
+
+SEPARATEURS = (";", ",", "\t", "|")
+
+_NOMS_SEPARATEURS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
+
+CODES_NUMERIQUES = frozenset({"code_commune", "perimetre_code", "code_departement"})
+"""Code columns that are numbers in France: ``93066.0`` typed as text is turned back into ``93066``."""
+
+
+def _norm(texte: object) -> str:
+    return ref.normaliser_texte(str(texte))
+
+
+def _index_entetes(table: Table) -> tuple[dict[str, str], dict[str, str]]:
+    """(exact normalised names → column, normalised synonyms → column) for one table."""
+    exacts = {_norm(c.nom): c.nom for c in table.colonnes}
+    synonymes = {}
+    for c in table.colonnes:
+        for s in SYNONYMES_COLONNES.get(c.nom, ()):
+            if _norm(s) not in exacts:
+                synonymes[_norm(s)] = c.nom
+    return exacts, synonymes
+
+
+_INDEX_ENTETES = {t.nom: _index_entetes(t) for t in TABLES}
+
+
+def nom_de_colonne(entete: object, table: str) -> str | None:
+    """Canonical column of ``table`` that a header means (exact name or synonym), or None."""
+    exacts, synonymes = _INDEX_ENTETES[table]
+    n = _norm(entete)
+    return exacts.get(n) or synonymes.get(n)
+
+
+def table_pour_feuille(nom_feuille: str) -> str | None:
+    """Canonical table that a sheet name means, or None (then the sheet is recognised by its columns)."""
+    n = _norm(nom_feuille)
+    for t in TABLES:
+        if n in {_norm(t.nom), _norm(t.libelle), *(_norm(s) for s in SYNONYMES_FEUILLES.get(t.nom, ()))}:
+            return t.nom
+    return None
+
+
+# --- Inputs ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Brut:
+    """One raw table found in a sheet or a CSV file, before header mapping and parsing."""
+
+    fichier: str
+    source: str  # sheet name, or file name for a CSV
+    est_feuille: bool
+    entetes: list[str]
+    valeurs: pd.DataFrame  # positional columns, raw cells (str for CSV, objects for Excel)
+    lignes: np.ndarray  # line number of each row as the user sees it
+    ligne_entete: int
+    table: str | None = None
+    problemes: list[Probleme] = field(default_factory=list)
+
+
+def _nom_et_octets(fichier: object) -> tuple[str, bytes | None, str]:
+    """(file name, content, French reason if unreadable) of one input."""
+    if isinstance(fichier, tuple) and len(fichier) == 2:
+        nom, contenu = fichier
+        return str(nom), bytes(contenu), ""
+    if hasattr(fichier, "getvalue") and hasattr(fichier, "name"):  # an uploaded file object
+        return str(fichier.name), bytes(fichier.getvalue()), ""
+    try:
+        chemin = Path(os.fspath(fichier))  # type: ignore[arg-type]
+    except TypeError:
+        return str(fichier), None, "ce n'est ni un chemin de fichier ni un couple (nom, contenu)"
+    try:
+        return chemin.name, chemin.read_bytes(), ""
+    except FileNotFoundError:
+        return chemin.name, None, "fichier introuvable"
+    except IsADirectoryError:
+        return chemin.name, None, "c'est un dossier, pas un fichier"
+    except OSError as e:
+        return chemin.name, None, f"fichier impossible à ouvrir ({e.strerror or e})"
+
+
+_CONSEIL_FORMATS = "Donnez un classeur Excel (.xlsx) ou des fichiers CSV (texte séparé par des points-virgules)."
+_SIGNATURES_BINAIRES = {
+    b"%PDF": "un document PDF",
+    b"\x89PNG": "une image PNG",
+    b"\xff\xd8\xff": "une image JPEG",
+    b"GIF8": "une image GIF",
+    b"\x1f\x8b": "une archive compressée (gzip)",
+    b"Rar!": "une archive RAR",
+    b"7z\xbc\xaf": "une archive 7z",
+}
+
+
+def _genre(contenu: bytes) -> str:
+    """'vide', 'classeur', 'ole', 'binaire:<description>' or 'texte', from the content (not the extension)."""
+    if not contenu.strip():
+        return "vide"
+    if contenu[:4] == b"PK\x03\x04":
+        return "classeur"
+    if contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    for signature, description in _SIGNATURES_BINAIRES.items():
+        if contenu.startswith(signature):
+            return "binaire:" + description
+    debut = contenu[:8192]
+    if not debut.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in debut:
+        return "binaire:un fichier binaire"
+    return "texte"
+
+
+def _probleme_fichier(code: str, nom: str, regle: str, conseil: str = _CONSEIL_FORMATS) -> Probleme:
+    return Probleme(ERREUR, code, regle, source=nom, conseil=conseil)
+
+
+# --- Header row detection -------------------------------------------------------------------------------
+
+
+def _score_entete(cellules: list[str]) -> int:
+    """Number of cells that are a known header of the best-matching table."""
+    normes = [_norm(c) for c in cellules if c]
+    meilleur = 0
+    for t in TABLES:
+        exacts, synonymes = _INDEX_ENTETES[t.nom]
+        meilleur = max(meilleur, len({exacts.get(n) or synonymes.get(n) for n in normes} - {None}))
+    return meilleur
+
+
+def _texte_cellule(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    return str(v).strip()
+
+
+# --- Workbooks ------------------------------------------------------------------------------------------
+
+
+def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[_Brut]:
+    feuilles: dict[str, pd.DataFrame] | None = None
+    for moteur in ("calamine", "openpyxl"):
+        try:
+            feuilles = pd.read_excel(io.BytesIO(contenu), sheet_name=None, header=None, dtype=object, engine=moteur)
+            break
+        except Exception:  # noqa: BLE001 - any failure of a reader means "unreadable workbook"
+            continue
+    if feuilles is None:
+        problemes.append(
+            _probleme_fichier(
+                "fichier_illisible",
+                nom,
+                "classeur illisible : le fichier est endommagé ou n'est pas un classeur Excel",
+                "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau au format .xlsx.",
+            )
+        )
+        return []
+    bruts = []
+    for nom_feuille, brut in feuilles.items():
+        brut = brut.dropna(axis=1, how="all")
+        if brut.empty:
+            continue
+        tete = brut.head(LIGNES_EN_TETE_MAX)
+        scores = [_score_entete([_texte_cellule(v) for v in ligne]) for ligne in tete.itertuples(index=False)]
+        h = int(np.argmax(scores)) if max(scores) > 0 else _premiere_ligne_non_vide(tete)
+        entetes = [_texte_cellule(v) for v in brut.iloc[h]]
+        valeurs = brut.iloc[h + 1 :].reset_index(drop=True)
+        valeurs.columns = range(valeurs.shape[1])
+        # calamine and openpyxl both return the sheet from row 1: position p is row p + 1.
+        lignes = np.arange(h + 2, h + 2 + len(valeurs))
+        bruts.append(_Brut(nom, str(nom_feuille), True, entetes, valeurs, lignes, h + 1))
+    return bruts
+
+
+def _premiere_ligne_non_vide(tete: pd.DataFrame) -> int:
+    for i, ligne in enumerate(tete.itertuples(index=False)):
+        if any(_texte_cellule(v) for v in ligne):
+            return i
+    return 0
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def _decoder(contenu: bytes) -> tuple[str, str] | None:
+    """(text, encoding name) with FORMAT.md §1's detection: BOM → UTF-8; else strict UTF-8; else Windows-1252."""
+    if contenu.startswith(b"\xef\xbb\xbf"):
+        essais = ["utf-8-sig"]
+    elif contenu.startswith((b"\xff\xfe", b"\xfe\xff")):
+        essais = ["utf-16"]  # "Texte Unicode" export of Excel
+    else:
+        essais = ["utf-8", "cp1252"]
+    for encodage in essais:
+        try:
+            return contenu.decode(encodage), encodage
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _decouper(ligne: str, sep: str) -> list[str]:
+    return [c.strip().strip('"').strip() for c in ligne.split(sep)]
+
+
+def _entete_csv(texte: str) -> tuple[int, int, str]:
+    """(index of the header line, its character offset, separator) among the first lines of a CSV text."""
+    lignes = texte[:200_000].splitlines(keepends=True)[: LIGNES_EN_TETE_MAX + 5]
+    candidats = []  # (score, -index, fields, index, sep)
+    non_vides = 0
+    for i, ligne in enumerate(lignes):
+        if not ligne.strip():
+            continue
+        non_vides += 1
+        if non_vides > LIGNES_EN_TETE_MAX:
+            break
+        for sep in SEPARATEURS:
+            cellules = _decouper(ligne, sep)
+            candidats.append((_score_entete(cellules), -i, len(cellules), i, sep))
+    if not candidats:
+        return 0, 0, ";"
+    meilleur = max(candidats)
+    if meilleur[0] > 0:
+        i, sep = meilleur[3], meilleur[4]
+    else:
+        i = next(k for k, ligne in enumerate(lignes) if ligne.strip())
+        sep = max(SEPARATEURS, key=lambda s: (lignes[i].count(s), -SEPARATEURS.index(s)))
+    return i, sum(len(x) for x in lignes[:i]), sep
+
+
+_ERREUR_CHAMPS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[_Brut]:
+    decode = _decoder(contenu)
+    if decode is None:
+        problemes.append(
+            _probleme_fichier(
+                "fichier_illisible",
+                nom,
+                "encodage des caractères non reconnu (ni UTF-8 ni Windows-1252)",
+                "Enregistrez le fichier en « CSV UTF-8 » depuis Excel ou LibreOffice.",
+            )
+        )
+        return []
+    texte, _ = decode
+    if not texte.strip():
+        problemes.append(
+            _probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune ligne.")
+        )
+        return []
+    i, decalage, sep = _entete_csv(texte)
+    try:
+        brut = pd.read_csv(
+            io.StringIO(texte[decalage:]),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as e:
+        m = _ERREUR_CHAMPS.search(str(e))
+        if m:
+            attendu, ligne, vu = (int(x) for x in m.groups())
+            regle = (
+                f"ligne {i + ligne} : {vu} valeurs au lieu de {attendu} (séparateur « {_NOMS_SEPARATEURS[sep]} » "
+                "détecté sur la ligne d'en-têtes)"
+            )
+        else:
+            regle = "fichier CSV mal formé (guillemets non fermés ou nombre de valeurs variable selon les lignes)"
+        problemes.append(
+            _probleme_fichier(
+                "fichier_illisible",
+                nom,
+                regle,
+                "Vérifiez que chaque ligne a autant de valeurs que la ligne d'en-têtes, ou que les valeurs contenant "
+                "le séparateur sont entre guillemets.",
+            )
+        )
+        return []
+    except (pd.errors.EmptyDataError, ValueError):
+        problemes.append(
+            _probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune ligne.")
+        )
+        return []
+    brut = brut.fillna("")
+    entetes = [str(v).strip() for v in brut.iloc[0]]
+    valeurs = brut.iloc[1:].reset_index(drop=True)
+    valeurs.columns = range(valeurs.shape[1])
+    lignes = np.arange(i + 2, i + 2 + len(valeurs))
+    return [_Brut(nom, nom, False, entetes, valeurs, lignes, i + 1)]
+
+
+# --- Table recognition and header mapping --------------------------------------------------------------
+
+
+def _table_par_colonnes(entetes: list[str]) -> str | None:
+    """The table whose required columns are best matched (then most columns matched); needs 2 matched columns."""
+    meilleur: tuple[float, int, str] | None = None
+    for t in TABLES:
+        trouvees = {nom_de_colonne(e, t.nom) for e in entetes if e} - {None}
+        if len(trouvees) < 2:
+            continue
+        cle = (len(trouvees & set(t.obligatoires)) / len(t.obligatoires), len(trouvees), t.nom)
+        if meilleur is None or cle[:2] > meilleur[:2]:
+            meilleur = cle
+    return meilleur[2] if meilleur else None
+
+
+def _conseil_entetes(table: Table) -> str:
+    obligatoires = ", ".join(table.obligatoires)
+    facultatives = ", ".join(c for c in table.noms if c not in table.obligatoires)
+    texte = f"En-têtes attendus pour « {table.libelle} » : {obligatoires}"
+    if facultatives:
+        texte += f" (facultatives : {facultatives})"
+    return texte
+
+
+def _associer_colonnes(brut: _Brut, table: Table) -> dict[str, int]:
+    """Canonical column → position in the raw table; records missing, duplicate and ignored columns."""
+    exacts, synonymes = _INDEX_ENTETES[table.nom]
+    par_colonne: dict[str, dict[str, list[int]]] = {}
+    ignorees: list[int] = []
+    for p, entete in enumerate(brut.entetes):
+        n = _norm(entete)
+        if not n:
+            if not _lignes_vides(brut.valeurs[[p]]).all():
+                ignorees.append(p)
+            continue
+        if n in exacts:
+            par_colonne.setdefault(exacts[n], {}).setdefault("exact", []).append(p)
+        elif n in synonymes:
+            par_colonne.setdefault(synonymes[n], {}).setdefault("synonyme", []).append(p)
+        else:
+            ignorees.append(p)
+    positions: dict[str, int] = {}
+    for colonne, trouve in par_colonne.items():
+        candidats = trouve.get("exact") or trouve["synonyme"]
+        positions[colonne] = candidats[0]
+        if len(candidats) > 1:
+            brut.problemes.append(
+                Probleme(
+                    ERREUR,
+                    "colonne_en_double",
+                    "plusieurs colonnes correspondent à « "
+                    + colonne
+                    + " » : "
+                    + ", ".join(f"« {brut.entetes[p]} »" for p in candidats),
+                    table=table.nom,
+                    source=brut.source,
+                    colonne=colonne,
+                    conseil=f"Seule la première (« {brut.entetes[candidats[0]]} ») est lue ; supprimez ou renommez les autres.",
+                )
+            )
+        autres = [p for p in trouve.get("synonyme", []) if p not in candidats]
+        ignorees.extend(autres)
+    for p in sorted(ignorees):
+        entete = brut.entetes[p] or f"(colonne {p + 1} sans en-tête)"
+        brut.problemes.append(
+            Probleme(
+                INFORMATION,
+                "colonne_ignoree",
+                "colonne ignorée : elle ne fait pas partie du format",
+                table=table.nom,
+                source=brut.source,
+                colonne=entete,
+                conseil=_conseil_entetes(table),
+            )
+        )
+    for colonne in table.obligatoires:
+        if colonne not in positions:
+            brut.problemes.append(
+                Probleme(
+                    ERREUR,
+                    "colonne_manquante",
+                    f"colonne obligatoire « {colonne} » absente de « {brut.source} » (table {table.libelle})",
+                    table=table.nom,
+                    source=brut.source,
+                    colonne=colonne,
+                    conseil=_conseil_entetes(table),
+                )
+            )
+    return positions
+
+
+# --- Cell parsing (one function per kind of colonnes.py; each parses ONE distinct value) ----------------
+
+
+class _Illisible(ValueError):
+    """A value that cannot be parsed for its column type: (rule, hint) in French."""
+
+    def __init__(self, regle: str, conseil: str) -> None:
+        super().__init__(regle)
+        self.regle = regle
+        self.conseil = conseil
+
+
+def _est_vide(v: object) -> bool:
+    if v is None or v is pd.NaT or v is pd.NA:
+        return True
+    if isinstance(v, float):
+        return bool(np.isnan(v))
+    return isinstance(v, str) and not v.strip()
+
+
+def _en_texte(v: object) -> str:
+    """A cell as the user sees it: integral floats without ``.0``, dates as JJ/MM/AAAA, spaces collapsed."""
+    if isinstance(v, bool):
+        return "VRAI" if v else "FAUX"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        texte = v.strftime("%d/%m/%Y")
+        return texte if v.time() == dt.time() else texte + v.strftime(" %H:%M")
+    if isinstance(v, dt.date):
+        return v.strftime("%d/%m/%Y")
+    return " ".join(str(v).split())
+
+
+_CODE_FLOTTANT = re.compile(r"^(\d+)[.,]0+$")
+
+
+def _parseur_code(colonne: str) -> Callable[[object], object]:
+    def code(v: object) -> object:
+        if _est_vide(v):
+            return pd.NA
+        texte = _en_texte(v)
+        if colonne in CODES_NUMERIQUES:
+            m = _CODE_FLOTTANT.match(texte)
+            if m:
+                texte = m.group(1)
+        if colonne == "code_commune":
+            texte = ref.correspondance_communes().get(texte, texte)
+        elif colonne == "code_qpv":
+            texte = texte.upper()
+        return texte
+
+    return code
+
+
+def _parseur_texte(colonne: str) -> Callable[[object], object]:
+    def texte(v: object) -> object:
+        if _est_vide(v):
+            return pd.NA
+        t = _en_texte(v)
+        # "Bailleur" is a reserved holder name (referentiel.NOM_BAILLEUR): accept any spelling of it.
+        if colonne == "reservataire" and _norm(t) == _norm(ref.NOM_BAILLEUR):
+            return ref.NOM_BAILLEUR
+        return t
+
+    return texte
+
+
+def _parseur_categorie(c: Colonne) -> Callable[[object], object]:
+    assert c.categorie is not None
+    table = c.categorie.table_alias
+
+    def categorie(v: object) -> object:
+        if _est_vide(v):
+            return pd.NA
+        texte = _en_texte(v)
+        code = table.get(_norm(texte))
+        if code is None and c.nom == "typologie" and texte.isdigit() and int(texte) >= 5:
+            code = "T5+"  # FORMAT.md §1.1: a bare number ≥ 5 means T5+ (1–4 are aliases of the référentiel)
+        return code if code is not None else texte
+
+    return categorie
+
+
+_VRAI = {_norm(x) for x in ref.BOOLEENS_VRAI}
+_FAUX = {_norm(x) for x in ref.BOOLEENS_FAUX}
+
+
+def _parseur_booleen(c: Colonne) -> Callable[[object], object]:
+    # FORMAT.md §1: empty = non, except in a required column (qpv), where it stays missing for validation.
+    vide = pd.NA if c.obligatoire else False
+
+    def booleen(v: object) -> object:
+        if _est_vide(v):
+            return vide
+        if isinstance(v, bool | np.bool_):
+            return bool(v)
+        if isinstance(v, int | float) and v in (0, 1):
+            return bool(v)
+        n = _norm(v)
+        if n in _VRAI:
+            return True
+        if n in _FAUX:
+            return vide if n == "" else False
+        raise _Illisible("valeur oui/non non reconnue", "Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, x ou vide.")
+
+    return booleen
+
+
+_ESPACES = re.compile(r"[\s\u00a0\u202f]+")
+_NOMBRE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _nettoyer_nombre(v: object) -> str:
+    return _ESPACES.sub("", str(v)).replace(",", ".")
+
+
+def _entier(v: object) -> object:
+    if _est_vide(v):
+        return pd.NA
+    conseil = "Nombre entier attendu, par exemple 3 ou 1972."
+    if isinstance(v, bool | dt.date):
+        raise _Illisible("nombre entier attendu", conseil)
+    if isinstance(v, int | np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        if np.isfinite(v) and float(v).is_integer():
+            return int(v)
+        raise _Illisible("nombre entier attendu", conseil)
+    texte = _nettoyer_nombre(v)
+    if _NOMBRE.match(texte) and float(texte).is_integer():
+        return int(float(texte))
+    raise _Illisible("nombre entier attendu", conseil)
+
+
+def _nombre(v: object) -> object:
+    if _est_vide(v):
+        return pd.NA
+    conseil = "Nombre attendu, par exemple 25 ou 25,5 (pour 25 %)."
+    if isinstance(v, bool | dt.date):
+        raise _Illisible("nombre illisible", conseil)
+    if isinstance(v, int | float | np.integer | np.floating):
+        if np.isfinite(v):
+            return float(v)
+        raise _Illisible("nombre illisible", conseil)
+    texte = _nettoyer_nombre(v).removesuffix("%")
+    if _NOMBRE.match(texte):
+        return float(texte)
+    raise _Illisible("nombre illisible", conseil)
+
+
+_HEURE = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DATE_FR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _HEURE + "$")
+_DATE_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _HEURE + "$")
+_ORIGINE_EXCEL = dt.datetime(1899, 12, 30)
+_SERIE_MIN, _SERIE_MAX = 10_000, 100_000  # Excel serial numbers of 18/05/1927 and 14/10/2173
+_CONSEIL_DATE = "Format attendu JJ/MM/AAAA (par exemple 15/03/2024) ou AAAA-MM-JJ."
+
+
+def _date_valide(annee: int, mois: int, jour: int) -> pd.Timestamp:
+    if not 1800 <= annee <= 2200:
+        raise _Illisible("date hors limites (année entre 1800 et 2200 attendue)", _CONSEIL_DATE)
+    try:
+        return pd.Timestamp(dt.date(annee, mois, jour))
+    except ValueError:
+        raise _Illisible("date inexistante", _CONSEIL_DATE) from None
+
+
+def _date(v: object) -> object:
+    if _est_vide(v):
+        return pd.NaT
+    if isinstance(v, dt.datetime):  # Excel date cell (pd.Timestamp is a datetime too)
+        return _date_valide(v.year, v.month, v.day)
+    if isinstance(v, dt.date):
+        return _date_valide(v.year, v.month, v.day)
+    if isinstance(v, bool | dt.time):
+        raise _Illisible("date illisible", _CONSEIL_DATE)
+    if isinstance(v, int | float | np.integer | np.floating):
+        serie = float(v)
+    else:
+        texte = str(v).strip()
+        if m := _DATE_FR.match(texte):
+            return _date_valide(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if m := _DATE_ISO.match(texte):
+            return _date_valide(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        nombre = _nettoyer_nombre(texte)
+        if not _NOMBRE.match(nombre):
+            raise _Illisible("date illisible", _CONSEIL_DATE)
+        serie = float(nombre)
+    # An Excel serial number (a date cell exported as a number)
+    if not (np.isfinite(serie) and _SERIE_MIN <= serie < _SERIE_MAX):
+        raise _Illisible("date illisible", _CONSEIL_DATE)
+    jour = _ORIGINE_EXCEL + dt.timedelta(days=int(serie))
+    return pd.Timestamp(jour)
+
+
+def _parseur(c: Colonne) -> tuple[Callable[[object], object], str]:
+    """(parser of one distinct value, pandas dtype of the clean column)."""
+    if c.genre == "code":
+        return _parseur_code(c.nom), "string"
+    if c.genre == "texte":
+        return _parseur_texte(c.nom), "string"
+    if c.genre == "categorie":
+        return _parseur_categorie(c), "string"
+    if c.genre == "booleen":
+        return _parseur_booleen(c), "boolean"
+    if c.genre == "entier":
+        return _entier, "Int64"
+    if c.genre == "nombre":
+        return _nombre, "Float64"
+    if c.genre == "date":
+        return _date, "datetime64[ns]"
+    raise ValueError(f"genre de colonne inconnu : {c.genre}")  # programming error in colonnes.py
+
+
+def _colonne_vide(c: Colonne, n: int) -> pd.Series:
+    _, dtype = _parseur(c)
+    if c.nom == "origine":
+        return pd.Series(["ROTATION"] * n, dtype="string")  # FORMAT.md §1.1: ROTATION is the default
+    return pd.Series(pd.array([None] * n, dtype=dtype))
+
+
+def _convertir(brut: pd.Series, c: Colonne) -> tuple[pd.Series, np.ndarray, list[_Illisible | None]]:
+    """(clean column, index of each row in the distinct values, error of each distinct value or None)."""
+    parser, dtype = _parseur(c)
+    if brut.dtype == object:
+        brut = brut.where(brut.notna(), "")
+    codes, uniques = pd.factorize(brut, use_na_sentinel=True)
+    resultats: list[object] = []
+    erreurs: list[_Illisible | None] = []
+    vide = pd.NaT if dtype.startswith("datetime") else pd.NA
+    for v in uniques:
+        try:
+            resultats.append(parser(v))
+            erreurs.append(None)
+        except _Illisible as e:
+            resultats.append(vide)
+            erreurs.append(e)
+    if c.nom == "origine":
+        resultats = ["ROTATION" if r is pd.NA else r for r in resultats]
+    valeurs = pd.array(resultats, dtype=dtype).take(codes, allow_fill=True)
+    return pd.Series(valeurs), codes, erreurs
+
+
+def _lignes_vides(valeurs: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty (missing or blank text): they are skipped, their line numbers kept."""
+    vides = np.ones(len(valeurs), dtype=bool)
+    for p in valeurs.columns:
+        s = valeurs[p]
+        vide = np.array(s.isna() | s.eq(""), dtype=bool)
+        reste = s[~vide]
+        if len(reste):
+            if reste.dtype == object:
+                reste = reste[reste.map(type).eq(str)]
+            blanc = reste.astype(str).str.strip().eq("")
+            vide[s.index.get_indexer(blanc.index[np.array(blanc, dtype=bool)])] = True
+        vides &= vide
+    return vides
+
+
+def _table_propre(brut: _Brut, table: Table) -> pd.DataFrame:
+    positions = _associer_colonnes(brut, table)
+    valeurs = brut.valeurs
+    garder = ~_lignes_vides(valeurs)
+    valeurs = valeurs.loc[garder].reset_index(drop=True)
+    lignes = brut.lignes[garder]
+    n = len(valeurs)
+    colonnes: dict[str, pd.Series] = {}
+    for c in table.colonnes:
+        if c.nom not in positions:
+            colonnes[c.nom] = _colonne_vide(c, n)
+            continue
+        serie, codes, erreurs = _convertir(valeurs[positions[c.nom]], c)
+        colonnes[c.nom] = serie
+        mauvais = np.array([e is not None for e in erreurs], dtype=bool)
+        if mauvais.any():
+            rangs = np.flatnonzero(mauvais[codes] & (codes >= 0))
+            for r in rangs[:MAX_PROBLEMES_PAR_COLONNE]:
+                e = erreurs[codes[r]]
+                assert e is not None
+                brut.problemes.append(
+                    Probleme(
+                        ERREUR,
+                        "type_invalide",
+                        e.regle,
+                        table=table.nom,
+                        source=brut.source,
+                        ligne=int(lignes[r]),
+                        colonne=c.nom,
+                        valeur=_en_texte(valeurs.iat[r, positions[c.nom]]),
+                        conseil=e.conseil,
+                    )
+                )
+            if len(rangs) > MAX_PROBLEMES_PAR_COLONNE:
+                reste = len(rangs) - MAX_PROBLEMES_PAR_COLONNE
+                brut.problemes.append(
+                    Probleme(
+                        ERREUR,
+                        "type_invalide",
+                        f"… et {reste:,} autres valeurs illisibles dans cette colonne".replace(",", "\u202f"),
+                        table=table.nom,
+                        source=brut.source,
+                        colonne=c.nom,
+                        conseil=erreurs[codes[rangs[0]]].conseil,  # type: ignore[union-attr]
+                    )
+                )
+    if table.nom == "conventions":
+        # A commune perimeter may be written with an arrondissement or a former code (FORMAT.md §1.1 mapping).
+        correspondance = ref.correspondance_communes()
+        code = colonnes["perimetre_code"]
+        commune = colonnes["perimetre_type"].eq("COMMUNE").fillna(False).to_numpy(dtype=bool)
+        colonnes["perimetre_code"] = code.where(
+            ~commune, code.map(lambda x: correspondance.get(x, x), na_action="ignore")
+        )
+    df = pd.DataFrame(colonnes)
+    df[LIGNE] = pd.array(lignes, dtype="Int64")
+    return df
+
+
+# --- Entry point ----------------------------------------------------------------------------------------
+
+
+def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLues:
+    """Read one workbook and/or CSV files into the clean tables of FORMAT.md §1 (never raises on bad input).
+
+    Each sheet or CSV file gives one table, recognised by its sheet name or else by its columns. Problems
+    (unreadable file, unknown table, missing column, unparsable cell…) are returned in ``problemes``.
+    """
+    donnees = DonneesLues()
+    if not fichiers:
+        donnees.problemes.append(Probleme(ERREUR, "aucun_fichier", "aucun fichier fourni", conseil=_CONSEIL_FORMATS))
+        return donnees
+    bruts: list[_Brut] = []
+    for fichier in fichiers:
+        nom, contenu, raison = _nom_et_octets(fichier)
+        if contenu is None:
+            donnees.problemes.append(_probleme_fichier("fichier_illisible", nom, raison))
+            continue
+        donnees.fichiers.append((nom, hashlib.sha256(contenu).hexdigest()))
+        genre = _genre(contenu)
+        if genre == "vide":
+            donnees.problemes.append(
+                _probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune donnée.")
+            )
+        elif genre == "ole" and "EncryptedPackage".encode("utf-16-le") in contenu:
+            donnees.problemes.append(
+                _probleme_fichier(
+                    "fichier_protege",
+                    nom,
+                    "classeur protégé par un mot de passe",
+                    "Enlevez le mot de passe (Fichier > Informations > Protéger le classeur) puis enregistrez-le de nouveau.",
+                )
+            )
+        elif genre in ("classeur", "ole"):
+            bruts.extend(_lire_classeur(nom, contenu, donnees.problemes))
+        elif genre.startswith("binaire:"):
+            donnees.problemes.append(
+                _probleme_fichier(
+                    "fichier_illisible",
+                    nom,
+                    f"ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est {genre.removeprefix('binaire:')}",
+                )
+            )
+        else:
+            bruts.extend(_lire_csv(nom, contenu, donnees.problemes))
+
+    deja: dict[str, _Brut] = {}
+    for brut in bruts:
+        table = (table_pour_feuille(brut.source) if brut.est_feuille else None) or _table_par_colonnes(brut.entetes)
+        lieu = f"la feuille « {brut.source} »" if brut.est_feuille else f"le fichier « {brut.source} »"
+        if table is None:
+            attendus = "; ".join(f"{t.libelle} : {', '.join(t.obligatoires)}" for t in TABLES)
+            donnees.problemes.append(
+                Probleme(
+                    INFORMATION if brut.est_feuille else ERREUR,
+                    "feuille_ignoree" if brut.est_feuille else "table_non_reconnue",
+                    (f"{lieu} est ignorée" if brut.est_feuille else f"{lieu} n'est pas reconnu")
+                    + " : ses en-têtes ne correspondent à aucune table du format",
+                    source=brut.source,
+                    conseil=f"En-têtes obligatoires par table — {attendus}.",
+                )
+            )
+            continue
+        t = PAR_NOM[table]
+        if table in deja:
+            donnees.problemes.append(
+                Probleme(
+                    ERREUR,
+                    "table_en_double",
+                    f"{lieu} contient aussi la table {t.libelle}, déjà lue dans « {deja[table].source} »",
+                    table=table,
+                    source=brut.source,
+                    conseil="Donnez une seule feuille ou un seul fichier par table.",
+                )
+            )
+            continue
+        deja[table] = brut
+        if not any(nom_de_colonne(e, table) for e in brut.entetes if e):
+            donnees.problemes.append(
+                Probleme(
+                    ERREUR,
+                    "entetes_introuvables",
+                    f"aucun en-tête reconnu dans les {LIGNES_EN_TETE_MAX} premières lignes de {lieu}",
+                    table=table,
+                    source=brut.source,
+                    conseil=_conseil_entetes(t),
+                )
+            )
+            continue
+        donnees.tables[table] = _table_propre(brut, t)
+        donnees.sources[table] = brut.source
+        donnees.problemes.extend(brut.problemes)
+
+    trouvees = set(deja)
+    for t in TABLES:
+        if t.obligatoire and t.nom not in trouvees and (bruts or not donnees.problemes):
+            donnees.problemes.append(
+                Probleme(
+                    ERREUR,
+                    "table_manquante",
+                    f"table obligatoire « {t.libelle} » introuvable",
+                    table=t.nom,
+                    conseil=f"Ajoutez une feuille « {t.libelle} » au classeur, ou un fichier CSV avec ses colonnes. "
+                    + _conseil_entetes(t),
+                )
+            )
+    return donnees
