@@ -17,6 +17,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -34,6 +35,16 @@ PAGE_ACCUEIL = "app.py"
 PAGE_CONTROLES = "pages/2_Contrôles.py"
 PAGE_VUE = "pages/3_Vue_d_ensemble.py"
 PAGE_RAPPORTS = "pages/8_Rapports.py"
+
+
+RACINE = Path(__file__).resolve().parents[2]
+"""The app's root (where app.py lives): page paths are relative to it."""
+
+
+def lien_page(page: str, label: str, icone: str | None = None) -> None:
+    """``st.page_link`` that silently skips a page not (yet) present (st.page_link raises on unknown pages)."""
+    if (RACINE / page).exists():
+        st.page_link(page, label=label, icon=icone)
 
 
 def echapper(texte: object) -> str:
@@ -67,7 +78,7 @@ def _barre_laterale() -> None:
         if bailleur:
             st.caption(f"Bailleur : {echapper(bailleur)}")
         st.markdown(statut_validation(r))
-        st.page_link(PAGE_CONTROLES, label="Voir les contrôles", icon="🔎")
+        lien_page(PAGE_CONTROLES, "Voir les contrôles", "🔎")
 
 
 def statut_validation(r: RapportValidation) -> str:
@@ -98,8 +109,9 @@ def regles_principales(r: RapportValidation, nombre: int = 3) -> list[tuple[str,
     return sorted(compte.items(), key=lambda kv: (-kv[1], kv[0]))[:nombre]
 
 
-def exiger_bilan():
-    """The bilan of the loaded data (filtered, chosen year); stops with a French explanation otherwise."""
+def exiger_bilan(complet: bool = False):
+    """The bilan of the loaded data (chosen year; filtered unless ``complet``); stops with a French
+    explanation when there is no data, when the data has errors, or when the computation fails."""
     r = exiger_donnees()
     if not r.ok:
         nb = len(r.erreurs)
@@ -111,10 +123,10 @@ def exiger_bilan():
         lignes = [f"- {echapper(regle)} : {formats.nombre(n)}" for regle, n in regles_principales(r)]
         if lignes:
             st.markdown("Erreurs les plus fréquentes :\n" + "\n".join(lignes))
-        st.page_link(PAGE_CONTROLES, label="Voir le détail des contrôles", icon="🔎")
+        lien_page(PAGE_CONTROLES, "Voir le détail des contrôles", "🔎")
         st.stop()
     try:
-        return etat.bilan()
+        return etat.bilan(Filtres() if complet else None)
     except Exception:
         journal.exception("calcul du bilan")
         st.error(

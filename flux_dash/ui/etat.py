@@ -45,8 +45,13 @@ PREVISIONNEL = "fd_previsionnel_edite"
 """DataFrame | None: the prévisionnel table as edited in the dashboard (None → the uploaded one)."""
 BILANS = "fd_bilans"
 """OrderedDict: LRU of computed bilans, key (jeton, annee, filtres.cle(), jeton du prévisionnel)."""
+JETON_TELEVERSEMENT = "fd_jeton_televersement"
+"""str: token of the last upload processed by the home page (so that an upload is read once, and the demo
+button is not overridden by files still sitting in the uploader)."""
 ERREUR_CHARGEMENT = "fd_erreur_chargement"
 """str | None: the French message of the last failed load (shown on the home page)."""
+ARCHIVE = "fd_archive"
+"""tuple(key, bytes) | None: the last ZIP built on the Rapports page (key = data, year, options)."""
 OPTIONS_RAPPORTS = "fd_options_rapports"
 """dict: the options of the Rapports page (LEC list, small-cell masking)."""
 
@@ -60,7 +65,9 @@ DEFAUTS: dict[str, Any] = {
     FILTRES: Filtres(),
     PREVISIONNEL: None,
     BILANS: None,
+    JETON_TELEVERSEMENT: "",
     ERREUR_CHARGEMENT: None,
+    ARCHIVE: None,
     OPTIONS_RAPPORTS: None,
 }
 TAILLE_CACHE_BILANS = 4
@@ -105,12 +112,13 @@ def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], je
     st.session_state[PREVISIONNEL] = None
     st.session_state[BILANS] = OrderedDict()
     st.session_state[ERREUR_CHARGEMENT] = None
+    st.session_state[ARCHIVE] = None
 
 
 def oublier_donnees() -> None:
     """Drop the loaded data (the "Décharger" button)."""
     initialiser()
-    for cle in (RAPPORT, FICHIERS, JETON, ANNEE, ANNEE_DEFAUT, FILTRES, PREVISIONNEL, BILANS, ERREUR_CHARGEMENT):
+    for cle in (RAPPORT, FICHIERS, JETON, ANNEE, ANNEE_DEFAUT, FILTRES, PREVISIONNEL, BILANS, ERREUR_CHARGEMENT, ARCHIVE):
         st.session_state[cle] = DEFAUTS[cle]
     st.session_state[BILANS] = OrderedDict()
 
@@ -236,9 +244,10 @@ def calculer(tables: dict[str, pd.DataFrame], annee_n: int, previsionnel: pd.Dat
     return calculer_bilan(tables, annee_n)
 
 
-def bilan():
+def bilan(filtres_choisis: Filtres | None = None):
     """The :class:`flux_dash.calculs.Bilan` of the loaded data, for the chosen year, on the FILTERED tables.
 
+    ``filtres_choisis`` None → the sidebar filters; ``Filtres()`` → the whole data (the Rapports page).
     Cached per (upload token, year, filters, prévisionnel edits). Call only when data is loaded and valid
     (pages use :func:`flux_dash.ui.commun.exiger_bilan`, which checks both).
     """
@@ -246,7 +255,7 @@ def bilan():
     if r is None:
         raise RuntimeError("bilan() called without data: use commun.exiger_bilan()")
     prev = previsionnel_edite()
-    f = filtres()
+    f = filtres() if filtres_choisis is None else filtres_choisis
     cle = _CleBilan(jeton(), annee(), f.cle()[:-1], _jeton_table(prev))  # réservataires: display only
     cache: OrderedDict = _lire(BILANS)
     if cle in cache:

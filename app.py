@@ -1,0 +1,117 @@
+"""Accueil: what the tool does, loading the data (upload or demo), the year and the landlord's name."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from flux_dash import formats
+from flux_dash.ui import chargement, commun, etat
+
+journal = logging.getLogger(__name__)
+
+commun.preparer_page("Gestion en flux : bilans et prévisionnels", "🏘️")
+
+st.markdown(
+    "Cet outil transforme le suivi des **tours de commercialisation** d'un bailleur social en bilans annuels de la "
+    "gestion en flux (logements proposés et attribués par réservataire, typologie, financement, QPV, commune et "
+    "période de construction) et en prévisionnels, prêts à transmettre à chaque réservataire, EPCI/EPT et à l'État. "
+    "Les fichiers restent en mémoire le temps de votre session : rien n'est enregistré sur le serveur."
+)
+
+# --- Loading -------------------------------------------------------------------------------------------
+col_depot, col_aide = st.columns([3, 2])
+with col_depot:
+    televerses = st.file_uploader(
+        "Déposez votre classeur (.xlsx) ou vos fichiers CSV (un par table)",
+        type=["xlsx", "csv"],
+        accept_multiple_files=True,
+        key="_fd_w_televersement",
+        help="Feuilles ou fichiers attendus : logements, tours, conventions et, si vous l'avez, previsionnel.",
+    )
+    if televerses:
+        fichiers = [(f.name, f.getvalue()) for f in televerses]
+        jeton = etat.jeton_octets(fichiers)
+        # Load once per distinct upload: the uploader keeps its files across reruns of this page.
+        if jeton != st.session_state.get(etat.JETON_TELEVERSEMENT):
+            st.session_state[etat.JETON_TELEVERSEMENT] = jeton
+            with st.spinner("Lecture et contrôle des fichiers…"):
+                chargement.charger_fichiers(fichiers)
+with col_aide:
+    st.button(
+        "Charger les données d'exemple",
+        on_click=chargement.charger_demo,
+        icon="🧪",
+        help="Un bailleur fictif de 3 000 logements en Île-de-France, année 2024.",
+    )
+    try:
+        from flux_dash.modele import modele_saisie
+
+        st.download_button(
+            "Télécharger le modèle de saisie (.xlsx)",
+            data=modele_saisie,
+            file_name="modele_saisie_flux.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            icon="📄",
+        )
+    except ImportError:
+        st.caption("Le modèle de saisie sera bientôt disponible.")
+
+erreur = st.session_state.get(etat.ERREUR_CHARGEMENT)
+if erreur:
+    st.error(erreur)
+
+rapport = etat.rapport()
+if rapport is None:
+    st.info("Pour commencer, déposez vos fichiers ci-dessus ou chargez les données d'exemple.")
+    st.stop()
+
+# --- Parameters ----------------------------------------------------------------------------------------
+tables = rapport.tables
+annees = chargement.annees_couvertes(tables)
+choix = sorted({*annees, etat.annee()})
+col_annee, col_bailleur = st.columns([1, 3])
+with col_annee:
+    annee = st.selectbox("Année du bilan (n)", choix, index=choix.index(etat.annee()), key=f"_fd_w_annee_{etat.jeton()[:8]}")
+    etat.definir_annee(annee)
+with col_bailleur:
+    if "_fd_w_bailleur" not in st.session_state:
+        st.session_state["_fd_w_bailleur"] = etat.nom_bailleur()
+    nom = st.text_input("Nom du bailleur (imprimé sur les rapports)", key="_fd_w_bailleur", max_chars=120)
+    etat.definir_nom_bailleur(nom)
+
+# --- Summary -------------------------------------------------------------------------------------------
+st.subheader("Données chargées")
+
+
+def _nombre_lignes(nom: str) -> str:
+    return formats.nombre(len(tables[nom])) if nom in tables else "—"
+
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Logements", _nombre_lignes("logements"))
+c2.metric("Tours", _nombre_lignes("tours"))
+c3.metric("Conventions", _nombre_lignes("conventions"))
+c4.metric("Années couvertes", f"{annees[0]}–{annees[-1]}" if len(annees) > 1 else (str(annees[0]) if annees else "—"))
+
+nb_e, nb_a, nb_i = len(rapport.erreurs), len(rapport.avertissements), len(rapport.informations)
+if nb_e:
+    st.error(
+        f"{formats.nombre(nb_e)} erreur{'s' if nb_e > 1 else ''} bloque{'nt' if nb_e > 1 else ''} le bilan "
+        f"({formats.nombre(nb_a)} avertissement{'s' if nb_a > 1 else ''}). Consultez les contrôles, corrigez le "
+        "fichier puis déposez-le à nouveau."
+    )
+    commun.lien_page(commun.PAGE_CONTROLES, "Voir les contrôles", "🔎")
+else:
+    st.success(
+        f"Aucune erreur : le bilan {annee} peut être produit ({formats.nombre(nb_a)} "
+        f"avertissement{'s' if nb_a > 1 else ''}, {formats.nombre(nb_i)} information{'s' if nb_i > 1 else ''})."
+    )
+    st.markdown("**Étapes suivantes**")
+    commun.lien_page(commun.PAGE_CONTROLES, "Relire les avertissements", "🔎")
+    commun.lien_page(commun.PAGE_VUE, "Explorer le bilan", "📊")
+    commun.lien_page(commun.PAGE_RAPPORTS, "Télécharger les rapports", "📦")
+
+st.button("Décharger les données", on_click=etat.oublier_donnees, icon="🗑️")

@@ -1,0 +1,74 @@
+"""Loading data into the session: uploaded bytes or the demo set, never written to disk (DOMAINE.md §6).
+
+Every library call is wrapped: a failure becomes a French message on the page and a server-side log entry,
+never a traceback in the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from flux_dash.ui import etat
+
+journal = logging.getLogger(__name__)
+
+LIBELLE_DEMO = "Données d'exemple (générées, année 2024)"
+"""What the sidebar shows as the "file name" of the demo set."""
+
+
+def tables_en_csv(tables: dict[str, pd.DataFrame]) -> list[tuple[str, bytes]]:
+    """The demo's tables as the CSV files a user would upload (``;``, UTF-8), named ``{table}.csv``."""
+    return [(f"{nom}.csv", df.to_csv(sep=";", index=False).encode("utf-8")) for nom, df in sorted(tables.items())]
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def octets_demo() -> list[tuple[str, bytes]]:
+    """The demo set as in-memory CSV files (generated once per server: deterministic, seed 2024)."""
+    from flux_dash.demo import generer_demo
+
+    return tables_en_csv(generer_demo())
+
+
+def charger_fichiers(fichiers: list[tuple[str, bytes]], noms_affiches: list[str] | None = None) -> bool:
+    """Read, validate and store ``fichiers`` ((name, bytes) pairs) in the session. True on success.
+
+    On failure the French message is stored in ``etat.ERREUR_CHARGEMENT`` (shown by the home page) and the
+    previous data stays loaded.
+    """
+    try:
+        from flux_dash.validation import charger
+
+        rapport = charger(fichiers)
+    except Exception:
+        journal.exception("chargement de %s", [n for n, _ in fichiers])
+        st.session_state[etat.ERREUR_CHARGEMENT] = (
+            "Le fichier n'a pas pu être lu à cause d'une erreur interne de l'outil. Vérifiez qu'il s'agit bien "
+            "d'un classeur .xlsx ou de fichiers CSV au format attendu (téléchargez le modèle de saisie) ; le "
+            "détail technique a été consigné dans le journal du serveur."
+        )
+        return False
+    etat.enregistrer_rapport(rapport, noms_affiches or [n for n, _ in fichiers], etat.jeton_octets(fichiers))
+    return True
+
+
+def charger_demo() -> bool:
+    """Load the demo set (callback of the « Charger les données d'exemple » button)."""
+    try:
+        fichiers = octets_demo()
+    except Exception:
+        journal.exception("génération des données d'exemple")
+        st.session_state[etat.ERREUR_CHARGEMENT] = "Les données d'exemple n'ont pas pu être générées (erreur interne)."
+        return False
+    return charger_fichiers(fichiers, [LIBELLE_DEMO])
+
+
+def annees_couvertes(tables: dict[str, pd.DataFrame]) -> list[int]:
+    """Sorted years of ``logements.date_disponibilite`` (empty when the column is missing or empty)."""
+    logements = tables.get("logements")
+    if logements is None or "date_disponibilite" not in logements.columns:
+        return []
+    dates = pd.to_datetime(logements["date_disponibilite"], errors="coerce").dropna()
+    return sorted({int(a) for a in dates.dt.year})

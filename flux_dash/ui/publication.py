@@ -1,0 +1,79 @@
+"""What the Rapports page needs besides Streamlit: options, grouping and naming (pure, tested).
+
+The report builders live in :mod:`flux_dash.rapports` (another engineer's package). Expected API, adapted to
+at run time: ``lister_rapports(bilan, options) -> list[RapportPrevu]`` (``genre``, ``destinataire``,
+``nom_fichier``, ``construire() -> bytes``) and ``construire_archive(bilan, options, progression) -> bytes``;
+``options`` is ``flux_dash.rapports.OptionsRapports`` when that class exists (built from the matching fields of
+:func:`options_rapports`), else the plain dict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from flux_dash import referentiel as ref
+
+LIBELLES_GENRES = {
+    "reservataire": "Bilans par réservataire",
+    "reservataires": "Bilans par réservataire",
+    "epci": "Bilans consolidés EPCI / EPT",
+    "epci_ept": "Bilans consolidés EPCI / EPT",
+    "etat": "Bilans État (par département)",
+    "previsionnel": "Prévisionnels",
+    "previsionnels": "Prévisionnels",
+}
+"""French titles of the report kinds (FORMAT.md §2.1 folders); an unknown kind is shown as given."""
+
+
+def module_rapports() -> ModuleType | None:
+    """:mod:`flux_dash.rapports` when it is available with its registry, else None."""
+    try:
+        module = importlib.import_module("flux_dash.rapports")
+    except ImportError:
+        return None
+    return module if hasattr(module, "lister_rapports") else None
+
+
+def options_rapports(nom_bailleur: str, annee: int, epci_lec: Sequence[str], masquer_petits_effectifs: bool) -> dict[str, Any]:
+    """The user's report options as a plain dict (the names the rapports package is expected to use)."""
+    return {
+        "nom_bailleur": nom_bailleur.strip() or ref.NOM_BAILLEUR,
+        "annee": int(annee),
+        "epci_lec": tuple(sorted(epci_lec)),
+        "masquer_petits_effectifs": bool(masquer_petits_effectifs),
+    }
+
+
+def options_pour(module: ModuleType, options: dict[str, Any]) -> Any:
+    """``options`` converted to ``module.OptionsRapports`` (matching fields only) when that dataclass exists."""
+    classe = getattr(module, "OptionsRapports", None)
+    if classe is None or not dataclasses.is_dataclass(classe):
+        return options
+    noms = {f.name for f in dataclasses.fields(classe)}
+    return classe(**{k: v for k, v in options.items() if k in noms})
+
+
+def grouper_rapports(rapports: Sequence[Any], recherche: str = "") -> dict[str, list[Any]]:
+    """Reports grouped by French kind title (kinds in first-seen order, recipients sorted), optionally
+    narrowed to those whose recipient or file name contains ``recherche`` (case and accents ignored)."""
+    motif = ref.normaliser_texte(recherche) if recherche.strip() else ""
+    groupes: dict[str, list[Any]] = {}
+    for r in rapports:
+        if motif and motif not in ref.normaliser_texte(f"{r.destinataire} {r.nom_fichier}"):
+            continue
+        groupes.setdefault(LIBELLES_GENRES.get(str(r.genre), str(r.genre)), []).append(r)
+    return {g: sorted(lst, key=lambda r: (ref.normaliser_texte(str(r.destinataire)), r.nom_fichier)) for g, lst in groupes.items()}
+
+
+def nom_archive(annee: int, nom_bailleur: str) -> str:
+    """FORMAT.md §2.1: ``flux_{n}_{slug_bailleur}.zip``."""
+    return f"flux_{annee}_{ref.slug(nom_bailleur.strip() or ref.NOM_BAILLEUR)}.zip"
+
+
+def nom_indicateurs(annee: int) -> str:
+    """FORMAT.md §2.2: ``indicateurs_{n}.csv``."""
+    return f"indicateurs_{annee}.csv"

@@ -1,0 +1,120 @@
+"""Rapports: the indicators CSV, every trame per recipient, and the whole ZIP (FORMAT.md §2)."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from flux_dash import formats
+from flux_dash import referentiel as ref
+from flux_dash.ui import commun, etat
+from flux_dash.ui import publication as pub
+
+journal = logging.getLogger(__name__)
+
+commun.preparer_page("Rapports", "📦")
+bilan = commun.exiger_bilan(complet=True)
+annee = etat.annee()
+st.caption(
+    f"Rapports du bilan {annee} sur l'ensemble des données chargées (les filtres du tableau de bord ne s'appliquent "
+    "pas aux rapports)."
+)
+
+# --- Options -------------------------------------------------------------------------------------------
+with st.expander("Options des rapports", expanded=False, icon="⚙️"):
+    if "_fd_w_bailleur_rapports" not in st.session_state:
+        st.session_state["_fd_w_bailleur_rapports"] = etat.nom_bailleur()
+    nom = st.text_input("Nom du bailleur", key="_fd_w_bailleur_rapports", max_chars=120)
+    etat.definir_nom_bailleur(nom)
+    epci = bilan.perimetres[(bilan.perimetres["perimetre_type"] == "EPCI_EPT") & bilan.perimetres["strate"]]
+    libelles_epci = dict(zip(epci["perimetre_code"], epci["perimetre_libelle"], strict=True))
+    precedentes = etat.options_rapports()
+    defaut = precedentes.get("epci_lec", [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())])
+    lec = st.multiselect(
+        "EPCI « LEC » et EPT destinataires d'un bilan consolidé",
+        list(libelles_epci),
+        default=[c for c in defaut if c in libelles_epci],
+        format_func=lambda c: libelles_epci.get(c, c),
+        help="Par défaut : tous les EPT, Paris et les EPCI comptant au moins un QPV.",
+    )
+    masquer = st.checkbox(
+        "Masquer les petits effectifs (1 à 4 affichés « < 5 ») pour les documents diffusés au-delà du réservataire",
+        value=bool(precedentes.get("masquer_petits_effectifs", False)),
+    )
+options = pub.options_rapports(etat.nom_bailleur(), annee, lec, masquer)
+etat.definir_options_rapports(options)
+
+# --- Indicators CSV ------------------------------------------------------------------------------------
+st.subheader("Indicateurs (CSV)")
+st.caption("Un chiffre par ligne (format « tidy » décrit dans la documentation), pour un tableur ou un outil d'analyse.")
+try:
+    from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
+
+    st.download_button(
+        f"Télécharger {pub.nom_indicateurs(annee)}",
+        data=lambda: ecrire_indicateurs_csv(bilan),
+        file_name=pub.nom_indicateurs(annee),
+        mime="text/csv",
+        on_click="ignore",
+        icon="⬇️",
+        key="indicateurs_csv",
+    )
+except ImportError:
+    st.info("L'export des indicateurs n'est pas encore disponible dans cette version.")
+
+# --- Trames --------------------------------------------------------------------------------------------
+st.subheader("Rapports par destinataire")
+module = pub.module_rapports()
+if module is None:
+    st.info("Les trames de rapports (bilans par réservataire, EPCI/EPT, État, prévisionnels) ne sont pas encore disponibles dans cette version.")
+    st.stop()
+opts = pub.options_pour(module, options)
+try:
+    rapports = module.lister_rapports(bilan, opts)
+except Exception:
+    journal.exception("lister_rapports")
+    st.error("La liste des rapports n'a pas pu être établie (erreur interne de l'outil, consignée dans le journal du serveur).")
+    st.stop()
+
+recherche = st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…") if len(rapports) > 12 else ""
+groupes = pub.grouper_rapports(rapports, recherche)
+st.caption(f"{formats.nombre(len(rapports))} rapport{'s' if len(rapports) > 1 else ''} au total.")
+for genre, liste in groupes.items():
+    with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=len(rapports) <= 12):
+        for i, r in enumerate(liste):
+            st.download_button(
+                str(r.destinataire),
+                data=r.construire,
+                file_name=r.nom_fichier,
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                on_click="ignore",
+                key=f"rapport_{genre}_{i}_{r.nom_fichier}",
+                icon="📄",
+            )
+
+# --- ZIP -----------------------------------------------------------------------------------------------
+st.subheader("Tous les rapports (ZIP)")
+cle = (etat.jeton(), annee, tuple(sorted(options.items())))
+archive = st.session_state.get(etat.ARCHIVE)
+if st.button("Préparer l'archive de tous les rapports", icon="🗜️"):
+    barre = st.progress(0.0, text="Préparation…")
+    try:
+        octets = module.construire_archive(bilan, opts, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte)))
+        archive = (cle, octets)
+        st.session_state[etat.ARCHIVE] = archive
+        barre.progress(1.0, text="Archive prête.")
+    except Exception:
+        journal.exception("construire_archive")
+        st.error("L'archive n'a pas pu être construite (erreur interne de l'outil, consignée dans le journal du serveur).")
+if archive is not None and archive[0] == cle:
+    st.download_button(
+        f"Télécharger {pub.nom_archive(annee, etat.nom_bailleur())}",
+        data=archive[1],
+        file_name=pub.nom_archive(annee, etat.nom_bailleur()),
+        mime="application/zip",
+        on_click="ignore",
+        icon="⬇️",
+        type="primary",
+        key="archive_zip",
+    )
