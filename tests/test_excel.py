@@ -1,0 +1,402 @@
+"""Specification of flux_dash.excel: the Excel hygiene shared by every workbook (FORMAT.md §2.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from flux_dash import excel as xl
+
+
+def recharger(wb: openpyxl.Workbook) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(xl.classeur_en_octets(wb)))
+
+
+def classeur() -> tuple[openpyxl.Workbook, openpyxl.worksheet.worksheet.Worksheet]:
+    wb = xl.nouveau_classeur()
+    return wb, wb.create_sheet("Feuille")
+
+
+# --- Formula injection and illegal characters -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "texte",
+    ['=HYPERLINK("http://x")', "+1", "-1+2", "@SUM(A1)", "=1+1", "=", "-"],
+    ids=["hyperlink", "plus", "moins", "arobase", "egal-calcul", "egal-seul", "tiret-seul"],
+)
+def test_ecrire_texte_stocke_le_texte_jamais_une_formule(texte):
+    wb, ws = classeur()
+    xl.ecrire_texte(ws["A1"], texte)
+    cell = recharger(wb)["Feuille"]["A1"]
+    assert cell.data_type == "s"
+    assert cell.value == texte
+    assert cell.quotePrefix is True
+
+
+def test_ecrire_texte_ordinaire_sans_prefixe():
+    wb, ws = classeur()
+    xl.ecrire_texte(ws["A1"], "Préfecture 93")
+    cell = recharger(wb)["Feuille"]["A1"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("Préfecture 93", "s", False)
+
+
+@pytest.mark.parametrize(
+    ("brut", "attendu"),
+    [
+        ("a\x00b", "ab"),
+        ("\x07cloche\x1f", "cloche"),
+        ("ligne 1\nligne 2\tfin", "ligne 1\nligne 2\tfin"),
+        ("=A1\x0b", "=A1"),
+    ],
+    ids=["nul", "controles", "tab-et-saut-gardes", "formule-et-controle"],
+)
+def test_caracteres_de_controle_retires(brut, attendu):
+    wb, ws = classeur()
+    xl.ecrire_texte(ws["A1"], brut)  # openpyxl would raise IllegalCharacterError on the raw text
+    cell = recharger(wb)["Feuille"]["A1"]
+    assert cell.value == attendu
+    assert cell.data_type == "s"
+
+
+# --- ecrire_valeur dispatch ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("valeur", "format", "valeur_lue", "format_lu", "type_lu"),
+    [
+        (1234, None, 1234, "#,##0", "n"),
+        (np.int64(7), None, 7, "#,##0", "n"),
+        (0.125, xl.FORMAT_PART, 0.125, "0.0%", "n"),
+        (12.25, xl.FORMAT_DROITS, 12.25, "#,##0.0", "n"),
+        (np.float32(0.5), xl.FORMAT_PART, 0.5, "0.0%", "n"),
+        (decimal.Decimal("2.5"), None, 2.5, "#,##0.0", "n"),
+        (dt.date(2024, 3, 15), None, dt.datetime(2024, 3, 15), "DD/MM/YYYY", "d"),
+        (pd.Timestamp("2024-03-15 00:00", tz="Europe/Paris"), None, dt.datetime(2024, 3, 15), "DD/MM/YYYY", "d"),
+        ("0123", None, "0123", "General", "s"),
+        ("1234", xl.FORMAT_ENTIER, "1234", "#,##0", "s"),
+        (True, None, "oui", "General", "s"),
+        (np.bool_(False), None, "non", "General", "s"),
+    ],
+    ids=[
+        "int",
+        "int-numpy",
+        "part",
+        "droits",
+        "float32",
+        "decimal",
+        "date",
+        "timestamp-tz",
+        "code-zero-en-tete",
+        "texte-nombre-reste-texte",
+        "booleen",
+        "booleen-numpy",
+    ],
+)
+def test_ecrire_valeur_type_et_format(valeur, format, valeur_lue, format_lu, type_lu):
+    wb, ws = classeur()
+    xl.ecrire_valeur(ws["B2"], valeur, format)
+    cell = recharger(wb)["Feuille"]["B2"]
+    assert cell.value == valeur_lue
+    assert cell.number_format == format_lu
+    assert cell.data_type == type_lu
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [("1 234,5", 1234.5), ("1\u202f234", 1234), ("-3", -3), ("12 %", "12 %"), ("abc", "abc")],
+    ids=["virgule-decimale", "espace-fine", "negatif", "pourcentage-reste-texte", "mot"],
+)
+def test_ecrire_valeur_texte_en_nombre_sur_demande(texte, attendu):
+    wb, ws = classeur()
+    xl.ecrire_valeur(ws["A1"], texte, texte_en_nombre=True)
+    assert recharger(wb)["Feuille"]["A1"].value == attendu
+
+
+@pytest.mark.parametrize(
+    "manquant",
+    [None, float("nan"), pd.NA, np.nan, float("inf"), pd.NaT],
+    ids=["none", "nan", "na", "numpy-nan", "infini", "nat"],
+)
+def test_ratio_manquant_devient_ns_gris_a_droite(manquant):
+    wb, ws = classeur()
+    xl.ecrire_valeur(ws["A1"], manquant, xl.FORMAT_PART)
+    cell = recharger(wb)["Feuille"]["A1"]
+    assert (cell.value, cell.data_type) == ("n.s.", "s")
+    assert cell.alignment.horizontal == "right"
+    assert cell.font.color.rgb == "00" + xl.GRIS_NS
+
+
+@pytest.mark.parametrize(
+    ("format", "manquant", "attendu"),
+    [(None, None, None), (xl.FORMAT_DATE, None, None), (xl.FORMAT_ENTIER, "nd", "nd"), (None, "–", "–")],
+    ids=["sans-format-vide", "date-vide", "texte-choisi", "texte-choisi-sans-format"],
+)
+def test_valeur_manquante_hors_ratio(format, manquant, attendu):
+    wb, ws = classeur()
+    xl.ecrire_valeur(ws["A1"], None, format, manquant=manquant)
+    assert recharger(wb)["Feuille"]["A1"].value == attendu
+
+
+# --- Small-cell masking ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("valeur", "seuil", "attendu"),
+    [
+        (0, 5, 0),
+        (1, 5, "< 5"),
+        (4, 5, "< 5"),
+        (5, 5, 5),
+        (123, 5, 123),
+        (3.0, 5, "< 5"),
+        (np.int64(2), 5, "< 5"),
+        (9, 10, "< 10"),
+        (None, 5, None),
+        ("n.s.", 5, "n.s."),
+        (-2, 5, -2),
+    ],
+    ids=["zero", "un", "quatre", "cinq", "grand", "float", "numpy", "seuil-10", "none", "texte", "negatif"],
+)
+def test_masquer_petits_effectifs(valeur, seuil, attendu):
+    assert xl.masquer_petits_effectifs(valeur, seuil) == attendu
+
+
+def test_masquer_petits_effectifs_nan_inchange():
+    assert np.isnan(xl.masquer_petits_effectifs(float("nan")))
+
+
+# --- Sheet titles ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texte", "existants", "attendu"),
+    [
+        ("Bilan", [], "Bilan"),
+        ("Bilan 2024 : Préfecture/93", [], "Bilan 2024 Préfecture 93"),
+        ("a[b]c*d?e\\f", [], "a b c d e f"),
+        ("Communauté d'agglomération Grand Paris Sud Seine-Essonne-Sénart", [], "Communauté d'agglomération Gran"),
+        ("'Cité'", [], "Cité"),
+        ("", [], "Feuille"),
+        ("[]:*?", [], "Feuille"),
+        ("Bilan", ["Bilan"], "Bilan (2)"),
+        ("bilan", ["BILAN", "Bilan (2)"], "bilan (3)"),
+        ("x" * 40, ["x" * 31], "x" * 27 + " (2)"),
+        ("History", [], "History (2)"),
+        ("Tab\x01", [], "Tab"),
+        ("y" * 30 + "'zzz", [], "y" * 30),
+    ],
+    ids=[
+        "simple",
+        "deux-points-barre",
+        "tous-interdits",
+        "long-31",
+        "apostrophes",
+        "vide",
+        "que-des-interdits",
+        "doublon",
+        "doublon-casse",
+        "doublon-long",
+        "reserve-history",
+        "controle",
+        "apostrophe-apres-coupe",
+    ],
+)
+def test_titre_feuille(texte, existants, attendu):
+    titre = xl.titre_feuille(texte, existants)
+    assert titre == attendu
+    assert len(titre) <= 31
+
+
+def test_titre_feuille_accepte_par_openpyxl_et_unique():
+    wb = xl.nouveau_classeur()
+    for texte in ["Bilan/2024", "Bilan 2024", "Bilan:2024", "Bilan 2024"]:
+        xl.nouvelle_feuille(wb, texte)
+    assert recharger(wb).sheetnames == ["Bilan 2024", "Bilan 2024 (2)", "Bilan 2024 (3)", "Bilan 2024 (4)"]
+
+
+# --- Tables ----------------------------------------------------------------------------------------
+
+
+def tableau_exemple() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "reservataire": ["=Préfet", "Action Logement"],
+            "proposes": pd.array([1234, 3], dtype="Int64"),
+            "part": [0.25, float("nan")],
+            "droits": [10.25, 2.5],
+            "date": pd.to_datetime(["2024-01-31", "2024-02-29"]),
+        }
+    )
+
+
+def test_ecrire_tableau_valeurs_formats_et_plage():
+    wb, ws = classeur()
+    plage = xl.ecrire_tableau(
+        ws,
+        tableau_exemple(),
+        3,
+        2,
+        formats={"part": xl.FORMAT_PART},
+        libelles={"reservataire": "Réservataire", "proposes": "Proposés"},
+        total={"proposes": 1237, "part": 0.5},
+    )
+    assert plage == xl.Plage(3, 6, 2, 6, 6)
+    assert plage[:2] == (3, 6)
+    assert plage.ref == "B3:F6"
+    assert plage.derniere_ligne_donnees == 5
+    ws2 = recharger(wb)["Feuille"]
+    lignes = [[c.value for c in rangee] for rangee in ws2.iter_rows(min_row=3, max_row=6, min_col=2, max_col=6)]
+    assert lignes == [
+        ["Réservataire", "Proposés", "part", "droits", "date"],
+        ["=Préfet", 1234, 0.25, 10.25, dt.datetime(2024, 1, 31)],
+        ["Action Logement", 3, "n.s.", 2.5, dt.datetime(2024, 2, 29)],
+        ["Total", 1237, 0.5, None, None],
+    ]
+    formats = [c.number_format for c in ws2[4][2:6]]
+    assert formats == ["#,##0", "0.0%", "#,##0.0", "DD/MM/YYYY"]
+    assert ws2["B4"].data_type == "s"
+    assert ws2["B3"].style == xl.STYLE_ENTETE
+    assert ws2["C5"].style == xl.STYLE_CORPS
+    assert ws2["C6"].style == xl.STYLE_TOTAL and ws2["C6"].number_format == "#,##0"
+    assert ws2.merged_cells.ranges == set()
+
+
+def test_ecrire_tableau_total_somme_les_effectifs_et_droits_seulement():
+    wb, ws = classeur()
+    xl.ecrire_tableau(ws, tableau_exemple(), formats={"part": xl.FORMAT_PART}, total=True, libelle_total="Ensemble")
+    ws2 = recharger(wb)["Feuille"]
+    assert [c.value for c in ws2[4]] == ["Ensemble", 1237, None, 12.75, None]
+
+
+def test_ecrire_tableau_masquage_des_colonnes_choisies():
+    wb, ws = classeur()
+    df = pd.DataFrame({"commune": ["A", "B", "C"], "attribues": [0, 3, 12], "part": [0.0, 0.2, 0.8]})
+    xl.ecrire_tableau(ws, df, formats={"part": xl.FORMAT_PART}, colonnes_masquees=["attribues"], total=True)
+    ws2 = recharger(wb)["Feuille"]
+    assert [ws2.cell(i, 2).value for i in range(2, 6)] == [0, "< 5", 12, 15]
+    assert [ws2.cell(i, 3).value for i in range(2, 5)] == [0.0, 0.2, 0.8]
+    assert ws2["B3"].alignment.horizontal == "right"
+
+
+def test_ecrire_tableau_excel_table_et_filtre():
+    wb, ws = classeur()
+    df = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
+    xl.ecrire_tableau(ws, df, tableau="Bilan 2024 préfet", total=True)
+    xl.ecrire_tableau(ws, df, 10, tableau="Bilan 2024 préfet")
+    autre = wb.create_sheet("Autre")
+    xl.ecrire_tableau(autre, df, filtre=True)
+    wb2 = recharger(wb)
+    tables = wb2["Feuille"].tables
+    assert sorted(tables) == ["T_bilan_2024_prefet", "T_bilan_2024_prefet_2"]
+    assert tables["T_bilan_2024_prefet"].ref == "A1:B3"  # the totals row stays outside the table
+    assert tables["T_bilan_2024_prefet_2"].ref == "A10:B12"
+    assert wb2["Autre"].auto_filter.ref == "A1:B3"
+
+
+def test_ecrire_tableau_refuse_un_tableau_aux_entetes_en_double():
+    _, ws = classeur()
+    with pytest.raises(ValueError, match="En-têtes en double"):
+        xl.ecrire_tableau(ws, pd.DataFrame({"a": [1], "b": [2]}), libelles={"a": "X", "b": "X"}, tableau="t")
+
+
+def test_ecrire_tableau_vide_ecrit_l_entete_seule():
+    wb, ws = classeur()
+    plage = xl.ecrire_tableau(ws, pd.DataFrame({"a": pd.Series([], dtype="Int64")}), tableau="vide")
+    assert plage == xl.Plage(1, 1, 1, 1, None)
+    assert recharger(wb)["Feuille"].tables == {}
+
+
+# --- Layout ----------------------------------------------------------------------------------------
+
+
+def test_ajuster_largeurs_bornees_et_titres_ignores():
+    wb, ws = classeur()
+    xl.ecrire_titre(ws, "Un très long titre qui déborde sur les colonnes voisines sans les élargir", ["Sous-titre"])
+    df = pd.DataFrame({"c": ["x"], "long": ["y" * 100], "n": [1234567]})
+    xl.ecrire_tableau(ws, df, 4)
+    xl.ajuster_largeurs(ws)
+    largeurs = {c: ws.column_dimensions[c].width for c in "ABC"}
+    assert largeurs == {"A": 8, "B": 60, "C": len("1,234,567") + 2}
+
+
+def test_mise_en_page_et_figer():
+    wb, ws = classeur()
+    xl.mise_en_page(ws, (3, 4))
+    xl.figer_entete(ws, "B5")
+    ws2 = recharger(wb)["Feuille"]
+    assert ws2.page_setup.orientation == "landscape"
+    assert ws2.page_setup.fitToWidth == 1 and ws2.page_setup.fitToHeight == 0
+    assert ws2.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws2.print_title_rows == "$3:$4"
+    assert ws2.oddFooter.right.text == "Page &P / &N"
+    assert ws2.freeze_panes == "B5"
+
+
+# --- Paramètres, Définitions, charts, styles ------------------------------------------------------
+
+
+def test_feuilles_parametres_et_definitions():
+    wb = xl.nouveau_classeur()
+    xl.feuille_parametres(wb, [("Année", 2024), ("Généré le", dt.date(2025, 2, 1)), ("Bailleur", "=Habitat")])
+    xl.feuille_definitions(wb, [("Flux", "Disponibilités moins soustraits."), ("n.s.", "Non significatif.")])
+    wb2 = recharger(wb)
+    assert wb2.sheetnames == ["Paramètres", "Définitions"]
+    parametres = wb2["Paramètres"]
+    assert [[c.value for c in r] for r in parametres.iter_rows(min_row=3)] == [
+        ["Paramètre", "Valeur"],
+        ["Année", 2024],
+        ["Généré le", dt.datetime(2025, 2, 1)],
+        ["Bailleur", "=Habitat"],
+    ]
+    assert parametres["B4"].number_format == "0"
+    assert parametres["B5"].number_format == "DD/MM/YYYY"
+    assert parametres["B6"].data_type == "s"
+    definitions = wb2["Définitions"]
+    assert definitions["A1"].value == "Définitions"
+    assert [definitions.cell(i, 2).value for i in (4, 5)] == ["Disponibilités moins soustraits.", "Non significatif."]
+    assert definitions["B4"].alignment.wrap_text is True
+
+
+def test_graphique_barres_reference_le_tableau_sans_total():
+    wb, ws = classeur()
+    df = pd.DataFrame({"typologie": ["T1", "T2", "T3"], "proposes": [5, 8, 2], "attribues": [3, 4, 1]})
+    plage = xl.ecrire_tableau(ws, df, 2, total=True)
+    graphique = xl.ajouter_graphique_barres(ws, plage, "Proposés et attribués", "F2")
+    assert len(graphique.series) == 2
+    assert graphique.series[0].val.numRef.f == "'Feuille'!$B$3:$B$5"
+    assert graphique.series[1].val.numRef.f == "'Feuille'!$C$3:$C$5"
+    assert graphique.series[0].tx.strRef.f == "'Feuille'!B2"
+    assert graphique.series[1].cat.numRef.f == "'Feuille'!$A$3:$A$5"
+    assert graphique.series[0].graphicalProperties.solidFill.srgbClr == xl.PALETTE[0]
+    octets = xl.classeur_en_octets(wb)
+    with zipfile.ZipFile(io.BytesIO(octets)) as archive:
+        assert any(nom.startswith("xl/charts/chart") for nom in archive.namelist())
+
+
+def test_styles_nommes_enregistres_une_fois_par_classeur():
+    for _ in range(2):  # a second workbook gets its own, fresh named styles
+        wb, ws = classeur()
+        xl.ecrire_titre(ws, "Titre", ["a", "b"])
+        xl.ecrire_tableau(ws, pd.DataFrame({"a": [1]}), 5, total=True)
+        xl.ecrire_note(ws, "Source : test", 8)
+        noms = recharger(wb).named_styles
+        assert {xl.STYLE_TITRE, xl.STYLE_SOUS_TITRE, xl.STYLE_ENTETE, xl.STYLE_CORPS, xl.STYLE_TOTAL} <= set(noms)
+        assert len(noms) == len(set(noms))
+    assert ws["A1"].font.name == "Calibri" and ws["A1"].font.b is True
+    assert ws["A8"].font.i is True
+
+
+def test_classeur_en_octets_est_un_xlsx():
+    wb, ws = classeur()
+    ws["A1"] = 1
+    octets = xl.classeur_en_octets(wb)
+    assert octets[:2] == b"PK"
+    assert openpyxl.load_workbook(io.BytesIO(octets))["Feuille"]["A1"].value == 1
