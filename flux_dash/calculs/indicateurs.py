@@ -1,0 +1,118 @@
+"""The indicators of the regional framework (DOMAINE.md §4), each with its reference value (``cible``).
+
+An indicator that needs an optional column of ``tours`` (menage_prioritaire, dalo, premier_quartile) is left
+empty (NaN) when that column is absent from the file (all ``<NA>``), never zero. ``menage_relogement_ru`` only
+widens the 1er-quartile numerator: when absent it counts as "non".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from flux_dash import referentiel as ref
+from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
+from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PT, _libeller, _ratio, trier
+from flux_dash.regles import ReglesCalcul
+
+COLONNES = ["indicateur", "libelle", PT, PC, "perimetre_libelle", "reservataire", "categorie", "numerateur",
+            "denominateur", "valeur", "cible", "sens", "unite"]
+_RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
+
+
+def _lignes(base: pd.DataFrame, indicateur: str, num, den, valeur=None, *, cible: float = np.nan, sens: str = "",
+            unite: str = "ratio") -> pd.DataFrame:
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    out = base[[PT, PC]].copy()
+    out["reservataire"] = base["reservataire"].to_numpy() if "reservataire" in base else ""
+    out["categorie"] = base["categorie"].to_numpy() if "categorie" in base else ""
+    out["indicateur"] = indicateur
+    out["numerateur"] = num
+    out["denominateur"] = den
+    out["valeur"] = _ratio(num, den) if valeur is None else np.asarray(valeur, dtype="float64")
+    out["cible"] = np.asarray(cible, dtype="float64") if np.ndim(cible) else float(cible)
+    out["sens"] = sens
+    out["unite"] = unite
+    return out
+
+
+def _par_perimetre(paires: pd.DataFrame, L: pd.DataFrame, A: pd.DataFrame, **sommes: str) -> pd.DataFrame:
+    """Distinct logements of ``paires`` per perimeter (``n``) and sums of logement-level flags."""
+    uniques = paires.drop_duplicates("id_logement")[["id_logement", *[c for c in sommes.values() if c in paires]]]
+    faits = uniques.merge(L[["id_logement", "code_commune", "qpv"]], on="id_logement").merge(A, on="code_commune")
+    faits["hors_qpv"] = ~faits["qpv"]
+    agg = {"n": ("id_logement", "size")} | {k: (v, "sum") for k, v in sommes.items()}
+    return faits.groupby(CLES_PERIMETRE, as_index=False).agg(**agg)
+
+
+def _joindre(base: pd.DataFrame, comptes: pd.DataFrame) -> pd.DataFrame:
+    out = base.merge(comptes, on=CLES_PERIMETRE, how="left")
+    cols = [c for c in comptes.columns if c not in CLES_PERIMETRE]
+    out[cols] = out[cols].fillna(0)
+    return out
+
+
+def calculer_indicateurs(
+    *,
+    regles: ReglesCalcul,
+    perimetres: pd.DataFrame,
+    flux: pd.DataFrame,
+    realisation: pd.DataFrame,
+    A: pd.DataFrame,
+    L: pd.DataFrame,
+    proposes: pd.DataFrame,
+    attribues: pd.DataFrame,
+    categorie_de: dict[str, str],
+    optionnelles: dict[str, bool],
+) -> pd.DataFrame:
+    morceaux: list[pd.DataFrame] = []
+    categories = proposes["reservataire"].map(categorie_de)
+
+    # Préfet share of the flux, per département and per commune (CCH R. 441-5-2).
+    prefet = _par_perimetre(proposes[categories.isin(ref.CATEGORIES_PREFET)], L, A, hors_qpv="hors_qpv")
+    agents = _par_perimetre(proposes[categories == "ETAT_AGENTS"], L, A)
+    strates = perimetres.loc[perimetres["strate"], CLES_PERIMETRE]
+    base = strates[strates[PT].isin(["DEPARTEMENT", "COMMUNE"])].merge(flux, on=CLES_PERIMETRE)
+    p = _joindre(base, prefet)
+    morceaux.append(_lignes(p, "part_prefet_flux", p["n"], p["flux"], cible=regles.plafond_prefet, sens="max"))
+    a = _joindre(base, agents)
+    morceaux.append(_lignes(a, "part_agents_flux", a["n"], a["flux"], cible=regles.plafond_agents, sens="max"))
+    d = p[p[PT] == "DEPARTEMENT"]
+    morceaux.append(_lignes(d, "prefet_hors_qpv_a", d["hors_qpv"], d["n"], cible=regles.plancher_prefet_hors_qpv,
+                            sens="min"))
+    morceaux.append(_lignes(d, "prefet_hors_qpv_b", d["hors_qpv"], d["flux_hors_qpv"]))
+
+    # Per holder × perimeter (the rows of realisation).
+    r = realisation
+    non_etat = ~r["categorie"].isin(ref.CATEGORIES_PREFET)
+    cible_prio = np.where(non_etat, regles.plancher_prioritaires, np.nan)
+    morceaux.append(_lignes(r, "part_publics_prioritaires", r["attribues_prioritaires"], r["logements_attribues"],
+                            cible=cible_prio, sens=""))
+    morceaux[-1]["sens"] = np.where(non_etat, "min", "")
+    morceaux.append(_lignes(r, "attributions_dalo", r["attribues_dalo"], np.nan, r["attribues_dalo"], unite="nombre"))
+    morceaux.append(_lignes(r, "part_dalo", r["attribues_dalo"], r["logements_attribues"]))
+    morceaux.append(_lignes(r, "delai_moyen_orientation_attribution", r["_delai_total"], r["logements_attribues"],
+                            unite="jours"))
+    morceaux.append(_lignes(r, "tours_sans_designation", r["tours_sans_designation"], np.nan,
+                            r["tours_sans_designation"], unite="nombre"))
+
+    # CIA indicators per EPCI/EPT (loi Égalité et Citoyenneté): all holders' attributions.
+    att = attribues.drop_duplicates("id_logement").copy()
+    att["pq_en_qpv_non"] = ~att["premier_quartile"] & att["qpv"]
+    att["pq_ou_ru_hors"] = att["pq_ou_ru"] & ~att["qpv"]
+    comptes = _par_perimetre(att, L, A, hors=("hors_qpv"), pq_ou_ru_hors="pq_ou_ru_hors", non_pq_en="pq_en_qpv_non")
+    comptes["en"] = comptes["n"] - comptes["hors"]
+    epci = _joindre(perimetres.loc[perimetres[PT] == "EPCI_EPT", CLES_PERIMETRE], comptes)
+    pq = optionnelles["premier_quartile"]
+    morceaux.append(_lignes(epci, "part_premier_quartile_hors_qpv", epci["pq_ou_ru_hors"] if pq else np.nan,
+                            epci["hors"], cible=regles.plancher_premier_quartile_hors_qpv, sens="min"))
+    morceaux.append(_lignes(epci, "part_hors_premier_quartile_en_qpv", epci["non_pq_en"] if pq else np.nan,
+                            epci["en"], cible=regles.plancher_hors_premier_quartile_en_qpv, sens="min"))
+
+    out = pd.concat(morceaux, ignore_index=True)
+    out["libelle"] = out["indicateur"].map(LIBELLES)
+    out = _libeller(out)
+    out["_r_ind"] = out["indicateur"].map(_RANG_INDICATEUR)
+    out = trier(out, ["_r_ind", PT, PC, "categorie", "reservataire"])
+    return out[COLONNES]

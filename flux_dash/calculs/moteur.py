@@ -1,0 +1,446 @@
+"""The computation of a :class:`~flux_dash.calculs.Bilan` (DOMAINE.md §3–§4), vectorised with pandas.
+
+Pipeline: one fact row per logement (commune, QPV, décret modalities, soustrait, available in n) → commune
+membership of every perimeter → tours kept for the figures (holder known, logement inside one of the holder's
+convention perimeters or holder = Bailleur, logement not soustrait) → (holder, logement) pairs proposés /
+attribués → group by (holder, perimeter) through the membership table. Every count is a count of distinct
+logements because the pairs are de-duplicated before grouping and a logement lies in exactly one commune.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from flux_dash import referentiel as ref
+from flux_dash.calculs.definitions import LIBELLES
+from flux_dash.regles import ReglesCalcul
+
+PT, PC, PL = "perimetre_type", "perimetre_code", "perimetre_libelle"
+CLES_PERIMETRE = [PT, PC]
+STRATES = ["COMMUNE", "EPCI_EPT", "DEPARTEMENT", "REGION"]
+OPTIONNELLES = ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]
+COMPTES_OPTIONNELS = {
+    "attribues_prioritaires": "menage_prioritaire",
+    "attribues_dalo": "dalo",
+    "attribues_premier_quartile": "premier_quartile",
+}
+
+_RANG_PERIMETRE = {c: i for i, c in enumerate(ref.PERIMETRES.codes)}
+_RANG_CATEGORIE = {c: i for i, c in enumerate(ref.CATEGORIES_RESERVATAIRE.codes)}
+_RANG_DIMENSION = {c: i for i, c in enumerate(["total", *ref.DIMENSIONS_DECRET])}
+_MODALITES = {
+    "typologie": ref.TYPOLOGIES,
+    "financement": ref.FINANCEMENTS,
+    "qpv": ref.QPV,
+    "periode_construction": ref.PERIODES_CONSTRUCTION,
+}
+
+
+# --- small helpers --------------------------------------------------------------------------------------
+
+
+def _texte(s: pd.Series) -> pd.Series:
+    return s.astype("string").fillna("").astype(str)
+
+
+def _booleen(df: pd.DataFrame, nom: str) -> pd.Series:
+    if nom not in df.columns:
+        return pd.Series(pd.NA, index=df.index, dtype="boolean")
+    return df[nom].astype("boolean")
+
+
+def _ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
+    """num / den as float64, NaN where den is 0 or NaN (DOMAINE.md §3: n.s., never 0 nor inf)."""
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = num / den
+    r[~(den > 0)] = np.nan
+    return r
+
+
+def trier(df: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
+    """Sort by ``cles`` using référentiel ranks for perimeter types, holder categories, dimensions and modalities."""
+    tri: list[str] = []
+    out = df.copy()
+    for cle in cles:
+        if cle == PT:
+            out["_r_pt"] = out[PT].map(_RANG_PERIMETRE).fillna(99)
+            tri.append("_r_pt")
+        elif cle == "categorie":
+            out["_r_cat"] = out["categorie"].map(_RANG_CATEGORIE).fillna(99)
+            tri.append("_r_cat")
+        elif cle == "dimension":
+            out["_r_dim"] = out["dimension"].map(_RANG_DIMENSION).fillna(99)
+            tri.append("_r_dim")
+        elif cle == "modalite":
+            rang = {f"{d}|{c}": i for d, cat in _MODALITES.items() for i, c in enumerate(cat.codes)}
+            out["_r_mod"] = (out["dimension"] + "|" + out["modalite"]).map(rang).fillna(0)
+            tri += ["_r_mod", "modalite"]
+            continue
+        elif cle == "issue":
+            out["_r_iss"] = out["issue"].map(ref.ISSUES.ordre)
+            tri.append("_r_iss")
+            continue
+        elif cle == "categorie_soustraction":
+            out["_r_sou"] = out["categorie_soustraction"].map(ref.SOUSTRACTIONS.ordre)
+            tri.append("_r_sou")
+            continue
+        tri.append(cle)
+    out = out.sort_values(tri, kind="stable").drop(columns=[c for c in out.columns if c.startswith("_r_")])
+    return out.reset_index(drop=True)
+
+
+def _libeller(df: pd.DataFrame) -> pd.DataFrame:
+    libelles = ref.libelles_perimetres()
+    lib = [libelles.get((t, c), c) for t, c in zip(df[PT], df[PC], strict=True)]
+    position = df.columns.get_loc(PC) + 1
+    df = df.copy()
+    df.insert(position, PL, pd.Series(lib, index=df.index, dtype=object).astype(str))
+    return df
+
+
+def _compter(paires: pd.DataFrame, cles: list[str], nom: str, **sommes: str) -> pd.DataFrame:
+    """Group pairs (already merged with the membership) by ``cles``: size → ``nom``, plus column sums."""
+    agg = {nom: ("id_logement", "size")} | {k: (v, "sum") for k, v in sommes.items()}
+    return paires.groupby(cles, as_index=False, sort=False).agg(**agg)
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+
+
+def _logements(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul) -> pd.DataFrame:
+    lg = tables["logements"].drop_duplicates("id_logement")
+    cat = _texte(lg["categorie_soustraction"]) if "categorie_soustraction" in lg else pd.Series("", index=lg.index)
+    periode = ref.periodes_construction(lg["annee_construction"])
+    faits = pd.DataFrame(
+        {
+            "id_logement": _texte(lg["id_logement"]),
+            "code_commune": _texte(lg["code_commune"]),
+            "qpv": lg["qpv"].astype("boolean").fillna(False).astype(bool),
+            "typologie": _texte(lg["typologie"]),
+            "financement": _texte(lg["financement"]),
+            "periode_construction": _texte(periode),
+            "categorie_soustraction": cat,
+            "dispo_n": regles.dans_annee(lg["date_disponibilite"], annee),
+        }
+    )
+    faits["modalite_qpv"] = np.where(faits["qpv"], "EN_QPV", "HORS_QPV")
+    faits["soustrait"] = faits["categorie_soustraction"] != ""
+    return faits.reset_index(drop=True)
+
+
+def _nom_holder(noms: pd.Series, connus: set[str]) -> pd.Series:
+    """Tours name the landlord ``Bailleur`` (any case/accents): map it to :data:`ref.NOM_BAILLEUR`."""
+    noms = _texte(noms)
+    est_bailleur = ~noms.isin(connus) & (noms.map(ref.normaliser_texte) == ref.normaliser_texte(ref.NOM_BAILLEUR))
+    return noms.where(~est_bailleur, ref.NOM_BAILLEUR)
+
+
+def _conventions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    cv = tables["conventions"]
+    out = pd.DataFrame(
+        {
+            "reservataire": _texte(cv["reservataire"]),
+            "categorie": _texte(cv["categorie"]),
+            PT: _texte(cv[PT]),
+            PC: _texte(cv[PC]),
+            "taux_convention": pd.to_numeric(cv["taux"], errors="coerce").astype("float64"),
+        }
+    ).drop_duplicates(["reservataire", PT, PC])
+    out = _libeller(out)
+    return trier(out, ["categorie", "reservataire", PT, PC])
+
+
+def _reservataires(conventions: pd.DataFrame) -> pd.DataFrame:
+    r = conventions.drop_duplicates("reservataire")[["reservataire", "categorie"]]
+    r = pd.concat([r, pd.DataFrame({"reservataire": [ref.NOM_BAILLEUR], "categorie": [ref.BAILLEUR]})])
+    r = r.drop_duplicates("reservataire")
+    r["categorie_libelle"] = r["categorie"].map(ref.CATEGORIES_RESERVATAIRE.libelle)
+    r["slug"] = r["reservataire"].map(ref.slug)
+    return trier(r, ["categorie", "reservataire"])
+
+
+# --- perimeters -----------------------------------------------------------------------------------------
+
+
+def _perimetres(
+    communes_stock: list[str], conventions: pd.DataFrame, regles: ReglesCalcul
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(perimetres, appartenance): strates of the stock's communes ∪ convention perimeters, and their communes."""
+    com = ref.communes().set_index("code_insee")
+    stock = pd.Index(communes_stock)
+    connues = stock[stock.isin(com.index)]
+    c = com.loc[connues]
+    strates = pd.concat(
+        [
+            pd.DataFrame({PT: "COMMUNE", PC: stock, "code_commune": stock}),
+            pd.DataFrame({PT: "EPCI_EPT", PC: c["code_territoire"].to_numpy(), "code_commune": connues}),
+            pd.DataFrame({PT: "DEPARTEMENT", PC: c["code_departement"].to_numpy(), "code_commune": connues}),
+            pd.DataFrame({PT: "REGION", PC: ref.CODE_REGION, "code_commune": connues}),
+        ]
+    )
+    strates["strate"] = True
+    stock_set = set(communes_stock)
+    morceaux = []
+    for ptype, pcode in conventions[[PT, PC]].drop_duplicates().itertuples(index=False):  # a few dozen perimeters
+        dedans = sorted(ref.communes_du_perimetre(ptype, pcode) & stock_set)
+        morceaux.append(pd.DataFrame({PT: ptype, PC: pcode, "code_commune": pd.Series(dedans, dtype=object)}))
+    conv = pd.concat(morceaux) if morceaux else pd.DataFrame(columns=[PT, PC, "code_commune"])
+    appartenance = pd.concat([strates[[PT, PC, "code_commune"]], conv]).drop_duplicates()
+    appartenance = appartenance.astype(str)
+    appartenance = trier(appartenance, [PT, PC, "code_commune"])
+
+    liste = pd.concat(
+        [strates[[PT, PC]].drop_duplicates().assign(strate=True), conventions[[PT, PC]].drop_duplicates().assign(strate=False)]
+    )
+    liste = liste.groupby(CLES_PERIMETRE, as_index=False).agg(strate=("strate", "max"))
+    cles_conv = set(zip(conventions[PT], conventions[PC], strict=True))
+    liste["convention"] = [k in cles_conv for k in zip(liste[PT], liste[PC], strict=True)]
+    deps = appartenance.merge(com["code_departement"], left_on="code_commune", right_index=True, how="left")
+    deps = deps.groupby(CLES_PERIMETRE)["code_departement"].agg(lambda s: ";".join(sorted(set(s.dropna()))))
+    liste = liste.merge(deps.rename("departements").reset_index(), on=CLES_PERIMETRE, how="left")
+    dep_direct = liste[PT] == "DEPARTEMENT"
+    liste.loc[dep_direct, "departements"] = liste.loc[dep_direct, PC]
+    liste["departements"] = liste["departements"].fillna("").astype(str)
+    territoire = com["code_territoire"].reindex(liste[PC]).to_numpy()
+    liste["code_territoire"] = np.where(liste[PT] == "COMMUNE", pd.Series(territoire).fillna("").to_numpy(), "")
+    lec = set(regles.epci_lec)
+    liste["lec"] = (liste[PT] == "EPCI_EPT") & liste[PC].isin(lec)
+    liste = _libeller(liste)
+    return trier(liste, [PT, PC]), appartenance
+
+
+# --- the computation ------------------------------------------------------------------------------------
+
+
+def calculer(
+    tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, previsionnel: pd.DataFrame | None
+):
+    from flux_dash.calculs import Bilan
+    from flux_dash.calculs.indicateurs import calculer_indicateurs
+    from flux_dash.calculs.previsionnel import calculer_previsionnel_frames
+
+    L = _logements(tables, annee, regles)
+    conventions = _conventions(tables)
+    reservataires = _reservataires(conventions)
+    categorie_de = dict(zip(reservataires["reservataire"], reservataires["categorie"], strict=True))
+    perimetres, A = _perimetres(sorted(L["code_commune"].unique()), conventions, regles)
+
+    # Tours: holder known, logement known (FORMAT.md §1.5 errors otherwise: dropped defensively).
+    tr = tables["tours"]
+    T = pd.DataFrame(
+        {
+            "id_logement": _texte(tr["id_logement"]),
+            "reservataire": _nom_holder(tr["reservataire"], set(conventions["reservataire"])),
+            "issue": _texte(tr["issue"]),
+            "date_orientation": tr["date_orientation"],
+            "date_attribution": tr.get("date_attribution", pd.NaT),
+        }
+    )
+    optionnelles_presentes = {}
+    for nom in OPTIONNELLES:
+        b = _booleen(tr, nom)
+        optionnelles_presentes[nom] = bool(b.notna().any())
+        T[nom] = b.fillna(False).astype(bool).to_numpy()
+    T = T.merge(L[["id_logement", "code_commune", "soustrait", "qpv"]], on="id_logement", how="inner")
+    T = T[T["reservataire"].isin(categorie_de)]
+    T["orientation_n"] = regles.dans_annee(T["date_orientation"], annee)
+    T["attribution_n"] = (T["issue"] == "ATTRIBUE") & regles.dans_annee(T["date_attribution"], annee)
+
+    # DOMAINE.md §3: an orientation outside the holder's convention perimeters is not counted.
+    droits = conventions[["reservataire", PT, PC]].merge(A, on=CLES_PERIMETRE)[["reservataire", "code_commune"]]
+    droits = droits.drop_duplicates().assign(_dans=True)
+    T = T.merge(droits, on=["reservataire", "code_commune"], how="left")
+    T["valide"] = T["_dans"].fillna(False).astype(bool) | (T["reservataire"] == ref.NOM_BAILLEUR)
+    T = T.drop(columns="_dans")
+
+    # Relogements réalisés: soustraits with an ATTRIBUE tour dated in n (any holder).
+    reloges = set(T.loc[T["attribution_n"] & T["soustrait"], "id_logement"])
+    L["reloge_n"] = L["id_logement"].isin(reloges) & L["soustrait"]
+
+    TV = T[T["valide"] & ~T["soustrait"]]
+    Tn = TV[TV["orientation_n"]]
+    proposes = Tn[["id_logement", "reservataire"]].drop_duplicates()
+    attribues = TV[TV["attribution_n"]].drop_duplicates(["id_logement", "reservataire"]).copy()
+    attribues["delai"] = (attribues["date_attribution"] - attribues["date_orientation"]).dt.days.astype("float64")
+    attribues["hors_qpv"] = ~attribues["qpv"]
+    attribues["pq_ou_ru"] = attribues["premier_quartile"] | attribues["menage_relogement_ru"]
+
+    # Per-perimeter figures (DOMAINE.md §3).
+    LA = L.merge(A, on="code_commune")
+    LA["en_qpv_n"] = LA["dispo_n"] & LA["qpv"]
+    LA["flux_n"] = LA["dispo_n"] & ~LA["soustrait"]
+    LA["sous_n"] = LA["dispo_n"] & LA["soustrait"]
+    LA["flux_en_qpv_n"] = LA["flux_n"] & LA["qpv"]
+    flux = LA.groupby(CLES_PERIMETRE, as_index=False).agg(
+        disponibilites=("dispo_n", "sum"),
+        soustraits=("sous_n", "sum"),
+        relogements_realises=("reloge_n", "sum"),
+        disponibilites_en_qpv=("en_qpv_n", "sum"),
+        flux=("flux_n", "sum"),
+        flux_en_qpv=("flux_en_qpv_n", "sum"),
+    )
+    un_attribue = attribues.drop_duplicates("id_logement")[["id_logement"]].merge(L[["id_logement", "code_commune"]])
+    tot_att = un_attribue.merge(A, on="code_commune").groupby(CLES_PERIMETRE).size().rename("attributions")
+    flux = perimetres[[PT, PC, PL]].merge(flux, on=CLES_PERIMETRE, how="left").merge(
+        tot_att.reset_index(), on=CLES_PERIMETRE, how="left"
+    )
+    entiers = ["disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv", "flux_en_qpv",
+               "attributions"]
+    flux[entiers] = flux[entiers].fillna(0).astype("int64")
+    flux["disponibilites_hors_qpv"] = flux["disponibilites"] - flux["disponibilites_en_qpv"]
+    flux["flux_hors_qpv"] = flux["flux"] - flux["flux_en_qpv"]
+    flux = flux[[PT, PC, PL, "disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv",
+                 "disponibilites_hors_qpv", "flux_en_qpv", "flux_hors_qpv", "attributions"]]
+
+    # Soustraits by category (all six categories per perimeter).
+    sous = LA[LA["soustrait"]]
+    sous = sous.groupby([PT, PC, "categorie_soustraction"], as_index=False).agg(
+        soustraits=("sous_n", "sum"), relogements_realises=("reloge_n", "sum")
+    )
+    grille = perimetres[[PT, PC, PL]].merge(pd.DataFrame({"categorie_soustraction": ref.SOUSTRACTIONS.codes}), how="cross")
+    soustraits = grille.merge(sous, on=[PT, PC, "categorie_soustraction"], how="left")
+    soustraits[["soustraits", "relogements_realises"]] = soustraits[["soustraits", "relogements_realises"]].fillna(0).astype("int64")
+    soustraits.insert(4, "categorie_libelle", soustraits["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle))
+    soustraits = trier(soustraits, [PT, PC, "categorie_soustraction"])
+
+    # (holder, perimeter) aggregates, used by realisation and consolidation.
+    cles_hp = ["reservataire", PT, PC]
+    dims = ["typologie", "financement", "modalite_qpv", "code_commune", "periode_construction"]
+    prop_pa = proposes.merge(L[["id_logement", *dims]], on="id_logement").merge(A, on="code_commune")
+    att_pa = attribues.drop(columns=["code_commune", "qpv"]).merge(L[["id_logement", *dims, "qpv"]], on="id_logement")
+    att_pa = att_pa.merge(A, on="code_commune")
+    tours_pa = Tn[["id_logement", "reservataire", "issue", "code_commune"]].merge(A, on="code_commune")
+    agg = _compter(prop_pa, cles_hp, "logements_proposes")
+    agg_att = _compter(
+        att_pa, cles_hp, "logements_attribues", attribues_en_qpv="qpv", attribues_prioritaires="menage_prioritaire",
+        attribues_dalo="dalo", attribues_premier_quartile="premier_quartile",
+    )
+    agg_att = agg_att.merge(
+        att_pa.groupby(cles_hp, as_index=False).agg(_delai_total=("delai", "sum")), on=cles_hp
+    )
+    agg_tours = tours_pa.groupby([*cles_hp, "issue"], as_index=False).size().rename(columns={"size": "tours"})
+    agg = agg.merge(agg_att, on=cles_hp, how="outer").merge(
+        agg_tours.groupby(cles_hp, as_index=False)["tours"].sum(), on=cles_hp, how="outer"
+    )
+    sans_designation = agg_tours[agg_tours["issue"] == "ABSENCE_DESIGNATION"].drop(columns="issue")
+    agg = agg.merge(sans_designation.rename(columns={"tours": "tours_sans_designation"}), on=cles_hp, how="left")
+    for col in ["logements_proposes", "logements_attribues", "attribues_en_qpv", "tours", "tours_sans_designation"]:
+        agg[col] = agg[col].fillna(0).astype("int64")
+    for col in ["attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile", "_delai_total"]:
+        agg[col] = agg[col].fillna(0).astype("float64")
+    agg["attribues_hors_qpv"] = agg["logements_attribues"] - agg["attribues_en_qpv"]
+
+    # realisation: réservataire × convention perimeters, Bailleur × strates.
+    strates = perimetres.loc[perimetres["strate"], [PT, PC]]
+    lignes = pd.concat(
+        [
+            conventions[["reservataire", "categorie", PT, PC, "taux_convention"]].assign(convention=True),
+            strates.assign(reservataire=ref.NOM_BAILLEUR, categorie=ref.BAILLEUR, taux_convention=np.nan, convention=False),
+        ]
+    )
+    realisation = _remplir(lignes, agg, flux, cles_hp, optionnelles_presentes)
+    realisation["droits_theoriques"] = realisation["taux_convention"] * realisation["flux"] / 100
+    realisation["ecart"] = realisation["logements_proposes"] - realisation["droits_theoriques"]
+    realisation["taux_realisation"] = _ratio(realisation["logements_proposes"], realisation["droits_theoriques"])
+    realisation["taux_transformation"] = _ratio(realisation["logements_attribues"], realisation["logements_proposes"])
+    realisation = _libeller(realisation)
+    realisation = trier(realisation, ["categorie", "reservataire", PT, PC])
+    colonnes_realisation = [
+        "reservataire", "categorie", PT, PC, PL, "convention", "disponibilites", "soustraits", "flux",
+        "logements_proposes", "logements_attribues", "tours", "part_flux_orientations", "part_attributions",
+        "taux_convention", "droits_theoriques", "ecart", "taux_realisation", "taux_transformation",
+    ]
+    interne = realisation  # keeps the optional counts for the indicators
+    realisation = realisation[colonnes_realisation]
+
+    # issues: realisation rows × five issues.
+    cles_r = ["reservataire", "categorie", PT, PC, PL]
+    issues = realisation[cles_r].merge(pd.DataFrame({"issue": ref.ISSUES.codes}), how="cross")
+    issues = issues.merge(agg_tours, on=[*cles_hp, "issue"], how="left")
+    issues["tours"] = issues["tours"].fillna(0).astype("int64")
+    issues.insert(6, "issue_libelle", issues["issue"].map(ref.ISSUES.libelle))
+    issues = trier(issues, ["categorie", "reservataire", PT, PC, "issue"])
+
+    repartitions = _repartitions(realisation[cles_r], prop_pa, att_pa, A)
+
+    # consolidation: strate perimeter × holders present (tour any date, overlapping convention) + Bailleur.
+    presents = TV[["reservataire", "code_commune"]].drop_duplicates()
+    presents = pd.concat([presents, droits[["reservataire", "code_commune"]]]).drop_duplicates().merge(A, on="code_commune")
+    presents = presents[[*cles_hp]].drop_duplicates().merge(strates, on=CLES_PERIMETRE)
+    presents = pd.concat([presents, strates.assign(reservataire=ref.NOM_BAILLEUR)]).drop_duplicates()
+    presents["categorie"] = presents["reservataire"].map(categorie_de)
+    consolidation = _remplir(presents, agg, flux, cles_hp, optionnelles_presentes)
+    consolidation = _libeller(consolidation)
+    consolidation = trier(consolidation, [PT, PC, "categorie", "reservataire"])[
+        [PT, PC, PL, "reservataire", "categorie", "logements_proposes", "part_flux_orientations",
+         "logements_attribues", "part_attributions", "attribues_en_qpv", "attribues_hors_qpv",
+         "attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile"]
+    ]
+
+    indicateurs = calculer_indicateurs(
+        regles=regles, perimetres=perimetres, flux=flux, realisation=interne, A=A, L=L, proposes=proposes,
+        attribues=attribues, categorie_de=categorie_de, optionnelles=optionnelles_presentes,
+    )
+
+    prev = previsionnel if previsionnel is not None else tables.get("previsionnel")
+    bilan = Bilan(
+        annee=annee, regles=regles, perimetres=perimetres, appartenance=A, reservataires=reservataires,
+        conventions=conventions, flux=flux, soustraits=soustraits, realisation=realisation, issues=issues,
+        repartitions=repartitions, consolidation=consolidation, indicateurs=indicateurs,
+    )
+    return calculer_previsionnel_frames(bilan, prev)
+
+
+def _remplir(
+    lignes: pd.DataFrame, agg: pd.DataFrame, flux: pd.DataFrame, cles_hp: list[str], optionnelles: dict[str, bool]
+) -> pd.DataFrame:
+    """Holder × perimeter rows with their counts (zeros when absent) and perimeter-level figures and shares."""
+    out = lignes.merge(agg, on=cles_hp, how="left")
+    for col in ["logements_proposes", "logements_attribues", "attribues_en_qpv", "attribues_hors_qpv", "tours",
+                "tours_sans_designation"]:
+        out[col] = out[col].fillna(0).astype("int64")
+    out["_delai_total"] = out["_delai_total"].fillna(0.0)
+    for col, nom in COMPTES_OPTIONNELS.items():
+        out[col] = out[col].astype("float64").fillna(0.0) if optionnelles[nom] else np.nan
+    out = out.merge(flux[[PT, PC, "disponibilites", "soustraits", "flux", "attributions"]], on=CLES_PERIMETRE, how="left")
+    out["part_flux_orientations"] = _ratio(out["logements_proposes"], out["flux"])
+    out["part_attributions"] = _ratio(out["logements_attribues"], out["attributions"])
+    return out
+
+
+def _repartitions(lignes: pd.DataFrame, prop_pa: pd.DataFrame, att_pa: pd.DataFrame, A: pd.DataFrame) -> pd.DataFrame:
+    """The five décret breakdowns (CCH R. 441-5-1) of proposés and attribués for every realisation row."""
+    cles_hp = ["reservataire", PT, PC]
+    fixes = pd.DataFrame(
+        [(d, c, cat.libelle(c)) for d, cat in _MODALITES.items() for c in cat.codes],
+        columns=["dimension", "modalite", "modalite_libelle"],
+    )
+    communes = A.rename(columns={"code_commune": "modalite"}).assign(dimension="commune")
+    communes["modalite_libelle"] = communes["modalite"].map(ref.nom_commune)
+    grille = pd.concat(
+        [lignes.merge(fixes, how="cross"), lignes.merge(communes, on=CLES_PERIMETRE)], ignore_index=True
+    )
+    sources = {"typologie": "typologie", "financement": "financement", "qpv": "modalite_qpv",
+               "commune": "code_commune", "periode_construction": "periode_construction"}
+    comptes = []
+    for dimension, colonne in sources.items():
+        for paires, nom in [(prop_pa, "logements_proposes"), (att_pa, "logements_attribues")]:
+            g = paires.groupby([*cles_hp, colonne], as_index=False).size()
+            g = g.rename(columns={colonne: "modalite", "size": nom}).assign(dimension=dimension)
+            comptes.append(g)
+    cles = [*cles_hp, "dimension", "modalite"]
+    prop = pd.concat([c for c in comptes if "logements_proposes" in c.columns])
+    att = pd.concat([c for c in comptes if "logements_attribues" in c.columns])
+    out = grille.merge(prop, on=cles, how="left").merge(att, on=cles, how="left")
+    out[["logements_proposes", "logements_attribues"]] = (
+        out[["logements_proposes", "logements_attribues"]].fillna(0).astype("int64")
+    )
+    out = trier(out, ["categorie", "reservataire", PT, PC, "dimension", "modalite"])
+    return out[[*lignes.columns, "dimension", "modalite", "modalite_libelle", "logements_proposes", "logements_attribues"]]
+
+
+def libelle_indicateur(code: str) -> str:
+    return LIBELLES.get(code, code)
