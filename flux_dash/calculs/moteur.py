@@ -28,7 +28,7 @@ COMPTES_OPTIONNELS = {
 
 _RANG_PERIMETRE = {c: i for i, c in enumerate(ref.PERIMETRES.codes)}
 _RANG_CATEGORIE = {c: i for i, c in enumerate(ref.CATEGORIES_RESERVATAIRE.codes)}
-_RANG_DIMENSION = {c: i for i, c in enumerate(["total", *ref.DIMENSIONS_DECRET])}
+_RANG_DIMENSION = {c: i for i, c in enumerate(["total", *ref.DIMENSIONS_DECRET, "categorie_soustraction", "issue"])}
 _MODALITES = {
     "typologie": ref.TYPOLOGIES,
     "financement": ref.FINANCEMENTS,
@@ -75,7 +75,8 @@ def trier(df: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
             out["_r_dim"] = out["dimension"].map(_RANG_DIMENSION).fillna(99)
             tri.append("_r_dim")
         elif cle == "modalite":
-            rang = {f"{d}|{c}": i for d, cat in _MODALITES.items() for i, c in enumerate(cat.codes)}
+            toutes = _MODALITES | {"categorie_soustraction": ref.SOUSTRACTIONS, "issue": ref.ISSUES}
+            rang = {f"{d}|{c}": i for d, cat in toutes.items() for i, c in enumerate(cat.codes)}
             out["_r_mod"] = (out["dimension"] + "|" + out["modalite"]).map(rang).fillna(0)
             tri += ["_r_mod", "modalite"]
             continue
