@@ -48,7 +48,8 @@ def nombre(valeur: object, decimales: int | None = None) -> str:
 
 
 def pourcentage(fraction: object, decimales: int = 1) -> str:
-    """A fraction shown as a French percentage: ``0.123`` → ``"12,3 %"``; NaN → ``"n.s."``.
+    """A fraction shown as a French percentage with one decimal: ``0.123`` → ``"12,3 %"``, ``0.25`` → ``"25,0 %"``;
+    NaN → ``"n.s."``.
 
     Rounded only here, for display (DOMAINE.md §3: percentages are computed on raw counts).
     """

@@ -1,0 +1,169 @@
+"""Pure helpers of the UI (no Streamlit): table exports, the Contrôles table, the Rapports page's grouping."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from flux_dash.problemes import Probleme, RapportValidation
+from flux_dash.ui import controles as ctl
+from flux_dash.ui import publication as pub
+from flux_dash.ui.exports import tableau_en_csv, tableau_en_xlsx
+
+TABLE = pd.DataFrame(
+    {
+        "reservataire": ["=HYPERLINK(\"x\")", "Préfet 93", "-1"],
+        "proposes": pd.Series([12, 1500, 0], dtype="int64"),
+        "part": [0.125, float("nan"), 1.0],
+        "date": pd.to_datetime(["2024-03-05", None, "2024-12-31"]),
+    }
+)
+
+
+def test_tableau_en_csv_francais_avec_bom_et_garde_contre_l_injection():
+    octets = tableau_en_csv(TABLE, {"reservataire": "Réservataire"})
+    assert octets.startswith(b"\xef\xbb\xbf")
+    assert octets.decode("utf-8-sig").split("\r\n") == [
+        "Réservataire;proposes;part;date",
+        "\"'=HYPERLINK(\"\"x\"\")\";12;0,125;05/03/2024",
+        "Préfet 93;1500;;",
+        "'-1;0;1,0;31/12/2024",
+        "",
+    ]
+
+
+def test_tableau_en_xlsx_garde_nombres_numeriques_et_texte_en_texte():
+    wb = load_workbook(io.BytesIO(tableau_en_xlsx(TABLE, "Proposés/flux: 2024", {"part": "Part"})))
+    ws = wb.active
+    assert ws.title == "Proposésflux 2024"
+    assert [c.value for c in ws[1]] == ["reservataire", "proposes", "Part", "date"]
+    assert ws["A2"].value == "=HYPERLINK(\"x\")" and ws["A2"].data_type == "s"
+    assert ws["B3"].value == 1500 and ws["C2"].value == 0.125 and ws["C3"].value is None
+    assert ws["D2"].number_format == "DD/MM/YYYY" and ws["D2"].value.year == 2024
+
+
+def _rapport(nb_erreurs: int) -> RapportValidation:
+    erreurs = [
+        Probleme("erreur", "valeur_hors_liste", "Valeur hors liste", "logements", "Logements", 2 + i, "typologie", "T9", "Valeurs permises : T1…")
+        for i in range(nb_erreurs)
+    ]
+    erreurs += [Probleme("erreur", "commune_inconnue", "Commune inconnue", "logements", "", 40, "code_commune", "99999")] if nb_erreurs else []
+    avert = [Probleme("avertissement", "non_oriente", "Logement non orienté", "logements", "Logements", 7, "", "L7")]
+    info = [Probleme("information", "colonne_ignoree", "Colonne ignorée", "tours", "tours.csv", None, "commentaire")]
+    return RapportValidation(ok=not erreurs, tables={}, erreurs=erreurs, avertissements=avert, informations=info)
+
+
+@pytest.mark.parametrize(
+    ("nb", "titre"),
+    [
+        pytest.param(0, "Aucune erreur : le bilan peut être produit", id="aucune"),
+        pytest.param(1, "2 erreurs bloquent le bilan", id="deux"),
+        pytest.param(1200, "1\u202f201 erreurs bloquent le bilan", id="milliers"),
+    ],
+)
+def test_titre_controles(nb, titre):
+    assert ctl.titre_controles(_rapport(nb)) == titre
+
+
+def test_titre_controles_une_seule_erreur():
+    r = _rapport(0)
+    r.erreurs = [Probleme("erreur", "x", "Règle")]
+    assert ctl.titre_controles(r) == "1 erreur bloque le bilan"
+
+
+def test_tableau_problemes_libelles_de_gravite_et_feuille_par_defaut():
+    df = ctl.tableau_problemes(_rapport(2))
+    assert list(df["gravite"]) == ["Erreur", "Erreur", "Erreur", "Avertissement", "Information"]
+    assert list(df["source"]) == ["Logements", "Logements", "logements", "Logements", "tours.csv"]
+
+
+@pytest.mark.parametrize(
+    ("criteres", "lignes"),
+    [
+        pytest.param({}, [2, 3, 40, 7, None], id="tout"),
+        pytest.param({"gravites": ["Erreur"]}, [2, 3, 40], id="gravite"),
+        pytest.param({"sources": ["tours.csv"]}, [None], id="feuille"),
+        pytest.param({"regles": ["Commune inconnue"]}, [40], id="regle"),
+        pytest.param({"recherche": "NON ORIENTE"}, [7], id="recherche-sans-casse-ni-accent"),
+        pytest.param({"recherche": "99999"}, [40], id="recherche-valeur"),
+        pytest.param({"gravites": ["Erreur"], "recherche": "colonne"}, [], id="criteres-cumules"),
+    ],
+)
+def test_filtrer_problemes(criteres, lignes):
+    df = ctl.filtrer_problemes(ctl.tableau_problemes(_rapport(2)), **criteres)
+    assert [None if pd.isna(v) else int(v) for v in df["ligne"]] == lignes
+
+
+def test_compter_par_regle_par_gravite_puis_frequence():
+    c = ctl.compter_par_regle(ctl.tableau_problemes(_rapport(2)))
+    assert c.to_dict("records") == [
+        {"gravite": "Erreur", "regle": "Valeur hors liste", "nombre": 2},
+        {"gravite": "Erreur", "regle": "Commune inconnue", "nombre": 1},
+        {"gravite": "Avertissement", "regle": "Logement non orienté", "nombre": 1},
+        {"gravite": "Information", "regle": "Colonne ignorée", "nombre": 1},
+    ]
+
+
+def test_compter_par_regle_vide():
+    assert ctl.compter_par_regle(ctl.tableau_problemes(_rapport(0)).iloc[0:0]).empty
+
+
+RAPPORTS = [
+    SimpleNamespace(genre="reservataire", destinataire="Préfecture 93", nom_fichier="bilan_2024_reservataire_prefecture-93.xlsx"),
+    SimpleNamespace(genre="etat", destinataire="Seine-Saint-Denis (93)", nom_fichier="bilan_2024_etat_93.xlsx"),
+    SimpleNamespace(genre="reservataire", destinataire="Action Logement", nom_fichier="bilan_2024_reservataire_action-logement.xlsx"),
+    SimpleNamespace(genre="inconnu", destinataire="X", nom_fichier="x.xlsx"),
+]
+
+
+@pytest.mark.parametrize(
+    ("recherche", "attendu"),
+    [
+        pytest.param(
+            "",
+            {
+                "Bilans par réservataire": ["Action Logement", "Préfecture 93"],
+                "Bilans État (par département)": ["Seine-Saint-Denis (93)"],
+                "inconnu": ["X"],
+            },
+            id="tout-groupe-et-trie",
+        ),
+        pytest.param("prefecture", {"Bilans par réservataire": ["Préfecture 93"]}, id="recherche-sans-accent"),
+        pytest.param("etat_93", {"Bilans État (par département)": ["Seine-Saint-Denis (93)"]}, id="recherche-nom-de-fichier"),
+        pytest.param("zzz", {}, id="rien"),
+    ],
+)
+def test_grouper_rapports(recherche, attendu):
+    groupes = pub.grouper_rapports(RAPPORTS, recherche)
+    assert {g: [r.destinataire for r in lst] for g, lst in groupes.items()} == attendu
+
+
+@pytest.mark.parametrize(
+    ("annee", "bailleur", "attendu"),
+    [
+        pytest.param(2024, "Habitat Île-de-France", "flux_2024_habitat-ile-de-france.zip", id="slug"),
+        pytest.param(2025, "  ", "flux_2025_bailleur.zip", id="sans-nom"),
+    ],
+)
+def test_nom_archive(annee, bailleur, attendu):
+    assert pub.nom_archive(annee, bailleur) == attendu
+
+
+def test_options_pour_ne_garde_que_les_champs_de_la_classe():
+    from dataclasses import dataclass
+
+    @dataclass
+    class OptionsRapports:
+        nom_bailleur: str
+        annee: int
+
+    module = SimpleNamespace(OptionsRapports=OptionsRapports)
+    options = pub.options_rapports("HLM", 2024, ["200057867"], True)
+    assert pub.options_pour(module, options) == OptionsRapports("HLM", 2024)
+    assert pub.options_pour(SimpleNamespace(), options) == {
+        "nom_bailleur": "HLM", "annee": 2024, "epci_lec": ("200057867",), "masquer_petits_effectifs": True
+    }
