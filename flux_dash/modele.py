@@ -31,6 +31,8 @@ DERNIERE_LIGNE = 5000
 """Drop-down lists and type checks cover rows 2 to this row of each data sheet."""
 FEUILLE_NOTICE = "Notice"
 FEUILLE_LISTES = "Listes"
+FEUILLES_AIDE = (FEUILLE_NOTICE, FEUILLE_LISTES)
+"""Sheets of the template that hold no data: a reader may skip them silently."""
 AUTEUR = "flux_dash"
 
 GENRES = {
