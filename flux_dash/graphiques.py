@@ -1,0 +1,703 @@
+"""The dashboard's charts: plotly figures built from a :class:`~flux_dash.calculs.Bilan`, never from raw rows.
+
+Every chart comes as a pair: ``tableau_xxx(bilan, …) -> DataFrame`` (the figures plotted, French column names,
+one row per bar/point — what the page shows under « Voir les données » and offers for download) and
+``tracer_xxx(bilan, …) -> go.Figure`` built *from that table*, so a chart and its table can never disagree and
+nothing is recomputed (house style §6). Ratio columns hold raw fractions (0.25 for 25 %); their names are in
+:data:`COLONNES_POURCENTAGE` so that display code formats them as ``25,0 %``.
+
+French display (DOMAINE.md §3, stack.md plotly 7): ``separators=", "`` (« 1 234,5 »), percent axes ``.1%``, date
+axes ``%d/%m/%Y``, French titles and hover texts. One colour-blind-safe palette (Okabe–Ito), category colours
+derived from the référentiel order (:func:`couleurs`). Reference values (DOMAINE.md §4) are drawn as dashed
+lines or markers "to read against", never as a verdict.
+
+Maps: offline, from :func:`flux_dash.referentiel.geojson_communes` (``featureidkey="properties.code"``), keeping
+only the features of the communes drawn. EPCI/EPT and départements are **not dissolved** (no geometry library
+offline): each of their communes is drawn with the territory's value and without inner borders, so a territory
+reads as one coloured shape; the hover names the territory (documented choice).
+
+No Streamlit here: the pages call these functions and render.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from flux_dash import formats
+from flux_dash import referentiel as ref
+from flux_dash.referentiel import Categorie
+
+# --- Palette and layout ------------------------------------------------------------------------------
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), the only colours of the charts."""
+GRIS = "#999999"
+"""Neutral colour: the landlord (BAILLEUR), references."""
+ECHELLE_CARTE = [[0.0, "#F7FBFF"], [0.5, "#56B4E9"], [1.0, "#0072B2"]]
+"""Sequential blue scale of the maps (light → Okabe–Ito blue)."""
+SEPARATEURS = ", "
+"""plotly ``separators``: decimal comma, thousands space (« 1 234,5 »)."""
+FORMAT_POURCENTAGE = ".1%"
+FORMAT_DATE = "%d/%m/%Y"
+COULEUR_PROPOSES, COULEUR_ATTRIBUES, COULEUR_DROITS = PALETTE[0], PALETTE[2], PALETTE[1]
+
+REGION = ("REGION", ref.CODE_REGION)
+MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+
+COLONNES_POURCENTAGE = frozenset({
+    "Part du flux", "Taux conventionnel", "Taux de réalisation", "Taux de transformation", "Part des attributions",
+    "Part hors QPV", "Lecture a", "Lecture b", "Référence", "1er quartile hors QPV", "Hors 1er quartile en QPV",
+    "Référence 1er quartile hors QPV", "Référence hors 1er quartile en QPV",
+})
+"""Table columns holding fractions (formatted ``12,3 %`` on screen; raw fractions in downloads)."""
+
+
+def couleurs(categorie: Categorie) -> dict[str, str]:
+    """Code → colour, in référentiel order; the landlord and "autre" categories get the neutral grey."""
+    resultat: dict[str, str] = {}
+    i = 0
+    for code in categorie.codes:
+        if code in (ref.BAILLEUR, "AUTRE_SOUSTRACTION"):
+            resultat[code] = GRIS
+        else:
+            resultat[code] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return resultat
+
+
+def pourcentages(df: pd.DataFrame) -> list[str]:
+    """The columns of a chart table that hold fractions (to pass to the display formatter)."""
+    return [c for c in df.columns if c in COLONNES_POURCENTAGE]
+
+
+def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent_y: bool = False,
+                  pourcent_x: bool = False) -> go.Figure:
+    fig.update_layout(
+        title={"text": titre, "x": 0.0, "xanchor": "left"},
+        separators=SEPARATEURS,
+        template="plotly_white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "title": {"text": ""}},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        hoverlabel={"namelength": -1},
+        font={"family": "sans-serif"},
+    )
+    fig.update_xaxes(title_text=x)
+    fig.update_yaxes(title_text=y)
+    if pourcent_y:
+        fig.update_yaxes(tickformat=FORMAT_POURCENTAGE, hoverformat=FORMAT_POURCENTAGE, rangemode="tozero")
+    if pourcent_x:
+        fig.update_xaxes(tickformat=FORMAT_POURCENTAGE, hoverformat=FORMAT_POURCENTAGE, rangemode="tozero")
+    return fig
+
+
+def _ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str = GRIS) -> None:
+    """A dashed horizontal reference line with its French label (DOMAINE.md §4: read against, not a verdict)."""
+    fig.add_hline(y=valeur, line_dash="dash", line_color=couleur, line_width=2,
+                  annotation_text=texte, annotation_position="top left", annotation_font_color=couleur)
+
+
+def _perimetre(df: pd.DataFrame, perimetre: tuple[str, str]) -> pd.DataFrame:
+    return df[(df["perimetre_type"] == perimetre[0]) & (df["perimetre_code"] == perimetre[1])]
+
+
+def _libelle_perimetre_complet(row: pd.Series) -> str:
+    return f"{ref.PERIMETRES.libelle(row['perimetre_type'])} – {row['perimetre_libelle']}"
+
+
+def figure_vide(message: str) -> go.Figure:
+    """An empty chart that says why (« Aucune donnée … »), instead of a blank frame."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _mise_en_page(fig, "")
+
+
+# --- Key figures and flux reconciliation (DOMAINE.md §3) ----------------------------------------------
+
+
+def chiffres_cles(bilan, perimetre: tuple[str, str] = REGION) -> dict[str, float]:
+    """The key figures of a perimeter (région by default): disponibilités, soustraits, flux, proposés (sum over
+    holders of their logements proposés, i.e. orientations: a logement oriented to two holders counts twice),
+    attribués (distinct logements) and taux de transformation (attribués ÷ proposés, NaN when not significant)."""
+    f = _perimetre(bilan.flux, perimetre)
+    c = _perimetre(bilan.consolidation, perimetre)
+    if f.empty:
+        return {k: 0 for k in ("disponibilites", "soustraits", "flux", "proposes", "attribues")} | {
+            "taux_transformation": float("nan")}
+    proposes = int(c["logements_proposes"].sum())
+    attribues = int(f["attributions"].iloc[0])
+    return {
+        "disponibilites": int(f["disponibilites"].iloc[0]),
+        "soustraits": int(f["soustraits"].iloc[0]),
+        "flux": int(f["flux"].iloc[0]),
+        "proposes": proposes,
+        "attribues": attribues,
+        "taux_transformation": attribues / proposes if proposes else float("nan"),
+    }
+
+
+def tableau_reconciliation_flux(bilan, perimetre: tuple[str, str] = REGION) -> pd.DataFrame:
+    """Disponibilités, then each soustraction category (référentiel order, zeros included), then the flux."""
+    f = _perimetre(bilan.flux, perimetre)
+    s = _perimetre(bilan.soustraits, perimetre).set_index("categorie_soustraction")["soustraits"]
+    lignes = [("Disponibilités", int(f["disponibilites"].sum()))]
+    lignes += [(f"Soustraits – {ref.SOUSTRACTIONS.libelle(c)}", int(s.get(c, 0))) for c in ref.SOUSTRACTIONS.codes]
+    lignes.append(("Flux annuel", int(f["flux"].sum())))
+    return pd.DataFrame(lignes, columns=["Étape", "Logements"])
+
+
+def tracer_reconciliation_flux(bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
+    """Waterfall disponibilités → minus soustraits by category → flux (horizontal: the labels are long)."""
+    t = tableau_reconciliation_flux(bilan, perimetre)
+    n = len(t)
+    valeurs = [int(v) if i in (0, n - 1) else -int(v) for i, v in enumerate(t["Logements"])]
+    fig = go.Figure(go.Waterfall(
+        orientation="h",
+        y=list(t["Étape"]),
+        x=valeurs,
+        measure=["absolute"] + ["relative"] * (n - 2) + ["total"],
+        text=[formats.nombre(v) for v in t["Logements"]],
+        textposition="outside",
+        increasing={"marker": {"color": PALETTE[0]}},
+        decreasing={"marker": {"color": PALETTE[5]}},
+        totals={"marker": {"color": PALETTE[2]}},
+        connector={"line": {"color": GRIS, "dash": "dot"}},
+        hovertemplate="%{y} : %{x:,.0f} logements<extra></extra>",
+        name="Logements",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return _mise_en_page(fig, "Du volume de disponibilités au flux annuel", x="Logements", y="")
+
+
+# --- Monthly trends (from flux_dash.series.compter_par_mois) ----------------------------------------
+
+_SERIES_MENSUELLES = {
+    "disponibilites": ("Disponibilités", PALETTE[0]),
+    "soustraits": ("Soustraits", PALETTE[5]),
+    "orientations": ("Orientations (tours)", PALETTE[1]),
+    "attributions": ("Attributions", PALETTE[2]),
+}
+
+
+def tableau_tendances_mensuelles(series: pd.DataFrame) -> pd.DataFrame:
+    """The monthly counts with a French month label (« mars 2024 ») and French column names."""
+    t = pd.DataFrame({"Mois": [f"{MOIS_FR[d.month - 1]} {d.year}" for d in series["mois"]]})
+    for col, (libelle, _) in _SERIES_MENSUELLES.items():
+        t[libelle] = series[col].astype("int64").to_numpy()
+    return t
+
+
+def tracer_tendances_mensuelles(series: pd.DataFrame) -> go.Figure:
+    """One line per count, x = first day of each month of year n."""
+    fig = go.Figure()
+    mois = [f"{MOIS_FR[d.month - 1]} {d.year}" for d in series["mois"]]
+    for col, (libelle, couleur) in _SERIES_MENSUELLES.items():
+        fig.add_trace(go.Scatter(
+            x=list(series["mois"]), y=list(series[col].astype(int)), name=libelle, mode="lines+markers",
+            line={"color": couleur, "width": 2}, customdata=mois,
+            hovertemplate=f"{libelle} – %{{customdata}} : %{{y:,.0f}}<extra></extra>",
+        ))
+    _mise_en_page(fig, "Évolution mensuelle de l'année", x="Mois", y="Nombre")
+    fig.update_xaxes(tickformat=FORMAT_DATE, dtick="M1", hoverformat=FORMAT_DATE)
+    return fig
+
+
+# --- Réservataires (DOMAINE.md §3, §5.1) -------------------------------------------------------------
+
+
+def libelles_reservataires(bilan) -> dict[str, str]:
+    """Holder name → « name (category label) », in the Bilan's order (référentiel category order)."""
+    r = bilan.reservataires
+    return {row.reservataire: f"{row.reservataire} ({row.categorie_libelle})" for row in r.itertuples()}
+
+
+def _lignes_realisation(bilan, reservataire: str | None) -> pd.DataFrame:
+    r = bilan.realisation
+    r = r[r["convention"].astype(bool)] if reservataire is None else r[r["reservataire"] == reservataire]
+    r = r.reset_index(drop=True)
+    etiquettes = r.apply(_libelle_perimetre_complet, axis=1) if not r.empty else pd.Series(dtype=str)
+    if reservataire is None and not r.empty:
+        etiquettes = r["reservataire"] + " · " + etiquettes
+    return r.assign(_etiquette=etiquettes)
+
+
+def tableau_realisation(bilan, reservataire: str | None = None) -> pd.DataFrame:
+    """One row per perimeter of ``reservataire`` (or per convention of every réservataire when None): the
+    figures of the bilan réservataire (DOMAINE.md §5.1). Taux conventionnel as a fraction."""
+    r = _lignes_realisation(bilan, reservataire)
+    t = pd.DataFrame({
+        "Réservataire": r["reservataire"],
+        "Périmètre": r.apply(_libelle_perimetre_complet, axis=1) if not r.empty else pd.Series(dtype=str),
+        "Disponibilités": r["disponibilites"], "Soustraits": r["soustraits"], "Flux": r["flux"],
+        "Proposés": r["logements_proposes"], "Part du flux": r["part_flux_orientations"],
+        "Taux conventionnel": r["taux_convention"] / 100, "Droits théoriques": r["droits_theoriques"],
+        "Écart": r["ecart"], "Taux de réalisation": r["taux_realisation"], "Attribués": r["logements_attribues"],
+        "Part des attributions": r["part_attributions"], "Taux de transformation": r["taux_transformation"],
+        "Tours": r["tours"],
+    })
+    return t
+
+
+def tracer_part_flux(bilan, reservataire: str | None = None) -> go.Figure:
+    """Part du flux (orientations) per perimeter as bars, the taux conventionnel as reference markers."""
+    r = _lignes_realisation(bilan, reservataire)
+    if r.empty:
+        return figure_vide("Aucun périmètre pour ce réservataire.")
+    x = list(r["_etiquette"])
+    fig = go.Figure(go.Bar(
+        x=x, y=list(r["part_flux_orientations"]), name="Part du flux (orientations)", marker_color=COULEUR_PROPOSES,
+        hovertemplate="%{x}<br>Part du flux : %{y:.1%}<extra></extra>",
+    ))
+    taux = r["taux_convention"] / 100
+    if taux.notna().any():
+        fig.add_trace(go.Scatter(
+            x=x, y=list(taux), name="Taux conventionnel (référence)", mode="markers",
+            marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": PALETTE[7]}},
+            hovertemplate="%{x}<br>Taux conventionnel : %{y:.1%}<extra></extra>",
+        ))
+    return _mise_en_page(fig, "Part du flux proposée et taux conventionnel", x="Périmètre",
+                         y="Part du flux", pourcent_y=True)
+
+
+def tracer_droits_proposes(bilan, reservataire: str | None = None) -> go.Figure:
+    """Droits théoriques, logements proposés and attribués per perimeter (grouped bars)."""
+    r = _lignes_realisation(bilan, reservataire)
+    if r.empty:
+        return figure_vide("Aucun périmètre pour ce réservataire.")
+    x = list(r["_etiquette"])
+    fig = go.Figure()
+    for col, nom, couleur in (("droits_theoriques", "Droits théoriques", COULEUR_DROITS),
+                              ("logements_proposes", "Proposés", COULEUR_PROPOSES),
+                              ("logements_attribues", "Attribués", COULEUR_ATTRIBUES)):
+        fig.add_trace(go.Bar(x=x, y=list(r[col]), name=nom, marker_color=couleur,
+                             hovertemplate=f"%{{x}}<br>{nom} : %{{y:,.1f}}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    return _mise_en_page(fig, "Droits théoriques, logements proposés et attribués", x="Périmètre", y="Logements")
+
+
+def tableau_issues_tours(bilan, reservataire: str) -> pd.DataFrame:
+    """Tours of year n per perimeter (rows) × issue (columns, référentiel order), plus a total."""
+    i = bilan.issues[bilan.issues["reservataire"] == reservataire]
+    if i.empty:
+        return pd.DataFrame(columns=["Périmètre", *ref.ISSUES.libelles.values(), "Total"])
+    i = i.assign(_etiquette=i.apply(_libelle_perimetre_complet, axis=1))
+    ordre = list(dict.fromkeys(i["_etiquette"]))
+    p = i.pivot_table(index="_etiquette", columns="issue", values="tours", aggfunc="sum", fill_value=0)
+    p = p.reindex(index=ordre, columns=ref.ISSUES.codes, fill_value=0).astype("int64")
+    t = p.rename(columns=ref.ISSUES.libelles).reset_index().rename(columns={"_etiquette": "Périmètre"})
+    t["Total"] = p.sum(axis=1).to_numpy()
+    t.columns.name = None
+    return t
+
+
+def tracer_issues_tours(bilan, reservataire: str) -> go.Figure:
+    """Stacked bars: the tours of the holder per perimeter, one colour per issue (DOMAINE.md §3)."""
+    t = tableau_issues_tours(bilan, reservataire)
+    if t.empty:
+        return figure_vide("Aucun tour pour ce réservataire.")
+    c = couleurs(ref.ISSUES)
+    fig = go.Figure()
+    for code, libelle in ref.ISSUES.libelles.items():
+        fig.add_trace(go.Bar(x=list(t["Périmètre"]), y=list(t[libelle]), name=libelle, marker_color=c[code],
+                             hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}} tours<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    return _mise_en_page(fig, "Issue des tours de l'année", x="Périmètre", y="Tours")
+
+
+LIBELLES_DIMENSIONS = {
+    "typologie": "Typologie",
+    "financement": "Financement",
+    "qpv": "Localisation en/hors QPV",
+    "commune": "Commune",
+    "periode_construction": "Période de construction",
+}
+"""French names of the décret breakdowns (keys: ``referentiel.DIMENSIONS_DECRET``)."""
+
+
+def tableau_repartition(bilan, reservataire: str, dimension: str, perimetre: tuple[str, str]) -> pd.DataFrame:
+    """One décret breakdown (CCH R. 441-5-1) of a holder's perimeter: modality, proposés, attribués."""
+    r = bilan.repartitions
+    r = _perimetre(r[(r["reservataire"] == reservataire) & (r["dimension"] == dimension)], perimetre)
+    return pd.DataFrame({
+        LIBELLES_DIMENSIONS[dimension]: r["modalite_libelle"].astype(str).to_numpy(),
+        "Code": r["modalite"].astype(str).to_numpy(),
+        "Proposés": r["logements_proposes"].astype("int64").to_numpy(),
+        "Attribués": r["logements_attribues"].astype("int64").to_numpy(),
+    })
+
+
+def tracer_repartition(bilan, reservataire: str, dimension: str, perimetre: tuple[str, str]) -> go.Figure:
+    """Grouped bars proposés vs attribués per modality of one décret breakdown."""
+    t = tableau_repartition(bilan, reservataire, dimension, perimetre)
+    nom = LIBELLES_DIMENSIONS[dimension]
+    if t.empty:
+        return figure_vide("Aucune donnée pour cette répartition.")
+    fig = go.Figure()
+    for col, couleur in (("Proposés", COULEUR_PROPOSES), ("Attribués", COULEUR_ATTRIBUES)):
+        fig.add_trace(go.Bar(x=list(t[nom]), y=list(t[col]), name=col, marker_color=couleur,
+                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    return _mise_en_page(fig, f"Logements proposés et attribués par {nom.lower()}", x=nom, y="Logements")
+
+
+# --- Territories (strates territoriales, DOMAINE.md §2) ---------------------------------------------
+
+INDICATEURS_CARTE = {"flux": "Flux", "proposes": "Proposés", "attribues": "Attribués"}
+"""Figures a map can show: code → French column name of :func:`tableau_territoires`."""
+NIVEAUX = {"COMMUNE": "Communes", "EPCI_EPT": "EPCI / EPT", "DEPARTEMENT": "Départements"}
+
+
+def tableau_territoires(bilan, niveau: str, territoire: str | None = None) -> pd.DataFrame:
+    """One row per strate perimeter of ``niveau`` (restricted to the communes of the EPCI/EPT ``territoire``
+    when given): disponibilités, soustraits, flux, proposés (sum over holders: orientations), attribués
+    (distinct logements), sorted by code."""
+    strates = bilan.perimetres[bilan.perimetres["strate"].astype(bool) & (bilan.perimetres["perimetre_type"] == niveau)]
+    f = bilan.flux[bilan.flux["perimetre_type"] == niveau]
+    f = f[f["perimetre_code"].isin(strates["perimetre_code"])]
+    if territoire is not None:
+        a = bilan.appartenance
+        communes = a[(a["perimetre_type"] == "EPCI_EPT") & (a["perimetre_code"] == territoire)]["code_commune"]
+        f = f[f["perimetre_code"].isin(set(communes))]
+    c = bilan.consolidation[bilan.consolidation["perimetre_type"] == niveau]
+    proposes = c.groupby("perimetre_code")["logements_proposes"].sum()
+    f = f.sort_values("perimetre_code")
+    return pd.DataFrame({
+        "Code": f["perimetre_code"].astype(str).to_numpy(),
+        "Territoire": f["perimetre_libelle"].astype(str).to_numpy(),
+        "Disponibilités": f["disponibilites"].astype("int64").to_numpy(),
+        "Soustraits": f["soustraits"].astype("int64").to_numpy(),
+        "Flux": f["flux"].astype("int64").to_numpy(),
+        "Proposés": f["perimetre_code"].map(proposes).fillna(0).astype("int64").to_numpy(),
+        "Attribués": f["attributions"].astype("int64").to_numpy(),
+    })
+
+
+def _communes_dessinees(niveau: str, codes: list[str]) -> pd.DataFrame:
+    """(code_commune, code of the perimeter it is coloured by) for the communes drawn at ``niveau``."""
+    if niveau == "COMMUNE":
+        return pd.DataFrame({"code_commune": codes, "code": codes})
+    c = ref.communes()
+    col = "code_territoire" if niveau == "EPCI_EPT" else "code_departement"
+    c = c[c[col].isin(codes)]
+    return pd.DataFrame({"code_commune": c["code_insee"].to_numpy(), "code": c[col].to_numpy()})
+
+
+def geojson_restreint(codes_communes: set[str]) -> dict:
+    """The commune GeoJSON restricted to ``codes_communes`` (keeps the chart's JSON small)."""
+    g = ref.geojson_communes()
+    return {"type": "FeatureCollection",
+            "features": [f for f in g["features"] if f["properties"]["code"] in codes_communes]}
+
+
+def tracer_carte(bilan, niveau: str, indicateur: str = "flux", territoire: str | None = None) -> go.Figure:
+    """Choropleth of one figure (``INDICATEURS_CARTE``) at ``niveau``; communes carry their own value at the
+    commune level, their territory's value otherwise (see module docstring)."""
+    t = tableau_territoires(bilan, niveau, territoire)
+    colonne = INDICATEURS_CARTE[indicateur]
+    if t.empty:
+        return figure_vide("Aucun territoire à afficher.")
+    dessin = _communes_dessinees(niveau, list(t["Code"])).merge(t, left_on="code", right_on="Code")
+    dessin["commune"] = dessin["code_commune"].map(ref.nom_commune)
+    fig = go.Figure(go.Choropleth(
+        geojson=geojson_restreint(set(dessin["code_commune"])),
+        featureidkey="properties.code",
+        locations=list(dessin["code_commune"]),
+        z=list(dessin[colonne]),
+        zmin=0,
+        colorscale=ECHELLE_CARTE,
+        marker_line_width=0.5 if niveau == "COMMUNE" else 0,
+        marker_line_color="white",
+        colorbar={"title": {"text": colonne}, "tickformat": ",.0f"},
+        customdata=dessin[["Territoire", "commune"]].to_numpy(),
+        hovertemplate=(f"%{{customdata[0]}}<br>{colonne} : %{{z:,.0f}}<extra></extra>" if niveau == "COMMUNE"
+                       else f"%{{customdata[0]}}<br>{colonne} : %{{z:,.0f}}<br>(commune : %{{customdata[1]}})"
+                            "<extra></extra>"),
+    ))
+    fig.update_geos(fitbounds="locations", visible=False)
+    titre = f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
+    _mise_en_page(fig, titre)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=520)
+    return fig
+
+
+def tableau_consolidation(bilan, perimetre: tuple[str, str]) -> pd.DataFrame:
+    """The consolidated matrix of a strate perimeter (DOMAINE.md §5.2): one row per holder."""
+    c = _perimetre(bilan.consolidation, perimetre)
+    return pd.DataFrame({
+        "Réservataire": c["reservataire"].to_numpy(),
+        "Catégorie": c["categorie"].map(ref.CATEGORIES_RESERVATAIRE.libelle).to_numpy(),
+        "Proposés": c["logements_proposes"].to_numpy(), "Part du flux": c["part_flux_orientations"].to_numpy(),
+        "Attribués": c["logements_attribues"].to_numpy(), "Part des attributions": c["part_attributions"].to_numpy(),
+        "Attribués en QPV": c["attribues_en_qpv"].to_numpy(), "Attribués hors QPV": c["attribues_hors_qpv"].to_numpy(),
+        "Publics prioritaires": c["attribues_prioritaires"].to_numpy(), "DALO": c["attribues_dalo"].to_numpy(),
+        "1er quartile": c["attribues_premier_quartile"].to_numpy(),
+    })
+
+
+# --- QPV (DOMAINE.md §3–§4) -------------------------------------------------------------------------
+
+
+def tableau_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> pd.DataFrame:
+    """Attribués en / hors QPV per holder on a strate perimeter (consolidated view)."""
+    c = _perimetre(bilan.consolidation, perimetre)
+    attribues = c["logements_attribues"].astype("int64")
+    hors = c["attribues_hors_qpv"].astype("int64")
+    return pd.DataFrame({
+        "Réservataire": c["reservataire"].to_numpy(),
+        "Attribués": attribues.to_numpy(),
+        "En QPV": c["attribues_en_qpv"].astype("int64").to_numpy(),
+        "Hors QPV": hors.to_numpy(),
+        "Part hors QPV": (hors / attribues.where(attribues > 0)).to_numpy(dtype="float64"),
+    })
+
+
+def tracer_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
+    """Stacked bars per holder: logements attribués en QPV and hors QPV."""
+    t = tableau_qpv_reservataires(bilan, perimetre)
+    if t.empty:
+        return figure_vide("Aucune attribution sur ce périmètre.")
+    c = couleurs(ref.QPV)
+    fig = go.Figure()
+    for code, libelle in ref.QPV.libelles.items():
+        fig.add_trace(go.Bar(x=list(t["Réservataire"]), y=list(t[libelle]), name=f"Attribués {libelle.lower()}",
+                             marker_color=c[code], hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    return _mise_en_page(fig, "Logements attribués en et hors QPV par réservataire", x="Réservataire", y="Logements")
+
+
+MESURES_QPV = {"flux": "Flux", "attribues": "Attribués"}
+
+
+def tableau_qpv_territoires(bilan, niveau: str = "EPCI_EPT") -> pd.DataFrame:
+    """Per strate perimeter of ``niveau``: flux en/hors QPV, attribués en/hors QPV (sum over holders)."""
+    strates = bilan.perimetres[bilan.perimetres["strate"].astype(bool) & (bilan.perimetres["perimetre_type"] == niveau)]
+    f = bilan.flux[(bilan.flux["perimetre_type"] == niveau) & bilan.flux["perimetre_code"].isin(strates["perimetre_code"])]
+    f = f.sort_values("perimetre_code")
+    c = bilan.consolidation[bilan.consolidation["perimetre_type"] == niveau]
+    somme = c.groupby("perimetre_code")[["attribues_en_qpv", "attribues_hors_qpv"]].sum()
+    return pd.DataFrame({
+        "Code": f["perimetre_code"].to_numpy(), "Territoire": f["perimetre_libelle"].to_numpy(),
+        "Flux en QPV": f["flux_en_qpv"].astype("int64").to_numpy(),
+        "Flux hors QPV": f["flux_hors_qpv"].astype("int64").to_numpy(),
+        "Attribués en QPV": f["perimetre_code"].map(somme["attribues_en_qpv"]).fillna(0).astype("int64").to_numpy(),
+        "Attribués hors QPV": f["perimetre_code"].map(somme["attribues_hors_qpv"]).fillna(0).astype("int64").to_numpy(),
+    })
+
+
+def tracer_qpv_territoires(bilan, niveau: str = "EPCI_EPT", mesure: str = "flux") -> go.Figure:
+    """Stacked bars per territory: ``mesure`` (flux or attribués) en QPV and hors QPV."""
+    t = tableau_qpv_territoires(bilan, niveau)
+    if t.empty:
+        return figure_vide("Aucun territoire à afficher.")
+    nom = MESURES_QPV[mesure]
+    c = couleurs(ref.QPV)
+    fig = go.Figure()
+    for code, libelle in ref.QPV.libelles.items():
+        col = f"{nom} {libelle.lower()}"
+        fig.add_trace(go.Bar(x=list(t["Territoire"]), y=list(t[col]), name=col, marker_color=c[code],
+                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    return _mise_en_page(fig, f"{nom} en et hors QPV par territoire", x="", y="Logements")
+
+
+def _indicateurs(bilan, codes: list[str], niveau: str) -> pd.DataFrame:
+    i = bilan.indicateurs
+    vide = i["reservataire"].isna() | (i["reservataire"].astype("string") == "")
+    return i[i["indicateur"].isin(codes) & (i["perimetre_type"] == niveau) & vide.fillna(True).astype(bool)]
+
+
+def _cible(i: pd.DataFrame, defaut: float) -> float:
+    valeurs = i["cible"].dropna()
+    return float(valeurs.iloc[0]) if not valeurs.empty else defaut
+
+
+def tableau_prefet_hors_qpv(bilan) -> pd.DataFrame:
+    """Per département: préfet proposés hors QPV over préfet proposés (lecture a, reference ≥ 30 %) and over the
+    flux hors QPV (lecture b), DOMAINE.md §4."""
+    i = _indicateurs(bilan, ["prefet_hors_qpv_a", "prefet_hors_qpv_b"], "DEPARTEMENT")
+    a = i[i["indicateur"] == "prefet_hors_qpv_a"].set_index("perimetre_code")
+    b = i[i["indicateur"] == "prefet_hors_qpv_b"].set_index("perimetre_code")
+    codes = sorted(set(a.index) | set(b.index))
+    cible = _cible(a, bilan.regles.plancher_prefet_hors_qpv)
+    libelles = {**a["perimetre_libelle"].to_dict(), **b["perimetre_libelle"].to_dict()}
+    return pd.DataFrame({
+        "Département": [libelles[c] for c in codes],
+        "Préfet proposés hors QPV": [a["numerateur"].get(c, float("nan")) for c in codes],
+        "Préfet proposés": [a["denominateur"].get(c, float("nan")) for c in codes],
+        "Flux hors QPV": [b["denominateur"].get(c, float("nan")) for c in codes],
+        "Lecture a": [a["valeur"].get(c, float("nan")) for c in codes],
+        "Lecture b": [b["valeur"].get(c, float("nan")) for c in codes],
+        "Référence": [cible] * len(codes),
+    })
+
+
+def tracer_prefet_hors_qpv(bilan) -> go.Figure:
+    """Grouped bars lecture a / lecture b per département, with the 30 % reference line (on lecture a)."""
+    t = tableau_prefet_hors_qpv(bilan)
+    if t.empty:
+        return figure_vide("Aucun logement proposé au préfet.")
+    fig = go.Figure()
+    for col, nom, couleur in (("Lecture a", "Lecture a : ÷ proposés au préfet", PALETTE[0]),
+                              ("Lecture b", "Lecture b : ÷ flux hors QPV", PALETTE[4])):
+        fig.add_trace(go.Bar(x=list(t["Département"]), y=list(t[col]), name=nom, marker_color=couleur,
+                             hovertemplate=f"%{{x}}<br>{nom} : %{{y:.1%}}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    cible = float(t["Référence"].iloc[0])
+    _ligne_reference(fig, cible, f"Référence lecture a : au moins {cible:.0%}".replace("%", " %"), PALETTE[7])
+    return _mise_en_page(fig, "Logements proposés au préfet situés hors QPV", x="Département",
+                         y="Part hors QPV", pourcent_y=True)
+
+
+def tableau_indicateurs_cia(bilan) -> pd.DataFrame:
+    """Per EPCI/EPT: the two CIA indicators (DOMAINE.md §4) with their references."""
+    codes = ["part_premier_quartile_hors_qpv", "part_hors_premier_quartile_en_qpv"]
+    i = _indicateurs(bilan, codes, "EPCI_EPT")
+    q = i[i["indicateur"] == codes[0]].set_index("perimetre_code")
+    h = i[i["indicateur"] == codes[1]].set_index("perimetre_code")
+    tous = sorted(set(q.index) | set(h.index))
+    libelles = {**q["perimetre_libelle"].to_dict(), **h["perimetre_libelle"].to_dict()}
+    return pd.DataFrame({
+        "Code": tous,
+        "EPCI / EPT": [libelles[c] for c in tous],
+        "1er quartile hors QPV": [q["valeur"].get(c, float("nan")) for c in tous],
+        "Hors 1er quartile en QPV": [h["valeur"].get(c, float("nan")) for c in tous],
+        "Référence 1er quartile hors QPV": [_cible(q, bilan.regles.plancher_premier_quartile_hors_qpv)] * len(tous),
+        "Référence hors 1er quartile en QPV": [_cible(h, bilan.regles.plancher_hors_premier_quartile_en_qpv)] * len(tous),
+    })
+
+
+def tracer_indicateurs_cia(bilan) -> go.Figure:
+    """Grouped bars of the two CIA indicators per EPCI/EPT, each with its dashed reference line."""
+    t = tableau_indicateurs_cia(bilan)
+    if t.empty:
+        return figure_vide("Aucune attribution sur les EPCI / EPT.")
+    fig = go.Figure()
+    for col, couleur in (("1er quartile hors QPV", PALETTE[2]), ("Hors 1er quartile en QPV", PALETTE[3])):
+        fig.add_trace(go.Bar(x=list(t["EPCI / EPT"]), y=list(t[col]), name=col, marker_color=couleur,
+                             hovertemplate=f"%{{x}}<br>{col} : %{{y:.1%}}<extra></extra>"))
+        cible = float(t[f"Référence {col[0].lower() + col[1:]}"].iloc[0])
+        _ligne_reference(fig, cible, f"Référence {col[0].lower() + col[1:]} : au moins {cible:.0%}".replace("%", " %"),
+                         couleur)
+    fig.update_layout(barmode="group")
+    return _mise_en_page(fig, "Indicateurs de la convention intercommunale d'attribution", x="EPCI / EPT",
+                         y="Part des attributions", pourcent_y=True)
+
+
+# --- Soustraits, relogements and prévisionnel (DOMAINE.md §3, §5.4) -----------------------------------
+
+
+def tableau_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> pd.DataFrame:
+    """Per strate perimeter of ``niveau`` (rows) × soustraction category (columns), plus a total."""
+    strates = bilan.perimetres[bilan.perimetres["strate"].astype(bool) & (bilan.perimetres["perimetre_type"] == niveau)]
+    s = bilan.soustraits[(bilan.soustraits["perimetre_type"] == niveau)
+                         & bilan.soustraits["perimetre_code"].isin(strates["perimetre_code"])]
+    if s.empty:
+        return pd.DataFrame(columns=["Code", "Territoire", *ref.SOUSTRACTIONS.libelles.values(), "Total"])
+    p = s.pivot_table(index=["perimetre_code", "perimetre_libelle"], columns="categorie_soustraction",
+                      values="soustraits", aggfunc="sum", fill_value=0)
+    p = p.reindex(columns=ref.SOUSTRACTIONS.codes, fill_value=0).astype("int64").sort_index()
+    t = p.rename(columns=ref.SOUSTRACTIONS.libelles).reset_index()
+    t.columns.name = None
+    t = t.rename(columns={"perimetre_code": "Code", "perimetre_libelle": "Territoire"})
+    t["Total"] = p.sum(axis=1).to_numpy()
+    return t
+
+
+def tracer_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> go.Figure:
+    """Stacked bars per territory, one colour per soustraction category."""
+    t = tableau_soustraits_territoires(bilan, niveau)
+    if t.empty:
+        return figure_vide("Aucun territoire à afficher.")
+    c = couleurs(ref.SOUSTRACTIONS)
+    fig = go.Figure()
+    for code, libelle in ref.SOUSTRACTIONS.libelles.items():
+        fig.add_trace(go.Bar(x=list(t["Territoire"]), y=list(t[libelle]), name=libelle, marker_color=c[code],
+                             hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}}<extra></extra>"))
+    fig.update_layout(barmode="stack", legend={"orientation": "v", "y": 1.0, "x": 1.02})
+    return _mise_en_page(fig, "Logements soustraits du flux par catégorie", x="", y="Logements")
+
+
+def tableau_relogements(bilan, perimetre: tuple[str, str] = REGION) -> pd.DataFrame:
+    """Per soustraction category: soustraits of year n and relogements réalisés (DOMAINE.md §3)."""
+    s = _perimetre(bilan.soustraits, perimetre).set_index("categorie_soustraction")
+    codes = ref.SOUSTRACTIONS.codes
+    return pd.DataFrame({
+        "Catégorie": [ref.SOUSTRACTIONS.libelle(c) for c in codes],
+        "Soustraits": [int(s["soustraits"].get(c, 0)) for c in codes],
+        "Relogements réalisés": [int(s["relogements_realises"].get(c, 0)) for c in codes],
+    })
+
+
+def tracer_relogements(bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
+    """Horizontal grouped bars: soustraits and relogements réalisés per category."""
+    t = tableau_relogements(bilan, perimetre)
+    fig = go.Figure()
+    for col, couleur in (("Soustraits", PALETTE[5]), ("Relogements réalisés", PALETTE[2])):
+        fig.add_trace(go.Bar(y=list(t["Catégorie"]), x=list(t[col]), name=col, orientation="h", marker_color=couleur,
+                             hovertemplate=f"%{{y}}<br>{col} : %{{x:,.0f}}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed")
+    return _mise_en_page(fig, "Soustraits et relogements réalisés par catégorie", x="Logements", y="")
+
+
+def tableau_flux_previsionnel(bilan) -> pd.DataFrame:
+    """Per département of the prévisionnel: disponibilités of n, disponibilités prévues, soustraits prévus and
+    flux prévisionnel n+1 (DOMAINE.md §5.4)."""
+    p = bilan.previsionnel
+    if p is None or p.empty:
+        return pd.DataFrame(columns=["Département", "Disponibilités n", "Disponibilités prévues", "Soustraits prévus",
+                                     "Flux prévisionnel"])
+    p = p[p["perimetre_type"] == "DEPARTEMENT"].sort_values("perimetre_code")
+    return pd.DataFrame({
+        "Département": p["perimetre_libelle"].to_numpy(),
+        "Disponibilités n": p["disponibilites_n"].astype("int64").to_numpy(),
+        "Disponibilités prévues": p["disponibilites_prevues"].astype("float64").to_numpy(),
+        "Soustraits prévus": p["soustraits_prevus"].astype("float64").to_numpy(),
+        "Flux prévisionnel": p["flux_previsionnel"].astype("float64").to_numpy(),
+    })
+
+
+def tracer_flux_previsionnel(bilan) -> go.Figure:
+    """Grouped bars per département: disponibilités of n, soustraits prévus, flux prévisionnel n+1."""
+    t = tableau_flux_previsionnel(bilan)
+    if t.empty:
+        return figure_vide("Aucun prévisionnel.")
+    fig = go.Figure()
+    for col, couleur in (("Disponibilités n", PALETTE[0]), ("Soustraits prévus", PALETTE[5]),
+                         ("Flux prévisionnel", PALETTE[2])):
+        fig.add_trace(go.Bar(x=list(t["Département"]), y=list(t[col]), name=col, marker_color=couleur,
+                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.1f}}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    return _mise_en_page(fig, f"Flux prévisionnel {bilan.annee + 1} par département", x="Département", y="Logements")
+
+
+def tableau_droits_previsionnels(bilan) -> pd.DataFrame:
+    """One row per convention: taux, flux prévisionnel of its perimeter, droits prévisionnels."""
+    p = bilan.previsionnel_reservataires
+    if p is None or p.empty:
+        return pd.DataFrame(columns=["Réservataire", "Périmètre", "Taux conventionnel", "Flux prévisionnel",
+                                     "Droits prévisionnels"])
+    return pd.DataFrame({
+        "Réservataire": p["reservataire"].to_numpy(),
+        "Périmètre": p.apply(_libelle_perimetre_complet, axis=1).to_numpy(),
+        "Taux conventionnel": (p["taux_convention"] / 100).to_numpy(dtype="float64"),
+        "Flux prévisionnel": p["flux_previsionnel"].to_numpy(dtype="float64"),
+        "Droits prévisionnels": p["droits_previsionnels"].to_numpy(dtype="float64"),
+    })
+
+
+def tracer_droits_previsionnels(bilan) -> go.Figure:
+    """Horizontal bars: droits prévisionnels n+1 per convention."""
+    t = tableau_droits_previsionnels(bilan)
+    if t.empty:
+        return figure_vide("Aucune convention.")
+    y = list(t["Réservataire"] + " · " + t["Périmètre"])
+    fig = go.Figure(go.Bar(y=y, x=list(t["Droits prévisionnels"]), orientation="h", marker_color=COULEUR_DROITS,
+                           name="Droits prévisionnels",
+                           hovertemplate="%{y}<br>Droits prévisionnels : %{x:,.1f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(300, 28 * len(y) + 120))
+    return _mise_en_page(fig, f"Droits prévisionnels {bilan.annee + 1} par convention", x="Logements", y="")
