@@ -23,21 +23,14 @@ st.markdown(
 # --- Loading -------------------------------------------------------------------------------------------
 col_depot, col_aide = st.columns([3, 2])
 with col_depot:
-    televerses = st.file_uploader(
+    st.file_uploader(
         "Déposez votre classeur (.xlsx) ou vos fichiers CSV (un par table)",
         type=["xlsx", "csv"],
         accept_multiple_files=True,
-        key="_fd_w_televersement",
+        key=chargement.CLE_TELEVERSEMENT,
+        on_change=chargement.charger_televersement,  # a callback runs before the page: the sidebar is up to date
         help="Feuilles ou fichiers attendus : logements, tours, conventions et, si vous l'avez, previsionnel.",
     )
-    if televerses:
-        fichiers = [(f.name, f.getvalue()) for f in televerses]
-        jeton = etat.jeton_octets(fichiers)
-        # Load once per distinct upload: the uploader keeps its files across reruns of this page.
-        if jeton != st.session_state.get(etat.JETON_TELEVERSEMENT):
-            st.session_state[etat.JETON_TELEVERSEMENT] = jeton
-            with st.spinner("Lecture et contrôle des fichiers…"):
-                chargement.charger_fichiers(fichiers)
 with col_aide:
     st.button(
         "Charger les données d'exemple",

@@ -54,6 +54,17 @@ def charger_fichiers(fichiers: list[tuple[str, bytes]], noms_affiches: list[str]
     return True
 
 
+CLE_TELEVERSEMENT = "_fd_w_televersement"
+"""Widget key of the home page's file uploader (its value is dropped when the page is not rendered)."""
+
+
+def charger_televersement() -> None:
+    """``on_change`` callback of the uploader: read the files now in it (an emptied uploader keeps the data)."""
+    televerses = st.session_state.get(CLE_TELEVERSEMENT) or []
+    if televerses:
+        charger_fichiers([(f.name, f.getvalue()) for f in televerses])
+
+
 def charger_demo() -> bool:
     """Load the demo set (callback of the « Charger les données d'exemple » button)."""
     try:

@@ -45,9 +45,6 @@ PREVISIONNEL = "fd_previsionnel_edite"
 """DataFrame | None: the prévisionnel table as edited in the dashboard (None → the uploaded one)."""
 BILANS = "fd_bilans"
 """OrderedDict: LRU of computed bilans, key (jeton, annee, filtres.cle(), jeton du prévisionnel)."""
-JETON_TELEVERSEMENT = "fd_jeton_televersement"
-"""str: token of the last upload processed by the home page (so that an upload is read once, and the demo
-button is not overridden by files still sitting in the uploader)."""
 ERREUR_CHARGEMENT = "fd_erreur_chargement"
 """str | None: the French message of the last failed load (shown on the home page)."""
 ARCHIVE = "fd_archive"
@@ -65,7 +62,6 @@ DEFAUTS: dict[str, Any] = {
     FILTRES: Filtres(),
     PREVISIONNEL: None,
     BILANS: None,
-    JETON_TELEVERSEMENT: "",
     ERREUR_CHARGEMENT: None,
     ARCHIVE: None,
     OPTIONS_RAPPORTS: None,
@@ -221,6 +217,11 @@ class _CleBilan:
     previsionnel: str
 
 
+def cle_bilan(jeton_donnees: str, annee_n: int, f: Filtres, previsionnel: pd.DataFrame | None = None) -> _CleBilan:
+    """The cache key of a bilan (the réservataire filter is display-only, so it is not part of the key)."""
+    return _CleBilan(jeton_donnees, int(annee_n), f.cle()[:-1], _jeton_table(previsionnel))
+
+
 def tables_filtrees() -> dict[str, pd.DataFrame]:
     """The clean tables restricted by the logement filters (see :mod:`flux_dash.filtres`)."""
     r = rapport()
@@ -256,7 +257,7 @@ def bilan(filtres_choisis: Filtres | None = None):
         raise RuntimeError("bilan() called without data: use commun.exiger_bilan()")
     prev = previsionnel_edite()
     f = filtres() if filtres_choisis is None else filtres_choisis
-    cle = _CleBilan(jeton(), annee(), f.cle()[:-1], _jeton_table(prev))  # réservataires: display only
+    cle = cle_bilan(jeton(), annee(), f, prev)
     cache: OrderedDict = _lire(BILANS)
     if cle in cache:
         cache.move_to_end(cle)

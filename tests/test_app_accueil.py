@@ -1,0 +1,71 @@
+"""AppTest of the home page (app.py): no data, the demo button, an upload, a broken upload."""
+
+from __future__ import annotations
+
+from flux_dash.ui import etat
+from flux_dash.ui.chargement import LIBELLE_DEMO
+from tests.ui_outils import charger, donnees_demo, installer, nouvelle_app, tables_cassees, tables_demo, tables_en_fichiers  # noqa: F401
+
+
+def test_sans_donnees_invite_a_charger():
+    at = nouvelle_app().run()
+    assert not at.exception
+    assert at.session_state[etat.RAPPORT] is None
+    assert any("déposez vos fichiers" in i.value for i in at.info)
+    assert [b.label for b in at.button] == ["Charger les données d'exemple"]
+    assert at.title[0].value.endswith("Gestion en flux : bilans et prévisionnels")
+
+
+def test_bouton_exemple_charge_les_donnees_et_affiche_le_resume():
+    at = nouvelle_app().run()
+    at.button[0].click().run()
+    assert not at.exception
+    rapport = at.session_state[etat.RAPPORT]
+    assert rapport is not None and rapport.ok
+    assert at.session_state[etat.FICHIERS] == [LIBELLE_DEMO]
+    metriques = {m.label: m.value for m in at.metric}
+    assert metriques == {"Logements": "3\u202f000", "Tours": f"{len(rapport.tables['tours']):,}".replace(",", "\u202f"),
+                         "Conventions": str(len(rapport.tables["conventions"])), "Années couvertes": "2023–2025"}
+    assert any(s.value.startswith("Aucune erreur : le bilan 2024 peut être produit") for s in at.success)
+    assert at.selectbox[0].value == 2024
+
+
+def test_televersement_de_fichiers_csv_charge_une_seule_fois(tables_demo):
+    at = nouvelle_app().run()
+    fichiers = [(nom, octets, "text/csv") for nom, octets in tables_en_fichiers(tables_demo)]
+    at.file_uploader[0].set_value(fichiers).run()
+    assert not at.exception
+    rapport = at.session_state[etat.RAPPORT]
+    assert rapport is not None and rapport.ok
+    assert at.session_state[etat.FICHIERS] == [n for n, _, _ in fichiers]
+    assert {m.label: m.value for m in at.metric}["Logements"] == "3\u202f000"
+    assert "📄 logements\\.csv" in [c.value for c in at.sidebar.caption]  # file names are markdown-escaped
+    at.run()  # a rerun with the same files in the uploader does not read them again
+    assert at.session_state[etat.RAPPORT] is rapport
+
+
+def test_fichier_illisible_message_francais_sans_trace():
+    at = nouvelle_app().run()
+    at.file_uploader[0].set_value(("vide.xlsx", b"pas un classeur", "application/octet-stream")).run()
+    assert not at.exception
+    rapport = at.session_state[etat.RAPPORT]
+    assert rapport is not None and not rapport.ok
+    assert any("bloque" in e.value for e in at.error)
+
+
+def test_fichier_casse_montre_les_erreurs_et_un_lien_vers_les_controles(tables_demo):
+    cassees = charger(tables_en_fichiers(tables_cassees(tables_demo)), calculer=False)
+    at = installer(nouvelle_app(), cassees).run()
+    assert not at.exception
+    nb = len(cassees.rapport.erreurs)
+    assert nb >= 6
+    assert any(f"{nb} erreurs bloquent le bilan" in e.value for e in at.error)
+
+
+def test_changer_d_annee_et_de_bailleur_est_memorise(donnees_demo):
+    at = installer(nouvelle_app(), donnees_demo).run()
+    at.selectbox[0].set_value(2023).run()
+    at.text_input[0].input("Habitat *Test*").run()
+    assert not at.exception
+    assert at.session_state[etat.ANNEE] == 2023
+    assert at.session_state[etat.NOM_BAILLEUR] == "Habitat *Test*"
