@@ -1,0 +1,105 @@
+"""The trames (DOMAINE.md §5, FORMAT.md §2.1): the workbooks a landlord sends to réservataires, EPCI/EPT and the
+État, their registry, and the ZIP archive of all of them.
+
+One module per trame (:mod:`.reservataire`, :mod:`.epci`, :mod:`.etat`, :mod:`.previsionnel`), each with a
+``lister(bilan, options)`` returning lazy :class:`RapportPrevu`; :data:`GENRES` lists them once. Every figure is
+read from a :class:`~flux_dash.calculs.Bilan`; Excel hygiene is :mod:`flux_dash.excel`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flux_dash import referentiel as ref
+from flux_dash.calculs import Bilan
+from flux_dash.rapports import epci, etat, previsionnel, reservataire
+from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
+
+
+@dataclass(frozen=True)
+class Genre:
+    """One kind of trame: its code, French label, archive folder and the function listing its workbooks."""
+
+    code: str
+    libelle: str
+    dossier: str
+    lister: Callable[[Bilan, OptionsRapports], list[RapportPrevu]]
+
+
+GENRES: tuple[Genre, ...] = (
+    Genre(reservataire.GENRE, "Bilans réservataires", reservataire.DOSSIER, reservataire.lister),
+    Genre(epci.GENRE, "Bilans consolidés EPCI / EPT", epci.DOSSIER, epci.lister),
+    Genre(etat.GENRE, "Bilans État (par département)", etat.DOSSIER, etat.lister),
+    Genre(previsionnel.GENRE, "Prévisionnels réservataires", previsionnel.DOSSIER, previsionnel.lister),
+)
+"""The registry of trames, in archive order."""
+
+
+def lister_rapports(bilan: Bilan, options: OptionsRapports | None = None) -> list[RapportPrevu]:
+    """Every workbook to send, genre by genre (:data:`GENRES` order); nothing is built until ``construire()``."""
+    options = options or OptionsRapports()
+    return [prevu for genre in GENRES for prevu in genre.lister(bilan, options)]
+
+
+def nom_archive(bilan: Bilan, options: OptionsRapports | None = None) -> str:
+    """``flux_{n}_{slug_bailleur}.zip`` (FORMAT.md §2.1); ``bailleur`` when no name is given."""
+    options = options or OptionsRapports()
+    return f"flux_{bilan.annee}_{ref.slug(options.bailleur or 'bailleur')}.zip"
+
+
+def nom_indicateurs(bilan: Bilan) -> str:
+    return f"indicateurs_{bilan.annee}.csv"
+
+
+def archiver(fichiers: dict[str, bytes]) -> bytes:
+    """An in-memory ZIP of ``{path in archive: content}``, entries sorted by path (deterministic order), all dated
+    with the time of the call."""
+    horodatage = dt.datetime.now().timetuple()[:6]
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for chemin in sorted(fichiers):
+            info = zipfile.ZipInfo(chemin, date_time=horodatage)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, fichiers[chemin])
+    return tampon.getvalue()
+
+
+def construire_archive(
+    bilan: Bilan,
+    options: OptionsRapports | None = None,
+    progression: Callable[[float, str], None] | None = None,
+) -> bytes:
+    """Every workbook in its folder, plus ``indicateurs_{n}.csv`` (FORMAT.md §2.2), as ZIP bytes.
+
+    ``progression(fraction, message)`` is called after each file with increasing fractions, the last one 1.0.
+    """
+    from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
+
+    prevus = lister_rapports(bilan, options)
+    total = len(prevus) + 1
+    fichiers: dict[str, bytes] = {}
+    for i, prevu in enumerate(prevus, start=1):
+        fichiers[prevu.chemin_archive] = prevu.construire()
+        if progression:
+            progression(i / total, f"Classeur {i} sur {len(prevus)} : {prevu.nom_fichier}")
+    fichiers[nom_indicateurs(bilan)] = ecrire_indicateurs_csv(bilan)
+    if progression:
+        progression(1.0, f"Indicateurs écrits : {nom_indicateurs(bilan)}")
+    return archiver(fichiers)
+
+
+__all__ = [
+    "GENRES",
+    "Genre",
+    "OptionsRapports",
+    "RapportPrevu",
+    "archiver",
+    "construire_archive",
+    "lister_rapports",
+    "nom_archive",
+]

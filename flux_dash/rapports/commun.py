@@ -1,0 +1,416 @@
+"""What every trame shares (DOMAINE.md §5): column headers and number formats of the engine's figures, the
+title block, the "one table per topic" section with its source note, the "Paramètres" and "Définitions" sheets,
+file-name slugs.
+
+Excel hygiene itself (styles, safe text, formats, widths, print setup) lives in :mod:`flux_dash.excel`; this
+module only composes it. No figure is computed here: tables are selections and reshapings of a
+:class:`~flux_dash.calculs.Bilan` (house style §6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from flux_dash import excel
+from flux_dash import referentiel as ref
+from flux_dash.calculs import Bilan
+
+# --- Headers and formats of the engine's columns (FORMAT.md §2.1: numbers are numeric cells) ----------
+
+ENTIER = excel.FORMAT_ENTIER
+PART = excel.FORMAT_PART
+DROITS = excel.FORMAT_DROITS
+TAUX = "0.0"
+"""Convention taux are percents 0–100 (``25.0``): shown as ``25,0`` under a "(%)" header, never divided here."""
+
+
+@dataclass(frozen=True)
+class Colonne:
+    """French header (with its unit) and number format of one column of the Bilan's frames."""
+
+    entete: str
+    format: str | None = None
+    effectif: bool = False
+    """A count of logements or tours tied to households: masked (1–4 → "< 5") when masking is on."""
+
+
+COLONNES: dict[str, Colonne] = {
+    "perimetre_libelle": Colonne("Périmètre"),
+    "perimetre_type_libelle": Colonne("Type de périmètre"),
+    "perimetre_code": Colonne("Code du périmètre"),
+    "commune": Colonne("Commune"),
+    "code_commune": Colonne("Code INSEE"),
+    "reservataire": Colonne("Réservataire"),
+    "categorie_libelle": Colonne("Catégorie de réservataire"),
+    "disponibilites": Colonne("Disponibilités (logements)", ENTIER),
+    "soustraits": Colonne("Soustraits (logements)", ENTIER, True),
+    "flux": Colonne("Flux annuel (logements)", ENTIER),
+    "flux_en_qpv": Colonne("Flux en QPV (logements)", ENTIER),
+    "flux_hors_qpv": Colonne("Flux hors QPV (logements)", ENTIER),
+    "relogements_realises": Colonne("Relogements réalisés (logements)", ENTIER, True),
+    "attributions": Colonne("Attributions, tous attributaires (logements)", ENTIER, True),
+    "logements_proposes": Colonne("Logements proposés", ENTIER, True),
+    "logements_attribues": Colonne("Logements attribués", ENTIER, True),
+    "tours": Colonne("Tours (nombre)", ENTIER, True),
+    "part_flux_orientations": Colonne("Part du flux (orientations)", PART),
+    "part_attributions": Colonne("Part des attributions", PART),
+    "taux_convention": Colonne("Taux conventionnel (%)", TAUX),
+    "droits_theoriques": Colonne("Droits théoriques (logements)", DROITS),
+    "ecart": Colonne("Écart aux droits (logements)", DROITS),
+    "taux_realisation": Colonne("Taux de réalisation", PART),
+    "taux_transformation": Colonne("Taux de transformation", PART),
+    "attribues_en_qpv": Colonne("Attribués en QPV", ENTIER, True),
+    "attribues_hors_qpv": Colonne("Attribués hors QPV", ENTIER, True),
+    "attribues_prioritaires": Colonne("Attribués à des publics prioritaires", ENTIER, True),
+    "attribues_dalo": Colonne("Attribués DALO", ENTIER, True),
+    "attribues_premier_quartile": Colonne("Attribués au 1er quartile", ENTIER, True),
+    "categorie_soustraction_libelle": Colonne("Catégorie de soustraction"),
+    "issue_libelle": Colonne("Issue du tour"),
+    "dimension_libelle": Colonne("Répartition"),
+    "modalite_libelle": Colonne("Modalité"),
+    "indicateur_libelle": Colonne("Indicateur"),
+    "numerateur": Colonne("Numérateur", DROITS, True),
+    "denominateur": Colonne("Dénominateur", DROITS, True),
+    "valeur": Colonne("Valeur réalisée", DROITS),
+    "cible": Colonne("Valeur de référence", DROITS),
+    "lecture": Colonne("Lecture de la référence"),
+    "disponibilites_n": Colonne("Disponibilités de l'année n (logements)", ENTIER),
+    "disponibilites_prevues": Colonne("Disponibilités prévues n+1 (logements)", DROITS),
+    "soustraits_prevus": Colonne("Soustraits prévus n+1 (logements)", DROITS),
+    "flux_previsionnel": Colonne("Flux prévisionnel n+1 (logements)", DROITS),
+    "source_disponibilites_libelle": Colonne("Base des disponibilités"),
+    "relogements_realises_n": Colonne("Relogements réalisés en n (logements)", ENTIER, True),
+    "droits_previsionnels": Colonne("Droits prévisionnels n+1 (logements)", DROITS),
+}
+
+LIBELLES_DIMENSIONS = {
+    "typologie": "Typologie",
+    "financement": "Type de financement",
+    "qpv": "Localisation (QPV)",
+    "commune": "Commune",
+    "periode_construction": "Période de construction",
+}
+"""French names of the five décret breakdowns (CCH R. 441-5-1), keyed by ``referentiel.DIMENSIONS_DECRET``."""
+
+LECTURES = {"max": "au plus", "min": "au moins", "": ""}
+"""How to read an indicator's reference value (``Bilan.indicateurs.sens``)."""
+
+SOURCES_DISPONIBILITES = {"prevues": "disponibilités prévues saisies", "annee_n": "disponibilités de l'année n"}
+
+NOTE_NS = "« n.s. » : non significatif (division par zéro) ou colonne facultative non renseignée."
+NOTE_INDICATEURS = (
+    "Valeur réalisée = numérateur ÷ dénominateur (voir la feuille « Définitions »). La valeur de référence est un "
+    "repère légal (art. L. 441-1 et R. 441-5-2 CCH), à lire comme une ligne de comparaison et non comme un jugement."
+)
+SANS_REFERENCE = "—"
+NOTE_MASQUAGE = "Effectifs de 1 à 4 affichés « < 5 » (masquage des petits effectifs)."
+
+
+def colonnes_effectifs(colonnes: Iterable[str]) -> list[str]:
+    """The count columns masked when small-cell masking is on (DOMAINE.md §6)."""
+    return [c for c in colonnes if c in COLONNES and COLONNES[c].effectif]
+
+
+# --- Sections: a heading, one table, a note saying how it is computed -------------------------------
+
+
+def ecrire_intertitre(ws: Worksheet, texte: str, ligne: int) -> int:
+    """A section heading (bold, dark blue), left out of column-width computation. Returns the next row."""
+    cell = ws.cell(ligne, 1)
+    excel.ecrire_texte(cell, texte)
+    excel.appliquer_style(cell, excel.STYLE_SOUS_TITRE)
+    cell.font = Font(name=excel.POLICE, size=12, bold=True, color=excel.BLEU_FONCE)
+    return ligne + 1
+
+
+def ecrire_section(
+    ws: Worksheet,
+    ligne: int,
+    titre: str,
+    df: pd.DataFrame,
+    notes: Sequence[str],
+    *,
+    masquer: bool = False,
+    seuil: int = 5,
+    formats: dict[str, str] | None = None,
+    libelles: dict[str, str] | None = None,
+    filtre: bool = False,
+) -> tuple[excel.Plage, int]:
+    """Heading, table (French headers and formats from :data:`COLONNES`), then the note lines (how the table is
+    computed, its source). Returns the table's range and the next free row (one blank row after the notes).
+
+    ``df`` must hold only the columns to show, in display order.
+    """
+    ligne = ecrire_intertitre(ws, titre, ligne)
+    fmts = {c: COLONNES[c].format for c in df.columns if c in COLONNES and COLONNES[c].format}
+    fmts.update(formats or {})
+    entetes = {c: COLONNES[c].entete for c in df.columns if c in COLONNES}
+    entetes.update(libelles or {})
+    plage = excel.ecrire_tableau(
+        ws,
+        df,
+        ligne,
+        formats=fmts,
+        libelles=entetes,
+        colonnes_masquees=colonnes_effectifs(df.columns) if masquer else (),
+        seuil_masquage=seuil,
+        filtre=filtre,
+    )
+    suivante = plage.derniere_ligne + 1
+    if df.empty:
+        suivante = excel.ecrire_note(ws, "Aucune ligne pour ce périmètre.", suivante)
+    for note in notes:
+        suivante = excel.ecrire_note(ws, note, suivante)
+    return plage, suivante + 1
+
+
+def finir_feuille(ws: Worksheet, figer: str | None, lignes_repetees: tuple[int, int] | None = None) -> None:
+    """Column widths, frozen panes and print setup (A4 landscape, fit to width) of a report sheet."""
+    excel.ajuster_largeurs(ws, maximum=45)
+    if figer:
+        excel.figer_entete(ws, figer)
+    excel.mise_en_page(ws, lignes_repetees, paysage=True)
+
+
+def bloc_titre(ws: Worksheet, titre: str, bilan: Bilan, bailleur: str, destinataire: str, autres: Sequence[str] = ()) -> int:
+    """The title block every sheet starts with: title, landlord, recipient, year. Returns the next free row."""
+    sous_titres = [
+        f"Bailleur : {bailleur or 'non renseigné'}",
+        f"Destinataire : {destinataire}",
+        f"Année du bilan : {bilan.annee} (dates du {_date(bilan.regles.debut(bilan.annee))} "
+        f"au {_date(bilan.regles.fin(bilan.annee) - pd.Timedelta(days=1))})",
+        *autres,
+    ]
+    return excel.ecrire_titre(ws, titre, sous_titres)
+
+
+def _date(jour: pd.Timestamp) -> str:
+    return jour.strftime("%d/%m/%Y")
+
+
+def nouvelle_feuille(wb: Workbook, titre: str) -> Worksheet:
+    return excel.nouvelle_feuille(wb, titre)
+
+
+# --- Reshaping helpers (selection and renaming only) -------------------------------------------------
+
+
+def du_perimetre(df: pd.DataFrame, perimetres: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """Rows of ``df`` whose (perimetre_type, perimetre_code) is in ``perimetres``, in the given order of
+    perimeters then the frame's own order."""
+    ordre = {p: i for i, p in enumerate(perimetres)}
+    if df.empty:
+        return df.iloc[0:0].copy()
+    cles = list(zip(df["perimetre_type"], df["perimetre_code"], strict=True))
+    rang = pd.Series([ordre.get(k, -1) for k in cles], index=df.index)
+    garde = df[rang >= 0].copy()
+    garde["_rang"] = rang[rang >= 0]
+    return garde.sort_values("_rang", kind="stable").drop(columns="_rang").reset_index(drop=True)
+
+
+def communes_de(bilan: Bilan, perimetre_type: str, perimetre_code: str) -> list[tuple[str, str]]:
+    """The commune perimeters (where the landlord has logements) inside a perimeter, sorted by code."""
+    a = bilan.appartenance
+    codes = a.loc[(a["perimetre_type"] == perimetre_type) & (a["perimetre_code"] == perimetre_code), "code_commune"]
+    return [("COMMUNE", c) for c in sorted(set(codes))]
+
+
+def avec_libelles(df: pd.DataFrame) -> pd.DataFrame:
+    """Adds the French label columns the tables show (dimension, lecture, source…) when their code is there."""
+    df = df.copy()
+    if "dimension" in df:
+        df["dimension_libelle"] = df["dimension"].map(LIBELLES_DIMENSIONS).fillna(df["dimension"])
+    if "sens" in df:
+        df["lecture"] = df["sens"].map(LECTURES).fillna("")
+    if "source_disponibilites" in df:
+        df["source_disponibilites_libelle"] = df["source_disponibilites"].map(SOURCES_DISPONIBILITES).fillna("")
+    if "libelle" in df and "indicateur" in df:
+        df["indicateur_libelle"] = df["libelle"]
+    return df
+
+
+def formater_indicateurs(ws: Worksheet, plage: excel.Plage, table: pd.DataFrame, unites: pd.Series) -> None:
+    """Per-row number formats of an indicators table written by :func:`ecrire_section`: ``valeur`` and ``cible``
+    as ``0.0%`` for ratios, one decimal for days, ``#,##0`` for counts (the engine's ``unite``); numerator and
+    denominator as counts (days for a délai). A missing reference value shows "—" (there is none), not "n.s."."""
+    colonnes = list(table.columns)
+    for i, unite in enumerate(unites):
+        ligne = plage.premiere_ligne + 1 + i
+        for nom in ("numerateur", "denominateur", "valeur", "cible"):
+            if nom not in colonnes:
+                continue
+            cell = ws.cell(ligne, plage.premiere_colonne + colonnes.index(nom))
+            sans_objet = nom == "cible" or (nom == "denominateur" and unite == "nombre")
+            if sans_objet and excel.est_manquant(table.at[i, nom]):
+                excel.ecrire_texte(cell, SANS_REFERENCE)
+                cell.alignment = Alignment(horizontal="right")
+                continue
+            if not isinstance(cell.value, int | float):
+                continue
+            if nom in ("numerateur", "denominateur"):
+                cell.number_format = ENTIER if float(cell.value).is_integer() else DROITS
+            else:
+                cell.number_format = {"ratio": PART, "jours": DROITS}.get(unite, ENTIER)
+
+
+# --- Paramètres and Définitions (DOMAINE.md §5.5) ----------------------------------------------------
+
+
+def horodatage() -> str:
+    """Generation date shown on the Paramètres sheet, JJ/MM/AAAA HH:MM (local time)."""
+    return dt.datetime.now().strftime("%d/%m/%Y %H:%M")
+
+
+def version_outil() -> str:
+    import flux_dash
+
+    return flux_dash.__version__
+
+
+def feuille_parametres(
+    wb: Workbook, bilan: Bilan, bailleur: str, destinataire: str, document: str, fichiers: Sequence[tuple[str, str]]
+) -> Worksheet:
+    """The "Paramètres" sheet: landlord, year, recipient, source files and their sha256, generation date, tool
+    version, then the computation rules (:meth:`ReglesCalcul.en_lignes`) with their reasons."""
+    lignes: list[tuple[str, object]] = [
+        ("Bailleur", bailleur or "non renseigné"),
+        ("Document", document),
+        ("Destinataire", destinataire),
+        ("Année du bilan", bilan.annee),
+    ]
+    if fichiers:
+        for nom, empreinte in fichiers:
+            lignes.append(("Fichier source", f"{nom} (sha256 {empreinte})"))
+    else:
+        lignes.append(("Fichier source", "non renseigné"))
+    lignes += [("Date de génération", horodatage()), ("Version de flux_dash", version_outil())]
+    ws = excel.feuille_parametres(wb, lignes, sous_titres=[f"{document} – {destinataire}"])
+    ws.cell(_ligne_annee(ws), 2).number_format = excel.FORMAT_ANNEE
+    regles = bilan.regles.en_lignes()[["libelle", "valeur", "raison"]]
+    _, _ = ecrire_section(
+        ws,
+        ws.max_row + 2,
+        "Règles de calcul",
+        regles,
+        ["Choix faits là où les textes sont muets (DOMAINE.md) et valeurs de référence légales."],
+        libelles={"libelle": "Règle", "valeur": "Choix retenu", "raison": "Raison ou référence"},
+    )
+    excel.ajuster_largeurs(ws, maximum=60)
+    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 45)
+    return ws
+
+
+def _ligne_annee(ws: Worksheet) -> int:
+    for ligne in range(1, ws.max_row + 1):
+        if ws.cell(ligne, 1).value == "Année du bilan":
+            return ligne
+    raise LookupError("Année du bilan")  # pragma: no cover - written just above
+
+
+def definitions() -> list[tuple[str, str, str]]:
+    """The engine's definitions (indicateur, libellé, phrase), single source of the "Définitions" sheet."""
+    from flux_dash.calculs.definitions import DEFINITIONS
+
+    return list(DEFINITIONS)
+
+
+def feuille_definitions(wb: Workbook, masquage: bool = False) -> Worksheet:
+    """The "Définitions" sheet: one line per figure the engine produces, then the display conventions."""
+    lignes = [(libelle, phrase) for _, libelle, phrase in definitions()]
+    lignes.append(("n.s.", "Non significatif : division par zéro, ou colonne facultative absente du fichier source."))
+    if masquage:
+        lignes.append(("< 5", "Effectif de 1 à 4, masqué pour protéger les ménages (documents diffusés)."))
+    return excel.feuille_definitions(wb, lignes)
+
+
+# --- File names (FORMAT.md §2.1) ---------------------------------------------------------------------
+
+
+def slugs_uniques(noms: Sequence[str]) -> dict[str, str]:
+    """``referentiel.slug`` of each name, made unique deterministically: in the given order, the first holder
+    of a slug keeps it, the next ones get ``-2``, ``-3``…"""
+    resultat: dict[str, str] = {}
+    pris: set[str] = set()
+    for nom in noms:
+        if nom in resultat:
+            continue
+        base = ref.slug(nom)
+        candidat, i = base, 2
+        while candidat in pris:
+            candidat, i = f"{base}-{i}", i + 1
+        pris.add(candidat)
+        resultat[nom] = candidat
+    return resultat
+
+
+def categorie_libelle(code: str) -> str:
+    return ref.CATEGORIES_RESERVATAIRE.libelle(code)
+
+
+def destinataire_reservataire(nom: str, categorie: str) -> str:
+    """« Ville de Paris (Commune (Ville de Paris incluse)) »; the category is left out when it is the name."""
+    libelle = categorie_libelle(categorie)
+    return nom if not categorie or ref.normaliser_texte(libelle) == ref.normaliser_texte(nom) else f"{nom} ({libelle})"
+
+
+# --- What the registry hands out (re-exported by flux_dash.rapports) --------------------------------
+
+
+@dataclass(frozen=True)
+class OptionsRapports:
+    """Choices of the landlord for one batch of trames."""
+
+    bailleur: str = ""
+    """Landlord name (titles, archive name)."""
+    epci_lec: tuple[str, ...] | None = None
+    """SIREN list of the EPCI/EPT that receive a consolidated bilan; None = ``bilan.regles.epci_lec``."""
+    masquer_petits_effectifs: bool = False
+    """Counts 1–4 shown "< 5" in the consolidated documents (EPCI/EPT, État), DOMAINE.md §6."""
+    fichiers_source: tuple[tuple[str, str], ...] = ()
+    """(file name, sha256) of the input files, for the Paramètres sheet."""
+
+
+@dataclass(frozen=True)
+class RapportPrevu:
+    """One workbook to build: built only when :meth:`construire` is called (lazy)."""
+
+    genre: str
+    """"reservataire" | "epci" | "etat" | "previsionnel"."""
+    destinataire: str
+    """French label of the recipient."""
+    nom_fichier: str
+    """FORMAT.md §2.1 name."""
+    dossier: str
+    """"reservataires" | "epci_ept" | "etat" | "previsionnels"."""
+    construire: Callable[[], bytes]
+
+    @property
+    def chemin_archive(self) -> str:
+        return f"{self.dossier}/{self.nom_fichier}"
+
+
+def selection(df: pd.DataFrame, colonnes: Sequence[str]) -> pd.DataFrame:
+    """``df[colonnes]``, tolerating an empty frame without columns (an absent prévisionnel)."""
+    return df.reindex(columns=list(colonnes)).reset_index(drop=True)
+
+
+def octets(wb: Workbook) -> bytes:
+    return excel.classeur_en_octets(wb)
+
+
+def nouveau_classeur() -> Workbook:
+    return excel.nouveau_classeur()
+
+
+def libelle_perimetre(bilan: Bilan, ptype: str, pcode: str) -> str:
+    """The perimeter's label as the Bilan gives it (référentiel label otherwise)."""
+    p = bilan.perimetres
+    lignes = p.loc[(p["perimetre_type"] == ptype) & (p["perimetre_code"] == pcode), "perimetre_libelle"]
+    return str(lignes.iloc[0]) if len(lignes) else ref.libelle_perimetre(ptype, pcode)

@@ -1,0 +1,63 @@
+"""Trame "bilan consolidé EPCI/EPT" (DOMAINE.md §5.2, FORMAT.md §2.1): one workbook per EPCI "LEC"/EPT where the
+landlord has logements, ``bilan_{n}_epci_{slug}.xlsx``.
+
+Sheets: Synthèse (flux, matrix of holders), Flux par commune, Réservataires par commune, Soustraits, Indicateurs
+(the CIA indicators first), Prévisionnel n+1, Paramètres, Définitions.
+"""
+
+from __future__ import annotations
+
+from flux_dash.calculs import Bilan
+from flux_dash.rapports import commun as c
+from flux_dash.rapports import consolide
+from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
+
+GENRE = "epci"
+DOSSIER = "epci_ept"
+DOCUMENT = "Bilan consolidé EPCI / EPT"
+INDICATEURS_CIA = ("part_premier_quartile_hors_qpv", "part_hors_premier_quartile_en_qpv")
+"""Indicators of the convention intercommunale d'attribution (loi Égalité et Citoyenneté, DOMAINE.md §4)."""
+
+
+def territoires(bilan: Bilan, options: OptionsRapports) -> list[tuple[str, str]]:
+    """(code, label) of the EPCI/EPT that receive a bilan: territories where the landlord has logements (strates)
+    that are in ``options.epci_lec`` (default: ``bilan.regles.epci_lec``), sorted by code."""
+    lec = set(options.epci_lec if options.epci_lec is not None else bilan.regles.epci_lec)
+    p = bilan.perimetres
+    choisis = p[(p["perimetre_type"] == "EPCI_EPT") & p["strate"].astype(bool) & p["perimetre_code"].isin(lec)]
+    choisis = choisis.sort_values("perimetre_code")
+    return list(zip(choisis["perimetre_code"], choisis["perimetre_libelle"], strict=True))
+
+
+def lister(bilan: Bilan, options: OptionsRapports) -> list[RapportPrevu]:
+    liste = territoires(bilan, options)
+    noms = c.slugs_uniques([libelle for _, libelle in liste])
+    return [
+        RapportPrevu(
+            GENRE,
+            libelle,
+            f"bilan_{bilan.annee}_epci_{noms[libelle]}.xlsx",
+            DOSSIER,
+            lambda code=code: classeur_epci(bilan, code, options),
+        )
+        for code, libelle in liste
+    ]
+
+
+def classeur_epci(bilan: Bilan, code: str, options: OptionsRapports | None = None) -> bytes:
+    """The consolidated bilan workbook of one EPCI/EPT (SIREN ``code``), as ``.xlsx`` bytes."""
+    options = options or OptionsRapports()
+    libelle = c.libelle_perimetre(bilan, "EPCI_EPT", code)
+    destinataire = f"{libelle} (EPCI / EPT, SIREN {code})"
+    wb = c.nouveau_classeur()
+    consolide.feuille_synthese(wb, bilan, options, "EPCI_EPT", code,
+                               f"Bilan consolidé {bilan.annee} de la gestion en flux – {libelle}", destinataire)
+    consolide.feuille_communes(wb, bilan, options, "EPCI_EPT", code, destinataire)
+    consolide.feuille_soustraits(wb, bilan, options, "EPCI_EPT", code, destinataire)
+    consolide.feuille_indicateurs(wb, bilan, options, "EPCI_EPT", code, destinataire, INDICATEURS_CIA,
+                                  "Indicateurs de la convention intercommunale d'attribution (CIA)")
+    consolide.feuille_previsionnel(wb, bilan, options, "EPCI_EPT", code, destinataire)
+    c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}",
+                         options.fichiers_source)
+    c.feuille_definitions(wb, masquage=options.masquer_petits_effectifs)
+    return c.octets(wb)

@@ -1,0 +1,82 @@
+"""Trame "prévisionnel n+1" (DOMAINE.md §5.4, CCH R. 441-5, FORMAT.md §2.1): one workbook per réservataire with a
+convention, ``previsionnel_{n+1}_reservataire_{slug}.xlsx``.
+
+Sheets: Prévisionnel (flux prévisionnel and droits prévisionnels per convention perimeter), Soustraits prévus
+(by category, beside the relogements réalisés of year n), Paramètres, Définitions.
+"""
+
+from __future__ import annotations
+
+from flux_dash.calculs import Bilan
+from flux_dash.rapports import commun as c
+from flux_dash.rapports import reservataire as res
+from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
+
+GENRE = "previsionnel"
+DOSSIER = "previsionnels"
+DOCUMENT = "Prévisionnel réservataire"
+
+
+def lister(bilan: Bilan, options: OptionsRapports) -> list[RapportPrevu]:
+    noms = res.slugs(bilan)
+    return [
+        RapportPrevu(
+            GENRE,
+            r,
+            f"previsionnel_{bilan.annee + 1}_reservataire_{noms[r]}.xlsx",
+            DOSSIER,
+            lambda r=r: classeur_previsionnel(bilan, r, options),
+        )
+        for r in res.reservataires_avec_convention(bilan)
+    ]
+
+
+def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRapports | None = None) -> bytes:
+    """The prévisionnel n+1 workbook of one réservataire, as ``.xlsx`` bytes."""
+    options = options or OptionsRapports()
+    n1 = bilan.annee + 1
+    categorie = res.categorie_de(bilan, reservataire)
+    destinataire = c.destinataire_reservataire(reservataire, categorie)
+    perimetres = res.perimetres_de(bilan, reservataire)
+    wb = c.nouveau_classeur()
+
+    ws = c.nouvelle_feuille(wb, "Prévisionnel")
+    debut = c.bloc_titre(ws, f"Prévisionnel {n1} de la gestion en flux – {reservataire}", bilan, options.bailleur,
+                         destinataire)
+    droits = bilan.previsionnel_reservataires
+    if len(droits):
+        droits = c.du_perimetre(droits[droits["reservataire"] == reservataire], perimetres)
+        prev = bilan.previsionnel[["perimetre_type", "perimetre_code", "disponibilites_n", "disponibilites_prevues",
+                                   "soustraits_prevus", "source_disponibilites"]]
+        droits = c.avec_libelles(droits.merge(prev, on=["perimetre_type", "perimetre_code"], how="left"))
+    c.ecrire_section(
+        ws, debut, f"Flux et droits prévisionnels {n1} par périmètre de convention",
+        c.selection(droits, ["perimetre_libelle", "taux_convention", "disponibilites_n", "disponibilites_prevues",
+                             "soustraits_prevus", "flux_previsionnel", "droits_previsionnels",
+                             "source_disponibilites_libelle"]),
+        [f"Flux prévisionnel = disponibilités prévues pour {n1} (à défaut, disponibilités de {bilan.annee}) − "
+         "soustraits prévus ; droits prévisionnels = taux conventionnel × flux prévisionnel ÷ 100.",
+         "Un périmètre plus petit qu'un département reçoit une part de la prévision départementale au prorata de ses "
+         f"disponibilités de {bilan.annee}.", c.NOTE_NS],
+    )
+    c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
+
+    ws = c.nouvelle_feuille(wb, "Soustraits prévus")
+    debut = c.bloc_titre(ws, f"Soustraits prévus en {n1} et relogements réalisés en {bilan.annee}", bilan,
+                         options.bailleur, destinataire)
+    sous = bilan.previsionnel_soustraits
+    sous = c.du_perimetre(sous, perimetres) if len(sous) else sous
+    sous = sous.rename(columns={"categorie_libelle": "categorie_soustraction_libelle"})
+    c.ecrire_section(
+        ws, debut, "Par périmètre de convention et catégorie de soustraction",
+        c.selection(sous, ["perimetre_libelle", "categorie_soustraction_libelle", "soustraits_prevus",
+                           "relogements_realises_n"]),
+        ["Soustraits prévus : prévision du bailleur par catégorie d'opération (art. R. 441-5 CCH). Relogements "
+         f"réalisés : logements soustraits attribués en {bilan.annee} au titre de ces opérations."],
+        filtre=True,
+    )
+    c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
+
+    c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {n1}", options.fichiers_source)
+    c.feuille_definitions(wb)
+    return c.octets(wb)
