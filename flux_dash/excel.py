@@ -23,6 +23,7 @@ import decimal
 import io
 import math
 import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -487,6 +488,26 @@ def ajuster_largeurs(ws: Worksheet, minimum: float = 8, maximum: float = 60) -> 
         ws.column_dimensions[get_column_letter(col)].width = min(max(n + 2, minimum), maximum)
 
 
+def ajuster_hauteurs(ws: Worksheet, hauteur_ligne: float = 13.0) -> None:
+    """Row heights for wrapped text (Excel does not recompute them when it opens a file).
+
+    Call after the column widths are set: the number of lines of a wrapped cell is estimated from its
+    column's width (word wrap at about one character per width unit), and a row is as high as its tallest wrapped cell.
+    Rows without wrapped text keep the default height.
+    """
+    largeurs = {lettre: dimension.width for lettre, dimension in ws.column_dimensions.items() if dimension.width}
+    for rangee in ws.iter_rows():
+        lignes = 0
+        for cell in rangee:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            largeur = max(int(largeurs.get(cell.column_letter, 8.43)), 1)
+            morceaux = str(cell.value).splitlines() or [""]
+            lignes = max(lignes, sum(max(1, len(textwrap.wrap(m, largeur))) for m in morceaux))
+        if lignes > 1:
+            ws.row_dimensions[rangee[0].row].height = hauteur_ligne * lignes + 2
+
+
 def figer_entete(ws: Worksheet, cell: str = "A2") -> None:
     """Freeze the rows above and the columns left of ``cell`` (``"B5"`` keeps rows 1–4 and column A in view)."""
     ws.freeze_panes = cell
@@ -561,6 +582,7 @@ def feuille_parametres(
             cell.alignment = _GAUCHE_HAUT
     ajuster_largeurs(ws)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 40)
+    ajuster_hauteurs(ws)
     figer_entete(ws, f"A{debut + 1}")
     mise_en_page(ws, (debut, debut), paysage=False)
     return ws
@@ -584,6 +606,7 @@ def feuille_definitions(
             cell.alignment = _GAUCHE_HAUT
     ajuster_largeurs(ws, maximum=40)
     ws.column_dimensions["B"].width = 100
+    ajuster_hauteurs(ws)
     figer_entete(ws, f"A{debut + 1}")
     mise_en_page(ws, (debut, debut), paysage=False)
     return ws

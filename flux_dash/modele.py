@@ -57,6 +57,9 @@ FORMATS_COLONNE = {
 }
 """Number format of each kind of column (text columns are ``@`` so that ``01`` or ``1`` stays as typed)."""
 
+LARGEURS_NOTICE = (24, 28, 60, 28, 12, 40, 22)
+"""Widths of columns A–G of the « Notice » sheet."""
+
 DATE_MIN = dt.date(1950, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
 
@@ -285,9 +288,9 @@ def _feuille_notice(wb: Workbook, annee_courante: int) -> Worksheet:
             {
                 "Feuille": t.libelle,
                 "Colonne": c.nom,
-                "Obligatoire": "oui" if c.obligatoire else "non",
-                "Type": GENRES[c.genre],
                 "Description": c.description,
+                "Type": GENRES[c.genre],
+                "Obligatoire": "oui" if c.obligatoire else "non",
                 "Valeurs admises": valeurs_admises(c, annee_courante),
                 "Exemple": c.exemple,
             }
@@ -318,8 +321,8 @@ def _feuille_notice(wb: Workbook, annee_courante: int) -> Worksheet:
                     dict.fromkeys(c.nom for t in TABLES for c in t.colonnes if c.categorie is categorie)
                 ),
                 "Code": code,
-                "Libellé": categorie.libelle(code),
                 "Alias acceptés": " ; ".join(groupe),
+                "Libellé": categorie.libelle(code),
             }
             for categorie in _categories()
             for code, groupe in _aliases_par_code(categorie).items()
@@ -336,8 +339,11 @@ def _feuille_notice(wb: Workbook, annee_courante: int) -> Worksheet:
         for cell in rangee:
             if cell.style == xl.STYLE_CORPS:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
-    xl.ajuster_largeurs(ws, maximum=45)
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 16)
+    # The stacked tables share columns: A–C hold (Feuille | Obligatoire | Contenu), (Feuille | Colonne |
+    # Description) and (Colonne | Code | Alias acceptés), so the wide text always falls in column C.
+    for lettre, largeur in zip("ABCDEFG", LARGEURS_NOTICE, strict=True):
+        ws.column_dimensions[lettre].width = largeur
+    xl.ajuster_hauteurs(ws)
     xl.mise_en_page(ws, paysage=True)
     return ws
 

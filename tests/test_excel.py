@@ -11,6 +11,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.styles import Alignment
 
 from flux_dash import excel as xl
 
@@ -325,6 +326,21 @@ def test_ajuster_largeurs_bornees_et_titres_ignores():
     xl.ajuster_largeurs(ws)
     largeurs = {c: ws.column_dimensions[c].width for c in "ABC"}
     assert largeurs == {"A": 8, "B": 60, "C": len("1,234,567") + 2}
+
+
+@pytest.mark.parametrize(
+    ("texte", "hauteur"),
+    [("aaa bbb ccc ddd", 28.0), ("aaa bbb ccc ddd eee fff ggg", 54.0), ("un\ndeux\ntrois", 41.0), ("court", None)],
+    ids=["deux-lignes", "quatre-lignes", "sauts-de-ligne", "une-ligne-hauteur-par-defaut"],
+)
+def test_ajuster_hauteurs_du_texte_renvoye_a_la_ligne(texte, hauteur):
+    wb, ws = classeur()
+    ws.column_dimensions["B"].width = 10
+    ws["B2"] = texte
+    ws["B2"].alignment = Alignment(wrap_text=True)
+    ws["C2"] = "un texte long sans retour à la ligne qui ne compte pas"
+    xl.ajuster_hauteurs(ws)
+    assert ws.row_dimensions[2].height == hauteur
 
 
 def test_mise_en_page_et_figer():

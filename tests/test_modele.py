@@ -209,7 +209,7 @@ def test_notice_decrit_chaque_colonne_et_les_alias(classeur):
 def test_notice_alias_regroupes_par_code(classeur):
     ws = classeur["Notice"]
     lignes = [[c.value for c in r] for r in ws.iter_rows(max_col=4) if r[1].value == "T1" and r[0].value == "typologie"]
-    assert lignes == [["typologie", "T1", "T1", "studio ; T1 bis ; T1' ; T1b ; T1bis ; F1 ; 1"]]
+    assert lignes == [["typologie", "T1", "studio ; T1 bis ; T1' ; T1b ; T1bis ; F1 ; 1", "T1"]]
 
 
 # --- Round trip with the reader ------------------------------------------------------------------
