@@ -1,0 +1,654 @@
+"""Validation: the checks of FORMAT.md §1.5, one case per rule, on small hand-made clean tables.
+
+The base dataset (:func:`tables_valides`) is valid: five logements of Saint-Denis (93066) available in 2024,
+seven tours, two conventions on Seine-Saint-Denis (93) and one prévisionnel row. Each case changes one or two
+cells (or appends a row) and lists EVERY problem expected, as (gravité, code, table, ligne, colonne, valeur).
+Lines are as the user sees them: header on line 1, first row on line 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+
+from flux_dash import validation
+from flux_dash.colonnes import LIGNE, PAR_NOM
+from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, DonneesLues, Probleme
+from flux_dash.validation import annee_par_defaut, valider
+
+NNBSP = "\u202f"  # the narrow no-break space of flux_dash.formats (before %, thousands)
+E, A = ERREUR, AVERTISSEMENT
+J = pd.Timestamp
+NA = pd.NA
+
+
+def tableau(nom: str, lignes: list[dict]) -> pd.DataFrame:
+    """A clean table in the dtypes of flux_dash.colonnes, with its ``ligne`` column (2, 3, …)."""
+    table = PAR_NOM[nom]
+    df = pd.DataFrame({c: [ligne.get(c, NA) for ligne in lignes] for c in table.noms})
+    for col in table.colonnes:
+        df[col.nom] = df[col.nom].astype(validation.DTYPES[col.genre])
+    df[LIGNE] = pd.array(range(2, len(lignes) + 2), dtype="Int64")
+    return df
+
+
+def logement(ident: str, **autres) -> dict:
+    base = {
+        "id_logement": ident,
+        "code_commune": "93066",
+        "qpv": False,
+        "typologie": "T3",
+        "financement": "PLUS",
+        "annee_construction": 1972,
+        "date_disponibilite": J("2024-03-15"),
+        "origine": "ROTATION",
+    }
+    return {**base, **autres}
+
+
+def tour(ident: str, numero: int, reservataire: str, orientation: str, issue: str, attribution: str | None = None):
+    return {
+        "id_logement": ident,
+        "numero_tour": numero,
+        "reservataire": reservataire,
+        "date_orientation": J(orientation),
+        "issue": issue,
+        "date_attribution": J(attribution) if attribution else pd.NaT,
+    }
+
+
+PREFET, ALS, BAILLEUR = "Préfecture 93", "Action Logement", "Bailleur"
+
+
+def tables_valides() -> dict[str, pd.DataFrame]:
+    return {
+        "logements": tableau("logements", [logement(f"L{i}") for i in range(1, 6)]),  # lines 2–6
+        "tours": tableau(
+            "tours",
+            [
+                tour("L1", 1, PREFET, "2024-03-20", "ATTRIBUE", "2024-05-12"),  # line 2
+                tour("L2", 1, ALS, "2024-04-01", "REFUS_CANDIDAT"),  # line 3
+                tour("L2", 2, BAILLEUR, "2024-06-01", "ATTRIBUE", "2024-07-01"),  # line 4
+                tour("L3", 1, ALS, "2024-04-10", "EN_COURS"),  # line 5
+                tour("L4", 1, BAILLEUR, "2024-04-10", "EN_COURS"),  # line 6
+                tour("L5", 1, ALS, "2024-05-10", "EN_COURS"),  # line 7
+            ],
+        ),
+        "conventions": tableau(
+            "conventions",
+            [
+                {
+                    "reservataire": PREFET,
+                    "categorie": "ETAT_PRIORITAIRES",
+                    "perimetre_type": "DEPARTEMENT",
+                    "perimetre_code": "93",
+                    "taux": 25.0,
+                },  # line 2
+                {
+                    "reservataire": ALS,
+                    "categorie": "ACTION_LOGEMENT",
+                    "perimetre_type": "DEPARTEMENT",
+                    "perimetre_code": "93",
+                    "taux": 30.0,
+                },  # line 3
+            ],
+        ),
+        "previsionnel": tableau(
+            "previsionnel",
+            [
+                {
+                    "code_departement": "93",
+                    "categorie_soustraction": "RELOGEMENT_RU",
+                    "nombre_prevu": 2,
+                    "disponibilites_prevues": 100,
+                }
+            ],  # line 2
+        ),
+    }
+
+
+Modif = Callable[[dict[str, pd.DataFrame]], None]
+
+
+def modifier(table: str, i: int, **valeurs) -> Modif:
+    """Change cells of row ``i`` (0-based: line i + 2)."""
+
+    def appliquer(tables: dict[str, pd.DataFrame]) -> None:
+        for col, v in valeurs.items():
+            tables[table].loc[i, col] = v
+
+    return appliquer
+
+
+def ajouter(table: str, depuis: int, **valeurs) -> Modif:
+    """Append a copy of row ``depuis`` with some cells changed, on the next line."""
+
+    def appliquer(tables: dict[str, pd.DataFrame]) -> None:
+        df = tables[table]
+        nouvelle = df.iloc[[depuis]].copy()
+        for col, v in valeurs.items():
+            nouvelle[col] = pd.Series([v], index=nouvelle.index).astype(df[col].dtype)
+        nouvelle[LIGNE] = df[LIGNE].max() + 1
+        tables[table] = pd.concat([df, nouvelle], ignore_index=True)
+
+    return appliquer
+
+
+def donnees(*modifs: Modif, problemes: list[Probleme] | None = None) -> DonneesLues:
+    tables = tables_valides()
+    for m in modifs:
+        m(tables)
+    sources = {"logements": "Logements", "tours": "Tours", "conventions": "Conventions", "previsionnel": "Prévisionnel"}
+    return DonneesLues(tables, sources, [("flux.xlsx", "0" * 64)], problemes or [])
+
+
+def resume(rapport) -> list[tuple]:
+    return [
+        (p.gravite, p.code, p.table, p.ligne, p.colonne, p.valeur) for p in rapport.erreurs + rapport.avertissements
+    ]
+
+
+# --- The valid dataset ------------------------------------------------------------------------------------------
+
+
+def test_jeu_minimal_valide_sans_erreur_ni_avertissement():
+    rapport = valider(donnees(), 2024)
+    assert resume(rapport) == []
+    assert rapport.ok
+    assert list(rapport.tables) == ["logements", "tours", "conventions", "previsionnel"]
+    assert rapport.tables["tours"][LIGNE].tolist() == [2, 3, 4, 5, 6, 7]
+    assert rapport.fichiers == [("flux.xlsx", "0" * 64)]
+    assert rapport.sources["tours"] == "Tours"
+
+
+@pytest.mark.parametrize(
+    "modifs",
+    [
+        [modifier("tours", 1, reservataire="  Action Logement ")],
+        [ajouter("logements", 0, id_logement="L6", date_disponibilite=J("2023-05-02"))],
+        [ajouter("logements", 0, id_logement="L6", categorie_soustraction="MUTATION_INTERNE")],
+        [modifier("logements", 4, categorie_soustraction="RELOGEMENT_RU"), modifier("tours", 5, reservataire=BAILLEUR)],
+        [modifier("logements", 0, qpv=True, code_qpv="QN09336I")],
+        [modifier("logements", 0, code_commune="93001", qpv=True, code_qpv="QN09328M")],
+        [modifier("tours", 3, date_orientation=J("2023-09-15"))],
+        [modifier("tours", 3, date_orientation=J("2025-09-15"))],
+        [modifier("conventions", 0, taux=30.0), modifier("conventions", 1, taux=70.0)],
+        [ajouter("conventions", 1, perimetre_type="EPCI_EPT", perimetre_code="200057875", taux=80.0)],
+        [modifier("logements", 0, annee_construction=1800)],
+    ],
+    ids=[
+        "reservataire-avec-espaces",
+        "logement-sans-tour-hors-annee",
+        "logement-soustrait-sans-tour",
+        "soustrait-oriente-au-bailleur",
+        "qpv-de-la-commune",
+        "qpv-sur-deux-communes",
+        "orientation-6-mois-avant",
+        "orientation-18-mois-apres",
+        "somme-des-taux-100",
+        "perimetres-differents-non-sommes",
+        "annee-1800",
+    ],
+)
+def test_cas_limites_valides(modifs):
+    assert resume(valider(donnees(*modifs), 2024)) == []
+
+
+# --- One case per error rule ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cas:
+    id: str
+    modifs: list[Modif]
+    attendu: list[tuple]
+    conseil: str | None = None  # the hint of the first problem, when the wording is part of the case
+    regle: str | None = None
+
+
+CAS_ERREURS = [
+    Cas(
+        "valeur-manquante",
+        [modifier("logements", 0, typologie=NA)],
+        [(E, "valeur_manquante", "logements", 2, "typologie", "")],
+        conseil="Colonne obligatoire : Typologie du logement. Exemple : T3.",
+        regle="Valeur obligatoire manquante.",
+    ),
+    Cas(
+        "valeur-hors-liste-typologie",
+        [modifier("logements", 0, typologie="T9")],
+        [(E, "valeur_hors_liste", "logements", 2, "typologie", "T9")],
+        conseil="Valeurs admises : T1, T2, T3, T4, T5+ (T5 et +).",
+        regle="Valeur hors de la liste autorisée.",
+    ),
+    Cas(
+        "valeur-hors-liste-issue",
+        [modifier("tours", 3, issue="GAGNE")],
+        [(E, "valeur_hors_liste", "tours", 5, "issue", "GAGNE")],
+        conseil="Valeurs admises : ATTRIBUE (Attribué), REFUS_CANDIDAT (Refus ou désistement des candidats), "
+        "NON_ATTRIBUE_CALEOL (Non attribué par la CALEOL), ABSENCE_DESIGNATION (Absence de désignation (remis au "
+        "bailleur)), EN_COURS (En cours).",
+    ),
+    Cas(
+        "valeur-hors-liste-categorie-bailleur",
+        [modifier("conventions", 1, categorie="BAILLEUR")],
+        [(E, "valeur_hors_liste", "conventions", 3, "categorie", "BAILLEUR")],
+    ),
+    Cas(
+        "doublon-logement",
+        [ajouter("logements", 3)],
+        [
+            (E, "doublon_logement", "logements", 5, "id_logement", "L4"),
+            (E, "doublon_logement", "logements", 7, "id_logement", "L4"),
+        ],
+        conseil="L'identifiant L4 figure aux lignes 5, 7.",
+    ),
+    Cas(
+        "doublon-tour",
+        [ajouter("tours", 3)],
+        [(E, "doublon_tour", "tours", 5, "numero_tour", "1"), (E, "doublon_tour", "tours", 8, "numero_tour", "1")],
+        conseil="Le tour 1 du logement L3 figure aux lignes 5, 8.",
+    ),
+    Cas(
+        "logement-inconnu",
+        [ajouter("tours", 3, id_logement="L9")],
+        [(E, "logement_inconnu", "tours", 8, "id_logement", "L9")],
+    ),
+    Cas(
+        "reservataire-inconnu",
+        [modifier("tours", 3, reservataire="Action Logment")],
+        [(E, "reservataire_inconnu", "tours", 5, "reservataire", "Action Logment")],
+        conseil="Noms proches : « Action Logement ». Le nom doit être identique à celui de la feuille Conventions.",
+    ),
+    Cas(
+        "commune-inconnue-code-postal",
+        [modifier("logements", 4, code_commune="93200")],
+        [(E, "commune_inconnue", "logements", 6, "code_commune", "93200")],
+        conseil="Code INSEE inconnu en Île-de-France (COG 2026) : vérifiez qu'il ne s'agit pas d'un code postal "
+        "(Saint-Denis : 93066, et non 93200).",
+    ),
+    Cas(
+        "commune-hors-idf",
+        [modifier("logements", 4, code_commune="69123")],
+        [(E, "commune_inconnue", "logements", 6, "code_commune", "69123")],
+        conseil="Le code 69123 désigne une commune hors Île-de-France : seules les communes d'Île-de-France sont "
+        "admises.",
+    ),
+    Cas(
+        "qpv-inconnu",
+        [modifier("logements", 0, qpv=True, code_qpv="QN99999X")],
+        [(E, "qpv_inconnu", "logements", 2, "code_qpv", "QN99999X")],
+    ),
+    Cas(
+        "qpv-hors-commune",
+        [modifier("logements", 0, qpv=True, code_qpv="QN07501M")],
+        [(E, "qpv_hors_commune", "logements", 2, "code_qpv", "QN07501M")],
+        conseil="Le QPV QN07501M est situé à : Paris (75056). Vérifiez le code QPV ou la commune.",
+    ),
+    Cas(
+        "qpv-avec-qpv-non",
+        [modifier("logements", 0, code_qpv="QN09336I")],
+        [(E, "qpv_incoherent", "logements", 2, "qpv", "non")],
+    ),
+    Cas(
+        "annee-avant-1800",
+        [modifier("logements", 1, annee_construction=1750)],
+        [(E, "annee_hors_bornes", "logements", 3, "annee_construction", "1750")],
+    ),
+    Cas(
+        "annee-future",
+        [modifier("logements", 1, annee_construction=dt.date.today().year + 1)],
+        [(E, "annee_hors_bornes", "logements", 3, "annee_construction", str(dt.date.today().year + 1))],
+    ),
+    Cas(
+        "numero-tour-zero",
+        [modifier("tours", 3, numero_tour=0)],
+        [(E, "numero_tour_invalide", "tours", 5, "numero_tour", "0")],
+    ),
+    Cas(
+        "nombre-prevu-negatif",
+        [modifier("previsionnel", 0, nombre_prevu=-1)],
+        [(E, "nombre_negatif", "previsionnel", 2, "nombre_prevu", "-1")],
+    ),
+    Cas(
+        "disponibilites-prevues-negatives",
+        [modifier("previsionnel", 0, disponibilites_prevues=-3)],
+        [(E, "nombre_negatif", "previsionnel", 2, "disponibilites_prevues", "-3")],
+    ),
+    Cas(
+        "taux-negatif",
+        [modifier("conventions", 1, taux=-5.5)],
+        [(E, "taux_hors_bornes", "conventions", 3, "taux", "-5,5")],
+    ),
+    Cas(
+        "taux-150-et-somme",
+        [modifier("conventions", 1, taux=150.0)],
+        # the 150 cell is reported once (out of bounds); the other line of the perimeter gets the sum
+        [(E, "somme_taux", "conventions", 2, "taux", "25"), (E, "taux_hors_bornes", "conventions", 3, "taux", "150")],
+    ),
+    Cas(
+        "somme-taux",
+        [modifier("conventions", 1, taux=80.0)],
+        [(E, "somme_taux", "conventions", 2, "taux", "25"), (E, "somme_taux", "conventions", 3, "taux", "80")],
+        conseil=f"Somme des taux sur Seine-Saint-Denis (93) : 105{NNBSP}% (lignes 2, 3) ; la somme ne peut pas "
+        "dépasser 100 %.",
+    ),
+    Cas(
+        "taux-en-fraction",
+        [modifier("conventions", 0, taux=0.25), modifier("conventions", 1, taux=0.3)],
+        [(E, "taux_en_fraction", "conventions", None, "taux", "0,25, 0,3")],
+        conseil="Indiquez les taux en pourcentage : 25 pour 25 %.",
+    ),
+    Cas(
+        "perimetre-inconnu",
+        [
+            ajouter(
+                "conventions",
+                1,
+                reservataire="Ville X",
+                categorie="COMMUNE",
+                perimetre_type="COMMUNE",
+                perimetre_code="93999",
+                taux=5.0,
+            )
+        ],
+        [(E, "perimetre_inconnu", "conventions", 4, "perimetre_code", "93999")],
+    ),
+    Cas(
+        "plusieurs-attributions",
+        [modifier("tours", 1, issue="ATTRIBUE", date_attribution=J("2024-05-01"))],
+        [
+            (E, "plusieurs_attributions", "tours", 3, "issue", "ATTRIBUE"),
+            (E, "plusieurs_attributions", "tours", 4, "issue", "ATTRIBUE"),
+        ],
+        conseil="Le logement L2 est attribué aux lignes 3, 4 : un logement n'est attribué qu'une fois.",
+    ),
+    Cas(
+        "tour-apres-attribution",
+        [ajouter("tours", 0, numero_tour=2, reservataire=BAILLEUR, issue="EN_COURS", date_attribution=pd.NaT)],
+        [(E, "tour_apres_attribution", "tours", 8, "numero_tour", "2")],
+        conseil="Le logement L1 est attribué au tour 1 (ligne 2) : supprimez ce tour ou corrigez son issue.",
+    ),
+    Cas(
+        "date-attribution-manquante",
+        [modifier("tours", 0, date_attribution=pd.NaT)],
+        [(E, "date_attribution_manquante", "tours", 2, "date_attribution", "")],
+    ),
+    Cas(
+        "date-attribution-avant-orientation",
+        [modifier("tours", 0, date_attribution=J("2024-03-01"))],
+        [(E, "date_attribution_avant_orientation", "tours", 2, "date_attribution", "01/03/2024")],
+        conseil="Date d'orientation : 20/03/2024 ; la CALEOL décide après l'orientation.",
+    ),
+    Cas(
+        "departement-inconnu",
+        [modifier("previsionnel", 0, code_departement="69")],
+        [(E, "departement_inconnu", "previsionnel", 2, "code_departement", "69")],
+    ),
+    Cas(
+        "disponibilites-prevues-differentes",
+        [ajouter("previsionnel", 0, categorie_soustraction="MUTATION_INTERNE", disponibilites_prevues=120)],
+        [
+            (E, "disponibilites_incoherentes", "previsionnel", 2, "disponibilites_prevues", "100"),
+            (E, "disponibilites_incoherentes", "previsionnel", 3, "disponibilites_prevues", "120"),
+        ],
+        conseil="Valeurs du département 93 : 100 (ligne 2); 120 (ligne 3).",
+    ),
+]
+
+CAS_AVERTISSEMENTS = [
+    Cas(
+        "orientation-hors-perimetre",
+        [modifier("logements", 4, code_commune="75056")],
+        [(A, "orientation_hors_perimetre", "tours", 7, "reservataire", "Action Logement")],
+        conseil="Paris (75056) n'est dans aucun périmètre de convention de « Action Logement » (Seine-Saint-Denis "
+        "(93)). Vérifiez le réservataire, la commune ou la feuille Conventions.",
+    ),
+    Cas(
+        "soustrait-oriente",
+        [modifier("logements", 4, categorie_soustraction="RELOGEMENT_RU")],
+        [(A, "soustrait_oriente", "tours", 7, "reservataire", "Action Logement")],
+    ),
+    Cas(
+        "tours-non-consecutifs",
+        [modifier("tours", 3, issue="ABSENCE_DESIGNATION"), ajouter("tours", 4, id_logement="L3", numero_tour=3)],
+        [(A, "tours_non_consecutifs", "tours", 8, "numero_tour", "3")],
+        conseil="Tours du logement L3 : 1, 3 ; tour manquant : 2.",
+    ),
+    Cas(
+        "orientation-trop-tot",
+        [modifier("tours", 3, date_orientation=J("2023-09-14"))],
+        [(A, "orientation_hors_delai", "tours", 5, "date_orientation", "14/09/2023")],
+        conseil="Date de disponibilité du logement : 15/03/2024 ; orientation attendue entre le 15/09/2023 et le "
+        "15/09/2025. Vérifiez les deux dates.",
+    ),
+    Cas(
+        "orientation-trop-tard",
+        [modifier("tours", 3, date_orientation=J("2025-09-16"))],
+        [(A, "orientation_hors_delai", "tours", 5, "date_orientation", "16/09/2025")],
+    ),
+    Cas(
+        "taux-prefet-plus-de-30",
+        [modifier("conventions", 0, taux=35.0)],
+        [(A, "plafond_prefet", "conventions", 2, "taux", "35")],
+    ),
+    Cas(
+        "taux-agents-plus-de-5",
+        [
+            modifier("conventions", 0, taux=20.0),
+            ajouter("conventions", 0, reservataire="Préfecture 93 agents", categorie="ETAT_AGENTS", taux=6.0),
+        ],
+        [(A, "plafond_agents", "conventions", 4, "taux", "6")],
+    ),
+    Cas(
+        "taux-prefet-et-agents",
+        [ajouter("conventions", 0, reservataire="Préfecture 93 agents", categorie="ETAT_AGENTS", taux=6.0)],
+        [
+            (A, "plafond_prefet", "conventions", 2, "taux", "25"),
+            (A, "plafond_prefet", "conventions", 4, "taux", "6"),
+            (A, "plafond_agents", "conventions", 4, "taux", "6"),
+        ],
+        conseil=f"Somme des taux du préfet sur Seine-Saint-Denis (93) : 31{NNBSP}% (lignes 2, 4) ; plafond de 30 % "
+        "du flux, sauf arrêté préfectoral de dérogation (CCH R. 441-5-2).",
+    ),
+    Cas(
+        "part-realisee-prefet",
+        [modifier("tours", 3, reservataire=PREFET)],
+        [(A, "plafond_prefet", "tours", None, "reservataire", f"40,0{NNBSP}%")],
+        conseil="2 logements proposés au préfet (publics prioritaires et agents de l'État) pour un flux de 5 "
+        "logements ; plafond de 30 % sauf arrêté préfectoral de dérogation (CCH R. 441-5-2).",
+        regle="Part du flux 2024 orientée au préfet (publics prioritaires et agents de l'État) supérieure à 30 % "
+        "dans le département Seine-Saint-Denis (93).",
+    ),
+    Cas(
+        "part-realisee-agents",
+        [
+            modifier("conventions", 0, taux=20.0),
+            ajouter("conventions", 0, reservataire="Préfecture 93 agents", categorie="ETAT_AGENTS", taux=5.0),
+            modifier("tours", 5, reservataire="Préfecture 93 agents"),
+        ],
+        [
+            (A, "plafond_prefet", "tours", None, "reservataire", f"40,0{NNBSP}%"),
+            (A, "plafond_agents", "tours", None, "reservataire", f"20,0{NNBSP}%"),
+        ],
+    ),
+    Cas(
+        "non-oriente",
+        [ajouter("logements", 0, id_logement="L6")],
+        [(A, "non_oriente", "logements", 7, "id_logement", "L6")],
+        conseil="Disponible le 15/03/2024 : ajoutez ses tours dans la feuille Tours, ou indiquez sa catégorie de "
+        "soustraction.",
+        regle="Logement disponible en 2024, sans aucun tour et non soustrait (non orienté).",
+    ),
+]
+
+
+@pytest.mark.parametrize("cas", CAS_ERREURS + CAS_AVERTISSEMENTS, ids=lambda c: c.id)
+def test_chaque_regle_signale_sa_ligne_sa_colonne_et_sa_valeur(cas: Cas):
+    rapport = valider(donnees(*cas.modifs), 2024)
+    assert resume(rapport) == cas.attendu
+    assert rapport.ok == (not any(g == ERREUR for g, *_ in cas.attendu))
+    premier = (rapport.erreurs + rapport.avertissements)[0]
+    assert (
+        premier.source
+        == {"logements": "Logements", "tours": "Tours", "conventions": "Conventions", "previsionnel": "Prévisionnel"}[
+            premier.table
+        ]
+    )
+    if cas.conseil is not None:
+        assert premier.conseil == cas.conseil
+    if cas.regle is not None:
+        assert premier.regle == cas.regle
+    assert premier.regle and premier.code in validation.REGLES
+
+
+def test_chaque_code_de_regle_a_son_cas():
+    couverts = {a[1] for cas in CAS_ERREURS + CAS_AVERTISSEMENTS for a in cas.attendu}
+    non_testes = set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante"}
+    assert non_testes == set()
+
+
+# --- Reading problems, missing tables and columns ---------------------------------------------------------------
+
+
+def test_problemes_de_lecture_repris_sans_double_signalement():
+    lus = [
+        Probleme(
+            ERREUR,
+            "type_invalide",
+            "Nombre entier attendu.",
+            "logements",
+            "Logements",
+            3,
+            "annee_construction",
+            "mille",
+        ),
+        Probleme(ERREUR, "type_invalide", "Date attendue.", "tours", "Tours", 2, "date_attribution", "31/02/2024"),
+        Probleme(AVERTISSEMENT, "ligne_vide", "Ligne vide ignorée.", "tours", "Tours", 9),
+        Probleme(INFORMATION, "colonne_ignoree", "Colonne ignorée.", "logements", "Logements", None, "commentaire"),
+    ]
+    # The cells flagged by reading are NA in the clean tables: no « valeur manquante » on them.
+    rapport = valider(
+        donnees(
+            modifier("logements", 1, annee_construction=NA),
+            modifier("tours", 0, date_attribution=pd.NaT),
+            problemes=lus,
+        ),
+        2024,
+    )
+    assert rapport.erreurs == lus[:2]
+    assert rapport.avertissements == [lus[2]]
+    assert rapport.informations == [lus[3]]
+    assert not rapport.ok
+
+
+def test_colonne_absente_signalee_par_la_lecture_pas_ligne_par_ligne():
+    lu = Probleme(
+        ERREUR, "colonne_manquante", "Colonne obligatoire absente.", "logements", "Logements", None, "typologie"
+    )
+    d = donnees(problemes=[lu])
+    d.tables["logements"] = d.tables["logements"].drop(columns="typologie")
+    rapport = valider(d, 2024)
+    assert rapport.erreurs == [lu]
+    assert rapport.tables["logements"]["typologie"].isna().all()
+
+
+def test_colonne_obligatoire_absente_sans_probleme_de_lecture():
+    d = donnees()
+    d.tables["conventions"] = d.tables["conventions"].drop(columns="taux")
+    d.tables["tours"] = d.tables["tours"].drop(columns=["dalo", "bail_signe"])  # optional: silently added
+    assert resume(valider(d, 2024)) == [(E, "colonne_manquante", "conventions", None, "taux", "")]
+
+
+def test_table_obligatoire_absente():
+    d = donnees()
+    del d.tables["conventions"]
+    rapport = valider(d, 2024)
+    # No cascade of « réservataire inconnu »: the missing table is the one problem.
+    assert resume(rapport) == [(E, "table_manquante", "conventions", None, "", "")]
+    assert rapport.erreurs[0].regle == "Table obligatoire absente : Conventions."
+    assert "conventions" not in rapport.tables
+
+
+def test_previsionnel_facultatif():
+    d = donnees()
+    del d.tables["previsionnel"]
+    rapport = valider(d, 2024)
+    assert rapport.ok and resume(rapport) == []
+
+
+def test_types_proches_acceptes_et_ramenes_au_contrat():
+    d = donnees()
+    d.tables["logements"]["date_disponibilite"] = d.tables["logements"]["date_disponibilite"].astype("datetime64[us]")
+    d.tables["logements"]["id_logement"] = d.tables["logements"]["id_logement"].astype(str)
+    rapport = valider(d, 2024)
+    assert resume(rapport) == []
+    assert str(rapport.tables["logements"]["date_disponibilite"].dtype) == "datetime64[ns]"
+    assert str(rapport.tables["logements"]["id_logement"].dtype) == "string"
+
+
+def test_noms_de_reservataires_nettoyes_dans_les_tables_rendues():
+    rapport = valider(donnees(modifier("tours", 1, reservataire=" Action Logement  ")), 2024)
+    assert rapport.tables["tours"].loc[1, "reservataire"] == "Action Logement"
+
+
+# --- Order, cap, default year -----------------------------------------------------------------------------------
+
+
+def test_problemes_tries_par_table_ligne_colonne():
+    rapport = valider(
+        donnees(
+            modifier("tours", 3, issue="GAGNE"),
+            modifier("logements", 2, financement="XX"),
+            modifier("logements", 2, typologie="T9"),
+            modifier("logements", 0, code_commune="99999"),
+        ),
+        2024,
+    )
+    assert [(p.table, p.ligne, p.colonne) for p in rapport.erreurs] == [
+        ("logements", 2, "code_commune"),
+        ("logements", 4, "typologie"),
+        ("logements", 4, "financement"),
+        ("tours", 5, "issue"),
+    ]
+
+
+def test_plafond_par_regle_avec_ligne_de_synthese(monkeypatch):
+    monkeypatch.setattr(validation, "MAX_PAR_REGLE", 2)
+    rapport = valider(donnees(*(modifier("logements", i, typologie="T9") for i in range(5))), 2024)
+    assert resume(rapport) == [
+        (E, "valeur_hors_liste", "logements", 2, "typologie", "T9"),
+        (E, "valeur_hors_liste", "logements", 3, "typologie", "T9"),
+        (E, "valeur_hors_liste", "logements", None, "", ""),
+    ]
+    assert rapport.erreurs[-1].regle == "… et 3 autres lignes : Valeur hors de la liste autorisée."
+
+
+@pytest.mark.parametrize(
+    ("dates", "annee"),
+    [
+        (["2023-12-31", "2024-01-01", "2024-06-30"], 2024),
+        (["2023-01-01", "2023-02-01", "2024-06-30"], 2023),
+        (["2023-12-31", "2024-01-01"], 2024),
+        ([None, "2022-05-01"], 2022),
+    ],
+    ids=["plus-frequente", "plus-frequente-ancienne", "egalite-la-plus-recente", "dates-vides-ignorees"],
+)
+def test_annee_par_defaut(dates, annee):
+    logements = pd.DataFrame({"date_disponibilite": pd.to_datetime(pd.Series(dates, dtype="object"))})
+    assert annee_par_defaut({"logements": logements}) == annee
+
+
+def test_annee_par_defaut_sans_date_annee_precedente():
+    assert annee_par_defaut({}) == dt.date.today().year - 1
+
+
+def test_annee_du_bilan_par_defaut_pour_non_oriente():
+    # L6 is available in 2025 without any tour: with the default year (2024, most disponibilités) it is not reported.
+    d = donnees(ajouter("logements", 0, id_logement="L6", date_disponibilite=J("2025-02-01")))
+    assert resume(valider(d)) == []
+    assert resume(valider(d, 2025)) == [(A, "non_oriente", "logements", 7, "id_logement", "L6")]
