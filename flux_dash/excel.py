@@ -138,6 +138,8 @@ def appliquer_style(cell: Cell, nom: str) -> None:
 # --- Safe values -------------------------------------------------------------------------------------
 
 _DEBUTS_FORMULE = ("=", "+", "-", "@")
+LONGUEUR_MAX_CELLULE = 32767
+"""Excel's limit on the characters of one cell (a longer text makes Excel "repair" the file)."""
 
 
 def nettoyer_texte(valeur: object) -> str:
@@ -153,12 +155,13 @@ def ecrire_texte(cell: Cell, valeur: object) -> None:
 
     openpyxl turns a string starting with ``=`` into a live formula; it is switched back to a string cell.
     Values starting with ``= + - @`` also get Excel's "quote prefix", so that editing the cell in Excel keeps it
-    text. Illegal control characters are removed. None writes an empty cell.
+    text. Illegal control characters are removed and the text is cut to Excel's 32 767 characters. None writes
+    an empty cell.
     """
     if valeur is None:
         cell.value = None
         return
-    texte = nettoyer_texte(valeur)
+    texte = nettoyer_texte(valeur)[:LONGUEUR_MAX_CELLULE]
     cell.value = texte
     if cell.data_type == "f":
         cell.data_type = "s"

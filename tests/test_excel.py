@@ -67,6 +67,12 @@ def test_caracteres_de_controle_retires(brut, attendu):
     assert cell.data_type == "s"
 
 
+def test_texte_coupe_a_la_limite_excel():
+    wb, ws = classeur()
+    xl.ecrire_texte(ws["A1"], "x" * 40000)
+    assert recharger(wb)["Feuille"]["A1"].value == "x" * 32767
+
+
 # --- ecrire_valeur dispatch ------------------------------------------------------------------------
 
 
