@@ -21,6 +21,8 @@ No Streamlit here: the pages call these functions and render.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -96,6 +98,11 @@ def _ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str = G
     """A dashed horizontal reference line with its French label (DOMAINE.md §4: read against, not a verdict)."""
     fig.add_hline(y=valeur, line_dash="dash", line_color=couleur, line_width=2,
                   annotation_text=texte, annotation_position="top left", annotation_font_color=couleur)
+
+
+def _minuscule(texte: str) -> str:
+    """First letter in lower case (« Hors QPV » → « hors QPV »): labels inside a sentence."""
+    return texte[:1].lower() + texte[1:]
 
 
 def _perimetre(df: pd.DataFrame, perimetre: tuple[str, str]) -> pd.DataFrame:
@@ -214,9 +221,11 @@ def libelles_reservataires(bilan) -> dict[str, str]:
     return {row.reservataire: f"{row.reservataire} ({row.categorie_libelle})" for row in r.itertuples()}
 
 
-def _lignes_realisation(bilan, reservataire: str | None) -> pd.DataFrame:
+def _lignes_realisation(bilan, reservataire: str | None, parmi: Sequence[str] = ()) -> pd.DataFrame:
     r = bilan.realisation
     r = r[r["convention"].astype(bool)] if reservataire is None else r[r["reservataire"] == reservataire]
+    if parmi:
+        r = r[r["reservataire"].isin(list(parmi))]
     r = r.reset_index(drop=True)
     etiquettes = r.apply(_libelle_perimetre_complet, axis=1) if not r.empty else pd.Series(dtype=str)
     if reservataire is None and not r.empty:
@@ -224,10 +233,11 @@ def _lignes_realisation(bilan, reservataire: str | None) -> pd.DataFrame:
     return r.assign(_etiquette=etiquettes)
 
 
-def tableau_realisation(bilan, reservataire: str | None = None) -> pd.DataFrame:
-    """One row per perimeter of ``reservataire`` (or per convention of every réservataire when None): the
-    figures of the bilan réservataire (DOMAINE.md §5.1). Taux conventionnel as a fraction."""
-    r = _lignes_realisation(bilan, reservataire)
+def tableau_realisation(bilan, reservataire: str | None = None, parmi: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per perimeter of ``reservataire`` (or per convention of every réservataire when None, of those in
+    ``parmi`` when given): the figures of the bilan réservataire (DOMAINE.md §5.1). Taux conventionnel as a
+    fraction."""
+    r = _lignes_realisation(bilan, reservataire, parmi)
     t = pd.DataFrame({
         "Réservataire": r["reservataire"],
         "Périmètre": r.apply(_libelle_perimetre_complet, axis=1) if not r.empty else pd.Series(dtype=str),
@@ -241,9 +251,10 @@ def tableau_realisation(bilan, reservataire: str | None = None) -> pd.DataFrame:
     return t
 
 
-def tracer_part_flux(bilan, reservataire: str | None = None) -> go.Figure:
-    """Part du flux (orientations) per perimeter as bars, the taux conventionnel as reference markers."""
-    r = _lignes_realisation(bilan, reservataire)
+def tracer_part_flux(bilan, reservataire: str | None = None, parmi: Sequence[str] = ()) -> go.Figure:
+    """Part du flux (orientations) per perimeter as bars, the taux conventionnel as reference markers (every
+    convention of the réservataires ``parmi``, or of all, when ``reservataire`` is None)."""
+    r = _lignes_realisation(bilan, reservataire, parmi)
     if r.empty:
         return figure_vide("Aucun périmètre pour ce réservataire.")
     x = list(r["_etiquette"])
@@ -340,7 +351,7 @@ def tracer_repartition(bilan, reservataire: str, dimension: str, perimetre: tupl
         fig.add_trace(go.Bar(x=list(t[nom]), y=list(t[col]), name=col, marker_color=couleur,
                              hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
     fig.update_layout(barmode="group")
-    return _mise_en_page(fig, f"Logements proposés et attribués par {nom.lower()}", x=nom, y="Logements")
+    return _mise_en_page(fig, f"Logements proposés et attribués par {_minuscule(nom)}", x=nom, y="Logements")
 
 
 # --- Territories (strates territoriales, DOMAINE.md §2) ---------------------------------------------
@@ -462,7 +473,7 @@ def tracer_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> go.F
     c = couleurs(ref.QPV)
     fig = go.Figure()
     for code, libelle in ref.QPV.libelles.items():
-        fig.add_trace(go.Bar(x=list(t["Réservataire"]), y=list(t[libelle]), name=f"Attribués {libelle.lower()}",
+        fig.add_trace(go.Bar(x=list(t["Réservataire"]), y=list(t[libelle]), name=f"Attribués {_minuscule(libelle)}",
                              marker_color=c[code], hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}}<extra></extra>"))
     fig.update_layout(barmode="stack")
     return _mise_en_page(fig, "Logements attribués en et hors QPV par réservataire", x="Réservataire", y="Logements")
@@ -496,7 +507,7 @@ def tracer_qpv_territoires(bilan, niveau: str = "EPCI_EPT", mesure: str = "flux"
     c = couleurs(ref.QPV)
     fig = go.Figure()
     for code, libelle in ref.QPV.libelles.items():
-        col = f"{nom} {libelle.lower()}"
+        col = f"{nom} {_minuscule(libelle)}"
         fig.add_trace(go.Bar(x=list(t["Territoire"]), y=list(t[col]), name=col, marker_color=c[code],
                              hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
     fig.update_layout(barmode="stack")
@@ -546,7 +557,7 @@ def tracer_prefet_hors_qpv(bilan) -> go.Figure:
                              hovertemplate=f"%{{x}}<br>{nom} : %{{y:.1%}}<extra></extra>"))
     fig.update_layout(barmode="group")
     cible = float(t["Référence"].iloc[0])
-    _ligne_reference(fig, cible, f"Référence lecture a : au moins {cible:.0%}".replace("%", " %"), PALETTE[7])
+    _ligne_reference(fig, cible, f"Référence lecture a : au moins {formats.pourcentage(cible, 0)}", PALETTE[7])
     return _mise_en_page(fig, "Logements proposés au préfet situés hors QPV", x="Département",
                          y="Part hors QPV", pourcent_y=True)
 
@@ -578,9 +589,8 @@ def tracer_indicateurs_cia(bilan) -> go.Figure:
     for col, couleur in (("1er quartile hors QPV", PALETTE[2]), ("Hors 1er quartile en QPV", PALETTE[3])):
         fig.add_trace(go.Bar(x=list(t["EPCI / EPT"]), y=list(t[col]), name=col, marker_color=couleur,
                              hovertemplate=f"%{{x}}<br>{col} : %{{y:.1%}}<extra></extra>"))
-        cible = float(t[f"Référence {col[0].lower() + col[1:]}"].iloc[0])
-        _ligne_reference(fig, cible, f"Référence {col[0].lower() + col[1:]} : au moins {cible:.0%}".replace("%", " %"),
-                         couleur)
+        cible = float(t[f"Référence {_minuscule(col)}"].iloc[0])
+        _ligne_reference(fig, cible, f"Référence {_minuscule(col)} : au moins {formats.pourcentage(cible, 0)}", couleur)
     fig.update_layout(barmode="group")
     return _mise_en_page(fig, "Indicateurs de la convention intercommunale d'attribution", x="EPCI / EPT",
                          y="Part des attributions", pourcent_y=True)

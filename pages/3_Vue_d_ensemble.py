@@ -1,0 +1,66 @@
+"""Vue d'ensemble: key figures of the (filtered) scope, flux reconciliation, monthly trends, reconciliation checks."""
+
+import streamlit as st
+
+from flux_dash import formats
+from flux_dash import graphiques as g
+from flux_dash.series import compter_par_mois
+from flux_dash.ui import etat
+from flux_dash.ui.commun import (
+    afficher_filtres,
+    exiger_bilan,
+    preparer_page,
+    resume_filtres,
+    tableau,
+    telecharger_tableau,
+)
+
+preparer_page("Vue d'ensemble", "📊")
+bilan = exiger_bilan()
+filtres = afficher_filtres(reservataires=False)
+
+
+def _afficher(fig, table, nom: str, cle: str) -> None:
+    """A chart, then its figures in an expander with downloads (private: no shared helper in ui.commun yet)."""
+    st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False})
+    with st.expander("Voir les données"):
+        tableau(table, pourcentages=g.pourcentages(table), cle=f"tab_{cle}")
+        telecharger_tableau(table, nom, cle=cle)
+
+
+st.caption(f"Bilan de l'année {bilan.annee} · périmètre : région Île-de-France (logements filtrés)."
+           + (f" {resume_filtres(filtres)}" if filtres.actifs else ""))
+
+chiffres = g.chiffres_cles(bilan)
+colonnes = st.columns(6)
+libelles = [("disponibilites", "Disponibilités"), ("soustraits", "Soustraits"), ("flux", "Flux annuel"),
+            ("proposes", "Logements proposés"), ("attribues", "Logements attribués")]
+for colonne, (cle, libelle) in zip(colonnes, libelles, strict=False):
+    colonne.metric(libelle, formats.nombre(chiffres[cle]))
+colonnes[5].metric("Taux de transformation", formats.pourcentage(chiffres["taux_transformation"]),
+                   help="Logements attribués ÷ logements proposés (somme des réservataires).")
+st.caption("« Logements proposés » additionne les logements proposés de chaque réservataire : un logement orienté "
+           "vers deux réservataires compte deux fois.")
+
+st.subheader("Du volume de disponibilités au flux")
+_afficher(g.tracer_reconciliation_flux(bilan), g.tableau_reconciliation_flux(bilan), f"reconciliation_flux_{bilan.annee}",
+          "reconciliation")
+
+st.subheader(f"Évolution mensuelle en {bilan.annee}")
+series = compter_par_mois(etat.tables_filtrees(), bilan.annee)
+_afficher(g.tracer_tendances_mensuelles(series), g.tableau_tendances_mensuelles(series),
+          f"evolution_mensuelle_{bilan.annee}", "mensuel")
+st.caption("Orientations : tours datés du mois sur des logements non soustraits (un logement orienté deux fois compte "
+           "deux tours). Attributions : logements non soustraits attribués, à la date de la décision de la CALEOL.")
+
+st.subheader("Contrôles de cohérence des chiffres")
+controles = bilan.reconciliation()
+echecs = controles[~controles["ok"].astype(bool)]
+if echecs.empty:
+    st.success(f"Les {formats.nombre(len(controles))} contrôles de cohérence sont vérifiés : les totaux se recoupent.")
+else:
+    st.error(f"{formats.nombre(len(echecs))} contrôle(s) de cohérence en échec sur {formats.nombre(len(controles))}.")
+    libelles_controles = {"controle": "Contrôle", "perimetre": "Périmètre", "attendu": "Attendu", "obtenu": "Obtenu",
+                          "ok": "Vérifié"}
+    tableau(echecs, libelles_controles, cle="tab_controles")
+    telecharger_tableau(echecs, f"controles_en_echec_{bilan.annee}", libelles_controles, cle="controles")

@@ -1,0 +1,52 @@
+"""Territoires: maps of flux / proposés / attribués by commune, EPCI/EPT or département, and the drill from an
+EPCI/EPT to its communes with its consolidated matrix (DOMAINE.md §2, §5.2)."""
+
+import streamlit as st
+
+from flux_dash import graphiques as g
+from flux_dash import referentiel as ref
+from flux_dash.ui.commun import afficher_filtres, exiger_bilan, preparer_page, tableau, telecharger_tableau
+
+preparer_page("Territoires", "🗺️")
+bilan = exiger_bilan()
+afficher_filtres(reservataires=False)
+
+
+def _carte_et_tableau(fig, table, nom: str, cle: str) -> None:
+    """Map on the left, its figures on the right, downloads below (private helper)."""
+    gauche, droite = st.columns([3, 2])
+    with gauche:
+        st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False})
+    with droite:
+        tableau(table, hauteur=460, cle=f"tab_{cle}")
+    with st.expander("Voir les données"):
+        telecharger_tableau(table, nom, cle=cle)
+
+
+col1, col2 = st.columns(2)
+niveau = col1.radio("Niveau", list(g.NIVEAUX), format_func=g.NIVEAUX.get, horizontal=True, key="_fd_w_niveau_carte")
+indicateur = col2.radio("Chiffre", list(g.INDICATEURS_CARTE), format_func=g.INDICATEURS_CARTE.get, horizontal=True,
+                        key="_fd_w_indicateur_carte")
+_carte_et_tableau(g.tracer_carte(bilan, niveau, indicateur), g.tableau_territoires(bilan, niveau),
+                  f"territoires_{niveau.lower()}_{bilan.annee}", "carte")
+st.caption("« Proposés » additionne les logements proposés de chaque réservataire (un logement orienté vers deux "
+           "réservataires compte deux fois) ; « Attribués » compte des logements distincts. Les EPCI / EPT et les "
+           "départements sont dessinés par leurs communes, colorées avec la valeur du territoire.")
+
+st.divider()
+st.subheader("Détail d'un EPCI / EPT")
+territoires = g.tableau_territoires(bilan, "EPCI_EPT")
+if territoires.empty:
+    st.info("Aucun EPCI / EPT dans le périmètre affiché.")
+    st.stop()
+noms = dict(zip(territoires["Code"], territoires["Territoire"], strict=True))
+code = st.selectbox("EPCI / EPT", list(noms), format_func=noms.get, key="_fd_w_territoire_detail")
+slug = ref.slug(noms[code])
+_carte_et_tableau(g.tracer_carte(bilan, "COMMUNE", indicateur, territoire=code),
+                  g.tableau_territoires(bilan, "COMMUNE", territoire=code),
+                  f"communes_{slug}_{bilan.annee}", "carte_detail")
+
+st.markdown("**Bilan consolidé du territoire (tous les réservataires, bailleur compris)**")
+matrice = g.tableau_consolidation(bilan, ("EPCI_EPT", code))
+tableau(matrice, pourcentages=g.pourcentages(matrice), cle="tab_consolidation")
+telecharger_tableau(matrice, f"consolidation_{slug}_{bilan.annee}", cle="consolidation")
