@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flux_dash import excel
@@ -171,9 +172,67 @@ def ecrire_section(
     return plage, suivante + 1
 
 
+ENTETE_MAX = 16
+"""Header text counted in a column's width: longer headers wrap (report tables have long French headers)."""
+LARGEUR_MAX = 45
+
+
+def ajuster_colonnes(ws: Worksheet) -> None:
+    """Report column widths: :func:`excel.ajuster_largeurs` lets a header widen its column up to 30 characters;
+    report tables have many numeric columns with long French headers, so here a header counts at most
+    :data:`ENTETE_MAX` characters and wraps, header rows get the height of their longest wrapped header, and text
+    cells wider than :data:`LARGEUR_MAX` wrap."""
+    excel.ajuster_largeurs(ws, maximum=LARGEUR_MAX)
+    corps: dict[int, int] = {}
+    entetes: dict[int, list[int]] = {}
+    for rangee in ws.iter_rows():
+        for cell in rangee:
+            if cell.value is None or cell.style in excel.STYLES_HORS_LARGEUR:
+                continue
+            if cell.style == excel.STYLE_ENTETE:
+                entetes.setdefault(cell.column, []).append(cell.row)
+                continue
+            corps[cell.column] = max(corps.get(cell.column, 0), _largeur(cell))
+    hauteurs: dict[int, int] = {}
+    for colonne, lignes in entetes.items():
+        lettre = get_column_letter(colonne)
+        textes = [str(ws.cell(ligne, colonne).value) for ligne in lignes]
+        largeur = min(max(corps.get(colonne, 0), *(min(len(t), ENTETE_MAX) for t in textes)) + 2, LARGEUR_MAX)
+        largeur = max(largeur, 8)
+        ws.column_dimensions[lettre].width = largeur
+        for ligne, texte in zip(lignes, textes, strict=True):
+            hauteurs[ligne] = max(hauteurs.get(ligne, 1), _nombre_lignes(texte, largeur - 2))
+    for ligne, n in hauteurs.items():
+        ws.row_dimensions[ligne].height = 13.5 * n + 2
+    for rangee in ws.iter_rows():
+        for cell in rangee:
+            if (isinstance(cell.value, str) and cell.style == excel.STYLE_CORPS and len(cell.value) > LARGEUR_MAX - 2):
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _largeur(cell) -> int:
+    valeur = cell.value
+    if isinstance(valeur, bool) or not isinstance(valeur, int | float):
+        return max((len(m) for m in str(valeur).splitlines()), default=0)
+    if cell.number_format == PART:
+        return 7
+    return len(f"{valeur:,.1f}" if cell.number_format in (DROITS, TAUX) else f"{valeur:,.0f}")
+
+
+def _nombre_lignes(texte: str, largeur: int) -> int:
+    """Lines a header takes once wrapped on words at ``largeur`` characters."""
+    lignes, courante = 1, 0
+    for mot in texte.split():
+        if courante and courante + 1 + len(mot) > largeur:
+            lignes, courante = lignes + 1, len(mot)
+        else:
+            courante += (1 if courante else 0) + len(mot)
+    return lignes
+
+
 def finir_feuille(ws: Worksheet, figer: str | None, lignes_repetees: tuple[int, int] | None = None) -> None:
     """Column widths, frozen panes and print setup (A4 landscape, fit to width) of a report sheet."""
-    excel.ajuster_largeurs(ws, maximum=45)
+    ajuster_colonnes(ws)
     if figer:
         excel.figer_entete(ws, figer)
     excel.mise_en_page(ws, lignes_repetees, paysage=True)
