@@ -30,19 +30,24 @@ with st.expander("Options des rapports", expanded=False, icon="⚙️"):
     epci = bilan.perimetres[(bilan.perimetres["perimetre_type"] == "EPCI_EPT") & bilan.perimetres["strate"]]
     libelles_epci = dict(zip(epci["perimetre_code"], epci["perimetre_libelle"], strict=True))
     precedentes = etat.options_rapports()
-    defaut = precedentes.get("epci_lec", [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())])
+    # Widget keys are dropped when the page is not rendered: restore them from the stored options.
+    if "_fd_w_lec" not in st.session_state:
+        defaut = precedentes.get("epci_lec", [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())])
+        st.session_state["_fd_w_lec"] = [c for c in defaut if c in libelles_epci]
+    if "_fd_w_masquer" not in st.session_state:
+        st.session_state["_fd_w_masquer"] = bool(precedentes.get("masquer_petits_effectifs", False))
     lec = st.multiselect(
         "EPCI « LEC » et EPT destinataires d'un bilan consolidé",
         list(libelles_epci),
-        default=[c for c in defaut if c in libelles_epci],
         format_func=lambda c: libelles_epci.get(c, c),
+        key="_fd_w_lec",
         help="Par défaut : tous les EPT, Paris et les EPCI comptant au moins un QPV.",
     )
     masquer = st.checkbox(
-        "Masquer les petits effectifs (1 à 4 affichés « < 5 ») pour les documents diffusés au-delà du réservataire",
-        value=bool(precedentes.get("masquer_petits_effectifs", False)),
+        "Masquer les petits effectifs (1 à 4 affichés « < 5 ») dans les bilans consolidés diffusés au-delà du réservataire",
+        key="_fd_w_masquer",
     )
-options = pub.options_rapports(etat.nom_bailleur(), annee, lec, masquer)
+options = pub.options_rapports(etat.nom_bailleur(), lec, masquer, commun.exiger_donnees().fichiers)
 etat.definir_options_rapports(options)
 
 # --- Indicators CSV ------------------------------------------------------------------------------------
@@ -78,7 +83,7 @@ except Exception:
     st.stop()
 
 recherche = st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…") if len(rapports) > 12 else ""
-groupes = pub.grouper_rapports(rapports, recherche)
+groupes = pub.grouper_rapports(rapports, recherche, pub.libelles_genres(module))
 st.caption(f"{formats.nombre(len(rapports))} rapport{'s' if len(rapports) > 1 else ''} au total.")
 for genre, liste in groupes.items():
     with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=len(rapports) <= 12):

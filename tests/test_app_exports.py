@@ -158,12 +158,31 @@ def test_options_pour_ne_garde_que_les_champs_de_la_classe():
 
     @dataclass
     class OptionsRapports:
-        nom_bailleur: str
-        annee: int
+        bailleur: str
+        masquer_petits_effectifs: bool
 
     module = SimpleNamespace(OptionsRapports=OptionsRapports)
-    options = pub.options_rapports("HLM", 2024, ["200057867"], True)
-    assert pub.options_pour(module, options) == OptionsRapports("HLM", 2024)
+    options = pub.options_rapports(" HLM ", ["200057974", "200057867"], True, [("a.xlsx", "abc")])
+    assert pub.options_pour(module, options) == OptionsRapports("HLM", True)
     assert pub.options_pour(SimpleNamespace(), options) == {
-        "nom_bailleur": "HLM", "annee": 2024, "epci_lec": ("200057867",), "masquer_petits_effectifs": True
+        "bailleur": "HLM",
+        "epci_lec": ("200057867", "200057974"),
+        "masquer_petits_effectifs": True,
+        "fichiers_source": (("a.xlsx", "abc"),),
+    }
+
+
+def test_options_construisent_les_options_du_paquet_rapports():
+    from flux_dash.rapports import OptionsRapports
+
+    options = pub.options_pour(pub.module_rapports(), pub.options_rapports("HLM", ["200057867"], False))
+    assert options == OptionsRapports(bailleur="HLM", epci_lec=("200057867",), masquer_petits_effectifs=False)
+
+
+def test_libelles_genres_viennent_du_registre():
+    assert pub.libelles_genres(pub.module_rapports()) == {
+        "reservataire": "Bilans réservataires",
+        "epci": "Bilans consolidés EPCI / EPT",
+        "etat": "Bilans État (par département)",
+        "previsionnel": "Prévisionnels réservataires",
     }

@@ -86,8 +86,14 @@ def donnees_cassees(tables_demo) -> Donnees:
 
 
 def nouvelle_app(page: str = "app.py") -> AppTest:
-    """An AppTest of ``page`` (path relative to the repository root)."""
-    return AppTest.from_file(str(RACINE / page), default_timeout=DELAI)
+    """An AppTest of ``page`` (path relative to the repository root).
+
+    The main script is always app.py (page links are resolved against it), then the test switches to ``page``.
+    """
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=DELAI)
+    if page != "app.py":
+        at.switch_page(page)
+    return at
 
 
 def installer(at: AppTest, donnees: Donnees, noms: list[str] | None = None) -> AppTest:

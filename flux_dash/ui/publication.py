@@ -2,9 +2,9 @@
 
 The report builders live in :mod:`flux_dash.rapports` (another engineer's package). Expected API, adapted to
 at run time: ``lister_rapports(bilan, options) -> list[RapportPrevu]`` (``genre``, ``destinataire``,
-``nom_fichier``, ``construire() -> bytes``) and ``construire_archive(bilan, options, progression) -> bytes``;
-``options`` is ``flux_dash.rapports.OptionsRapports`` when that class exists (built from the matching fields of
-:func:`options_rapports`), else the plain dict.
+``nom_fichier``, ``construire() -> bytes``), ``GENRES`` (``code``, ``libelle``) and
+``construire_archive(bilan, options, progression) -> bytes``; ``options`` is ``flux_dash.rapports.OptionsRapports``
+built from the matching fields of :func:`options_rapports`.
 """
 
 from __future__ import annotations
@@ -38,14 +38,27 @@ def module_rapports() -> ModuleType | None:
     return module if hasattr(module, "lister_rapports") else None
 
 
-def options_rapports(nom_bailleur: str, annee: int, epci_lec: Sequence[str], masquer_petits_effectifs: bool) -> dict[str, Any]:
-    """The user's report options as a plain dict (the names the rapports package is expected to use)."""
+def options_rapports(
+    nom_bailleur: str,
+    epci_lec: Sequence[str],
+    masquer_petits_effectifs: bool,
+    fichiers_source: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The user's report options as a plain dict, keyed by the fields of ``flux_dash.rapports.OptionsRapports``."""
     return {
-        "nom_bailleur": nom_bailleur.strip() or ref.NOM_BAILLEUR,
-        "annee": int(annee),
+        "bailleur": nom_bailleur.strip(),
         "epci_lec": tuple(sorted(epci_lec)),
         "masquer_petits_effectifs": bool(masquer_petits_effectifs),
+        "fichiers_source": tuple((str(n), str(h)) for n, h in fichiers_source),
     }
+
+
+def libelles_genres(module: ModuleType | None) -> dict[str, str]:
+    """Kind code → French title, from the registry ``module.GENRES`` when present, else :data:`LIBELLES_GENRES`."""
+    genres = getattr(module, "GENRES", None) if module is not None else None
+    if not genres:
+        return dict(LIBELLES_GENRES)
+    return {str(g.code): str(g.libelle) for g in genres}
 
 
 def options_pour(module: ModuleType, options: dict[str, Any]) -> Any:
@@ -57,7 +70,7 @@ def options_pour(module: ModuleType, options: dict[str, Any]) -> Any:
     return classe(**{k: v for k, v in options.items() if k in noms})
 
 
-def grouper_rapports(rapports: Sequence[Any], recherche: str = "") -> dict[str, list[Any]]:
+def grouper_rapports(rapports: Sequence[Any], recherche: str = "", libelles: dict[str, str] | None = None) -> dict[str, list[Any]]:
     """Reports grouped by French kind title (kinds in first-seen order, recipients sorted), optionally
     narrowed to those whose recipient or file name contains ``recherche`` (case and accents ignored)."""
     motif = ref.normaliser_texte(recherche) if recherche.strip() else ""
@@ -65,7 +78,7 @@ def grouper_rapports(rapports: Sequence[Any], recherche: str = "") -> dict[str, 
     for r in rapports:
         if motif and motif not in ref.normaliser_texte(f"{r.destinataire} {r.nom_fichier}"):
             continue
-        groupes.setdefault(LIBELLES_GENRES.get(str(r.genre), str(r.genre)), []).append(r)
+        groupes.setdefault((libelles or LIBELLES_GENRES).get(str(r.genre), str(r.genre)), []).append(r)
     return {g: sorted(lst, key=lambda r: (ref.normaliser_texte(str(r.destinataire)), r.nom_fichier)) for g, lst in groupes.items()}
 
 

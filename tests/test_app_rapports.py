@@ -1,0 +1,65 @@
+"""AppTest of the Rapports page: no data, the demo (indicators CSV, one button per trame, the ZIP)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from flux_dash.rapports import OptionsRapports, lister_rapports
+from flux_dash.ui import commun, etat
+from tests.ui_outils import donnees_cassees, donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
+
+PAGE = commun.PAGE_RAPPORTS
+
+
+def _boutons(at) -> list:
+    return list(at.get("download_button"))
+
+
+def test_sans_donnees_renvoie_vers_l_accueil():
+    at = nouvelle_app(PAGE).run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Aucune donnée n'est chargée")
+    assert not _boutons(at)
+
+
+def test_jeu_casse_explique_que_le_bilan_est_bloque(donnees_cassees):
+    at = installer(nouvelle_app(PAGE), donnees_cassees).run()
+    assert not at.exception
+    nb = len(donnees_cassees.rapport.erreurs)
+    assert at.error[0].value.startswith(f"Le bilan ne peut pas être produit : le fichier contient {nb} erreurs")
+    assert not _boutons(at)
+
+
+def test_donnees_demo_un_bouton_par_rapport_plus_les_indicateurs(donnees_demo):
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    assert not at.exception
+    prevus = lister_rapports(donnees_demo.bilan, OptionsRapports(epci_lec=tuple(at.session_state["_fd_w_lec"])))
+    boutons = _boutons(at)
+    assert boutons[0].proto.label == "Télécharger indicateurs_2024.csv"
+    assert len(boutons) == 1 + len(prevus)
+    assert sorted(b.proto.label for b in boutons[1:]) == sorted(p.destinataire for p in prevus)
+    assert at.text_input[1].label == "Rechercher un destinataire"  # more than 12 reports → a search box
+
+
+def test_recherche_restreint_les_boutons(donnees_demo):
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    at.text_input[1].input("Seine-Saint-Denis").run()
+    assert not at.exception
+    libelles = [b.proto.label for b in _boutons(at)[1:]]
+    assert libelles and all("Seine-Saint-Denis" in lib for lib in libelles)
+
+
+def test_bouton_archive_prepare_le_zip(donnees_demo):
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    at.text_input[0].input("Habitat Démo").run()
+    prepare = next(b for b in at.button if b.label == "Préparer l'archive de tous les rapports")
+    prepare.click().run()
+    assert not at.exception
+    dernier = _boutons(at)[-1]
+    assert dernier.proto.label == "Télécharger flux_2024_habitat-demo.zip"
+    cle, octets = at.session_state[etat.ARCHIVE]
+    noms = zipfile.ZipFile(io.BytesIO(octets)).namelist()
+    assert "indicateurs_2024.csv" in noms
+    assert {n.split("/")[0] for n in noms if "/" in n} <= {"reservataires", "epci_ept", "etat", "previsionnels"}
+
