@@ -1,0 +1,494 @@
+"""Specification of the engine (DOMAINE.md §3–§5) on a hand-made table of 12 logements, year n = 2024.
+
+The main dataset (``jeu_principal``), communes: Saint-Denis 93066 (EPT Plaine Commune 200057867), Montreuil
+93048 (EPT Est Ensemble 200057875), Paris 75056 (territory 217500016, département 75).
+
+==== ======= ===== ===== ========== ====== ========== ====================  ==========================================
+id   commune QPV   typo  financmt.  année  dispo      soustraction          tours
+==== ======= ===== ===== ========== ====== ========== ====================  ==========================================
+L01  93066   oui   T1    PLUS       1970   10/01/2024                       Préfet 15/01 sans désignation; Préfet 01/02
+                                                                            attribué 01/03/2024 (prioritaire, DALO)
+L02  93066   non   T2    PLAI       1990   15/12/2023                       Préfet 05/01/2024 refus; ALS 01/02 attribué
+                                                                            15/02/2024 (1er quartile)
+L03  93048   non   T3    PLS        2021   01/03/2024                       ALS 10/03/2024 en cours
+L04  75056   oui   T5+   ANCIEN     1930   01/05/2024                       Préfet 93 10/05 attribué 01/06 (hors périmètre)
+L05  93066   non   T2    PLUS       1980   01/06/2024 MUTATION_INTERNE      Bailleur 10/06 attribué 01/07/2024
+L06  93066   non   T4    PLUS       2005   01/10/2024                       Bailleur 01/11/2024 attribué 15/01/2025
+L07  93048   oui   T3    PLAI       1960   01/02/2024                       Bailleur 05/02 attribué 20/03/2024 (non 1er q.)
+L08  93066   oui   T3    PLUS       1985   01/04/2024                       Plaine Commune 05/04 attribué 30/04/2024
+L09  93066   non   T1    PLS        2015   20/12/2024                       (aucun tour)
+L10  93048   non   T2    PLUS       1975   01/07/2023                       ALS 01/08/2023 attribué 01/09/2023
+L11  75056   non   T2    PLUS       1950   01/03/2024 RELOGEMENT_RU         Bailleur 05/03/2024 en cours
+L12  75056   non   T3    PLUS       2000   01/09/2024                       Ville de Paris 05/09 attribué 01/10/2024
+==== ======= ===== ===== ========== ====== ========== ====================  ==========================================
+
+Conventions: Préfet 93 (ETAT_PRIORITAIRES, département 93, 30 %), ALS 93 (ACTION_LOGEMENT, 93, 20 %), Plaine
+Commune (EPCI_EPT 200057867, 10 %), Ville de Paris (COMMUNE 75056, 20 %).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from flux_dash.calculs import Bilan, calculer_bilan, calculer_previsionnel
+from flux_dash.calculs.definitions import DEFINITIONS
+from flux_dash.regles import ReglesCalcul
+
+N = 2024
+PREFET, ALS, PC, VDP, BAILLEUR = "Préfet 93", "ALS 93", "Plaine Commune", "Ville de Paris", "Bailleur"
+NAN = float("nan")
+
+
+def date(texte: str | None):
+    return pd.to_datetime(texte, format="%d/%m/%Y") if texte else pd.NaT
+
+
+def faire_tables(logements: list[tuple], tours: list[tuple], conventions: list[tuple],
+                 previsionnel: list[tuple] | None = None, optionnelles: bool = True) -> dict[str, pd.DataFrame]:
+    """Clean tables (dtypes of flux_dash.colonnes) from literal rows.
+
+    logements: (id, commune, qpv, typologie, financement, annee_construction, "JJ/MM/AAAA", soustraction | None)
+    tours: (id, numero, reservataire, orientation, issue, attribution | None, {optional booleans})
+    conventions: (reservataire, categorie, perimetre_type, perimetre_code, taux)
+    previsionnel: (code_departement, categorie_soustraction, nombre_prevu, disponibilites_prevues | None)
+    """
+    lg = pd.DataFrame(logements, columns=["id_logement", "code_commune", "qpv", "typologie", "financement",
+                                          "annee_construction", "date_disponibilite", "categorie_soustraction"])
+    for c in ["id_logement", "code_commune", "typologie", "financement", "categorie_soustraction"]:
+        lg[c] = lg[c].astype("string")
+    lg["qpv"] = lg["qpv"].astype("boolean")
+    lg["annee_construction"] = lg["annee_construction"].astype("Int64")
+    lg["date_disponibilite"] = lg["date_disponibilite"].map(date).astype("datetime64[ns]")
+    lg["origine"] = pd.Series("ROTATION", index=lg.index, dtype="string")
+    lg["ligne"] = pd.Series(range(2, len(lg) + 2), dtype="Int64")
+
+    tr = pd.DataFrame([t[:6] for t in tours], columns=["id_logement", "numero_tour", "reservataire",
+                                                      "date_orientation", "issue", "date_attribution"])
+    for c in ["id_logement", "reservataire", "issue"]:
+        tr[c] = tr[c].astype("string")
+    tr["numero_tour"] = tr["numero_tour"].astype("Int64")
+    for c in ["date_orientation", "date_attribution"]:
+        tr[c] = tr[c].map(date).astype("datetime64[ns]")
+    for c in ["bail_signe", "menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]:
+        valeurs = [t[6].get(c, pd.NA) if len(t) > 6 else pd.NA for t in tours] if optionnelles else [pd.NA] * len(tours)
+        tr[c] = pd.array(valeurs, dtype="boolean")
+    tr["ligne"] = pd.Series(range(2, len(tr) + 2), dtype="Int64")
+
+    cv = pd.DataFrame(conventions, columns=["reservataire", "categorie", "perimetre_type", "perimetre_code", "taux"])
+    for c in ["reservataire", "categorie", "perimetre_type", "perimetre_code"]:
+        cv[c] = cv[c].astype("string")
+    cv["taux"] = cv["taux"].astype("Float64")
+    tables = {"logements": lg, "tours": tr, "conventions": cv}
+    if previsionnel is not None:
+        pv = pd.DataFrame(previsionnel, columns=["code_departement", "categorie_soustraction", "nombre_prevu",
+                                                 "disponibilites_prevues"])
+        for c in ["code_departement", "categorie_soustraction"]:
+            pv[c] = pv[c].astype("string")
+        for c in ["nombre_prevu", "disponibilites_prevues"]:
+            pv[c] = pv[c].astype("Int64")
+        tables["previsionnel"] = pv
+    return tables
+
+
+LOGEMENTS = [
+    ("L01", "93066", True, "T1", "PLUS", 1970, "10/01/2024", None),
+    ("L02", "93066", False, "T2", "PLAI", 1990, "15/12/2023", None),
+    ("L03", "93048", False, "T3", "PLS", 2021, "01/03/2024", None),
+    ("L04", "75056", True, "T5+", "ANCIEN", 1930, "01/05/2024", None),
+    ("L05", "93066", False, "T2", "PLUS", 1980, "01/06/2024", "MUTATION_INTERNE"),
+    ("L06", "93066", False, "T4", "PLUS", 2005, "01/10/2024", None),
+    ("L07", "93048", True, "T3", "PLAI", 1960, "01/02/2024", None),
+    ("L08", "93066", True, "T3", "PLUS", 1985, "01/04/2024", None),
+    ("L09", "93066", False, "T1", "PLS", 2015, "20/12/2024", None),
+    ("L10", "93048", False, "T2", "PLUS", 1975, "01/07/2023", None),
+    ("L11", "75056", False, "T2", "PLUS", 1950, "01/03/2024", "RELOGEMENT_RU"),
+    ("L12", "75056", False, "T3", "PLUS", 2000, "01/09/2024", None),
+]
+TOURS = [
+    ("L01", 1, PREFET, "15/01/2024", "ABSENCE_DESIGNATION", None),
+    ("L01", 2, PREFET, "01/02/2024", "ATTRIBUE", "01/03/2024", {"menage_prioritaire": True, "dalo": True}),
+    ("L02", 1, PREFET, "05/01/2024", "REFUS_CANDIDAT", None),
+    ("L02", 2, ALS, "01/02/2024", "ATTRIBUE", "15/02/2024", {"premier_quartile": True}),
+    ("L03", 1, ALS, "10/03/2024", "EN_COURS", None),
+    ("L04", 1, PREFET, "10/05/2024", "ATTRIBUE", "01/06/2024"),
+    ("L05", 1, BAILLEUR, "10/06/2024", "ATTRIBUE", "01/07/2024"),
+    ("L06", 1, BAILLEUR, "01/11/2024", "ATTRIBUE", "15/01/2025"),
+    ("L07", 1, BAILLEUR, "05/02/2024", "ATTRIBUE", "20/03/2024", {"premier_quartile": False}),
+    ("L08", 1, PC, "05/04/2024", "ATTRIBUE", "30/04/2024", {"menage_prioritaire": False, "premier_quartile": False}),
+    ("L10", 1, ALS, "01/08/2023", "ATTRIBUE", "01/09/2023"),
+    ("L11", 1, BAILLEUR, "05/03/2024", "EN_COURS", None),
+    ("L12", 1, VDP, "05/09/2024", "ATTRIBUE", "01/10/2024", {"menage_prioritaire": False}),
+]
+CONVENTIONS = [
+    (PREFET, "ETAT_PRIORITAIRES", "DEPARTEMENT", "93", 30.0),
+    (ALS, "ACTION_LOGEMENT", "DEPARTEMENT", "93", 20.0),
+    (PC, "EPCI_EPT", "EPCI_EPT", "200057867", 10.0),
+    (VDP, "COMMUNE", "COMMUNE", "75056", 20.0),
+]
+PREVISIONNEL = [("93", "MUTATION_INTERNE", 3, None), ("93", "RELOGEMENT_RU", 2, None), ("75", "RELOGEMENT_RU", 1, None)]
+
+
+def jeu_principal(**options) -> dict[str, pd.DataFrame]:
+    return faire_tables(LOGEMENTS, TOURS, CONVENTIONS, PREVISIONNEL, **options)
+
+
+@pytest.fixture(scope="module")
+def bilan() -> Bilan:
+    return calculer_bilan(jeu_principal(), N)
+
+
+def ligne(df: pd.DataFrame, **filtre) -> pd.Series:
+    masque = np.ones(len(df), dtype=bool)
+    for col, val in filtre.items():
+        masque &= (df[col] == val).to_numpy()
+    trouve = df[masque]
+    assert len(trouve) == 1, f"{len(trouve)} lignes pour {filtre}"
+    return trouve.iloc[0]
+
+
+def egal(obtenu, attendu) -> bool:
+    if isinstance(attendu, float) and math.isnan(attendu):
+        return isinstance(obtenu, float) and math.isnan(obtenu)
+    return obtenu == pytest.approx(attendu, abs=1e-9)
+
+
+# --- flux per perimeter (DOMAINE.md §3) ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("ptype", "code", "dispo", "soustraits", "flux", "reloges", "attributions"),
+    [
+        pytest.param("COMMUNE", "93066", 5, 1, 4, 1, 3, id="saint-denis: L01 L05 L06 L08 L09, L02 en 2023"),
+        pytest.param("COMMUNE", "93048", 2, 0, 2, 0, 1, id="montreuil: L10 disponible en 2023 exclu"),
+        pytest.param("COMMUNE", "75056", 3, 1, 2, 0, 1, id="paris commune: L04 hors perimetre non attribue"),
+        pytest.param("EPCI_EPT", "217500016", 3, 1, 2, 0, 1, id="paris territoire = commune"),
+        pytest.param("DEPARTEMENT", "75", 3, 1, 2, 0, 1, id="paris departement = commune"),
+        pytest.param("EPCI_EPT", "200057867", 5, 1, 4, 1, 3, id="plaine commune"),
+        pytest.param("EPCI_EPT", "200057875", 2, 0, 2, 0, 1, id="est ensemble"),
+        pytest.param("DEPARTEMENT", "93", 7, 1, 6, 1, 4, id="seine-saint-denis"),
+        pytest.param("REGION", "11", 10, 2, 8, 1, 5, id="region"),
+    ],
+)
+def test_flux_par_perimetre(bilan, ptype, code, dispo, soustraits, flux, reloges, attributions):
+    f = ligne(bilan.flux, perimetre_type=ptype, perimetre_code=code)
+    assert (f.disponibilites, f.soustraits, f.flux, f.relogements_realises, f.attributions) == (
+        dispo, soustraits, flux, reloges, attributions)
+
+
+def test_soustraits_par_categorie(bilan):
+    s = bilan.soustraits
+    region = s[(s.perimetre_type == "REGION")].set_index("categorie_soustraction")
+    assert list(region.index) == ["MUTATION_INTERNE", "RELOGEMENT_RU", "RELOGEMENT_ORCOD",
+                                  "RELOGEMENT_HABITAT_INDIGNE", "RELOGEMENT_VENTE", "AUTRE_SOUSTRACTION"]
+    assert region["soustraits"].to_dict() == {"MUTATION_INTERNE": 1, "RELOGEMENT_RU": 1, "RELOGEMENT_ORCOD": 0,
+                                              "RELOGEMENT_HABITAT_INDIGNE": 0, "RELOGEMENT_VENTE": 0,
+                                              "AUTRE_SOUSTRACTION": 0}
+    # L05 (soustrait, attributed by the Bailleur in n) is a relogement réalisé; L11 (en cours) is not.
+    assert region["relogements_realises"].to_dict()["MUTATION_INTERNE"] == 1
+    assert region["relogements_realises"].to_dict()["RELOGEMENT_RU"] == 0
+
+
+def test_flux_qpv(bilan):
+    f = ligne(bilan.flux, perimetre_type="DEPARTEMENT", perimetre_code="93")
+    # flux 2024 of 93: L01 (QPV), L03, L06, L07 (QPV), L08 (QPV), L09
+    assert (f.flux_en_qpv, f.flux_hors_qpv, f.disponibilites_en_qpv, f.disponibilites_hors_qpv) == (3, 3, 3, 4)
+
+
+# --- réservataire × convention perimeter --------------------------------------------------------------
+
+COLONNES_REALISATION = ["flux", "logements_proposes", "logements_attribues", "tours", "part_flux_orientations",
+                        "part_attributions", "taux_convention", "droits_theoriques", "ecart", "taux_realisation",
+                        "taux_transformation"]
+
+
+@pytest.mark.parametrize(
+    ("reservataire", "ptype", "code", "attendu"),
+    [
+        pytest.param(PREFET, "DEPARTEMENT", "93", [6, 2, 1, 3, 2 / 6, 1 / 4, 30.0, 1.8, 0.2, 2 / 1.8, 0.5],
+                     id="prefet: L01 deux fois (1 proposé, 2 tours) et L02 disponible en 2023, L04 hors perimetre"),
+        pytest.param(ALS, "DEPARTEMENT", "93", [6, 2, 1, 2, 2 / 6, 1 / 4, 20.0, 1.2, 0.8, 2 / 1.2, 0.5],
+                     id="als: L02 propose apres le prefet, L10 attribue en 2023 exclu"),
+        pytest.param(PC, "EPCI_EPT", "200057867", [4, 1, 1, 1, 1 / 4, 1 / 3, 10.0, 0.4, 0.6, 2.5, 1.0],
+                     id="plaine commune sur son territoire"),
+        pytest.param(VDP, "COMMUNE", "75056", [2, 1, 1, 1, 1 / 2, 1.0, 20.0, 0.4, 0.6, 2.5, 1.0],
+                     id="ville de paris sur la commune 75056"),
+        pytest.param(BAILLEUR, "DEPARTEMENT", "93", [6, 2, 1, 2, 2 / 6, 1 / 4, NAN, NAN, NAN, NAN, 0.5],
+                     id="bailleur: L06 attribue en 2025 propose non attribue, L05 soustrait exclu"),
+        pytest.param(BAILLEUR, "COMMUNE", "75056", [2, 0, 0, 0, 0.0, 0.0, NAN, NAN, NAN, NAN, NAN],
+                     id="bailleur a paris: L11 soustrait exclu des proposes"),
+        pytest.param(BAILLEUR, "REGION", "11", [8, 2, 1, 2, 2 / 8, 1 / 5, NAN, NAN, NAN, NAN, 0.5],
+                     id="bailleur region"),
+    ],
+)
+def test_realisation(bilan, reservataire, ptype, code, attendu):
+    r = ligne(bilan.realisation, reservataire=reservataire, perimetre_type=ptype, perimetre_code=code)
+    obtenu = [r[c] for c in COLONNES_REALISATION]
+    assert all(egal(float(o), float(a)) for o, a in zip(obtenu, attendu, strict=True)), dict(
+        zip(COLONNES_REALISATION, obtenu, strict=True))
+
+
+def test_realisation_lignes_et_ordre(bilan):
+    r = bilan.realisation
+    conv = r[r.convention]
+    assert list(zip(conv.reservataire, conv.perimetre_code, strict=True)) == [
+        (PREFET, "93"), (ALS, "93"), (PC, "200057867"), (VDP, "75056")]
+    # Bailleur has one row per strate perimeter: 3 communes, 3 territories, 2 départements, the région.
+    assert (r.reservataire == BAILLEUR).sum() == 9
+    assert not r.convention[r.reservataire == BAILLEUR].any()
+    assert r.logements_proposes.dtype == "int64" and r.part_flux_orientations.dtype == "float64"
+
+
+def test_orientation_hors_perimetre_exclue(bilan):
+    # L04 (Paris) oriented to and attributed by the Préfet 93: in no figure of the Préfet, nor of Paris.
+    assert ligne(bilan.flux, perimetre_type="COMMUNE", perimetre_code="75056").attributions == 1
+    c = bilan.consolidation
+    assert PREFET not in set(c.loc[c.perimetre_code == "75056", "reservataire"])
+
+
+def test_parts_orientation_depassent_100_attributions_font_100(bilan):
+    c = bilan.consolidation
+    d93 = c[(c.perimetre_type == "DEPARTEMENT") & (c.perimetre_code == "93")].set_index("reservataire")
+    assert list(d93.index) == [PREFET, ALS, PC, BAILLEUR]
+    assert d93.logements_proposes.to_dict() == {PREFET: 2, ALS: 2, PC: 1, BAILLEUR: 2}
+    assert d93.part_flux_orientations.sum() == pytest.approx(7 / 6)
+    assert d93.part_attributions.to_dict() == {PREFET: 0.25, ALS: 0.25, PC: 0.25, BAILLEUR: 0.25}
+
+
+@pytest.mark.parametrize(
+    ("reservataire", "attendu"),
+    [
+        pytest.param(PREFET, [1, 0, 1, 1, 0], id="prefet: L01 en QPV prioritaire DALO"),
+        pytest.param(ALS, [0, 1, 0, 0, 1], id="als: L02 hors QPV 1er quartile"),
+        pytest.param(PC, [1, 0, 0, 0, 0], id="plaine commune: L08 en QPV"),
+        pytest.param(BAILLEUR, [1, 0, 0, 0, 0], id="bailleur: L07 en QPV"),
+    ],
+)
+def test_consolidation_departement(bilan, reservataire, attendu):
+    r = ligne(bilan.consolidation, perimetre_type="DEPARTEMENT", perimetre_code="93", reservataire=reservataire)
+    colonnes = ["attribues_en_qpv", "attribues_hors_qpv", "attribues_prioritaires", "attribues_dalo",
+                "attribues_premier_quartile"]
+    assert [r[c] for c in colonnes] == attendu
+
+
+def test_issues_des_tours(bilan):
+    i = bilan.issues
+    prefet = i[(i.reservataire == PREFET)].set_index("issue")["tours"].to_dict()
+    assert prefet == {"ATTRIBUE": 1, "REFUS_CANDIDAT": 1, "NON_ATTRIBUE_CALEOL": 0, "ABSENCE_DESIGNATION": 1,
+                      "EN_COURS": 0}
+
+
+@pytest.mark.parametrize(
+    ("dimension", "proposes", "attribues"),
+    [
+        pytest.param("typologie", {"T1": 1, "T2": 1, "T3": 0, "T4": 0, "T5+": 0},
+                     {"T1": 1, "T2": 0, "T3": 0, "T4": 0, "T5+": 0}, id="typologie"),
+        pytest.param("financement", {"PLAI": 1, "PLUS": 1, "PLS": 0, "PLI": 0, "ANCIEN": 0, "AUTRE": 0},
+                     {"PLAI": 0, "PLUS": 1, "PLS": 0, "PLI": 0, "ANCIEN": 0, "AUTRE": 0}, id="financement"),
+        pytest.param("qpv", {"EN_QPV": 1, "HORS_QPV": 1}, {"EN_QPV": 1, "HORS_QPV": 0}, id="qpv"),
+        pytest.param("commune", {"93048": 0, "93066": 2}, {"93048": 0, "93066": 1}, id="commune"),
+        pytest.param("periode_construction",
+                     {"avant-1949": 0, "1949-1976": 1, "1977-1989": 0, "1990-1999": 1, "2000-2009": 0,
+                      "2010-2019": 0, "2020-et-apres": 0},
+                     {"avant-1949": 0, "1949-1976": 1, "1977-1989": 0, "1990-1999": 0, "2000-2009": 0,
+                      "2010-2019": 0, "2020-et-apres": 0}, id="periode de construction"),
+    ],
+)
+def test_repartitions_decret_du_prefet(bilan, dimension, proposes, attribues):
+    r = bilan.repartitions
+    r = r[(r.reservataire == PREFET) & (r.dimension == dimension)]
+    assert dict(zip(r.modalite, r.logements_proposes, strict=True)) == proposes
+    assert list(r.modalite) == list(proposes)  # référentiel display order
+    assert dict(zip(r.modalite, r.logements_attribues, strict=True)) == attribues
+
+
+# --- indicators of DOMAINE.md §4 ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("indicateur", "ptype", "code", "reservataire", "valeur", "cible"),
+    [
+        pytest.param("part_prefet_flux", "DEPARTEMENT", "93", "", 2 / 6, 0.30, id="prefet 93: L01 L02 / flux 6"),
+        pytest.param("part_prefet_flux", "COMMUNE", "93066", "", 2 / 4, 0.30, id="prefet a saint-denis"),
+        pytest.param("part_prefet_flux", "COMMUNE", "93048", "", 0.0, 0.30, id="prefet a montreuil"),
+        pytest.param("part_prefet_flux", "DEPARTEMENT", "75", "", 0.0, 0.30, id="prefet a paris: L04 exclu"),
+        pytest.param("part_agents_flux", "DEPARTEMENT", "93", "", 0.0, 0.05, id="agents"),
+        pytest.param("prefet_hors_qpv_a", "DEPARTEMENT", "93", "", 1 / 2, 0.30, id="lecture a: L02 / L01 L02"),
+        pytest.param("prefet_hors_qpv_b", "DEPARTEMENT", "93", "", 1 / 3, NAN, id="lecture b: L02 / flux hors QPV 3"),
+        pytest.param("part_publics_prioritaires", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="prioritaires etat"),
+        pytest.param("part_publics_prioritaires", "DEPARTEMENT", "93", ALS, 0.0, 0.25, id="prioritaires als"),
+        pytest.param("part_publics_prioritaires", "COMMUNE", "75056", VDP, 0.0, 0.25, id="prioritaires paris"),
+        pytest.param("part_publics_prioritaires", "DEPARTEMENT", "93", BAILLEUR, 0.0, 0.25, id="prioritaires bailleur"),
+        pytest.param("attributions_dalo", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="dalo nombre"),
+        pytest.param("part_dalo", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="dalo part"),
+        pytest.param("part_premier_quartile_hors_qpv", "EPCI_EPT", "200057867", "", 1.0, 0.25,
+                     id="plaine commune: L02 hors QPV 1er quartile"),
+        pytest.param("part_hors_premier_quartile_en_qpv", "EPCI_EPT", "200057867", "", 1.0, 0.50,
+                     id="plaine commune: L01 L08 en QPV non 1er quartile"),
+        pytest.param("part_premier_quartile_hors_qpv", "EPCI_EPT", "200057875", "", NAN, 0.25,
+                     id="est ensemble: aucune attribution hors QPV, n.s."),
+        pytest.param("delai_moyen_orientation_attribution", "DEPARTEMENT", "93", PREFET, 29.0, NAN,
+                     id="delai prefet 01/02 au 01/03/2024"),
+        pytest.param("delai_moyen_orientation_attribution", "DEPARTEMENT", "93", BAILLEUR, 44.0, NAN,
+                     id="delai bailleur 05/02 au 20/03/2024"),
+        pytest.param("tours_sans_designation", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="sans designation"),
+    ],
+)
+def test_indicateurs(bilan, indicateur, ptype, code, reservataire, valeur, cible):
+    r = ligne(bilan.indicateurs, indicateur=indicateur, perimetre_type=ptype, perimetre_code=code,
+              reservataire=reservataire)
+    assert egal(float(r.valeur), valeur)
+    assert egal(float(r.cible), cible)
+
+
+def test_indicateurs_vides_sans_colonnes_optionnelles():
+    b = calculer_bilan(jeu_principal(optionnelles=False), N)
+    i = b.indicateurs
+    for code in ["part_publics_prioritaires", "attributions_dalo", "part_dalo", "part_premier_quartile_hors_qpv",
+                 "part_hors_premier_quartile_en_qpv"]:
+        valeurs = i.loc[i.indicateur == code, "valeur"]
+        assert len(valeurs) > 0 and valeurs.isna().all(), code
+    # Indicators that need no optional column are still computed.
+    assert ligne(i, indicateur="part_prefet_flux", perimetre_type="DEPARTEMENT", perimetre_code="93").valeur == \
+        pytest.approx(2 / 6)
+    c = b.consolidation
+    assert c[["attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile"]].isna().all().all()
+    assert (c.logements_attribues.sum()) > 0
+
+
+def test_indicateurs_vides_si_colonnes_absentes_du_tableau():
+    tables = jeu_principal(optionnelles=False)
+    tables["tours"] = tables["tours"].drop(columns=["menage_prioritaire", "dalo", "premier_quartile",
+                                                    "menage_relogement_ru", "bail_signe"])
+    i = calculer_bilan(tables, N).indicateurs
+    assert i.loc[i.indicateur == "part_dalo", "valeur"].isna().all()
+
+
+def test_perimetre_sans_flux_ratios_non_significatifs():
+    tables = faire_tables(
+        [("M1", "93048", False, "T2", "PLUS", 1980, "01/02/2024", "RELOGEMENT_RU"),
+         ("M2", "93048", False, "T3", "PLUS", 1980, "01/11/2023", None)],
+        [("M2", 1, "Montreuil", "10/01/2024", "EN_COURS", None)],
+        [("Montreuil", "COMMUNE", "COMMUNE", "93048", 20.0)],
+    )
+    b = calculer_bilan(tables, N)
+    r = ligne(b.realisation, reservataire="Montreuil")
+    assert (r.flux, r.logements_proposes, r.droits_theoriques, r.ecart) == (0, 1, 0.0, 1.0)
+    assert math.isnan(r.part_flux_orientations) and math.isnan(r.taux_realisation)
+    assert math.isnan(r.part_attributions) and r.taux_transformation == 0.0
+    assert math.isnan(ligne(b.indicateurs, indicateur="part_prefet_flux", perimetre_type="COMMUNE",
+                            perimetre_code="93048").valeur)
+    assert not np.isinf(b.realisation.select_dtypes("float").to_numpy()).any()
+
+
+def test_convention_sur_un_epci_qui_n_est_pas_un_territoire():
+    # The Métropole du Grand Paris (200054781) covers Paris and the petite couronne.
+    conv = [*CONVENTIONS, ("MGP", "EPCI_EPT", "EPCI_EPT", "200054781", 5.0)]
+    b = calculer_bilan(faire_tables(LOGEMENTS, TOURS, conv), N)
+    r = ligne(b.realisation, reservataire="MGP")
+    assert (r.perimetre_libelle, r.disponibilites, r.flux) == ("Métropole du Grand Paris", 10, 8)
+    assert r.droits_theoriques == pytest.approx(0.4)
+
+
+# --- prévisionnel n+1 (DOMAINE.md §5.4) -----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("previsionnel", "ptype", "code", "soustraits", "flux", "source"),
+    [
+        pytest.param(None, "DEPARTEMENT", "93", 5.0, 2.0, "annee_n", id="93: 7 disponibles en n - 5 prevus"),
+        pytest.param(None, "DEPARTEMENT", "75", 1.0, 2.0, "annee_n", id="75: 3 - 1"),
+        pytest.param(None, "COMMUNE", "75056", 1.0, 2.0, "annee_n", id="ville de paris = departement 75"),
+        pytest.param(None, "EPCI_EPT", "200057867", 25 / 7, 5 - 25 / 7, "annee_n",
+                     id="plaine commune: prorata 5/7 des disponibilites du 93"),
+        pytest.param([("93", "MUTATION_INTERNE", 3, 10), ("93", "RELOGEMENT_RU", 2, 10)], "DEPARTEMENT", "93",
+                     5.0, 5.0, "prevues", id="93 avec disponibilites prevues 10"),
+        pytest.param([("93", "MUTATION_INTERNE", 3, 10), ("93", "RELOGEMENT_RU", 2, 10)], "EPCI_EPT", "200057867",
+                     25 / 7, 50 / 7 - 25 / 7, "prevues", id="plaine commune avec disponibilites prevues"),
+        pytest.param([("93", "MUTATION_INTERNE", 3, 10)], "DEPARTEMENT", "75", 0.0, 3.0, "annee_n",
+                     id="75 absent du previsionnel: aucun soustrait prevu"),
+    ],
+)
+def test_previsionnel(bilan, previsionnel, ptype, code, soustraits, flux, source):
+    b = bilan if previsionnel is None else calculer_bilan(
+        faire_tables(LOGEMENTS, TOURS, CONVENTIONS, previsionnel), N)
+    p = ligne(b.previsionnel, perimetre_type=ptype, perimetre_code=code)
+    assert p.soustraits_prevus == pytest.approx(soustraits)
+    assert p.flux_previsionnel == pytest.approx(flux)
+    assert p.source_disponibilites == source
+
+
+def test_previsionnel_droits_et_relogements(bilan):
+    d = bilan.previsionnel_reservataires.set_index("reservataire")["droits_previsionnels"]
+    assert d.to_dict() == pytest.approx({PREFET: 0.6, ALS: 0.4, PC: 0.1 * (5 - 25 / 7), VDP: 0.4})
+    s = ligne(bilan.previsionnel_soustraits, perimetre_type="DEPARTEMENT", perimetre_code="93",
+              categorie_soustraction="MUTATION_INTERNE")
+    assert (s.soustraits_prevus, s.relogements_realises_n) == (3.0, 1)
+
+
+def test_previsionnel_edite_remplace_la_table(bilan):
+    edite = pd.DataFrame({"code_departement": ["93"], "categorie_soustraction": ["RELOGEMENT_ORCOD"],
+                          "nombre_prevu": [1], "disponibilites_prevues": [pd.NA]})
+    for b in [calculer_bilan(jeu_principal(), N, previsionnel=edite), calculer_previsionnel(bilan, edite)]:
+        assert ligne(b.previsionnel, perimetre_type="DEPARTEMENT", perimetre_code="93").flux_previsionnel == 6.0
+        assert ligne(b.previsionnel_reservataires, reservataire=PREFET).droits_previsionnels == pytest.approx(1.8)
+    sans = calculer_previsionnel(bilan, None)
+    assert ligne(sans.previsionnel, perimetre_type="DEPARTEMENT", perimetre_code="93").flux_previsionnel == 7.0
+    # the bilan itself is untouched
+    assert ligne(bilan.previsionnel, perimetre_type="DEPARTEMENT", perimetre_code="93").flux_previsionnel == 2.0
+
+
+# --- reconciliation, rules, definitions -----------------------------------------------------------------
+
+def test_reconciliation_du_jeu_principal(bilan):
+    rec = bilan.reconciliation()
+    assert list(rec.columns) == ["controle", "perimetre", "attendu", "obtenu", "ok"]
+    assert rec.ok.all(), rec[~rec.ok]
+    assert {"Disponibilités = flux + Σ soustraits par catégorie", "Σ des parts des attributions = 100 %",
+            "Répartition des proposés = total", "Σ communes = périmètre (flux)"} <= set(rec.controle)
+
+
+def test_reconciliation_signale_une_incoherence(bilan):
+    import dataclasses
+
+    faux = bilan.flux.copy()
+    faux.loc[faux.perimetre_code == "93", "flux"] += 1
+    rec = dataclasses.replace(bilan, flux=faux).reconciliation()
+    assert not rec.ok.all()
+
+
+def test_annee_n_plus_un_et_n_moins_un():
+    # the same data read as year 2023: only L02 (disponible 15/12/2023) and L10 are in the flux; L10 attributed.
+    b = calculer_bilan(jeu_principal(), 2023)
+    assert ligne(b.flux, perimetre_type="REGION", perimetre_code="11").flux == 2
+    assert ligne(b.realisation, reservataire=ALS).logements_attribues == 1
+
+
+def test_regles_en_lignes():
+    lignes = ReglesCalcul().en_lignes()
+    assert list(lignes.columns) == ["libelle", "valeur", "raison"]
+    valeurs = dict(zip(lignes.libelle, lignes.valeur, strict=True))
+    assert valeurs["Plafond préfet"] == "30 %"
+    assert valeurs["Plafond agents de l'État"] == "5 %"
+    assert valeurs["Hors 1er quartile en QPV (minimum)"] == "50 %"
+    assert ReglesCalcul(plafond_prefet=0.35).en_lignes().set_index("libelle").at["Plafond préfet", "valeur"] == "35 %"
+
+
+def test_regles_changent_les_cibles():
+    b = calculer_bilan(jeu_principal(), N, ReglesCalcul(plafond_prefet=0.25))
+    assert ligne(b.indicateurs, indicateur="part_prefet_flux", perimetre_type="DEPARTEMENT",
+                 perimetre_code="93").cible == 0.25
+
+
+def test_definitions_couvrent_les_indicateurs(bilan):
+    codes = {c for c, _, _ in DEFINITIONS}
+    assert set(bilan.indicateurs.indicateur) <= codes
+    assert len(codes) == len(DEFINITIONS)
+
+
+def test_documentation_reprend_les_definitions(racine):
+    texte = (racine / "docs" / "calculs.md").read_text(encoding="utf-8")
+    manquantes = [code for code, libelle, phrase in DEFINITIONS if libelle not in texte or phrase not in texte]
+    assert not manquantes
+    for libelle in ReglesCalcul().en_lignes().libelle:
+        assert libelle in texte
