@@ -1,5 +1,7 @@
 """AppTest of the Contrôles page: no data, the demo (no error), a broken set (error count as in the report)."""
 
+# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
+# ruff: noqa: F811
 from __future__ import annotations
 
 from flux_dash import formats

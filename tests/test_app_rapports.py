@@ -1,5 +1,7 @@
 """AppTest of the Rapports page: no data, the demo (indicators CSV, one button per trame, the ZIP)."""
 
+# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
+# ruff: noqa: F811
 from __future__ import annotations
 
 import io
