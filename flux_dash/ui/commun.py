@@ -35,6 +35,18 @@ PAGE_ACCUEIL = "app.py"
 PAGE_CONTROLES = "pages/2_Contrôles.py"
 PAGE_VUE = "pages/3_Vue_d_ensemble.py"
 PAGE_RAPPORTS = "pages/8_Rapports.py"
+PAGES: tuple[tuple[str, str, str], ...] = (
+    (PAGE_ACCUEIL, "Accueil", "🏘️"),
+    (PAGE_CONTROLES, "Contrôles", "🔎"),
+    (PAGE_VUE, "Vue d'ensemble", "📊"),
+    ("pages/4_Réservataires.py", "Réservataires", "👥"),
+    ("pages/5_Territoires.py", "Territoires", "🗺️"),
+    ("pages/6_QPV.py", "QPV", "🏙️"),
+    ("pages/7_Soustraits_et_prévisionnel.py", "Soustraits et prévisionnel", "🔮"),
+    (PAGE_RAPPORTS, "Rapports", "📦"),
+)
+"""The sidebar menu (path, French label, icon), in order. Streamlit's own page list is hidden
+(``client.showSidebarNavigation = false``) because it would label the home page « app »."""
 
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -66,6 +78,9 @@ def preparer_page(titre: str, icone: str) -> None:
 def _barre_laterale() -> None:
     r = etat.rapport()
     with st.sidebar:
+        for page, label, icone in PAGES:
+            lien_page(page, label, icone)
+        st.divider()
         st.markdown("**Données chargées**")
         if r is None:
             st.caption("Aucune donnée chargée.")
