@@ -35,7 +35,7 @@ import pandas as pd
 import pytest
 
 from flux_dash.calculs import Bilan, calculer_bilan, calculer_previsionnel
-from flux_dash.calculs.definitions import DEFINITIONS
+from flux_dash.calculs.definitions import DEFINITIONS, rediger_documentation
 from flux_dash.regles import ReglesCalcul
 
 N = 2024
@@ -488,6 +488,7 @@ def test_definitions_couvrent_les_indicateurs(bilan):
 
 def test_documentation_reprend_les_definitions(racine):
     texte = (racine / "docs" / "calculs.md").read_text(encoding="utf-8")
+    assert texte == rediger_documentation(), "régénérer docs/calculs.md avec rediger_documentation()"
     manquantes = [code for code, libelle, phrase in DEFINITIONS if libelle not in texte or phrase not in texte]
     assert not manquantes
     for libelle in ReglesCalcul().en_lignes().libelle:

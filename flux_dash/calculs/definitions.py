@@ -82,3 +82,68 @@ DEFINITIONS: list[tuple[str, str, str]] = [
 """(indicateur, libellé, phrase), in reading order."""
 
 LIBELLES: dict[str, str] = {code: libelle for code, libelle, _ in DEFINITIONS}
+
+
+def rediger_documentation() -> str:
+    """The text of ``docs/calculs.md`` (French, for users), generated from :data:`DEFINITIONS` and the default
+    :class:`~flux_dash.regles.ReglesCalcul` so that the document cannot drift from the code."""
+    from flux_dash.regles import ReglesCalcul
+
+    lignes = [
+        "# Comment flux_dash calcule les chiffres du bilan",
+        "",
+        "Ce document est généré à partir du code (`flux_dash.calculs.definitions.rediger_documentation`) : chaque "
+        "chiffre des bilans, du tableau de bord et du fichier `indicateurs_{n}.csv` y est défini en une phrase, "
+        "avec sa formule, pour qu'un réservataire puisse le refaire à la main à partir de la liste des tours.",
+        "",
+        "Principes communs :",
+        "",
+        "- tous les comptages portent sur des **logements distincts** (un logement orienté deux fois vers le même "
+        "réservataire compte une fois, et deux tours) ;",
+        "- un logement est rattaché à un périmètre par sa commune : commune, EPCI/EPT (l'EPT dans la Métropole du "
+        "Grand Paris, Paris formant son propre territoire), département, région ; un périmètre de convention est "
+        "l'ensemble de ses communes ;",
+        "- les pourcentages sont calculés sur les effectifs bruts et arrondis seulement à l'affichage (1 décimale) ; "
+        "une division par zéro s'affiche « n.s. » (non significatif) ; dans le CSV, les parts sont des fractions "
+        "(0,25 pour 25 %) et une valeur non significative est vide ;",
+        "- un indicateur qui demande une colonne facultative (ménage prioritaire, DALO, 1er quartile) est laissé "
+        "vide quand cette colonne est absente du fichier.",
+        "",
+        "## Définitions",
+        "",
+        "| code | libellé | définition |",
+        "|---|---|---|",
+    ]
+    lignes += [f"| `{code}` | {libelle} | {phrase} |" for code, libelle, phrase in DEFINITIONS]
+    lignes += [
+        "",
+        "## Règles de calcul retenues",
+        "",
+        "Les textes laissent certains choix ouverts ; voici ceux de flux_dash, avec leur raison. Ils figurent aussi "
+        "dans la feuille « Paramètres » de chaque classeur.",
+        "",
+        "| règle | valeur | raison |",
+        "|---|---|---|",
+    ]
+    regles = ReglesCalcul().en_lignes()
+    lignes += [f"| {r.libelle} | {r.valeur} | {r.raison} |" for r in regles.itertuples()]
+    lignes += [
+        "",
+        "## Vérifier un chiffre à la main",
+        "",
+        "1. Filtrer les logements de la commune (ou des communes du périmètre) dont la date de disponibilité tombe "
+        "dans l'année : ce sont les disponibilités ; retirer ceux qui portent une catégorie de soustraction : c'est "
+        "le flux.",
+        "2. Filtrer les tours du réservataire dont la date d'orientation tombe dans l'année, sur des logements non "
+        "soustraits du périmètre ; compter les logements distincts : ce sont les logements proposés.",
+        "3. Parmi ses tours « attribué », garder ceux dont la date d'attribution tombe dans l'année : ce sont les "
+        "logements attribués.",
+        "4. Droits théoriques = taux × flux ÷ 100 ; écart = proposés − droits ; taux de réalisation = proposés ÷ "
+        "droits.",
+        "",
+        "Les contrôles de cohérence (disponibilités = flux + soustraits, parts des attributions = 100 %, "
+        "répartitions = totaux, communes = EPCI/EPT, département et région) sont recalculés à chaque bilan et "
+        "affichés dans le tableau de bord.",
+        "",
+    ]
+    return "\n".join(lignes)
