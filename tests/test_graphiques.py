@@ -1,0 +1,405 @@
+"""Specification of flux_dash.graphiques: every chart plots exactly the figures of the Bilan, in French.
+
+A small Bilan is written by hand below (one département, the EPT Plaine Commune, two of its communes, the préfet,
+Action Logement and the landlord); each test reads a figure and checks its traces against those literal values.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from flux_dash import graphiques as g
+from flux_dash import referentiel as ref
+from flux_dash.calculs import Bilan
+from flux_dash.regles import ReglesCalcul
+
+PC = "200057867"  # EPT Plaine Commune
+PREFET, AL, BAILLEUR = "Préfecture 93", "Action Logement", "Bailleur"
+PERIMETRES = [  # type, code, libellé, (dispo, soustraits, flux, relog, dispo en, dispo hors, flux en, flux hors, attributions)
+    ("COMMUNE", "93001", "Aubervilliers", (40, 5, 35, 2, 10, 30, 8, 27, 20)),
+    ("COMMUNE", "93066", "Saint-Denis", (60, 10, 50, 4, 20, 40, 15, 35, 30)),
+    ("EPCI_EPT", PC, "Plaine Commune", (100, 15, 85, 6, 30, 70, 23, 62, 50)),
+    ("DEPARTEMENT", "93", "Seine-Saint-Denis (93)", (100, 15, 85, 6, 30, 70, 23, 62, 50)),
+    ("REGION", "11", "Île-de-France", (100, 15, 85, 6, 30, 70, 23, 62, 50)),
+]
+SOUSTRAITS = {"93001": {"MUTATION_INTERNE": (3, 1), "RELOGEMENT_RU": (2, 1)},
+              "93066": {"MUTATION_INTERNE": (6, 2), "RELOGEMENT_RU": (4, 2)}}
+# reservataire, categorie, type, code, libellé, convention, flux, proposés, attribués, tours, taux
+REALISATION = [
+    (PREFET, "ETAT_PRIORITAIRES", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", True, 85, 30, 20, 35, 25.0),
+    (PREFET, "ETAT_PRIORITAIRES", "COMMUNE", "93066", "Saint-Denis", True, 50, 18, 12, 20, 25.0),
+    (AL, "ACTION_LOGEMENT", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", True, 85, 20, 15, 22, 20.0),
+    (BAILLEUR, "BAILLEUR", "REGION", "11", "Île-de-France", False, 85, 15, 15, 15, float("nan")),
+]
+ISSUES_PREFET = {"93": [20, 6, 3, 4, 2], "93066": [12, 4, 1, 2, 1]}  # référentiel order of ISSUES
+
+
+def _bilan() -> Bilan:
+    perimetres = pd.DataFrame([
+        {"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, "strate": True, "convention": t != "REGION",
+         "departements": "93", "code_territoire": PC if t == "COMMUNE" else "", "lec": t == "EPCI_EPT"}
+        for t, c, lib, _ in PERIMETRES
+    ])
+    appartenance = pd.DataFrame([
+        {"perimetre_type": t, "perimetre_code": c, "code_commune": commune}
+        for t, c, _, _ in PERIMETRES for commune in ("93001", "93066") if t != "COMMUNE" or c == commune
+    ])
+    cols = ["disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv",
+            "disponibilites_hors_qpv", "flux_en_qpv", "flux_hors_qpv", "attributions"]
+    flux = pd.DataFrame([{"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, **dict(zip(cols, v))}
+                         for t, c, lib, v in PERIMETRES])
+    soustraits = []
+    for t, c, lib, _ in PERIMETRES:
+        communes = [c] if t == "COMMUNE" else ["93001", "93066"]
+        for cat in ref.SOUSTRACTIONS.codes:
+            s = sum(SOUSTRAITS[k].get(cat, (0, 0))[0] for k in communes)
+            r = sum(SOUSTRAITS[k].get(cat, (0, 0))[1] for k in communes)
+            soustraits.append({"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib,
+                               "categorie_soustraction": cat, "categorie_libelle": ref.SOUSTRACTIONS.libelle(cat),
+                               "soustraits": s, "relogements_realises": r})
+    realisation = pd.DataFrame([
+        {"reservataire": r, "categorie": cat, "perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib,
+         "convention": conv, "disponibilites": 100, "soustraits": 15, "flux": f, "logements_proposes": p,
+         "logements_attribues": a, "tours": n, "part_flux_orientations": p / f, "part_attributions": a / 50,
+         "taux_convention": taux, "droits_theoriques": taux * f / 100, "ecart": p - taux * f / 100,
+         "taux_realisation": p / (taux * f / 100), "taux_transformation": a / p}
+        for r, cat, t, c, lib, conv, f, p, a, n, taux in REALISATION
+    ])
+    issues = pd.DataFrame([
+        {"reservataire": PREFET, "categorie": "ETAT_PRIORITAIRES", "perimetre_type": t, "perimetre_code": c,
+         "perimetre_libelle": lib, "issue": code, "issue_libelle": ref.ISSUES.libelle(code), "tours": n}
+        for t, c, lib in (("DEPARTEMENT", "93", "Seine-Saint-Denis (93)"), ("COMMUNE", "93066", "Saint-Denis"))
+        for code, n in zip(ref.ISSUES.codes, ISSUES_PREFET[c], strict=True)
+    ])
+    modalites = {"typologie": ([("T1", 2, 1), ("T2", 8, 5), ("T3", 12, 9), ("T4", 6, 4), ("T5+", 2, 1)]),
+                 "qpv": [("EN_QPV", 9, 6), ("HORS_QPV", 21, 14)]}
+    repartitions = pd.DataFrame([
+        {"reservataire": PREFET, "categorie": "ETAT_PRIORITAIRES", "perimetre_type": "DEPARTEMENT",
+         "perimetre_code": "93", "perimetre_libelle": "Seine-Saint-Denis (93)", "dimension": d, "modalite": m,
+         "modalite_libelle": ref.TYPOLOGIES.libelle(m) if d == "typologie" else ref.QPV.libelle(m),
+         "logements_proposes": p, "logements_attribues": a}
+        for d, lignes in modalites.items() for m, p, a in lignes
+    ])
+    consolidation = pd.DataFrame([
+        {"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, "reservataire": r, "categorie": cat,
+         "logements_proposes": p, "logements_attribues": a, "attribues_en_qpv": en, "attribues_hors_qpv": a - en,
+         "part_flux_orientations": p / 85, "part_attributions": a / 50, "attribues_prioritaires": float(a // 2),
+         "attribues_dalo": 1.0, "attribues_premier_quartile": 2.0}
+        for t, c, lib in (("EPCI_EPT", PC, "Plaine Commune"), ("REGION", "11", "Île-de-France"))
+        for r, cat, p, a, en in ((PREFET, "ETAT_PRIORITAIRES", 30, 20, 6), (AL, "ACTION_LOGEMENT", 20, 15, 5),
+                                 (BAILLEUR, "BAILLEUR", 15, 15, 4))
+    ])
+    ind = [("prefet_hors_qpv_a", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 21, 30, 0.30),
+           ("prefet_hors_qpv_b", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 21, 62, float("nan")),
+           ("part_premier_quartile_hors_qpv", "EPCI_EPT", PC, "Plaine Commune", 9, 36, 0.25),
+           ("part_hors_premier_quartile_en_qpv", "EPCI_EPT", PC, "Plaine Commune", 10, 14, 0.50),
+           ("part_prefet_flux", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 30, 85, 0.30)]
+    indicateurs = pd.DataFrame([
+        {"indicateur": code, "libelle": code, "perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib,
+         "reservataire": "", "categorie": "", "numerateur": float(n), "denominateur": float(d), "valeur": n / d,
+         "cible": cible, "sens": "min", "unite": "ratio"}
+        for code, t, c, lib, n, d, cible in ind
+    ])
+    previsionnel = pd.DataFrame([{"perimetre_type": "DEPARTEMENT", "perimetre_code": "93",
+                                  "perimetre_libelle": "Seine-Saint-Denis (93)", "disponibilites_n": 100,
+                                  "disponibilites_prevues": float("nan"), "soustraits_prevus": 12.0,
+                                  "flux_previsionnel": 88.0, "source_disponibilites": "annee_n"}])
+    prev_res = pd.DataFrame([
+        {"reservataire": PREFET, "categorie": "ETAT_PRIORITAIRES", "perimetre_type": "DEPARTEMENT",
+         "perimetre_code": "93", "perimetre_libelle": "Seine-Saint-Denis (93)", "taux_convention": 25.0,
+         "flux_previsionnel": 88.0, "droits_previsionnels": 22.0},
+        {"reservataire": AL, "categorie": "ACTION_LOGEMENT", "perimetre_type": "DEPARTEMENT",
+         "perimetre_code": "93", "perimetre_libelle": "Seine-Saint-Denis (93)", "taux_convention": 20.0,
+         "flux_previsionnel": 88.0, "droits_previsionnels": 17.6},
+    ])
+    reservataires = pd.DataFrame([
+        {"reservataire": r, "categorie": c, "categorie_libelle": ref.CATEGORIES_RESERVATAIRE.libelle(c),
+         "slug": ref.slug(r)}
+        for r, c in ((PREFET, "ETAT_PRIORITAIRES"), (AL, "ACTION_LOGEMENT"), (BAILLEUR, "BAILLEUR"))
+    ])
+    return Bilan(annee=2024, regles=ReglesCalcul(epci_lec=(PC,)), perimetres=perimetres, appartenance=appartenance,
+                 reservataires=reservataires, conventions=pd.DataFrame(), flux=flux,
+                 soustraits=pd.DataFrame(soustraits), realisation=realisation, issues=issues,
+                 repartitions=repartitions, consolidation=consolidation, indicateurs=indicateurs,
+                 previsionnel=previsionnel, previsionnel_soustraits=pd.DataFrame(),
+                 previsionnel_reservataires=prev_res)
+
+
+@pytest.fixture(scope="module")
+def bilan() -> Bilan:
+    return _bilan()
+
+
+def _series() -> pd.DataFrame:
+    mois = pd.to_datetime([f"2024-{m:02d}-01" for m in range(1, 13)])
+    return pd.DataFrame({"mois": mois, "disponibilites": range(10, 22), "soustraits": [1] * 12,
+                         "orientations": range(20, 32), "attributions": range(5, 17)})
+
+
+def _traces(fig: go.Figure) -> dict[str, go.BaseTraceType]:
+    return {t.name: t for t in fig.data}
+
+
+# --- Palette ----------------------------------------------------------------------------------------------
+
+
+def test_couleurs_suivent_l_ordre_du_referentiel_et_le_bailleur_est_gris():
+    c = g.couleurs(ref.CATEGORIES_RESERVATAIRE)
+    assert list(c) == ref.CATEGORIES_RESERVATAIRE.codes
+    assert c["ETAT_PRIORITAIRES"] == g.PALETTE[0] and c["ETAT_AGENTS"] == g.PALETTE[1]
+    assert c[ref.BAILLEUR] == g.GRIS
+    autres = [v for k, v in c.items() if k != ref.BAILLEUR]
+    assert len(set(autres)) == len(autres) and set(autres) <= set(g.PALETTE)
+
+
+# --- Key figures, reconciliation, trends -----------------------------------------------------------------
+
+
+def test_chiffres_cles_de_la_region(bilan):
+    assert g.chiffres_cles(bilan) == {"disponibilites": 100, "soustraits": 15, "flux": 85, "proposes": 65,
+                                      "attribues": 50, "taux_transformation": 50 / 65}
+
+
+def test_reconciliation_flux_cascade_des_disponibilites_au_flux(bilan):
+    fig = g.tracer_reconciliation_flux(bilan)
+    (w,) = fig.data
+    assert w.type == "waterfall" and w.orientation == "h"
+    assert list(w.x) == [100, -9, -6, 0, 0, 0, 0, 85]
+    assert list(w.measure) == ["absolute"] + ["relative"] * 6 + ["total"]
+    assert w.y[0] == "Disponibilités" and w.y[-1] == "Flux annuel"
+    assert w.y[1] == "Soustraits – Mutations internes au patrimoine du bailleur"
+    assert sum(w.x[:-1]) == w.x[-1]  # the cascade lands on the flux
+    assert list(g.tableau_reconciliation_flux(bilan)["Logements"]) == [100, 9, 6, 0, 0, 0, 0, 85]
+
+
+def test_reconciliation_d_une_commune(bilan):
+    (w,) = g.tracer_reconciliation_flux(bilan, ("COMMUNE", "93001")).data
+    assert list(w.x) == [40, -3, -2, 0, 0, 0, 0, 35]
+
+
+def test_tendances_mensuelles_quatre_series_et_dates_francaises():
+    fig = g.tracer_tendances_mensuelles(_series())
+    t = _traces(fig)
+    assert list(t) == ["Disponibilités", "Soustraits", "Orientations (tours)", "Attributions"]
+    assert list(t["Attributions"].y) == list(range(5, 17))
+    assert pd.Timestamp(t["Disponibilités"].x[2]) == pd.Timestamp("2024-03-01")
+    assert fig.layout.xaxis.tickformat == "%d/%m/%Y"
+    assert fig.layout.xaxis.title.text == "Mois" and fig.layout.yaxis.title.text == "Nombre"
+    tableau = g.tableau_tendances_mensuelles(_series())
+    assert list(tableau.columns) == ["Mois", "Disponibilités", "Soustraits", "Orientations (tours)", "Attributions"]
+    assert tableau["Mois"].iloc[7] == "août 2024"
+
+
+# --- Réservataires ----------------------------------------------------------------------------------------
+
+
+def test_part_du_flux_avec_le_taux_conventionnel_en_reference(bilan):
+    fig = g.tracer_part_flux(bilan, PREFET)
+    barres, reference = fig.data
+    assert barres.type == "bar" and list(barres.x) == ["Département – Seine-Saint-Denis (93)", "Commune – Saint-Denis"]
+    assert list(barres.y) == pytest.approx([30 / 85, 18 / 50])
+    assert reference.name == "Taux conventionnel (référence)" and list(reference.y) == [0.25, 0.25]
+    assert fig.layout.yaxis.tickformat == ".1%" and fig.layout.yaxis.title.text == "Part du flux"
+
+
+def test_part_du_flux_du_bailleur_sans_reference(bilan):
+    fig = g.tracer_part_flux(bilan, BAILLEUR)
+    assert [t.type for t in fig.data] == ["bar"]
+    assert list(fig.data[0].y) == pytest.approx([15 / 85])
+
+
+@pytest.mark.parametrize(
+    ("parmi", "attendu"),
+    [((), [PREFET, PREFET, AL]), ((AL,), [AL])],
+    ids=["toutes-les-conventions", "filtre-action-logement"],
+)
+def test_part_du_flux_de_toutes_les_conventions(bilan, parmi, attendu):
+    fig = g.tracer_part_flux(bilan, parmi=parmi)
+    assert [x.split(" · ")[0] for x in fig.data[0].x] == attendu
+    assert list(g.tableau_realisation(bilan, parmi=parmi)["Réservataire"]) == attendu
+
+
+def test_droits_theoriques_proposes_attribues(bilan):
+    t = _traces(g.tracer_droits_proposes(bilan, AL))
+    assert list(t) == ["Droits théoriques", "Proposés", "Attribués"]
+    assert list(t["Droits théoriques"].y) == [17.0]
+    assert list(t["Proposés"].y) == [20] and list(t["Attribués"].y) == [15]
+
+
+def test_tableau_realisation_colonnes_francaises_et_taux_en_fraction(bilan):
+    t = g.tableau_realisation(bilan, PREFET)
+    assert t.loc[0, "Taux conventionnel"] == 0.25 and t.loc[0, "Droits théoriques"] == 21.25
+    assert t.loc[0, "Taux de réalisation"] == pytest.approx(30 / 21.25)
+    assert {"Part du flux", "Taux conventionnel", "Taux de réalisation"} <= set(g.pourcentages(t))
+
+
+def test_issues_des_tours_empilees_par_issue(bilan):
+    fig = g.tracer_issues_tours(bilan, PREFET)
+    assert fig.layout.barmode == "stack"
+    assert [t.name for t in fig.data] == list(ref.ISSUES.libelles.values())
+    attribue = _traces(fig)["Attribué"]
+    assert list(attribue.y) == [20, 12]
+    assert list(g.tableau_issues_tours(bilan, PREFET)["Total"]) == [35, 20]
+
+
+@pytest.mark.parametrize(
+    ("dimension", "x", "proposes", "attribues", "titre_x"),
+    [
+        ("typologie", ["T1", "T2", "T3", "T4", "T5 et +"], [2, 8, 12, 6, 2], [1, 5, 9, 4, 1], "Typologie"),
+        ("qpv", ["En QPV", "Hors QPV"], [9, 21], [6, 14], "Localisation en/hors QPV"),
+    ],
+    ids=["typologie", "qpv"],
+)
+def test_repartitions_du_decret_proposes_contre_attribues(bilan, dimension, x, proposes, attribues, titre_x):
+    fig = g.tracer_repartition(bilan, PREFET, dimension, ("DEPARTEMENT", "93"))
+    t = _traces(fig)
+    assert list(t["Proposés"].x) == x and list(t["Proposés"].y) == proposes and list(t["Attribués"].y) == attribues
+    assert fig.layout.barmode == "group" and fig.layout.xaxis.title.text == titre_x
+
+
+# --- Territories ------------------------------------------------------------------------------------------
+
+COMMUNES_PC = ["93001", "93027", "93031", "93039", "93066", "93070", "93072", "93079"]
+
+
+@pytest.mark.parametrize(
+    ("niveau", "indicateur", "lieux", "valeurs"),
+    [
+        ("COMMUNE", "flux", ["93001", "93066"], [35, 50]),
+        ("COMMUNE", "attribues", ["93001", "93066"], [20, 30]),
+        ("EPCI_EPT", "proposes", COMMUNES_PC, [65] * 8),
+        ("DEPARTEMENT", "flux", None, None),
+    ],
+    ids=["communes-flux", "communes-attribues", "ept-proposes-par-ses-communes", "departement"],
+)
+def test_carte_choroplethe_des_communes(bilan, niveau, indicateur, lieux, valeurs):
+    fig = g.tracer_carte(bilan, niveau, indicateur)
+    (carte,) = fig.data
+    assert carte.type == "choropleth" and carte.featureidkey == "properties.code"
+    if lieux is None:  # a département is drawn with all of its communes, each carrying the département's value
+        lieux = sorted(ref.communes_du_perimetre("DEPARTEMENT", "93"))
+        valeurs = [85] * len(lieux)
+    assert sorted(carte.locations) == lieux and list(carte.z) == valeurs
+    assert sorted(f["properties"]["code"] for f in carte.geojson["features"]) == lieux  # only the drawn communes
+    assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
+
+
+def test_carte_du_detail_d_un_ept_et_tableau(bilan):
+    (carte,) = g.tracer_carte(bilan, "COMMUNE", "flux", territoire=PC).data
+    assert list(carte.locations) == ["93001", "93066"]
+    t = g.tableau_territoires(bilan, "COMMUNE", territoire=PC)
+    assert list(t.columns) == ["Code", "Territoire", "Disponibilités", "Soustraits", "Flux", "Proposés", "Attribués"]
+    assert list(t["Territoire"]) == ["Aubervilliers", "Saint-Denis"]
+
+
+def test_matrice_consolidee_d_un_ept(bilan):
+    t = g.tableau_consolidation(bilan, ("EPCI_EPT", PC))
+    assert list(t["Réservataire"]) == [PREFET, AL, BAILLEUR]
+    assert t["Part des attributions"].sum() == pytest.approx(1.0)
+    assert list(t["Attribués hors QPV"]) == [14, 10, 11]
+
+
+# --- QPV --------------------------------------------------------------------------------------------------
+
+
+def test_attribues_en_et_hors_qpv_par_reservataire(bilan):
+    fig = g.tracer_qpv_reservataires(bilan)
+    t = _traces(fig)
+    assert list(t) == ["Attribués en QPV", "Attribués hors QPV"]
+    assert list(t["Attribués en QPV"].y) == [6, 5, 4] and list(t["Attribués hors QPV"].y) == [14, 10, 11]
+    assert list(g.tableau_qpv_reservataires(bilan)["Part hors QPV"]) == pytest.approx([0.7, 10 / 15, 11 / 15])
+
+
+@pytest.mark.parametrize(("mesure", "en", "hors"), [("flux", [23], [62]), ("attribues", [15], [35])],
+                         ids=["flux", "attribues"])
+def test_en_et_hors_qpv_par_territoire(bilan, mesure, en, hors):
+    fig = g.tracer_qpv_territoires(bilan, "EPCI_EPT", mesure)
+    assert [list(t.y) for t in fig.data] == [en, hors]
+    assert list(fig.data[0].x) == ["Plaine Commune"] and fig.layout.barmode == "stack"
+
+
+def test_prefet_hors_qpv_lectures_a_et_b_et_ligne_de_reference(bilan):
+    fig = g.tracer_prefet_hors_qpv(bilan)
+    a, b = fig.data
+    assert list(a.y) == pytest.approx([21 / 30]) and list(b.y) == pytest.approx([21 / 62])
+    assert list(a.x) == ["Seine-Saint-Denis (93)"]
+    (ligne,) = fig.layout.shapes
+    assert ligne.y0 == ligne.y1 == 0.30 and ligne.line.dash == "dash"
+    assert "30" in fig.layout.annotations[0].text and fig.layout.yaxis.tickformat == ".1%"
+
+
+def test_indicateurs_cia_avec_leurs_deux_references(bilan):
+    fig = g.tracer_indicateurs_cia(bilan)
+    t = _traces(fig)
+    assert list(t["1er quartile hors QPV"].y) == [0.25] and list(t["Hors 1er quartile en QPV"].y) == [10 / 14]
+    assert sorted(s.y0 for s in fig.layout.shapes) == [0.25, 0.5]
+
+
+# --- Soustraits, prévisionnel -----------------------------------------------------------------------------
+
+
+def test_soustraits_par_territoire_et_categorie(bilan):
+    fig = g.tracer_soustraits_territoires(bilan, "COMMUNE")
+    t = _traces(fig)
+    assert list(t[ref.SOUSTRACTIONS.libelle("MUTATION_INTERNE")].y) == [3, 6]
+    assert list(t[ref.SOUSTRACTIONS.libelle("RELOGEMENT_RU")].y) == [2, 4]
+    assert list(g.tableau_soustraits_territoires(bilan, "COMMUNE")["Total"]) == [5, 10]
+
+
+def test_relogements_realises_par_categorie(bilan):
+    t = _traces(g.tracer_relogements(bilan))
+    assert list(t["Soustraits"].x) == [9, 6, 0, 0, 0, 0] and list(t["Relogements réalisés"].x) == [3, 3, 0, 0, 0, 0]
+
+
+def test_flux_et_droits_previsionnels(bilan):
+    t = _traces(g.tracer_flux_previsionnel(bilan))
+    assert list(t["Flux prévisionnel"].y) == [88.0] and list(t["Soustraits prévus"].y) == [12.0]
+    (droits,) = g.tracer_droits_previsionnels(bilan).data
+    assert list(droits.x) == [22.0, 17.6]
+    assert g.tracer_flux_previsionnel(bilan).layout.title.text == "Flux prévisionnel 2025 par département"
+
+
+# --- Every chart: French separators, a French title -------------------------------------------------------
+
+FIGURES = {
+    "reconciliation": lambda b: g.tracer_reconciliation_flux(b),
+    "tendances": lambda b: g.tracer_tendances_mensuelles(_series()),
+    "part-flux": lambda b: g.tracer_part_flux(b, PREFET),
+    "droits": lambda b: g.tracer_droits_proposes(b, PREFET),
+    "issues": lambda b: g.tracer_issues_tours(b, PREFET),
+    "repartition": lambda b: g.tracer_repartition(b, PREFET, "typologie", ("DEPARTEMENT", "93")),
+    "carte": lambda b: g.tracer_carte(b, "EPCI_EPT"),
+    "qpv-reservataires": lambda b: g.tracer_qpv_reservataires(b),
+    "qpv-territoires": lambda b: g.tracer_qpv_territoires(b),
+    "prefet": lambda b: g.tracer_prefet_hors_qpv(b),
+    "cia": lambda b: g.tracer_indicateurs_cia(b),
+    "soustraits": lambda b: g.tracer_soustraits_territoires(b),
+    "relogements": lambda b: g.tracer_relogements(b),
+    "flux-previsionnel": lambda b: g.tracer_flux_previsionnel(b),
+    "droits-previsionnels": lambda b: g.tracer_droits_previsionnels(b),
+}
+
+
+@pytest.mark.parametrize("nom", list(FIGURES), ids=list(FIGURES))
+def test_chaque_graphique_est_en_francais(bilan, nom):
+    fig = FIGURES[nom](bilan)
+    assert fig.layout.separators == ", "
+    titre = fig.layout.title.text
+    assert titre and titre[0].isupper() and not any(mot in titre.lower().split() for mot in ("by", "per", "and"))
+    for trace in fig.data:
+        modele = getattr(trace, "hovertemplate", None)
+        assert modele is None or "<extra></extra>" in modele  # French hover text, no English trace box
+
+
+def test_graphique_vide_explique_pourquoi(bilan):
+    fig = g.tracer_issues_tours(bilan, "Inconnu")
+    assert not fig.data and fig.layout.annotations[0].text == "Aucun tour pour ce réservataire."
+
+
+def test_aucune_valeur_non_significative_n_est_convertie_en_zero(bilan):
+    t = g.tableau_realisation(bilan, BAILLEUR)
+    assert math.isnan(t.loc[0, "Taux conventionnel"]) and math.isnan(t.loc[0, "Taux de réalisation"])
