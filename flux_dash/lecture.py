@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import LIGNE, PAR_NOM, TABLES, Colonne, Table
@@ -110,6 +111,9 @@ SEPARATEURS = (";", ",", "\t", "|")
 
 _NOMS_SEPARATEURS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 
+CODES_TELS_QUELS = frozenset({"id_logement"})
+"""Code columns kept exactly as typed (only stripped): no mapping, no case change."""
+
 CODES_NUMERIQUES = frozenset({"code_commune", "perimetre_code", "code_departement"})
 """Code columns that are numbers in France: ``93066.0`` typed as text is turned back into ``93066``."""
 
@@ -164,6 +168,28 @@ class _Brut:
     ligne_entete: int
     table: str | None = None
     problemes: list[Probleme] = field(default_factory=list)
+    _facteurs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def facteur(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(code of each row's distinct value (-1 = missing), distinct values, row is empty) of column p."""
+        if p not in self._facteurs:
+            serie = self.valeurs[p]
+            codes, uniques = pd.factorize(serie, use_na_sentinel=True)
+            if serie.dtype == object:  # Excel cells: mixed Python objects
+                uniques = np.asarray(uniques, dtype=object)
+                vide_u = np.fromiter((_est_vide(u) for u in uniques), dtype=bool, count=len(uniques))
+            else:  # CSV: text only, vectorised
+                vide_u = np.asarray(pd.Series(uniques, dtype="string").str.strip().eq(""), dtype=bool)
+                uniques = np.asarray(uniques, dtype=object)
+            self._facteurs[p] = (codes, uniques, np.append(vide_u, True)[codes])
+        return self._facteurs[p]
+
+    def lignes_vides(self) -> np.ndarray:
+        """Rows whose every cell is empty (missing or blank text): skipped, their line numbers kept."""
+        vides = np.ones(len(self.valeurs), dtype=bool)
+        for p in self.valeurs.columns:
+            vides &= self.facteur(p)[2]
+        return vides
 
 
 def _nom_et_octets(fichier: object) -> tuple[str, bytes | None, str]:
@@ -242,11 +268,29 @@ def _texte_cellule(v: object) -> str:
 # --- Workbooks ------------------------------------------------------------------------------------------
 
 
+def _feuilles_calamine(contenu: bytes) -> dict[str, pd.DataFrame]:
+    """Every sheet as raw cells, row p of the frame being the sheet's row p + 1.
+
+    python-calamine is called directly rather than through ``pd.read_excel(engine="calamine")``: same reader,
+    same values, but about 3 times faster on 100k rows (pandas converts every cell in Python, then re-parses).
+    Empty cells are ``""``; numbers are floats; date cells are ``date``/``datetime``.
+    """
+    classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+    return {
+        nom: pd.DataFrame(classeur.get_sheet_by_name(nom).to_python(skip_empty_area=False), dtype=object)
+        for nom in classeur.sheet_names
+    }
+
+
+def _feuilles_openpyxl(contenu: bytes) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(io.BytesIO(contenu), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+
+
 def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[_Brut]:
     feuilles: dict[str, pd.DataFrame] | None = None
-    for moteur in ("calamine", "openpyxl"):
+    for lecteur in (_feuilles_calamine, _feuilles_openpyxl):
         try:
-            feuilles = pd.read_excel(io.BytesIO(contenu), sheet_name=None, header=None, dtype=object, engine=moteur)
+            feuilles = lecteur(contenu)
             break
         except Exception:  # noqa: BLE001 - any failure of a reader means "unreadable workbook"
             continue
@@ -262,7 +306,6 @@ def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[
         return []
     bruts = []
     for nom_feuille, brut in feuilles.items():
-        brut = brut.dropna(axis=1, how="all")
         if brut.empty:
             continue
         tete = brut.head(LIGNES_EN_TETE_MAX)
@@ -273,7 +316,9 @@ def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[
         valeurs.columns = range(valeurs.shape[1])
         # calamine and openpyxl both return the sheet from row 1: position p is row p + 1.
         lignes = np.arange(h + 2, h + 2 + len(valeurs))
-        bruts.append(_Brut(nom, str(nom_feuille), True, entetes, valeurs, lignes, h + 1))
+        feuille = _Brut(nom, str(nom_feuille), True, entetes, valeurs, lignes, h + 1)
+        if any(entetes) or not feuille.lignes_vides().all():  # blank sheets ("Feuil2") are skipped silently
+            bruts.append(feuille)
     return bruts
 
 
@@ -431,7 +476,7 @@ def _associer_colonnes(brut: _Brut, table: Table) -> dict[str, int]:
     for p, entete in enumerate(brut.entetes):
         n = _norm(entete)
         if not n:
-            if not _lignes_vides(brut.valeurs[[p]]).all():
+            if not brut.facteur(p)[2].all():
                 ignorees.append(p)
             continue
         if n in exacts:
@@ -531,7 +576,7 @@ def _parseur_code(colonne: str) -> Callable[[object], object]:
     def code(v: object) -> object:
         if _est_vide(v):
             return pd.NA
-        texte = _en_texte(v)
+        texte = v.strip() if isinstance(v, str) else _en_texte(v)
         if colonne in CODES_NUMERIQUES:
             m = _CODE_FLOTTANT.match(texte)
             if m:
@@ -712,16 +757,22 @@ def _colonne_vide(c: Colonne, n: int) -> pd.Series:
     return pd.Series(pd.array([None] * n, dtype=dtype))
 
 
-def _convertir(brut: pd.Series, c: Colonne) -> tuple[pd.Series, np.ndarray, list[_Illisible | None]]:
-    """(clean column, index of each row in the distinct values, error of each distinct value or None)."""
+def _convertir(
+    brut: _Brut, p: int, garder: np.ndarray, c: Colonne
+) -> tuple[pd.Series, np.ndarray, list[_Illisible | None]]:
+    """(clean column of the kept rows, index of each row in the distinct values, error of each distinct value)."""
     parser, dtype = _parseur(c)
-    if brut.dtype == object:
-        brut = brut.where(brut.notna(), "")
-    codes, uniques = pd.factorize(brut, use_na_sentinel=True)
+    serie = brut.valeurs[p]
+    if c.nom in CODES_TELS_QUELS and serie.dtype != object:
+        # Fast path for high-cardinality identifiers read from CSV (all text): strip, empty → NA.
+        texte = serie[garder].str.strip()
+        return texte.where(texte != "").astype("string").reset_index(drop=True), np.zeros(0, dtype=np.intp), []
+    codes, uniques, _ = brut.facteur(p)
+    codes = codes[garder]
     resultats: list[object] = []
     erreurs: list[_Illisible | None] = []
     vide = pd.NaT if dtype.startswith("datetime") else pd.NA
-    for v in uniques:
+    for v in [*uniques, None]:  # the last one stands for missing cells (code -1)
         try:
             resultats.append(parser(v))
             erreurs.append(None)
@@ -730,31 +781,14 @@ def _convertir(brut: pd.Series, c: Colonne) -> tuple[pd.Series, np.ndarray, list
             erreurs.append(e)
     if c.nom == "origine":
         resultats = ["ROTATION" if r is pd.NA else r for r in resultats]
-    valeurs = pd.array(resultats, dtype=dtype).take(codes, allow_fill=True)
-    return pd.Series(valeurs), codes, erreurs
-
-
-def _lignes_vides(valeurs: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is empty (missing or blank text): they are skipped, their line numbers kept."""
-    vides = np.ones(len(valeurs), dtype=bool)
-    for p in valeurs.columns:
-        s = valeurs[p]
-        vide = np.array(s.isna() | s.eq(""), dtype=bool)
-        reste = s[~vide]
-        if len(reste):
-            if reste.dtype == object:
-                reste = reste[reste.map(type).eq(str)]
-            blanc = reste.astype(str).str.strip().eq("")
-            vide[s.index.get_indexer(blanc.index[np.array(blanc, dtype=bool)])] = True
-        vides &= vide
-    return vides
+    codes = np.where(codes < 0, len(uniques), codes)
+    return pd.Series(pd.array(resultats, dtype=dtype).take(codes)), codes, erreurs
 
 
 def _table_propre(brut: _Brut, table: Table) -> pd.DataFrame:
     positions = _associer_colonnes(brut, table)
-    valeurs = brut.valeurs
-    garder = ~_lignes_vides(valeurs)
-    valeurs = valeurs.loc[garder].reset_index(drop=True)
+    garder = ~brut.lignes_vides()
+    valeurs = brut.valeurs.loc[garder].reset_index(drop=True)
     lignes = brut.lignes[garder]
     n = len(valeurs)
     colonnes: dict[str, pd.Series] = {}
@@ -762,11 +796,11 @@ def _table_propre(brut: _Brut, table: Table) -> pd.DataFrame:
         if c.nom not in positions:
             colonnes[c.nom] = _colonne_vide(c, n)
             continue
-        serie, codes, erreurs = _convertir(valeurs[positions[c.nom]], c)
+        serie, codes, erreurs = _convertir(brut, positions[c.nom], garder, c)
         colonnes[c.nom] = serie
         mauvais = np.array([e is not None for e in erreurs], dtype=bool)
         if mauvais.any():
-            rangs = np.flatnonzero(mauvais[codes] & (codes >= 0))
+            rangs = np.flatnonzero(mauvais[codes])
             for r in rangs[:MAX_PROBLEMES_PAR_COLONNE]:
                 e = erreurs[codes[r]]
                 assert e is not None
@@ -856,18 +890,32 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
         else:
             bruts.extend(_lire_csv(nom, contenu, donnees.problemes))
 
+    # Sheets named after a table first, so that a sheet recognised only by its columns (the template's
+    # drop-down lists, a copy) never takes the place of the sheet the user named.
+    par_nom = {id(b): table_pour_feuille(b.source) if b.est_feuille else None for b in bruts}
+    ordre = sorted(bruts, key=lambda b: par_nom[id(b)] is None)
     deja: dict[str, _Brut] = {}
-    for brut in bruts:
-        table = (table_pour_feuille(brut.source) if brut.est_feuille else None) or _table_par_colonnes(brut.entetes)
+    for brut in ordre:
+        table = par_nom[id(brut)] or _table_par_colonnes(brut.entetes)
         lieu = f"la feuille « {brut.source} »" if brut.est_feuille else f"le fichier « {brut.source} »"
+        if brut.est_feuille and par_nom[id(brut)] is None and (table is None or table in deja):
+            donnees.problemes.append(
+                Probleme(
+                    INFORMATION,
+                    "feuille_ignoree",
+                    f"{lieu} est ignorée : ce n'est pas une table du format",
+                    source=brut.source,
+                    conseil="Les feuilles lues sont " + ", ".join(f"« {t.libelle} »" for t in TABLES) + ".",
+                )
+            )
+            continue
         if table is None:
             attendus = "; ".join(f"{t.libelle} : {', '.join(t.obligatoires)}" for t in TABLES)
             donnees.problemes.append(
                 Probleme(
-                    INFORMATION if brut.est_feuille else ERREUR,
-                    "feuille_ignoree" if brut.est_feuille else "table_non_reconnue",
-                    (f"{lieu} est ignorée" if brut.est_feuille else f"{lieu} n'est pas reconnu")
-                    + " : ses en-têtes ne correspondent à aucune table du format",
+                    ERREUR,
+                    "table_non_reconnue",
+                    f"{lieu} n'est pas reconnu : ses en-têtes ne correspondent à aucune table du format",
                     source=brut.source,
                     conseil=f"En-têtes obligatoires par table — {attendus}.",
                 )
