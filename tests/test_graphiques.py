@@ -50,7 +50,7 @@ def _bilan() -> Bilan:
     ])
     cols = ["disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv",
             "disponibilites_hors_qpv", "flux_en_qpv", "flux_hors_qpv", "attributions"]
-    flux = pd.DataFrame([{"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, **dict(zip(cols, v))}
+    flux = pd.DataFrame([{"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, **dict(zip(cols, v, strict=True))}
                          for t, c, lib, v in PERIMETRES])
     soustraits = []
     for t, c, lib, _ in PERIMETRES:
