@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+import shutil
+import subprocess
 import zipfile
 
 import numpy as np
@@ -422,3 +424,50 @@ def test_classeur_en_octets_est_un_xlsx():
     octets = xl.classeur_en_octets(wb)
     assert octets[:2] == b"PK"
     assert openpyxl.load_workbook(io.BytesIO(octets))["Feuille"]["A1"].value == 1
+
+
+# --- An independent reader: LibreOffice -----------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
+def test_libreoffice_ouvre_le_classeur_et_affiche_les_formats(tmp_path):
+    wb, ws = classeur()
+    debut = xl.ecrire_titre(ws, "Bilan 2024", ["=Bailleur"])
+    df = pd.DataFrame(
+        {
+            "typologie": ["T1", "T2"],
+            "proposes": [1234, 3],
+            "part": [0.123, float("nan")],
+            "date": pd.to_datetime(["2024-03-15", "2024-12-31"]),
+        }
+    )
+    plage = xl.ecrire_tableau(ws, df, debut, formats={"part": xl.FORMAT_PART}, total=True, tableau="bilan")
+    xl.ajouter_graphique_barres(ws, plage, "Proposés", "G2", [2])
+    xl.mise_en_page(ws, (debut, debut))
+    (tmp_path / "bilan.xlsx").write_bytes(xl.classeur_en_octets(wb))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profil",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):59,34,76,1,,1033,false,true,true",  # 1033 = en-US, "as shown"
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "bilan.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    lignes = (tmp_path / "bilan.csv").read_text(encoding="utf-8").splitlines()
+    assert lignes == [
+        "Bilan 2024;;;",
+        "=Bailleur;;;",
+        ";;;",
+        "typologie;proposes;part;date",
+        "T1;1,234;12.3%;15/03/2024",
+        "T2;3;n.s.;31/12/2024",
+        "Total;1,237;;",
+    ]

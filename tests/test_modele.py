@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 
 import openpyxl
 import pandas as pd
@@ -255,3 +257,37 @@ def test_modele_rempli_relu_par_lecture():
     assert tours["issue"].tolist() == ["ATTRIBUE", "EN_COURS"]
     assert tours["date_attribution"].iloc[0] == pd.Timestamp("2024-05-12")
     assert donnees.tables["conventions"]["taux"].tolist() == [25.0, 12.5]
+
+
+# --- An independent reader: LibreOffice -----------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
+def test_libreoffice_garde_en_tetes_listes_et_commentaires(tmp_path):
+    (tmp_path / "entree").mkdir()
+    (tmp_path / "entree" / "modele.xlsx").write_bytes(modele_saisie())
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profil",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "entree" / "modele.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    wb = openpyxl.load_workbook(tmp_path / "modele.xlsx")
+    assert wb.sheetnames == ["Notice", "Logements", "Tours", "Conventions", "Prévisionnel", "Listes"]
+    assert wb["Listes"].sheet_state == "hidden"
+    for table in TABLES:
+        ws = wb[table.libelle]
+        assert [c.value for c in ws[1]] == table.noms
+        assert ws["A1"].comment.text.startswith(table.colonnes[0].description)
+    dv = validation_de(wb["Logements"], "E2")
+    assert resoudre_liste(wb, dv.formula1) == ref.TYPOLOGIES.codes
