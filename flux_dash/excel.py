@@ -37,6 +37,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from flux_dash import formats
 from flux_dash.referentiel import slug
 
 # --- Number formats (OOXML codes; French Excel/LibreOffice localise the separators) ----------------
@@ -54,8 +55,8 @@ FORMAT_ANNEE = "0"
 """Years and other integers displayed without a thousands separator."""
 FORMATS_NUMERIQUES = frozenset({FORMAT_ENTIER, FORMAT_PART, FORMAT_DROITS, FORMAT_ANNEE, "0", "0.0", "0.00"})
 
-NON_SIGNIFICATIF = "n.s."
-"""What a division by zero shows (DOMAINE.md §3), same text as :data:`flux_dash.formats.NON_SIGNIFICATIF`."""
+NON_SIGNIFICATIF = formats.NON_SIGNIFICATIF
+"""What a division by zero shows (DOMAINE.md §3): the same text as on screen."""
 
 # --- Palette (Okabe & Ito 2008, safe for the common colour-vision deficiencies) + sober greys ----------
 
