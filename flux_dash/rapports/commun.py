@@ -264,13 +264,17 @@ def nouvelle_feuille(wb: Workbook, titre: str) -> Worksheet:
 def du_perimetre(df: pd.DataFrame, perimetres: Iterable[tuple[str, str]]) -> pd.DataFrame:
     """Rows of ``df`` whose (perimetre_type, perimetre_code) is in ``perimetres``, in the given order of
     perimeters then the frame's own order."""
+    perimetres = list(perimetres)
     ordre = {p: i for i, p in enumerate(perimetres)}
     if df.empty:
         return df.iloc[0:0].copy()
-    cles = list(zip(df["perimetre_type"], df["perimetre_code"], strict=True))
-    rang = pd.Series([ordre.get(k, -1) for k in cles], index=df.index)
-    garde = df[rang >= 0].copy()
-    garde["_rang"] = rang[rang >= 0]
+    # Vectorised pre-filter on the codes (the Bilan's frames can be large), then exact (type, code) pairs.
+    garde = df[df["perimetre_code"].isin({code for _, code in perimetres})]
+    rang = pd.Series(
+        [ordre.get(k, -1) for k in zip(garde["perimetre_type"], garde["perimetre_code"], strict=True)],
+        index=garde.index, dtype="int64",
+    )
+    garde = garde[rang >= 0].assign(_rang=rang[rang >= 0])
     return garde.sort_values("_rang", kind="stable").drop(columns="_rang").reset_index(drop=True)
 
 
