@@ -95,7 +95,12 @@ PART_QPV = {"93": 0.40, "94": 0.28, "75": 0.16, "77": 0.24}
 PART_CODE_QPV = 0.85
 """Share of QPV logements whose ``code_qpv`` is filled (the column is optional)."""
 
-ARTICLES_DEPARTEMENT = {"93": "de la Seine-Saint-Denis", "94": "du Val-de-Marne", "75": "de Paris", "77": "de Seine-et-Marne"}
+ARTICLES_DEPARTEMENT = {
+    "93": "de la Seine-Saint-Denis",
+    "94": "du Val-de-Marne",
+    "75": "de Paris",
+    "77": "de Seine-et-Marne",
+}
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,9 @@ def conventions_demo() -> list[ConventionDemo]:
     }
     for dep, (als, departement, region) in taux_dep.items():
         prefecture = f"Préfecture {ARTICLES_DEPARTEMENT[dep]}"
-        conv.append(ConventionDemo(f"{prefecture} – contingent prioritaire", "ETAT_PRIORITAIRES", "DEPARTEMENT", dep, 25.0))
+        conv.append(
+            ConventionDemo(f"{prefecture} – contingent prioritaire", "ETAT_PRIORITAIRES", "DEPARTEMENT", dep, 25.0)
+        )
         conv.append(ConventionDemo(f"{prefecture} – agents de l'État", "ETAT_AGENTS", "DEPARTEMENT", dep, 5.0))
         conv.append(ConventionDemo("Action Logement Services", "ACTION_LOGEMENT", "DEPARTEMENT", dep, als))
         if departement is not None:
@@ -143,8 +150,14 @@ def conventions_demo() -> list[ConventionDemo]:
     for commune_ept in ("93066", "93048", "94081"):  # Plaine Commune, Est Ensemble, Grand-Orly Seine Bièvre
         siren, nom = _territoire(commune_ept)
         conv.append(ConventionDemo(f"EPT {nom}", "EPCI_EPT", "EPCI_EPT", siren, 5.0))
-    for code, taux in (("93066", 12.0), ("93048", 10.0), ("94028", 15.0), ("94081", 10.0), ("75056", 20.0),
-                       ("77284", 12.0)):
+    for code, taux in (
+        ("93066", 12.0),
+        ("93048", 10.0),
+        ("94028", 15.0),
+        ("94081", 10.0),
+        ("75056", 20.0),
+        ("77284", 12.0),
+    ):
         nom = "Ville de Paris" if code == ref.CODE_PARIS else _ville(code)
         conv.append(ConventionDemo(nom, "COMMUNE", "COMMUNE", code, taux))
     return conv
@@ -307,7 +320,9 @@ def _generer_logements(rng: np.random.Generator, n: int, codes: list[str]) -> pd
         rng.choice(len(PERIODES), size=n, p=PARTS_PERIODES_AILLEURS),
     )
     bornes = np.array(PERIODES)
-    annee_construction = bornes[periode, 0] + (rng.random(n) * (bornes[periode, 1] - bornes[periode, 0] + 1)).astype(int)
+    annee_construction = bornes[periode, 0] + (rng.random(n) * (bornes[periode, 1] - bornes[periode, 0] + 1)).astype(
+        int
+    )
 
     # First lettings: new buildings delivered the year of the availability or the year before (≤ 2024).
     neuf = rng.random(n) < PART_PREMIERE_MISE_EN_LOCATION
@@ -435,7 +450,11 @@ def _generer_tours(
 
 
 def _indicateurs_menage(
-    rng: np.random.Generator, tours: pd.DataFrame, logements: pd.DataFrame, noms: list[str], categorie_de: dict[str, str]
+    rng: np.random.Generator,
+    tours: pd.DataFrame,
+    logements: pd.DataFrame,
+    noms: list[str],
+    categorie_de: dict[str, str],
 ) -> pd.DataFrame:
     """Optional household columns, filled on ATTRIBUE tours only (FORMAT.md §1.2)."""
     k = len(tours)
@@ -444,7 +463,7 @@ def _indicateurs_menage(
     nom = np.asarray(noms, dtype=object)[tours["_reservataire"].to_numpy()]
     categorie = np.array([categorie_de[r] for r in nom], dtype=object)
     en_qpv = logements["qpv"].to_numpy()[lignes]
-    relogement_ru = (logements["categorie_soustraction"].to_numpy()[lignes] == "RELOGEMENT_RU")
+    relogement_ru = logements["categorie_soustraction"].to_numpy()[lignes] == "RELOGEMENT_RU"
 
     p_prioritaire = np.array([PART_PRIORITAIRES.get(c, PART_PRIORITAIRES_AUTRES) for c in categorie])
     prioritaire = rng.random(k) < p_prioritaire
@@ -485,8 +504,10 @@ def _generer_previsionnel(rng: np.random.Generator, logements: pd.DataFrame) -> 
         disponibilites = int(round(du_dep.sum() * rng.uniform(0.95, 1.08))) if d in ("93", "94") else None
         for categorie in ref.SOUSTRACTIONS.codes:
             realises = int((du_dep & (logements["categorie_soustraction"] == categorie).to_numpy()).sum())
-            prevu = 0 if categorie == "RELOGEMENT_ORCOD" and d not in DEPARTEMENTS_ORCOD else int(
-                round(realises * rng.uniform(0.8, 1.3))
+            prevu = (
+                0
+                if categorie == "RELOGEMENT_ORCOD" and d not in DEPARTEMENTS_ORCOD
+                else int(round(realises * rng.uniform(0.8, 1.3)))
             )
             lignes.append((d, categorie, prevu, disponibilites))
     df = pd.DataFrame(lignes, columns=PREVISIONNEL.noms)
@@ -555,7 +576,9 @@ def ecrire_classeur(tables: dict[str, pd.DataFrame], chemin: str | Path) -> Path
         ws.freeze_panes = "A2"
         for j, colonne in enumerate(df.columns, start=1):
             valeurs = df[colonne].astype("str").str.len() if len(df) else pd.Series([0])
-            largeur = max(len(colonne), int(valeurs.max() if len(valeurs) else 0), 10 if colonne in COLONNES_DATE else 0)
+            largeur = max(
+                len(colonne), int(valeurs.max() if len(valeurs) else 0), 10 if colonne in COLONNES_DATE else 0
+            )
             ws.column_dimensions[get_column_letter(j)].width = min(largeur + 2, 60)
         entetes = []
         for colonne in df.columns:
@@ -636,16 +659,46 @@ def jeu_casse(graine: int = 2024) -> tuple[dict[str, pd.DataFrame], list[ErreurV
         erreurs.append(ErreurVoulue(table, i + 2, colonne, _texte_csv(valeur), description, regle))
 
     lg["annee_construction"] = lg["annee_construction"].astype("object")
-    noter("logements", logement(lg.index >= 2), "code_commune", "99999", "Code commune inexistant.",
-          "Commune inconnue ou hors Île-de-France.")
-    noter("logements", logement(lg.index >= 5), "typologie", "T9", "Typologie hors liste.",
-          "Valeur hors de la liste admise (T1, T2, T3, T4, T5+).")
-    noter("logements", logement((lg["qpv"] == "oui") & (lg["code_qpv"] != "")), "qpv", "non",
-          "Code QPV renseigné alors que le logement est déclaré hors QPV.", "code_qpv renseigné avec qpv = non.")
-    noter("logements", logement(lg.index >= 9), "annee_construction", 1700, "Année de construction impossible.",
-          "annee_construction hors de l'intervalle 1800 … année en cours.")
-    noter("logements", logement(lg.index >= 12), "date_disponibilite", "31/02/2024", "Date inexistante (31 février).",
-          "Date illisible.")
+    noter(
+        "logements",
+        logement(lg.index >= 2),
+        "code_commune",
+        "99999",
+        "Code commune inexistant.",
+        "Commune inconnue ou hors Île-de-France.",
+    )
+    noter(
+        "logements",
+        logement(lg.index >= 5),
+        "typologie",
+        "T9",
+        "Typologie hors liste.",
+        "Valeur hors de la liste admise (T1, T2, T3, T4, T5+).",
+    )
+    noter(
+        "logements",
+        logement((lg["qpv"] == "oui") & (lg["code_qpv"] != "")),
+        "qpv",
+        "non",
+        "Code QPV renseigné alors que le logement est déclaré hors QPV.",
+        "code_qpv renseigné avec qpv = non.",
+    )
+    noter(
+        "logements",
+        logement(lg.index >= 9),
+        "annee_construction",
+        1700,
+        "Année de construction impossible.",
+        "annee_construction hors de l'intervalle 1800 … année en cours.",
+    )
+    noter(
+        "logements",
+        logement(lg.index >= 12),
+        "date_disponibilite",
+        "31/02/2024",
+        "Date inexistante (31 février).",
+        "Date illisible.",
+    )
 
     # A logement pasted twice (the copy goes at the end of the sheet).
     double = logement()
@@ -662,27 +715,58 @@ def jeu_casse(graine: int = 2024) -> tuple[dict[str, pd.DataFrame], list[ErreurV
 
     prefet_93 = f"Préfecture {ARTICLES_DEPARTEMENT['93']} – contingent prioritaire"
     i = tour(tours["reservataire"] == prefet_93)
-    noter("tours", i, "reservataire", "Prefecture 93", f"Nom du réservataire mal saisi (au lieu de « {prefet_93} »).",
-          "Réservataire absent de la feuille Conventions (ni « Bailleur »).")
+    noter(
+        "tours",
+        i,
+        "reservataire",
+        "Prefecture 93",
+        f"Nom du réservataire mal saisi (au lieu de « {prefet_93} »).",
+        "Réservataire absent de la feuille Conventions (ni « Bailleur »).",
+    )
     i = tour(tours["issue"] == "ATTRIBUE")
-    noter("tours", i, "date_attribution", "", "Tour ATTRIBUE sans date d'attribution.",
-          "date_attribution obligatoire quand l'issue est ATTRIBUE.")
+    noter(
+        "tours",
+        i,
+        "date_attribution",
+        "",
+        "Tour ATTRIBUE sans date d'attribution.",
+        "date_attribution obligatoire quand l'issue est ATTRIBUE.",
+    )
     i = tour(tours["issue"] == "ATTRIBUE")
     veille = dt.datetime.strptime(tours.at[i, "date_orientation"], "%d/%m/%Y") - dt.timedelta(days=10)
-    noter("tours", i, "date_attribution", veille.strftime("%d/%m/%Y"), "Attribution datée avant l'orientation.",
-          "date_attribution antérieure à date_orientation.")
+    noter(
+        "tours",
+        i,
+        "date_attribution",
+        veille.strftime("%d/%m/%Y"),
+        "Attribution datée avant l'orientation.",
+        "date_attribution antérieure à date_orientation.",
+    )
     i = tour(tours["issue"] != "ATTRIBUE")
     noter("tours", i, "date_orientation", "hier", "Date saisie en toutes lettres.", "Date illisible.")
 
     i = int(conv.index[(conv["categorie"] == "ACTION_LOGEMENT") & (conv["perimetre_code"] == "93")][0])
-    noter("conventions", i, "taux", 65.0, "Taux d'Action Logement en Seine-Saint-Denis porté de 35 à 65 %.",
-          "Somme des taux supérieure à 100 % sur un périmètre (ici 108 % sur la Seine-Saint-Denis).")
+    noter(
+        "conventions",
+        i,
+        "taux",
+        65.0,
+        "Taux d'Action Logement en Seine-Saint-Denis porté de 35 à 65 %.",
+        "Somme des taux supérieure à 100 % sur un périmètre (ici 108 % sur la Seine-Saint-Denis).",
+    )
 
     copie = lg.loc[[double]]
     tables["logements"] = lg = pd.concat([lg, copie], ignore_index=True)
-    erreurs.append(ErreurVoulue("logements", len(lg) + 1, "id_logement", str(copie["id_logement"].iloc[0]),
-                                f"Ligne {double + 2} collée une seconde fois en fin de feuille.",
-                                "id_logement en double."))
+    erreurs.append(
+        ErreurVoulue(
+            "logements",
+            len(lg) + 1,
+            "id_logement",
+            str(copie["id_logement"].iloc[0]),
+            f"Ligne {double + 2} collée une seconde fois en fin de feuille.",
+            "id_logement en double.",
+        )
+    )
     return tables, sorted(erreurs, key=lambda e: (list(NOMS_CSV).index(e.table), e.ligne))
 
 
