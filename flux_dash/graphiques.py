@@ -269,7 +269,9 @@ def tracer_part_flux(bilan, reservataire: str | None = None, parmi: Sequence[str
             marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": PALETTE[7]}},
             hovertemplate="%{x}<br>Taux conventionnel : %{y:.1%}<extra></extra>",
         ))
-    return _mise_en_page(fig, "Part du flux proposée et taux conventionnel", x="Périmètre",
+    titre = "Part du flux proposée et taux conventionnel" if reservataire is not None else (
+        "Toutes les conventions : part du flux proposée et taux conventionnel")
+    return _mise_en_page(fig, titre, x="Périmètre",
                          y="Part du flux", pourcent_y=True)
 
 
@@ -429,6 +431,8 @@ def tracer_carte(bilan, niveau: str, indicateur: str = "flux", territoire: str |
     ))
     fig.update_geos(fitbounds="locations", visible=False)
     titre = f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
+    if territoire is not None:
+        titre = f"{ref.libelle_perimetre('EPCI_EPT', territoire)} : {_minuscule(titre)}"
     _mise_en_page(fig, titre)
     fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=520)
     return fig

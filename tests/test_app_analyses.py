@@ -1,0 +1,158 @@
+"""AppTests of the analysis pages (3 to 7): without data they stop with a French message and a link to the home
+page; with the demo data they render without exception, show the engine's figures, charts and tables."""
+
+# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
+# ruff: noqa: F811
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flux_dash import formats
+from flux_dash import referentiel as ref
+from flux_dash.ui import etat
+from tests.ui_outils import donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
+
+PAGES = {
+    "vue-d-ensemble": "pages/3_Vue_d_ensemble.py",
+    "reservataires": "pages/4_Réservataires.py",
+    "territoires": "pages/5_Territoires.py",
+    "qpv": "pages/6_QPV.py",
+    "soustraits-previsionnel": "pages/7_Soustraits_et_prévisionnel.py",
+}
+
+
+def _figures(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def _figure(at, debut_titre: str) -> dict:
+    trouvees = [f for f in _figures(at) if f["layout"].get("title", {}).get("text", "").startswith(debut_titre)]
+    assert len(trouvees) == 1, [f["layout"].get("title", {}).get("text") for f in _figures(at)]
+    return trouvees[0]
+
+
+def _trace(figure: dict, nom: str) -> dict:
+    return next(t for t in figure["data"] if t.get("name") == nom)
+
+
+@pytest.fixture(scope="module")
+def bilan(donnees_demo):
+    return donnees_demo.bilan
+
+
+def _page(donnees, nom: str):
+    return installer(nouvelle_app(PAGES[nom]), donnees).run()
+
+
+@pytest.mark.parametrize("nom", list(PAGES), ids=list(PAGES))
+def test_sans_donnees_message_et_lien_vers_l_accueil(nom):
+    at = nouvelle_app(PAGES[nom]).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Aucune donnée n'est chargée dans cette session. Chargez un fichier (ou les données d'exemple) depuis l'accueil."
+    ]
+    liens = [e.proto for e in at.get("page_link")]
+    # the main page (app.py) is the link without a page name
+    assert any("accueil" in lien.label and lien.page in ("", "app.py") for lien in liens)
+    assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("nom", list(PAGES), ids=list(PAGES))
+def test_avec_la_demo_graphiques_en_francais_et_donnees_telechargeables(donnees_demo, nom):
+    at = _page(donnees_demo, nom)
+    assert not at.exception
+    figures = _figures(at)
+    assert figures and all(f["layout"]["separators"] == ", " for f in figures)
+    assert len(at.expander) >= len(figures) - 1  # « Voir les données » under each chart (maps: table beside)
+    telechargements = [e.proto.label for e in at.get("download_button")]
+    assert "Télécharger (CSV)" in telechargements and "Télécharger (Excel)" in telechargements
+
+
+def test_vue_d_ensemble_chiffres_cles_du_moteur(donnees_demo, bilan):
+    at = _page(donnees_demo, "vue-d-ensemble")
+    region = bilan.flux[bilan.flux["perimetre_type"] == "REGION"].iloc[0]
+    consolidation = bilan.consolidation[bilan.consolidation["perimetre_type"] == "REGION"]
+    proposes = int(consolidation["logements_proposes"].sum())
+    attendu = {
+        "Disponibilités": formats.nombre(region["disponibilites"]),
+        "Soustraits": formats.nombre(region["soustraits"]),
+        "Flux annuel": formats.nombre(region["flux"]),
+        "Logements proposés": formats.nombre(proposes),
+        "Logements attribués": formats.nombre(region["attributions"]),
+        "Taux de transformation": formats.pourcentage(region["attributions"] / proposes),
+    }
+    assert {m.label: m.value for m in at.metric} == attendu
+    assert attendu["Disponibilités"] == "1\u202f736"  # the demo's 2024 disponibilités
+    cascade = _figure(at, "Du volume de disponibilités")["data"][0]
+    assert cascade["x"][0] == region["disponibilites"] and cascade["x"][-1] == region["flux"]
+    mensuel = _figure(at, "Évolution mensuelle")
+    assert sum(_trace(mensuel, "Attributions")["y"]) == region["attributions"]
+    assert sum(_trace(mensuel, "Disponibilités")["y"]) == region["disponibilites"]
+    assert [s.value for s in at.success][0].startswith("Les ") and "contrôles de cohérence sont vérifiés" in at.success[0].value
+
+
+def test_reservataires_choix_et_part_du_flux_du_moteur(donnees_demo, bilan):
+    at = _page(donnees_demo, "reservataires")
+    choix = at.selectbox(key="_fd_w_reservataire")
+    assert choix.options[0] == f"{bilan.reservataires['reservataire'][0]} ({bilan.reservataires['categorie_libelle'][0]})"
+    al = bilan.reservataires.loc[bilan.reservataires["categorie"] == "ACTION_LOGEMENT", "reservataire"].iloc[0]
+    at = choix.set_value(al).run()
+    assert not at.exception
+    attendu = bilan.realisation_de(al)
+    barres = _figure(at, "Part du flux proposée")["data"]
+    assert barres[0]["y"] == pytest.approx(list(attendu["part_flux_orientations"]))
+    assert barres[1]["y"] == pytest.approx(list(attendu["taux_convention"] / 100))
+    assert len(at.tabs) == len(ref.DIMENSIONS_DECRET)
+    assert len(_figures(at)) == 4 + len(ref.DIMENSIONS_DECRET)
+
+
+def test_territoires_carte_par_ept_et_detail(donnees_demo, bilan):
+    at = _page(donnees_demo, "territoires")
+    communes = sorted(bilan.flux.loc[bilan.flux["perimetre_type"] == "COMMUNE", "perimetre_code"])
+    carte = _figure(at, "Flux par commune")["data"][0]
+    assert sorted(carte["locations"]) == communes
+    at = at.radio(key="_fd_w_niveau_carte").set_value("EPCI_EPT").run()
+    assert not at.exception
+    carte = _figure(at, "Flux par EPCI / EPT")["data"][0]
+    territoires = set(bilan.perimetres.loc[(bilan.perimetres["perimetre_type"] == "EPCI_EPT")
+                                           & bilan.perimetres["strate"], "perimetre_code"])
+    c = ref.communes()
+    assert set(carte["locations"]) == set(c.loc[c["code_territoire"].isin(territoires), "code_insee"])
+    code = at.selectbox(key="_fd_w_territoire_detail").value
+    membres = bilan.appartenance[(bilan.appartenance["perimetre_type"] == "EPCI_EPT")
+                                 & (bilan.appartenance["perimetre_code"] == code)]["code_commune"]
+    detail = _figure(at, f"{ref.libelle_perimetre('EPCI_EPT', code)} : flux par commune")["data"][0]
+    assert sorted(detail["locations"]) == sorted(membres)
+
+
+def test_qpv_lectures_du_prefet_et_liste_des_qpv(donnees_demo, bilan):
+    at = _page(donnees_demo, "qpv")
+    prefet = _figure(at, "Logements proposés au préfet situés hors QPV")
+    a = bilan.indicateurs[(bilan.indicateurs["indicateur"] == "prefet_hors_qpv_a")
+                          & (bilan.indicateurs["perimetre_type"] == "DEPARTEMENT")].sort_values("perimetre_code")
+    assert prefet["data"][0]["y"] == pytest.approx(list(a["valeur"]))
+    assert [s["y0"] for s in prefet["layout"]["shapes"]] == [0.3]
+    assert len(at.get("plotly_chart")) == 4
+    assert any(len(d.value) > 0 and "Code QPV" in d.value.columns for d in at.dataframe)
+
+
+def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
+    at = _page(donnees_demo, "soustraits-previsionnel")
+    assert not at.exception
+    editeur = at.data_editor(key="_fd_w_prev_soustraits")
+    grille = editeur.value
+    assert list(grille.columns) == ["code_departement", "categorie_soustraction", "nombre_prevu"]
+    avant = _trace(_figure(at, "Flux prévisionnel"), "Flux prévisionnel")["y"]
+    ligne = 0  # first département × MUTATION_INTERNE
+    at.session_state["_fd_w_prev_soustraits"] = {
+        "edited_rows": {ligne: {"nombre_prevu": int(grille["nombre_prevu"][ligne]) + 100}},
+        "added_rows": [], "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    apres = _trace(_figure(at, "Flux prévisionnel"), "Flux prévisionnel")["y"]
+    assert apres[0] == pytest.approx(avant[0] - 100) and apres[1:] == pytest.approx(avant[1:])
+    edite = at.session_state[etat.PREVISIONNEL]
+    assert edite is not None and int(edite["nombre_prevu"][ligne]) == int(grille["nombre_prevu"][ligne]) + 100
