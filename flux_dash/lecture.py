@@ -104,6 +104,9 @@ SYNONYMES_FEUILLES: dict[str, tuple[str, ...]] = {
 MAX_PROBLEMES_PAR_COLONNE = 100
 """Unparsable cells listed one by one per (table, column); the rest are counted in one summary problem."""
 
+LONGUEUR_VALEUR_MAX = 200
+"""A bad value is quoted in its problem up to this many characters."""
+
 LIGNES_EN_TETE_MAX = 10
 """The header row is looked for among this many first rows (a title row above the headers is common)."""
 
@@ -813,7 +816,7 @@ def _table_propre(brut: _Brut, table: Table) -> pd.DataFrame:
                         source=brut.source,
                         ligne=int(lignes[r]),
                         colonne=c.nom,
-                        valeur=_en_texte(valeurs.iat[r, positions[c.nom]]),
+                        valeur=_en_texte(valeurs.iat[r, positions[c.nom]])[:LONGUEUR_VALEUR_MAX],
                         conseil=e.conseil,
                     )
                 )
@@ -853,6 +856,10 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
     (unreadable file, unknown table, missing column, unparsable cell…) are returned in ``problemes``.
     """
     donnees = DonneesLues()
+    if isinstance(fichiers, str | os.PathLike) or (
+        isinstance(fichiers, tuple) and len(fichiers) == 2 and isinstance(fichiers[1], bytes | bytearray)
+    ):
+        fichiers = [fichiers]  # one file given alone, not in a list
     if not fichiers:
         donnees.problemes.append(Probleme(ERREUR, "aucun_fichier", "aucun fichier fourni", conseil=_CONSEIL_FORMATS))
         return donnees

@@ -762,3 +762,17 @@ def test_fichiers_du_depot_de_tests():
     assert logements["code_commune"].tolist() == ["75056", "93066"]
     assert logements["financement"].tolist() == ["PLAI", "ANCIEN"]
     assert logements["ligne"].tolist() == [3, 4]
+
+
+def test_csv_entierement_entre_guillemets_et_texte_unicode_d_excel():
+    guillemets = b'"reservataire";"categorie";"perimetre_type";"perimetre_code";"taux"\r\n"A; B";"ALS";"DEPARTEMENT";"93";"12"\r\n'
+    unicode_excel = (
+        "reservataire\tcategorie\tperimetre_type\tperimetre_code\ttaux\r\nA; B\tALS\tDEPARTEMENT\t93\t12\r\n"
+    )
+    for contenu in (guillemets, unicode_excel.encode("utf-16")):
+        t = lire([("c.csv", contenu)]).tables["conventions"]
+        assert t.iloc[0, :5].tolist() == ["A; B", "ACTION_LOGEMENT", "DEPARTEMENT", "93", 12.0]
+
+
+def test_un_seul_fichier_sans_liste():
+    assert lire(fichier_table("logements")).sources == {"logements": "logements.csv"}
