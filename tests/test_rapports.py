@@ -295,7 +295,7 @@ def test_reservataire_en_tete_et_graphique(wb_reservataire):
     ws = wb_reservataire["Synthèse"]
     assert ws["A1"].value == f"Bilan 2024 de la gestion en flux – {NOM}"
     assert ws["A2"].value == "Bailleur : Habitat Test"
-    assert ws["A3"].value == f"Destinataire : {NOM} (Action Logement Services)"
+    assert ws["A3"].value == f"Destinataire : {NOM} – Action Logement Services"
     assert ws.freeze_panes == "A6"
     assert len(ws._charts) == 1
     assert ws.page_setup.orientation == "landscape"

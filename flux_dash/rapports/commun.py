@@ -418,9 +418,9 @@ def categorie_libelle(code: str) -> str:
 
 
 def destinataire_reservataire(nom: str, categorie: str) -> str:
-    """« Ville de Paris (Commune (Ville de Paris incluse)) »; the category is left out when it is the name."""
+    """« Ville de Montreuil – Commune (Ville de Paris incluse) »; the category is left out when it is the name."""
     libelle = categorie_libelle(categorie)
-    return nom if not categorie or ref.normaliser_texte(libelle) == ref.normaliser_texte(nom) else f"{nom} ({libelle})"
+    return nom if not categorie or ref.normaliser_texte(libelle) == ref.normaliser_texte(nom) else f"{nom} – {libelle}"
 
 
 # --- What the registry hands out (re-exported by flux_dash.rapports) --------------------------------
