@@ -11,7 +11,7 @@ from flux_dash.ui import chargement, commun, etat
 
 journal = logging.getLogger(__name__)
 
-commun.preparer_page("Gestion en flux : bilans et prévisionnels", "🏘️")
+commun.preparer_page("Gestion en flux : bilans et prévisionnels", ":material/home:")
 
 st.markdown(
     "Cet outil transforme le suivi des **tours de commercialisation** d'un bailleur social en bilans annuels de la "
@@ -35,7 +35,7 @@ with col_aide:
     st.button(
         "Charger les données d'exemple",
         on_click=chargement.charger_demo,
-        icon="🧪",
+        icon=":material/science:",
         help="Un bailleur fictif de 3 000 logements en Île-de-France, année 2024.",
     )
     try:
@@ -47,7 +47,7 @@ with col_aide:
             file_name="modele_saisie_flux.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",
-            icon="📄",
+            icon=":material/description:",
         )
     except ImportError:
         st.caption("Le modèle de saisie sera bientôt disponible.")
@@ -96,15 +96,15 @@ if nb_e:
         f"({formats.nombre(nb_a)} avertissement{'s' if nb_a > 1 else ''}). Consultez les contrôles, corrigez le "
         "fichier puis déposez-le à nouveau."
     )
-    commun.lien_page(commun.PAGE_CONTROLES, "Voir les contrôles", "🔎")
+    commun.lien_page(commun.PAGE_CONTROLES, "Voir les contrôles", ":material/fact_check:")
 else:
     st.success(
         f"Aucune erreur : le bilan {annee} peut être produit ({formats.nombre(nb_a)} "
         f"avertissement{'s' if nb_a > 1 else ''}, {formats.nombre(nb_i)} information{'s' if nb_i > 1 else ''})."
     )
     st.markdown("**Étapes suivantes**")
-    commun.lien_page(commun.PAGE_CONTROLES, "Relire les avertissements", "🔎")
-    commun.lien_page(commun.PAGE_VUE, "Explorer le bilan", "📊")
-    commun.lien_page(commun.PAGE_RAPPORTS, "Télécharger les rapports", "📦")
+    commun.lien_page(commun.PAGE_CONTROLES, "Relire les avertissements", ":material/fact_check:")
+    commun.lien_page(commun.PAGE_VUE, "Explorer le bilan", ":material/dashboard:")
+    commun.lien_page(commun.PAGE_RAPPORTS, "Télécharger les rapports", ":material/folder_zip:")
 
-st.button("Décharger les données", on_click=etat.oublier_donnees, icon="🗑️")
+st.button("Décharger les données", on_click=etat.oublier_donnees, icon=":material/delete:")

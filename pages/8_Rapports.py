@@ -13,7 +13,7 @@ from flux_dash.ui import publication as pub
 
 journal = logging.getLogger(__name__)
 
-commun.preparer_page("Rapports", "📦")
+commun.preparer_page("Rapports", ":material/folder_zip:")
 bilan = commun.exiger_bilan(complet=True)
 annee = etat.annee()
 st.caption(
@@ -22,7 +22,7 @@ st.caption(
 )
 
 # --- Options -------------------------------------------------------------------------------------------
-with st.expander("Options des rapports", expanded=False, icon="⚙️"):
+with st.expander("Options des rapports", expanded=False, icon=":material/settings:"):
     if "_fd_w_bailleur_rapports" not in st.session_state:
         st.session_state["_fd_w_bailleur_rapports"] = etat.nom_bailleur()
     nom = st.text_input("Nom du bailleur", key="_fd_w_bailleur_rapports", max_chars=120)
@@ -62,7 +62,7 @@ try:
         file_name=pub.nom_indicateurs(annee),
         mime="text/csv",
         on_click="ignore",
-        icon="⬇️",
+        icon=":material/download:",
         key="indicateurs_csv",
     )
 except ImportError:
@@ -95,14 +95,14 @@ for genre, liste in groupes.items():
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 on_click="ignore",
                 key=f"rapport_{genre}_{i}_{r.nom_fichier}",
-                icon="📄",
+                icon=":material/description:",
             )
 
 # --- ZIP -----------------------------------------------------------------------------------------------
 st.subheader("Tous les rapports (ZIP)")
 cle = (etat.jeton(), annee, tuple(sorted(options.items())))
 archive = st.session_state.get(etat.ARCHIVE)
-if st.button("Préparer l'archive de tous les rapports", icon="🗜️"):
+if st.button("Préparer l'archive de tous les rapports", icon=":material/archive:"):
     barre = st.progress(0.0, text="Préparation…")
     try:
         octets = module.construire_archive(bilan, opts, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte)))
@@ -119,7 +119,7 @@ if archive is not None and archive[0] == cle:
         file_name=pub.nom_archive(annee, etat.nom_bailleur()),
         mime="application/zip",
         on_click="ignore",
-        icon="⬇️",
+        icon=":material/download:",
         type="primary",
         key="archive_zip",
     )

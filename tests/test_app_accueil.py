@@ -49,7 +49,7 @@ def test_televersement_de_fichiers_csv_charge_une_seule_fois(tables_demo):
     assert rapport is not None and rapport.ok
     assert at.session_state[etat.FICHIERS] == [n for n, _, _ in fichiers]
     assert {m.label: m.value for m in at.metric}["Logements"] == "3\u202f000"
-    assert "📄 logements\\.csv" in [c.value for c in at.sidebar.caption]  # file names are markdown-escaped
+    assert ":material/description: logements\\.csv" in [c.value for c in at.sidebar.caption]  # file names are markdown-escaped
     at.run()  # a rerun with the same files in the uploader does not read them again
     assert at.session_state[etat.RAPPORT] is rapport
 

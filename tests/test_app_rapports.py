@@ -52,16 +52,26 @@ def test_recherche_restreint_les_boutons(donnees_demo):
     assert libelles and all("Seine-Saint-Denis" in lib for lib in libelles)
 
 
-def test_bouton_archive_prepare_le_zip(donnees_demo):
+def test_bouton_archive_prepare_le_zip(donnees_demo, monkeypatch):
+    """The page's wiring (options, progress, download button); the real ZIP is built in test_navigateur."""
+    import flux_dash.rapports
+
+    appels = []
+
+    def archive_factice(bilan, options, progression):
+        appels.append(options)
+        progression(0.5, "Classeur 1 sur 2")
+        progression(1.0, "Indicateurs écrits")
+        return flux_dash.rapports.archiver({"indicateurs_2024.csv": b"x", "reservataires/a.xlsx": b"y"})
+
+    monkeypatch.setattr(flux_dash.rapports, "construire_archive", archive_factice)
     at = installer(nouvelle_app(PAGE), donnees_demo).run()
     at.text_input[0].input("Habitat Démo").run()
     prepare = next(b for b in at.button if b.label == "Préparer l'archive de tous les rapports")
     prepare.click().run()
     assert not at.exception
-    dernier = _boutons(at)[-1]
-    assert dernier.proto.label == "Télécharger flux_2024_habitat-demo.zip"
-    cle, octets = at.session_state[etat.ARCHIVE]
-    noms = zipfile.ZipFile(io.BytesIO(octets)).namelist()
-    assert "indicateurs_2024.csv" in noms
-    assert {n.split("/")[0] for n in noms if "/" in n} <= {"reservataires", "epci_ept", "etat", "previsionnels"}
-
+    assert len(appels) == 1 and appels[0].bailleur == "Habitat Démo"
+    assert appels[0].epci_lec == tuple(sorted(at.session_state["_fd_w_lec"]))
+    assert _boutons(at)[-1].proto.label == "Télécharger flux_2024_habitat-demo.zip"
+    _, octets = at.session_state[etat.ARCHIVE]
+    assert zipfile.ZipFile(io.BytesIO(octets)).namelist() == ["indicateurs_2024.csv", "reservataires/a.xlsx"]

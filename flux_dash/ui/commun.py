@@ -2,7 +2,7 @@
 
 A page reads top to bottom (style.md §2)::
 
-    preparer_page("Réservataires", "👥")
+    preparer_page("Réservataires", ":material/groups:")
     bilan = exiger_bilan()          # stops with a French message and a link when there is nothing to show
     filtres = afficher_filtres()    # sidebar multiselects, persisted across pages
     tableau(df, {"reservataire": "Réservataire", ...}, pourcentages=["part"])
@@ -36,14 +36,14 @@ PAGE_CONTROLES = "pages/2_Contrôles.py"
 PAGE_VUE = "pages/3_Vue_d_ensemble.py"
 PAGE_RAPPORTS = "pages/8_Rapports.py"
 PAGES: tuple[tuple[str, str, str], ...] = (
-    (PAGE_ACCUEIL, "Accueil", "🏘️"),
-    (PAGE_CONTROLES, "Contrôles", "🔎"),
-    (PAGE_VUE, "Vue d'ensemble", "📊"),
-    ("pages/4_Réservataires.py", "Réservataires", "👥"),
-    ("pages/5_Territoires.py", "Territoires", "🗺️"),
-    ("pages/6_QPV.py", "QPV", "🏙️"),
-    ("pages/7_Soustraits_et_prévisionnel.py", "Soustraits et prévisionnel", "🔮"),
-    (PAGE_RAPPORTS, "Rapports", "📦"),
+    (PAGE_ACCUEIL, "Accueil", ":material/home:"),
+    (PAGE_CONTROLES, "Contrôles", ":material/fact_check:"),
+    (PAGE_VUE, "Vue d'ensemble", ":material/dashboard:"),
+    ("pages/4_Réservataires.py", "Réservataires", ":material/groups:"),
+    ("pages/5_Territoires.py", "Territoires", ":material/map:"),
+    ("pages/6_QPV.py", "QPV", ":material/location_city:"),
+    ("pages/7_Soustraits_et_prévisionnel.py", "Soustraits et prévisionnel", ":material/event_upcoming:"),
+    (PAGE_RAPPORTS, "Rapports", ":material/folder_zip:"),
 )
 """The sidebar menu (path, French label, icon), in order. Streamlit's own page list is hidden
 (``client.showSidebarNavigation = false``) because it would label the home page « app »."""
@@ -72,7 +72,7 @@ def preparer_page(titre: str, icone: str) -> None:
     st.set_page_config(page_title=f"{titre} · flux_dash", page_icon=icone, layout="wide")
     etat.initialiser()
     _barre_laterale()
-    st.title(f"{icone} {titre}")
+    st.title(titre)  # the icon goes to the browser tab only (emoji fonts are not everywhere)
 
 
 def _barre_laterale() -> None:
@@ -84,16 +84,16 @@ def _barre_laterale() -> None:
         st.markdown("**Données chargées**")
         if r is None:
             st.caption("Aucune donnée chargée.")
-            st.page_link(PAGE_ACCUEIL, label="Charger des données", icon="📂")
+            st.page_link(PAGE_ACCUEIL, label="Charger des données", icon=":material/upload_file:")
             return
         for nom in etat.fichiers():
-            st.caption(f"📄 {echapper(nom)}")
+            st.caption(f":material/description: {echapper(nom)}")
         st.caption(f"Année du bilan : **{etat.annee()}**")
         bailleur = etat.nom_bailleur()
         if bailleur:
             st.caption(f"Bailleur : {echapper(bailleur)}")
         st.markdown(statut_validation(r))
-        lien_page(PAGE_CONTROLES, "Voir les contrôles", "🔎")
+        lien_page(PAGE_CONTROLES, "Voir les contrôles", ":material/fact_check:")
 
 
 def statut_validation(r: RapportValidation) -> str:
@@ -101,8 +101,8 @@ def statut_validation(r: RapportValidation) -> str:
     nb_e, nb_a = len(r.erreurs), len(r.avertissements)
     av = f"{formats.nombre(nb_a)} avertissement{'s' if nb_a > 1 else ''}"
     if nb_e == 0:
-        return f"✅ Aucune erreur · {av}"
-    return f"⛔ {formats.nombre(nb_e)} erreur{'s' if nb_e > 1 else ''} · {av}"
+        return f":material/check_circle: Aucune erreur · {av}"
+    return f":material/block: {formats.nombre(nb_e)} erreur{'s' if nb_e > 1 else ''} · {av}"
 
 
 # --- Early stops -------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def exiger_donnees() -> RapportValidation:
     r = etat.rapport()
     if r is None:
         st.info("Aucune donnée n'est chargée dans cette session. Chargez un fichier (ou les données d'exemple) depuis l'accueil.")
-        st.page_link(PAGE_ACCUEIL, label="Aller à l'accueil pour charger des données", icon="📂")
+        st.page_link(PAGE_ACCUEIL, label="Aller à l'accueil pour charger des données", icon=":material/upload_file:")
         st.stop()
     return r
 
@@ -138,7 +138,7 @@ def exiger_bilan(complet: bool = False):
         lignes = [f"- {echapper(regle)} : {formats.nombre(n)}" for regle, n in regles_principales(r)]
         if lignes:
             st.markdown("Erreurs les plus fréquentes :\n" + "\n".join(lignes))
-        lien_page(PAGE_CONTROLES, "Voir le détail des contrôles", "🔎")
+        lien_page(PAGE_CONTROLES, "Voir le détail des contrôles", ":material/fact_check:")
         st.stop()
     try:
         return etat.bilan(Filtres() if complet else None)
@@ -215,7 +215,7 @@ def afficher_filtres(reservataires: bool = True) -> Filtres:
     choisis = Filtres(**valeurs)
     options = options_filtres(r.tables, choisis)
     valeurs = {nom: tuple(v for v in valeurs[nom] if v in options[nom]) for nom in valeurs}
-    with st.sidebar.expander("Filtres", expanded=Filtres(**valeurs).actifs, icon="🔽"):
+    with st.sidebar.expander("Filtres", expanded=Filtres(**valeurs).actifs, icon=":material/filter_list:"):
         st.caption("Vide = tout. Les filtres de logements recalculent le bilan ; le filtre réservataire ne change que l'affichage.")
         for nom, cle in _CLES_WIDGETS.items():
             if nom == "reservataires" and not reservataires:
@@ -278,7 +278,7 @@ def telecharger_tableau(df: pd.DataFrame, nom: str, libelles: dict[str, str] | N
             mime="text/csv",
             on_click="ignore",
             key=f"{cle}_csv",
-            icon="⬇️",
+            icon=":material/download:",
         )
     with col2:
         st.download_button(
@@ -288,5 +288,5 @@ def telecharger_tableau(df: pd.DataFrame, nom: str, libelles: dict[str, str] | N
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",
             key=f"{cle}_xlsx",
-            icon="⬇️",
+            icon=":material/download:",
         )

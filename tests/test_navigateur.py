@@ -1,0 +1,216 @@
+"""Real-browser tests (Debian chromium + playwright): the main journey and two isolated sessions.
+
+Run with ``pytest -m navigateur``. When chromium is missing the tests skip locally, but FAIL when the ``CI``
+environment variable is set (the CI image must have it). Never ``playwright install``: it downloads a browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.ui_outils import RACINE, tables_en_fichiers
+
+pytestmark = pytest.mark.navigateur
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGUMENTS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTEFACTS = RACINE / "tests" / "artefacts"
+CLASSEUR_DEMO = RACINE / "sample_data" / "flux_demo_2024.xlsx"
+DELAI_MS = 60_000
+PAGES = [
+    ("Contrôles", "Contrôles"),
+    ("Vue d'ensemble", "Vue d'ensemble"),
+    ("Réservataires", "Réservataires"),
+    ("Territoires", "Territoires"),
+    ("QPV", "QPV"),
+    ("Soustraits et prévisionnel", "Soustraits"),
+    ("Rapports", "Rapports"),
+    ("Accueil", "Gestion en flux"),
+]
+
+
+def _exiger_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"chromium absent ({CHROMIUM}) : apt-get install -y chromium"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def serveur():
+    _exiger_chromium()
+    port = _port_libre()
+    commande = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
+        "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]
+    journal = ARTEFACTS / "streamlit.log"
+    ARTEFACTS.mkdir(exist_ok=True)
+    with journal.open("wb") as sortie:
+        processus = subprocess.Popen(commande, cwd=RACINE, stdout=sortie, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            fin = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.read().strip() == b"ok":
+                            break
+                except OSError:
+                    pass
+                if processus.poll() is not None or time.monotonic() > fin:
+                    pytest.fail(f"streamlit n'a pas démarré (voir {journal})")
+                time.sleep(0.3)
+            yield url
+        finally:
+            processus.terminate()
+            try:
+                processus.wait(10)
+            except subprocess.TimeoutExpired:
+                processus.kill()
+
+
+@pytest.fixture(scope="module")
+def navigateur(serveur):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS, headless=True)
+        yield b
+        b.close()
+
+
+def _attendre_calme(page) -> None:
+    """Wait until the script run is over (the « Running » status widget is gone) and no spinner shows."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-testid=\"stSpinner\"]')",
+        timeout=DELAI_MS,
+    )
+
+
+def _televerser(page, fichiers: list[Path]) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files([str(f) for f in fichiers])
+    page.get_by_text("Données chargées", exact=True).last.wait_for(timeout=DELAI_MS)
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=DELAI_MS)
+    _attendre_calme(page)
+
+
+def _metrique(page, libelle: str) -> str:
+    bloc = page.locator('[data-testid="stMetric"]', has_text=libelle).first
+    return bloc.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _aller(page, libelle: str) -> None:
+    page.locator('[data-testid="stSidebar"] a', has_text=libelle).first.click()
+    _attendre_calme(page)
+
+
+def _sans_exception(page, nom: str) -> None:
+    page.screenshot(path=str(ARTEFACTS / f"{nom}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0, f"exception affichée sur {nom}"
+
+
+def test_parcours_complet(navigateur, serveur, tmp_path):
+    contexte = navigateur.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    page = contexte.new_page()
+    debut = time.monotonic()
+    page.goto(serveur)
+    page.get_by_text("Déposez votre classeur").wait_for(timeout=DELAI_MS)
+    _televerser(page, [CLASSEUR_DEMO])
+    assert _metrique(page, "Logements") == "3\u202f000"
+    _sans_exception(page, "01_accueil")
+    durees = {"chargement": time.monotonic() - debut}
+
+    for i, (lien, titre) in enumerate(PAGES, start=2):
+        t = time.monotonic()
+        _aller(page, lien)
+        page.locator("h1", has_text=titre).first.wait_for(timeout=DELAI_MS)
+        durees[lien] = time.monotonic() - t
+        _sans_exception(page, f"{i:02d}_{lien}")
+        assert page.get_by_text("Aucune donnée n'est chargée").count() == 0, f"données perdues sur {lien}"
+
+    _aller(page, "Rapports")
+    with page.expect_download(timeout=DELAI_MS) as dl:
+        page.get_by_role("button", name="Télécharger indicateurs_2024.csv").click()
+    texte = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
+    lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
+    assert lignes[0] == ["annee", "perimetre_type", "perimetre_code", "perimetre_libelle", "reservataire", "dimension",
+                         "modalite", "indicateur", "valeur"]
+    assert len(lignes) > 100
+
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Bilans réservataires").first.click()
+    bouton = page.locator('[data-testid="stExpander"]', has_text="Bilans réservataires").locator('[data-testid="stDownloadButton"] button').first
+    with page.expect_download(timeout=DELAI_MS) as dl:
+        bouton.click()
+    assert dl.value.suggested_filename.startswith("bilan_2024_reservataire_")
+    wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
+    assert len(wb.sheetnames) >= 2
+
+    page.get_by_role("button", name="Préparer l'archive de tous les rapports").click()
+    zip_bouton = page.get_by_role("button", name="Télécharger flux_2024")
+    zip_bouton.wait_for(timeout=120_000)
+    with page.expect_download(timeout=DELAI_MS) as dl:
+        zip_bouton.click()
+    noms = zipfile.ZipFile(dl.value.path()).namelist()
+    assert "indicateurs_2024.csv" in noms and any(n.startswith("reservataires/") for n in noms)
+    _sans_exception(page, "10_rapports_zip")
+    (ARTEFACTS / "durees_navigateur.txt").write_text(
+        "\n".join(f"{k}: {v:.2f} s" for k, v in durees.items()) + "\n", encoding="utf-8"
+    )
+    contexte.close()
+
+
+def test_deux_sessions_isolees(navigateur, serveur, tmp_path):
+    from flux_dash.demo import generer_demo
+
+    petits = []
+    for nom, octets in tables_en_fichiers(generer_demo(nb_logements=300, graine=7)):
+        chemin = tmp_path / nom
+        chemin.write_bytes(octets)
+        petits.append(chemin)
+    a = navigateur.new_context()
+    b = navigateur.new_context()
+    page_a, page_b = a.new_page(), b.new_page()
+    page_a.goto(serveur)
+    page_b.goto(serveur)
+    for p in (page_a, page_b):
+        p.get_by_text("Déposez votre classeur").wait_for(timeout=DELAI_MS)
+    page_a.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files([str(CLASSEUR_DEMO)])
+    page_b.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files([str(f) for f in petits])
+    for p in (page_a, page_b):
+        p.locator('[data-testid="stMetric"]').first.wait_for(timeout=DELAI_MS)
+        _attendre_calme(p)
+    assert _metrique(page_a, "Logements") == "3\u202f000"
+    assert _metrique(page_b, "Logements") == "300"
+    _aller(page_a, "Contrôles")
+    page_b.reload()  # a reload starts a new, empty session
+    page_b.get_by_text("Déposez votre classeur").wait_for(timeout=DELAI_MS)
+    assert page_b.locator('[data-testid="stMetric"]').count() == 0
+    assert page_a.locator("h1", has_text="Contrôles").count() == 1
+    a.close()
+    b.close()
