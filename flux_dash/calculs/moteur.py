@@ -9,6 +9,8 @@ logements because the pairs are de-duplicated before grouping and a logement lie
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
@@ -105,7 +107,12 @@ def _libeller(df: pd.DataFrame) -> pd.DataFrame:
 def _compter(paires: pd.DataFrame, cles: list[str], nom: str, **sommes: str) -> pd.DataFrame:
     """Group pairs (already merged with the membership) by ``cles``: size → ``nom``, plus column sums."""
     agg = {nom: ("id_logement", "size")} | {k: (v, "sum") for k, v in sommes.items()}
-    return paires.groupby(cles, as_index=False, sort=False).agg(**agg)
+    return _objets(paires.groupby(cles, as_index=False, sort=False).agg(**agg), cles)
+
+
+def _objets(df: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
+    """Empty aggregates get object keys: pandas cannot outer-merge empty Arrow-backed string columns."""
+    return df.astype({c: object for c in cles}) if df.empty else df
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -166,11 +173,32 @@ def _reservataires(conventions: pd.DataFrame) -> pd.DataFrame:
 # --- perimeters -----------------------------------------------------------------------------------------
 
 
+@cache
+def communes_reference() -> pd.DataFrame:
+    """``referentiel.communes()`` indexed by ``code_insee`` (computed once; never mutate it)."""
+    return ref.communes().set_index("code_insee")
+
+
+def _communes_du_perimetre(ptype: str, pcode: str) -> pd.Index:
+    """Same as ``referentiel.communes_du_perimetre`` on the cached table (an EPCI that is not a territory, such
+    as the MGP, is matched through ``code_epci``)."""
+    c = communes_reference()
+    if ptype == "COMMUNE":
+        return c.index[c.index == pcode]
+    if ptype == "DEPARTEMENT":
+        return c.index[c["code_departement"] == pcode]
+    if ptype == "EPCI_EPT":
+        return c.index[(c["code_territoire"] == pcode) | (c["code_epci"] == pcode)]
+    if ptype == "REGION" and pcode == ref.CODE_REGION:
+        return c.index
+    return c.index[:0]
+
+
 def _perimetres(
     communes_stock: list[str], conventions: pd.DataFrame, regles: ReglesCalcul
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(perimetres, appartenance): strates of the stock's communes ∪ convention perimeters, and their communes."""
-    com = ref.communes().set_index("code_insee")
+    com = communes_reference()
     stock = pd.Index(communes_stock)
     connues = stock[stock.isin(com.index)]
     c = com.loc[connues]
@@ -186,7 +214,7 @@ def _perimetres(
     stock_set = set(communes_stock)
     morceaux = []
     for ptype, pcode in conventions[[PT, PC]].drop_duplicates().itertuples(index=False):  # a few dozen perimeters
-        dedans = sorted(ref.communes_du_perimetre(ptype, pcode) & stock_set)
+        dedans = sorted(set(_communes_du_perimetre(ptype, pcode)) & stock_set)
         morceaux.append(pd.DataFrame({PT: ptype, PC: pcode, "code_commune": pd.Series(dedans, dtype=object)}))
     conv = pd.concat(morceaux) if morceaux else pd.DataFrame(columns=[PT, PC, "code_commune"])
     appartenance = pd.concat([strates[[PT, PC, "code_commune"]], conv]).drop_duplicates()
@@ -320,11 +348,12 @@ def calculer(
         attribues_dalo="dalo", attribues_premier_quartile="premier_quartile",
     )
     agg_att = agg_att.merge(
-        att_pa.groupby(cles_hp, as_index=False).agg(_delai_total=("delai", "sum")), on=cles_hp
+        _objets(att_pa.groupby(cles_hp, as_index=False).agg(_delai_total=("delai", "sum")), cles_hp), on=cles_hp
     )
     agg_tours = tours_pa.groupby([*cles_hp, "issue"], as_index=False).size().rename(columns={"size": "tours"})
+    agg_tours = _objets(agg_tours, [*cles_hp, "issue"])
     agg = agg.merge(agg_att, on=cles_hp, how="outer").merge(
-        agg_tours.groupby(cles_hp, as_index=False)["tours"].sum(), on=cles_hp, how="outer"
+        _objets(agg_tours.groupby(cles_hp, as_index=False)["tours"].sum(), cles_hp), on=cles_hp, how="outer"
     )
     sans_designation = agg_tours[agg_tours["issue"] == "ABSENCE_DESIGNATION"].drop(columns="issue")
     agg = agg.merge(sans_designation.rename(columns={"tours": "tours_sans_designation"}), on=cles_hp, how="left")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from flux_dash import referentiel as ref
-from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PL, PT, _libeller, trier
+from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PL, PT, _libeller, communes_reference, trier
 
 
 def _normaliser(prev: pd.DataFrame | None) -> pd.DataFrame:
@@ -43,7 +43,7 @@ def _poids(bilan, cibles: pd.DataFrame, departements: list[str], prorata: bool) 
         return directs
     flux = bilan.flux
     par_commune = flux.loc[flux[PT] == "COMMUNE", [PC, "disponibilites"]].rename(columns={PC: "code_commune"})
-    dep_commune = ref.communes()[["code_insee", "code_departement"]].rename(columns={"code_insee": "code_commune"})
+    dep_commune = communes_reference()["code_departement"].rename_axis("code_commune").reset_index()
     morceaux = autres.merge(bilan.appartenance, on=CLES_PERIMETRE).merge(par_commune, on="code_commune")
     morceaux = morceaux.merge(dep_commune, on="code_commune")
     morceaux = morceaux.groupby([PT, PC, "code_departement"], as_index=False)["disponibilites"].sum()
@@ -75,8 +75,10 @@ def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
     dp = poids[poids["poids"] > 0].merge(dp_dep, on="code_departement", how="left")
     dp["_part"] = dp["poids"] * dp["disponibilites_prevues"]
     # Given only if every département contributing to the perimeter gives it.
-    dp = dp.groupby(CLES_PERIMETRE, as_index=False)["_part"].agg(lambda s: s.sum() if s.notna().all() else np.nan)
-    dp = dp.rename(columns={"_part": "disponibilites_prevues"})
+    dp["_manque"] = dp["_part"].isna()
+    dp = dp.groupby(CLES_PERIMETRE, as_index=False).agg(disponibilites_prevues=("_part", "sum"), _manque=("_manque", "any"))
+    dp.loc[dp["_manque"], "disponibilites_prevues"] = np.nan
+    dp = dp.drop(columns="_manque")
 
     grille = cibles.merge(pd.DataFrame({"categorie_soustraction": ref.SOUSTRACTIONS.codes}), how="cross")
     prevus = grille.merge(sp, on=[PT, PC, "categorie_soustraction"], how="left")

@@ -1,0 +1,75 @@
+"""Property-based specification: on any valid small dataset the bilan reconciles (DOMAINE.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_calculs import faire_tables
+
+from flux_dash import referentiel as ref
+from flux_dash.calculs import calculer_bilan
+
+COMMUNES = ["93066", "93048", "75056", "77001", "92012"]
+CONVENTIONS = [
+    ("Préfet 93", "ETAT_PRIORITAIRES", "DEPARTEMENT", "93", 25.0),
+    ("Agents 93", "ETAT_AGENTS", "DEPARTEMENT", "93", 5.0),
+    ("ALS", "ACTION_LOGEMENT", "DEPARTEMENT", "93", 30.0),
+    ("ALS", "ACTION_LOGEMENT", "DEPARTEMENT", "75", 30.0),
+    ("Plaine Commune", "EPCI_EPT", "EPCI_EPT", "200057867", 10.0),
+    ("Ville de Paris", "COMMUNE", "COMMUNE", "75056", 20.0),
+    ("MGP", "EPCI_EPT", "EPCI_EPT", "200054781", 2.0),
+]
+HOLDERS = sorted({c[0] for c in CONVENTIONS}) + ["Bailleur"]
+AUTRES_ISSUES = ["REFUS_CANDIDAT", "NON_ATTRIBUE_CALEOL", "ABSENCE_DESIGNATION", "EN_COURS"]
+DEBUT = dt.date(2023, 1, 1)
+
+
+def jour(decalage: int) -> str:
+    return (DEBUT + dt.timedelta(days=decalage)).strftime("%d/%m/%Y")
+
+
+@st.composite
+def jeux(draw):
+    logements, tours = [], []
+    for i in range(draw(st.integers(1, 15))):
+        ident = f"L{i:02d}"
+        dispo = draw(st.integers(0, 3 * 365 - 1))
+        soustraction = draw(st.one_of(st.none(), st.none(), st.sampled_from(ref.SOUSTRACTIONS.codes)))
+        logements.append((ident, draw(st.sampled_from(COMMUNES)), draw(st.booleans()),
+                          draw(st.sampled_from(ref.TYPOLOGIES.codes)), draw(st.sampled_from(ref.FINANCEMENTS.codes)),
+                          draw(st.integers(1900, 2024)), jour(dispo), soustraction))
+        orientation = dispo + draw(st.integers(-30, 60))
+        nb = draw(st.integers(0, 3))
+        for numero in range(1, nb + 1):
+            orientation += draw(st.integers(0, 120))
+            dernier_attribue = numero == nb and draw(st.booleans())
+            drapeaux = {c: draw(st.one_of(st.none(), st.booleans())) for c in
+                        ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]}
+            drapeaux = {k: v for k, v in drapeaux.items() if v is not None}
+            issue = "ATTRIBUE" if dernier_attribue else draw(st.sampled_from(AUTRES_ISSUES))
+            attribution = jour(orientation + draw(st.integers(0, 150))) if dernier_attribue else None
+            tours.append((ident, numero, draw(st.sampled_from(HOLDERS)), jour(max(orientation, 0)), issue,
+                          attribution, drapeaux))
+    return faire_tables(logements, tours, CONVENTIONS)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables=jeux(), annee=st.sampled_from([2023, 2024, 2025]))
+def test_le_bilan_se_reconcilie(tables, annee):
+    b = calculer_bilan(tables, annee)
+    rec = b.reconciliation()
+    assert rec.ok.all(), rec[~rec.ok].to_string()
+    # distinct logements: never more proposés than tours, never more than the logements of the table
+    assert (b.realisation.logements_proposes <= b.realisation.tours).all()
+    assert (b.realisation.logements_proposes <= len(tables["logements"])).all()
+    # ratios are raw fractions or NaN, never infinite; shares of attributions within [0, 1]
+    flottants = b.realisation.select_dtypes("float").to_numpy()
+    assert not np.isinf(flottants).any()
+    parts = b.consolidation.part_attributions.dropna()
+    assert ((parts >= 0) & (parts <= 1)).all()
+    # the région holds every logement of year n exactly once
+    region = b.flux[b.flux.perimetre_type == "REGION"]
+    assert region.disponibilites.sum() == sum(tables["logements"].date_disponibilite.dt.year == annee)
