@@ -1,0 +1,62 @@
+"""An independent reader opens the trames: LibreOffice (``soffice --headless --convert-to pdf``) converts one
+workbook of each genre without error (stack.md: LibreOffice as a second reader of our OOXML).
+
+Runs with a private user profile and a timeout. Skipped when soffice is missing, except in CI (env var ``CI``),
+where a missing soffice is a failure: the CI image installs ``libreoffice-calc-nogui``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_rapports import OPTIONS, bilan  # noqa: F401 - the module-scoped fixture is reused
+
+from flux_dash import rapports
+
+pytestmark = pytest.mark.libreoffice
+
+DELAI = 180
+
+
+def _soffice() -> str:
+    chemin = shutil.which("soffice") or shutil.which("libreoffice")
+    if chemin is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice introuvable : installer libreoffice-calc-nogui (obligatoire en CI)")
+        pytest.skip("soffice introuvable (installer libreoffice-calc-nogui)")
+    return chemin
+
+
+def test_libreoffice_convertit_un_classeur_de_chaque_genre(bilan, tmp_path: Path):  # noqa: F811
+    soffice = _soffice()
+    choisis: dict[str, rapports.RapportPrevu] = {}
+    for prevu in rapports.lister_rapports(bilan, OPTIONS):
+        choisis.setdefault(prevu.genre, prevu)
+    assert set(choisis) == {"reservataire", "epci", "etat", "previsionnel"}
+    entrees = []
+    for prevu in choisis.values():
+        chemin = tmp_path / prevu.nom_fichier
+        chemin.write_bytes(prevu.construire())
+        entrees.append(str(chemin))
+    sortie = tmp_path / "pdf"
+    profil = tmp_path / "profil"
+    resultat = subprocess.run(
+        [soffice, f"-env:UserInstallation={profil.as_uri()}", "--headless", "--norestore", "--convert-to", "pdf",
+         "--outdir", str(sortie), *entrees],
+        capture_output=True, text=True, timeout=DELAI, check=False,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    for prevu in choisis.values():
+        pdf = sortie / prevu.nom_fichier.replace(".xlsx", ".pdf")
+        assert pdf.exists(), f"{pdf.name} absent : {resultat.stdout} {resultat.stderr}"
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert pdf.stat().st_size > 5_000
+    # The réservataire named like a formula is printed as typed, not evaluated (a formula would print "y").
+    if shutil.which("pdftotext"):
+        pdf = sortie / choisis["reservataire"].nom_fichier.replace(".xlsx", ".pdf")
+        texte = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+        assert "HYPERLINK" in texte
