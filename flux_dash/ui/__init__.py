@@ -26,5 +26,5 @@ Library helpers (no streamlit): :mod:`flux_dash.formats` (``nombre``, ``pourcent
 
 Rules: never ``unsafe_allow_html``; never ``st.markdown`` of raw user strings (use ``commun.echapper`` or
 ``st.dataframe``); charts come from :mod:`flux_dash.graphiques` (plotly figures, no streamlit inside), rendered
-with ``st.plotly_chart(fig, use_container_width=True)``.
+with ``st.plotly_chart(fig, width="stretch")`` (``use_container_width`` is deprecated in 1.67).
 """

@@ -228,13 +228,21 @@ def afficher_filtres(reservataires: bool = True) -> Filtres:
                 format_func=lambda code, lib=libelles: lib.get(code, code),
                 key=cle,
                 placeholder="Tous",
+                on_change=_memoriser_filtres,  # runs before the page: exiger_bilan() already sees the new filters
             )
             valeurs[nom] = tuple(st.session_state[cle])
         if Filtres(**valeurs).actifs:
-            st.button("Effacer les filtres", on_click=_effacer_filtres, use_container_width=True)
+            st.button("Effacer les filtres", on_click=_effacer_filtres, width="stretch")
     resultat = Filtres(**valeurs)
     etat.definir_filtres(resultat)
     return resultat
+
+
+def _memoriser_filtres() -> None:
+    actuels = etat.filtres()
+    etat.definir_filtres(
+        Filtres(**{nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom) for nom, cle in _CLES_WIDGETS.items()})
+    )
 
 
 def _effacer_filtres() -> None:
@@ -262,7 +270,7 @@ def tableau(
 ) -> None:
     """Render ``df`` with French column labels and French number formats (pre-formatted strings)."""
     affiche = formats.formater_tableau(df, libelles, tuple(pourcentages), decimales)
-    st.dataframe(affiche, hide_index=True, use_container_width=True, height=hauteur, key=cle)
+    st.dataframe(affiche, hide_index=True, width="stretch", height=hauteur, key=cle)
 
 
 def telecharger_tableau(df: pd.DataFrame, nom: str, libelles: dict[str, str] | None = None, cle: str | None = None) -> None:
