@@ -664,7 +664,9 @@ def _conseil_par_table(
 
 def _conseil_commune(code: object) -> str:
     code = str(code)
-    if re.fullmatch(r"\d{5}|2[AB]\d{3}", code) and code[:2] not in ref.DEPARTEMENTS_IDF:
+    departement = code[:3] if code.startswith("97") else code[:2]
+    francais = re.fullmatch(r"0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6]", departement) and departement != "20"
+    if re.fullmatch(r"\d{5}|2[AB]\d{3}", code) and francais and departement not in ref.DEPARTEMENTS_IDF:
         return (
             f"Le code {code} désigne une commune hors Île-de-France : seules les communes d'Île-de-France sont admises."
         )
@@ -862,18 +864,31 @@ def _libelle_soustraction(code: object) -> str:
 
 
 def _conseil_reservataire(nom: str, admis: list[str]) -> str:
-    minuscules = {a.casefold(): a for a in admis}
-    proches = difflib.get_close_matches(nom.casefold(), list(minuscules), n=3, cutoff=0.6)
+    """Closest known names: difflib on normalised names, else the names sharing the most words."""
+    normalises = {ref.normaliser_texte(a): a for a in admis}
+    proches = [
+        normalises[p] for p in difflib.get_close_matches(ref.normaliser_texte(nom), list(normalises), n=3, cutoff=0.6)
+    ]
+    if not proches:
+        mots = set(_mots(nom))
+        communs = sorted(((len(mots & set(_mots(a))), a) for a in admis), key=lambda x: (-x[0], x[1]))
+        proches = [a for n, a in communs[:3] if n > 0]
     if proches:
         return (
             "Noms proches : "
-            + ", ".join(f"« {minuscules[p]} »" for p in proches)
+            + ", ".join(f"« {p} »" for p in proches)
             + ". Le nom doit être identique à celui de la feuille Conventions."
         )
     if len(admis) == 1:
         return "Aucune convention n'est déclarée : ajoutez-la dans la feuille Conventions, ou indiquez « Bailleur »."
     liste = ", ".join(f"« {a} »" for a in admis[:10]) + ("…" if len(admis) > 10 else "")
     return f"Réservataires connus : {liste}. Ajoutez sa convention dans la feuille Conventions."
+
+
+def _mots(texte: str) -> list[str]:
+    return [
+        m for m in (ref.normaliser_texte(x) for x in re.split(r"[\s\-–'’.,()]+", texte)) if len(m) > 2 or m.isdigit()
+    ]
 
 
 def _conseil_delai(dispo: object) -> str:

@@ -652,3 +652,43 @@ def test_annee_du_bilan_par_defaut_pour_non_oriente():
     d = donnees(ajouter("logements", 0, id_logement="L6", date_disponibilite=J("2025-02-01")))
     assert resume(valider(d)) == []
     assert resume(valider(d, 2025)) == [(A, "non_oriente", "logements", 7, "id_logement", "L6")]
+
+
+@pytest.mark.parametrize(
+    ("saisi", "conseil"),
+    [
+        ("Action Logment", "Noms proches : « Action Logement »."),
+        ("prefecture-93", "Noms proches : « Préfecture 93 »."),
+        ("Préfet", "Noms proches : « Préfecture 93 »."),
+        ("Mairie", "Réservataires connus : « Action Logement », « Préfecture 93 », « Bailleur »."),
+        ("Logement", "Noms proches : « Action Logement »."),
+    ],
+    ids=["faute-de-frappe", "accents-et-tirets", "debut-du-nom", "aucun-nom-proche", "mot-commun"],
+)
+def test_conseil_reservataire_inconnu_donne_les_noms_proches(saisi, conseil):
+    rapport = valider(donnees(modifier("tours", 3, reservataire=saisi)), 2024)
+    assert [p.code for p in rapport.erreurs] == ["reservataire_inconnu"]
+    assert rapport.erreurs[0].conseil.startswith(conseil)
+
+
+def test_commune_99999_inconnue_et_non_hors_region():
+    rapport = valider(donnees(modifier("logements", 4, code_commune="99999")), 2024)
+    assert rapport.erreurs[0].conseil.startswith("Code INSEE inconnu en Île-de-France")
+
+
+# --- The demo dataset, read back from files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+def test_jeu_de_demo_ecrit_puis_charge_sans_erreur(tmp_path, format_):
+    demo = pytest.importorskip("flux_dash.demo")
+    tables = demo.generer_demo(600, 11)
+    if format_ == "csv":
+        chemins = demo.ecrire_csv(tables, tmp_path)
+    else:
+        chemins = [demo.ecrire_classeur(tables, tmp_path / "demo.xlsx")]
+    rapport = validation.charger(chemins)
+    assert rapport.erreurs == []
+    assert rapport.ok
+    assert {p.code for p in rapport.avertissements} <= {"non_oriente"}
+    assert len(rapport.tables["logements"]) == 600
