@@ -410,8 +410,8 @@ def test_convention_sur_un_epci_qui_n_est_pas_un_territoire():
     ],
 )
 def test_previsionnel(bilan, previsionnel, ptype, code, soustraits, flux, source):
-    b = bilan if previsionnel is None else calculer_bilan(
-        faire_tables(LOGEMENTS, TOURS, CONVENTIONS, previsionnel), N)
+    b = bilan if previsionnel is None else calculer_previsionnel(
+        bilan, faire_tables(LOGEMENTS, TOURS, CONVENTIONS, previsionnel)["previsionnel"])
     p = ligne(b.previsionnel, perimetre_type=ptype, perimetre_code=code)
     assert p.soustraits_prevus == pytest.approx(soustraits)
     assert p.flux_previsionnel == pytest.approx(flux)
