@@ -493,3 +493,13 @@ def test_titre_de_feuille_hostile_est_nettoye():
     ws = commun.nouvelle_feuille(wb, "Prévisionnel [2025]: EPT/Est*Ensemble? très long nom de territoire")
     assert ws.title == "Prévisionnel 2025 EPT Est Ensem"
     assert commun.nouvelle_feuille(wb, "prévisionnel 2025 ept est ensem").title == "prévisionnel 2025 ept est e (2)"
+
+
+def test_bilan_sans_previsionnel_produit_des_tableaux_vides(bilan):
+    vide = dataclasses.replace(bilan, previsionnel=pd.DataFrame(), previsionnel_soustraits=pd.DataFrame(),
+                               previsionnel_reservataires=pd.DataFrame())
+    wb = classeur(previsionnel.classeur_previsionnel(vide, NOM, OPTIONS))
+    assert lire_tableau(wb["Prévisionnel"], "Périmètre") == []
+    assert wb["Prévisionnel"]["A8"].value == "Aucune ligne pour ce périmètre."
+    wb = classeur(etat.classeur_etat(vide, "93", OPTIONS))
+    assert lire_tableau(wb["Prévisionnel 2025"], "Périmètre") == []

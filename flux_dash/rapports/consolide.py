@@ -60,7 +60,7 @@ def feuille_synthese(wb: Workbook, bilan: Bilan, options: OptionsRapports, ptype
             colonnes=[plage.premiere_colonne + COLONNES_MATRICE.index("logements_proposes"),
                       plage.premiere_colonne + COLONNES_MATRICE.index("logements_attribues")],
             horizontal=True, titre_axe="Logements", format_axe=excel.FORMAT_ENTIER,
-            hauteur_cm=max(8.0, 0.7 * len(matrice) + 3),
+            hauteur_cm=max(8.0, 0.9 * len(matrice) + 4),
         )
     c.finir_feuille(ws, f"A{debut}")
 
