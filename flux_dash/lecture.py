@@ -162,14 +162,11 @@ def table_pour_feuille(nom_feuille: str) -> str | None:
 class _Brut:
     """One raw table found in a sheet or a CSV file, before header mapping and parsing."""
 
-    fichier: str
     source: str  # sheet name, or file name for a CSV
     est_feuille: bool
-    entetes: list[str]
-    valeurs: pd.DataFrame  # positional columns, raw cells (str for CSV, objects for Excel)
+    entetes: list[str]  # header cells as typed
+    valeurs: pd.DataFrame  # the rows below the header, positional columns, raw cells (str for CSV, objects for Excel)
     lignes: np.ndarray  # line number of each row as the user sees it
-    ligne_entete: int
-    table: str | None = None
     problemes: list[Probleme] = field(default_factory=list)
     _facteurs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
@@ -319,7 +316,7 @@ def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[
         valeurs.columns = range(valeurs.shape[1])
         # calamine and openpyxl both return the sheet from row 1: position p is row p + 1.
         lignes = np.arange(h + 2, h + 2 + len(valeurs))
-        feuille = _Brut(nom, str(nom_feuille), True, entetes, valeurs, lignes, h + 1)
+        feuille = _Brut(str(nom_feuille), True, entetes, valeurs, lignes)
         if any(entetes) or not feuille.lignes_vides().all():  # blank sheets ("Feuil2") are skipped silently
             bruts.append(feuille)
     return bruts
@@ -443,7 +440,7 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[_Brut
     valeurs = brut.iloc[1:].reset_index(drop=True)
     valeurs.columns = range(valeurs.shape[1])
     lignes = np.arange(i + 2, i + 2 + len(valeurs))
-    return [_Brut(nom, nom, False, entetes, valeurs, lignes, i + 1)]
+    return [_Brut(nom, False, entetes, valeurs, lignes)]
 
 
 # --- Table recognition and header mapping --------------------------------------------------------------
@@ -489,6 +486,7 @@ def _associer_colonnes(brut: _Brut, table: Table) -> dict[str, int]:
         else:
             ignorees.append(p)
     positions: dict[str, int] = {}
+    doublons: dict[int, str] = {}  # synonym columns set aside because the exact header is present
     for colonne, trouve in par_colonne.items():
         candidats = trouve.get("exact") or trouve["synonyme"]
         positions[colonne] = candidats[0]
@@ -507,15 +505,22 @@ def _associer_colonnes(brut: _Brut, table: Table) -> dict[str, int]:
                     conseil=f"Seule la première (« {brut.entetes[candidats[0]]} ») est lue ; supprimez ou renommez les autres.",
                 )
             )
-        autres = [p for p in trouve.get("synonyme", []) if p not in candidats]
-        ignorees.extend(autres)
-    for p in sorted(ignorees):
+        for p in trouve.get("synonyme", []):
+            if p not in candidats:
+                doublons[p] = colonne
+    for p in sorted([*ignorees, *doublons]):
         entete = brut.entetes[p] or f"(colonne {p + 1} sans en-tête)"
+        if p in doublons:
+            regle = (
+                f"colonne ignorée : la colonne « {brut.entetes[positions[doublons[p]]]} » est lue comme {doublons[p]}"
+            )
+        else:
+            regle = "colonne ignorée : elle ne fait pas partie du format"
         brut.problemes.append(
             Probleme(
                 INFORMATION,
                 "colonne_ignoree",
-                "colonne ignorée : elle ne fait pas partie du format",
+                regle,
                 table=table.nom,
                 source=brut.source,
                 colonne=entete,

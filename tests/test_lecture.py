@@ -424,7 +424,11 @@ def test_en_tete_exact_prioritaire_sur_un_synonyme():
     donnees = lire([("l.csv", csv_octets([list(ligne), list(ligne.values())]))])
     assert donnees.tables["logements"].at[0, "code_commune"] == "93066"
     (info,) = [p for p in donnees.problemes if p.code == "colonne_ignoree"]
-    assert (info.gravite, info.colonne) == ("information", "commune")
+    assert (info.gravite, info.colonne, info.regle) == (
+        "information",
+        "commune",
+        "colonne ignorée : la colonne « code_commune » est lue comme code_commune",
+    )
 
 
 FEUILLES = [
