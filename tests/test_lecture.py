@@ -780,3 +780,16 @@ def test_csv_entierement_entre_guillemets_et_texte_unicode_d_excel():
 
 def test_un_seul_fichier_sans_liste():
     assert lire(fichier_table("logements")).sources == {"logements": "logements.csv"}
+
+
+def test_classeur_complete_par_un_csv():
+    sans_previsionnel = {k: v for k, v in EXCEL.items() if k != "Prévisionnel"}
+    donnees = lire([("flux.xlsx", classeur(sans_previsionnel)), ("prev.csv", csv_octets(CSV["export_d.csv"]))])
+    assert donnees.problemes == []
+    assert donnees.sources == {
+        "logements": "Logements",
+        "tours": "Tours",
+        "conventions": "Conventions",
+        "previsionnel": "prev.csv",
+    }
+    assert [nom for nom, _ in donnees.fichiers] == ["flux.xlsx", "prev.csv"]
