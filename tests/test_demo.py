@@ -398,6 +398,36 @@ def test_classeur_codes_en_texte_dates_en_dates(tmp_path):
     assert prev.cell(row=20, column=4).value is None  # 75: no disponibilites_prevues → empty cell
 
 
+def test_classeur_texte_echappe_et_style_texte_pour_les_codes(tmp_path):
+    t = {nom: df.iloc[:0].copy() for nom, df in demo.generer_demo(5, 1).items()}
+    t["conventions"] = pd.DataFrame(
+        {
+            "reservataire": ["A & B <employeur>", "=1+1"],
+            "categorie": ["AUTRE", "AUTRE"],
+            "perimetre_type": ["COMMUNE", "COMMUNE"],
+            "perimetre_code": ["01001", "75056"],
+            "taux": [2.5, 3.0],
+        }
+    )
+    wb = openpyxl.load_workbook(demo.ecrire_classeur(t, tmp_path / "x.xlsx"))
+    ws = wb["Conventions"]
+    assert [[c.value for c in ligne] for ligne in ws.iter_rows(min_row=2)] == [
+        ["A & B <employeur>", "AUTRE", "COMMUNE", "01001", 2.5],
+        ["=1+1", "AUTRE", "COMMUNE", "75056", 3],
+    ]
+    assert ws["A3"].data_type == "s"  # text, never a formula
+    assert ws["D2"].number_format == "@"
+    assert ws["A1"].font.b
+    assert wb["Logements"].max_row == 1
+
+
+def test_classeur_memes_octets_pour_les_memes_tables(tmp_path):
+    t = _demo(60, 2024)
+    a = demo.ecrire_classeur(t, tmp_path / "a.xlsx").read_bytes()
+    b = demo.ecrire_classeur(t, tmp_path / "b.xlsx").read_bytes()
+    assert a == b
+
+
 # --- Committed files ---------------------------------------------------------------------------------
 
 
