@@ -95,6 +95,12 @@ REGLES: dict[str, Regle] = {
             "Ajoutez la feuille (ou le fichier CSV) avec ses colonnes.",
         ),
         Regle("colonne_manquante", ERREUR, "Colonne obligatoire absente.", "Ajoutez la colonne avec cet en-tête."),
+        Regle(
+            "type_invalide",
+            ERREUR,
+            "Valeur illisible pour le type de la colonne.",
+            "Dates JJ/MM/AAAA, nombres avec virgule décimale, booléens oui/non.",
+        ),
         Regle("valeur_manquante", ERREUR, "Valeur obligatoire manquante."),
         Regle("valeur_hors_liste", ERREUR, "Valeur hors de la liste autorisée."),
         Regle("doublon_logement", ERREUR, "Identifiant de logement en double : chaque logement figure une seule fois."),
@@ -494,6 +500,7 @@ class _Constat:
     index: np.ndarray
     conseil: Callable[[np.ndarray], list[str]] | str | None = None
     regle: str | None = None
+    valeurs: np.ndarray | None = None  # the values to show, aligned with index (default: the table's cells)
 
 
 def _positions(masque: pd.Series | np.ndarray) -> np.ndarray:
@@ -509,17 +516,21 @@ def _vide(table: Table) -> pd.DataFrame:
     return df
 
 
-def _conformer(donnees: DonneesLues) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Probleme]]:
+def _conformer(
+    donnees: DonneesLues,
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Probleme], list[_Constat]]:
     """Clean tables in the contract's dtypes (missing columns added as NA, réservataire names stripped).
 
     Returns (tables as given, tables for the checks — every table, empty when absent —, problems about missing
-    tables/columns that reading did not already report).
+    tables/columns that reading did not already report, cells that could not be converted to the contract's
+    dtype: only when the tables were not built by :mod:`flux_dash.lecture`, e.g. by hand in a notebook).
     """
     deja = {(p.table, p.colonne) for p in donnees.problemes if p.ligne is None}
     tables_lues = {p.table for p in donnees.problemes}
     donnees_ok: dict[str, pd.DataFrame] = {}
     toutes: dict[str, pd.DataFrame] = {}
     problemes: list[Probleme] = []
+    constats: list[_Constat] = []
     for table in TABLES:
         source = donnees.sources.get(table.nom, table.libelle)
         brut = donnees.tables.get(table.nom)
@@ -558,7 +569,9 @@ def _conformer(donnees: DonneesLues) -> tuple[dict[str, pd.DataFrame], dict[str,
                         )
                     )
             elif str(df[col.nom].dtype) != cible:
-                df[col.nom] = df[col.nom].astype(cible)
+                df[col.nom], illisibles = _convertir(df[col.nom], col.genre)
+                if illisibles is not None:
+                    constats.append(_Constat("type_invalide", table.nom, col.nom, *illisibles))
         if LIGNE not in df.columns:
             df[LIGNE] = pd.array(np.arange(len(df)) + 2, dtype="Int64")
         elif str(df[LIGNE].dtype) != "Int64":
@@ -569,16 +582,60 @@ def _conformer(donnees: DonneesLues) -> tuple[dict[str, pd.DataFrame], dict[str,
             df[col] = noms.mask(noms == "")
         donnees_ok[table.nom] = df
         toutes[table.nom] = df
-    return donnees_ok, toutes, problemes
+    return donnees_ok, toutes, problemes, constats
 
 
-def _colonnes_absentes(donnees: DonneesLues) -> set[tuple[str, str]]:
-    """(table, column) whose every cell must not be reported: absent from the file, or reported as a whole."""
-    absentes = {(p.table, p.colonne) for p in donnees.problemes if p.ligne is None and p.colonne}
+def _convertir(s: pd.Series, genre: str) -> tuple[pd.Series, tuple[np.ndarray, str, str | None, np.ndarray] | None]:
+    """A column in the contract's dtype; unconvertible cells become NA and are returned as
+    (positions, hint, None, original values)."""
+    cible = DTYPES[genre]
+    try:
+        return s.astype(cible), None
+    except (TypeError, ValueError):
+        pass
+    if genre in ("entier", "nombre"):
+        texte = s.astype("string").str.replace(",", ".", regex=False).str.strip()
+        converti = pd.to_numeric(texte, errors="coerce").astype("Float64")
+        if genre == "entier":
+            converti = converti.where(converti.isna() | (converti == converti.round()))
+        conseil = "Nombre attendu (virgule décimale acceptée)." if genre == "nombre" else "Nombre entier attendu."
+    elif genre == "date":
+        converti = pd.to_datetime(s, errors="coerce", dayfirst=True, format="mixed")
+        conseil = "Date attendue au format JJ/MM/AAAA."
+    elif genre == "booleen":
+        texte = s.astype("string").map(ref.normaliser_texte, na_action="ignore")
+        converti = pd.Series(pd.NA, index=s.index, dtype="boolean")
+        converti[_dans(texte, frozenset(ref.BOOLEENS_VRAI))] = True
+        converti[_dans(texte, frozenset(ref.BOOLEENS_FAUX))] = False
+        conseil = "Valeur attendue : oui ou non."
+    else:
+        converti = s.map(lambda v: v if pd.isna(v) else str(v)).astype(cible)
+        conseil = ""
+    converti = converti.astype(cible)
+    illisibles = _positions(s.notna().to_numpy() & converti.isna().to_numpy())
+    valeurs = s.to_numpy(dtype=object)[illisibles]
+    return converti, (illisibles, conseil, None, valeurs) if len(illisibles) else None
+
+
+CODES_VALEUR_MANQUANTE = ("valeur_manquante", "date_attribution_manquante")
+"""Rules about empty cells: silenced on a column where reading reported unreadable values in bulk."""
+
+
+def _colonnes_signalees(donnees: DonneesLues) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(table, column) pairs reported as a whole by reading.
+
+    First set: columns absent from the file — none of their cells is reported. Second set: columns with a
+    summary of unreadable values ("… et N autres valeurs illisibles"): those cells are NA, so their emptiness is
+    not reported again.
+    """
+    absentes = {(p.table, p.colonne) for p in donnees.problemes if p.code == "colonne_manquante"}
     for nom, df in donnees.tables.items():
         if nom in PAR_NOM:
             absentes |= {(nom, c) for c in PAR_NOM[nom].noms if c not in df.columns}
-    return absentes
+    resumees = {
+        (p.table, p.colonne) for p in donnees.problemes if p.ligne is None and p.colonne and p.gravite == ERREUR
+    }
+    return absentes, resumees - absentes
 
 
 # --- Per-table rules: run pandera and turn its failure cases into findings ----------------------------------
@@ -1097,7 +1154,10 @@ def _part_realisee_prefet(
 
 
 def _retenir(
-    constats: list[_Constat], tables: dict[str, pd.DataFrame], donnees: DonneesLues, absentes: set[tuple[str, str]]
+    constats: list[_Constat],
+    tables: dict[str, pd.DataFrame],
+    donnees: DonneesLues,
+    signalees: tuple[set[tuple[str, str]], set[tuple[str, str]]],
 ) -> tuple[list[Probleme], list[Probleme]]:
     """Findings → problems: drop cells already reported, one error per cell, cap each rule, format kept rows."""
     constats = sorted((c for c in constats if len(c.index)), key=lambda c: _PRIORITE[c.code])
@@ -1120,7 +1180,12 @@ def _retenir(
         )
     f = pd.concat(morceaux, ignore_index=True)
     f["ligne"] = f["ligne"].astype("Int64")
-    f = f[[(t, col) not in absentes for t, col in zip(f["table"], f["colonne"], strict=True)]] if absentes else f
+    absentes, resumees = signalees
+    garder = [
+        (t, col) not in absentes and not ((t, col) in resumees and code in CODES_VALEUR_MANQUANTE)
+        for t, col, code in zip(f["table"], f["colonne"], f["code"], strict=True)
+    ]
+    f = f[garder]
     lues = pd.DataFrame(
         [(p.table, p.ligne, p.colonne) for p in donnees.problemes if p.ligne is not None and p.gravite == ERREUR],
         columns=["table", "ligne", "colonne"],
@@ -1147,7 +1212,10 @@ def _retenir(
         r = REGLES[c.code]
         index = c.index[g["pos"].to_numpy()]
         df = tables[c.table]
-        valeurs = df[c.colonne].to_numpy(dtype=object)[index] if c.colonne in df.columns else [""] * len(index)
+        if c.valeurs is not None:
+            valeurs = c.valeurs[g["pos"].to_numpy()]
+        else:
+            valeurs = df[c.colonne].to_numpy(dtype=object)[index]
         if callable(c.conseil):
             conseils = c.conseil(index)
         else:
@@ -1238,14 +1306,14 @@ def valider(donnees: DonneesLues, annee: int | None = None) -> RapportValidation
     None → :func:`annee_par_defaut`. Reading problems in ``donnees.problemes`` are carried over with their
     gravity; a cell they already report is not reported again.
     """
-    tables_rendues, tables, manquants = _conformer(donnees)
+    tables_rendues, tables, manquants, illisibles = _conformer(donnees)
     if annee is None:
         annee = annee_par_defaut(tables)
     annee_courante = dt.date.today().year
-    constats = _controles_par_table(tables, annee_courante)
+    constats = illisibles + _controles_par_table(tables, annee_courante)
     croises, globaux = _controles_croises(tables, annee, set(tables_rendues))
     constats += croises
-    problemes, resumes = _retenir(constats, tables, donnees, _colonnes_absentes(donnees))
+    problemes, resumes = _retenir(constats, tables, donnees, _colonnes_signalees(donnees))
     sources = dict(donnees.sources)
     globaux = [
         p if p.source else Probleme(**{**p.__dict__, "source": sources.get(p.table, PAR_NOM[p.table].libelle)})

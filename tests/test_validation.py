@@ -508,7 +508,8 @@ def test_chaque_regle_signale_sa_ligne_sa_colonne_et_sa_valeur(cas: Cas):
 
 def test_chaque_code_de_regle_a_son_cas():
     couverts = {a[1] for cas in CAS_ERREURS + CAS_AVERTISSEMENTS for a in cas.attendu}
-    non_testes = set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante"}
+    # the three others have their own tests below
+    non_testes = set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante", "type_invalide"}
     assert non_testes == set()
 
 
@@ -692,3 +693,44 @@ def test_jeu_de_demo_ecrit_puis_charge_sans_erreur(tmp_path, format_):
     assert rapport.ok
     assert {p.code for p in rapport.avertissements} <= {"non_oriente"}
     assert len(rapport.tables["logements"]) == 600
+
+
+def test_tables_faites_a_la_main_valeurs_illisibles_signalees_une_fois():
+    # A notebook user may hand plain object columns: what cannot be converted is reported as « type_invalide »,
+    # and the emptied cell is not reported again as missing.
+    d = donnees()
+    lg = d.tables["logements"]
+    lg["annee_construction"] = pd.Series([1972, "mille", "1972", 1972.0, 1972], dtype=object)
+    lg["date_disponibilite"] = pd.Series(["15/03/2024", "15/03/2024", "31/02/2024", "2024-03-15", None], dtype=object)
+    lg["qpv"] = pd.Series(["non", "non", "non", "peut-être", "x"], dtype=object)
+    rapport = valider(d, 2024)
+    assert resume(rapport) == [
+        (E, "type_invalide", "logements", 3, "annee_construction", "mille"),
+        (E, "type_invalide", "logements", 4, "date_disponibilite", "31/02/2024"),
+        (E, "type_invalide", "logements", 5, "qpv", "peut-être"),
+        (E, "valeur_manquante", "logements", 6, "date_disponibilite", ""),
+        # two logements lost their date: the flux of 2024 is 3, of which 1 proposed to the préfet
+        (A, "plafond_prefet", "tours", None, "reservataire", f"33,3{NNBSP}%"),
+    ]
+    assert rapport.erreurs[0].conseil == "Nombre entier attendu."
+    assert rapport.tables["logements"]["qpv"].tolist() == [False, False, False, NA, True]
+
+
+def test_resume_des_valeurs_illisibles_de_la_lecture_pas_de_valeur_manquante_en_plus():
+    # Reading lists the first unreadable cells of a column, then one line « … et N autres »: the other emptied
+    # cells of that column must not come back as « valeur manquante ».
+    lus = [
+        Probleme(ERREUR, "type_invalide", "Date illisible.", "logements", "Logements", 2, "date_disponibilite", "x"),
+        Probleme(
+            ERREUR,
+            "type_invalide",
+            "… et 2 autres valeurs illisibles",
+            "logements",
+            "Logements",
+            None,
+            "date_disponibilite",
+        ),
+    ]
+    modifs = [modifier("logements", i, date_disponibilite=pd.NaT) for i in range(3)]
+    rapport = valider(donnees(*modifs, problemes=lus), 2024)
+    assert rapport.erreurs == lus
