@@ -854,6 +854,46 @@ def _table_propre(brut: _Brut, table: Table) -> pd.DataFrame:
 # --- Entry point ----------------------------------------------------------------------------------------
 
 
+def _lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[_Brut]:
+    """The raw tables of one file (a workbook gives one per sheet, a CSV one), by the file's content."""
+    genre = _genre(contenu)
+    if genre == "vide":
+        problemes.append(
+            _probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune donnée.")
+        )
+    elif genre == "ole" and "EncryptedPackage".encode("utf-16-le") in contenu:
+        problemes.append(
+            _probleme_fichier(
+                "fichier_protege",
+                nom,
+                "classeur protégé par un mot de passe",
+                "Enlevez le mot de passe (Fichier > Informations > Protéger le classeur) puis enregistrez-le de nouveau.",
+            )
+        )
+    elif genre in ("classeur", "ole"):
+        return _lire_classeur(nom, contenu, problemes)
+    elif genre.startswith("binaire:"):
+        problemes.append(
+            _probleme_fichier(
+                "fichier_illisible",
+                nom,
+                f"ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est {genre.removeprefix('binaire:')}",
+            )
+        )
+    else:
+        return _lire_csv(nom, contenu, problemes)
+    return []
+
+
+def _probleme_inattendu(source: str, e: Exception) -> Probleme:
+    return _probleme_fichier(
+        "fichier_illisible",
+        source,
+        f"lecture impossible (erreur inattendue : {type(e).__name__})",
+        "Signalez ce fichier aux développeurs de flux_dash ; en attendant, enregistrez-le de nouveau depuis Excel.",
+    )
+
+
 def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLues:
     """Read one workbook and/or CSV files into the clean tables of FORMAT.md §1 (never raises on bad input).
 
@@ -875,32 +915,10 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
             donnees.problemes.append(_probleme_fichier("fichier_illisible", nom, raison))
             continue
         donnees.fichiers.append((nom, hashlib.sha256(contenu).hexdigest()))
-        genre = _genre(contenu)
-        if genre == "vide":
-            donnees.problemes.append(
-                _probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune donnée.")
-            )
-        elif genre == "ole" and "EncryptedPackage".encode("utf-16-le") in contenu:
-            donnees.problemes.append(
-                _probleme_fichier(
-                    "fichier_protege",
-                    nom,
-                    "classeur protégé par un mot de passe",
-                    "Enlevez le mot de passe (Fichier > Informations > Protéger le classeur) puis enregistrez-le de nouveau.",
-                )
-            )
-        elif genre in ("classeur", "ole"):
-            bruts.extend(_lire_classeur(nom, contenu, donnees.problemes))
-        elif genre.startswith("binaire:"):
-            donnees.problemes.append(
-                _probleme_fichier(
-                    "fichier_illisible",
-                    nom,
-                    f"ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est {genre.removeprefix('binaire:')}",
-                )
-            )
-        else:
-            bruts.extend(_lire_csv(nom, contenu, donnees.problemes))
+        try:
+            bruts.extend(_lire_fichier(nom, contenu, donnees.problemes))
+        except Exception as e:  # noqa: BLE001 - FORMAT.md §2.3: no traceback reaches the user for any input
+            donnees.problemes.append(_probleme_inattendu(nom, e))
 
     # Sheets named after a table first, so that a sheet recognised only by its columns (the template's
     # drop-down lists, a copy) never takes the place of the sheet the user named.
@@ -959,7 +977,11 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
                 )
             )
             continue
-        donnees.tables[table] = _table_propre(brut, t)
+        try:
+            donnees.tables[table] = _table_propre(brut, t)
+        except Exception as e:  # noqa: BLE001 - FORMAT.md §2.3: no traceback reaches the user for any input
+            donnees.problemes.append(_probleme_inattendu(brut.source, e))
+            continue
         donnees.sources[table] = brut.source
         donnees.problemes.extend(brut.problemes)
 

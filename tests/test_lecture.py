@@ -793,3 +793,19 @@ def test_classeur_complete_par_un_csv():
         "previsionnel": "prev.csv",
     }
     assert [nom for nom, _ in donnees.fichiers] == ["flux.xlsx", "prev.csv"]
+
+
+def test_une_erreur_interne_devient_un_probleme_et_pas_une_trace(monkeypatch):
+    import flux_dash.lecture as lecture
+
+    def en_panne(*_):
+        raise KeyError("bogue")
+
+    monkeypatch.setattr(lecture, "_lire_csv", en_panne)
+    (p,) = lire([fichier_table("logements")]).problemes
+    assert (p.gravite, p.code, p.source, p.regle) == (
+        "erreur",
+        "fichier_illisible",
+        "logements.csv",
+        "lecture impossible (erreur inattendue : KeyError)",
+    )
