@@ -55,13 +55,14 @@ def feuille_synthese(wb: Workbook, bilan: Bilan, options: OptionsRapports, ptype
         [*NOTES_MATRICE, c.NOTE_NS, *notes_masquage(options)], masquer=masquer,
     )
     if len(matrice) and not masquer:
-        excel.ajouter_graphique_barres(
+        graphique = excel.ajouter_graphique_barres(
             ws, plage, "Logements proposés et attribués par réservataire", f"A{ligne}",
             colonnes=[plage.premiere_colonne + COLONNES_MATRICE.index("logements_proposes"),
                       plage.premiere_colonne + COLONNES_MATRICE.index("logements_attribues")],
             horizontal=True, titre_axe="Logements", format_axe=excel.FORMAT_ENTIER,
-            hauteur_cm=max(8.0, 0.9 * len(matrice) + 4),
+            hauteur_cm=max(8.0, 1.4 * len(matrice) + 4), largeur_cm=20,
         )
+        graphique.x_axis.scaling.orientation = "maxMin"  # bars in the table's order, top to bottom
     c.finir_feuille(ws, f"A{debut}")
 
 
