@@ -1319,7 +1319,11 @@ def valider(donnees: DonneesLues, annee: int | None = None) -> RapportValidation
         p if p.source else Probleme(**{**p.__dict__, "source": sources.get(p.table, PAR_NOM[p.table].libelle)})
         for p in globaux
     ]
-    tous = [*donnees.problemes, *manquants, *globaux, *problemes]
+    # Reading's own "… et N autres" lines are summaries too: listed after the lines they continue.
+    lus_resumes = [p for p in donnees.problemes if p.ligne is None and p.regle.startswith("…")]
+    resumes = [*lus_resumes, *resumes]
+    tous = [*(p for p in donnees.problemes if not (p.ligne is None and p.regle.startswith("…"))), *manquants]
+    tous += [*globaux, *problemes]
     erreurs = _trier([p for p in tous if p.gravite == ERREUR], [p for p in resumes if p.gravite == ERREUR])
     avertissements = _trier(
         [p for p in tous if p.gravite == AVERTISSEMENT], [p for p in resumes if p.gravite == AVERTISSEMENT]
