@@ -412,9 +412,7 @@ def _generer_tours(
     actifs = np.flatnonzero(oriente)
     morceaux: list[pd.DataFrame] = []
     for numero in (1, 2, 3):
-        actifs = actifs[orientation[actifs] <= extraction]
-        if not len(actifs):
-            break
+        actifs = actifs[orientation[actifs] <= extraction]  # may be empty: frames of length 0 are fine
         k = len(actifs)
         probas = np.array(ISSUES_TOUR[numero])
         issue = _tirer(rng, ISSUES_TIRAGE, probas, k)

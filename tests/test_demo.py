@@ -74,6 +74,13 @@ def test_nombre_de_logements_et_un_a_trois_tours_consecutifs(nb):
     assert all(n == list(range(1, len(n) + 1)) and 1 <= len(n) <= 3 for n in par_logement)
 
 
+def test_aucun_tour_avant_la_date_d_extraction(monkeypatch):
+    monkeypatch.setattr(demo, "DATE_EXTRACTION", dt.date(2020, 1, 1))
+    t = demo.generer_demo(10, 1)
+    assert len(t["tours"]) == 0
+    assert list(t["tours"].columns) == PAR_NOM["tours"].noms
+
+
 def test_la_plupart_des_logements_ont_un_seul_tour(tables):
     nb_tours = tables["tours"].groupby("id_logement").size().value_counts(normalize=True)
     assert nb_tours[1] > 0.6
