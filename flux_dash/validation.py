@@ -64,6 +64,8 @@ DTYPES = {
 }
 """pandas dtype of each column kind in a clean table (:mod:`flux_dash.colonnes`)."""
 
+_ORDRE_TABLES = {t.nom: i for i, t in enumerate(TABLES)}
+
 COLONNES_RESERVATAIRE = {"tours": "reservataire", "conventions": "reservataire"}
 """Réservataire names are matched exactly after stripping spaces (FORMAT.md §1.2–1.3)."""
 
@@ -1000,10 +1002,11 @@ def _tours_non_consecutifs(tours: pd.DataFrame) -> _Constat:
     trou = trou.fillna(False).astype(bool)
 
     def conseil(index: np.ndarray) -> list[str]:
+        ids = tours["id_logement"].iloc[index]
+        par_logement = t.loc[_dans(t["id_logement"], ids)].groupby("id_logement")["numero_tour"].agg(list)
         sortie = []
-        for i in index:
-            ident = tours["id_logement"].iat[i]
-            numeros = sorted(int(n) for n in t.loc[t["id_logement"] == ident, "numero_tour"])
+        for ident in ids:
+            numeros = sorted(int(n) for n in par_logement[ident])
             manquants = sorted(set(range(1, numeros[-1] + 1)) - set(numeros))
             texte_manquants = ", ".join(str(n) for n in manquants[:10])
             sortie.append(
@@ -1160,50 +1163,58 @@ def _retenir(
     signalees: tuple[set[tuple[str, str]], set[tuple[str, str]]],
 ) -> tuple[list[Probleme], list[Probleme]]:
     """Findings → problems: drop cells already reported, one error per cell, cap each rule, format kept rows."""
-    constats = sorted((c for c in constats if len(c.index)), key=lambda c: _PRIORITE[c.code])
+    absentes, resumees = signalees
+    constats = sorted(
+        (
+            c
+            for c in constats
+            if len(c.index)
+            and (c.table, c.colonne) not in absentes
+            and not ((c.table, c.colonne) in resumees and c.code in CODES_VALEUR_MANQUANTE)
+        ),
+        key=lambda c: _PRIORITE[c.code],
+    )
     if not constats:
         return [], []
+    # Cells are integer keys (table, column, line), so that dedupe and cap stay vectorised on a million rows.
+    noms_colonnes = sorted({c.colonne for c in constats} | {p.colonne for p in donnees.problemes})
+    num_colonne = {nom: i for i, nom in enumerate(noms_colonnes)}
+
+    def cle(table: str, colonne: str, lignes: np.ndarray) -> np.ndarray:
+        base = (_ORDRE_TABLES.get(table, len(TABLES)) * len(noms_colonnes) + num_colonne[colonne]) << 36
+        return base + lignes.astype(np.int64)
+
     morceaux = []
     for k, c in enumerate(constats):
+        lignes = tables[c.table][LIGNE].to_numpy(dtype=np.int64, na_value=0)[c.index]
         morceaux.append(
             pd.DataFrame(
                 {
                     "k": k,
                     "pos": np.arange(len(c.index)),
-                    "table": c.table,
-                    "ligne": tables[c.table][LIGNE].to_numpy()[c.index],
-                    "colonne": c.colonne,
-                    "code": c.code,
+                    "groupe": _ORDRE_TABLES[c.table] * len(REGLES) + _PRIORITE[c.code],
+                    "ligne": lignes,
+                    "cellule": cle(c.table, c.colonne, lignes),
                     "erreur": REGLES[c.code].gravite == ERREUR,
                 }
             )
         )
     f = pd.concat(morceaux, ignore_index=True)
-    f["ligne"] = f["ligne"].astype("Int64")
-    absentes, resumees = signalees
-    garder = [
-        (t, col) not in absentes and not ((t, col) in resumees and code in CODES_VALEUR_MANQUANTE)
-        for t, col, code in zip(f["table"], f["colonne"], f["code"], strict=True)
+    lues = [
+        cle(p.table, p.colonne, np.array([p.ligne]))[0]
+        for p in donnees.problemes
+        if p.ligne is not None and p.gravite == ERREUR and p.table in _ORDRE_TABLES
     ]
-    f = f[garder]
-    lues = pd.DataFrame(
-        [(p.table, p.ligne, p.colonne) for p in donnees.problemes if p.ligne is not None and p.gravite == ERREUR],
-        columns=["table", "ligne", "colonne"],
-    ).astype({"ligne": "Int64"})
-    cellule = ["table", "ligne", "colonne"]
-    if len(lues):
-        f = f.merge(lues.drop_duplicates().assign(_lue=True), on=cellule, how="left")
-        f = f[f["_lue"].isna()].drop(columns="_lue")
-    erreurs = f[f["erreur"]].drop_duplicates(cellule, keep="first")
-    avertissements = f[~f["erreur"]].drop_duplicates([*cellule, "code"], keep="first")
-    cellules_en_erreur = erreurs[cellule].assign(_err=True)
-    avertissements = avertissements.merge(cellules_en_erreur, on=cellule, how="left")
-    avertissements = avertissements[avertissements["_err"].isna()].drop(columns="_err")
+    if lues:
+        f = f[~np.isin(f["cellule"].to_numpy(), np.array(lues, dtype=np.int64))]
+    erreurs = f[f["erreur"]].drop_duplicates("cellule", keep="first")
+    avertissements = f[~f["erreur"]].drop_duplicates(["cellule", "groupe"], keep="first")
+    avertissements = avertissements[~np.isin(avertissements["cellule"].to_numpy(), erreurs["cellule"].to_numpy())]
     f = pd.concat([erreurs, avertissements], ignore_index=True)
-    f = f.sort_values(["table", "code", "ligne", "k", "pos"], kind="stable")
-    f["_rang"] = f.groupby(["table", "code"]).cumcount()
+    f = f.sort_values(["groupe", "ligne", "k", "pos"], kind="stable")
+    f["_rang"] = f.groupby("groupe").cumcount()
     gardes = f[f["_rang"] < MAX_PAR_REGLE]
-    depasse = f[f["_rang"] >= MAX_PAR_REGLE].groupby(["table", "code"]).size()
+    depasse = f[f["_rang"] >= MAX_PAR_REGLE].groupby("k").size()
 
     sources = donnees.sources
     problemes: list[Probleme] = []
@@ -1236,22 +1247,23 @@ def _retenir(
                 )
             )
     resumes: list[Probleme] = []
-    for (table, code), n in depasse.items():
+    en_trop: dict[tuple[str, str], int] = {}
+    for k, n in depasse.items():
+        c = constats[int(k)]
+        en_trop[(c.table, c.code)] = en_trop.get((c.table, c.code), 0) + int(n)
+    for (table, code), n in en_trop.items():
         r = REGLES[code]
         resumes.append(
             Probleme(
                 r.gravite,
                 code,
-                f"… et {_entier_fr(int(n))} autres lignes : {r.texte}",
+                f"… et {_entier_fr(n)} autres lignes : {r.texte}",
                 table,
                 sources.get(table, PAR_NOM[table].libelle),
                 conseil=f"Seules les {_entier_fr(MAX_PAR_REGLE)} premières lignes sont listées pour cette règle.",
             )
         )
     return problemes, resumes
-
-
-_ORDRE_TABLES = {t.nom: i for i, t in enumerate(TABLES)}
 
 
 def _cle_tri(p: Probleme, resume: bool = False) -> tuple:
