@@ -11,16 +11,18 @@ axes ``%d/%m/%Y``, French titles and hover texts. One colour-blind-safe palette 
 derived from the référentiel order (:func:`couleurs`). Reference values (DOMAINE.md §4) are drawn as dashed
 lines or markers "to read against", never as a verdict.
 
-Maps: offline, from :func:`flux_dash.referentiel.geojson_communes` (``featureidkey="properties.code"``), keeping
-only the features of the communes drawn. EPCI/EPT and départements are **not dissolved** (no geometry library
-offline): each of their communes is drawn with the territory's value and without inner borders, so a territory
-reads as one coloured shape; the hover names the territory (documented choice).
+Maps: offline, from :func:`flux_dash.referentiel.geojson_communes`, keeping only the communes drawn, as filled
+shapes on plain longitude/latitude axes (``go.Choropleth`` needs a world topojson that plotly.js downloads from
+cdn.plot.ly: without internet the map stays blank). EPCI/EPT and départements are **not dissolved** (no geometry
+library offline): each is one trace made of its communes' outlines, coloured with the territory's value and
+without inner borders, so a territory reads as one shape; the hover names the territory (documented choice).
 
 No Streamlit here: the pages call these functions and render.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -42,6 +44,8 @@ SEPARATEURS = ", "
 """plotly ``separators``: decimal comma, thousands space (« 1 234,5 »)."""
 FORMAT_POURCENTAGE = ".1%"
 FORMAT_DATE = "%d/%m/%Y"
+FORMAT_NOMBRE = ",~f"
+"""d3 format of count axes: thousands grouped, no useless decimals (« 1 500 », « 2,5 »)."""
 COULEUR_PROPOSES, COULEUR_ATTRIBUES, COULEUR_DROITS = PALETTE[0], PALETTE[2], PALETTE[1]
 GABARIT = {"layout": {"colorway": list(PALETTE), "plot_bgcolor": "white", "paper_bgcolor": "white",
                       "xaxis": {"gridcolor": "#E5E5E5", "zerolinecolor": "#BDBDBD"},
@@ -96,6 +100,7 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
     ``update_xaxes`` cost ~40 ms per figure, one assignment ~3 ms (measured, plotly 7.1). ``autres``: more layout
     attributes (``barmode``, ``yaxis={"autorange": "reversed"}``…), merged last."""
     pourcent = {"tickformat": FORMAT_POURCENTAGE, "hoverformat": FORMAT_POURCENTAGE, "rangemode": "tozero"}
+    nombres = {"tickformat": FORMAT_NOMBRE}  # "1 500", not "1500" (plotly groups only from 5 digits by default)
     disposition = {
         "title": {"text": titre, "x": 0.0, "xanchor": "left"},
         "separators": SEPARATEURS,
@@ -104,8 +109,8 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
         "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
         "hoverlabel": {"namelength": -1},
         "font": {"family": "sans-serif"},
-        "xaxis": {"title": {"text": x}, **(pourcent if pourcent_x else {})},
-        "yaxis": {"title": {"text": y}, **(pourcent if pourcent_y else {})},
+        "xaxis": {"title": {"text": x}, **(pourcent if pourcent_x else nombres)},
+        "yaxis": {"title": {"text": y}, **(pourcent if pourcent_y else nombres)},
     }
     actuelle = fig.layout.to_plotly_json()
     actuelle.pop("template", None)  # plotly's default template, replaced by GABARIT (re-validating it costs ~30 ms)
@@ -192,8 +197,9 @@ def tracer_reconciliation_flux(bilan, perimetre: tuple[str, str] = REGION) -> go
         hovertemplate="%{y} : %{x:,.0f} logements<extra></extra>",
         name="Logements",
     ))
+    maximum = max(valeurs[0], 1)
     return _mise_en_page(fig, "Du volume de disponibilités au flux annuel", x="Logements", y="",
-                         yaxis={"autorange": "reversed"})
+                         yaxis={"autorange": "reversed"}, xaxis={"range": [0, maximum * 1.15]})
 
 
 # --- Monthly trends (from flux_dash.series.compter_par_mois) ----------------------------------------
@@ -418,35 +424,77 @@ def geojson_restreint(codes_communes: set[str]) -> dict:
             "features": [f for f in g["features"] if f["properties"]["code"] in codes_communes]}
 
 
+BLEUS = ("#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#084594")
+"""Sequential single-hue scale of the map classes (ColorBrewer Blues: readable by colour-blind people)."""
+LATITUDE_IDF = 48.7
+"""Mean latitude of Île-de-France: the map's y/x scale ratio is 1/cos(latitude) (equirectangular projection)."""
+
+
+def classes_carte(maximum: float) -> list[tuple[int, int]]:
+    """Equal classes of "nice" width (1, 2, 5 × 10^k) covering 0…``maximum`` in at most ``len(BLEUS)`` classes:
+    inclusive integer bounds, e.g. 0–49, 50–99… (counts are integers)."""
+    maximum = max(0, int(math.ceil(maximum)))
+    pas, k = 1, 0
+    while math.ceil((maximum + 1) / pas) > len(BLEUS):
+        k += 1
+        pas = (1, 2, 5)[k % 3] * 10 ** (k // 3)
+    return [(i * pas, (i + 1) * pas - 1) for i in range(math.ceil((maximum + 1) / pas))]
+
+
+def _anneaux(geometrie: dict) -> list[list[list[float]]]:
+    """Outer rings of a Polygon / MultiPolygon (holes are ignored: communes have none worth drawing)."""
+    if geometrie["type"] == "Polygon":
+        return [geometrie["coordinates"][0]]
+    return [poly[0] for poly in geometrie["coordinates"]]
+
+
 def tracer_carte(bilan, niveau: str, indicateur: str = "flux", territoire: str | None = None) -> go.Figure:
-    """Choropleth of one figure (``INDICATEURS_CARTE``) at ``niveau``; communes carry their own value at the
-    commune level, their territory's value otherwise (see module docstring)."""
+    """Map of one figure (``INDICATEURS_CARTE``) at ``niveau``: communes carry their own value at the commune
+    level, their territory's value otherwise (module docstring).
+
+    Drawn offline as filled shapes on plain axes (longitude, latitude), one trace per perimeter (``meta``: its
+    code, value and communes), coloured by class (:func:`classes_carte`, legend). Plotly's ``go.Choropleth``
+    is not used on purpose: plotly.js always downloads a world topojson from cdn.plot.ly for it, and without
+    internet access the map stays blank (checked in chromium, plotly.js 3.8).
+    """
     t = tableau_territoires(bilan, niveau, territoire)
     colonne = INDICATEURS_CARTE[indicateur]
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
     dessin = _communes_dessinees(niveau, list(t["Code"])).merge(t, left_on="code", right_on="Code")
-    dessin["commune"] = dessin["code_commune"].map(ref.nom_commune)
-    fig = go.Figure(go.Choropleth(
-        geojson=geojson_restreint(set(dessin["code_commune"])),
-        featureidkey="properties.code",
-        locations=list(dessin["code_commune"]),
-        z=list(dessin[colonne]),
-        zmin=0,
-        colorscale=ECHELLE_CARTE,
-        marker_line_width=0.5 if niveau == "COMMUNE" else 0,
-        marker_line_color="white",
-        colorbar={"title": {"text": colonne}, "tickformat": ",.0f"},
-        customdata=dessin[["Territoire", "commune"]].to_numpy(),
-        hovertemplate=(f"%{{customdata[0]}}<br>{colonne} : %{{z:,.0f}}<extra></extra>" if niveau == "COMMUNE"
-                       else f"%{{customdata[0]}}<br>{colonne} : %{{z:,.0f}}<br>(commune : %{{customdata[1]}})"
-                            "<extra></extra>"),
-    ))
-    fig.layout.geo = {"fitbounds": "locations", "visible": False}
+    formes = {f["properties"]["code"]: _anneaux(f["geometry"])
+              for f in geojson_restreint(set(dessin["code_commune"]))["features"]}
+    classes = classes_carte(float(t[colonne].max()))
+    vues: set[int] = set()
+    fig = go.Figure()
+    for ligne in t.to_dict("records"):
+        valeur = int(ligne[colonne])
+        communes = sorted(dessin.loc[dessin["code"] == ligne["Code"], "code_commune"])
+        x: list[float | None] = []
+        y: list[float | None] = []
+        for code in communes:
+            for anneau in formes.get(code, []):
+                x += [p[0] for p in anneau] + [None]
+                y += [p[1] for p in anneau] + [None]
+        rang = next(i for i, (_, haut) in enumerate(classes) if valeur <= haut)
+        bas, haut = classes[rang]
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines", fill="toself", fillcolor=BLEUS[rang],
+            line={"color": "white", "width": 0.6 if niveau == "COMMUNE" else 0},
+            hoveron="fills", hoverinfo="text", text=f"{ligne['Territoire']}<br>{colonne} : {formats.nombre(valeur)}",
+            name=f"{formats.nombre(bas)} à {formats.nombre(haut)}", legendgroup=str(rang), legendrank=rang,
+            showlegend=rang not in vues, meta={"code": ligne["Code"], "valeur": valeur, "communes": communes},
+        ))
+        vues.add(rang)
     titre = f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
     if territoire is not None:
         titre = f"{ref.libelle_perimetre('EPCI_EPT', territoire)} : {_minuscule(titre)}"
-    return _mise_en_page(fig, titre, margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=520)
+    axe = {"visible": False, "showgrid": False, "zeroline": False}
+    return _mise_en_page(
+        fig, titre, margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=520, hovermode="closest",
+        legend={"orientation": "v", "x": 1.0, "xanchor": "right", "y": 1.0, "title": {"text": colonne}},
+        xaxis=axe, yaxis={**axe, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(LATITUDE_IDF))},
+    )
 
 
 def tableau_consolidation(bilan, perimetre: tuple[str, str]) -> pd.DataFrame:

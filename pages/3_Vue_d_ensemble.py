@@ -32,21 +32,19 @@ st.caption(f"Bilan de l'année {bilan.annee} · périmètre : région Île-de-Fr
            + (f" {resume_filtres(filtres)}" if filtres.actifs else ""))
 
 chiffres = g.chiffres_cles(bilan)
-colonnes = st.columns(6)
-libelles = [("disponibilites", "Disponibilités"), ("soustraits", "Soustraits"), ("flux", "Flux annuel"),
-            ("proposes", "Logements proposés"), ("attribues", "Logements attribués")]
-for colonne, (cle, libelle) in zip(colonnes, libelles, strict=False):
-    colonne.metric(libelle, formats.nombre(chiffres[cle]))
-colonnes[5].metric("Taux de transformation", formats.pourcentage(chiffres["taux_transformation"]),
-                   help="Logements attribués ÷ logements proposés (somme des réservataires).")
+ligne1, ligne2 = st.columns(3), st.columns(3)
+for colonne, (cle, libelle) in zip([*ligne1, *ligne2[:2]], [
+    ("disponibilites", "Disponibilités"), ("soustraits", "Soustraits"), ("flux", "Flux annuel"),
+    ("proposes", "Logements proposés"), ("attribues", "Logements attribués")], strict=True):
+    colonne.metric(libelle, formats.nombre(chiffres[cle]), border=True)
+ligne2[2].metric("Taux de transformation", formats.pourcentage(chiffres["taux_transformation"]), border=True,
+                 help="Logements attribués ÷ logements proposés (somme des réservataires).")
 st.caption("« Logements proposés » additionne les logements proposés de chaque réservataire : un logement orienté "
            "vers deux réservataires compte deux fois.")
 
-st.subheader("Du volume de disponibilités au flux")
 _afficher(g.tracer_reconciliation_flux(bilan), g.tableau_reconciliation_flux(bilan), f"reconciliation_flux_{bilan.annee}",
           "reconciliation")
 
-st.subheader(f"Évolution mensuelle en {bilan.annee}")
 series = compter_par_mois(etat.tables_filtrees(), bilan.annee)
 _afficher(g.tracer_tendances_mensuelles(series), g.tableau_tendances_mensuelles(series),
           f"evolution_mensuelle_{bilan.annee}", "mensuel")

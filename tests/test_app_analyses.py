@@ -108,23 +108,28 @@ def test_reservataires_choix_et_part_du_flux_du_moteur(donnees_demo, bilan):
     assert len(_figures(at)) == 4 + len(ref.DIMENSIONS_DECRET)
 
 
+def _communes_de(carte: dict) -> set[str]:
+    return {c for trace in carte["data"] for c in trace["meta"]["communes"]}
+
+
 def test_territoires_carte_par_ept_et_detail(donnees_demo, bilan):
     at = _page(donnees_demo, "territoires")
-    communes = sorted(bilan.flux.loc[bilan.flux["perimetre_type"] == "COMMUNE", "perimetre_code"])
-    carte = _figure(at, "Flux par commune")["data"][0]
-    assert sorted(carte["locations"]) == communes
+    communes = set(bilan.flux.loc[bilan.flux["perimetre_type"] == "COMMUNE", "perimetre_code"])
+    assert _communes_de(_figure(at, "Flux par commune")) == communes
     at = at.radio(key="_fd_w_niveau_carte").set_value("EPCI_EPT").run()
     assert not at.exception
-    carte = _figure(at, "Flux par EPCI / EPT")["data"][0]
-    territoires = set(bilan.perimetres.loc[(bilan.perimetres["perimetre_type"] == "EPCI_EPT")
-                                           & bilan.perimetres["strate"], "perimetre_code"])
+    carte = _figure(at, "Flux par EPCI / EPT")
+    territoires = bilan.flux[(bilan.flux["perimetre_type"] == "EPCI_EPT")
+                             & bilan.flux["perimetre_code"].isin(bilan.perimetres.loc[bilan.perimetres["strate"],
+                                                                                       "perimetre_code"])]
+    assert {t["meta"]["code"]: t["meta"]["valeur"] for t in carte["data"]} == dict(
+        zip(territoires["perimetre_code"], territoires["flux"], strict=True))
     c = ref.communes()
-    assert set(carte["locations"]) == set(c.loc[c["code_territoire"].isin(territoires), "code_insee"])
+    assert _communes_de(carte) == set(c.loc[c["code_territoire"].isin(territoires["perimetre_code"]), "code_insee"])
     code = at.selectbox(key="_fd_w_territoire_detail").value
     membres = bilan.appartenance[(bilan.appartenance["perimetre_type"] == "EPCI_EPT")
                                  & (bilan.appartenance["perimetre_code"] == code)]["code_commune"]
-    detail = _figure(at, f"{ref.libelle_perimetre('EPCI_EPT', code)} : flux par commune")["data"][0]
-    assert sorted(detail["locations"]) == sorted(membres)
+    assert _communes_de(_figure(at, f"{ref.libelle_perimetre('EPCI_EPT', code)} : flux par commune")) == set(membres)
 
 
 def test_qpv_lectures_du_prefet_et_liste_des_qpv(donnees_demo, bilan):

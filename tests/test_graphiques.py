@@ -267,30 +267,60 @@ COMMUNES_PC = ["93001", "93027", "93031", "93039", "93066", "93070", "93072", "9
 
 
 @pytest.mark.parametrize(
-    ("niveau", "indicateur", "lieux", "valeurs"),
+    ("niveau", "indicateur", "perimetres", "lieux"),
     [
-        ("COMMUNE", "flux", ["93001", "93066"], [35, 50]),
-        ("COMMUNE", "attribues", ["93001", "93066"], [20, 30]),
-        ("EPCI_EPT", "proposes", COMMUNES_PC, [65] * 8),
-        ("DEPARTEMENT", "flux", None, None),
+        ("COMMUNE", "flux", {"93001": 35, "93066": 50}, ["93001", "93066"]),
+        ("COMMUNE", "attribues", {"93001": 20, "93066": 30}, ["93001", "93066"]),
+        ("EPCI_EPT", "proposes", {PC: 65}, COMMUNES_PC),
+        ("DEPARTEMENT", "flux", {"93": 85}, None),
     ],
-    ids=["communes-flux", "communes-attribues", "ept-proposes-par-ses-communes", "departement"],
+    ids=["communes-flux", "communes-attribues", "ept-proposes-par-ses-communes", "departement-par-ses-communes"],
 )
-def test_carte_choroplethe_des_communes(bilan, niveau, indicateur, lieux, valeurs):
+def test_carte_des_perimetres_dessines_par_leurs_communes(bilan, niveau, indicateur, perimetres, lieux):
     fig = g.tracer_carte(bilan, niveau, indicateur)
-    (carte,) = fig.data
-    assert carte.type == "choropleth" and carte.featureidkey == "properties.code"
-    if lieux is None:  # a département is drawn with all of its communes, each carrying the département's value
+    if lieux is None:  # a département is drawn with all of its communes, coloured with the département's value
         lieux = sorted(ref.communes_du_perimetre("DEPARTEMENT", "93"))
-        valeurs = [85] * len(lieux)
-    assert sorted(carte.locations) == lieux and list(carte.z) == valeurs
-    assert sorted(f["properties"]["code"] for f in carte.geojson["features"]) == lieux  # only the drawn communes
-    assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
+    assert {t.meta["code"]: t.meta["valeur"] for t in fig.data} == perimetres
+    assert sorted(c for t in fig.data for c in t.meta["communes"]) == lieux
+    assert all(t.type == "scatter" and t.fill == "toself" and t.hoveron == "fills" for t in fig.data)
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.xaxis.visible is False
+    assert fig.layout.legend.title.text == g.INDICATEURS_CARTE[indicateur]
+
+
+def test_carte_hors_ligne_sans_fond_de_carte_a_telecharger(bilan):
+    """plotly.js downloads a world topojson for any geo subplot: the map must not use one (no network)."""
+    fig = g.tracer_carte(bilan, "EPCI_EPT")
+    assert not any(t.type in ("choropleth", "scattergeo", "choroplethmap") for t in fig.data)
+    assert "geo" not in fig.layout.to_plotly_json()
+
+
+def test_carte_couleurs_par_classe_et_survol_en_francais(bilan):
+    fig = g.tracer_carte(bilan, "COMMUNE", "flux")
+    aubervilliers, saint_denis = fig.data
+    assert [aubervilliers.name, saint_denis.name] == ["30 à 39", "50 à 59"]
+    assert aubervilliers.fillcolor == g.BLEUS[3] and saint_denis.fillcolor == g.BLEUS[5]
+    assert saint_denis.text == "Saint-Denis<br>Flux : 50"
+
+
+@pytest.mark.parametrize(
+    ("maximum", "attendu"),
+    [
+        (0, [(0, 0)]),
+        (6, [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]),
+        (7, [(0, 1), (2, 3), (4, 5), (6, 7)]),
+        (50, [(0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 59)]),
+        (1547, [(0, 499), (500, 999), (1000, 1499), (1500, 1999)]),
+    ],
+    ids=["zero", "unites", "pas-de-2", "pas-de-10", "pas-de-500"],
+)
+def test_classes_de_la_carte(maximum, attendu):
+    assert g.classes_carte(maximum) == attendu
 
 
 def test_carte_du_detail_d_un_ept_et_tableau(bilan):
-    (carte,) = g.tracer_carte(bilan, "COMMUNE", "flux", territoire=PC).data
-    assert list(carte.locations) == ["93001", "93066"]
+    fig = g.tracer_carte(bilan, "COMMUNE", "flux", territoire=PC)
+    assert [t.meta["code"] for t in fig.data] == ["93001", "93066"]
+    assert fig.layout.title.text == "Plaine Commune : flux par commune"
     t = g.tableau_territoires(bilan, "COMMUNE", territoire=PC)
     assert list(t.columns) == ["Code", "Territoire", "Disponibilités", "Soustraits", "Flux", "Proposés", "Attribués"]
     assert list(t["Territoire"]) == ["Aubervilliers", "Saint-Denis"]
