@@ -106,7 +106,7 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
         "separators": SEPARATEURS,
         "template": GABARIT,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "title": {"text": ""}},
-        "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 100, "b": 10},
         "hoverlabel": {"namelength": -1},
         "font": {"family": "sans-serif"},
         "xaxis": {"title": {"text": x}, **(pourcent if pourcent_x else nombres)},
