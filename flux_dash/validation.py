@@ -702,11 +702,11 @@ def _conseil_par_table(
     if code == "annee_hors_bornes":
         return f"Indiquez l'année d'achèvement, entre {ANNEE_CONSTRUCTION_MIN} et {annee_courante}."
     if code == "commune_inconnue":
-        return lambda index: [_conseil_commune(v) for v in df["code_commune"].to_numpy()[index]]
+        return lambda index: _par_valeur(df["code_commune"].to_numpy()[index], _conseil_commune)
     if code == "departement_inconnu":
         return "Départements admis : " + ", ".join(f"{c} ({n})" for c, n in ref.DEPARTEMENTS_IDF.items()) + "."
     if code == "qpv_hors_commune":
-        return lambda index: [_conseil_qpv(v) for v in df["code_qpv"].to_numpy()[index]]
+        return lambda index: _par_valeur(df["code_qpv"].to_numpy()[index], _conseil_qpv)
     if code == "perimetre_inconnu":
         return lambda index: [_conseil_perimetre(t) for t in df["perimetre_type"].to_numpy()[index]]
     if code in (
@@ -839,7 +839,9 @@ def _controles_croises(
             "tours",
             "reservataire",
             _positions(res_inconnu),
-            lambda index: [_conseil_reservataire(n, admis) for n in tours["reservataire"].to_numpy()[index]],
+            lambda index: _par_valeur(
+                tours["reservataire"].to_numpy()[index], lambda n: _conseil_reservataire(n, admis)
+            ),
         )
     )
 
@@ -916,6 +918,15 @@ def _controles_croises(
         )
     )
     return constats, globaux
+
+
+def _par_valeur(valeurs: np.ndarray, conseil: Callable[[str], str]) -> list[str]:
+    """One hint per row, computed once per distinct value."""
+    deja: dict[str, str] = {}
+    for v in valeurs:
+        if v not in deja:
+            deja[v] = conseil(v)
+    return [deja[v] for v in valeurs]
 
 
 def _libelle_soustraction(code: object) -> str:
@@ -1240,7 +1251,7 @@ def _retenir(
                     c.regle or r.texte,
                     c.table,
                     source,
-                    int(ligne),
+                    None if pd.isna(ligne) else int(ligne),
                     c.colonne,
                     _valeur_fr(v),
                     conseil,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flux_dash import validation
 from flux_dash.colonnes import LIGNE, PAR_NOM
@@ -734,3 +736,39 @@ def test_resume_des_valeurs_illisibles_de_la_lecture_pas_de_valeur_manquante_en_
     modifs = [modifier("logements", i, date_disponibilite=pd.NaT) for i in range(3)]
     rapport = valider(donnees(*modifs, problemes=lus), 2024)
     assert rapport.erreurs == lus  # the summary stays after the line it continues
+
+
+# --- Never raises on bad data -----------------------------------------------------------------------------------
+
+VALEURS_HOSTILES = {
+    "string": [NA, "", " ", "=1+1", "T9", "Bailleur", "L1", "93066", "QN07501M", "é" * 300, "ATTRIBUE"],
+    "boolean": [NA, True, False],
+    "Int64": [NA, 0, -1, 1, 3, 10**12, 1800, 2200],
+    "Float64": [NA, 0.0, -0.5, 0.25, 100.0, 1e9, 1.0],
+    "datetime64[ns]": [pd.NaT, J("1900-01-01"), J("2024-02-29"), J("2099-12-31")],
+}
+CELLULES = [
+    (t, i, c, validation.DTYPES[col.genre])
+    for t, n in (("logements", 5), ("tours", 6), ("conventions", 2), ("previsionnel", 1))
+    for i in range(n)
+    for col in PAR_NOM[t].colonnes
+    for c in [col.nom]
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(CELLULES).flatmap(
+            lambda cel: st.sampled_from(VALEURS_HOSTILES[cel[3]]).map(lambda v: (*cel[:3], v))
+        ),
+        max_size=8,
+    )
+)
+def test_valider_ne_leve_jamais_sur_des_valeurs_hostiles(changements):
+    rapport = valider(donnees(*(modifier(t, i, **{c: v}) for t, i, c, v in changements)), 2024)
+    assert rapport.ok == (rapport.erreurs == [])
+    assert all(p.gravite == ERREUR for p in rapport.erreurs)
+    assert all(p.code in validation.REGLES for p in rapport.erreurs + rapport.avertissements)
+    cellules = [(p.table, p.ligne, p.colonne) for p in rapport.erreurs if p.ligne is not None]
+    assert len(cellules) == len(set(cellules))  # one error per cell
