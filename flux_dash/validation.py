@@ -36,6 +36,7 @@ from flux_dash import referentiel as ref
 from flux_dash.colonnes import LIGNE, PAR_NOM, TABLES, Table
 from flux_dash.formats import ESPACE_MILLIERS, nombre, pourcentage
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, DonneesLues, Gravite, Probleme, RapportValidation
+from flux_dash.regles import ReglesCalcul
 
 __all__ = ["MAX_PAR_REGLE", "REGLES", "Regle", "annee_par_defaut", "charger", "schema", "valider"]
 
@@ -43,12 +44,13 @@ __all__ = ["MAX_PAR_REGLE", "REGLES", "Regle", "annee_par_defaut", "charger", "s
 
 ANNEE_CONSTRUCTION_MIN = 1800
 """FORMAT.md §1.1: ``annee_construction`` is an integer 1800 … current year."""
-PLAFOND_PREFET = 30.0
+_REGLES_CALCUL = ReglesCalcul()  # the caps and delays live once, in flux_dash.regles
+PLAFOND_PREFET = round(_REGLES_CALCUL.plafond_prefet * 100, 6)
 """CCH R. 441-5-2: the préfet holds at most 30 % of the flux (a préfet's arrêté may derogate: a warning)."""
-PLAFOND_AGENTS = 5.0
+PLAFOND_AGENTS = round(_REGLES_CALCUL.plafond_agents * 100, 6)
 """CCH R. 441-5-2: of which at most 5 % for the agents civils et militaires de l'État."""
-MOIS_AVANT_DISPONIBILITE = 6
-MOIS_APRES_DISPONIBILITE = 18
+MOIS_AVANT_DISPONIBILITE = _REGLES_CALCUL.mois_avant_disponibilite
+MOIS_APRES_DISPONIBILITE = _REGLES_CALCUL.mois_apres_disponibilite
 """FORMAT.md §1.5: an orientation more than 6 months before or 18 months after the disponibilité is suspicious."""
 MAX_PAR_REGLE = 1000
 """At most this many problems per rule and table; the rest is summarised in one line."""
@@ -198,10 +200,12 @@ REGLES: dict[str, Regle] = {
         Regle(
             "plafond_prefet",
             AVERTISSEMENT,
-            f"Part du préfet (publics prioritaires et agents de l'État) supérieure à {PLAFOND_PREFET:.0f} % du flux.",
+            f"Part du préfet (publics prioritaires et agents de l'État) supérieure à {nombre(PLAFOND_PREFET)} % du flux.",
         ),
         Regle(
-            "plafond_agents", AVERTISSEMENT, f"Part des agents de l'État supérieure à {PLAFOND_AGENTS:.0f} % du flux."
+            "plafond_agents",
+            AVERTISSEMENT,
+            f"Part des agents de l'État supérieure à {nombre(PLAFOND_AGENTS)} % du flux.",
         ),
         Regle(
             "non_oriente",
@@ -1063,14 +1067,15 @@ def _controles_taux(conventions: pd.DataFrame, globaux: list[Probleme]) -> list[
             ref.CATEGORIES_PREFET,
             PLAFOND_PREFET,
             "Somme des taux du préfet",
-            "Somme des taux du préfet (publics prioritaires et agents de l'État) supérieure à 30 % sur un périmètre.",
+            f"Somme des taux du préfet (publics prioritaires et agents de l'État) supérieure à {nombre(PLAFOND_PREFET)} % "
+            "sur un périmètre.",
         ),
         (
             "plafond_agents",
             ("ETAT_AGENTS",),
             PLAFOND_AGENTS,
             "Somme des taux des agents de l'État",
-            "Somme des taux des agents de l'État supérieure à 5 % sur un périmètre.",
+            f"Somme des taux des agents de l'État supérieure à {nombre(PLAFOND_AGENTS)} % sur un périmètre.",
         ),
     ):
         membre = _dans(c["categorie"], categories)
