@@ -95,87 +95,87 @@ REGLES: dict[str, Regle] = {
         Regle(
             "table_manquante",
             ERREUR,
-            "Table obligatoire absente.",
+            "Table obligatoire absente",
             "Ajoutez la feuille (ou le fichier CSV) avec ses colonnes.",
         ),
-        Regle("colonne_manquante", ERREUR, "Colonne obligatoire absente.", "Ajoutez la colonne avec cet en-tête."),
+        Regle("colonne_manquante", ERREUR, "Colonne obligatoire absente", "Ajoutez la colonne avec cet en-tête."),
         Regle(
             "type_invalide",
             ERREUR,
-            "Valeur illisible pour le type de la colonne.",
+            "Valeur illisible pour le type de la colonne",
             "Dates JJ/MM/AAAA, nombres avec virgule décimale, booléens oui/non.",
         ),
-        Regle("valeur_manquante", ERREUR, "Valeur obligatoire manquante."),
-        Regle("valeur_hors_liste", ERREUR, "Valeur hors de la liste autorisée."),
-        Regle("doublon_logement", ERREUR, "Identifiant de logement en double : chaque logement figure une seule fois."),
-        Regle("doublon_tour", ERREUR, "Tour en double : le numéro de tour doit être unique pour un logement."),
-        Regle("commune_inconnue", ERREUR, "Commune inconnue ou hors Île-de-France."),
+        Regle("valeur_manquante", ERREUR, "Valeur obligatoire manquante"),
+        Regle("valeur_hors_liste", ERREUR, "Valeur hors de la liste autorisée"),
+        Regle("doublon_logement", ERREUR, "Identifiant de logement en double : chaque logement figure une seule fois"),
+        Regle("doublon_tour", ERREUR, "Tour en double : le numéro de tour doit être unique pour un logement"),
+        Regle("commune_inconnue", ERREUR, "Commune inconnue ou hors Île-de-France"),
         Regle(
             "qpv_inconnu",
             ERREUR,
-            "Code QPV inconnu (QPV 2024 d'Île-de-France).",
+            "Code QPV inconnu (QPV 2024 d'Île-de-France)",
             "Code attendu de la forme QN09312M (QPV 2024) ; laissez la cellule vide si le code n'est pas connu.",
         ),
-        Regle("qpv_hors_commune", ERREUR, "Le QPV n'est pas situé dans la commune du logement."),
+        Regle("qpv_hors_commune", ERREUR, "Le QPV n'est pas situé dans la commune du logement"),
         Regle(
             "qpv_incoherent",
             ERREUR,
-            "Un code QPV est renseigné alors que qpv = non.",
+            "Un code QPV est renseigné alors que qpv = non",
             "Indiquez qpv = oui, ou videz la colonne code_qpv.",
         ),
-        Regle("annee_hors_bornes", ERREUR, "Année de construction hors bornes."),
+        Regle("annee_hors_bornes", ERREUR, "Année de construction hors bornes"),
         Regle(
             "numero_tour_invalide",
             ERREUR,
-            "Le numéro de tour doit être un entier supérieur ou égal à 1.",
+            "Le numéro de tour doit être un entier supérieur ou égal à 1",
             "Numérotez les tours de chaque logement 1, 2, 3…",
         ),
-        Regle("nombre_negatif", ERREUR, "Le nombre doit être positif ou nul.", "Indiquez un entier positif ou nul."),
-        Regle("taux_hors_bornes", ERREUR, "Le taux doit être compris entre 0 et 100 (pourcentage).", _CONSEIL_TAUX),
+        Regle("nombre_negatif", ERREUR, "Le nombre doit être positif ou nul", "Indiquez un entier positif ou nul."),
+        Regle("taux_hors_bornes", ERREUR, "Le taux doit être compris entre 0 et 100 (pourcentage)", _CONSEIL_TAUX),
         Regle(
             "perimetre_inconnu",
             ERREUR,
-            "Périmètre inconnu : ce code ne correspond à aucun périmètre de ce type en Île-de-France.",
+            "Périmètre inconnu : ce code ne correspond à aucun périmètre de ce type en Île-de-France",
         ),
-        Regle("departement_inconnu", ERREUR, "Département inconnu ou hors Île-de-France."),
+        Regle("departement_inconnu", ERREUR, "Département inconnu ou hors Île-de-France"),
         Regle(
             "disponibilites_incoherentes",
             ERREUR,
-            "Les disponibilités prévues doivent être identiques sur toutes les lignes d'un même département.",
+            "Les disponibilités prévues doivent être identiques sur toutes les lignes d'un même département",
         ),
         Regle(
             "date_attribution_manquante",
             ERREUR,
-            "Date d'attribution manquante pour un tour d'issue ATTRIBUE.",
+            "Date d'attribution manquante pour un tour d'issue ATTRIBUE",
             "Indiquez la date de décision de la CALEOL (JJ/MM/AAAA).",
         ),
         Regle(
             "date_attribution_avant_orientation",
             ERREUR,
-            "La date d'attribution est antérieure à la date d'orientation.",
+            "La date d'attribution est antérieure à la date d'orientation",
         ),
-        Regle("plusieurs_attributions", ERREUR, "Plusieurs tours d'issue ATTRIBUE pour un même logement."),
+        Regle("plusieurs_attributions", ERREUR, "Plusieurs tours d'issue ATTRIBUE pour un même logement"),
         Regle(
             "tour_apres_attribution",
             ERREUR,
-            "Tour postérieur au tour d'attribution du logement : le tour d'issue ATTRIBUE doit être le dernier.",
+            "Tour postérieur au tour d'attribution du logement : le tour d'issue ATTRIBUE doit être le dernier",
         ),
         Regle(
             "logement_inconnu",
             ERREUR,
-            "Le logement de ce tour est absent de la feuille Logements.",
+            "Le logement de ce tour est absent de la feuille Logements",
             "Ajoutez le logement à la feuille Logements ou corrigez l'identifiant.",
         ),
         Regle(
             "reservataire_inconnu",
             ERREUR,
-            "Réservataire inconnu : le nom doit figurer dans la feuille Conventions ou être « Bailleur ».",
+            "Réservataire inconnu : le nom doit figurer dans la feuille Conventions ou être « Bailleur »",
         ),
-        Regle("somme_taux", ERREUR, "La somme des taux des conventions d'un même périmètre dépasse 100 %."),
+        Regle("somme_taux", ERREUR, "La somme des taux des conventions d'un même périmètre dépasse 100 %"),
         Regle(
             "taux_en_fraction",
             ERREUR,
-            "Tous les taux sont inférieurs ou égaux à 1 : ils semblent donnés en fraction et non en pourcentage.",
+            "Tous les taux sont inférieurs ou égaux à 1 : ils semblent donnés en fraction et non en pourcentage",
             _CONSEIL_TAUX,
         ),
         # Warnings (the bilan is produced; each lists its rows).
@@ -183,34 +183,34 @@ REGLES: dict[str, Regle] = {
             "orientation_hors_perimetre",
             AVERTISSEMENT,
             "Orientation hors des périmètres de convention du "
-            "réservataire : le logement n'est pas compté dans ses chiffres.",
+            "réservataire : le logement n'est pas compté dans ses chiffres",
         ),
         Regle(
             "soustrait_oriente",
             AVERTISSEMENT,
-            "Logement soustrait du flux orienté vers un réservataire autre que le Bailleur.",
+            "Logement soustrait du flux orienté vers un réservataire autre que le Bailleur",
         ),
-        Regle("tours_non_consecutifs", AVERTISSEMENT, "Numéros de tour non consécutifs pour ce logement."),
+        Regle("tours_non_consecutifs", AVERTISSEMENT, "Numéros de tour non consécutifs pour ce logement"),
         Regle(
             "orientation_hors_delai",
             AVERTISSEMENT,
             f"Orientation plus de {MOIS_AVANT_DISPONIBILITE} mois avant "
-            f"ou plus de {MOIS_APRES_DISPONIBILITE} mois après la date de disponibilité du logement.",
+            f"ou plus de {MOIS_APRES_DISPONIBILITE} mois après la date de disponibilité du logement",
         ),
         Regle(
             "plafond_prefet",
             AVERTISSEMENT,
-            f"Part du préfet (publics prioritaires et agents de l'État) supérieure à {nombre(PLAFOND_PREFET)} % du flux.",
+            f"Part du préfet (publics prioritaires et agents de l'État) supérieure à {nombre(PLAFOND_PREFET)} % du flux",
         ),
         Regle(
             "plafond_agents",
             AVERTISSEMENT,
-            f"Part des agents de l'État supérieure à {nombre(PLAFOND_AGENTS)} % du flux.",
+            f"Part des agents de l'État supérieure à {nombre(PLAFOND_AGENTS)} % du flux",
         ),
         Regle(
             "non_oriente",
             AVERTISSEMENT,
-            "Logement disponible dans l'année du bilan, sans aucun tour et non soustrait (non orienté).",
+            "Logement disponible dans l'année du bilan, sans aucun tour et non soustrait (non orienté)",
         ),
     ]
 }
@@ -242,6 +242,10 @@ def _valeur_fr(v: object) -> str:
 
 def _entier_fr(n: int) -> str:
     return nombre(n)
+
+
+def _logements(n: int) -> str:
+    return f"{_entier_fr(n)} logement" + ("" if n == 1 else "s")
 
 
 def _lignes_fr(lignes: Sequence[object], maximum: int = 20) -> str:
@@ -548,7 +552,7 @@ def _conformer(
                     Probleme(
                         r.gravite,
                         r.code,
-                        f"{r.texte[:-1]} : {table.libelle}.",
+                        f"{r.texte} : {table.libelle}",
                         table.nom,
                         source,
                         conseil=r.conseil + " Colonnes attendues : " + ", ".join(table.noms) + ".",
@@ -836,6 +840,8 @@ def _controles_croises(
     # A tour's réservataire: a conventions.reservataire or Bailleur (exact match after stripping spaces).
     connus = sorted(set(conventions["reservataire"].dropna()))
     admis = [*connus, ref.NOM_BAILLEUR]
+    c = conventions.dropna(subset=["reservataire", "perimetre_code"])
+    codes = {nom: set(g) for nom, g in c.groupby("reservataire")["perimetre_code"]}
     res_inconnu = tours["reservataire"].notna() & ~_dans(tours["reservataire"], admis) & ("conventions" in presentes)
     constats.append(
         _Constat(
@@ -844,7 +850,7 @@ def _controles_croises(
             "reservataire",
             _positions(res_inconnu),
             lambda index: _par_valeur(
-                tours["reservataire"].to_numpy()[index], lambda n: _conseil_reservataire(n, admis)
+                tours["reservataire"].to_numpy()[index], lambda n: _conseil_reservataire(n, admis, codes)
             ),
         )
     )
@@ -918,7 +924,7 @@ def _controles_croises(
                 "la feuille Tours, ou indiquez sa catégorie de soustraction."
                 for i in index
             ],
-            regle=f"Logement disponible en {annee}, sans aucun tour et non soustrait (non orienté).",
+            regle=f"Logement disponible en {annee}, sans aucun tour et non soustrait (non orienté)",
         )
     )
     return constats, globaux
@@ -937,16 +943,20 @@ def _libelle_soustraction(code: object) -> str:
     return ref.SOUSTRACTIONS.libelle(str(code))
 
 
-def _conseil_reservataire(nom: str, admis: list[str]) -> str:
-    """Closest known names: difflib on normalised names, else the names sharing the most words."""
+def _conseil_reservataire(nom: str, admis: list[str], codes: dict[str, set[str]] | None = None) -> str:
+    """Closest known names: difflib on normalised names, else the names sharing the most words — a name's words
+    include its conventions' perimeter codes, so that « Prefecture 93 » finds the préfet of Seine-Saint-Denis."""
+    codes = codes or {}
     normalises = {ref.normaliser_texte(a): a for a in admis}
     proches = [
         normalises[p] for p in difflib.get_close_matches(ref.normaliser_texte(nom), list(normalises), n=3, cutoff=0.6)
     ]
     if not proches:
         mots = set(_mots(nom))
-        communs = sorted(((len(mots & set(_mots(a))), a) for a in admis), key=lambda x: (-x[0], x[1]))
-        proches = [a for n, a in communs[:3] if n > 0]
+        communs = sorted(
+            ((len(mots & (set(_mots(a)) | codes.get(a, set()))), a) for a in admis), key=lambda x: (-x[0], x[1])
+        )
+        proches = [a for n, a in communs[:3] if n > 0 and n == communs[0][0]]
     if proches:
         return (
             "Noms proches : "
@@ -1068,14 +1078,14 @@ def _controles_taux(conventions: pd.DataFrame, globaux: list[Probleme]) -> list[
             PLAFOND_PREFET,
             "Somme des taux du préfet",
             f"Somme des taux du préfet (publics prioritaires et agents de l'État) supérieure à {nombre(PLAFOND_PREFET)} % "
-            "sur un périmètre.",
+            "sur un périmètre",
         ),
         (
             "plafond_agents",
             ("ETAT_AGENTS",),
             PLAFOND_AGENTS,
             "Somme des taux des agents de l'État",
-            f"Somme des taux des agents de l'État supérieure à {nombre(PLAFOND_AGENTS)} % sur un périmètre.",
+            f"Somme des taux des agents de l'État supérieure à {nombre(PLAFOND_AGENTS)} % sur un périmètre",
         ),
     ):
         membre = _dans(c["categorie"], categories)
@@ -1158,12 +1168,12 @@ def _part_realisee_prefet(
                     r.gravite,
                     code,
                     f"Part du flux {annee} orientée {qui} supérieure à {nombre(plafond)} % dans le département "
-                    f"{libelle}.",
+                    f"{libelle}",
                     "tours",
                     colonne="reservataire",
                     valeur=pourcentage(p / f),
-                    conseil=f"{_entier_fr(p)} logements proposés {qui} pour un flux de {_entier_fr(f)} logements ; "
-                    f"plafond de {nombre(plafond)} % {_CONSEIL_PREFET}.",
+                    conseil=f"{_logements(p)} {'proposé' if p == 1 else 'proposés'} {qui} pour un flux de "
+                    f"{_logements(f)} ; plafond de {nombre(plafond)} % {_CONSEIL_PREFET}.",
                 )
             )
     return sortie

@@ -218,14 +218,14 @@ CAS_ERREURS = [
         [modifier("logements", 0, typologie=NA)],
         [(E, "valeur_manquante", "logements", 2, "typologie", "")],
         conseil="Colonne obligatoire : Typologie du logement. Exemple : T3.",
-        regle="Valeur obligatoire manquante.",
+        regle="Valeur obligatoire manquante",
     ),
     Cas(
         "valeur-hors-liste-typologie",
         [modifier("logements", 0, typologie="T9")],
         [(E, "valeur_hors_liste", "logements", 2, "typologie", "T9")],
         conseil="Valeurs admises : T1, T2, T3, T4, T5+ (T5 et +).",
-        regle="Valeur hors de la liste autorisée.",
+        regle="Valeur hors de la liste autorisée",
     ),
     Cas(
         "valeur-hors-liste-issue",
@@ -464,7 +464,7 @@ CAS_AVERTISSEMENTS = [
         conseil="2 logements proposés au préfet (publics prioritaires et agents de l'État) pour un flux de 5 "
         "logements ; plafond de 30 % sauf arrêté préfectoral de dérogation (CCH R. 441-5-2).",
         regle="Part du flux 2024 orientée au préfet (publics prioritaires et agents de l'État) supérieure à 30 % "
-        "dans le département Seine-Saint-Denis (93).",
+        "dans le département Seine-Saint-Denis (93)",
     ),
     Cas(
         "part-realisee-agents",
@@ -484,7 +484,7 @@ CAS_AVERTISSEMENTS = [
         [(A, "non_oriente", "logements", 7, "id_logement", "L6")],
         conseil="Disponible le 15/03/2024 : ajoutez ses tours dans la feuille Tours, ou indiquez sa catégorie de "
         "soustraction.",
-        regle="Logement disponible en 2024, sans aucun tour et non soustrait (non orienté).",
+        regle="Logement disponible en 2024, sans aucun tour et non soustrait (non orienté)",
     ),
 ]
 
@@ -573,7 +573,7 @@ def test_table_obligatoire_absente():
     rapport = valider(d, 2024)
     # No cascade of « réservataire inconnu »: the missing table is the one problem.
     assert resume(rapport) == [(E, "table_manquante", "conventions", None, "", "")]
-    assert rapport.erreurs[0].regle == "Table obligatoire absente : Conventions."
+    assert rapport.erreurs[0].regle == "Table obligatoire absente : Conventions"
     assert "conventions" not in rapport.tables
 
 
@@ -628,7 +628,7 @@ def test_plafond_par_regle_avec_ligne_de_synthese(monkeypatch):
         (E, "valeur_hors_liste", "logements", 3, "typologie", "T9"),
         (E, "valeur_hors_liste", "logements", None, "", ""),
     ]
-    assert rapport.erreurs[-1].regle == "… et 3 autres lignes : Valeur hors de la liste autorisée."
+    assert rapport.erreurs[-1].regle == "… et 3 autres lignes : Valeur hors de la liste autorisée"
 
 
 @pytest.mark.parametrize(
@@ -772,3 +772,23 @@ def test_valider_ne_leve_jamais_sur_des_valeurs_hostiles(changements):
     assert all(p.code in validation.REGLES for p in rapport.erreurs + rapport.avertissements)
     cellules = [(p.table, p.ligne, p.colonne) for p in rapport.erreurs if p.ligne is not None]
     assert len(cellules) == len(set(cellules))  # one error per cell
+
+
+def test_conseil_reservataire_par_le_code_du_perimetre():
+    rapport = valider(
+        donnees(
+            ajouter(
+                "conventions",
+                1,
+                reservataire="Ville de Paris",
+                categorie="COMMUNE",
+                perimetre_type="COMMUNE",
+                perimetre_code="75056",
+                taux=10.0,
+            ),
+            modifier("tours", 3, reservataire="Mairie 75056"),
+        ),
+        2024,
+    )
+    assert [p.code for p in rapport.erreurs] == ["reservataire_inconnu"]
+    assert rapport.erreurs[0].conseil.startswith("Noms proches : « Ville de Paris ».")
