@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
-import shutil
 import subprocess
 import zipfile
 
@@ -430,7 +429,6 @@ def test_classeur_en_octets_est_un_xlsx():
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
 def test_libreoffice_ouvre_le_classeur_et_affiche_les_formats(tmp_path):
     wb, ws = classeur()
     debut = xl.ecrire_titre(ws, "Bilan 2024", ["=Bailleur"])

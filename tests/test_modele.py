@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import subprocess
 
 import openpyxl
@@ -263,7 +262,6 @@ def test_modele_rempli_relu_par_lecture():
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
 def test_libreoffice_garde_en_tetes_listes_et_commentaires(tmp_path):
     (tmp_path / "entree").mkdir()
     (tmp_path / "entree" / "modele.xlsx").write_bytes(modele_saisie())
