@@ -47,14 +47,26 @@ SYNONYMES_COLONNES: dict[str, tuple[str, ...]] = {
     "id_logement": (
         "identifiant",
         "identifiant_logement",
+        "identifiant_du_logement",
         "id",
+        "n°_logement",
+        "no_logement",
+        "n_logement",
+        "numero_de_logement",
         "num_logement",
         "numero_logement",
         "ref_logement",
         "reference_logement",
         "logement",
     ),
-    "code_commune": ("commune", "code_insee", "insee", "code_insee_commune", "commune_insee"),
+    "code_commune": (
+        "commune",
+        "code_insee",
+        "insee",
+        "code_insee_commune",
+        "code_insee_de_la_commune",
+        "commune_insee",
+    ),
     "qpv": ("en_qpv", "logement_en_qpv", "situe_en_qpv"),
     "code_qpv": ("qpv_code", "code_quartier", "numero_qpv"),
     "typologie": ("type_logement", "typo", "type_de_logement"),
@@ -70,7 +82,18 @@ SYNONYMES_COLONNES: dict[str, tuple[str, ...]] = {
     "origine": ("origine_disponibilite", "origine_de_la_disponibilite"),
     "categorie_soustraction": ("soustraction", "soustrait", "motif_soustraction", "categorie_de_soustraction"),
     # tours
-    "numero_tour": ("tour", "n_tour", "no_tour", "n°_tour", "num_tour", "numero_du_tour", "rang_tour"),
+    "numero_tour": (
+        "tour",
+        "n_tour",
+        "no_tour",
+        "n°_tour",
+        "n°_du_tour",
+        "no_du_tour",
+        "num_tour",
+        "numero_du_tour",
+        "numero_de_tour",
+        "rang_tour",
+    ),
     "reservataire": ("nom_reservataire", "nom_du_reservataire"),
     "date_orientation": ("date_d'orientation", "orientation", "date_mise_a_disposition", "date_de_mise_a_disposition"),
     "issue": ("issue_tour", "issue_du_tour", "resultat"),
@@ -84,7 +107,7 @@ SYNONYMES_COLONNES: dict[str, tuple[str, ...]] = {
     "categorie": ("categorie_reservataire", "categorie_du_reservataire", "type_reservataire"),
     "perimetre_type": ("type_perimetre", "type_de_perimetre"),
     "perimetre_code": ("code_perimetre", "code_du_perimetre"),
-    "taux": ("taux_%", "taux_(%)", "taux_convention", "taux_de_reservation", "pourcentage"),
+    "taux": ("taux_%", "taux_(%)", "taux_en_%", "taux_convention", "taux_de_reservation", "pourcentage"),
     # previsionnel
     "code_departement": ("departement", "code_dep", "dep", "dept", "code_dept"),
     "nombre_prevu": ("nombre", "nb_prevu", "nombre_prevus", "prevision", "nb_logements_prevus"),
@@ -139,11 +162,31 @@ def _index_entetes(table: Table) -> tuple[dict[str, str], dict[str, str]]:
 _INDEX_ENTETES = {t.nom: _index_entetes(t) for t in TABLES}
 
 
-def nom_de_colonne(entete: object, table: str) -> str | None:
-    """Canonical column of ``table`` that a header means (exact name or synonym), or None."""
+_PRECISIONS = re.compile(r"\([^)]*\)|\*")
+
+
+def _colonne_et_genre(entete: object, table: str) -> tuple[str, str] | None:
+    """(canonical column, "exact" or "synonyme") that a header means in ``table``, or None.
+
+    A header that matches nothing is tried again without its bracketed precisions and required-field stars, as
+    users write them: « Date de disponibilité (JJ/MM/AAAA) », « Taux (en %) », « Typologie * ».
+    """
     exacts, synonymes = _INDEX_ENTETES[table]
     n = _norm(entete)
-    return exacts.get(n) or synonymes.get(n)
+    for essai in (n, _norm(_PRECISIONS.sub("", str(entete)))):
+        if not essai:
+            continue
+        if essai in exacts:
+            return exacts[essai], "exact"
+        if essai in synonymes:
+            return synonymes[essai], "synonyme"
+    return None
+
+
+def nom_de_colonne(entete: object, table: str) -> str | None:
+    """Canonical column of ``table`` that a header means (exact name or synonym), or None."""
+    trouve = _colonne_et_genre(entete, table)
+    return trouve[0] if trouve else None
 
 
 def table_pour_feuille(nom_feuille: str) -> str | None:
@@ -251,12 +294,8 @@ def _probleme_fichier(code: str, nom: str, regle: str, conseil: str = _CONSEIL_F
 
 def _score_entete(cellules: list[str]) -> int:
     """Number of cells that are a known header of the best-matching table."""
-    normes = [_norm(c) for c in cellules if c]
-    meilleur = 0
-    for t in TABLES:
-        exacts, synonymes = _INDEX_ENTETES[t.nom]
-        meilleur = max(meilleur, len({exacts.get(n) or synonymes.get(n) for n in normes} - {None}))
-    return meilleur
+    cellules = [c for c in cellules if c]
+    return max(len({nom_de_colonne(c, t.nom) for c in cellules} - {None}) for t in TABLES)
 
 
 def _texte_cellule(v: object) -> str:
@@ -470,19 +509,16 @@ def _conseil_entetes(table: Table) -> str:
 
 def _associer_colonnes(brut: _Brut, table: Table) -> dict[str, int]:
     """Canonical column → position in the raw table; records missing, duplicate and ignored columns."""
-    exacts, synonymes = _INDEX_ENTETES[table.nom]
     par_colonne: dict[str, dict[str, list[int]]] = {}
     ignorees: list[int] = []
     for p, entete in enumerate(brut.entetes):
-        n = _norm(entete)
-        if not n:
+        if not _norm(entete):
             if not brut.facteur(p)[2].all():
                 ignorees.append(p)
             continue
-        if n in exacts:
-            par_colonne.setdefault(exacts[n], {}).setdefault("exact", []).append(p)
-        elif n in synonymes:
-            par_colonne.setdefault(synonymes[n], {}).setdefault("synonyme", []).append(p)
+        trouve = _colonne_et_genre(entete, table.nom)
+        if trouve:
+            par_colonne.setdefault(trouve[0], {}).setdefault(trouve[1], []).append(p)
         else:
             ignorees.append(p)
     positions: dict[str, int] = {}
