@@ -64,6 +64,18 @@ class ReglesCalcul:
     # year n in that département, because the `previsionnel` table is given per département (FORMAT.md §1.4).
     prorata_previsionnel: bool = True
 
+    # Relogements réalisés (DOMAINE.md §3 [law R. 441-5]+[rule]): soustraits logements with an ATTRIBUE tour dated
+    # in n. R. 441-5 asks for "the attributions made the previous year" for these rehousings, so by default the
+    # logement's date_disponibilite does not matter (freed in December n−1, attributed in January n: a relogement
+    # of n). True = only soustraits available in n (then relogements réalisés ⊂ soustraits of n).
+    relogements_disponibles_n: bool = False
+
+    # CIA indicators per EPCI/EPT (1er quartile hors QPV, hors 1er quartile en QPV, CCH L. 441-1): the law counts
+    # every annual attribution, including the rehousing of urban-renewal operations (hence menage_relogement_ru in
+    # the numerator), which happens on soustraits logements. True = soustraits logements included; False = only
+    # the attribués of the flux (DOMAINE.md §3).
+    cia_avec_soustraits: bool = True
+
     def debut(self, annee: int) -> pd.Timestamp:
         """First day of year ``annee`` (inclusive)."""
         return pd.Timestamp(year=annee if self.mois_debut_annee == 1 else annee - 1, month=self.mois_debut_annee, day=1)
@@ -90,6 +102,11 @@ class ReglesCalcul:
              "Une attribution décidée en n+1 n'est pas comptée en n."),
             ("Logements soustraits", "exclus des proposés, des attribués et des tours",
              "Ils sortent du flux avant le calcul des parts ; leurs attributions sont des relogements réalisés."),
+            ("Relogements réalisés",
+             "logements soustraits disponibles dans l'année n et attribués dans l'année n" if self.relogements_disponibles_n
+             else "logements soustraits attribués dans l'année n, quelle que soit la date de disponibilité",
+             "Art. R. 441-5 CCH : attributions réalisées l'année précédente au titre des relogements ; un logement "
+             "libéré en décembre n−1 et attribué en janvier n est un relogement de n."),
             ("Orientation hors périmètre", "non comptée",
              "Un logement orienté vers un réservataire hors de ses périmètres de convention n'entre pas dans ses chiffres "
              "(la validation le signale)."),
@@ -109,6 +126,11 @@ class ReglesCalcul:
              "Art. L. 441-1 CCH, valeur par défaut sauf convention intercommunale d'attribution."),
             ("Délai d'orientation signalé", f"plus de {self.mois_avant_disponibilite} mois avant ou "
              f"{self.mois_apres_disponibilite} mois après la disponibilité", "Contrôle de cohérence (avertissement)."),
+            ("Indicateurs intercommunaux (1er quartile)",
+             "toutes les attributions de l'année, logements soustraits compris" if self.cia_avec_soustraits
+             else "attributions du flux (logements soustraits exclus)",
+             "Art. L. 441-1 CCH : le taux porte sur l'ensemble des attributions annuelles, relogements du "
+             "renouvellement urbain compris."),
             ("EPCI « LEC » / EPT", f"{len(self.epci_lec)} territoires",
              "Par défaut : tous les EPT, Paris et tout EPCI comptant au moins un QPV."),
             ("Masquage des petits effectifs", f"effectifs de 1 à {self.seuil_masquage - 1} affichés « < {self.seuil_masquage} »",

@@ -322,8 +322,8 @@ def test_repartitions_decret_du_prefet(bilan, dimension, proposes, attribues):
         pytest.param("part_publics_prioritaires", "DEPARTEMENT", "93", BAILLEUR, 0.0, 0.25, id="prioritaires bailleur"),
         pytest.param("attributions_dalo", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="dalo nombre"),
         pytest.param("part_dalo", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="dalo part"),
-        pytest.param("part_premier_quartile_hors_qpv", "EPCI_EPT", "200057867", "", 1.0, 0.25,
-                     id="plaine commune: L02 hors QPV 1er quartile"),
+        pytest.param("part_premier_quartile_hors_qpv", "EPCI_EPT", "200057867", "", 1 / 2, 0.25,
+                     id="plaine commune: L02 1er quartile sur L02 et L05 (soustrait, attribue en n) hors QPV"),
         pytest.param("part_hors_premier_quartile_en_qpv", "EPCI_EPT", "200057867", "", 1.0, 0.50,
                      id="plaine commune: L01 L08 en QPV non 1er quartile"),
         pytest.param("part_premier_quartile_hors_qpv", "EPCI_EPT", "200057875", "", NAN, 0.25,
@@ -493,3 +493,149 @@ def test_documentation_reprend_les_definitions(racine):
     assert not manquantes
     for libelle in ReglesCalcul().en_lignes().libelle:
         assert libelle in texte
+
+
+# --- review (second pair of eyes): edge cases of DOMAINE.md §3–§4 computed by hand ---------------------
+
+SOUSTRAITS_A_CHEVAL = [
+    # S1: soustrait RU, available 15/12/2023, attributed 10/01/2024 → a relogement of 2024, not a soustrait of 2024
+    ("S1", "93048", False, "T2", "PLUS", 1980, "15/12/2023", "RELOGEMENT_RU"),
+    # S2: soustrait MI, available 01/12/2024, attributed 05/01/2025 → a soustrait of 2024, not a relogement of 2024
+    ("S2", "93048", False, "T3", "PLUS", 1980, "01/12/2024", "MUTATION_INTERNE"),
+    # S3: soustrait MI, available 01/03/2024, attributed 01/04/2024 → both
+    ("S3", "93048", False, "T3", "PLUS", 1980, "01/03/2024", "MUTATION_INTERNE"),
+]
+TOURS_A_CHEVAL = [
+    ("S1", 1, BAILLEUR, "20/12/2023", "ATTRIBUE", "10/01/2024"),
+    ("S2", 1, BAILLEUR, "10/12/2024", "ATTRIBUE", "05/01/2025"),
+    ("S3", 1, BAILLEUR, "05/03/2024", "ATTRIBUE", "01/04/2024"),
+]
+
+
+@pytest.mark.parametrize(
+    ("regles", "attendu"),
+    [
+        pytest.param(ReglesCalcul(), {"MUTATION_INTERNE": (2, 1), "RELOGEMENT_RU": (0, 1)},
+                     id="par defaut: attribution dans n quelle que soit la disponibilite (S1 compte)"),
+        pytest.param(ReglesCalcul(relogements_disponibles_n=True), {"MUTATION_INTERNE": (2, 1), "RELOGEMENT_RU": (0, 0)},
+                     id="variante: seulement les soustraits disponibles en n (S1 exclu)"),
+    ],
+)
+def test_relogements_realises_selon_la_regle(regles, attendu):
+    b = calculer_bilan(faire_tables(SOUSTRAITS_A_CHEVAL, TOURS_A_CHEVAL, CONVENTIONS), N, regles)
+    s = b.soustraits[b.soustraits.perimetre_code == "93048"].set_index("categorie_soustraction")
+    obtenu = {c: (int(s.at[c, "soustraits"]), int(s.at[c, "relogements_realises"])) for c in attendu}
+    assert obtenu == attendu
+    assert ligne(b.flux, perimetre_type="COMMUNE", perimetre_code="93048").relogements_realises == sum(
+        r for _, r in attendu.values())
+
+
+def test_relogements_realises_regle_documentee():
+    lignes = ReglesCalcul().en_lignes().set_index("libelle")
+    assert "quelle que soit la date de disponibilité" in lignes.at["Relogements réalisés", "valeur"]
+    variante = ReglesCalcul(relogements_disponibles_n=True).en_lignes().set_index("libelle")
+    assert "disponibles dans l'année n" in variante.at["Relogements réalisés", "valeur"]
+
+
+# Plaine Commune (93066): C1 hors QPV soustrait RU attributed by the Bailleur to a household rehoused by urban
+# renewal; C2 hors QPV attributed by the Préfet (not 1er quartile); C3 en QPV soustrait RU attributed by the
+# Bailleur (not 1er quartile); C4 en QPV attributed by ALS (1er quartile).
+CIA_LOGEMENTS = [
+    ("C1", "93066", False, "T2", "PLUS", 1980, "01/02/2024", "RELOGEMENT_RU"),
+    ("C2", "93066", False, "T2", "PLUS", 1980, "01/02/2024", None),
+    ("C3", "93066", True, "T2", "PLUS", 1980, "01/02/2024", "RELOGEMENT_RU"),
+    ("C4", "93066", True, "T2", "PLUS", 1980, "01/02/2024", None),
+]
+CIA_TOURS = [
+    ("C1", 1, BAILLEUR, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": False,
+                                                                 "menage_relogement_ru": True}),
+    ("C2", 1, PREFET, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": False}),
+    ("C3", 1, BAILLEUR, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": False}),
+    ("C4", 1, ALS, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": True}),
+]
+
+
+@pytest.mark.parametrize(
+    ("indicateur", "numerateur", "denominateur"),
+    [
+        pytest.param("part_premier_quartile_hors_qpv", 1, 2, id="hors QPV: C1 (relogement RU) sur C1 C2"),
+        pytest.param("part_hors_premier_quartile_en_qpv", 1, 2, id="en QPV: C3 sur C3 C4"),
+    ],
+)
+def test_indicateurs_cia_sur_toutes_les_attributions(indicateur, numerateur, denominateur):
+    # L. 441-1 CCH counts every annual attribution, including the rehousing of urban renewal (which is why
+    # menage_relogement_ru is in the numerator): soustraits logements are included (ReglesCalcul.cia_avec_soustraits).
+    b = calculer_bilan(faire_tables(CIA_LOGEMENTS, CIA_TOURS, CONVENTIONS), N)
+    r = ligne(b.indicateurs, indicateur=indicateur, perimetre_type="EPCI_EPT", perimetre_code="200057867")
+    assert (r.numerateur, r.denominateur, r.valeur) == (numerateur, denominateur, numerateur / denominateur)
+    # the flux-based figures still leave the soustraits out
+    assert ligne(b.flux, perimetre_type="EPCI_EPT", perimetre_code="200057867").attributions == 2
+
+
+def test_indicateurs_cia_sans_soustraits_si_la_regle_le_dit():
+    b = calculer_bilan(faire_tables(CIA_LOGEMENTS, CIA_TOURS, CONVENTIONS), N, ReglesCalcul(cia_avec_soustraits=False))
+    r = ligne(b.indicateurs, indicateur="part_premier_quartile_hors_qpv", perimetre_type="EPCI_EPT",
+              perimetre_code="200057867")
+    assert (r.numerateur, r.denominateur) == (0, 1)
+
+
+def test_colonnes_optionnelles_presentes_et_fausses_donnent_zero():
+    tours = [(*t[:6], {"menage_prioritaire": False, "dalo": False, "premier_quartile": False}) for t in TOURS]
+    b = calculer_bilan(faire_tables(LOGEMENTS, tours, CONVENTIONS), N)
+    i = b.indicateurs
+    assert ligne(i, indicateur="attributions_dalo", perimetre_code="93", reservataire=PREFET).valeur == 0.0
+    assert ligne(i, indicateur="part_dalo", perimetre_code="93", reservataire=PREFET).valeur == 0.0
+    assert ligne(i, indicateur="part_publics_prioritaires", perimetre_code="93", reservataire=ALS).valeur == 0.0
+    # 1er quartile: L02 (ALS, hors QPV) is not 1er quartile now → 0 / 1; L01, L08 en QPV non 1er quartile → 2 / 2
+    assert ligne(i, indicateur="part_premier_quartile_hors_qpv", perimetre_code="200057867").valeur == 0.0
+    assert ligne(i, indicateur="part_hors_premier_quartile_en_qpv", perimetre_code="200057867").valeur == 1.0
+    c = ligne(b.consolidation, perimetre_type="DEPARTEMENT", perimetre_code="93", reservataire=PREFET)
+    assert (c.attribues_prioritaires, c.attribues_dalo, c.attribues_premier_quartile) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("ptype", "code", "libelle"),
+    [
+        pytest.param("COMMUNE", "75056", "Paris", id="commune 75056"),
+        pytest.param("DEPARTEMENT", "75", "Paris (75)", id="departement 75"),
+        pytest.param("EPCI_EPT", "217500016", "Paris", id="territoire de Paris"),
+    ],
+)
+def test_ville_de_paris_quel_que_soit_le_type_de_perimetre(ptype, code, libelle):
+    conventions = [c for c in CONVENTIONS if c[0] != VDP] + [(VDP, "COMMUNE", ptype, code, 20.0)]
+    b = calculer_bilan(faire_tables(LOGEMENTS, TOURS, conventions), N)
+    r = ligne(b.realisation, reservataire=VDP)
+    # Paris: L04 (oriented to the Préfet 93, out of perimeter), L11 (soustrait), L12 (Ville de Paris, attributed)
+    assert (r.perimetre_type, r.perimetre_libelle, r.disponibilites, r.flux, r.logements_proposes,
+            r.logements_attribues, r.part_attributions, r.droits_theoriques) == (ptype, libelle, 3, 2, 1, 1, 1.0,
+                                                                                 pytest.approx(0.4))
+
+
+def test_attribution_en_n_d_un_logement_propose_en_n_moins_1():
+    # L10-like: oriented to ALS in 2023, attributed in 2024 → attribué in 2024, not proposé in 2024.
+    logements = [("A1", "93048", False, "T2", "PLUS", 1975, "01/11/2023", None)]
+    tours = [("A1", 1, ALS, "20/12/2023", "ATTRIBUE", "15/01/2024")]
+    b = calculer_bilan(faire_tables(logements, tours, CONVENTIONS), N)
+    r = ligne(b.realisation, reservataire=ALS)
+    assert (r.flux, r.logements_proposes, r.logements_attribues, r.tours, r.part_attributions) == (0, 0, 1, 0, 1.0)
+    assert math.isnan(r.taux_transformation)
+    a = ligne(b.realisation, reservataire=ALS)
+    assert a.part_flux_orientations != a.part_flux_orientations  # NaN: flux 0
+
+
+def test_tours_comptes_par_reservataire():
+    # one logement, four tours: Préfet ×2 (2024), ALS (2024), Bailleur (2025): proposé once to each holder of 2024
+    logements = [("B1", "93066", False, "T2", "PLUS", 1975, "01/02/2024", None)]
+    tours = [("B1", 1, PREFET, "05/02/2024", "ABSENCE_DESIGNATION", None),
+             ("B1", 2, PREFET, "05/04/2024", "REFUS_CANDIDAT", None),
+             ("B1", 3, ALS, "05/06/2024", "NON_ATTRIBUE_CALEOL", None),
+             ("B1", 4, BAILLEUR, "05/01/2025", "EN_COURS", None)]
+    b = calculer_bilan(faire_tables(logements, tours, CONVENTIONS), N)
+    r = b.realisation.set_index(["reservataire", "perimetre_type", "perimetre_code"])
+    assert r.loc[(PREFET, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [1, 2]
+    assert r.loc[(ALS, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [1, 1]
+    assert r.loc[(BAILLEUR, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [0, 0]
+    assert ligne(b.indicateurs, indicateur="tours_sans_designation", reservataire=PREFET).valeur == 1.0
+    # part du flux in orientation view adds up to 200 % (B1 proposé to both)
+    assert r.loc[(PREFET, "DEPARTEMENT", "93"), "part_flux_orientations"] + \
+        r.loc[(ALS, "DEPARTEMENT", "93"), "part_flux_orientations"] == 2.0

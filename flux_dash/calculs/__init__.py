@@ -69,7 +69,8 @@ class Bilan:
     ``soustraits`` — one row per perimeter × soustraction category (all six categories, zeros included).
         perimetre_type, perimetre_code, perimetre_libelle, categorie_soustraction, categorie_libelle,
         soustraits (int64: disponibilités of n in that category), relogements_realises (int64: soustraits
-        logements of that category with an ATTRIBUE tour dated in n, whatever their date_disponibilite).
+        logements of that category with an ATTRIBUE tour dated in n, whatever their date_disponibilite
+        unless ``regles.relogements_disponibles_n``).
 
     ``realisation`` — one row per holder × its perimeters: each réservataire × each of its convention
     perimeters (``convention`` True); ``Bailleur`` × every strate perimeter (``convention`` False).

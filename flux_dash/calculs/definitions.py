@@ -18,7 +18,8 @@ DEFINITIONS: list[tuple[str, str, str]] = [
      "Flux = disponibilités − logements soustraits."),
     ("relogements_realises", "Relogements réalisés",
      "Nombre de logements soustraits du périmètre ayant un tour « attribué » dont la date d'attribution tombe dans "
-     "l'année n."),
+     "l'année n, quelle que soit leur date de disponibilité (un logement libéré en décembre n−1 et attribué en "
+     "janvier n est un relogement de n)."),
     ("logements_proposes", "Logements proposés",
      "Nombre de logements distincts du périmètre, non soustraits, ayant au moins un tour vers le réservataire dont la "
      "date d'orientation tombe dans l'année n (y compris un logement disponible en n−1)."),
@@ -62,10 +63,11 @@ DEFINITIONS: list[tuple[str, str, str]] = [
      "Logements attribués à un ménage DALO ÷ logements attribués."),
     ("part_premier_quartile_hors_qpv", "1er quartile hors QPV",
      "Attributions hors QPV à un ménage du 1er quartile ou relogé au titre du renouvellement urbain ÷ attributions "
-     "hors QPV, par EPCI/EPT ; référence : au moins 25 %."),
+     "hors QPV, par EPCI/EPT, sur toutes les attributions de l'année n (logements soustraits compris) ; "
+     "référence : au moins 25 %."),
     ("part_hors_premier_quartile_en_qpv", "Hors 1er quartile en QPV",
-     "Attributions en QPV à un ménage qui n'est pas du 1er quartile ÷ attributions en QPV, par EPCI/EPT ; "
-     "référence : au moins 50 %."),
+     "Attributions en QPV à un ménage qui n'est pas du 1er quartile ÷ attributions en QPV, par EPCI/EPT, sur toutes "
+     "les attributions de l'année n (logements soustraits compris) ; référence : au moins 50 %."),
     ("delai_moyen_orientation_attribution", "Délai moyen orientation → attribution",
      "Moyenne, en jours, de (date d'attribution − date d'orientation du tour attribué) sur les logements attribués."),
     ("tours_sans_designation", "Tours sans désignation",

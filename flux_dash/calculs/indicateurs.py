@@ -62,7 +62,7 @@ def calculer_indicateurs(
     A: pd.DataFrame,
     L: pd.DataFrame,
     proposes: pd.DataFrame,
-    attribues: pd.DataFrame,
+    attributions_cia: pd.DataFrame,
     categorie_de: dict[str, str],
     optionnelles: dict[str, bool],
 ) -> pd.DataFrame:
@@ -97,10 +97,11 @@ def calculer_indicateurs(
     morceaux.append(_lignes(r, "tours_sans_designation", r["tours_sans_designation"], np.nan,
                             r["tours_sans_designation"], unite="nombre"))
 
-    # CIA indicators per EPCI/EPT (loi Égalité et Citoyenneté): all holders' attributions.
-    att = attribues.drop_duplicates("id_logement").copy()
+    # CIA indicators per EPCI/EPT (loi Égalité et Citoyenneté, L. 441-1): all holders' attributions of n, one row
+    # per logement (soustraits included by default: ReglesCalcul.cia_avec_soustraits).
+    att = attributions_cia.copy()
     att["pq_en_qpv_non"] = ~att["premier_quartile"] & att["qpv"]
-    att["pq_ou_ru_hors"] = att["pq_ou_ru"] & ~att["qpv"]
+    att["pq_ou_ru_hors"] = (att["premier_quartile"] | att["menage_relogement_ru"]) & ~att["qpv"]
     comptes = _par_perimetre(att, L, A, hors=("hors_qpv"), pq_ou_ru_hors="pq_ou_ru_hors", non_pq_en="pq_en_qpv_non")
     comptes["en"] = comptes["n"] - comptes["hors"]
     epci = _joindre(perimetres.loc[perimetres[PT] == "EPCI_EPT", CLES_PERIMETRE], comptes)

@@ -285,9 +285,12 @@ def calculer(
     T["valide"] = T["_dans"].fillna(False).astype(bool) | (T["reservataire"] == ref.NOM_BAILLEUR)
     T = T.drop(columns="_dans")
 
-    # Relogements réalisés: soustraits with an ATTRIBUE tour dated in n (any holder).
+    # Relogements réalisés: soustraits with an ATTRIBUE tour dated in n (any holder), whatever their
+    # date_disponibilite unless regles.relogements_disponibles_n (DOMAINE.md §3, R. 441-5).
     reloges = set(T.loc[T["attribution_n"] & T["soustrait"], "id_logement"])
     L["reloge_n"] = L["id_logement"].isin(reloges) & L["soustrait"]
+    if regles.relogements_disponibles_n:
+        L["reloge_n"] &= L["dispo_n"]
 
     TV = T[T["valide"] & ~T["soustrait"]]
     Tn = TV[TV["orientation_n"]]
@@ -295,7 +298,11 @@ def calculer(
     attribues = TV[TV["attribution_n"]].drop_duplicates(["id_logement", "reservataire"]).copy()
     attribues["delai"] = (attribues["date_attribution"] - attribues["date_orientation"]).dt.days.astype("float64")
     attribues["hors_qpv"] = ~attribues["qpv"]
-    attribues["pq_ou_ru"] = attribues["premier_quartile"] | attribues["menage_relogement_ru"]
+    # CIA indicators (L. 441-1): every attribution of n, soustraits included unless the rule says otherwise.
+    base_cia = T[T["valide"]] if regles.cia_avec_soustraits else TV
+    attributions_cia = base_cia[base_cia["attribution_n"]].drop_duplicates("id_logement")[
+        ["id_logement", "qpv", "premier_quartile", "menage_relogement_ru"]
+    ]
 
     # Per-perimeter figures (DOMAINE.md §3).
     LA = L.merge(A, on="code_commune")
@@ -412,7 +419,7 @@ def calculer(
 
     indicateurs = calculer_indicateurs(
         regles=regles, perimetres=perimetres, flux=flux, realisation=interne, A=A, L=L, proposes=proposes,
-        attribues=attribues, categorie_de=categorie_de, optionnelles=optionnelles_presentes,
+        attributions_cia=attributions_cia, categorie_de=categorie_de, optionnelles=optionnelles_presentes,
     )
 
     prev = previsionnel if previsionnel is not None else tables.get("previsionnel")
