@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,9 +281,35 @@ def _genre(contenu: bytes) -> str:
         if contenu.startswith(signature):
             return "binaire:" + description
     debut = contenu[:8192]
-    if not debut.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in debut:
+    if not debut.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in debut and not _utf16_sans_bom(contenu):
         return "binaire:un fichier binaire"
     return "texte"
+
+
+def _utf16_sans_bom(contenu: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text without its byte-order mark (some « Texte Unicode » exports):
+    Latin text then has a NUL byte in every other position."""
+    debut = contenu[:8192]
+    debut = debut[: len(debut) // 2 * 2]
+    if len(debut) < 4:
+        return None
+    pairs, impairs = debut[0::2], debut[1::2]
+    for nuls, autres, codec in ((impairs, pairs, "utf-16-le"), (pairs, impairs, "utf-16-be")):
+        if nuls.count(0) >= 0.9 * len(nuls) and autres.count(0) == 0:
+            return codec
+    return None
+
+
+def _archive_non_classeur(contenu: bytes) -> list[str] | None:
+    """Names of the files of a ZIP archive that is not a workbook (xlsx and ods are ZIP archives too), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            noms = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # damaged: the workbook readers say so
+    if "[Content_Types].xml" in noms or "mimetype" in noms or "content.xml" in noms:
+        return None
+    return sorted(n for n in noms if not n.endswith("/"))
 
 
 def _probleme_fichier(code: str, nom: str, regle: str, conseil: str = _CONSEIL_FORMATS) -> Probleme:
@@ -377,6 +404,8 @@ def _decoder(contenu: bytes) -> tuple[str, str] | None:
         essais = ["utf-8-sig"]
     elif contenu.startswith((b"\xff\xfe", b"\xfe\xff")):
         essais = ["utf-16"]  # "Texte Unicode" export of Excel
+    elif codec := _utf16_sans_bom(contenu):
+        essais = [codec]
     else:
         essais = ["utf-8", "cp1252"]
     for encodage in essais:
@@ -738,13 +767,27 @@ _SERIE_MIN, _SERIE_MAX = 10_000, 100_000  # Excel serial numbers of 18/05/1927 a
 _CONSEIL_DATE = "Format attendu JJ/MM/AAAA (par exemple 15/03/2024) ou AAAA-MM-JJ."
 
 
+_MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+         "décembre")  # fmt: skip
+_DATE_DEUX_CHIFFRES = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
+
+
 def _date_valide(annee: int, mois: int, jour: int) -> pd.Timestamp:
     if not 1800 <= annee <= 2200:
         raise _Illisible("date hors limites (année entre 1800 et 2200 attendue)", _CONSEIL_DATE)
     try:
         return pd.Timestamp(dt.date(annee, mois, jour))
     except ValueError:
-        raise _Illisible("date inexistante", _CONSEIL_DATE) from None
+        pass
+    # Say what is wrong in words a user checks at once (FORMAT.md §1.5: the rule, the value and a hint).
+    if not 1 <= mois <= 12:
+        conseil = "Le jour s'écrit avant le mois : JJ/MM/AAAA (par exemple 15/03/2024 pour le 15 mars)."
+        raise _Illisible(f"date inexistante : il n'y a pas de mois {mois}", conseil)
+    if not 1 <= jour <= 31:
+        raise _Illisible(f"date inexistante : il n'y a pas de jour {jour}", _CONSEIL_DATE)
+    en = f" en {annee}" if (mois, jour) == (2, 29) else ""
+    jour_texte = "1er" if jour == 1 else str(jour)
+    raise _Illisible(f"date inexistante : il n'y a pas de {jour_texte} {_MOIS[mois - 1]}{en}", _CONSEIL_DATE)
 
 
 def _date(v: object) -> object:
@@ -764,6 +807,11 @@ def _date(v: object) -> object:
             return _date_valide(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if m := _DATE_ISO.match(texte):
             return _date_valide(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if _DATE_DEUX_CHIFFRES.match(texte):
+            raise _Illisible(
+                "année sur deux chiffres",
+                "Écrivez l'année en entier, au format JJ/MM/AAAA : 15/03/2024 et non 15/03/24.",
+            )
         nombre = _nettoyer_nombre(texte)
         if not _NOMBRE.match(nombre):
             raise _Illisible("date illisible", _CONSEIL_DATE)
@@ -904,6 +952,16 @@ def _lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[_
                 nom,
                 "classeur protégé par un mot de passe",
                 "Enlevez le mot de passe (Fichier > Informations > Protéger le classeur) puis enregistrez-le de nouveau.",
+            )
+        )
+    elif genre == "classeur" and (noms := _archive_non_classeur(contenu)) is not None:
+        liste = ", ".join(noms[:5]) + ("…" if len(noms) > 5 else "")
+        problemes.append(
+            _probleme_fichier(
+                "fichier_illisible",
+                nom,
+                f"ce fichier est une archive ZIP ({liste or 'vide'}), pas un classeur Excel",
+                "Décompressez-la et déposez les fichiers qu'elle contient.",
             )
         )
     elif genre in ("classeur", "ole"):

@@ -251,9 +251,9 @@ def test_dates(saisie, attendu):
 
 
 DATES_ILLISIBLES = [
-    ("03/15/2024", "date inexistante"),  # month-first is never guessed
-    ("31/02/2024", "date inexistante"),
-    ("15/03/24", "date illisible"),
+    ("03/15/2024", "date inexistante : il n'y a pas de mois 15"),  # month-first is never guessed
+    ("31/02/2024", "date inexistante : il n'y a pas de 31 février"),
+    ("15/03/24", "année sur deux chiffres"),
     ("demain", "date illisible"),
     ("2024", "date illisible"),
     ("15/03/0024", "date hors limites (année entre 1800 et 2200 attendue)"),
@@ -574,7 +574,7 @@ def test_date_illisible_dans_un_classeur_donne_la_ligne_de_la_feuille():
         5,
         "date_disponibilite",
         "31/11/2024",
-        "date inexistante",
+        "date inexistante : il n'y a pas de 31 novembre",
     )
 
 
@@ -809,3 +809,206 @@ def test_une_erreur_interne_devient_un_probleme_et_pas_une_trace(monkeypatch):
         "logements.csv",
         "lecture impossible (erreur inattendue : KeyError)",
     )
+
+
+# --- Review: files as French users export them from Excel (FORMAT.md §1) -------------------------------
+
+EN_TETES_EXCEL = [
+    ("logements", "N° logement", "id_logement"),
+    ("logements", "Identifiant du logement", "id_logement"),
+    ("logements", "Code INSEE de la commune", "code_commune"),
+    ("logements", "Logement en QPV", "qpv"),
+    ("logements", "Année de construction", "annee_construction"),
+    ("logements", "Date de disponibilité", "date_disponibilite"),
+    ("logements", "Date de disponibilité (JJ/MM/AAAA)", "date_disponibilite"),
+    ("logements", "Date de\ndisponibilité", "date_disponibilite"),
+    ("logements", "Catégorie de soustraction", "categorie_soustraction"),
+    ("logements", "Typologie *", "typologie"),
+    ("tours", "N° logement", "id_logement"),
+    ("tours", "N° tour", "numero_tour"),
+    ("tours", "Nº tour", "numero_tour"),
+    ("tours", "N° du tour", "numero_tour"),
+    ("tours", "Numéro de tour", "numero_tour"),
+    ("tours", "Réservataire", "reservataire"),
+    ("tours", "Date d’orientation", "date_orientation"),
+    ("tours", "Date d'attribution", "date_attribution"),
+    ("tours", "Bail signé", "bail_signe"),
+    ("tours", "Ménage relogé RU", "menage_relogement_ru"),
+    ("conventions", "Taux (%)", "taux"),
+    ("conventions", "Taux en %", "taux"),
+    ("conventions", "Taux (en %)", "taux"),
+    ("conventions", "Catégorie", "categorie"),
+    ("conventions", "Type de périmètre", "perimetre_type"),
+    ("conventions", "Code du périmètre", "perimetre_code"),
+    ("previsionnel", "Code département", "code_departement"),
+    ("previsionnel", "Nombre prévu", "nombre_prevu"),
+    ("previsionnel", "Disponibilités prévues", "disponibilites_prevues"),
+]
+
+
+@pytest.mark.parametrize(("table", "entete", "canon"), EN_TETES_EXCEL, ids=[f"{t}:{e!r}" for t, e, _ in EN_TETES_EXCEL])
+def test_en_tetes_d_un_export_excel_francais(table, entete, canon):
+    assert nom_de_colonne(entete, table) == canon
+
+
+def test_parentheses_et_etoile_ne_rendent_pas_un_en_tete_inconnu_reconnu():
+    assert nom_de_colonne("Commentaire (libre)", "logements") is None
+    assert nom_de_colonne("*", "logements") is None
+
+
+def cp1252_excel(lignes: list[str]) -> bytes:
+    """A CSV as French Excel writes it: Windows-1252, ';', CRLF, and here a trailing ';' on every line."""
+    return "".join(ligne + ";\r\n" for ligne in lignes).encode("cp1252")
+
+
+def test_csv_cp1252_d_excel_avec_en_tetes_accentues_et_point_virgule_final():
+    logements = cp1252_excel(
+        [
+            "N° logement;Code commune;QPV;Code QPV;Typologie;Financement;Année de construction;"
+            "Date de disponibilité;Catégorie de soustraction",
+            "0042;75112;oui;QN07501M;T1 bis;PLA-I;1972;15/03/2024;",
+            "0043;93059;non;;T5 et +;HLM/O;1 960;2024-04-01;mutation",
+        ]
+    )
+    tours = cp1252_excel(
+        [
+            "N° logement;N° tour;Réservataire;Date d'orientation;Issue;Date d'attribution;Bail signé",
+            '0042;1;"Préfecture; 93";20/03/2024;Attribué;12/05/2024;x',
+            '0042;2;"Ville de\r\nParis";01/06/2024;en cours;;',
+        ]
+    )
+    conventions = cp1252_excel(
+        [
+            "Réservataire;Catégorie;Type de périmètre;Code périmètre;Taux (%)",
+            "Préfecture; 93;préfet;Département;93;25 %",
+        ]
+    )
+    conventions = conventions.replace(b"Pr\xe9fecture; 93", b'"Pr\xe9fecture; 93"')
+    donnees = lire([("l.csv", logements), ("t.csv", tours), ("c.csv", conventions)])
+    assert donnees.problemes == []
+    lg, t, c = (donnees.tables[n] for n in ("logements", "tours", "conventions"))
+    assert lg.iloc[:, :10].astype(object).where(lg.iloc[:, :10].notna(), None).values.tolist() == [
+        ["0042", "75056", True, "QN07501M", "T1", "PLAI", 1972, pd.Timestamp("2024-03-15"), "ROTATION", None],
+        [
+            "0043",
+            "93066",
+            False,
+            None,
+            "T5+",
+            "ANCIEN",
+            1960,
+            pd.Timestamp("2024-04-01"),
+            "ROTATION",
+            "MUTATION_INTERNE",
+        ],
+    ]
+    assert t["reservataire"].tolist() == ["Préfecture; 93", "Ville de Paris"]
+    assert t["ligne"].tolist() == [2, 3]  # the quoted line break stays inside one spreadsheet row
+    assert t["bail_signe"].tolist() == [True, False]
+    assert c.iloc[0, :5].tolist() == ["Préfecture; 93", "ETAT_PRIORITAIRES", "DEPARTEMENT", "93", 25.0]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_texte_unicode_sans_marque_d_ordre(codec):
+    texte = "reservataire\tcategorie\tperimetre_type\tperimetre_code\ttaux\r\nPréfet\tpréfet\tDEPARTEMENT\t93\t25\r\n"
+    t = lire([("c.txt", texte.encode(codec))]).tables["conventions"]
+    assert t.iloc[0, :5].tolist() == ["Préfet", "ETAT_PRIORITAIRES", "DEPARTEMENT", "93", 25.0]
+
+
+def zip_octets(fichiers: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w") as z:
+        for nom, contenu in fichiers.items():
+            z.writestr(nom, contenu)
+    return tampon.getvalue()
+
+
+def test_archive_zip_qui_n_est_pas_un_classeur():
+    (p,) = lire([("envoi.zip", zip_octets({"logements.csv": b"a;b", "tours.csv": b"a;b"}))]).problemes
+    assert (p.gravite, p.code, p.source) == ("erreur", "fichier_illisible", "envoi.zip")
+    assert p.regle == "ce fichier est une archive ZIP (logements.csv, tours.csv), pas un classeur Excel"
+    assert p.conseil == "Décompressez-la et déposez les fichiers qu'elle contient."
+
+
+@pytest.mark.parametrize(
+    ("saisie", "regle"),
+    [
+        ("15/03/24", "année sur deux chiffres"),
+        ("31/02/2024", "date inexistante : il n'y a pas de 31 février"),
+        ("31/04/2024", "date inexistante : il n'y a pas de 31 avril"),
+        ("29/02/2023", "date inexistante : il n'y a pas de 29 février en 2023"),
+        ("15/13/2024", "date inexistante : il n'y a pas de mois 13"),
+    ],
+    ids=["annee-2-chiffres", "31-fevrier", "31-avril", "29-fevrier-2023", "mois-13"],
+)
+def test_dates_mal_saisies_expliquees(saisie, regle):
+    donnees = lire([fichier_table("logements", date_disponibilite=saisie)])
+    (p,) = [p for p in donnees.problemes if p.code == "type_invalide"]
+    assert (p.ligne, p.colonne, p.valeur, p.regle) == (2, "date_disponibilite", saisie, regle)
+
+
+def test_classeur_exporte_par_un_bailleur():
+    """Title merged above an empty row, dates as text and as cells, numbers stored as text, trailing empty
+    cells, a hidden sheet and a sheet named « Tours de commercialisation »: line numbers are the sheet's rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Logements"
+    ws["A1"] = "Export du patrimoine – logements libérés en 2024"
+    ws.merge_cells("A1:G1")
+    entetes = ["N° logement", "Code commune", "QPV", "Typologie", "Financement", "Année de construction",
+               "Date de disponibilité"]  # fmt: skip
+    lignes = [
+        ["0042", "75112", "non", "T2", "PLUS", "1972", dt.datetime(2024, 3, 15)],
+        [43, 93066, "Oui", 3, "PLAI", 1980.0, "01/04/2024"],
+        ["44", "93066 ", "non", "T4", "PLS", " 1 999 ", "2024-05-02"],
+        ["45", 93066, "non", "T4", "PLS", 1999, "31/02/2024"],
+    ]
+    for j, v in enumerate(entetes, start=1):
+        ws.cell(3, j, v)
+    for i, ligne in enumerate(lignes, start=4):
+        for j, v in enumerate(ligne, start=1):
+            ws.cell(i, j, v)
+    ws.cell(30, 15).number_format = "0.00"  # a formatted empty cell far below: trailing empty rows and columns
+    cachee = wb.create_sheet("Calculs")
+    cachee.sheet_state = "hidden"
+    cachee.append(["x", "y"])
+    t = wb.create_sheet("Tours de commercialisation")
+    t.append(["N° logement", "N° tour", "Réservataire", "Date d'orientation", "Issue", "Date d'attribution", None])
+    t.append(["0042", "1", "Bailleur", "20/03/2024", "attribué", dt.date(2024, 5, 12), None])
+    t.append([None] * 7)
+    tampon = io.BytesIO()
+    wb.save(tampon)
+    donnees = lire([("export.xlsx", tampon.getvalue())])
+    assert donnees.sources == {"logements": "Logements", "tours": "Tours de commercialisation"}
+    lg = donnees.tables["logements"]
+    assert lg["id_logement"].tolist() == ["0042", "43", "44", "45"]
+    assert lg["code_commune"].tolist() == ["75056", "93066", "93066", "93066"]
+    assert lg["annee_construction"].tolist() == [1972, 1980, 1999, 1999]
+    assert lg["date_disponibilite"].tolist()[:3] == [
+        pd.Timestamp(d) for d in ("2024-03-15", "2024-04-01", "2024-05-02")
+    ]
+    assert lg["ligne"].tolist() == [4, 5, 6, 7]
+    assert donnees.tables["tours"].iloc[0, :6].tolist() == [
+        "0042", 1, "Bailleur", pd.Timestamp("2024-03-20"), "ATTRIBUE", pd.Timestamp("2024-05-12")
+    ]  # fmt: skip
+    erreurs = [(p.code, p.source, p.ligne, p.colonne, p.valeur) for p in donnees.problemes if p.gravite == "erreur"]
+    assert erreurs == [
+        ("type_invalide", "Logements", 7, "date_disponibilite", "31/02/2024"),
+        ("table_manquante", "", None, "", ""),
+    ]
+
+
+@pytest.mark.parametrize("extension", ["xls", "ods"])
+def test_anciens_classeurs_excel_et_libreoffice(extension):
+    """tests/fichiers/export.xls and export.ods: the same small workbook saved by LibreOffice (title row above
+    the headers, « Tours de commercialisation », a hidden sheet)."""
+    donnees = lire([FICHIERS / f"export.{extension}"])
+    assert donnees.sources == {"logements": "Logements", "tours": "Tours de commercialisation"}
+    assert donnees.tables["logements"]["ligne"].tolist() == [4, 5]
+    assert donnees.tables["logements"]["id_logement"].tolist() == ["0042", "43"]
+    assert donnees.tables["logements"]["date_disponibilite"].tolist() == [
+        pd.Timestamp("2024-03-15"), pd.Timestamp("2024-04-01")
+    ]  # fmt: skip
+    assert donnees.tables["tours"]["numero_tour"].tolist() == [1]
