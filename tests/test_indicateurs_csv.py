@@ -132,3 +132,45 @@ def test_nombres_negatifs_restent_des_nombres():
     lu = pd.read_csv(io.StringIO(contenu.decode("utf-8-sig")), sep=";", decimal=",", dtype={"perimetre_code": str,
                                                                                           "modalite": str})
     assert lu.loc[(lu.reservataire == "Employeur") & (lu.indicateur == "ecart"), "valeur"].iloc[0] == -2.7
+
+
+DIMENSIONS = {"total", "typologie", "financement", "qpv", "commune", "periode_construction", "categorie_soustraction",
+              "issue"}
+
+
+def test_valeurs_du_contrat(lignes):
+    # FORMAT.md §2.2: closed lists of perimetre_type and dimension, modalite empty exactly for total, annee = n
+    assert {r["perimetre_type"] for r in lignes} == {"COMMUNE", "EPCI_EPT", "DEPARTEMENT", "REGION"}
+    assert {r["dimension"] for r in lignes} <= DIMENSIONS
+    assert all((r["modalite"] == "") == (r["dimension"] == "total") for r in lignes)
+    assert {r["annee"] for r in lignes} == {str(N)}
+    qpv = {r["modalite"] for r in lignes if r["dimension"] == "qpv"}
+    assert qpv == {"EN_QPV", "HORS_QPV"}
+    assert {r["modalite"] for r in lignes if r["dimension"] == "typologie"} == set(ref.TYPOLOGIES.codes)
+
+
+def test_une_seule_valeur_par_cle(lignes):
+    cles = [tuple(r[c] for c in ENTETE if c != "valeur") for r in lignes]
+    assert len(cles) == len(set(cles))
+
+
+def test_valeurs_numeriques_a_virgule(lignes):
+    for r in lignes:
+        v = r["valeur"]
+        assert v == "" or float(v.replace(",", ".")) == float(v.replace(",", ".")), r
+        assert "." not in v and " " not in v
+
+
+def test_convention_sur_un_perimetre_sans_logement():
+    # ALS also holds a convention in the Essonne (91), where the landlord has no logement: its rows exist, with
+    # zeros, empty ratios (flux 0), and the breakdowns of its (empty) perimeter do not break the file.
+    conventions = [*CONVENTIONS, (ALS, "ACTION_LOGEMENT", "DEPARTEMENT", "91", 20.0)]
+    contenu = ecrire_indicateurs_csv(calculer_bilan(faire_tables(LOGEMENTS, TOURS, conventions), N))
+    lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
+    essonne = {"perimetre_type": "DEPARTEMENT", "perimetre_code": "91"}
+    assert valeur(lignes, **essonne, reservataire="", indicateur="flux", **TOTAL) == "0"
+    assert valeur(lignes, **essonne, reservataire=ALS, indicateur="logements_proposes", **TOTAL) == "0"
+    assert valeur(lignes, **essonne, reservataire=ALS, indicateur="droits_theoriques", **TOTAL) == "0"
+    assert valeur(lignes, **essonne, reservataire=ALS, indicateur="part_flux_orientations", **TOTAL) == ""
+    assert valeur(lignes, **essonne, reservataire=ALS, indicateur="logements_proposes", dimension="typologie",
+                  modalite="T1") == "0"
