@@ -9,38 +9,39 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.ui_outils import RACINE, tables_en_fichiers
+from tests.ui_outils import (
+    ARGUMENTS_CHROMIUM,
+    CHROMIUM,
+    RACINE,
+    attendre_calme,
+    capturer,
+    serveur_streamlit,
+    tables_en_fichiers,
+)
 
 pytestmark = pytest.mark.navigateur
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGUMENTS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTEFACTS = RACINE / "tests" / "artefacts"
 CLASSEUR_DEMO = RACINE / "sample_data" / "flux_demo_2024.xlsx"
 DELAI_MS = 60_000
+ANALYSES = ("stPlotlyChart", "stDataFrame")
 PAGES = [
-    ("Contrôles", "Contrôles"),
-    ("Vue d'ensemble", "Vue d'ensemble"),
-    ("Réservataires", "Réservataires"),
-    ("Territoires", "Territoires"),
-    ("QPV", "QPV"),
-    ("Soustraits et prévisionnel", "Soustraits"),
-    ("Rapports", "Rapports"),
-    ("Accueil", "Gestion en flux"),
+    # (sidebar link, title, key content that must be rendered: data-testid values, sidebar filters shown)
+    ("Contrôles", "Contrôles", ("stMetric", "stDataFrame"), False),
+    ("Vue d'ensemble", "Vue d'ensemble", ("stMetric", "stPlotlyChart"), True),
+    ("Réservataires", "Réservataires", ANALYSES, True),
+    ("Territoires", "Territoires", ANALYSES, True),
+    ("QPV", "QPV", ANALYSES, True),
+    ("Soustraits et prévisionnel", "Soustraits", ANALYSES, True),
+    ("Rapports", "Rapports", ("stDownloadButton",), False),
+    ("Accueil", "Gestion en flux", ("stMetric",), False),
 ]
 
 
@@ -53,45 +54,14 @@ def _exiger_chromium() -> None:
     pytest.skip(message)
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def serveur():
     _exiger_chromium()
-    port = _port_libre()
-    commande = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-        "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]
-    journal = ARTEFACTS / "streamlit.log"
-    ARTEFACTS.mkdir(exist_ok=True)
-    with journal.open("wb") as sortie:
-        processus = subprocess.Popen(commande, cwd=RACINE, stdout=sortie, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            fin = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.read().strip() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if processus.poll() is not None or time.monotonic() > fin:
-                    pytest.fail(f"streamlit n'a pas démarré (voir {journal})")
-                time.sleep(0.3)
+    try:
+        with serveur_streamlit(ARTEFACTS / "streamlit.log") as url:
             yield url
-        finally:
-            processus.terminate()
-            try:
-                processus.wait(10)
-            except subprocess.TimeoutExpired:
-                processus.kill()
+    except RuntimeError as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="module")
@@ -99,25 +69,33 @@ def navigateur(serveur):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS, headless=True)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS_CHROMIUM, headless=True)
         yield b
         b.close()
 
 
-def _attendre_calme(page) -> None:
-    """Wait until the script run is over (the « Running » status widget is gone) and no spinner shows."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-testid=\"stSpinner\"]')",
-        timeout=DELAI_MS,
-    )
+def _attendre_contenu(page, nom: str, contenus: tuple[str, ...], filtres: bool) -> None:
+    """Wait for, then assert, the key content of a page (not just its title): an empty body must fail."""
+    principal = page.locator('[data-testid="stMain"]')
+    for testid in contenus:
+        principal.locator(f'[data-testid="{testid}"]').first.wait_for(state="attached", timeout=DELAI_MS)
+    attendre_calme(page)
+    for testid in contenus:
+        assert principal.locator(f'[data-testid="{testid}"]').count() > 0, f"{testid} absent de {nom}"
+    graphiques = principal.locator('[data-testid="stPlotlyChart"]')
+    for i in range(graphiques.count()):
+        if graphiques.nth(i).is_visible():  # charts in hidden tabs are drawn when their tab opens
+            traces = graphiques.nth(i).locator(".main-svg g.trace path, .main-svg g.trace .point")
+            assert traces.count() > 0, f"graphique {i + 1} vide sur {nom}"
+    expandeur = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]', has_text="Filtres")
+    assert (expandeur.count() > 0) == filtres, f"filtres de la barre latérale {'absents' if filtres else 'affichés'} sur {nom}"
 
 
 def _televerser(page, fichiers: list[Path]) -> None:
     page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files([str(f) for f in fichiers])
     page.get_by_text("Données chargées", exact=True).last.wait_for(timeout=DELAI_MS)
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=DELAI_MS)
-    _attendre_calme(page)
+    attendre_calme(page)
 
 
 def _metrique(page, libelle: str) -> str:
@@ -127,11 +105,12 @@ def _metrique(page, libelle: str) -> str:
 
 def _aller(page, libelle: str) -> None:
     page.locator('[data-testid="stSidebar"] a', has_text=libelle).first.click()
-    _attendre_calme(page)
+    page.wait_for_timeout(300)  # let the new run start before waiting for it to end
+    attendre_calme(page)
 
 
 def _sans_exception(page, nom: str) -> None:
-    page.screenshot(path=str(ARTEFACTS / f"{nom}.png"), full_page=True)
+    capturer(page, ARTEFACTS / f"{nom}.png")
     assert page.locator('[data-testid="stException"]').count() == 0, f"exception affichée sur {nom}"
 
 
@@ -146,10 +125,11 @@ def test_parcours_complet(navigateur, serveur, tmp_path):
     _sans_exception(page, "01_accueil")
     durees = {"chargement": time.monotonic() - debut}
 
-    for i, (lien, titre) in enumerate(PAGES, start=2):
+    for i, (lien, titre, contenus, filtres) in enumerate(PAGES, start=2):
         t = time.monotonic()
         _aller(page, lien)
         page.locator("h1", has_text=titre).first.wait_for(timeout=DELAI_MS)
+        _attendre_contenu(page, lien, contenus, filtres)
         durees[lien] = time.monotonic() - t
         _sans_exception(page, f"{i:02d}_{lien}")
         assert page.get_by_text("Aucune donnée n'est chargée").count() == 0, f"données perdues sur {lien}"
@@ -204,7 +184,7 @@ def test_deux_sessions_isolees(navigateur, serveur, tmp_path):
     page_b.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files([str(f) for f in petits])
     for p in (page_a, page_b):
         p.locator('[data-testid="stMetric"]').first.wait_for(timeout=DELAI_MS)
-        _attendre_calme(p)
+        attendre_calme(p)
     assert _metrique(page_a, "Logements") == "3\u202f000"
     assert _metrique(page_b, "Logements") == "300"
     _aller(page_a, "Contrôles")
