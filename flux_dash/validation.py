@@ -100,6 +100,13 @@ REGLES: dict[str, Regle] = {
         ),
         Regle("colonne_manquante", ERREUR, "Colonne obligatoire absente", "Ajoutez la colonne avec cet en-tête."),
         Regle(
+            "table_vide",
+            ERREUR,
+            "La table Logements ne contient aucune ligne de données",
+            "Saisissez une ligne par logement devenu disponible sous la ligne d'en-têtes (ou vérifiez que le bon "
+            "fichier a été déposé).",
+        ),
+        Regle(
             "type_invalide",
             ERREUR,
             "Valeur illisible pour le type de la colonne",
@@ -176,7 +183,8 @@ REGLES: dict[str, Regle] = {
             "taux_en_fraction",
             ERREUR,
             "Tous les taux sont inférieurs ou égaux à 1 : ils semblent donnés en fraction et non en pourcentage",
-            _CONSEIL_TAUX,
+            _CONSEIL_TAUX + " Une cellule au format Pourcentage d'Excel affiche 25 % mais contient 0,25 : mettez la "
+            "colonne au format Nombre et saisissez 25.",
         ),
         # Warnings (the bilan is produced; each lists its rows).
         Regle(
@@ -560,6 +568,9 @@ def _conformer(
                 )
             continue
         df = brut.reset_index(drop=True).copy()
+        if df.empty and table.nom in TABLES_NON_VIDES:
+            r = REGLES["table_vide"]
+            problemes.append(Probleme(r.gravite, r.code, r.texte, table.nom, source, conseil=r.conseil))
         for col in table.colonnes:
             cible = DTYPES[col.genre]
             if col.nom not in df.columns:
@@ -626,6 +637,27 @@ def _convertir(s: pd.Series, genre: str) -> tuple[pd.Series, tuple[np.ndarray, s
     valeurs = s.to_numpy(dtype=object)[illisibles]
     return converti, (illisibles, conseil, None, valeurs) if len(illisibles) else None
 
+
+TABLES_NON_VIDES = frozenset({"logements"})
+"""Tables without which no bilan means anything: a header with no row is an error (an empty ``tours`` only leaves
+logements non orientés, reported as such)."""
+
+COLONNES_LUES: dict[str, frozenset[tuple[str, str]]] = {
+    "logement_inconnu": frozenset({("logements", "id_logement")}),
+    "reservataire_inconnu": frozenset({("conventions", "reservataire")}),
+    "non_oriente": frozenset({("tours", "id_logement")}),
+    "soustrait_oriente": frozenset({("logements", "id_logement"), ("conventions", "reservataire")}),
+    "orientation_hors_perimetre": frozenset(
+        {
+            ("logements", "id_logement"),
+            ("conventions", "reservataire"),
+            ("conventions", "perimetre_type"),
+            ("conventions", "perimetre_code"),
+        }
+    ),
+}
+"""Cross-table rules → the columns of OTHER tables they read: silenced when one of those columns is absent from
+the file (the missing column is the one error, not one line per row of another table)."""
 
 CODES_VALEUR_MANQUANTE = ("valeur_manquante", "date_attribution_manquante")
 """Rules about empty cells: silenced on a column where reading reported unreadable values in bulk."""
@@ -1196,6 +1228,7 @@ def _retenir(
             for c in constats
             if len(c.index)
             and (c.table, c.colonne) not in absentes
+            and not (COLONNES_LUES.get(c.code, frozenset()) & absentes)
             and not ((c.table, c.colonne) in resumees and c.code in CODES_VALEUR_MANQUANTE)
         ),
         key=lambda c: _PRIORITE[c.code],

@@ -343,7 +343,8 @@ CAS_ERREURS = [
         "taux-en-fraction",
         [modifier("conventions", 0, taux=0.25), modifier("conventions", 1, taux=0.3)],
         [(E, "taux_en_fraction", "conventions", None, "taux", "0,25, 0,3")],
-        conseil="Indiquez les taux en pourcentage : 25 pour 25 %.",
+        conseil="Indiquez les taux en pourcentage : 25 pour 25 %. Une cellule au format Pourcentage d'Excel "
+        "affiche 25 % mais contient 0,25 : mettez la colonne au format Nombre et saisissez 25.",
     ),
     Cas(
         "perimetre-inconnu",
@@ -510,8 +511,10 @@ def test_chaque_regle_signale_sa_ligne_sa_colonne_et_sa_valeur(cas: Cas):
 
 def test_chaque_code_de_regle_a_son_cas():
     couverts = {a[1] for cas in CAS_ERREURS + CAS_AVERTISSEMENTS for a in cas.attendu}
-    # the three others have their own tests below
-    non_testes = set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante", "type_invalide"}
+    # the four others have their own tests below
+    non_testes = (
+        set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante", "type_invalide", "table_vide"}
+    )
     assert non_testes == set()
 
 
@@ -792,3 +795,48 @@ def test_conseil_reservataire_par_le_code_du_perimetre():
     )
     assert [p.code for p in rapport.erreurs] == ["reservataire_inconnu"]
     assert rapport.erreurs[0].conseil.startswith("Noms proches : « Ville de Paris ».")
+
+
+# --- Review: empty tables, absent key columns, fractions from Excel's percent format ---------------------------
+
+
+def test_feuille_logements_sans_aucune_ligne_bloque_le_bilan():
+    d = donnees()
+    d.tables["logements"] = d.tables["logements"].iloc[0:0]
+    d.tables["tours"] = d.tables["tours"].iloc[0:0]
+    rapport = valider(d, 2024)
+    assert not rapport.ok
+    assert resume(rapport) == [(E, "table_vide", "logements", None, "", "")]
+    (p,) = rapport.erreurs
+    assert (p.source, p.regle) == ("Logements", "La table Logements ne contient aucune ligne de données")
+    assert p.conseil == (
+        "Saisissez une ligne par logement devenu disponible sous la ligne d'en-têtes (ou vérifiez que le bon "
+        "fichier a été déposé)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "colonne", "attendu"),
+    [
+        # Without logements.id_logement, every tour would be « logement inconnu »: only the column is reported.
+        ("logements", "id_logement", [(E, "colonne_manquante", "logements", None, "id_logement", "")]),
+        # Without conventions.reservataire, every tour would be « réservataire inconnu ».
+        ("conventions", "reservataire", [(E, "colonne_manquante", "conventions", None, "reservataire", "")]),
+        # Without tours.id_logement, every logement would be « non orienté ».
+        ("tours", "id_logement", [(E, "colonne_manquante", "tours", None, "id_logement", "")]),
+    ],
+    ids=["logements-sans-identifiant", "conventions-sans-reservataire", "tours-sans-identifiant"],
+)
+def test_colonne_cle_absente_sans_cascade_dans_les_autres_tables(table, colonne, attendu):
+    d = donnees()
+    d.tables[table] = d.tables[table].drop(columns=colonne)
+    assert resume(valider(d, 2024)) == attendu
+
+
+def test_taux_en_fraction_conseil_sur_le_format_pourcentage_d_excel():
+    rapport = valider(donnees(modifier("conventions", 0, taux=0.25), modifier("conventions", 1, taux=0.3)), 2024)
+    (p,) = rapport.erreurs
+    assert p.conseil == (
+        "Indiquez les taux en pourcentage : 25 pour 25 %. Une cellule au format Pourcentage d'Excel affiche "
+        "25 % mais contient 0,25 : mettez la colonne au format Nombre et saisissez 25."
+    )
