@@ -104,10 +104,10 @@ def _libeller(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _compter(paires: pd.DataFrame, cles: list[str], nom: str, **sommes: str) -> pd.DataFrame:
-    """Group pairs (already merged with the membership) by ``cles``: size → ``nom``, plus column sums."""
-    agg = {nom: ("id_logement", "size")} | {k: (v, "sum") for k, v in sommes.items()}
-    return _objets(paires.groupby(cles, as_index=False, sort=False).agg(**agg), cles)
+def _sommer(par_commune: pd.DataFrame, A: pd.DataFrame, cles: list[str], mesures: list[str]) -> pd.DataFrame:
+    """Sum commune-level tallies (column ``code_commune``) over the communes of every perimeter of ``A``."""
+    g = par_commune.merge(A, on="code_commune").groupby(cles, as_index=False, sort=False)[mesures].sum()
+    return _objets(g, cles)
 
 
 def _objets(df: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
@@ -142,8 +142,9 @@ def _logements(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul
 def _nom_holder(noms: pd.Series, connus: set[str]) -> pd.Series:
     """Tours name the landlord ``Bailleur`` (any case/accents): map it to :data:`ref.NOM_BAILLEUR`."""
     noms = _texte(noms)
-    est_bailleur = ~noms.isin(connus) & (noms.map(ref.normaliser_texte) == ref.normaliser_texte(ref.NOM_BAILLEUR))
-    return noms.where(~est_bailleur, ref.NOM_BAILLEUR)
+    cible = ref.normaliser_texte(ref.NOM_BAILLEUR)
+    bailleurs = [n for n in noms.unique() if n not in connus and ref.normaliser_texte(n) == cible]  # a few dozen names
+    return noms.where(~noms.isin(bailleurs), ref.NOM_BAILLEUR)
 
 
 def _conventions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -304,24 +305,22 @@ def calculer(
         ["id_logement", "qpv", "premier_quartile", "menage_relogement_ru"]
     ]
 
-    # Per-perimeter figures (DOMAINE.md §3).
-    LA = L.merge(A, on="code_commune")
-    LA["en_qpv_n"] = LA["dispo_n"] & LA["qpv"]
-    LA["flux_n"] = LA["dispo_n"] & ~LA["soustrait"]
-    LA["sous_n"] = LA["dispo_n"] & LA["soustrait"]
-    LA["flux_en_qpv_n"] = LA["flux_n"] & LA["qpv"]
-    flux = LA.groupby(CLES_PERIMETRE, as_index=False).agg(
-        disponibilites=("dispo_n", "sum"),
-        soustraits=("sous_n", "sum"),
-        relogements_realises=("reloge_n", "sum"),
-        disponibilites_en_qpv=("en_qpv_n", "sum"),
-        flux=("flux_n", "sum"),
-        flux_en_qpv=("flux_en_qpv_n", "sum"),
-    )
-    un_attribue = attribues.drop_duplicates("id_logement")[["id_logement"]].merge(L[["id_logement", "code_commune"]])
-    tot_att = un_attribue.merge(A, on="code_commune").groupby(CLES_PERIMETRE).size().rename("attributions")
+    # Per-perimeter figures (DOMAINE.md §3). Every count is first tallied per commune (a logement lies in exactly
+    # one commune), then summed over the communes of each perimeter: the membership join runs on a few hundred
+    # tallies instead of every logement × its four or five perimeters.
+    L["en_qpv_n"] = L["dispo_n"] & L["qpv"]
+    L["flux_n"] = L["dispo_n"] & ~L["soustrait"]
+    L["sous_n"] = L["dispo_n"] & L["soustrait"]
+    L["flux_en_qpv_n"] = L["flux_n"] & L["qpv"]
+    noms_flux = {"dispo_n": "disponibilites", "sous_n": "soustraits", "reloge_n": "relogements_realises",
+                 "en_qpv_n": "disponibilites_en_qpv", "flux_n": "flux", "flux_en_qpv_n": "flux_en_qpv"}
+    par_commune = L.groupby(["code_commune", "categorie_soustraction"], as_index=False, sort=False)[list(noms_flux)].sum()
+    par_commune = par_commune.rename(columns=noms_flux)
+    flux = _sommer(par_commune, A, CLES_PERIMETRE, list(noms_flux.values()))
+    att_commune = attribues.drop_duplicates("id_logement").groupby("code_commune", as_index=False).size()
+    tot_att = _sommer(att_commune.rename(columns={"size": "attributions"}), A, CLES_PERIMETRE, ["attributions"])
     flux = perimetres[[PT, PC, PL]].merge(flux, on=CLES_PERIMETRE, how="left").merge(
-        tot_att.reset_index(), on=CLES_PERIMETRE, how="left"
+        tot_att, on=CLES_PERIMETRE, how="left"
     )
     entiers = ["disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv", "flux_en_qpv",
                "attributions"]
@@ -332,33 +331,28 @@ def calculer(
                  "disponibilites_hors_qpv", "flux_en_qpv", "flux_hors_qpv", "attributions"]]
 
     # Soustraits by category (all six categories per perimeter).
-    sous = LA[LA["soustrait"]]
-    sous = sous.groupby([PT, PC, "categorie_soustraction"], as_index=False).agg(
-        soustraits=("sous_n", "sum"), relogements_realises=("reloge_n", "sum")
-    )
+    sous = _sommer(par_commune[par_commune["categorie_soustraction"] != ""], A, [PT, PC, "categorie_soustraction"],
+                   ["soustraits", "relogements_realises"])
     grille = perimetres[[PT, PC, PL]].merge(pd.DataFrame({"categorie_soustraction": ref.SOUSTRACTIONS.codes}), how="cross")
     soustraits = grille.merge(sous, on=[PT, PC, "categorie_soustraction"], how="left")
     soustraits[["soustraits", "relogements_realises"]] = soustraits[["soustraits", "relogements_realises"]].fillna(0).astype("int64")
     soustraits.insert(4, "categorie_libelle", soustraits["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle))
     soustraits = trier(soustraits, [PT, PC, "categorie_soustraction"])
 
-    # (holder, perimeter) aggregates, used by realisation and consolidation.
+    # (holder, perimeter) aggregates, used by realisation and consolidation: tallies per (holder, commune).
     cles_hp = ["reservataire", PT, PC]
-    dims = ["typologie", "financement", "modalite_qpv", "code_commune", "periode_construction"]
-    prop_pa = proposes.merge(L[["id_logement", *dims]], on="id_logement").merge(A, on="code_commune")
-    att_pa = attribues.drop(columns=["code_commune", "qpv"]).merge(L[["id_logement", *dims, "qpv"]], on="id_logement")
-    att_pa = att_pa.merge(A, on="code_commune")
-    tours_pa = Tn[["id_logement", "reservataire", "issue", "code_commune"]].merge(A, on="code_commune")
-    agg = _compter(prop_pa, cles_hp, "logements_proposes")
-    agg_att = _compter(
-        att_pa, cles_hp, "logements_attribues", attribues_en_qpv="qpv", attribues_prioritaires="menage_prioritaire",
-        attribues_dalo="dalo", attribues_premier_quartile="premier_quartile",
-    )
-    agg_att = agg_att.merge(
-        _objets(att_pa.groupby(cles_hp, as_index=False).agg(_delai_total=("delai", "sum")), cles_hp), on=cles_hp
-    )
-    agg_tours = tours_pa.groupby([*cles_hp, "issue"], as_index=False).size().rename(columns={"size": "tours"})
-    agg_tours = _objets(agg_tours, [*cles_hp, "issue"])
+    cles_hc = ["reservataire", "code_commune"]
+    dims = ["typologie", "financement", "modalite_qpv", "periode_construction"]
+    prop_l = proposes.merge(L[["id_logement", "code_commune", *dims]], on="id_logement")
+    att_l = attribues.merge(L[["id_logement", *dims]], on="id_logement").assign(_un=1)
+    prop_c = prop_l.groupby(cles_hc, as_index=False, sort=False).size().rename(columns={"size": "logements_proposes"})
+    agg = _sommer(prop_c, A, cles_hp, ["logements_proposes"])
+    sommes_att = {"_un": "logements_attribues", "qpv": "attribues_en_qpv", "menage_prioritaire": "attribues_prioritaires",
+                  "dalo": "attribues_dalo", "premier_quartile": "attribues_premier_quartile", "delai": "_delai_total"}
+    att_c = att_l.groupby(cles_hc, as_index=False, sort=False)[list(sommes_att)].sum().rename(columns=sommes_att)
+    agg_att = _sommer(att_c, A, cles_hp, list(sommes_att.values()))
+    tours_c = Tn.groupby([*cles_hc, "issue"], as_index=False, sort=False).size().rename(columns={"size": "tours"})
+    agg_tours = _sommer(tours_c, A, [*cles_hp, "issue"], ["tours"])
     agg = agg.merge(agg_att, on=cles_hp, how="outer").merge(
         _objets(agg_tours.groupby(cles_hp, as_index=False)["tours"].sum(), cles_hp), on=cles_hp, how="outer"
     )
@@ -401,7 +395,8 @@ def calculer(
     issues.insert(6, "issue_libelle", issues["issue"].map(ref.ISSUES.libelle))
     issues = trier(issues, ["categorie", "reservataire", PT, PC, "issue"])
 
-    repartitions = _repartitions(realisation[cles_r], prop_pa, att_pa, A)
+    repartitions = _repartitions(realisation[cles_r], {"logements_proposes": (prop_l, prop_c),
+                                                   "logements_attribues": (att_l, att_c)}, A)
 
     # consolidation: strate perimeter × holders present (tour any date, overlapping convention) + Bailleur.
     presents = TV[["reservataire", "code_commune"]].drop_duplicates()
@@ -448,8 +443,12 @@ def _remplir(
     return out
 
 
-def _repartitions(lignes: pd.DataFrame, prop_pa: pd.DataFrame, att_pa: pd.DataFrame, A: pd.DataFrame) -> pd.DataFrame:
-    """The five décret breakdowns (CCH R. 441-5-1) of proposés and attribués for every realisation row."""
+def _repartitions(lignes: pd.DataFrame, paires: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
+                  A: pd.DataFrame) -> pd.DataFrame:
+    """The five décret breakdowns (CCH R. 441-5-1) of proposés and attribués for every realisation row.
+
+    ``paires`` maps each measure to (its (holder, logement) pairs with their modalities, their tally per
+    (holder, commune) in a column named after the measure)."""
     cles_hp = ["reservataire", PT, PC]
     fixes = pd.DataFrame(
         [(d, c, cat.libelle(c)) for d, cat in _MODALITES.items() for c in cat.codes],
@@ -461,17 +460,17 @@ def _repartitions(lignes: pd.DataFrame, prop_pa: pd.DataFrame, att_pa: pd.DataFr
         [lignes.merge(fixes, how="cross"), lignes.merge(communes, on=CLES_PERIMETRE)], ignore_index=True
     )
     sources = {"typologie": "typologie", "financement": "financement", "qpv": "modalite_qpv",
-               "commune": "code_commune", "periode_construction": "periode_construction"}
-    comptes = []
-    for dimension, colonne in sources.items():
-        for paires, nom in [(prop_pa, "logements_proposes"), (att_pa, "logements_attribues")]:
-            g = paires.groupby([*cles_hp, colonne], as_index=False).size()
-            g = g.rename(columns={colonne: "modalite", "size": nom}).assign(dimension=dimension)
-            comptes.append(g)
+               "periode_construction": "periode_construction"}
     cles = [*cles_hp, "dimension", "modalite"]
-    prop = pd.concat([c for c in comptes if "logements_proposes" in c.columns])
-    att = pd.concat([c for c in comptes if "logements_attribues" in c.columns])
-    out = grille.merge(prop, on=cles, how="left").merge(att, on=cles, how="left")
+    par_mesure = []
+    for nom, (detail, par_commune) in paires.items():
+        comptes = [par_commune.assign(modalite=par_commune["code_commune"], dimension="commune")]
+        for dimension, colonne in sources.items():
+            c = detail.groupby(["reservataire", "code_commune", colonne], as_index=False, sort=False).size()
+            comptes.append(c.rename(columns={colonne: "modalite", "size": nom}).assign(dimension=dimension))
+        tous = pd.concat([c[["reservataire", "code_commune", "dimension", "modalite", nom]] for c in comptes])
+        par_mesure.append(_sommer(tous, A, cles, [nom]))
+    out = grille.merge(par_mesure[0], on=cles, how="left").merge(par_mesure[1], on=cles, how="left")
     out[["logements_proposes", "logements_attribues"]] = (
         out[["logements_proposes", "logements_attribues"]].fillna(0).astype("int64")
     )
