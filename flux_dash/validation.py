@@ -265,9 +265,23 @@ def _lignes_fr(lignes: Sequence[object], maximum: int = 20) -> str:
     return ("ligne " if len(valeurs) == 1 else "lignes ") + texte
 
 
+def _code_et_libelle(categorie: ref.Categorie, code: str) -> str:
+    return code if categorie.libelle(code) == code else f"{code} « {categorie.libelle(code)} »"
+
+
 def _liste_admise(categorie: ref.Categorie) -> str:
-    elements = [c if categorie.libelle(c) == c else f"{c} ({categorie.libelle(c)})" for c in categorie.codes]
-    return "Valeurs admises : " + ", ".join(elements) + "."
+    elements = [_code_et_libelle(categorie, c) for c in categorie.codes]
+    return "Valeurs admises (le code ou son libellé) : " + " ; ".join(elements) + "."
+
+
+def _conseil_hors_liste(categorie: ref.Categorie, valeur: object) -> str:
+    """The allowed values, after the closest one when the value looks like a typo of a code, label or alias."""
+    alias = categorie.table_alias
+    proches = difflib.get_close_matches(ref.normaliser_texte(str(valeur)), list(alias), n=1, cutoff=0.75)
+    liste = _liste_admise(categorie)
+    if not proches:
+        return liste
+    return f"Vouliez-vous dire {_code_et_libelle(categorie, alias[proches[0]])} ? {liste}"
 
 
 def _pct_taux(x: float) -> str:
@@ -738,7 +752,9 @@ def _conseil_par_table(
         return texte + (f" Exemple : {col.exemple}." if col.exemple else "")
     if code == "valeur_hors_liste":
         categorie = table.colonne(colonne).categorie
-        return _liste_admise(categorie) if categorie is not None else None
+        if categorie is None:
+            return None
+        return lambda index: _par_valeur(df[colonne].to_numpy()[index], lambda v: _conseil_hors_liste(categorie, v))
     if code == "annee_hors_bornes":
         return f"Indiquez l'année d'achèvement, entre {ANNEE_CONSTRUCTION_MIN} et {annee_courante}."
     if code == "commune_inconnue":

@@ -224,16 +224,24 @@ CAS_ERREURS = [
         "valeur-hors-liste-typologie",
         [modifier("logements", 0, typologie="T9")],
         [(E, "valeur_hors_liste", "logements", 2, "typologie", "T9")],
-        conseil="Valeurs admises : T1, T2, T3, T4, T5+ (T5 et +).",
+        conseil="Valeurs admises (le code ou son libellé) : T1 ; T2 ; T3 ; T4 ; T5+ « T5 et + ».",
         regle="Valeur hors de la liste autorisée",
     ),
     Cas(
         "valeur-hors-liste-issue",
         [modifier("tours", 3, issue="GAGNE")],
         [(E, "valeur_hors_liste", "tours", 5, "issue", "GAGNE")],
-        conseil="Valeurs admises : ATTRIBUE (Attribué), REFUS_CANDIDAT (Refus ou désistement des candidats), "
-        "NON_ATTRIBUE_CALEOL (Non attribué par la CALEOL), ABSENCE_DESIGNATION (Absence de désignation (remis au "
-        "bailleur)), EN_COURS (En cours).",
+        conseil="Valeurs admises (le code ou son libellé) : ATTRIBUE « Attribué » ; REFUS_CANDIDAT « Refus ou "
+        "désistement des candidats » ; NON_ATTRIBUE_CALEOL « Non attribué par la CALEOL » ; ABSENCE_DESIGNATION "
+        "« Absence de désignation (remis au bailleur) » ; EN_COURS « En cours ».",
+    ),
+    Cas(
+        "valeur-hors-liste-faute-de-frappe",
+        [modifier("tours", 3, issue="ATRIBUE")],
+        [(E, "valeur_hors_liste", "tours", 5, "issue", "ATRIBUE")],
+        conseil="Vouliez-vous dire ATTRIBUE « Attribué » ? Valeurs admises (le code ou son libellé) : ATTRIBUE "
+        "« Attribué » ; REFUS_CANDIDAT « Refus ou désistement des candidats » ; NON_ATTRIBUE_CALEOL « Non attribué "
+        "par la CALEOL » ; ABSENCE_DESIGNATION « Absence de désignation (remis au bailleur) » ; EN_COURS « En cours ».",
     ),
     Cas(
         "valeur-hors-liste-categorie-bailleur",
