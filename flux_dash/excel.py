@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import io
 import math
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from typing import NamedTuple
 
 import pandas as pd
@@ -129,11 +131,35 @@ def _styles_nommes() -> dict[str, NamedStyle]:
 
 
 def appliquer_style(cell: Cell, nom: str) -> None:
-    """Give ``cell`` one of the named styles ``STYLE_*``, registering it in the workbook on first use."""
+    """Give ``cell`` one of the named styles ``STYLE_*``, registering it in the workbook on first use.
+
+    Assigning ``cell.style = nom`` looks the name up in the workbook's style list on every call (a third of the
+    time of a report); the style array it yields is kept per workbook and copied to the next cells instead.
+    """
     wb = cell.parent.parent
-    if nom not in wb.named_styles:
-        wb.add_named_style(_styles_nommes()[nom])
-    cell.style = nom
+    modeles = _modeles_de_style(wb)
+    modele = modeles.get(nom)
+    if modele is None:
+        if nom not in wb.named_styles:
+            wb.add_named_style(_styles_nommes()[nom])
+        cell.style = nom
+        modeles[nom] = copy(cell._style)
+        return
+    cell._style = copy(modele)
+
+
+def _modeles_de_style(wb: Workbook) -> dict[str, object]:
+    modeles = wb.__dict__.get("_flux_modeles_de_style")
+    if modeles is None:
+        modeles = wb.__dict__["_flux_modeles_de_style"] = {}
+    return modeles
+
+
+def identifiants_de_style(wb: Workbook, noms: Iterable[str]) -> frozenset[int]:
+    """The ``xfId`` of the named styles ``noms`` registered in ``wb``: comparing a cell's ``_style.xfId`` with
+    them is much cheaper than reading ``cell.style`` (which rebuilds the list of names each time)."""
+    tous = wb._named_styles.names
+    return frozenset(tous.index(nom) for nom in noms if nom in tous)
 
 
 # --- Safe values -------------------------------------------------------------------------------------
@@ -479,17 +505,22 @@ def ajuster_largeurs(ws: Worksheet, minimum: float = 8, maximum: float = 60) -> 
     Title, subtitle and note lines (which overflow to the right) are ignored; wrapped header cells count at
     most 30 characters (they wrap onto several lines).
     """
+    hors = identifiants_de_style(ws.parent, STYLES_HORS_LARGEUR)
+    entetes = identifiants_de_style(ws.parent, (STYLE_ENTETE, STYLE_ENTETE_FACULTATIF))
     largeurs: dict[int, int] = {}
-    for rangee in ws.iter_rows():
-        for cell in rangee:
-            if cell.value is None or cell.style in STYLES_HORS_LARGEUR:
-                continue
-            n = _largeur_texte(cell)
-            if cell.style in (STYLE_ENTETE, STYLE_ENTETE_FACULTATIF):
-                n = min(n, 30)
-            largeurs[cell.column] = max(largeurs.get(cell.column, 0), n)
-    for col, n in largeurs.items():
-        ws.column_dimensions[get_column_letter(col)].width = min(max(n + 2, minimum), maximum)
+    for cell in ws._cells.values():
+        if cell._value is None:
+            continue
+        xf = cell._style.xfId
+        if xf in hors:
+            continue
+        n = _largeur_texte(cell)
+        if xf in entetes:
+            n = min(n, 30)
+        if n > largeurs.get(cell.column, -1):
+            largeurs[cell.column] = n
+    for col in sorted(largeurs):
+        ws.column_dimensions[get_column_letter(col)].width = min(max(largeurs[col] + 2, minimum), maximum)
 
 
 def ajuster_hauteurs(ws: Worksheet, hauteur_ligne: float = 13.0) -> None:
@@ -500,16 +531,24 @@ def ajuster_hauteurs(ws: Worksheet, hauteur_ligne: float = 13.0) -> None:
     Rows without wrapped text keep the default height.
     """
     largeurs = {lettre: dimension.width for lettre, dimension in ws.column_dimensions.items() if dimension.width}
-    for rangee in ws.iter_rows():
-        lignes = 0
-        for cell in rangee:
-            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
-                continue
-            largeur = max(int(largeurs.get(cell.column_letter, 8.43)), 1)
-            morceaux = str(cell.value).splitlines() or [""]
-            lignes = max(lignes, sum(max(1, len(textwrap.wrap(m, largeur))) for m in morceaux))
-        if lignes > 1:
-            ws.row_dimensions[rangee[0].row].height = hauteur_ligne * lignes + 2
+    lignes: dict[int, int] = {}
+    for cell in ws._cells.values():
+        if cell._value is None or not (cell.alignment and cell.alignment.wrap_text):
+            continue
+        largeur = max(int(largeurs.get(cell.column_letter, 8.43)), 1)
+        n = nombre_de_lignes(str(cell._value), largeur)
+        if n > lignes.get(cell.row, 0):
+            lignes[cell.row] = n
+    for ligne in sorted(lignes):
+        if lignes[ligne] > 1:
+            ws.row_dimensions[ligne].height = hauteur_ligne * lignes[ligne] + 2
+
+
+@functools.lru_cache(maxsize=4096)
+def nombre_de_lignes(texte: str, largeur: int) -> int:
+    """Lines a text takes once word-wrapped at ``largeur`` characters (each line break starts a line)."""
+    morceaux = texte.splitlines() or [""]
+    return sum(max(1, len(textwrap.wrap(m, largeur))) for m in morceaux)
 
 
 def figer_entete(ws: Worksheet, cell: str = "A2") -> None:

@@ -181,33 +181,47 @@ def ajuster_colonnes(ws: Worksheet) -> None:
     """Report column widths: :func:`excel.ajuster_largeurs` lets a header widen its column up to 30 characters;
     report tables have many numeric columns with long French headers, so here a header counts at most
     :data:`ENTETE_MAX` characters and wraps, header rows get the height of their longest wrapped header, and text
-    cells wider than :data:`LARGEUR_MAX` wrap."""
+    cells wider than :data:`LARGEUR_MAX` wrap.
+
+    One pass over the written cells (styles compared by id, not by name: see :func:`excel.identifiants_de_style`).
+    """
     excel.ajuster_largeurs(ws, maximum=LARGEUR_MAX)
+    hors = excel.identifiants_de_style(ws.parent, excel.STYLES_HORS_LARGEUR)
+    (entete,) = excel.identifiants_de_style(ws.parent, [excel.STYLE_ENTETE]) or (-1,)
+    corps_ids = excel.identifiants_de_style(ws.parent, [excel.STYLE_CORPS])
     corps: dict[int, int] = {}
-    entetes: dict[int, list[int]] = {}
-    for rangee in ws.iter_rows():
-        for cell in rangee:
-            if cell.value is None or cell.style in excel.STYLES_HORS_LARGEUR:
-                continue
-            if cell.style == excel.STYLE_ENTETE:
-                entetes.setdefault(cell.column, []).append(cell.row)
-                continue
-            corps[cell.column] = max(corps.get(cell.column, 0), _largeur(cell))
+    entetes: dict[int, list[tuple[int, str]]] = {}
+    a_envelopper = []
+    for cell in ws._cells.values():
+        valeur = cell._value
+        if valeur is None:
+            continue
+        xf = cell._style.xfId
+        if xf in hors:
+            continue
+        if xf == entete:
+            entetes.setdefault(cell.column, []).append((cell.row, str(valeur)))
+            continue
+        n = _largeur(cell)
+        if n > corps.get(cell.column, 0):
+            corps[cell.column] = n
+        if xf in corps_ids and isinstance(valeur, str) and len(valeur) > LARGEUR_MAX - 2:
+            a_envelopper.append(cell)
     hauteurs: dict[int, int] = {}
-    for colonne, lignes in entetes.items():
-        lettre = get_column_letter(colonne)
-        textes = [str(ws.cell(ligne, colonne).value) for ligne in lignes]
-        largeur = min(max(corps.get(colonne, 0), *(min(len(t), ENTETE_MAX) for t in textes)) + 2, LARGEUR_MAX)
+    for colonne in sorted(entetes):
+        lignes = entetes[colonne]
+        largeur = min(max(corps.get(colonne, 0), *(min(len(t), ENTETE_MAX) for _, t in lignes)) + 2, LARGEUR_MAX)
         largeur = max(largeur, 8)
-        ws.column_dimensions[lettre].width = largeur
-        for ligne, texte in zip(lignes, textes, strict=True):
+        ws.column_dimensions[get_column_letter(colonne)].width = largeur
+        for ligne, texte in lignes:
             hauteurs[ligne] = max(hauteurs.get(ligne, 1), _nombre_lignes(texte, largeur - 2))
-    for ligne, n in hauteurs.items():
-        ws.row_dimensions[ligne].height = 13.5 * n + 2
-    for rangee in ws.iter_rows():
-        for cell in rangee:
-            if (isinstance(cell.value, str) and cell.style == excel.STYLE_CORPS and len(cell.value) > LARGEUR_MAX - 2):
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for ligne in sorted(hauteurs):
+        ws.row_dimensions[ligne].height = 13.5 * hauteurs[ligne] + 2
+    for cell in a_envelopper:
+        cell.alignment = _ENVELOPPE
+
+
+_ENVELOPPE = Alignment(vertical="top", wrap_text=True)
 
 
 def _largeur(cell) -> int:
