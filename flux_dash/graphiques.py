@@ -42,7 +42,6 @@ ECHELLE_CARTE = [[0.0, "#F7FBFF"], [0.5, "#56B4E9"], [1.0, "#0072B2"]]
 """Sequential blue scale of the maps (light → Okabe–Ito blue)."""
 SEPARATEURS = ", "
 """plotly ``separators``: decimal comma, thousands space (« 1 234,5 »)."""
-FORMAT_POURCENTAGE = ".1%"
 FORMAT_DATE = "%d/%m/%Y"
 FORMAT_NOMBRE = ",~f"
 """d3 format of count axes: thousands grouped, no useless decimals (« 1 500 », « 2,5 »)."""
@@ -54,6 +53,8 @@ GABARIT = {"layout": {"colorway": list(PALETTE), "plot_bgcolor": "white", "paper
 replaces it on screen, it shows in exports and notebooks."""
 
 REGION = ("REGION", ref.CODE_REGION)
+MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+"""French month abbreviations (tick labels: « 01/03/2024 » under each point read as a date, not a month)."""
 MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
 
@@ -94,12 +95,43 @@ def _fusionner(base: dict, ajout: dict) -> dict:
     return resultat
 
 
+def _valeurs_axe(fig: go.Figure, axe: str) -> list[float]:
+    """Finite values plotted on ``axe`` ("x" or "y") by the traces and the reference lines."""
+    valeurs: list[float] = []
+    for trace in fig.data:
+        valeurs += [float(v) for v in (getattr(trace, axe, None) or []) if isinstance(v, (int, float))]
+    for forme in fig.layout.shapes or ():
+        if getattr(forme, f"{axe}ref") == axe:
+            valeurs.append(float(getattr(forme, f"{axe}0")))
+    return [v for v in valeurs if math.isfinite(v)]
+
+
+def graduations_pourcentage(maximum: float) -> tuple[list[float], list[str]]:
+    """Ticks of a percent axis covering 0…``maximum`` (fractions), labelled the French way (« 20 % »: plotly's
+    ``%`` format has no space before the sign): at most 7 steps of 1, 2, 5, 10, 20 or 25 %."""
+    maximum = max(float(maximum), 0.01)
+    pas = next((p for p in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if maximum / p <= 7), 0.5)
+    valeurs = [round(i * pas, 4) for i in range(max(1, math.ceil(maximum / pas - 1e-9)) + 1)]
+    return valeurs, [formats.pourcentage(v, 0) for v in valeurs]
+
+
+def _axe_pourcentage(fig: go.Figure, axe: str) -> dict:
+    """A percent axis with French tick labels; hover texts ``%{x:.1%}`` / ``%{y:.1%}`` become « 12,3 % »."""
+    valeurs = _valeurs_axe(fig, axe)
+    ticks, textes = graduations_pourcentage(max(valeurs, default=0.0) * 1.05)  # headroom: no bar touches the frame
+    motif = f"%{{{axe}:.1%}}"
+    for trace in fig.data:
+        if motif in (trace.hovertemplate or ""):
+            trace.customdata = [formats.pourcentage(v) for v in getattr(trace, axe)]
+            trace.hovertemplate = trace.hovertemplate.replace(motif, "%{customdata}")
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": textes, "range": [0, ticks[-1]]}
+
+
 def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent_y: bool = False,
                   pourcent_x: bool = False, **autres: object) -> go.Figure:
     """French layout of every chart (in place). The layout is assigned at once: plotly's ``update_layout`` and
     ``update_xaxes`` cost ~40 ms per figure, one assignment ~3 ms (measured, plotly 7.1). ``autres``: more layout
     attributes (``barmode``, ``yaxis={"autorange": "reversed"}``…), merged last."""
-    pourcent = {"tickformat": FORMAT_POURCENTAGE, "hoverformat": FORMAT_POURCENTAGE, "rangemode": "tozero"}
     nombres = {"tickformat": FORMAT_NOMBRE}  # "1 500", not "1500" (plotly groups only from 5 digits by default)
     disposition = {
         "title": {"text": titre, "x": 0.0, "xanchor": "left"},
@@ -109,13 +141,55 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
         "margin": {"l": 10, "r": 10, "t": 100, "b": 10},
         "hoverlabel": {"namelength": -1},
         "font": {"family": "sans-serif"},
-        "xaxis": {"title": {"text": x}, **(pourcent if pourcent_x else nombres)},
-        "yaxis": {"title": {"text": y}, **(pourcent if pourcent_y else nombres)},
+        "xaxis": {"title": {"text": x}, "automargin": True, **(_axe_pourcentage(fig, "x") if pourcent_x else nombres)},
+        "yaxis": {"title": {"text": y}, "automargin": True, **(_axe_pourcentage(fig, "y") if pourcent_y else nombres)},
     }
     actuelle = fig.layout.to_plotly_json()
     actuelle.pop("template", None)  # plotly's default template, replaced by GABARIT (re-validating it costs ~30 ms)
     fig.layout = _fusionner(_fusionner(actuelle, disposition), autres)
     return fig
+
+
+SEUIL_HORIZONTAL = 6
+"""Above this many categories a bar chart is drawn horizontally: long French names stay readable."""
+HAUTEUR_BARRE = 26
+"""Pixels per category (per bar of a group) of a horizontal bar chart."""
+
+
+def _horizontal_si_nombreux(fig: go.Figure, categories: Sequence[str]) -> go.Figure:
+    """Turn a vertical bar chart of many ``categories`` into horizontal bars (in place), first category on top.
+
+    Rotated labels overlap the axis title and shrink the plot. Axes, hover texts, reference lines (which become
+    dashed legend entries: a label written on the plot would cover the bars) are swapped; the height grows with
+    the number of categories. Charts with few categories are returned unchanged."""
+    if len(categories) <= SEUIL_HORIZONTAL:
+        return fig
+    barres = [t for t in fig.data if t.type == "bar"]
+    groupes = len(barres) if fig.layout.barmode == "group" else 1
+    traces = []
+    for t in fig.data:
+        j = t.to_plotly_json()
+        j["x"], j["y"] = j.get("y"), j.get("x")
+        if j.get("type") == "bar":
+            j["orientation"] = "h"
+        elif j.get("marker", {}).get("symbol") == "line-ew-open":
+            j["marker"] = {**j["marker"], "symbol": "line-ns-open", "size": 18}
+        gabarit = j.get("hovertemplate") or ""
+        j["hovertemplate"] = gabarit.replace("%{x", "%{_X").replace("%{y", "%{x").replace("%{_X", "%{y")
+        traces.append(j)
+    layout = fig.layout.to_plotly_json()
+    formes = layout.pop("shapes", [])
+    layout.pop("annotations", None)
+    for forme, note in zip(formes, fig.layout.annotations or [None] * len(formes), strict=False):
+        valeur = forme.get("y0")
+        couleur = forme.get("line", {}).get("color", GRIS)
+        traces.append({"type": "scatter", "mode": "lines", "x": [valeur, valeur],
+                       "y": [categories[0], categories[-1]], "name": note.text if note is not None else "Référence",
+                       "line": {"dash": "dash", "color": couleur, "width": 2}, "hoverinfo": "skip"})
+    layout["xaxis"], layout["yaxis"] = layout.get("yaxis", {}), {**layout.get("xaxis", {}), "autorange": "reversed"}
+    par_categorie = HAUTEUR_BARRE if groupes == 1 else 12 * groupes + 8
+    layout["height"] = max(300, par_categorie * len(categories) + 180)
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def _ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str = GRIS) -> None:
@@ -230,8 +304,10 @@ def tracer_tendances_mensuelles(series: pd.DataFrame) -> go.Figure:
             line={"color": couleur, "width": 2}, customdata=mois,
             hovertemplate=f"{libelle} – %{{customdata}} : %{{y:,.0f}}<extra></extra>",
         ))
+    dates = list(series["mois"])
     return _mise_en_page(fig, "Évolution mensuelle de l'année", x="Mois", y="Nombre",
-                         xaxis={"tickformat": FORMAT_DATE, "dtick": "M1", "hoverformat": FORMAT_DATE})
+                         xaxis={"tickmode": "array", "tickvals": dates, "ticktext": [MOIS_COURTS[d.month - 1] for d in dates],
+                                "hoverformat": FORMAT_DATE})
 
 
 # --- Réservataires (DOMAINE.md §3, §5.1) -------------------------------------------------------------
@@ -293,8 +369,7 @@ def tracer_part_flux(bilan, reservataire: str | None = None, parmi: Sequence[str
         ))
     titre = "Part du flux proposée et taux conventionnel" if reservataire is not None else (
         "Toutes les conventions : part du flux proposée et taux conventionnel")
-    return _mise_en_page(fig, titre, x="Périmètre",
-                         y="Part du flux", pourcent_y=True)
+    return _horizontal_si_nombreux(_mise_en_page(fig, titre, x="Périmètre", y="Part du flux", pourcent_y=True), x)
 
 
 def tracer_droits_proposes(bilan, reservataire: str | None = None) -> go.Figure:
@@ -309,7 +384,8 @@ def tracer_droits_proposes(bilan, reservataire: str | None = None) -> go.Figure:
                               ("logements_attribues", "Attribués", COULEUR_ATTRIBUES)):
         fig.add_trace(go.Bar(x=x, y=list(r[col]), name=nom, marker_color=couleur,
                              hovertemplate=f"%{{x}}<br>{nom} : %{{y:,.1f}}<extra></extra>"))
-    return _mise_en_page(fig, "Droits théoriques, logements proposés et attribués", x="Périmètre", y="Logements", barmode="group")
+    return _horizontal_si_nombreux(_mise_en_page(fig, "Droits théoriques, logements proposés et attribués", x="Périmètre",
+                                                 y="Logements", barmode="group"), x)
 
 
 def tableau_issues_tours(bilan, reservataire: str) -> pd.DataFrame:
@@ -337,7 +413,8 @@ def tracer_issues_tours(bilan, reservataire: str) -> go.Figure:
     for code, libelle in ref.ISSUES.libelles.items():
         fig.add_trace(go.Bar(x=list(t["Périmètre"]), y=list(t[libelle]), name=libelle, marker_color=c[code],
                              hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}} tours<extra></extra>"))
-    return _mise_en_page(fig, "Issue des tours de l'année", x="Périmètre", y="Tours", barmode="stack")
+    return _horizontal_si_nombreux(_mise_en_page(fig, "Issue des tours de l'année", x="Périmètre", y="Tours", barmode="stack"),
+                                   list(t["Périmètre"]))
 
 
 LIBELLES_DIMENSIONS = {
@@ -372,7 +449,8 @@ def tracer_repartition(bilan, reservataire: str, dimension: str, perimetre: tupl
     for col, couleur in (("Proposés", COULEUR_PROPOSES), ("Attribués", COULEUR_ATTRIBUES)):
         fig.add_trace(go.Bar(x=list(t[nom]), y=list(t[col]), name=col, marker_color=couleur,
                              hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
-    return _mise_en_page(fig, f"Logements proposés et attribués par {_minuscule(nom)}", x=nom, y="Logements", barmode="group")
+    return _horizontal_si_nombreux(_mise_en_page(fig, f"Logements proposés et attribués par {_minuscule(nom)}", x=nom,
+                                                 y="Logements", barmode="group"), list(t[nom]))
 
 
 # --- Territories (strates territoriales, DOMAINE.md §2) ---------------------------------------------
@@ -538,7 +616,8 @@ def tracer_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> go.F
     for code, libelle in ref.QPV.libelles.items():
         fig.add_trace(go.Bar(x=list(t["Réservataire"]), y=list(t[libelle]), name=f"Attribués {_minuscule(libelle)}",
                              marker_color=c[code], hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}}<extra></extra>"))
-    return _mise_en_page(fig, "Logements attribués en et hors QPV par réservataire", x="Réservataire", y="Logements", barmode="stack")
+    return _horizontal_si_nombreux(_mise_en_page(fig, "Logements attribués en et hors QPV par réservataire", x="Réservataire",
+                                                 y="Logements", barmode="stack"), list(t["Réservataire"]))
 
 
 MESURES_QPV = {"flux": "Flux", "attribues": "Attribués"}
@@ -572,7 +651,8 @@ def tracer_qpv_territoires(bilan, niveau: str = "EPCI_EPT", mesure: str = "flux"
         col = f"{nom} {_minuscule(libelle)}"
         fig.add_trace(go.Bar(x=list(t["Territoire"]), y=list(t[col]), name=col, marker_color=c[code],
                              hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
-    return _mise_en_page(fig, f"{nom} en et hors QPV par territoire", x="", y="Logements", barmode="stack")
+    return _horizontal_si_nombreux(_mise_en_page(fig, f"{nom} en et hors QPV par territoire", x="", y="Logements",
+                                                 barmode="stack"), list(t["Territoire"]))
 
 
 def _indicateurs(bilan, codes: list[str], niveau: str) -> pd.DataFrame:
@@ -651,8 +731,9 @@ def tracer_indicateurs_cia(bilan) -> go.Figure:
                              hovertemplate=f"%{{x}}<br>{col} : %{{y:.1%}}<extra></extra>"))
         cible = float(t[f"Référence {_minuscule(col)}"].iloc[0])
         _ligne_reference(fig, cible, f"Référence {_minuscule(col)} : au moins {formats.pourcentage(cible, 0)}", couleur)
-    return _mise_en_page(fig, "Indicateurs de la convention intercommunale d'attribution", x="EPCI / EPT",
-                         y="Part des attributions", pourcent_y=True, barmode="group")
+    return _horizontal_si_nombreux(_mise_en_page(fig, "Indicateurs de la convention intercommunale d'attribution",
+                                                 x="EPCI / EPT", y="Part des attributions", pourcent_y=True,
+                                                 barmode="group"), list(t["EPCI / EPT"]))
 
 
 # --- Soustraits, relogements and prévisionnel (DOMAINE.md §3, §5.4) -----------------------------------
@@ -685,7 +766,9 @@ def tracer_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> go.Figu
     for code, libelle in ref.SOUSTRACTIONS.libelles.items():
         fig.add_trace(go.Bar(x=list(t["Territoire"]), y=list(t[libelle]), name=libelle, marker_color=c[code],
                              hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}}<extra></extra>"))
-    return _mise_en_page(fig, "Logements soustraits du flux par catégorie", x="", y="Logements", barmode="stack", legend={"orientation": "v", "y": 1.0, "x": 1.02})
+    return _horizontal_si_nombreux(_mise_en_page(fig, "Logements soustraits du flux par catégorie", x="", y="Logements",
+                                                 barmode="stack", legend={"orientation": "v", "y": 1.0, "x": 1.02}),
+                                   list(t["Territoire"]))
 
 
 def tableau_relogements(bilan, perimetre: tuple[str, str] = REGION) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from flux_dash.series import compter_par_mois
 from flux_dash.ui import etat
 from flux_dash.ui.commun import (
     afficher_filtres,
+    afficher_graphique,
     exiger_bilan,
     preparer_page,
     resume_filtres,
@@ -19,13 +20,6 @@ preparer_page("Vue d'ensemble", "📊")
 bilan = exiger_bilan()
 filtres = afficher_filtres(reservataires=False)
 
-
-def _afficher(fig, table, nom: str, cle: str) -> None:
-    """A chart, then its figures in an expander with downloads (private: no shared helper in ui.commun yet)."""
-    st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False})
-    with st.expander("Voir les données"):
-        tableau(table, pourcentages=g.pourcentages(table), cle=f"tab_{cle}")
-        telecharger_tableau(table, nom, cle=cle)
 
 
 st.caption(f"Bilan de l'année {bilan.annee} · périmètre : région Île-de-France (logements filtrés)."
@@ -42,11 +36,11 @@ ligne2[2].metric("Taux de transformation", formats.pourcentage(chiffres["taux_tr
 st.caption("« Logements proposés » additionne les logements proposés de chaque réservataire : un logement orienté "
            "vers deux réservataires compte deux fois.")
 
-_afficher(g.tracer_reconciliation_flux(bilan), g.tableau_reconciliation_flux(bilan), f"reconciliation_flux_{bilan.annee}",
+afficher_graphique(g.tracer_reconciliation_flux(bilan), g.tableau_reconciliation_flux(bilan), f"reconciliation_flux_{bilan.annee}",
           "reconciliation")
 
 series = compter_par_mois(etat.tables_filtrees(), bilan.annee)
-_afficher(g.tracer_tendances_mensuelles(series), g.tableau_tendances_mensuelles(series),
+afficher_graphique(g.tracer_tendances_mensuelles(series), g.tableau_tendances_mensuelles(series),
           f"evolution_mensuelle_{bilan.annee}", "mensuel")
 st.caption("Orientations : tours datés du mois sur des logements non soustraits (un logement orienté deux fois compte "
            "deux tours). Attributions : logements non soustraits attribués, à la date de la décision de la CALEOL.")

@@ -5,19 +5,19 @@ import streamlit as st
 from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
 from flux_dash.filtres import garder_reservataires
-from flux_dash.ui.commun import afficher_filtres, exiger_bilan, preparer_page, tableau, telecharger_tableau
+from flux_dash.ui.commun import (
+    afficher_filtres,
+    afficher_graphique,
+    exiger_bilan,
+    preparer_page,
+    tableau,
+    telecharger_tableau,
+)
 
 preparer_page("Réservataires", "👥")
 bilan = exiger_bilan()
 filtres = afficher_filtres()
 
-
-def _afficher(fig, table, nom: str, cle: str) -> None:
-    """A chart, then its figures in an expander with downloads (private: no shared helper in ui.commun yet)."""
-    st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False})
-    with st.expander("Voir les données"):
-        tableau(table, pourcentages=g.pourcentages(table), cle=f"tab_{cle}")
-        telecharger_tableau(table, nom, cle=cle)
 
 
 libelles = g.libelles_reservataires(bilan)
@@ -35,14 +35,14 @@ telecharger_tableau(realisation, f"realisation_{bilan.annee}_{slug}", cle="reali
 
 col1, col2 = st.columns(2)
 with col1:
-    _afficher(g.tracer_part_flux(bilan, reservataire), realisation[["Périmètre", "Flux", "Proposés", "Part du flux",
+    afficher_graphique(g.tracer_part_flux(bilan, reservataire), realisation[["Périmètre", "Flux", "Proposés", "Part du flux",
               "Taux conventionnel"]], f"part_du_flux_{bilan.annee}_{slug}", "part_flux")
 with col2:
-    _afficher(g.tracer_droits_proposes(bilan, reservataire), realisation[["Périmètre", "Droits théoriques", "Proposés",
+    afficher_graphique(g.tracer_droits_proposes(bilan, reservataire), realisation[["Périmètre", "Droits théoriques", "Proposés",
               "Attribués", "Écart", "Taux de réalisation"]], f"droits_{bilan.annee}_{slug}", "droits")
 
 st.subheader("Issue des tours")
-_afficher(g.tracer_issues_tours(bilan, reservataire), g.tableau_issues_tours(bilan, reservataire),
+afficher_graphique(g.tracer_issues_tours(bilan, reservataire), g.tableau_issues_tours(bilan, reservataire),
           f"issues_tours_{bilan.annee}_{slug}", "issues")
 
 st.subheader("Répartitions du décret (proposés et attribués)")
@@ -54,13 +54,13 @@ if perimetre is not None:
     onglets = st.tabs([g.LIBELLES_DIMENSIONS[d] for d in ref.DIMENSIONS_DECRET])
     for onglet, dimension in zip(onglets, ref.DIMENSIONS_DECRET, strict=True):
         with onglet:
-            _afficher(g.tracer_repartition(bilan, reservataire, dimension, perimetre),
+            afficher_graphique(g.tracer_repartition(bilan, reservataire, dimension, perimetre),
                       g.tableau_repartition(bilan, reservataire, dimension, perimetre),
                       f"repartition_{dimension}_{bilan.annee}_{slug}", f"rep_{dimension}")
 
 st.subheader("Tous les réservataires (conventions)")
 ensemble = g.tableau_realisation(bilan, parmi=filtres.reservataires)
-_afficher(g.tracer_part_flux(bilan, parmi=filtres.reservataires), ensemble[["Réservataire", "Périmètre", "Flux", "Proposés", "Part du flux",
+afficher_graphique(g.tracer_part_flux(bilan, parmi=filtres.reservataires), ensemble[["Réservataire", "Périmètre", "Flux", "Proposés", "Part du flux",
           "Taux conventionnel"]], f"part_du_flux_conventions_{bilan.annee}", "part_flux_tous")
 tableau(ensemble, pourcentages=g.pourcentages(ensemble), cle="tab_ensemble")
 telecharger_tableau(ensemble, f"realisation_{bilan.annee}_tous_reservataires", cle="ensemble")

@@ -16,7 +16,7 @@ def _carte_et_tableau(fig, table, nom: str, cle: str) -> None:
     """Map on the left, its figures on the right, downloads below (private helper)."""
     gauche, droite = st.columns([3, 2])
     with gauche:
-        st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False})
+        st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False}, width="stretch")
     with droite:
         tableau(table, hauteur=460, cle=f"tab_{cle}")
     with st.expander("Voir les données"):

@@ -6,23 +6,23 @@ import streamlit as st
 from flux_dash import graphiques as g
 from flux_dash.series import lister_qpv_logements
 from flux_dash.ui import etat
-from flux_dash.ui.commun import afficher_filtres, exiger_bilan, preparer_page, tableau, telecharger_tableau
+from flux_dash.ui.commun import (
+    afficher_filtres,
+    afficher_graphique,
+    exiger_bilan,
+    preparer_page,
+    tableau,
+    telecharger_tableau,
+)
 
 preparer_page("QPV", "🏘️")
 bilan = exiger_bilan()
 afficher_filtres(reservataires=False)
 
 
-def _afficher(fig, table, nom: str, cle: str) -> None:
-    """A chart, then its figures in an expander with downloads (private: no shared helper in ui.commun yet)."""
-    st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False})
-    with st.expander("Voir les données"):
-        tableau(table, pourcentages=g.pourcentages(table), cle=f"tab_{cle}")
-        telecharger_tableau(table, nom, cle=cle)
-
 
 st.subheader("Attributions en et hors QPV par réservataire (région)")
-_afficher(g.tracer_qpv_reservataires(bilan), g.tableau_qpv_reservataires(bilan), f"qpv_reservataires_{bilan.annee}",
+afficher_graphique(g.tracer_qpv_reservataires(bilan), g.tableau_qpv_reservataires(bilan), f"qpv_reservataires_{bilan.annee}",
           "qpv_res")
 
 st.subheader("En et hors QPV par territoire")
@@ -31,17 +31,17 @@ niveau = col1.radio("Niveau", ["EPCI_EPT", "DEPARTEMENT", "COMMUNE"], format_fun
                     key="_fd_w_niveau_qpv")
 mesure = col2.radio("Chiffre", list(g.MESURES_QPV), format_func=g.MESURES_QPV.get, horizontal=True,
                     key="_fd_w_mesure_qpv")
-_afficher(g.tracer_qpv_territoires(bilan, niveau, mesure), g.tableau_qpv_territoires(bilan, niveau),
+afficher_graphique(g.tracer_qpv_territoires(bilan, niveau, mesure), g.tableau_qpv_territoires(bilan, niveau),
           f"qpv_territoires_{niveau.lower()}_{bilan.annee}", "qpv_ter")
 
 st.subheader("Logements proposés au préfet hors QPV, par département")
 st.caption("Lecture a : proposés au préfet hors QPV ÷ proposés au préfet (référence : au moins 30 %). Lecture b : "
            "proposés au préfet hors QPV ÷ flux hors QPV. La référence se lit comme un repère, pas comme un verdict.")
-_afficher(g.tracer_prefet_hors_qpv(bilan), g.tableau_prefet_hors_qpv(bilan), f"prefet_hors_qpv_{bilan.annee}",
+afficher_graphique(g.tracer_prefet_hors_qpv(bilan), g.tableau_prefet_hors_qpv(bilan), f"prefet_hors_qpv_{bilan.annee}",
           "prefet")
 
 st.subheader("Indicateurs de la convention intercommunale d'attribution, par EPCI / EPT")
-_afficher(g.tracer_indicateurs_cia(bilan), g.tableau_indicateurs_cia(bilan), f"indicateurs_cia_{bilan.annee}", "cia")
+afficher_graphique(g.tracer_indicateurs_cia(bilan), g.tableau_indicateurs_cia(bilan), f"indicateurs_cia_{bilan.annee}", "cia")
 
 st.subheader("QPV où le bailleur a des logements")
 qpv = lister_qpv_logements(etat.tables_filtrees().get("logements"), bilan.annee)

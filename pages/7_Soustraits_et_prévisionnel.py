@@ -8,20 +8,18 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs import calculer_previsionnel
 from flux_dash.series import assembler_previsionnel, preparer_previsionnel
 from flux_dash.ui import etat
-from flux_dash.ui.commun import afficher_filtres, exiger_bilan, preparer_page, tableau, telecharger_tableau
+from flux_dash.ui.commun import (
+    afficher_filtres,
+    afficher_graphique,
+    exiger_bilan,
+    preparer_page,
+)
 
 preparer_page("Soustraits et prévisionnel", "🔮")
 bilan = exiger_bilan()
 afficher_filtres(reservataires=False)
 CLES_EDITEURS = ("_fd_w_prev_soustraits", "_fd_w_prev_disponibilites")
 
-
-def _afficher(fig, table, nom: str, cle: str) -> None:
-    """A chart, then its figures in an expander with downloads (private: no shared helper in ui.commun yet)."""
-    st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False})
-    with st.expander("Voir les données"):
-        tableau(table, pourcentages=g.pourcentages(table), cle=f"tab_{cle}")
-        telecharger_tableau(table, nom, cle=cle)
 
 
 def _reinitialiser() -> None:
@@ -33,9 +31,9 @@ def _reinitialiser() -> None:
 st.subheader(f"Logements soustraits du flux en {bilan.annee}")
 niveau = st.radio("Niveau", ["DEPARTEMENT", "EPCI_EPT", "COMMUNE"], format_func=g.NIVEAUX.get, horizontal=True,
                   key="_fd_w_niveau_soustraits")
-_afficher(g.tracer_soustraits_territoires(bilan, niveau), g.tableau_soustraits_territoires(bilan, niveau),
+afficher_graphique(g.tracer_soustraits_territoires(bilan, niveau), g.tableau_soustraits_territoires(bilan, niveau),
           f"soustraits_{niveau.lower()}_{bilan.annee}", "soustraits")
-_afficher(g.tracer_relogements(bilan), g.tableau_relogements(bilan), f"relogements_realises_{bilan.annee}", "relog")
+afficher_graphique(g.tracer_relogements(bilan), g.tableau_relogements(bilan), f"relogements_realises_{bilan.annee}", "relog")
 
 st.divider()
 st.subheader(f"Prévisionnel {bilan.annee + 1}")
@@ -54,25 +52,28 @@ colonne_dep = st.column_config.SelectboxColumn("Département", options=list(ref.
                                                format_func=lambda c: nom_dep.get(c, c), disabled=True)
 gauche, droite = st.columns([3, 2])
 with gauche:
-    soustraits = st.data_editor(base_soustraits, key=CLES_EDITEURS[0], num_rows="fixed", hide_index=True, column_config={
+    soustraits = st.data_editor(base_soustraits, key=CLES_EDITEURS[0], num_rows="fixed", hide_index=True, placeholder="0",
+                                column_config={
         "code_departement": colonne_dep,
         "categorie_soustraction": st.column_config.SelectboxColumn(
             "Catégorie de soustraction", options=ref.SOUSTRACTIONS.codes, format_func=ref.SOUSTRACTIONS.libelle,
-            disabled=True, width="large"),
+            disabled=True),
         "nombre_prevu": st.column_config.NumberColumn("Nombre prévu", min_value=0, step=1, format="%d", required=True),
     })
 with droite:
+    # an empty cell means « the disponibilités of year n » (FORMAT.md §1.4): say so instead of Glide's « None »
     disponibilites = st.data_editor(base_disponibilites, key=CLES_EDITEURS[1], num_rows="fixed", hide_index=True,
+                                    placeholder=f"comme en {bilan.annee}",
                                     column_config={"code_departement": colonne_dep,
                                                    "disponibilites_prevues": st.column_config.NumberColumn(
                                                        "Disponibilités prévues", min_value=0, step=1, format="%d")})
-    st.button("Revenir au prévisionnel du fichier", on_click=_reinitialiser, icon="↩️")
+    st.button("Revenir au prévisionnel du fichier", on_click=_reinitialiser, icon=":material/undo:")
 edite = assembler_previsionnel(soustraits, disponibilites)
 if not edite.equals(assembler_previsionnel(base_soustraits, base_disponibilites)):
     etat.definir_previsionnel_edite(edite)
 previsionnel = calculer_previsionnel(bilan, edite)
 
-_afficher(g.tracer_flux_previsionnel(previsionnel), g.tableau_flux_previsionnel(previsionnel),
+afficher_graphique(g.tracer_flux_previsionnel(previsionnel), g.tableau_flux_previsionnel(previsionnel),
           f"flux_previsionnel_{bilan.annee + 1}", "flux_prev")
-_afficher(g.tracer_droits_previsionnels(previsionnel), g.tableau_droits_previsionnels(previsionnel),
+afficher_graphique(g.tracer_droits_previsionnels(previsionnel), g.tableau_droits_previsionnels(previsionnel),
           f"droits_previsionnels_{bilan.annee + 1}", "droits_prev")

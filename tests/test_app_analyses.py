@@ -70,6 +70,26 @@ def test_avec_la_demo_graphiques_en_francais_et_donnees_telechargeables(donnees_
     assert "Télécharger (CSV)" in telechargements and "Télécharger (Excel)" in telechargements
 
 
+def _en_ordre(bloc):
+    """The leaf elements of a block in display order (depth first, children by index)."""
+    for i in sorted(bloc.children):
+        enfant = bloc.children[i]
+        if isinstance(getattr(enfant, "children", None), dict):
+            yield from _en_ordre(enfant)
+        else:
+            yield enfant
+
+
+@pytest.mark.parametrize("nom", list(PAGES), ids=list(PAGES))
+def test_chaque_graphique_a_son_tableau_de_chiffres(donnees_demo, nom):
+    at = _page(donnees_demo, nom)
+    types = [e.type for e in _en_ordre(at.main)]
+    graphiques = [i for i, t in enumerate(types) if t == "plotly_chart"]
+    assert graphiques
+    for debut, fin in zip(graphiques, [*graphiques[1:], len(types)], strict=True):
+        assert "dataframe" in types[debut:fin], f"graphique sans tableau en position {debut} : {types[debut:fin]}"
+
+
 def test_vue_d_ensemble_chiffres_cles_du_moteur(donnees_demo, bilan):
     at = _page(donnees_demo, "vue-d-ensemble")
     region = bilan.flux[bilan.flux["perimetre_type"] == "REGION"].iloc[0]
@@ -149,6 +169,8 @@ def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
     editeur = at.data_editor(key="_fd_w_prev_soustraits")
     grille = editeur.value
     assert list(grille.columns) == ["code_departement", "categorie_soustraction", "nombre_prevu"]
+    disponibilites = at.data_editor(key="_fd_w_prev_disponibilites")
+    assert disponibilites.proto.placeholder == "comme en 2024"  # empty cells: not Glide's English « None »
     avant = _trace(_figure(at, "Flux prévisionnel"), "Flux prévisionnel")["y"]
     ligne = 0  # first département × MUTATION_INTERNE
     at.session_state["_fd_w_prev_soustraits"] = {

@@ -187,7 +187,7 @@ def test_tendances_mensuelles_quatre_series_et_dates_francaises():
     assert list(t) == ["Disponibilités", "Soustraits", "Orientations (tours)", "Attributions"]
     assert list(t["Attributions"].y) == list(range(5, 17))
     assert pd.Timestamp(t["Disponibilités"].x[2]) == pd.Timestamp("2024-03-01")
-    assert fig.layout.xaxis.tickformat == "%d/%m/%Y"
+    assert list(fig.layout.xaxis.ticktext)[:3] == ["janv.", "févr.", "mars"] and fig.layout.xaxis.hoverformat == "%d/%m/%Y"
     assert fig.layout.xaxis.title.text == "Mois" and fig.layout.yaxis.title.text == "Nombre"
     tableau = g.tableau_tendances_mensuelles(_series())
     assert list(tableau.columns) == ["Mois", "Disponibilités", "Soustraits", "Orientations (tours)", "Attributions"]
@@ -203,7 +203,9 @@ def test_part_du_flux_avec_le_taux_conventionnel_en_reference(bilan):
     assert barres.type == "bar" and list(barres.x) == ["Département – Seine-Saint-Denis (93)", "Commune – Saint-Denis"]
     assert list(barres.y) == pytest.approx([30 / 85, 18 / 50])
     assert reference.name == "Taux conventionnel (référence)" and list(reference.y) == [0.25, 0.25]
-    assert fig.layout.yaxis.tickformat == ".1%" and fig.layout.yaxis.title.text == "Part du flux"
+    assert list(fig.layout.yaxis.ticktext) == ["0\u202f%", "10\u202f%", "20\u202f%", "30\u202f%", "40\u202f%"]
+    assert fig.layout.yaxis.title.text == "Part du flux"
+    assert list(barres.customdata) == ["35,3\u202f%", "36,0\u202f%"] and "%{customdata}" in barres.hovertemplate
 
 
 def test_part_du_flux_du_bailleur_sans_reference(bilan):
@@ -333,6 +335,37 @@ def test_matrice_consolidee_d_un_ept(bilan):
     assert list(t["Attribués hors QPV"]) == [14, 10, 11]
 
 
+@pytest.mark.parametrize(
+    ("maximum", "derniere", "nombre"),
+    [(0.0, "1\u202f%", 2), (0.07, "8\u202f%", 5), (0.36, "40\u202f%", 5), (0.7, "70\u202f%", 8), (1.0, "100\u202f%", 6),
+     (2.4, "250\u202f%", 6)],
+    ids=["zero", "7-pourcent", "36-pourcent", "70-pourcent", "cent-pourcent", "au-dela-de-cent"],
+)
+def test_graduations_pourcentage_a_la_francaise(maximum, derniere, nombre):
+    valeurs, textes = g.graduations_pourcentage(maximum)
+    assert textes[0] == "0\u202f%" and textes[-1] == derniere and len(textes) == nombre
+    assert valeurs[-1] >= maximum and valeurs == sorted(valeurs)
+
+
+@pytest.mark.parametrize(("nombre", "horizontal"), [(3, False), (6, False), (7, True), (30, True)],
+                         ids=["3-barres", "6-barres", "7-barres", "30-barres"])
+def test_barres_horizontales_au_dela_de_six_categories(nombre, horizontal):
+    noms = [f"Réservataire au nom assez long numéro {i}" for i in range(nombre)]
+    fig = go.Figure(go.Bar(x=noms, y=list(range(nombre)), hovertemplate="%{x} : %{y:,.0f}<extra></extra>"))
+    fig.add_hline(y=2.5, line_dash="dash", annotation_text="Référence : 2,5")
+    fig = g._horizontal_si_nombreux(g._mise_en_page(fig, "Titre", x="Réservataire", y="Logements"), noms)
+    barres = fig.data[0]
+    if not horizontal:
+        assert barres.orientation in (None, "v") and list(barres.x) == noms and len(fig.layout.shapes) == 1
+        return
+    assert barres.orientation == "h" and list(barres.y) == noms and list(barres.x) == list(range(nombre))
+    assert barres.hovertemplate == "%{y} : %{x:,.0f}<extra></extra>"
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis.title.text == "Réservataire"
+    assert fig.layout.xaxis.title.text == "Logements" and fig.layout.height == 26 * nombre + 180
+    (reference,) = fig.data[1:]  # the reference line becomes a dashed legend entry, no text over the bars
+    assert reference.name == "Référence : 2,5" and list(reference.x) == [2.5, 2.5] and not fig.layout.annotations
+
+
 # --- QPV --------------------------------------------------------------------------------------------------
 
 
@@ -359,7 +392,8 @@ def test_prefet_hors_qpv_lectures_a_et_b_et_ligne_de_reference(bilan):
     assert list(a.x) == ["Seine-Saint-Denis (93)"]
     (ligne,) = fig.layout.shapes
     assert ligne.y0 == ligne.y1 == 0.30 and ligne.line.dash == "dash"
-    assert "30" in fig.layout.annotations[0].text and fig.layout.yaxis.tickformat == ".1%"
+    assert fig.layout.annotations[0].text == "Référence lecture a : au moins 30\u202f%"
+    assert fig.layout.yaxis.ticktext[-1] == "80\u202f%" and list(a.customdata) == ["70,0\u202f%"]
 
 
 def test_indicateurs_cia_avec_leurs_deux_references(bilan):

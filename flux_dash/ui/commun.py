@@ -273,6 +273,20 @@ def tableau(
     st.dataframe(affiche, hide_index=True, width="stretch", height=hauteur, key=cle)
 
 
+def afficher_graphique(fig, table: pd.DataFrame, nom: str, cle: str) -> None:
+    """A chart, then the figures it plots in a « Voir les données » expander with CSV / Excel downloads.
+
+    ``table`` is the chart's ``tableau_xxx`` twin (:mod:`flux_dash.graphiques`); ``nom`` names the downloaded files;
+    ``cle`` makes the widget keys unique on the page (``fig_{cle}``, ``tab_{cle}``, ``{cle}_csv``…).
+    """
+    from flux_dash.graphiques import pourcentages
+
+    st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False}, width="stretch")
+    with st.expander("Voir les données", icon=":material/table:"):
+        tableau(table, pourcentages=pourcentages(table), cle=f"tab_{cle}")
+        telecharger_tableau(table, nom, cle=cle)
+
+
 def telecharger_tableau(df: pd.DataFrame, nom: str, libelles: dict[str, str] | None = None, cle: str | None = None) -> None:
     """Two download buttons (CSV « ; » with BOM, and xlsx) for a table; no rerun on click."""
     base = ref.slug(nom)
