@@ -12,7 +12,7 @@ import pandas as pd
 
 from flux_dash import referentiel as ref
 from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
-from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PT, _libeller, _ratio, trier
+from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PT, _libeller, _ratio, _sommer, trier
 from flux_dash.regles import ReglesCalcul
 
 COLONNES = ["indicateur", "libelle", PT, PC, "perimetre_libelle", "reservataire", "categorie", "numerateur",
@@ -37,13 +37,14 @@ def _lignes(base: pd.DataFrame, indicateur: str, num, den, valeur=None, *, cible
     return out
 
 
-def _par_perimetre(paires: pd.DataFrame, L: pd.DataFrame, A: pd.DataFrame, **sommes: str) -> pd.DataFrame:
-    """Distinct logements of ``paires`` per perimeter (``n``) and sums of logement-level flags."""
-    uniques = paires.drop_duplicates("id_logement")[["id_logement", *[c for c in sommes.values() if c in paires]]]
-    faits = uniques.merge(L[["id_logement", "code_commune", "qpv"]], on="id_logement").merge(A, on="code_commune")
-    faits["hors_qpv"] = ~faits["qpv"]
-    agg = {"n": ("id_logement", "size")} | {k: (v, "sum") for k, v in sommes.items()}
-    return faits.groupby(CLES_PERIMETRE, as_index=False).agg(**agg)
+def _par_perimetre(paires: pd.DataFrame, A: pd.DataFrame, **sommes: str) -> pd.DataFrame:
+    """Distinct logements of ``paires`` (columns id_logement, code_commune, qpv and the summed flags) per perimeter
+    (``n``) and sums of logement-level flags, tallied per commune then summed over each perimeter's communes."""
+    faits = paires.drop_duplicates("id_logement")
+    faits = faits.assign(hors_qpv=~faits["qpv"].astype(bool), _n=1)
+    colonnes = {"_n": "n"} | {source: nom for nom, source in sommes.items()}
+    par_commune = faits.groupby("code_commune", as_index=False, sort=False)[list(colonnes)].sum()
+    return _sommer(par_commune.rename(columns=colonnes), A, CLES_PERIMETRE, list(colonnes.values()))
 
 
 def _joindre(base: pd.DataFrame, comptes: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +61,6 @@ def calculer_indicateurs(
     flux: pd.DataFrame,
     realisation: pd.DataFrame,
     A: pd.DataFrame,
-    L: pd.DataFrame,
     proposes: pd.DataFrame,
     attributions_cia: pd.DataFrame,
     categorie_de: dict[str, str],
@@ -70,8 +70,8 @@ def calculer_indicateurs(
     categories = proposes["reservataire"].map(categorie_de)
 
     # Préfet share of the flux, per département and per commune (CCH R. 441-5-2).
-    prefet = _par_perimetre(proposes[categories.isin(ref.CATEGORIES_PREFET)], L, A, hors_qpv="hors_qpv")
-    agents = _par_perimetre(proposes[categories == "ETAT_AGENTS"], L, A)
+    prefet = _par_perimetre(proposes[categories.isin(ref.CATEGORIES_PREFET)], A, hors_qpv="hors_qpv")
+    agents = _par_perimetre(proposes[categories == "ETAT_AGENTS"], A)
     strates = perimetres.loc[perimetres["strate"], CLES_PERIMETRE]
     base = strates[strates[PT].isin(["DEPARTEMENT", "COMMUNE"])].merge(flux, on=CLES_PERIMETRE)
     p = _joindre(base, prefet)
@@ -102,7 +102,7 @@ def calculer_indicateurs(
     att = attributions_cia.copy()
     att["pq_en_qpv_non"] = ~att["premier_quartile"] & att["qpv"]
     att["pq_ou_ru_hors"] = (att["premier_quartile"] | att["menage_relogement_ru"]) & ~att["qpv"]
-    comptes = _par_perimetre(att, L, A, hors=("hors_qpv"), pq_ou_ru_hors="pq_ou_ru_hors", non_pq_en="pq_en_qpv_non")
+    comptes = _par_perimetre(att, A, hors="hors_qpv", pq_ou_ru_hors="pq_ou_ru_hors", non_pq_en="pq_en_qpv_non")
     comptes["en"] = comptes["n"] - comptes["hors"]
     epci = _joindre(perimetres.loc[perimetres[PT] == "EPCI_EPT", CLES_PERIMETRE], comptes)
     pq = optionnelles["premier_quartile"]

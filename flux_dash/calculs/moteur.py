@@ -295,14 +295,14 @@ def calculer(
 
     TV = T[T["valide"] & ~T["soustrait"]]
     Tn = TV[TV["orientation_n"]]
-    proposes = Tn[["id_logement", "reservataire"]].drop_duplicates()
+    proposes = Tn[["id_logement", "reservataire", "code_commune", "qpv"]].drop_duplicates(["id_logement", "reservataire"])
     attribues = TV[TV["attribution_n"]].drop_duplicates(["id_logement", "reservataire"]).copy()
     attribues["delai"] = (attribues["date_attribution"] - attribues["date_orientation"]).dt.days.astype("float64")
     attribues["hors_qpv"] = ~attribues["qpv"]
     # CIA indicators (L. 441-1): every attribution of n, soustraits included unless the rule says otherwise.
     base_cia = T[T["valide"]] if regles.cia_avec_soustraits else TV
     attributions_cia = base_cia[base_cia["attribution_n"]].drop_duplicates("id_logement")[
-        ["id_logement", "qpv", "premier_quartile", "menage_relogement_ru"]
+        ["id_logement", "code_commune", "qpv", "premier_quartile", "menage_relogement_ru"]
     ]
 
     # Per-perimeter figures (DOMAINE.md §3). Every count is first tallied per commune (a logement lies in exactly
@@ -343,7 +343,7 @@ def calculer(
     cles_hp = ["reservataire", PT, PC]
     cles_hc = ["reservataire", "code_commune"]
     dims = ["typologie", "financement", "modalite_qpv", "periode_construction"]
-    prop_l = proposes.merge(L[["id_logement", "code_commune", *dims]], on="id_logement")
+    prop_l = proposes.merge(L[["id_logement", *dims]], on="id_logement")
     att_l = attribues.merge(L[["id_logement", *dims]], on="id_logement").assign(_un=1)
     prop_c = prop_l.groupby(cles_hc, as_index=False, sort=False).size().rename(columns={"size": "logements_proposes"})
     agg = _sommer(prop_c, A, cles_hp, ["logements_proposes"])
@@ -413,7 +413,7 @@ def calculer(
     ]
 
     indicateurs = calculer_indicateurs(
-        regles=regles, perimetres=perimetres, flux=flux, realisation=interne, A=A, L=L, proposes=proposes,
+        regles=regles, perimetres=perimetres, flux=flux, realisation=interne, A=A, proposes=proposes,
         attributions_cia=attributions_cia, categorie_de=categorie_de, optionnelles=optionnelles_presentes,
     )
 
