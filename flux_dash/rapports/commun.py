@@ -10,9 +10,11 @@ module only composes it. No figure is computed here: tables are selections and r
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -275,21 +277,42 @@ def nouvelle_feuille(wb: Workbook, titre: str) -> Worksheet:
 # --- Reshaping helpers (selection and renaming only) -------------------------------------------------
 
 
-def du_perimetre(df: pd.DataFrame, perimetres: Iterable[tuple[str, str]]) -> pd.DataFrame:
-    """Rows of ``df`` whose (perimetre_type, perimetre_code) is in ``perimetres``, in the given order of
-    perimeters then the frame's own order."""
-    perimetres = list(perimetres)
-    ordre = {p: i for i, p in enumerate(perimetres)}
+def du_perimetre(
+    df: pd.DataFrame, perimetres: Iterable[tuple[str, str]], reservataire: str | None = None
+) -> pd.DataFrame:
+    """Rows of ``df`` whose (perimetre_type, perimetre_code) is in ``perimetres`` (and whose ``reservataire`` is
+    ``reservataire`` when given: ``""`` selects the perimeter-wide rows), in the order of ``perimetres`` (first
+    occurrence) then the frame's own order.
+
+    The frame is grouped once (:func:`_groupes`) and the groups are reused by every later call on the same frame:
+    a landlord's batch selects the same Bilan frames hundreds of times, one recipient at a time.
+    """
     if df.empty:
         return df.iloc[0:0].copy()
-    # Vectorised pre-filter on the codes (the Bilan's frames can be large), then exact (type, code) pairs.
-    garde = df[df["perimetre_code"].isin({code for _, code in perimetres})]
-    rang = pd.Series(
-        [ordre.get(k, -1) for k in zip(garde["perimetre_type"], garde["perimetre_code"], strict=True)],
-        index=garde.index, dtype="int64",
-    )
-    garde = garde[rang >= 0].assign(_rang=rang[rang >= 0])
-    return garde.sort_values("_rang", kind="stable").drop(columns="_rang").reset_index(drop=True)
+    if reservataire is None:
+        groupes = _groupes(df, ("perimetre_type", "perimetre_code"))
+        cles = list(dict.fromkeys(perimetres))
+    else:
+        groupes = _groupes(df, ("reservataire", "perimetre_type", "perimetre_code"))
+        cles = list(dict.fromkeys((reservataire, ptype, pcode) for ptype, pcode in perimetres))
+    morceaux = [groupes[cle] for cle in cles if cle in groupes]
+    positions = np.concatenate(morceaux) if morceaux else np.empty(0, dtype="int64")
+    return df.take(positions).reset_index(drop=True)
+
+
+_GROUPES: dict[tuple[int, tuple[str, ...]], tuple[weakref.ref, dict[tuple, np.ndarray]]] = {}
+"""Row positions of each key of a frame, by (id of the frame, key columns); an entry dies with its frame."""
+
+
+def _groupes(df: pd.DataFrame, colonnes: tuple[str, ...]) -> dict[tuple, np.ndarray]:
+    cle = (id(df), colonnes)
+    entree = _GROUPES.get(cle)
+    if entree is not None and entree[0]() is df:
+        return entree[1]
+    positions = {tuple(k): v for k, v in df.groupby(list(colonnes), sort=False, dropna=False).indices.items()}
+    _GROUPES[cle] = (weakref.ref(df), positions)
+    weakref.finalize(df, _GROUPES.pop, cle, None)
+    return positions
 
 
 def communes_de(bilan: Bilan, perimetre_type: str, perimetre_code: str) -> list[tuple[str, str]]:

@@ -69,14 +69,11 @@ def classeur_etat(bilan: Bilan, code: str, options: OptionsRapports | None = Non
 def parts_par_commune(bilan: Bilan, code: str) -> pd.DataFrame:
     """One row per commune of the département: its flux, préfet and agents shares, and the département's shares
     beside them (DOMAINE.md §4: "uniform" per commune). Reshaping of ``bilan.indicateurs`` only."""
-    ind = bilan.indicateurs[bilan.indicateurs["reservataire"] == ""]
-    ind = ind[ind["indicateur"].isin(PARTS_PAR_COMMUNE)]
-    departement = {i: v for i, v, pt, pc in zip(ind["indicateur"], ind["valeur"], ind["perimetre_type"],
-                                                 ind["perimetre_code"], strict=True)
-                   if pt == "DEPARTEMENT" and pc == code}
+    dep = c.du_perimetre(bilan.indicateurs, [("DEPARTEMENT", code)], "")
+    departement = dict(zip(dep["indicateur"], dep["valeur"], strict=True))
     communes = c.communes_de(bilan, "DEPARTEMENT", code)
     flux = c.du_perimetre(bilan.flux, communes)
-    par_commune = c.du_perimetre(ind, communes)
+    par_commune = c.du_perimetre(bilan.indicateurs, communes, "")
     valeurs = {(pc, i): v for pc, i, v in zip(par_commune["perimetre_code"], par_commune["indicateur"],
                                                par_commune["valeur"], strict=True)}
     lignes = []
@@ -101,9 +98,8 @@ def _feuille_controles(wb: Workbook, bilan: Bilan, options: OptionsRapports, cod
     ws = c.nouvelle_feuille(wb, "Contrôles préfet")
     debut = c.bloc_titre(ws, f"Contrôles du contingent préfectoral {bilan.annee}", bilan, options.bailleur,
                          destinataire)
-    ind = bilan.indicateurs
-    prefet = c.du_perimetre(ind[(ind["reservataire"] == "") & ind["indicateur"].isin(INDICATEURS_PREFET)],
-                            [("DEPARTEMENT", code)])
+    prefet = c.du_perimetre(bilan.indicateurs, [("DEPARTEMENT", code)], "")
+    prefet = prefet[prefet["indicateur"].isin(INDICATEURS_PREFET)]
     ordre = {i: k for k, i in enumerate(INDICATEURS_PREFET)}
     prefet = prefet.sort_values("indicateur", key=lambda s: s.map(ordre), kind="stable").reset_index(drop=True)
     ligne = consolide.ecrire_indicateurs(

@@ -45,7 +45,7 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
                          destinataire)
     droits = bilan.previsionnel_reservataires
     if len(droits):
-        droits = c.du_perimetre(droits[droits["reservataire"] == reservataire], perimetres)
+        droits = c.du_perimetre(droits, perimetres, reservataire)
         prev = bilan.previsionnel[["perimetre_type", "perimetre_code", "disponibilites_n", "disponibilites_prevues",
                                    "soustraits_prevus", "source_disponibilites"]]
         droits = c.avec_libelles(droits.merge(prev, on=["perimetre_type", "perimetre_code"], how="left"))

@@ -62,7 +62,7 @@ def perimetres_de(bilan: Bilan, reservataire: str) -> list[tuple[str, str]]:
 
 
 def _du_reservataire(df: pd.DataFrame, reservataire: str, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
-    return c.du_perimetre(df[df["reservataire"] == reservataire], perimetres)
+    return c.du_perimetre(df, perimetres, reservataire)
 
 
 def classeur_reservataire(bilan: Bilan, reservataire: str, options: OptionsRapports | None = None) -> bytes:
@@ -92,7 +92,7 @@ def _feuille_synthese(wb, bilan: Bilan, options: OptionsRapports, reservataire: 
     ws = c.nouvelle_feuille(wb, "Synthèse")
     debut = c.bloc_titre(ws, _titre(bilan, reservataire), bilan, options.bailleur, destinataire)
 
-    conv = c.du_perimetre(bilan.conventions[bilan.conventions["reservataire"] == reservataire], perimetres)
+    conv = c.du_perimetre(bilan.conventions, perimetres, reservataire)
     conv["perimetre_type_libelle"] = conv["perimetre_type"].map(ref.PERIMETRES.libelle)
     _, ligne = c.ecrire_section(
         ws, debut, "Conventions de réservation",
@@ -186,10 +186,10 @@ def indicateurs_de(bilan: Bilan, reservataire: str, categorie: str, perimetres: 
     """The §4 indicators that concern a réservataire: its own rows, plus the préfet readings of its perimeters
     for the two État categories."""
     ind = bilan.indicateurs
-    propres = c.du_perimetre(ind[ind["reservataire"] == reservataire], perimetres)
+    propres = c.du_perimetre(ind, perimetres, reservataire)
     if categorie in ref.CATEGORIES_PREFET:
-        prefet = c.du_perimetre(ind[(ind["reservataire"] == "") & ind["indicateur"].isin(INDICATEURS_PREFET)],
-                                perimetres)
+        prefet = c.du_perimetre(ind, perimetres, "")
+        prefet = prefet[prefet["indicateur"].isin(INDICATEURS_PREFET)].reset_index(drop=True)
         propres = pd.concat([prefet, propres], ignore_index=True)
     return propres
 
