@@ -50,7 +50,42 @@ def charger_fichiers(fichiers: list[tuple[str, bytes]], noms_affiches: list[str]
             "détail technique a été consigné dans le journal du serveur."
         )
         return False
-    etat.enregistrer_rapport(rapport, noms_affiches or [n for n, _ in fichiers], etat.jeton_octets(fichiers))
+    etat.enregistrer_rapport(rapport, noms_affiches or [n for n, _ in fichiers], etat.jeton_octets(fichiers), fichiers)
+    return True
+
+
+def changer_annee(cle_widget: str) -> None:
+    """``on_change`` callback of the year selector: runs before the page, so the sidebar already shows the new
+    year's validation status."""
+    valeur = st.session_state.get(cle_widget)
+    if valeur is not None:
+        etat.definir_annee(int(valeur))
+        revalider_pour_l_annee()
+
+
+def revalider_pour_l_annee() -> bool:
+    """Validate the loaded files again when the chosen year differs from the one the report was validated for
+    (FORMAT.md §1.5: some warnings depend on year n). True when the report was replaced.
+
+    Reads the bytes kept in memory (a few tenths of a second for a normal file); on failure the previous report
+    stays and a French message is stored.
+    """
+    annee = etat.annee()
+    fichiers = etat.octets()
+    if etat.rapport() is None or not fichiers or annee == etat.annee_validee():
+        return False
+    try:
+        from flux_dash.validation import charger
+
+        rapport = charger(fichiers, annee)
+    except Exception:
+        journal.exception("nouvelle validation pour %s", annee)
+        st.session_state[etat.ERREUR_CHARGEMENT] = (
+            f"Les contrôles propres à l'année {annee} n'ont pas pu être refaits (erreur interne de l'outil, consignée "
+            "dans le journal du serveur) : ceux affichés valent pour l'année précédemment choisie."
+        )
+        return False
+    etat.remplacer_rapport(rapport, annee)
     return True
 
 

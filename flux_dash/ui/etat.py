@@ -31,6 +31,11 @@ RAPPORT = "fd_rapport"
 """RapportValidation | None: the loaded, validated data."""
 FICHIERS = "fd_fichiers"
 """list[str]: names of the loaded files (or the demo's label)."""
+OCTETS = "fd_octets"
+"""list[tuple[str, bytes]]: the loaded files' bytes, in memory only (never written to disk, DOMAINE.md §6): kept to
+validate again when the year changes (year-dependent warnings)."""
+ANNEE_VALIDEE = "fd_annee_validee"
+"""int | None: the year n the current report was validated for (None → the data's default year)."""
 JETON = "fd_jeton"
 """str: sha256 of the loaded bytes (names + contents); identifies the data in caches."""
 ANNEE = "fd_annee"
@@ -55,6 +60,8 @@ OPTIONS_RAPPORTS = "fd_options_rapports"
 DEFAUTS: dict[str, Any] = {
     RAPPORT: None,
     FICHIERS: [],
+    OCTETS: [],
+    ANNEE_VALIDEE: None,
     JETON: "",
     ANNEE: None,
     ANNEE_DEFAUT: None,
@@ -96,11 +103,15 @@ def jeton_octets(fichiers: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], jeton: str) -> None:
-    """Store freshly loaded data and reset everything derived from the previous data."""
+def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], jeton: str,
+                        octets: list[tuple[str, bytes]] | None = None) -> None:
+    """Store freshly loaded data (validated for the data's default year) and reset everything derived from the
+    previous data. ``octets``: the files themselves, kept in memory to validate again for another year."""
     initialiser()
     st.session_state[RAPPORT] = rapport
     st.session_state[FICHIERS] = list(noms_fichiers)
+    st.session_state[OCTETS] = list(octets or [])
+    st.session_state[ANNEE_VALIDEE] = None
     st.session_state[JETON] = jeton
     st.session_state[ANNEE_DEFAUT] = _annee_par_defaut(rapport)
     st.session_state[ANNEE] = None
@@ -114,7 +125,8 @@ def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], je
 def oublier_donnees() -> None:
     """Drop the loaded data (the "Décharger" button)."""
     initialiser()
-    for cle in (RAPPORT, FICHIERS, JETON, ANNEE, ANNEE_DEFAUT, FILTRES, PREVISIONNEL, BILANS, ERREUR_CHARGEMENT, ARCHIVE):
+    for cle in (RAPPORT, FICHIERS, OCTETS, ANNEE_VALIDEE, JETON, ANNEE, ANNEE_DEFAUT, FILTRES, PREVISIONNEL, BILANS,
+                ERREUR_CHARGEMENT, ARCHIVE):
         st.session_state[cle] = DEFAUTS[cle]
     st.session_state[BILANS] = OrderedDict()
 
@@ -127,6 +139,30 @@ def _annee_par_defaut(rapport: RapportValidation) -> int | None:
     except Exception:  # no usable date (broken file): the year selector falls back to last year
         journal.exception("annee_par_defaut a échoué")
         return None
+
+
+def remplacer_rapport(rapport: RapportValidation, annee_validee: int) -> None:
+    """The same files validated again for ``annee_validee``: only the report changes (filters, prévisionnel edits,
+    options stay); computed bilans and the ZIP are dropped (the clean tables may differ)."""
+    initialiser()
+    st.session_state[RAPPORT] = rapport
+    st.session_state[ANNEE_VALIDEE] = int(annee_validee)
+    st.session_state[BILANS] = OrderedDict()
+    st.session_state[ARCHIVE] = None
+
+
+def octets() -> list[tuple[str, bytes]]:
+    """The loaded files' (name, bytes), empty when the report was installed without them."""
+    return list(_lire(OCTETS) or [])
+
+
+def annee_validee() -> int:
+    """The year n the loaded report was validated for."""
+    valeur = _lire(ANNEE_VALIDEE)
+    if valeur is not None:
+        return int(valeur)
+    defaut = _lire(ANNEE_DEFAUT)
+    return int(defaut) if defaut is not None else annee()
 
 
 def rapport() -> RapportValidation | None:
