@@ -95,39 +95,42 @@ _DROITE = Alignment(horizontal="right", vertical="top")
 _GAUCHE_HAUT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 
-def _styles_nommes() -> dict[str, NamedStyle]:
-    """Fresh NamedStyle objects (openpyxl binds a NamedStyle to one workbook: never share them)."""
-    return {
-        STYLE_TITRE: NamedStyle(STYLE_TITRE, font=Font(name=POLICE, size=14, bold=True, color=BLEU_FONCE)),
-        STYLE_SOUS_TITRE: NamedStyle(STYLE_SOUS_TITRE, font=Font(name=POLICE, size=11, color=GRIS_TEXTE)),
-        STYLE_ENTETE: NamedStyle(
-            STYLE_ENTETE,
-            font=Font(name=POLICE, size=TAILLE, bold=True, color=BLANC),
-            fill=PatternFill("solid", fgColor=BLEU_FONCE),
-            border=_BORDURE,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        ),
-        STYLE_ENTETE_FACULTATIF: NamedStyle(
-            STYLE_ENTETE_FACULTATIF,
-            font=Font(name=POLICE, size=TAILLE, color=BLEU_FONCE),
-            fill=PatternFill("solid", fgColor=BLEU_CLAIR),
-            border=_BORDURE,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        ),
-        STYLE_INTERTITRE: NamedStyle(STYLE_INTERTITRE, font=Font(name=POLICE, size=12, bold=True, color=BLEU_FONCE)),
-        STYLE_TEXTE: NamedStyle(STYLE_TEXTE, font=Font(name=POLICE, size=TAILLE)),
-        STYLE_CORPS: NamedStyle(
-            STYLE_CORPS, font=Font(name=POLICE, size=TAILLE), border=_BORDURE, alignment=Alignment(vertical="top")
-        ),
-        STYLE_TOTAL: NamedStyle(
-            STYLE_TOTAL,
-            font=Font(name=POLICE, size=TAILLE, bold=True),
-            fill=PatternFill("solid", fgColor=BLEU_CLAIR),
-            border=_BORDURE_TOTAL,
-            alignment=Alignment(vertical="top"),
-        ),
-        STYLE_NOTE: NamedStyle(STYLE_NOTE, font=Font(name=POLICE, size=9, italic=True, color=GRIS_TEXTE)),
-    }
+def _style_nomme(nom: str) -> NamedStyle:
+    """A fresh NamedStyle ``nom`` (openpyxl binds a NamedStyle to one workbook: never share them)."""
+    return _FABRIQUES_DE_STYLES[nom]()
+
+
+_FABRIQUES_DE_STYLES = {
+    STYLE_TITRE: lambda: NamedStyle(STYLE_TITRE, font=Font(name=POLICE, size=14, bold=True, color=BLEU_FONCE)),
+    STYLE_SOUS_TITRE: lambda: NamedStyle(STYLE_SOUS_TITRE, font=Font(name=POLICE, size=11, color=GRIS_TEXTE)),
+    STYLE_ENTETE: lambda: NamedStyle(
+        STYLE_ENTETE,
+        font=Font(name=POLICE, size=TAILLE, bold=True, color=BLANC),
+        fill=PatternFill("solid", fgColor=BLEU_FONCE),
+        border=_BORDURE,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    STYLE_ENTETE_FACULTATIF: lambda: NamedStyle(
+        STYLE_ENTETE_FACULTATIF,
+        font=Font(name=POLICE, size=TAILLE, color=BLEU_FONCE),
+        fill=PatternFill("solid", fgColor=BLEU_CLAIR),
+        border=_BORDURE,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    STYLE_INTERTITRE: lambda: NamedStyle(STYLE_INTERTITRE, font=Font(name=POLICE, size=12, bold=True, color=BLEU_FONCE)),
+    STYLE_TEXTE: lambda: NamedStyle(STYLE_TEXTE, font=Font(name=POLICE, size=TAILLE)),
+    STYLE_CORPS: lambda: NamedStyle(
+        STYLE_CORPS, font=Font(name=POLICE, size=TAILLE), border=_BORDURE, alignment=Alignment(vertical="top")
+    ),
+    STYLE_TOTAL: lambda: NamedStyle(
+        STYLE_TOTAL,
+        font=Font(name=POLICE, size=TAILLE, bold=True),
+        fill=PatternFill("solid", fgColor=BLEU_CLAIR),
+        border=_BORDURE_TOTAL,
+        alignment=Alignment(vertical="top"),
+    ),
+    STYLE_NOTE: lambda: NamedStyle(STYLE_NOTE, font=Font(name=POLICE, size=9, italic=True, color=GRIS_TEXTE)),
+}
 
 
 def appliquer_style(cell: Cell, nom: str) -> None:
@@ -141,7 +144,7 @@ def appliquer_style(cell: Cell, nom: str) -> None:
     modele = modeles.get(nom)
     if modele is None:
         if nom not in wb.named_styles:
-            wb.add_named_style(_styles_nommes()[nom])
+            wb.add_named_style(_style_nomme(nom))
         cell.style = nom
         modeles[nom] = copy(cell._style)
         return

@@ -10,6 +10,7 @@ module only composes it. No figure is computed here: tables are selections and r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -393,7 +394,7 @@ def feuille_parametres(
     lignes += [("Date de génération", horodatage()), ("Version de flux_dash", version_outil())]
     ws = excel.feuille_parametres(wb, lignes, sous_titres=[f"{document} – {destinataire}"])
     ws.cell(_ligne_annee(ws), 2).number_format = excel.FORMAT_ANNEE
-    regles = bilan.regles.en_lignes()[["libelle", "valeur", "raison"]]
+    regles = regles_en_lignes(bilan.regles)
     _, _ = ecrire_section(
         ws,
         ws.max_row + 2,
@@ -405,6 +406,20 @@ def feuille_parametres(
     excel.ajuster_largeurs(ws, maximum=60)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 45)
     return ws
+
+
+def regles_en_lignes(regles) -> pd.DataFrame:
+    """``regles.en_lignes()`` (libellé, valeur, raison), computed once per set of rules (frozen, hashable) for a
+    whole batch of workbooks; the frame returned is shared: never modify it."""
+    try:
+        return _regles_en_lignes(regles)
+    except TypeError:  # pragma: no cover - unhashable rules (a field holding a list)
+        return regles.en_lignes()[["libelle", "valeur", "raison"]]
+
+
+@functools.lru_cache(maxsize=8)
+def _regles_en_lignes(regles) -> pd.DataFrame:
+    return regles.en_lignes()[["libelle", "valeur", "raison"]]
 
 
 def _ligne_annee(ws: Worksheet) -> int:
