@@ -181,6 +181,7 @@ def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
     assert not at.exception
     apres = _trace(_figure(at, "Flux prévisionnel"), "Flux prévisionnel")["y"]
     assert apres[0] == pytest.approx(avant[0] - 100) and apres[1:] == pytest.approx(avant[1:])
+    assert len(at.session_state[etat.BILANS]) == 1  # the edit is applied on top: no second bilan computed
     edite = at.session_state[etat.PREVISIONNEL]
     assert edite is not None and int(edite["nombre_prevu"][ligne]) == int(grille["nombre_prevu"][ligne]) + 100
     bouton = next(b for b in at.button if b.label == "Revenir au prévisionnel du fichier")

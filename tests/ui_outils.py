@@ -54,7 +54,7 @@ def charger(fichiers: list[tuple[str, bytes]], calculer: bool = True) -> Donnees
     annee = annee_par_defaut(rapport.tables)
     bilan = None
     if calculer and rapport.ok:
-        bilan = etat.calculer(rapport.tables, annee, None)
+        bilan = etat.calculer(rapport.tables, annee)
     return Donnees(fichiers, rapport, etat.jeton_octets(fichiers), annee, bilan)
 
 

@@ -3,8 +3,8 @@
 Streamlit facts this module is built on (see stack.md): ``st.session_state`` is per browser session and shared
 by all pages; a widget's value is dropped when its page is not rendered, so whatever must survive a page change
 lives in the *plain* keys below (never in a widget key). The validated data (big frames) stays in session state;
-bilans are cached in a small per-session LRU keyed by a token (sha256 of the upload) + year + filters +
-prévisionnel edits: the frames themselves are never hashed.
+bilans are cached in a small per-session LRU keyed by a token (sha256 of the upload) + year + filters (the
+edited prévisionnel is applied on top): the frames themselves are never hashed.
 
 Pages never read ``st.session_state`` directly: they call these accessors.
 """
@@ -12,7 +12,6 @@ Pages never read ``st.session_state`` directly: they call these accessors.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ FILTRES = "fd_filtres"
 PREVISIONNEL = "fd_previsionnel_edite"
 """DataFrame | None: the prévisionnel table as edited in the dashboard (None → the uploaded one)."""
 BILANS = "fd_bilans"
-"""OrderedDict: LRU of computed bilans, key (jeton, annee, filtres.cle(), jeton du prévisionnel)."""
+"""OrderedDict: LRU of computed bilans, key (jeton, annee, filtres.cle()) — without the edited prévisionnel."""
 ERREUR_CHARGEMENT = "fd_erreur_chargement"
 """str | None: the French message of the last failed load (shown on the home page)."""
 ARCHIVE = "fd_archive"
@@ -239,23 +238,17 @@ def definir_options_rapports(valeur: dict[str, Any]) -> None:
 # --- Bilan -------------------------------------------------------------------------------------------
 
 
-def _jeton_table(df: pd.DataFrame | None) -> str:
-    if df is None:
-        return ""
-    return hashlib.sha256(pd.util.hash_pandas_object(df.astype("string"), index=False).values.tobytes()).hexdigest()
-
-
 @dataclass(frozen=True)
 class _CleBilan:
     jeton: str
     annee: int
     filtres: tuple[tuple[str, ...], ...]
-    previsionnel: str
 
 
-def cle_bilan(jeton_donnees: str, annee_n: int, f: Filtres, previsionnel: pd.DataFrame | None = None) -> _CleBilan:
-    """The cache key of a bilan (the réservataire filter is display-only, so it is not part of the key)."""
-    return _CleBilan(jeton_donnees, int(annee_n), f.cle()[:-1], _jeton_table(previsionnel))
+def cle_bilan(jeton_donnees: str, annee_n: int, f: Filtres) -> _CleBilan:
+    """The cache key of a bilan: data, year, logement filters. Neither the réservataire filter (display only) nor
+    the edited prévisionnel (applied on top by :func:`bilan`, cheaply) is part of it."""
+    return _CleBilan(jeton_donnees, int(annee_n), f.cle()[:-1])
 
 
 def tables_filtrees() -> dict[str, pd.DataFrame]:
@@ -270,14 +263,10 @@ def tables_filtrees() -> dict[str, pd.DataFrame]:
     return tables
 
 
-def calculer(tables: dict[str, pd.DataFrame], annee_n: int, previsionnel: pd.DataFrame | None):
-    """Call :func:`flux_dash.calculs.calculer_bilan`, passing the edited prévisionnel in whichever way it takes it."""
+def calculer(tables: dict[str, pd.DataFrame], annee_n: int):
+    """:func:`flux_dash.calculs.calculer_bilan` of the (filtered) clean tables, with the uploaded prévisionnel."""
     from flux_dash.calculs import calculer_bilan
 
-    if previsionnel is not None and "previsionnel" in inspect.signature(calculer_bilan).parameters:
-        return calculer_bilan(tables, annee_n, previsionnel=previsionnel)
-    if previsionnel is not None:
-        tables = {**tables, "previsionnel": previsionnel}
     return calculer_bilan(tables, annee_n)
 
 
@@ -285,21 +274,28 @@ def bilan(filtres_choisis: Filtres | None = None):
     """The :class:`flux_dash.calculs.Bilan` of the loaded data, for the chosen year, on the FILTERED tables.
 
     ``filtres_choisis`` None → the sidebar filters; ``Filtres()`` → the whole data (the Rapports page).
-    Cached per (upload token, year, filters, prévisionnel edits). Call only when data is loaded and valid
-    (pages use :func:`flux_dash.ui.commun.exiger_bilan`, which checks both).
+    The bilan of the uploaded data is cached per (upload token, year, filters); an edited prévisionnel is applied
+    on top with :func:`flux_dash.calculs.calculer_previsionnel` (milliseconds), so a forecast edit never
+    recomputes the bilan. Call only when data is loaded and valid (pages use
+    :func:`flux_dash.ui.commun.exiger_bilan`, which checks both).
     """
     r = rapport()
     if r is None:
         raise RuntimeError("bilan() called without data: use commun.exiger_bilan()")
-    prev = previsionnel_edite()
     f = filtres() if filtres_choisis is None else filtres_choisis
-    cle = cle_bilan(jeton(), annee(), f, prev)
+    cle = cle_bilan(jeton(), annee(), f)
     cache: OrderedDict = _lire(BILANS)
     if cle in cache:
         cache.move_to_end(cle)
-        return cache[cle]
-    resultat = calculer(filtrer_tables(r.tables, f), annee(), prev)
-    cache[cle] = resultat
-    while len(cache) > TAILLE_CACHE_BILANS:
-        cache.popitem(last=False)
-    return resultat
+        resultat = cache[cle]
+    else:
+        resultat = calculer(filtrer_tables(r.tables, f), annee())
+        cache[cle] = resultat
+        while len(cache) > TAILLE_CACHE_BILANS:
+            cache.popitem(last=False)
+    prev = previsionnel_edite()
+    if prev is None:
+        return resultat
+    from flux_dash.calculs import calculer_previsionnel
+
+    return calculer_previsionnel(resultat, prev)
