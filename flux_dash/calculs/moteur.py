@@ -180,19 +180,21 @@ def communes_reference() -> pd.DataFrame:
     return ref.communes().set_index("code_insee")
 
 
-def _communes_du_perimetre(ptype: str, pcode: str) -> pd.Index:
-    """Same as ``referentiel.communes_du_perimetre`` on the cached table (an EPCI that is not a territory, such
-    as the MGP, is matched through ``code_epci``)."""
+@cache
+def _communes_par_perimetre() -> dict[tuple[str, str], frozenset[str]]:
+    """(perimetre_type, perimetre_code) → its communes, for every commune, département, EPCI/EPT territory and
+    EPCI (an EPCI that is not a territory, such as the MGP 200054781, is matched through ``code_epci``), as
+    ``referentiel.communes_du_perimetre`` but computed once."""
     c = communes_reference()
-    if ptype == "COMMUNE":
-        return c.index[c.index == pcode]
-    if ptype == "DEPARTEMENT":
-        return c.index[c["code_departement"] == pcode]
-    if ptype == "EPCI_EPT":
-        return c.index[(c["code_territoire"] == pcode) | (c["code_epci"] == pcode)]
-    if ptype == "REGION" and pcode == ref.CODE_REGION:
-        return c.index
-    return c.index[:0]
+    out: dict[tuple[str, str], set[str]] = {("REGION", ref.CODE_REGION): set(c.index)}
+    for code, dep, territoire, epci in zip(c.index, c["code_departement"], c["code_territoire"], c["code_epci"],
+                                           strict=True):
+        out[("COMMUNE", code)] = {code}
+        out.setdefault(("DEPARTEMENT", dep), set()).add(code)
+        for siren in (territoire, epci):
+            if siren:
+                out.setdefault(("EPCI_EPT", siren), set()).add(code)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _perimetres(
@@ -200,42 +202,42 @@ def _perimetres(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(perimetres, appartenance): strates of the stock's communes ∪ convention perimeters, and their communes."""
     com = communes_reference()
-    stock = pd.Index(communes_stock)
-    connues = stock[stock.isin(com.index)]
-    c = com.loc[connues]
-    strates = pd.concat(
-        [
-            pd.DataFrame({PT: "COMMUNE", PC: stock, "code_commune": stock}),
-            pd.DataFrame({PT: "EPCI_EPT", PC: c["code_territoire"].to_numpy(), "code_commune": connues}),
-            pd.DataFrame({PT: "DEPARTEMENT", PC: c["code_departement"].to_numpy(), "code_commune": connues}),
-            pd.DataFrame({PT: "REGION", PC: ref.CODE_REGION, "code_commune": connues}),
-        ]
-    )
-    strates["strate"] = True
-    stock_set = set(communes_stock)
-    morceaux = []
-    for ptype, pcode in conventions[[PT, PC]].drop_duplicates().itertuples(index=False):  # a few dozen perimeters
-        dedans = sorted(set(_communes_du_perimetre(ptype, pcode)) & stock_set)
-        morceaux.append(pd.DataFrame({PT: ptype, PC: pcode, "code_commune": pd.Series(dedans, dtype=object)}))
-    conv = pd.concat(morceaux) if morceaux else pd.DataFrame(columns=[PT, PC, "code_commune"])
-    appartenance = pd.concat([strates[[PT, PC, "code_commune"]], conv]).drop_duplicates()
-    appartenance = appartenance.astype(str)
-    appartenance = trier(appartenance, [PT, PC, "code_commune"])
+    departement_de = com["code_departement"].to_dict()
+    territoire_de = com["code_territoire"].to_dict()
+    par_perimetre = _communes_par_perimetre()
+    # Strates of each commune of the stock (an unknown code is only its own commune: validation rejects it).
+    lignes: list[tuple[str, str, str]] = []
+    for code in communes_stock:
+        lignes.append(("COMMUNE", code, code))
+        if code in departement_de:
+            lignes += [("EPCI_EPT", territoire_de[code], code), ("DEPARTEMENT", departement_de[code], code),
+                       ("REGION", ref.CODE_REGION, code)]
+    strates = {(t, c) for t, c, _ in lignes}
+    cles_conv = list(dict.fromkeys(zip(conventions[PT], conventions[PC], strict=True)))
+    stock = set(communes_stock)
+    for cle in cles_conv:  # a few dozen perimeters
+        lignes += [(*cle, code) for code in sorted(par_perimetre.get(cle, frozenset()) & stock)]
+    appartenance = pd.DataFrame(list(dict.fromkeys(lignes)), columns=[PT, PC, "code_commune"], dtype=object)
+    appartenance = trier(appartenance.astype(str), [PT, PC, "code_commune"])
 
-    liste = pd.concat(
-        [strates[[PT, PC]].drop_duplicates().assign(strate=True), conventions[[PT, PC]].drop_duplicates().assign(strate=False)]
+    departements: dict[tuple[str, str], set[str]] = {}
+    for t, c, code in lignes:
+        departements.setdefault((t, c), set())
+        if code in departement_de:
+            departements[(t, c)].add(departement_de[code])
+    cles = sorted(strates | set(cles_conv))
+    conv = set(cles_conv)
+    liste = pd.DataFrame(
+        {
+            PT: [t for t, _ in cles],
+            PC: [c for _, c in cles],
+            "strate": [k in strates for k in cles],
+            "convention": [k in conv for k in cles],
+            "departements": [c if t == "DEPARTEMENT" else ";".join(sorted(departements.get((t, c), ())))
+                             for t, c in cles],
+            "code_territoire": [territoire_de.get(c, "") if t == "COMMUNE" else "" for t, c in cles],
+        }
     )
-    liste = liste.groupby(CLES_PERIMETRE, as_index=False).agg(strate=("strate", "max"))
-    cles_conv = set(zip(conventions[PT], conventions[PC], strict=True))
-    liste["convention"] = [k in cles_conv for k in zip(liste[PT], liste[PC], strict=True)]
-    deps = appartenance.merge(com["code_departement"], left_on="code_commune", right_index=True, how="left")
-    deps = deps.groupby(CLES_PERIMETRE)["code_departement"].agg(lambda s: ";".join(sorted(set(s.dropna()))))
-    liste = liste.merge(deps.rename("departements").reset_index(), on=CLES_PERIMETRE, how="left")
-    dep_direct = liste[PT] == "DEPARTEMENT"
-    liste.loc[dep_direct, "departements"] = liste.loc[dep_direct, PC]
-    liste["departements"] = liste["departements"].fillna("").astype(str)
-    territoire = com["code_territoire"].reindex(liste[PC]).to_numpy()
-    liste["code_territoire"] = np.where(liste[PT] == "COMMUNE", pd.Series(territoire).fillna("").to_numpy(), "")
     lec = set(regles.epci_lec)
     liste["lec"] = (liste[PT] == "EPCI_EPT") & liste[PC].isin(lec)
     liste = _libeller(liste)
