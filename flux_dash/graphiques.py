@@ -211,6 +211,20 @@ def _libelle_perimetre_complet(row: pd.Series) -> str:
     return f"{ref.PERIMETRES.libelle(row['perimetre_type'])} – {row['perimetre_libelle']}"
 
 
+def _barres_empilees(t: pd.DataFrame, categories: str, categorie: Categorie, titre: str, x: str, y: str,
+                     colonne=lambda libelle: libelle, nom=lambda libelle: libelle, unite: str = "",
+                     **autres: object) -> go.Figure:
+    """Stacked bars of ``t``: one bar per row (label column ``categories``), one colour per code of ``categorie``
+    (référentiel order); ``colonne(libellé)`` names the table column of a code, ``nom(libellé)`` its legend entry."""
+    c = couleurs(categorie)
+    fig = go.Figure()
+    for code, libelle in categorie.libelles.items():
+        col = colonne(libelle)
+        fig.add_trace(go.Bar(x=list(t[categories]), y=list(t[col]), name=nom(libelle), marker_color=c[code],
+                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}{unite}<extra></extra>"))
+    return _horizontal_si_nombreux(_mise_en_page(fig, titre, x=x, y=y, barmode="stack", **autres), list(t[categories]))
+
+
 def figure_vide(message: str) -> go.Figure:
     """An empty chart that says why (« Aucune donnée … »), instead of a blank frame."""
     fig = go.Figure()
@@ -408,13 +422,8 @@ def tracer_issues_tours(bilan, reservataire: str) -> go.Figure:
     t = tableau_issues_tours(bilan, reservataire)
     if t.empty:
         return figure_vide("Aucun tour pour ce réservataire.")
-    c = couleurs(ref.ISSUES)
-    fig = go.Figure()
-    for code, libelle in ref.ISSUES.libelles.items():
-        fig.add_trace(go.Bar(x=list(t["Périmètre"]), y=list(t[libelle]), name=libelle, marker_color=c[code],
-                             hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}} tours<extra></extra>"))
-    return _horizontal_si_nombreux(_mise_en_page(fig, "Issue des tours de l'année", x="Périmètre", y="Tours", barmode="stack"),
-                                   list(t["Périmètre"]))
+    return _barres_empilees(t, "Périmètre", ref.ISSUES, "Issue des tours de l'année", x="Périmètre", y="Tours",
+                            unite=" tours")
 
 
 LIBELLES_DIMENSIONS = {
@@ -611,13 +620,8 @@ def tracer_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> go.F
     t = tableau_qpv_reservataires(bilan, perimetre)
     if t.empty:
         return figure_vide("Aucune attribution sur ce périmètre.")
-    c = couleurs(ref.QPV)
-    fig = go.Figure()
-    for code, libelle in ref.QPV.libelles.items():
-        fig.add_trace(go.Bar(x=list(t["Réservataire"]), y=list(t[libelle]), name=f"Attribués {_minuscule(libelle)}",
-                             marker_color=c[code], hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}}<extra></extra>"))
-    return _horizontal_si_nombreux(_mise_en_page(fig, "Logements attribués en et hors QPV par réservataire", x="Réservataire",
-                                                 y="Logements", barmode="stack"), list(t["Réservataire"]))
+    return _barres_empilees(t, "Réservataire", ref.QPV, "Logements attribués en et hors QPV par réservataire",
+                            x="Réservataire", y="Logements", nom=lambda libelle: f"Attribués {_minuscule(libelle)}")
 
 
 MESURES_QPV = {"flux": "Flux", "attribues": "Attribués"}
@@ -645,14 +649,11 @@ def tracer_qpv_territoires(bilan, niveau: str = "EPCI_EPT", mesure: str = "flux"
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
     nom = MESURES_QPV[mesure]
-    c = couleurs(ref.QPV)
-    fig = go.Figure()
-    for code, libelle in ref.QPV.libelles.items():
-        col = f"{nom} {_minuscule(libelle)}"
-        fig.add_trace(go.Bar(x=list(t["Territoire"]), y=list(t[col]), name=col, marker_color=c[code],
-                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
-    return _horizontal_si_nombreux(_mise_en_page(fig, f"{nom} en et hors QPV par territoire", x="", y="Logements",
-                                                 barmode="stack"), list(t["Territoire"]))
+    def colonne(libelle: str) -> str:
+        return f"{nom} {_minuscule(libelle)}"
+
+    return _barres_empilees(t, "Territoire", ref.QPV, f"{nom} en et hors QPV par territoire", x="", y="Logements",
+                            colonne=colonne, nom=colonne)
 
 
 def _indicateurs(bilan, codes: list[str], niveau: str) -> pd.DataFrame:
@@ -761,14 +762,8 @@ def tracer_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> go.Figu
     t = tableau_soustraits_territoires(bilan, niveau)
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
-    c = couleurs(ref.SOUSTRACTIONS)
-    fig = go.Figure()
-    for code, libelle in ref.SOUSTRACTIONS.libelles.items():
-        fig.add_trace(go.Bar(x=list(t["Territoire"]), y=list(t[libelle]), name=libelle, marker_color=c[code],
-                             hovertemplate=f"%{{x}}<br>{libelle} : %{{y:,.0f}}<extra></extra>"))
-    return _horizontal_si_nombreux(_mise_en_page(fig, "Logements soustraits du flux par catégorie", x="", y="Logements",
-                                                 barmode="stack", legend={"orientation": "v", "y": 1.0, "x": 1.02}),
-                                   list(t["Territoire"]))
+    return _barres_empilees(t, "Territoire", ref.SOUSTRACTIONS, "Logements soustraits du flux par catégorie", x="",
+                            y="Logements", legend={"orientation": "v", "y": 1.0, "x": 1.02})
 
 
 def tableau_relogements(bilan, perimetre: tuple[str, str] = REGION) -> pd.DataFrame:

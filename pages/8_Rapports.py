@@ -89,7 +89,7 @@ for genre, liste in groupes.items():
     with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=len(rapports) <= 12):
         for i, r in enumerate(liste):
             st.download_button(
-                str(r.destinataire),
+                commun.echapper(r.destinataire),  # a button label is markdown: user text is escaped
                 data=r.construire,
                 file_name=r.nom_fichier,
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
