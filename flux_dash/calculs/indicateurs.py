@@ -20,21 +20,28 @@ COLONNES = ["indicateur", "libelle", PT, PC, "perimetre_libelle", "reservataire"
 _RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
 
 
-def _lignes(base: pd.DataFrame, indicateur: str, num, den, valeur=None, *, cible: float = np.nan, sens: str = "",
+def _lignes(base: pd.DataFrame, indicateur: str, num, den, valeur=None, *, cible=np.nan, sens="",
             unite: str = "ratio") -> pd.DataFrame:
-    num = np.asarray(num, dtype="float64")
-    den = np.asarray(den, dtype="float64")
-    out = base[[PT, PC]].copy()
-    out["reservataire"] = base["reservataire"].to_numpy() if "reservataire" in base else ""
-    out["categorie"] = base["categorie"].to_numpy() if "categorie" in base else ""
-    out["indicateur"] = indicateur
-    out["numerateur"] = num
-    out["denominateur"] = den
-    out["valeur"] = _ratio(num, den) if valeur is None else np.asarray(valeur, dtype="float64")
-    out["cible"] = np.asarray(cible, dtype="float64") if np.ndim(cible) else float(cible)
-    out["sens"] = sens
-    out["unite"] = unite
-    return out
+    n = len(base)
+    num = np.broadcast_to(np.asarray(num, dtype="float64"), (n,))
+    den = np.broadcast_to(np.asarray(den, dtype="float64"), (n,))
+    vide = np.full(n, "", dtype=object)
+    return pd.DataFrame(  # one constructor call: column-by-column assignment costs ~0.3 ms a column
+        {
+            PT: base[PT].to_numpy(dtype=object),
+            PC: base[PC].to_numpy(dtype=object),
+            "reservataire": base["reservataire"].to_numpy(dtype=object) if "reservataire" in base else vide,
+            "categorie": base["categorie"].to_numpy(dtype=object) if "categorie" in base else vide,
+            "indicateur": indicateur,
+            "numerateur": num,
+            "denominateur": den,
+            "valeur": _ratio(num, den) if valeur is None else np.asarray(valeur, dtype="float64"),
+            "cible": np.broadcast_to(np.asarray(cible, dtype="float64"), (n,)),
+            "sens": np.broadcast_to(np.asarray(sens, dtype=object), (n,)),
+            "unite": unite,
+        },
+        index=pd.RangeIndex(n),
+    )
 
 
 def _par_perimetre(paires: pd.DataFrame, A: pd.DataFrame, **sommes: str) -> pd.DataFrame:
@@ -88,8 +95,7 @@ def calculer_indicateurs(
     non_etat = ~r["categorie"].isin(ref.CATEGORIES_PREFET)
     cible_prio = np.where(non_etat, regles.plancher_prioritaires, np.nan)
     morceaux.append(_lignes(r, "part_publics_prioritaires", r["attribues_prioritaires"], r["logements_attribues"],
-                            cible=cible_prio, sens=""))
-    morceaux[-1]["sens"] = np.where(non_etat, "min", "")
+                            cible=cible_prio, sens=np.where(non_etat, "min", "")))
     morceaux.append(_lignes(r, "attributions_dalo", r["attribues_dalo"], np.nan, r["attribues_dalo"], unite="nombre"))
     morceaux.append(_lignes(r, "part_dalo", r["attribues_dalo"], r["logements_attribues"]))
     morceaux.append(_lignes(r, "delai_moyen_orientation_attribution", r["_delai_total"], r["logements_attribues"],
