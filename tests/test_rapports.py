@@ -413,9 +413,78 @@ def test_etat_masquage_des_petits_effectifs(bilan, masquer, attendu):
     wb = classeur(etat.classeur_etat(bilan, "93", options))
     matrice = {ligne["Réservataire"]: ligne for ligne in lire_tableau(wb["Synthèse"], "Réservataire")}
     assert matrice[NOM]["Logements attribués"] == attendu
-    assert matrice[NOM]["Part des attributions"] == pytest.approx(0.5)  # ratios are never masked
+    # 1 attribué ÷ 2 attributions (shown exactly in the flux table) would give the masked count back.
+    assert matrice[NOM]["Part des attributions"] == ("masqué" if masquer else pytest.approx(0.5))
     flux = lire_tableau(wb["Synthèse"], "Périmètre")
     assert flux[0]["Flux annuel (logements)"] == 3  # the flux is not about households
+
+
+EFFECTIFS = {col.entete for col in commun.COLONNES.values() if col.effectif}
+PARTS = {commun.COLONNES[p].entete: [commun.COLONNES[s].entete for s in sources]
+         for p, sources in commun.PARTS_DE.items()}
+
+
+def _cellules_des_tables(wb):
+    """(sheet, header, cell) of every data cell of every table of every sheet."""
+    for ws in wb:
+        entetes: dict[int, str] = {}
+        for rangee in ws.iter_rows():
+            if rangee[0].style == "Flux en-tête":
+                entetes = {c.column: c.value for c in rangee if c.value is not None}
+            elif rangee[0].style == "Flux corps":
+                for c in rangee:
+                    if c.column in entetes:
+                        yield ws.title, entetes[c.column], c
+
+
+@pytest.mark.parametrize(
+    "construire",
+    [pytest.param(lambda b, o: etat.classeur_etat(b, "93", o), id="etat"),
+     pytest.param(lambda b, o: epci.classeur_epci(b, "200057867", o), id="epci")],
+)
+def test_masquage_partout_dans_les_documents_consolides(bilan, construire):
+    """Every household count 1–4 of every table (territory, communes, holders, indicators) is « < 5 »; a share
+    computed from such a count is « masqué »; the Paramètres sheet states that totals stay exact."""
+    wb = classeur(construire(bilan, dataclasses.replace(OPTIONS, masquer_petits_effectifs=True)))
+    vus = {"< 5": 0, "masqué": 0}
+    for feuille, entete, cell in _cellules_des_tables(wb):
+        if entete in EFFECTIFS:
+            assert not (isinstance(cell.value, int | float) and 0 < cell.value < 5), (feuille, entete, cell.coordinate)
+        if cell.value in vus:
+            vus[cell.value] += 1
+    assert vus["< 5"] > 0 and vus["masqué"] > 0
+    parts_vues = 0
+    for feuille, premier in (("Synthèse", "Réservataire"), ("Réservataires par commune", "Commune")):
+        for ligne in lire_tableau(wb[feuille], premier):
+            for part in set(PARTS) & set(ligne):
+                masquee = any(ligne[source] == "< 5" for source in PARTS[part])
+                assert (ligne[part] == "masqué") == masquee, (feuille, part, ligne)
+                parts_vues += 1
+    assert parts_vues > 0
+    for ligne in lire_tableau(wb["Indicateurs"], "Indicateur"):
+        if "< 5" in (ligne["Numérateur"], ligne["Dénominateur"]):
+            assert ligne["Valeur réalisée"] in ("< 5", "masqué"), ligne
+    regles = {ligne["Règle"]: ligne["Choix retenu"] for ligne in lire_tableau(wb["Paramètres"], "Règle")}
+    assert regles["Masquage appliqué à ce document"].startswith("oui")
+    assert "totaux du territoire restent exacts" in regles["Masquage appliqué à ce document"]
+
+
+def test_masquage_des_parts_par_commune_du_prefet(bilan):
+    wb = classeur(etat.classeur_etat(bilan, "93", dataclasses.replace(OPTIONS, masquer_petits_effectifs=True)))
+    communes = lire_tableau(wb["Contrôles préfet"], "Commune")
+    # Saint-Denis: 1 logement proposé to the préfet out of a flux of 2: the share would give it back.
+    assert [(c["Commune"], c["Part du préfet (commune)"], c["Part du préfet (département)"]) for c in communes] == [
+        ("Montreuil", 0, pytest.approx(1 / 3)),
+        ("Saint-Denis", "masqué", pytest.approx(1 / 3)),
+    ]
+
+
+def test_documents_sans_masquage_le_disent(bilan):
+    wb = classeur(epci.classeur_epci(bilan, "200057867", OPTIONS))
+    regles = {ligne["Règle"]: ligne["Choix retenu"] for ligne in lire_tableau(wb["Paramètres"], "Règle")}
+    assert regles["Masquage appliqué à ce document"] == "non : effectifs exacts"
+    wb = classeur(reservataire.classeur_reservataire(bilan, NOM, OPTIONS))
+    assert "Masquage appliqué à ce document" not in {ligne["Règle"] for ligne in lire_tableau(wb["Paramètres"], "Règle")}
 
 
 def test_etat_controles_prefet(bilan):

@@ -114,12 +114,54 @@ NOTE_INDICATEURS = (
     "repère légal (art. L. 441-1 et R. 441-5-2 CCH), à lire comme une ligne de comparaison et non comme un jugement."
 )
 SANS_REFERENCE = "—"
-NOTE_MASQUAGE = "Effectifs de 1 à 4 affichés « < 5 » (masquage des petits effectifs)."
+NOTE_MASQUAGE = (
+    "Effectifs de 1 à 4 affichés « < 5 », et « masqué » pour une part calculée sur un tel effectif (masquage des "
+    "petits effectifs) ; les totaux restent exacts (voir la feuille « Paramètres »)."
+)
+MASQUE = "masqué"
+"""What a share computed from a masked count shows: the share and a visible total would give the count back."""
+REGLE_MASQUAGE = (
+    "oui : effectifs de 1 à 4 affichés « < 5 » dans toutes les tables (territoire, communes, réservataires, "
+    "indicateurs), parts et valeurs calculées sur ces effectifs affichées « masqué » ; les totaux du territoire "
+    "restent exacts et ne sont jamais calculés à partir des cellules masquées"
+)
+RAISON_MASQUAGE = (
+    "Documents diffusés au-delà du réservataire (DOMAINE.md §6). Masquage primaire seulement : une cellule masquée "
+    "peut parfois se déduire par différence avec un total exact ; ne pas diffuser plus largement sans contrôle."
+)
+PARTS_DE = {
+    "part_flux_orientations": ("logements_proposes",),
+    "part_attributions": ("logements_attribues",),
+    "taux_realisation": ("logements_proposes",),
+    "taux_transformation": ("logements_attribues", "logements_proposes"),
+}
+"""The counts each share of a table is computed from: masked with them (DOMAINE.md §6)."""
 
 
 def colonnes_effectifs(colonnes: Iterable[str]) -> list[str]:
     """The count columns masked when small-cell masking is on (DOMAINE.md §6)."""
     return [c for c in colonnes if c in COLONNES and COLONNES[c].effectif]
+
+
+def petits(valeurs: pd.Series, seuil: int = 5) -> pd.Series:
+    """True where a count is masked (1 to ``seuil - 1``, :func:`excel.masquer_petits_effectifs`)."""
+    nombres = pd.to_numeric(valeurs, errors="coerce")
+    return ((nombres > 0) & (nombres < seuil)).fillna(False).astype(bool)
+
+
+def masquer_parts(df: pd.DataFrame, seuil: int = 5) -> pd.DataFrame:
+    """``df`` with the shares of :data:`PARTS_DE` replaced by :data:`MASQUE` where one of their counts is masked
+    (the counts themselves are masked when the table is written)."""
+    parts = [p for p, sources in PARTS_DE.items() if p in df and all(s in df for s in sources)]
+    if not parts:
+        return df
+    df = df.copy()
+    for part in parts:
+        masque = pd.Series(False, index=df.index)
+        for source in PARTS_DE[part]:
+            masque |= petits(df[source], seuil)
+        df[part] = df[part].astype(object).where(~masque, MASQUE)
+    return df
 
 
 # --- Sections: a heading, one table, a note saying how it is computed -------------------------------
@@ -153,6 +195,8 @@ def ecrire_section(
     ``df`` must hold only the columns to show, in display order.
     """
     ligne = ecrire_intertitre(ws, titre, ligne)
+    if masquer:
+        df = masquer_parts(df, seuil)
     fmts = {c: COLONNES[c].format for c in df.columns if c in COLONNES and COLONNES[c].format}
     fmts.update(formats or {})
     entetes = {c: COLONNES[c].entete for c in df.columns if c in COLONNES}
@@ -376,10 +420,12 @@ def version_outil() -> str:
 
 
 def feuille_parametres(
-    wb: Workbook, bilan: Bilan, bailleur: str, destinataire: str, document: str, fichiers: Sequence[tuple[str, str]]
+    wb: Workbook, bilan: Bilan, bailleur: str, destinataire: str, document: str, fichiers: Sequence[tuple[str, str]],
+    masquage: bool | None = None,
 ) -> Worksheet:
     """The "Paramètres" sheet: landlord, year, recipient, source files and their sha256, generation date, tool
-    version, then the computation rules (:meth:`ReglesCalcul.en_lignes`) with their reasons."""
+    version, then the computation rules (:meth:`ReglesCalcul.en_lignes`) with their reasons, and — for the
+    documents that may mask small counts (``masquage`` not None) — whether and how they are masked."""
     lignes: list[tuple[str, object]] = [
         ("Bailleur", bailleur or "non renseigné"),
         ("Document", document),
@@ -395,6 +441,10 @@ def feuille_parametres(
     ws = excel.feuille_parametres(wb, lignes, sous_titres=[f"{document} – {destinataire}"])
     ws.cell(_ligne_annee(ws), 2).number_format = excel.FORMAT_ANNEE
     regles = regles_en_lignes(bilan.regles)
+    if masquage is not None:
+        choix = REGLE_MASQUAGE if masquage else "non : effectifs exacts"
+        regles = pd.concat([regles, pd.DataFrame([{"libelle": "Masquage appliqué à ce document", "valeur": choix,
+                                                    "raison": RAISON_MASQUAGE}])], ignore_index=True)
     _, _ = ecrire_section(
         ws,
         ws.max_row + 2,
@@ -442,6 +492,8 @@ def feuille_definitions(wb: Workbook, masquage: bool = False) -> Worksheet:
     lignes.append(("n.s.", "Non significatif : division par zéro, ou colonne facultative absente du fichier source."))
     if masquage:
         lignes.append(("< 5", "Effectif de 1 à 4, masqué pour protéger les ménages (documents diffusés)."))
+        lignes.append((MASQUE, "Part ou valeur calculée sur un effectif de 1 à 4 : masquée, car elle permettrait de le "
+                               "retrouver."))
     return excel.feuille_definitions(wb, lignes)
 
 

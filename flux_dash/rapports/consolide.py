@@ -138,6 +138,11 @@ def table_indicateurs(indicateurs: pd.DataFrame) -> tuple[pd.DataFrame, pd.Serie
 def ecrire_indicateurs(ws, ligne: int, titre: str, indicateurs: pd.DataFrame, options: OptionsRapports,
                        notes: list[str] | None = None) -> int:
     table, unites = table_indicateurs(indicateurs)
+    if options.masquer_petits_effectifs and len(table):
+        # A value computed from a masked numerator or denominator would give it back (a count is its own value).
+        masque = c.petits(table["numerateur"]) | c.petits(table["denominateur"])
+        texte = unites.map(lambda u: "< 5" if u == "nombre" else c.MASQUE)
+        table["valeur"] = table["valeur"].astype(object).where(~masque, texte)
     plage, ligne = c.ecrire_section(
         ws, ligne, titre, table, [*(notes or []), c.NOTE_INDICATEURS, c.NOTE_NS, *notes_masquage(options)],
         masquer=options.masquer_petits_effectifs,

@@ -61,7 +61,7 @@ def classeur_etat(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     consolide.feuille_indicateurs(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_previsionnel(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}",
-                         options.fichiers_source)
+                         options.fichiers_source, masquage=options.masquer_petits_effectifs)
     c.feuille_definitions(wb, masquage=options.masquer_petits_effectifs)
     return c.octets(wb)
 
@@ -94,6 +94,19 @@ def parts_par_commune(bilan: Bilan, code: str) -> pd.DataFrame:
     return table
 
 
+def masquer_parts_par_commune(bilan: Bilan, code: str, parts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`parts_par_commune` with a commune's share shown « masqué » when its numerator (logements proposés
+    to the préfet or to the agents in the commune) is 1 to 4: share × flux would give the count back."""
+    ind = c.du_perimetre(bilan.indicateurs, c.communes_de(bilan, "DEPARTEMENT", code), "")
+    petits = {(pc, i) for pc, i, p in zip(ind["perimetre_code"], ind["indicateur"], c.petits(ind["numerateur"]),
+                                          strict=True) if p}
+    parts = parts.copy()
+    for indicateur, colonne in (("part_prefet_flux", "part_prefet_commune"), ("part_agents_flux", "part_agents_commune")):
+        masque = parts["code_commune"].map(lambda pc, i=indicateur: (pc, i) in petits).astype(bool)
+        parts[colonne] = parts[colonne].astype(object).where(~masque, c.MASQUE)
+    return parts
+
+
 def _feuille_controles(wb: Workbook, bilan: Bilan, options: OptionsRapports, code: str, destinataire: str) -> None:
     ws = c.nouvelle_feuille(wb, "Contrôles préfet")
     debut = c.bloc_titre(ws, f"Contrôles du contingent préfectoral {bilan.annee}", bilan, options.bailleur,
@@ -108,8 +121,11 @@ def _feuille_controles(wb: Workbook, bilan: Bilan, options: OptionsRapports, cod
          "préfet (comparée à la référence) ; lecture b : proposés au préfet hors QPV ÷ flux hors QPV. Un arrêté "
          "préfectoral peut déroger pour un an."],
     )
+    parts = parts_par_commune(bilan, code)
+    if options.masquer_petits_effectifs:
+        parts = masquer_parts_par_commune(bilan, code, parts)
     c.ecrire_section(
-        ws, ligne, "Part du préfet par commune, à côté de la valeur départementale", parts_par_commune(bilan, code),
+        ws, ligne, "Part du préfet par commune, à côté de la valeur départementale", parts,
         ["La part du préfet s'applique uniformément dans chaque commune sauf stipulation contraire "
          "(art. R. 441-5-2 CCH).", c.NOTE_NS, *consolide.notes_masquage(options)],
         formats={k: c.PART for k in ("part_prefet_commune", "part_prefet_departement", "part_agents_commune",
