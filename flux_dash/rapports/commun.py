@@ -266,6 +266,13 @@ def ajuster_colonnes(ws: Worksheet) -> None:
         ws.row_dimensions[ligne].height = 13.5 * hauteurs[ligne] + 2
     for cell in a_envelopper:
         cell.alignment = _ENVELOPPE
+        # Excel and LibreOffice keep the default height of a row with wrapped text written by openpyxl: without
+        # this the second line of a long label is drawn over the next row.
+        largeur = int(ws.column_dimensions[get_column_letter(cell.column)].width or LARGEUR_MAX) - 1
+        n = excel.nombre_de_lignes(str(cell._value), max(largeur, 1))
+        hauteur = ws.row_dimensions[cell.row].height or 0
+        if n > 1 and 13.5 * n + 2 > hauteur:
+            ws.row_dimensions[cell.row].height = 13.5 * n + 2
 
 
 _ENVELOPPE = Alignment(vertical="top", wrap_text=True)
@@ -440,10 +447,11 @@ def feuille_parametres(
     lignes += [("Date de génération", horodatage()), ("Version de flux_dash", version_outil())]
     ws = excel.feuille_parametres(wb, lignes, sous_titres=[f"{document} – {destinataire}"])
     ws.cell(_ligne_annee(ws), 2).number_format = excel.FORMAT_ANNEE
-    regles = regles_en_lignes(bilan.regles)
+    # Renamed: "valeur" is also the indicators' numeric column (COLONNES), whose number format would grey the text.
+    regles = regles_en_lignes(bilan.regles).rename(columns={"libelle": "regle", "valeur": "choix"})
     if masquage is not None:
         choix = REGLE_MASQUAGE if masquage else "non : effectifs exacts"
-        regles = pd.concat([regles, pd.DataFrame([{"libelle": "Masquage appliqué à ce document", "valeur": choix,
+        regles = pd.concat([regles, pd.DataFrame([{"regle": "Masquage appliqué à ce document", "choix": choix,
                                                     "raison": RAISON_MASQUAGE}])], ignore_index=True)
     _, _ = ecrire_section(
         ws,
@@ -451,11 +459,20 @@ def feuille_parametres(
         "Règles de calcul",
         regles,
         ["Choix faits là où les textes sont muets (DOMAINE.md) et valeurs de référence légales."],
-        libelles={"libelle": "Règle", "valeur": "Choix retenu", "raison": "Raison ou référence"},
+        libelles={"regle": "Règle", "choix": "Choix retenu", "raison": "Raison ou référence"},
     )
     excel.ajuster_largeurs(ws, maximum=60)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 45)
+    ws.column_dimensions["C"].width = 60
+    corps = excel.identifiants_de_style(wb, [excel.STYLE_CORPS])
+    for cell in ws._cells.values():
+        if cell._value is not None and cell._style.xfId in corps:
+            cell.alignment = _GAUCHE_HAUT
+    excel.ajuster_hauteurs(ws)
     return ws
+
+
+_GAUCHE_HAUT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 
 def regles_en_lignes(regles) -> pd.DataFrame:
@@ -568,7 +585,18 @@ def selection(df: pd.DataFrame, colonnes: Sequence[str]) -> pd.DataFrame:
     return df.reindex(columns=list(colonnes)).reset_index(drop=True)
 
 
-def octets(wb: Workbook) -> bytes:
+def octets(wb: Workbook, titre: str = "", bailleur: str = "") -> bytes:
+    """The workbook's bytes, after the last touches every trame shares: document title (properties, no personal
+    data: creator "flux_dash") and the page footer of every sheet — sheet name and generation date JJ/MM/AAAA on
+    the left, landlord in the middle, "Page n / N" on the right."""
+    if titre:
+        wb.properties.title = titre
+    date = dt.date.today().strftime("%d/%m/%Y")
+    for ws in wb.worksheets:
+        ws.oddFooter.left.text = f"&A – édité le {date}"
+        if bailleur:
+            ws.oddFooter.center.text = bailleur.replace("&", "&&")
+            ws.oddFooter.center.size = 8
     return excel.classeur_en_octets(wb)
 
 

@@ -60,4 +60,4 @@ def classeur_epci(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}",
                          options.fichiers_source, masquage=options.masquer_petits_effectifs)
     c.feuille_definitions(wb, masquage=options.masquer_petits_effectifs)
-    return c.octets(wb)
+    return c.octets(wb, f"{DOCUMENT} {bilan.annee} – {destinataire}", options.bailleur)

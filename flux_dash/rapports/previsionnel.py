@@ -79,4 +79,4 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
 
     c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {n1}", options.fichiers_source)
     c.feuille_definitions(wb)
-    return c.octets(wb)
+    return c.octets(wb, f"{DOCUMENT} {n1} – {destinataire}", options.bailleur)
