@@ -7,13 +7,14 @@ traceback reaches the user: an unexpected exception is reported in one French li
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from flux_dash import __version__
+from flux_dash import __version__, formats
 from flux_dash.problemes import ERREUR, Probleme, RapportValidation
 
 OK, ERREURS, ILLISIBLE = 0, 1, 2
@@ -87,23 +88,37 @@ def _tronquer(texte: str, largeur: int) -> str:
     return texte if len(texte) <= largeur else texte[: largeur - 1] + "…"
 
 
-def formater_problemes(problemes: Sequence[Probleme], largeur: int = 110) -> str:
-    """A fixed-width French table of problems, readable in a terminal (long rules wrapped on extra lines)."""
+def formater_problemes(problemes: Sequence[Probleme], largeur: int | None = None) -> str:
+    """A French table of problems readable in any terminal: one row per problem (gravity, sheet or file, line,
+    column, value) and, under it, the rule and the hint wrapped to the terminal's width."""
     if not problemes:
         return ""
-    lignes = [f"{'Gravité':<13} {'Feuille':<14} {'Ligne':>6}  {'Colonne':<22} {'Valeur':<18} Règle et conseil"]
-    lignes.append("-" * min(largeur, 140))
-    reste = max(30, largeur - 78)
-    for p in problemes:
-        explication = p.regle + (f" — {p.conseil}" if p.conseil else "")
-        morceaux = textwrap.wrap(explication, reste) or [""]
-        ligne = "" if p.ligne is None else str(p.ligne)
-        lignes.append(
-            f"{p.gravite:<13} {_tronquer(p.source or p.table, 14):<14} {ligne:>6}  "
-            f"{_tronquer(p.colonne, 22):<22} {_tronquer(p.valeur, 18):<18} {morceaux[0]}"
-        )
-        lignes.extend(" " * 78 + m for m in morceaux[1:])
-    return "\n".join(lignes)
+    largeur = largeur or max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+    entetes = ("Gravité", "Feuille / fichier", "Ligne", "Colonne", "Valeur")
+    lignes_tableau = [
+        (p.gravite, p.source or p.table, "" if p.ligne is None else str(p.ligne), p.colonne, " ".join(p.valeur.split()))
+        for p in problemes
+    ]
+    plafonds = (13, 32, 7, 24, 30)
+    largeurs = [
+        min(plafond, max(len(entete), *(len(ligne[i]) for ligne in lignes_tableau)))
+        for i, (entete, plafond) in enumerate(zip(entetes, plafonds, strict=True))
+    ]
+
+    def rangee(valeurs: Sequence[str]) -> str:
+        cellules = [
+            _tronquer(v, n).rjust(n) if i == 2 else _tronquer(v, n).ljust(n)
+            for i, (v, n) in enumerate(zip(valeurs, largeurs, strict=True))
+        ]
+        return "  ".join(cellules).rstrip()[:largeur]
+
+    retrait = "    "
+    sortie = [rangee(entetes), "-" * min(largeur, sum(largeurs) + 8)]
+    for p, valeurs in zip(problemes, lignes_tableau, strict=True):
+        sortie.append(rangee(valeurs))
+        explication = p.regle.rstrip(".") + "." + (f" {p.conseil}" if p.conseil else "")
+        sortie.extend(textwrap.wrap(explication, largeur, initial_indent=retrait, subsequent_indent=retrait))
+    return "\n".join(sortie)
 
 
 def _resume(rapport: RapportValidation) -> str:
@@ -165,7 +180,7 @@ def commande_valider(args: argparse.Namespace) -> int:
     if args.csv:
         _ecrire_problemes_csv(rapport.problemes, Path(args.csv))
         print(f"Liste complète écrite dans {args.csv}.")
-    print(f"\nDurée : {time.perf_counter() - debut:.1f} s.".replace(".", ","))
+    print(f"\nDurée : {formats.nombre(time.perf_counter() - debut, 1)} s.")
     return _code_retour(rapport)
 
 
@@ -218,7 +233,7 @@ def commande_bilan(args: argparse.Namespace) -> int:
     taille = sum(len(c) for c in fichiers.values()) + (len(archive[1]) if archive else 0)
     print(
         f"\n{_pluriel(len(fichiers) + (1 if archive else 0), 'fichier')} écrit(s) dans {sortie} "
-        f"({taille / 1024:,.0f} Kio) en {time.perf_counter() - debut:.1f} s.".replace(",", " ").replace(".", ",")
+        f"({formats.nombre(taille / 1024, 0)} Kio) en {formats.nombre(time.perf_counter() - debut, 1)} s."
     )
     if rapport.avertissements:
         print(f"{_pluriel(len(rapport.avertissements), 'avertissement')} : voir « flux-dash valider ».")

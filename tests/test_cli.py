@@ -141,3 +141,20 @@ def test_python_m_flux_dash_fonctionne(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("largeur", [60, 100, 140])
+def test_tableau_des_problemes_tient_dans_le_terminal(largeur):
+    from flux_dash.cli import formater_problemes
+    from flux_dash.problemes import Probleme
+
+    p = Probleme(
+        "erreur", "commune_inconnue", "Commune inconnue ou hors Île-de-France", "logements",
+        "casse_logements.csv", 4, "code_commune", "99999",
+        "Code INSEE inconnu en Île-de-France (COG 2026) : vérifiez qu'il ne s'agit pas d'un code postal.",
+    )
+    texte = formater_problemes([p], largeur=largeur)
+    lignes = texte.splitlines()
+    assert all(len(ligne) <= largeur for ligne in lignes)
+    assert lignes[2].split() == ["erreur", "casse_logements.csv", "4", "code_commune", "99999"]
+    assert "Commune inconnue ou hors Île-de-France. Code INSEE" in " ".join(" ".join(lignes[3:]).split())
