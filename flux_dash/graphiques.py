@@ -134,11 +134,13 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
     attributes (``barmode``, ``yaxis={"autorange": "reversed"}``…), merged last."""
     nombres = {"tickformat": FORMAT_NOMBRE}  # "1 500", not "1500" (plotly groups only from 5 digits by default)
     disposition = {
-        "title": {"text": titre, "x": 0.0, "xanchor": "left"},
+        # title pinned to the top of the figure: a legend that wraps on a narrow column grows upwards under it
+        "title": {"text": titre, "x": 0.0, "xanchor": "left", "yref": "container", "y": 1.0, "yanchor": "top",
+                  "pad": {"t": 12}},
         "separators": SEPARATEURS,
         "template": GABARIT,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "title": {"text": ""}},
-        "margin": {"l": 10, "r": 10, "t": 100, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 130, "b": 10},
         "hoverlabel": {"namelength": -1},
         "font": {"family": "sans-serif"},
         "xaxis": {"title": {"text": x}, "automargin": True, **(_axe_pourcentage(fig, "x") if pourcent_x else nombres)},

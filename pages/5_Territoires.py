@@ -18,7 +18,7 @@ def _carte_et_tableau(fig, table, nom: str, cle: str) -> None:
     with gauche:
         st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False}, width="stretch")
     with droite:
-        tableau(table, hauteur=460, cle=f"tab_{cle}")
+        tableau(table.drop(columns="Code"), hauteur=460, cle=f"tab_{cle}")  # codes: in the downloads
     with st.expander("Voir les données"):
         telecharger_tableau(table, nom, cle=cle)
 
