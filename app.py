@@ -11,7 +11,7 @@ from flux_dash.ui import chargement, commun, etat
 
 journal = logging.getLogger(__name__)
 
-commun.preparer_page("Gestion en flux : bilans et prévisionnels", ":material/home:")
+commun.preparer_page("Gestion en flux : bilans et prévisionnels", "🏠")
 
 st.markdown(
     "Cet outil transforme le suivi des **tours de commercialisation** d'un bailleur social en bilans annuels de la "

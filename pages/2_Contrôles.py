@@ -8,7 +8,7 @@ from flux_dash import formats
 from flux_dash.ui import commun
 from flux_dash.ui import controles as ctl
 
-commun.preparer_page("Contrôles", ":material/fact_check:")
+commun.preparer_page("Contrôles", "✅")
 rapport = commun.exiger_donnees()
 
 titre = ctl.titre_controles(rapport)

@@ -13,7 +13,7 @@ from flux_dash.ui import publication as pub
 
 journal = logging.getLogger(__name__)
 
-commun.preparer_page("Rapports", ":material/folder_zip:")
+commun.preparer_page("Rapports", "📦")
 bilan = commun.exiger_bilan(complet=True)
 annee = etat.annee()
 st.caption(

@@ -188,3 +188,14 @@ def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
     at = bouton.click().run()
     assert not at.exception and at.session_state[etat.PREVISIONNEL] is None
     assert _trace(_figure(at, "Flux prévisionnel"), "Flux prévisionnel")["y"] == pytest.approx(avant)
+
+
+def test_icones_d_onglet_sans_requete_exterieure():
+    """``:material/…:`` page icons make the browser fetch a favicon from a Google font server: emojis only."""
+    import re
+
+    from tests.ui_outils import RACINE
+
+    for chemin in [RACINE / "app.py", *sorted((RACINE / "pages").glob("*.py"))]:
+        appels = re.findall(r"preparer_page\([^)]*\)", chemin.read_text(encoding="utf-8"))
+        assert appels and all(":material/" not in a for a in appels), chemin.name

@@ -68,7 +68,10 @@ def echapper(texte: object) -> str:
 
 
 def preparer_page(titre: str, icone: str) -> None:
-    """The one setup call at the top of every page: config, session defaults, sidebar status, title."""
+    """The one setup call at the top of every page: config, session defaults, sidebar status, title.
+
+    ``icone`` is the browser tab's icon: an emoji, never ``:material/…:`` (Streamlit fetches a Material favicon
+    from a Google font server: an outside request from the user's browser, and a failed one offline)."""
     st.set_page_config(page_title=f"{titre} · flux_dash", page_icon=icone, layout="wide")
     etat.initialiser()
     _barre_laterale()
