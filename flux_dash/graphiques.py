@@ -22,8 +22,9 @@ No Streamlit here: the pages call these functions and render.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -51,6 +52,43 @@ GABARIT = {"layout": {"colorway": list(PALETTE), "plot_bgcolor": "white", "paper
                       "yaxis": {"gridcolor": "#E5E5E5", "zerolinecolor": "#BDBDBD"}}}
 """A small plotly template (the built-in ``plotly_white`` costs ~60 ms per figure to copy); Streamlit's theme
 replaces it on screen, it shows in exports and notebooks."""
+
+
+# --- User text in charts -------------------------------------------------------------------------------
+# plotly.js reads a subset of HTML in every text it draws (axis labels, legend names, hover texts): a réservataire
+# named "<a href=…>" would become a link. User text is neutralised as HTML entities, which plotly shows literally.
+
+_ENTITES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTS_TEXTE = ("x", "y", "text", "hovertext", "customdata", "name", "ids", "labels")
+
+
+def _neutraliser(valeur: object) -> object:
+    if isinstance(valeur, str):
+        if "<" not in valeur and ">" not in valeur:
+            return valeur
+        # Line breaks are the only markup the charts write themselves (map hovers): kept, everything else shown as is.
+        return valeur.translate(_ENTITES).replace("&lt;br&gt;", "<br>")
+    if isinstance(valeur, (list, tuple)):
+        return type(valeur)(_neutraliser(v) for v in valeur)
+    return valeur
+
+
+def _texte_sur(tracer: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """Decorator of every public ``tracer_*``: the returned figure's texts cannot carry HTML."""
+
+    @functools.wraps(tracer)
+    def enveloppe(*args: object, **kwargs: object) -> go.Figure:
+        fig = tracer(*args, **kwargs)
+        for trace in fig.data:
+            for attribut in _ATTRIBUTS_TEXTE:
+                valeur = getattr(trace, attribut, None) if attribut in trace else None
+                if valeur is not None:
+                    neutre = _neutraliser(list(valeur) if not isinstance(valeur, str) else valeur)
+                    if neutre != (list(valeur) if not isinstance(valeur, str) else valeur):
+                        trace[attribut] = neutre
+        return fig
+
+    return enveloppe
 
 REGION = ("REGION", ref.CODE_REGION)
 MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
@@ -268,6 +306,7 @@ def tableau_reconciliation_flux(bilan, perimetre: tuple[str, str] = REGION) -> p
     return pd.DataFrame(lignes, columns=["Étape", "Logements"])
 
 
+@_texte_sur
 def tracer_reconciliation_flux(bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
     """Waterfall disponibilités → minus soustraits by category → flux (horizontal: the labels are long)."""
     t = tableau_reconciliation_flux(bilan, perimetre)
@@ -310,6 +349,7 @@ def tableau_tendances_mensuelles(series: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
+@_texte_sur
 def tracer_tendances_mensuelles(series: pd.DataFrame) -> go.Figure:
     """One line per count, x = first day of each month of year n."""
     fig = go.Figure()
@@ -365,6 +405,7 @@ def tableau_realisation(bilan, reservataire: str | None = None, parmi: Sequence[
     return t
 
 
+@_texte_sur
 def tracer_part_flux(bilan, reservataire: str | None = None, parmi: Sequence[str] = ()) -> go.Figure:
     """Part du flux (orientations) per perimeter as bars, the taux conventionnel as reference markers (every
     convention of the réservataires ``parmi``, or of all, when ``reservataire`` is None)."""
@@ -388,6 +429,7 @@ def tracer_part_flux(bilan, reservataire: str | None = None, parmi: Sequence[str
     return _horizontal_si_nombreux(_mise_en_page(fig, titre, x="Périmètre", y="Part du flux", pourcent_y=True), x)
 
 
+@_texte_sur
 def tracer_droits_proposes(bilan, reservataire: str | None = None) -> go.Figure:
     """Droits théoriques, logements proposés and attribués per perimeter (grouped bars)."""
     r = _lignes_realisation(bilan, reservataire)
@@ -419,6 +461,7 @@ def tableau_issues_tours(bilan, reservataire: str) -> pd.DataFrame:
     return t
 
 
+@_texte_sur
 def tracer_issues_tours(bilan, reservataire: str) -> go.Figure:
     """Stacked bars: the tours of the holder per perimeter, one colour per issue (DOMAINE.md §3)."""
     t = tableau_issues_tours(bilan, reservataire)
@@ -450,6 +493,7 @@ def tableau_repartition(bilan, reservataire: str, dimension: str, perimetre: tup
     })
 
 
+@_texte_sur
 def tracer_repartition(bilan, reservataire: str, dimension: str, perimetre: tuple[str, str]) -> go.Figure:
     """Grouped bars proposés vs attribués per modality of one décret breakdown."""
     t = tableau_repartition(bilan, reservataire, dimension, perimetre)
@@ -537,6 +581,7 @@ def _anneaux(geometrie: dict) -> list[list[list[float]]]:
     return [poly[0] for poly in geometrie["coordinates"]]
 
 
+@_texte_sur
 def tracer_carte(bilan, niveau: str, indicateur: str = "flux", territoire: str | None = None) -> go.Figure:
     """Map of one figure (``INDICATEURS_CARTE``) at ``niveau``: communes carry their own value at the commune
     level, their territory's value otherwise (module docstring).
@@ -617,6 +662,7 @@ def tableau_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> pd.
     })
 
 
+@_texte_sur
 def tracer_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
     """Stacked bars per holder: logements attribués en QPV and hors QPV."""
     t = tableau_qpv_reservataires(bilan, perimetre)
@@ -645,6 +691,7 @@ def tableau_qpv_territoires(bilan, niveau: str = "EPCI_EPT") -> pd.DataFrame:
     })
 
 
+@_texte_sur
 def tracer_qpv_territoires(bilan, niveau: str = "EPCI_EPT", mesure: str = "flux") -> go.Figure:
     """Stacked bars per territory: ``mesure`` (flux or attribués) en QPV and hors QPV."""
     t = tableau_qpv_territoires(bilan, niveau)
@@ -689,6 +736,7 @@ def tableau_prefet_hors_qpv(bilan) -> pd.DataFrame:
     })
 
 
+@_texte_sur
 def tracer_prefet_hors_qpv(bilan) -> go.Figure:
     """Grouped bars lecture a / lecture b per département, with the 30 % reference line (on lecture a)."""
     t = tableau_prefet_hors_qpv(bilan)
@@ -723,6 +771,7 @@ def tableau_indicateurs_cia(bilan) -> pd.DataFrame:
     })
 
 
+@_texte_sur
 def tracer_indicateurs_cia(bilan) -> go.Figure:
     """Grouped bars of the two CIA indicators per EPCI/EPT, each with its dashed reference line."""
     t = tableau_indicateurs_cia(bilan)
@@ -759,6 +808,7 @@ def tableau_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> pd.Dat
     return t
 
 
+@_texte_sur
 def tracer_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> go.Figure:
     """Stacked bars per territory, one colour per soustraction category."""
     t = tableau_soustraits_territoires(bilan, niveau)
@@ -779,6 +829,7 @@ def tableau_relogements(bilan, perimetre: tuple[str, str] = REGION) -> pd.DataFr
     })
 
 
+@_texte_sur
 def tracer_relogements(bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
     """Horizontal grouped bars: soustraits and relogements réalisés per category."""
     t = tableau_relogements(bilan, perimetre)
@@ -806,6 +857,7 @@ def tableau_flux_previsionnel(bilan) -> pd.DataFrame:
     })
 
 
+@_texte_sur
 def tracer_flux_previsionnel(bilan) -> go.Figure:
     """Grouped bars per département: disponibilités of n, soustraits prévus, flux prévisionnel n+1."""
     t = tableau_flux_previsionnel(bilan)
@@ -834,6 +886,7 @@ def tableau_droits_previsionnels(bilan) -> pd.DataFrame:
     })
 
 
+@_texte_sur
 def tracer_droits_previsionnels(bilan) -> go.Figure:
     """Horizontal bars: droits prévisionnels n+1 per convention."""
     t = tableau_droits_previsionnels(bilan)

@@ -467,3 +467,29 @@ def test_graphique_vide_explique_pourquoi(bilan):
 def test_aucune_valeur_non_significative_n_est_convertie_en_zero(bilan):
     t = g.tableau_realisation(bilan, BAILLEUR)
     assert math.isnan(t.loc[0, "Taux conventionnel"]) and math.isnan(t.loc[0, "Taux de réalisation"])
+
+
+def test_un_nom_de_reservataire_n_est_jamais_lu_comme_du_html(bilan):
+    """plotly.js reads tags in texts (axis labels, legends, hovers): user names are neutralised as entities."""
+    import dataclasses
+
+    hostile = '<a href="https://exemple.invalid">Clic</a><b>'
+    nom = bilan.realisation.loc[bilan.realisation["convention"], "reservataire"].iloc[0]
+    remplacer = {
+        f.name: getattr(bilan, f.name).replace(nom, hostile)
+        for f in dataclasses.fields(bilan)
+        if isinstance(getattr(bilan, f.name), pd.DataFrame)
+    }
+    piege = dataclasses.replace(bilan, **remplacer)
+    figures = [g.tracer_part_flux(piege, hostile), g.tracer_part_flux(piege), g.tracer_droits_proposes(piege, hostile),
+               g.tracer_qpv_reservataires(piege)]
+    textes = [
+        str(v)
+        for fig in figures
+        for trace in fig.data
+        for attribut in ("x", "y", "text", "hovertext", "customdata", "name")
+        for v in ([getattr(trace, attribut)] if isinstance(getattr(trace, attribut, None), str)
+                   else list(getattr(trace, attribut, None) or []))
+    ]
+    assert any("&lt;a href" in t for t in textes)
+    assert not any("<a" in t or "<b>" in t for t in textes)
