@@ -30,6 +30,17 @@ from dataclasses import dataclass, field
 from flux_dash import referentiel as ref
 from flux_dash.referentiel import Categorie
 
+DTYPES = {
+    "code": "string",
+    "texte": "string",
+    "categorie": "string",
+    "booleen": "boolean",
+    "entier": "Int64",
+    "nombre": "Float64",
+    "date": "datetime64[ns]",
+}
+"""pandas dtype of each column kind in a clean table (the table in this module's docstring)."""
+
 LIGNE = "ligne"
 """Extra column of every clean table: the row's line number as seen in the user's file."""
 

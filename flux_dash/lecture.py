@@ -29,7 +29,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from flux_dash import referentiel as ref
-from flux_dash.colonnes import LIGNE, PAR_NOM, TABLES, Colonne, Table
+from flux_dash.colonnes import DTYPES, LIGNE, PAR_NOM, TABLES, Colonne, Table
 from flux_dash.problemes import ERREUR, INFORMATION, DonneesLues, Probleme
 
 __all__ = [
@@ -824,22 +824,19 @@ def _date(v: object) -> object:
 
 
 def _parseur(c: Colonne) -> tuple[Callable[[object], object], str]:
-    """(parser of one distinct value, pandas dtype of the clean column)."""
-    if c.genre == "code":
-        return _parseur_code(c.nom), "string"
-    if c.genre == "texte":
-        return _parseur_texte(c.nom), "string"
-    if c.genre == "categorie":
-        return _parseur_categorie(c), "string"
-    if c.genre == "booleen":
-        return _parseur_booleen(c), "boolean"
-    if c.genre == "entier":
-        return _entier, "Int64"
-    if c.genre == "nombre":
-        return _nombre, "Float64"
-    if c.genre == "date":
-        return _date, "datetime64[ns]"
-    raise ValueError(f"genre de colonne inconnu : {c.genre}")  # programming error in colonnes.py
+    """(parser of one distinct value, pandas dtype of the clean column: :data:`flux_dash.colonnes.DTYPES`)."""
+    parseurs: dict[str, Callable[[], Callable[[object], object]]] = {
+        "code": lambda: _parseur_code(c.nom),
+        "texte": lambda: _parseur_texte(c.nom),
+        "categorie": lambda: _parseur_categorie(c),
+        "booleen": lambda: _parseur_booleen(c),
+        "entier": lambda: _entier,
+        "nombre": lambda: _nombre,
+        "date": lambda: _date,
+    }
+    if c.genre not in parseurs:
+        raise ValueError(f"genre de colonne inconnu : {c.genre}")  # programming error in colonnes.py
+    return parseurs[c.genre](), DTYPES[c.genre]
 
 
 def _colonne_vide(c: Colonne, n: int) -> pd.Series:

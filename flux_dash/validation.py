@@ -33,7 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from flux_dash import referentiel as ref
-from flux_dash.colonnes import LIGNE, PAR_NOM, TABLES, Table
+from flux_dash.colonnes import DTYPES, LIGNE, PAR_NOM, TABLES, Table
 from flux_dash.formats import ESPACE_MILLIERS, nombre, pourcentage
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, DonneesLues, Gravite, Probleme, RapportValidation
 from flux_dash.regles import ReglesCalcul
@@ -55,16 +55,6 @@ MOIS_APRES_DISPONIBILITE = _REGLES_CALCUL.mois_apres_disponibilite
 MAX_PAR_REGLE = 1000
 """At most this many problems per rule and table; the rest is summarised in one line."""
 
-DTYPES = {
-    "code": "string",
-    "texte": "string",
-    "categorie": "string",
-    "booleen": "boolean",
-    "entier": "Int64",
-    "nombre": "Float64",
-    "date": "datetime64[ns]",
-}
-"""pandas dtype of each column kind in a clean table (:mod:`flux_dash.colonnes`)."""
 
 _ORDRE_TABLES = {t.nom: i for i, t in enumerate(TABLES)}
 

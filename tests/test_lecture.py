@@ -545,15 +545,7 @@ def test_classeur_et_csv_donnent_les_memes_tables():
 
 def test_types_des_tables_propres():
     donnees = lire([("flux.xlsx", classeur(EXCEL))])
-    attendus = {
-        "code": "string",
-        "texte": "string",
-        "categorie": "string",
-        "booleen": "boolean",
-        "entier": "Int64",
-        "nombre": "Float64",
-        "date": "datetime64[ns]",
-    }
+    attendus = col.DTYPES
     for table in col.TABLES:
         df = donnees.tables[table.nom]
         assert list(df.columns) == [*table.noms, "ligne"]
