@@ -98,7 +98,7 @@ class ReglesCalcul:
              "Un logement orienté deux fois vers le même réservataire compte une fois (et deux tours)."),
             ("Logement proposé", "au moins un tour vers le réservataire daté (orientation) de l'année n",
              "Un logement disponible en n−1 et orienté en n est proposé en n ; le flux, lui, suit la date de disponibilité."),
-            ("Logement attribué", "tour ATTRIBUE dont la date d'attribution est dans l'année n",
+            ("Logement attribué", "tour dont l'issue est « attribué » et la date d'attribution dans l'année n",
              "Une attribution décidée en n+1 n'est pas comptée en n."),
             ("Logements soustraits", "exclus des proposés, des attribués et des tours",
              "Ils sortent du flux avant le calcul des parts ; leurs attributions sont des relogements réalisés."),
