@@ -178,7 +178,7 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
         "separators": SEPARATEURS,
         "template": GABARIT,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "title": {"text": ""}},
-        "margin": {"l": 10, "r": 10, "t": 130, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},  # "t": sized to the legend below
         "hoverlabel": {"namelength": -1},
         "font": {"family": "sans-serif"},
         "xaxis": {"title": {"text": x}, "automargin": True, **(_axe_pourcentage(fig, "x") if pourcent_x else nombres)},
@@ -187,7 +187,27 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
     actuelle = fig.layout.to_plotly_json()
     actuelle.pop("template", None)  # plotly's default template, replaced by GABARIT (re-validating it costs ~30 ms)
     fig.layout = _fusionner(_fusionner(actuelle, disposition), autres)
+    if "t" not in (autres.get("margin") or {}):
+        fig.layout.margin.t = marge_haute(fig)
     return fig
+
+
+LARGEUR_LEGENDE = 380
+"""Pixels assumed for a horizontal legend: half the main column of a 1280-px screen (the narrowest a chart gets)."""
+
+
+def marge_haute(fig: go.Figure) -> int:
+    """Top margin (px) for the title and the horizontal legend above the plot: 50 for the title, 24 per legend
+    line, the lines estimated from the entries' names (≈ 7 px per character + 40 px of symbol and gap) over
+    :data:`LARGEUR_LEGENDE` (a vertical legend, beside the plot, needs none). A fixed margin wide enough for the longest legend left a blank band above most charts.
+    """
+    visibles = [t for t in fig.data if t.showlegend is not False and t.name]
+    if fig.layout.legend.orientation == "v" or fig.layout.showlegend is False:
+        return 50  # a vertical legend sits beside the plot
+    if not visibles or (len(fig.data) == 1 and fig.data[0].showlegend is not True):
+        return 50
+    largeur = sum(7 * len(str(t.name)) + 40 for t in visibles)
+    return 50 + 24 * math.ceil(largeur / LARGEUR_LEGENDE)
 
 
 SEUIL_HORIZONTAL = 6
@@ -229,7 +249,9 @@ def _horizontal_si_nombreux(fig: go.Figure, categories: Sequence[str]) -> go.Fig
     layout["xaxis"], layout["yaxis"] = layout.get("yaxis", {}), {**layout.get("xaxis", {}), "autorange": "reversed"}
     par_categorie = HAUTEUR_BARRE if groupes == 1 else 12 * groupes + 8
     layout["height"] = max(300, par_categorie * len(categories) + 180)
-    return go.Figure({"data": traces, "layout": layout})
+    horizontale = go.Figure({"data": traces, "layout": layout})
+    horizontale.layout.margin.t = marge_haute(horizontale)  # reference lines became legend entries
+    return horizontale
 
 
 def _ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str = GRIS) -> None:
@@ -375,6 +397,14 @@ def libelles_reservataires(bilan) -> dict[str, str]:
     return {row.reservataire: f"{row.reservataire} ({row.categorie_libelle})" for row in r.itertuples()}
 
 
+def reservataires_actifs(bilan) -> list[str]:
+    """Holders with at least one tour in the bilan's scope (Bilan order): under a logement filter the others show
+    only zeros, so the Réservataires page opens on an active one and says when the chosen one has nothing."""
+    r = bilan.realisation
+    actifs = set(r.loc[r["tours"].fillna(0) > 0, "reservataire"])
+    return [x for x in bilan.reservataires["reservataire"] if x in actifs]
+
+
 def _lignes_realisation(bilan, reservataire: str | None, parmi: Sequence[str] = ()) -> pd.DataFrame:
     r = bilan.realisation
     r = r[r["convention"].astype(bool)] if reservataire is None else r[r["reservataire"] == reservataire]
@@ -435,6 +465,8 @@ def tracer_droits_proposes(bilan, reservataire: str | None = None) -> go.Figure:
     r = _lignes_realisation(bilan, reservataire)
     if r.empty:
         return figure_vide("Aucun périmètre pour ce réservataire.")
+    if not r[["droits_theoriques", "logements_proposes", "logements_attribues"]].fillna(0).to_numpy().any():
+        return figure_vide("Aucun droit, logement proposé ou attribué pour ce réservataire dans le périmètre affiché.")
     x = list(r["_etiquette"])
     fig = go.Figure()
     for col, nom, couleur in (("droits_theoriques", "Droits théoriques", COULEUR_DROITS),
@@ -467,6 +499,8 @@ def tracer_issues_tours(bilan, reservataire: str) -> go.Figure:
     t = tableau_issues_tours(bilan, reservataire)
     if t.empty:
         return figure_vide("Aucun tour pour ce réservataire.")
+    if not t["Total"].any():
+        return figure_vide("Aucun tour pour ce réservataire dans le périmètre affiché.")
     return _barres_empilees(t, "Périmètre", ref.ISSUES, "Issue des tours de l'année", x="Périmètre", y="Tours",
                             unite=" tours")
 
@@ -498,8 +532,8 @@ def tracer_repartition(bilan, reservataire: str, dimension: str, perimetre: tupl
     """Grouped bars proposés vs attribués per modality of one décret breakdown."""
     t = tableau_repartition(bilan, reservataire, dimension, perimetre)
     nom = LIBELLES_DIMENSIONS[dimension]
-    if t.empty:
-        return figure_vide("Aucune donnée pour cette répartition.")
+    if t.empty or not t[["Proposés", "Attribués"]].to_numpy().any():
+        return figure_vide("Aucun logement proposé ou attribué pour ce réservataire dans ce périmètre.")
     fig = go.Figure()
     for col, couleur in (("Proposés", COULEUR_PROPOSES), ("Attribués", COULEUR_ATTRIBUES)):
         fig.add_trace(go.Bar(x=list(t[nom]), y=list(t[col]), name=col, marker_color=couleur,
@@ -754,12 +788,13 @@ def tracer_prefet_hors_qpv(bilan) -> go.Figure:
 
 
 def tableau_indicateurs_cia(bilan) -> pd.DataFrame:
-    """Per EPCI/EPT: the two CIA indicators (DOMAINE.md §4) with their references."""
+    """Per EPCI/EPT with at least one indicator: the two CIA indicators (DOMAINE.md §4) with their references."""
     codes = ["part_premier_quartile_hors_qpv", "part_hors_premier_quartile_en_qpv"]
     i = _indicateurs(bilan, codes, "EPCI_EPT")
     q = i[i["indicateur"] == codes[0]].set_index("perimetre_code")
     h = i[i["indicateur"] == codes[1]].set_index("perimetre_code")
-    tous = sorted(set(q.index) | set(h.index))
+    # an EPCI/EPT with no attribution has no indicator (NaN): a row of empty bars says nothing (e.g. under filters)
+    tous = sorted(set(q.index[q["valeur"].notna()]) | set(h.index[h["valeur"].notna()]))
     libelles = {**q["perimetre_libelle"].to_dict(), **h["perimetre_libelle"].to_dict()}
     return pd.DataFrame({
         "Code": tous,

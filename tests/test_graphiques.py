@@ -493,3 +493,61 @@ def test_un_nom_de_reservataire_n_est_jamais_lu_comme_du_html(bilan):
     ]
     assert any("&lt;a href" in t for t in textes)
     assert not any("<a" in t or "<b>" in t for t in textes)
+
+
+# --- Usability: empty scopes and the space above the plot ------------------------------------------------------
+
+
+def _sans_activite(bilan: Bilan) -> Bilan:
+    """The hand-made Bilan as a logement filter leaves it for Action Logement: conventions, but zero everywhere."""
+    from dataclasses import replace
+
+    realisation = bilan.realisation.copy()
+    al = realisation["reservataire"] == AL
+    for col in ("flux", "logements_proposes", "logements_attribues", "tours", "droits_theoriques"):
+        realisation.loc[al, col] = 0
+    issues = pd.concat([bilan.issues, bilan.issues.assign(reservataire=AL, tours=0)], ignore_index=True)
+    repartitions = pd.concat([bilan.repartitions, bilan.repartitions.assign(
+        reservataire=AL, logements_proposes=0, logements_attribues=0)], ignore_index=True)
+    return replace(bilan, realisation=realisation, issues=issues, repartitions=repartitions)
+
+
+@pytest.mark.parametrize("tracer, message", [
+    pytest.param(lambda b: g.tracer_issues_tours(b, AL), "Aucun tour pour ce réservataire dans le périmètre affiché.",
+                 id="issues-des-tours"),
+    pytest.param(lambda b: g.tracer_droits_proposes(b, AL),
+                 "Aucun droit, logement proposé ou attribué pour ce réservataire dans le périmètre affiché.", id="droits"),
+    pytest.param(lambda b: g.tracer_repartition(b, AL, "typologie", ("DEPARTEMENT", "93")),
+                 "Aucun logement proposé ou attribué pour ce réservataire dans ce périmètre.", id="repartition"),
+])
+def test_un_graphique_tout_a_zero_dit_pourquoi_au_lieu_d_axes_vides(bilan, tracer, message):
+    fig = tracer(_sans_activite(bilan))
+    assert [a.text for a in fig.layout.annotations] == [message]
+    assert not fig.data
+
+
+def test_indicateurs_cia_sans_les_epci_sans_attribution(bilan):
+    from dataclasses import replace
+
+    vide = pd.DataFrame([{**bilan.indicateurs.iloc[2].to_dict(), "perimetre_code": "200057875",
+                          "perimetre_libelle": "Est Ensemble", "numerateur": 0.0, "denominateur": 0.0,
+                          "valeur": float("nan")}])
+    b = replace(bilan, indicateurs=pd.concat([bilan.indicateurs, vide], ignore_index=True))
+    assert list(g.tableau_indicateurs_cia(b)["EPCI / EPT"]) == ["Plaine Commune"]
+
+
+@pytest.mark.parametrize("noms, attendu", [
+    pytest.param([], 50, id="sans-trace"),
+    pytest.param(["Logements"], 50, id="une-trace-sans-legende"),
+    pytest.param(["Proposés", "Attribués"], 74, id="deux-entrees-une-ligne"),
+    pytest.param(["x" * 50] * 4, 50 + 24 * 5, id="quatre-longues-cinq-lignes"),  # 4 × (350 + 40) px over 380
+])
+def test_marge_haute_a_la_mesure_de_la_legende(noms, attendu):
+    fig = go.Figure([go.Bar(x=[1], y=[1], name=n) for n in noms])
+    assert g.marge_haute(fig) == attendu
+
+
+def test_la_marge_haute_du_graphique_suit_sa_legende(bilan):
+    assert g.tracer_reconciliation_flux(bilan).layout.margin.t == 50  # a waterfall: no legend
+    assert g.tracer_droits_proposes(bilan, PREFET).layout.margin.t == 50 + 24  # three short entries
+    assert g.tracer_soustraits_territoires(bilan, "COMMUNE").layout.margin.t == 50  # vertical legend, beside
