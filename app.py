@@ -29,7 +29,9 @@ with col_depot:
         accept_multiple_files=True,
         key=chargement.CLE_TELEVERSEMENT,
         on_change=chargement.charger_televersement,  # a callback runs before the page: the sidebar is up to date
-        help="Feuilles ou fichiers attendus : logements, tours, conventions et, si vous l'avez, previsionnel.",
+        help="Feuilles ou fichiers attendus : logements, tours, conventions et, si vous l'avez, previsionnel. "
+        "Tous les fichiers présents dans la zone sont lus ensemble : pour une version corrigée, retirez d'abord "
+        "l'ancienne (✕).",
     )
 with col_aide:
     st.button(
@@ -77,7 +79,8 @@ with col_annee:
 with col_bailleur:
     if "_fd_w_bailleur" not in st.session_state:
         st.session_state["_fd_w_bailleur"] = etat.nom_bailleur()
-    nom = st.text_input("Nom du bailleur (imprimé sur les rapports)", key="_fd_w_bailleur", max_chars=120)
+    nom = st.text_input("Nom du bailleur (imprimé sur les rapports)", key="_fd_w_bailleur", max_chars=120,
+                        placeholder="par exemple : Habitat du Val")
     etat.definir_nom_bailleur(nom)
 
 # --- Summary -------------------------------------------------------------------------------------------
@@ -99,7 +102,7 @@ if nb_e:
     st.error(
         f"{formats.nombre(nb_e)} erreur{'s' if nb_e > 1 else ''} bloque{'nt' if nb_e > 1 else ''} le bilan "
         f"({formats.nombre(nb_a)} avertissement{'s' if nb_a > 1 else ''}). Consultez les contrôles, corrigez le "
-        "fichier puis déposez-le à nouveau."
+        "fichier, retirez l'ancienne version de la zone de dépôt (✕) puis déposez la nouvelle."
     )
     commun.lien_page(commun.PAGE_CONTROLES, "Voir les contrôles", ":material/fact_check:")
 else:

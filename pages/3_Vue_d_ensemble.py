@@ -11,26 +11,31 @@ from flux_dash.ui.commun import (
     afficher_graphique,
     exiger_bilan,
     preparer_page,
-    resume_filtres,
     tableau,
     telecharger_tableau,
 )
 
 preparer_page("Vue d'ensemble", "📊")
 bilan = exiger_bilan()
-filtres = afficher_filtres(reservataires=False)
+filtres = afficher_filtres(reservataires=False)  # restates the active filters under the title
 
+st.caption(f"Bilan de l'année {bilan.annee} · "
+           + ("logements retenus par les filtres." if filtres.actifs else "tous les logements du fichier (Île-de-France)."))
 
-
-st.caption(f"Bilan de l'année {bilan.annee} · périmètre : région Île-de-France (logements filtrés)."
-           + (f" {resume_filtres(filtres)}" if filtres.actifs else ""))
-
+AIDES = {
+    "disponibilites": "Logements libérés dans l'année (date de disponibilité en année n), loués ou non.",
+    "soustraits": "Disponibilités retirées du flux : mutations internes, relogements (renouvellement urbain, "
+                  "copropriétés dégradées, habitat indigne, vente) et autres cas prévus par le cadrage local.",
+    "flux": "Disponibilités moins soustraits : les logements à répartir entre les réservataires.",
+    "proposes": "Logements orientés vers chaque réservataire (un logement orienté vers deux réservataires compte deux fois).",
+    "attribues": "Logements attribués par la CALEOL dans l'année (logements distincts).",
+}
 chiffres = g.chiffres_cles(bilan)
 ligne1, ligne2 = st.columns(3), st.columns(3)
 for colonne, (cle, libelle) in zip([*ligne1, *ligne2[:2]], [
     ("disponibilites", "Disponibilités"), ("soustraits", "Soustraits"), ("flux", "Flux annuel"),
     ("proposes", "Logements proposés"), ("attribues", "Logements attribués")], strict=True):
-    colonne.metric(libelle, formats.nombre(chiffres[cle]), border=True)
+    colonne.metric(libelle, formats.nombre(chiffres[cle]), border=True, help=AIDES.get(cle))
 ligne2[2].metric("Taux de transformation", formats.pourcentage(chiffres["taux_transformation"]), border=True,
                  help="Logements attribués ÷ logements proposés (somme des réservataires).")
 st.caption("« Logements proposés » additionne les logements proposés de chaque réservataire : un logement orienté "

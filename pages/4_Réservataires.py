@@ -17,16 +17,21 @@ from flux_dash.ui.commun import (
 preparer_page("Réservataires", "👥")
 bilan = exiger_bilan()
 filtres = afficher_filtres()
-
-
+CLE_RESERVATAIRE = "_fd_w_reservataire"
 
 libelles = g.libelles_reservataires(bilan)
 choix = list(garder_reservataires(bilan.reservataires, filtres)["reservataire"])
 if not choix:
     st.info("Aucun réservataire ne correspond aux filtres.")
     st.stop()
-reservataire = st.selectbox("Réservataire", choix, format_func=lambda r: libelles.get(r, r), key="_fd_w_reservataire")
+actifs = g.reservataires_actifs(bilan)
+if st.session_state.get(CLE_RESERVATAIRE) not in choix:  # first visit, or filtered out: open on an active holder
+    st.session_state[CLE_RESERVATAIRE] = next((r for r in choix if r in actifs), choix[0])
+reservataire = st.selectbox("Réservataire", choix, format_func=lambda r: libelles.get(r, r), key=CLE_RESERVATAIRE)
 slug = ref.slug(reservataire)
+if reservataire not in actifs:
+    st.info("Aucun logement n'a été orienté vers ce réservataire en "
+            f"{bilan.annee}{' dans le périmètre retenu par les filtres' if filtres.filtre_logements else ''}.")
 
 st.subheader("Chiffres par périmètre")
 realisation = g.tableau_realisation(bilan, reservataire)

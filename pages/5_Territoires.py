@@ -18,7 +18,8 @@ def _carte_et_tableau(fig, table, nom: str, cle: str) -> None:
     with gauche:
         st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False}, width="stretch")
     with droite:
-        tableau(table.drop(columns="Code"), hauteur=460, cle=f"tab_{cle}")  # codes: in the downloads
+        # as tall as the map at most, no empty grid under a few rows; codes: in the downloads
+        tableau(table.drop(columns="Code"), hauteur=min(460, 35 * (len(table) + 1) + 3), cle=f"tab_{cle}")
     with st.expander("Voir les données"):
         telecharger_tableau(table, nom, cle=cle)
 

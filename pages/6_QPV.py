@@ -19,9 +19,7 @@ preparer_page("QPV", "🏘️")
 bilan = exiger_bilan()
 afficher_filtres(reservataires=False)
 
-
-
-st.subheader("Attributions en et hors QPV par réservataire (région)")
+st.subheader("Attributions en et hors QPV par réservataire")
 afficher_graphique(g.tracer_qpv_reservataires(bilan), g.tableau_qpv_reservataires(bilan), f"qpv_reservataires_{bilan.annee}",
           "qpv_res")
 

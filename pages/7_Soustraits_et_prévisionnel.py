@@ -17,10 +17,8 @@ from flux_dash.ui.commun import (
 
 preparer_page("Soustraits et prévisionnel", "🔮")
 bilan = exiger_bilan()
-afficher_filtres(reservataires=False)
+filtres = afficher_filtres(reservataires=False)
 CLES_EDITEURS = ("_fd_w_prev_soustraits", "_fd_w_prev_disponibilites")
-
-
 
 def _reinitialiser() -> None:
     etat.definir_previsionnel_edite(None)
@@ -40,6 +38,10 @@ st.subheader(f"Prévisionnel {bilan.annee + 1}")
 st.caption("Saisissez les soustractions prévues par département et par catégorie, et si vous les connaissez les "
            "disponibilités prévues (vide : les disponibilités de l'année n sont reprises). Les modifications sont "
            "reprises dans les prévisionnels téléchargés depuis la page Rapports.")
+if filtres.filtre_logements:
+    st.warning("Filtres actifs : les disponibilités reprises de l'année n sont celles des logements filtrés, mais "
+               "les soustractions prévues valent pour tout le département. Effacez les filtres pour lire le "
+               "prévisionnel tel qu'il sera transmis (les rapports, eux, ignorent les filtres).")
 rapport = etat.rapport()
 source = etat.previsionnel_edite()
 if source is None:

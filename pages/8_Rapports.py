@@ -52,7 +52,7 @@ etat.definir_options_rapports(options)
 
 # --- Indicators CSV ------------------------------------------------------------------------------------
 st.subheader("Indicateurs (CSV)")
-st.caption("Un chiffre par ligne (format « tidy » décrit dans la documentation), pour un tableur ou un outil d'analyse.")
+st.caption("Un chiffre par ligne (format « long » décrit dans la documentation), pour un tableur ou un outil d'analyse.")
 try:
     from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
 
@@ -84,9 +84,10 @@ except Exception:
 
 recherche = st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…") if len(rapports) > 12 else ""
 groupes = pub.grouper_rapports(rapports, recherche, pub.libelles_genres(module))
-st.caption(f"{formats.nombre(len(rapports))} rapport{'s' if len(rapports) > 1 else ''} au total.")
+trouves = sum(len(liste) for liste in groupes.values())
+st.caption(commun.echapper(pub.compte_rapports(trouves, len(rapports), recherche)))  # user text: escaped
 for genre, liste in groupes.items():
-    with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=len(rapports) <= 12):
+    with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=trouves <= 12):
         for i, r in enumerate(liste):
             st.download_button(
                 commun.echapper(r.destinataire),  # a button label is markdown: user text is escaped

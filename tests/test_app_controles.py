@@ -4,6 +4,9 @@
 # ruff: noqa: F811
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
 from flux_dash import formats
 from flux_dash.ui import commun
 from tests.ui_outils import donnees_cassees, donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
@@ -50,7 +53,7 @@ def test_jeu_casse_affiche_le_nombre_d_erreurs_du_rapport(donnees_cassees):
     assert _metriques(at)["Erreurs"] == formats.nombre(nb)
     detail = at.dataframe[1].value
     assert len(detail) == len(r.problemes)
-    assert list(detail.columns) == ["Gravité", "Feuille", "Ligne", "Colonne", "Règle", "Valeur", "Conseil"]
+    assert list(detail.columns) == ["Feuille", "Ligne", "Colonne", "Valeur", "Règle", "Conseil", "Gravité"]
     assert (detail["Gravité"] == "Erreur").sum() == nb
     par_regle = at.dataframe[0].value
     assert par_regle.loc[par_regle["Gravité"] == "Erreur", "Nombre"].astype(int).sum() == nb
@@ -65,3 +68,30 @@ def test_filtre_de_gravite_et_recherche(donnees_cassees):
     at.text_input[0].input("zzz-introuvable").run()
     assert len(at.dataframe[1].value) == 0
     assert any(c.value == f"0 ligne sur {formats.nombre(len(r.problemes))}" for c in at.caption)
+
+
+def test_le_detail_montre_la_valeur_et_le_conseil_sur_plusieurs_lignes(donnees_cassees):
+    """At 1280 px the value and the advice used to sit off screen, right of a wide rule column, on one line."""
+    import json
+
+    at = installer(nouvelle_app(PAGE), donnees_cassees).run()
+    proto = at.dataframe[1].proto
+    config = json.loads(proto.columns)
+    assert proto.row_height > 64  # Streamlit wraps cell texts only above 4rem
+    assert [config[c]["width"] for c in ("Valeur", "Règle", "Conseil")] == [100, 190, 260]
+    assert list(at.dataframe[1].value.columns[:6]) == ["Feuille", "Ligne", "Colonne", "Valeur", "Règle", "Conseil"]
+    assert config["Ligne"]["alignment"] == "right" and "Feuille" not in config  # fitted to its content, not pinned
+
+
+@pytest.mark.parametrize("colonnes, attendu", [
+    pytest.param(3, {"Nombre": {"alignment": "right"}}, id="etroit-nombres-a-droite"),
+    pytest.param(6, {"Nom": {"pinned": True}, "Texte": {"width": 260}, "Nombre": {"alignment": "right"}},
+                 id="large-nom-epingle-texte-long-borne"),
+])
+def test_mise_en_forme_des_colonnes(colonnes, attendu):
+    df = pd.DataFrame({"Nom": ["Est Ensemble"], "Texte": ["x" * 41], "Nombre": [3],
+                       **{f"C{i}": ["c"] for i in range(colonnes - 3)}})
+    config = commun.colonnes_tableau(df, list(df.columns))
+    vu = {nom: {k: v for k, v in c.items() if k in ("width", "pinned", "alignment") and v is not None}
+          for nom, c in config.items()}
+    assert {nom: c for nom, c in vu.items() if c} == attendu

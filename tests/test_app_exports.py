@@ -143,6 +143,20 @@ def test_grouper_rapports(recherche, attendu):
 
 
 @pytest.mark.parametrize(
+    ("trouves", "total", "recherche", "attendu"),
+    [
+        pytest.param(63, 63, "", "63 rapports au total.", id="sans-recherche"),
+        pytest.param(1, 1, " ", "1 rapport au total.", id="un-seul"),
+        pytest.param(3, 63, "Est Ensemble ", "3 rapports sur 63 correspondent à « Est Ensemble ».", id="trouves"),
+        pytest.param(1, 63, "Meaux", "1 rapport sur 63 correspond à « Meaux ».", id="un-trouve"),
+        pytest.param(0, 63, "zzz", "Aucun des 63 rapports ne correspond à « zzz ».", id="aucun"),
+    ],
+)
+def test_compte_rapports_dit_ce_que_la_recherche_a_trouve(trouves, total, recherche, attendu):
+    assert pub.compte_rapports(trouves, total, recherche) == attendu
+
+
+@pytest.mark.parametrize(
     ("annee", "bailleur", "attendu"),
     [
         pytest.param(2024, "Habitat Île-de-France", "flux_2024_habitat-ile-de-france.zip", id="slug"),

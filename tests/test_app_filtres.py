@@ -4,6 +4,8 @@
 # ruff: noqa: F811
 from __future__ import annotations
 
+import pytest
+
 from flux_dash.filtres import Filtres
 from flux_dash.ui import commun, etat
 from tests.ui_outils import donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
@@ -45,3 +47,44 @@ def test_effacer_les_filtres(donnees_demo):
     assert not at.exception
     assert at.session_state[etat.FILTRES] == Filtres()
     assert _filtre(at, "Typologie").value == []
+
+
+EST_ENSEMBLE = "200057875"
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(commun.PAGE_VUE, id="vue-d-ensemble"),
+    pytest.param("pages/5_Territoires.py", id="territoires"),
+    pytest.param("pages/6_QPV.py", id="qpv"),
+])
+def test_un_filtre_actif_est_rappele_par_son_nom_sous_le_titre(donnees_demo, page):
+    at = installer(nouvelle_app(page), donnees_demo).run()
+    assert not any(c.value.startswith(":material/filter_list:") for c in at.main.caption)
+    _filtre(at, "EPCI / EPT").set_value([EST_ENSEMBLE]).run()
+    assert not at.exception
+    rappels = [c.value for c in at.main.caption if c.value.startswith(":material/filter_list:")]
+    assert rappels == [":material/filter_list: " + commun.echapper("Filtres actifs : EPCI / EPT : Est Ensemble")]
+
+
+def test_resume_des_filtres_nomme_trois_valeurs_au_plus():
+    libelles = {"typologies": {"T1": "T1", "T2": "T2", "T3": "T3", "T4": "T4", "T5+": "T5 et +"}}
+    f = Filtres(typologies=("T1", "T2", "T3", "T4", "T5+"), qpv=("EN_QPV",))
+    assert commun.resume_filtres(f, libelles) == commun.echapper(
+        "Filtres actifs : QPV : EN_QPV · Typologie : T1, T2, T3 et 2 autres")
+    assert commun.resume_filtres(Filtres()) == ""
+
+
+def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(donnees_demo):
+    at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
+    _filtre(at, "EPCI / EPT").set_value([EST_ENSEMBLE]).run()
+    at.switch_page("pages/4_Réservataires.py").run()
+    assert not at.exception
+    choisi = at.selectbox(key="_fd_w_reservataire").value
+    assert "Paris" not in choisi  # the first holder in référentiel order has nothing in Est Ensemble
+    assert not at.info
+    inactif = next(r for r in at.selectbox(key="_fd_w_reservataire").options if "Préfecture de Paris" in r)
+    at.selectbox(key="_fd_w_reservataire").set_value(
+        next(r for r in donnees_demo.rapport.tables["tours"]["reservataire"].unique() if r in inactif)).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Aucun logement n'a été orienté vers ce réservataire en 2024 dans le périmètre retenu par les filtres."]

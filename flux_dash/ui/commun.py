@@ -138,7 +138,7 @@ def exiger_bilan(complet: bool = False):
             f"erreur{'s' if nb > 1 else ''} bloquante{'s' if nb > 1 else ''}. Un fichier avec des erreurs n'est "
             "jamais utilisé à moitié : corrigez-les puis rechargez le fichier."
         )
-        lignes = [f"- {echapper(regle)} : {formats.nombre(n)}" for regle, n in regles_principales(r)]
+        lignes = [f"- {echapper(regle)} ({formats.nombre(n)} fois)" for regle, n in regles_principales(r)]
         if lignes:
             st.markdown("Erreurs les plus fréquentes :\n" + "\n".join(lignes))
         lien_page(PAGE_CONTROLES, "Voir le détail des contrôles", ":material/fact_check:")
@@ -238,6 +238,8 @@ def afficher_filtres(reservataires: bool = True) -> Filtres:
             st.button("Effacer les filtres", on_click=_effacer_filtres, width="stretch")
     resultat = Filtres(**valeurs)
     etat.definir_filtres(resultat)
+    if resultat.actifs:  # never a silently narrowed page: the filters are restated above the figures
+        st.caption(f":material/filter_list: {resume_filtres(resultat, options)}")
     return resultat
 
 
@@ -254,10 +256,20 @@ def _effacer_filtres() -> None:
     etat.definir_filtres(Filtres())
 
 
-def resume_filtres(f: Filtres) -> str:
-    """A short French sentence describing the active filters ("" when none), markdown-escaped."""
-    parties = [f"{_LIBELLES_FILTRES[nom]} : {len(getattr(f, nom))}" for nom in _CLES_WIDGETS if getattr(f, nom)]
-    return ("Filtres actifs — " + " · ".join(parties)) if parties else ""
+def resume_filtres(f: Filtres, libelles: dict[str, dict[str, str]] | None = None, nombre: int = 3) -> str:
+    """A short French sentence naming the active filters ("" when none), markdown-escaped: « Filtres actifs :
+    EPCI / EPT : Est Ensemble · Typologie : T1, T2 et 3 autres ». ``libelles``: :func:`options_filtres` (codes
+    shown as such when absent); at most ``nombre`` names per filter."""
+    libelles = libelles or {}
+    parties = []
+    for nom in _CLES_WIDGETS:
+        codes = list(getattr(f, nom))
+        if not codes:
+            continue
+        noms = [libelles.get(nom, {}).get(c, c) for c in codes]
+        texte = ", ".join(noms[:nombre]) + (f" et {formats.nombre(len(noms) - nombre)} autres" if len(noms) > nombre else "")
+        parties.append(f"{_LIBELLES_FILTRES[nom]} : {texte}")
+    return echapper("Filtres actifs : " + " · ".join(parties)) if parties else ""
 
 
 # --- Tables and downloads ----------------------------------------------------------------------------
@@ -270,10 +282,47 @@ def tableau(
     decimales: dict[str, int] | None = None,
     hauteur: int | str = "auto",
     cle: str | None = None,
+    largeurs: dict[str, int] | None = None,
+    hauteur_ligne: int | None = None,
 ) -> None:
-    """Render ``df`` with French column labels and French number formats (pre-formatted strings)."""
+    """Render ``df`` with French column labels and French number formats (pre-formatted strings), laid out by
+    :func:`colonnes_tableau`; a ``hauteur_ligne`` above 64 px wraps long texts over several lines."""
     affiche = formats.formater_tableau(df, libelles, tuple(pourcentages), decimales)
-    st.dataframe(affiche, hide_index=True, width="stretch", height=hauteur, key=cle)
+    st.dataframe(affiche, hide_index=True, width="stretch", height=hauteur, key=cle, row_height=hauteur_ligne,
+                 column_config=colonnes_tableau(df, affiche.columns, largeurs))
+
+
+LARGEUR_TEXTE_LONG = 260
+"""Pixels of a text column whose values exceed :data:`TEXTE_LONG` characters (the full text shows on hover)."""
+TEXTE_LONG = 40
+
+
+def colonnes_tableau(df: pd.DataFrame, etiquettes: Sequence[str], largeurs: dict[str, int] | None = None) -> dict:
+    """``column_config`` of a displayed table (``etiquettes``: the French labels of ``df``'s columns, same order).
+
+    Numbers (pre-formatted as French strings) are right-aligned; a long text column is capped at
+    :data:`LARGEUR_TEXTE_LONG` px and the first text column (the row's name) pinned while scrolling, in a table of
+    more than five columns (the figures stay on screen at 1280 px). ``largeurs`` (``df`` column → px) replaces
+    both rules.
+    """
+    largeurs = largeurs or {}
+    config = {}
+    large = len(df.columns) > 5 and not largeurs
+    premier_texte = next((c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])), None)
+    for col, etiquette in zip(df.columns, etiquettes, strict=True):
+        serie = df[col]
+        options: dict[str, object] = {}
+        if pd.api.types.is_numeric_dtype(serie) and not pd.api.types.is_bool_dtype(serie):
+            options["alignment"] = "right"
+        elif large and serie.astype(str).str.len().max() > TEXTE_LONG:
+            options["width"] = LARGEUR_TEXTE_LONG
+        if col in largeurs:
+            options["width"] = largeurs[col]
+        if large and col == premier_texte:
+            options["pinned"] = True
+        if options:
+            config[etiquette] = st.column_config.TextColumn(etiquette, **options)
+    return config
 
 
 def afficher_graphique(fig, table: pd.DataFrame, nom: str, cle: str) -> None:

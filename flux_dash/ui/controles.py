@@ -12,8 +12,15 @@ from flux_dash.problemes import LIBELLES_COLONNES_PROBLEMES, RapportValidation
 from flux_dash.referentiel import normaliser_texte
 
 LIBELLES_GRAVITE = {"erreur": "Erreur", "avertissement": "Avertissement", "information": "Information"}
-COLONNES_AFFICHEES = ["gravite", "source", "ligne", "colonne", "regle", "valeur", "conseil"]
-"""What the page's table shows, in this order (the rule code and canonical table name stay in the downloads)."""
+COLONNES_AFFICHEES = ["source", "ligne", "colonne", "valeur", "regle", "conseil", "gravite"]
+"""What the page's table shows, in this order: where (sheet, line, column), what was found, the rule, how to fix it,
+then the gravity (rows come errors first, and the page filters by gravity). The rule code and canonical table name
+stay in the downloads."""
+LARGEURS = {"valeur": 100, "regle": 190, "conseil": 260}
+"""Column widths (px) of the detail table (the others fit their content): at 1280 px everything up to the advice
+is on screen; long texts wrap over :data:`HAUTEUR_LIGNE` and show whole on hover."""
+HAUTEUR_LIGNE = 72
+"""Streamlit wraps cell texts only in rows taller than 4rem (64 px): 72 px show three lines."""
 
 
 def titre_controles(rapport: RapportValidation) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
+from flux_dash import formats
 from flux_dash import referentiel as ref
 
 LIBELLES_GENRES = {
@@ -90,3 +91,15 @@ def nom_archive(annee: int, nom_bailleur: str) -> str:
 def nom_indicateurs(annee: int) -> str:
     """FORMAT.md §2.2: ``indicateurs_{n}.csv``."""
     return f"indicateurs_{annee}.csv"
+
+
+def compte_rapports(trouves: int, total: int, recherche: str = "") -> str:
+    """The count above the report list: « 63 rapports au total. », or with a search « 3 rapports sur 63
+    correspondent à « Est Ensemble ». » (« Aucun des 63 rapports … » when none)."""
+    if not recherche.strip():
+        return f"{formats.nombre(total)} rapport{'s' if total > 1 else ''} au total."
+    motif = f"« {recherche.strip()} »"
+    if trouves == 0:
+        return f"Aucun des {formats.nombre(total)} rapports ne correspond à {motif}."
+    verbe = "correspondent" if trouves > 1 else "correspond"
+    return f"{formats.nombre(trouves)} rapport{'s' if trouves > 1 else ''} sur {formats.nombre(total)} {verbe} à {motif}."
