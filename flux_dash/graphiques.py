@@ -192,14 +192,16 @@ def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent
     return fig
 
 
-LARGEUR_LEGENDE = 380
-"""Pixels assumed for a horizontal legend: half the main column of a 1280-px screen (the narrowest a chart gets)."""
+LARGEUR_LEGENDE = 300
+"""Pixels assumed for a horizontal legend: the plot area of half the main column of a 1280-px screen (the narrowest
+a chart gets)."""
 
 
 def marge_haute(fig: go.Figure) -> int:
-    """Top margin (px) for the title and the horizontal legend above the plot: 50 for the title, 24 per legend
-    line, the lines estimated from the entries' names (≈ 7 px per character + 40 px of symbol and gap) over
-    :data:`LARGEUR_LEGENDE` (a vertical legend, beside the plot, needs none). A fixed margin wide enough for the longest legend left a blank band above most charts.
+    """Top margin (px) for the title and the horizontal legend above the plot: 50 for the title, 22 per legend
+    line. One line when the entries fit :data:`LARGEUR_LEGENDE` (≈ 7 px per character + 40 px of symbol and gap),
+    else one line per entry: plotly wraps a narrow legend entry by entry, and a legend under-estimated covers the
+    title. A vertical legend, beside the plot, needs none. (A fixed 130 px left a blank band above most charts.)
     """
     visibles = [t for t in fig.data if t.showlegend is not False and t.name]
     if fig.layout.legend.orientation == "v" or fig.layout.showlegend is False:
@@ -207,7 +209,7 @@ def marge_haute(fig: go.Figure) -> int:
     if not visibles or (len(fig.data) == 1 and fig.data[0].showlegend is not True):
         return 50
     largeur = sum(7 * len(str(t.name)) + 40 for t in visibles)
-    return 50 + 24 * math.ceil(largeur / LARGEUR_LEGENDE)
+    return 50 + 22 * (1 if largeur <= LARGEUR_LEGENDE else len(visibles))
 
 
 SEUIL_HORIZONTAL = 6

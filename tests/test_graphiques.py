@@ -539,8 +539,9 @@ def test_indicateurs_cia_sans_les_epci_sans_attribution(bilan):
 @pytest.mark.parametrize("noms, attendu", [
     pytest.param([], 50, id="sans-trace"),
     pytest.param(["Logements"], 50, id="une-trace-sans-legende"),
-    pytest.param(["Proposés", "Attribués"], 74, id="deux-entrees-une-ligne"),
-    pytest.param(["x" * 50] * 4, 50 + 24 * 5, id="quatre-longues-cinq-lignes"),  # 4 × (350 + 40) px over 380
+    pytest.param(["Proposés", "Attribués"], 72, id="deux-entrees-une-ligne"),  # 17 × 7 + 2 × 40 = 199 ≤ 300 px
+    pytest.param(["Droits théoriques", "Proposés", "Attribués"], 50 + 22 * 3, id="trop-large-une-ligne-par-entree"),
+    pytest.param(["x" * 50] * 4, 50 + 22 * 4, id="quatre-longues"),
 ])
 def test_marge_haute_a_la_mesure_de_la_legende(noms, attendu):
     fig = go.Figure([go.Bar(x=[1], y=[1], name=n) for n in noms])
@@ -549,5 +550,5 @@ def test_marge_haute_a_la_mesure_de_la_legende(noms, attendu):
 
 def test_la_marge_haute_du_graphique_suit_sa_legende(bilan):
     assert g.tracer_reconciliation_flux(bilan).layout.margin.t == 50  # a waterfall: no legend
-    assert g.tracer_droits_proposes(bilan, PREFET).layout.margin.t == 50 + 24  # three short entries
+    assert g.tracer_droits_proposes(bilan, PREFET).layout.margin.t == 50 + 22 * 3  # 358 px: wraps in half a column
     assert g.tracer_soustraits_territoires(bilan, "COMMUNE").layout.margin.t == 50  # vertical legend, beside
