@@ -897,7 +897,7 @@ def _table_propre(brut: _Brut, table: Table) -> pd.DataFrame:
                     Probleme(
                         ERREUR,
                         "type_invalide",
-                        e.regle,
+                        e.regle[:1].upper() + e.regle[1:],  # a sentence, like validation's rules
                         table=table.nom,
                         source=brut.source,
                         ligne=int(lignes[r]),

@@ -143,7 +143,7 @@ REGLES: dict[str, Regle] = {
         Regle(
             "date_attribution_manquante",
             ERREUR,
-            "Date d'attribution manquante pour un tour d'issue ATTRIBUE",
+            "Date d'attribution manquante pour un tour dont l'issue est « attribué » (ATTRIBUE)",
             "Indiquez la date de décision de la CALEOL (JJ/MM/AAAA).",
         ),
         Regle(
@@ -151,11 +151,11 @@ REGLES: dict[str, Regle] = {
             ERREUR,
             "La date d'attribution est antérieure à la date d'orientation",
         ),
-        Regle("plusieurs_attributions", ERREUR, "Plusieurs tours d'issue ATTRIBUE pour un même logement"),
+        Regle("plusieurs_attributions", ERREUR, "Plusieurs tours « attribué » (ATTRIBUE) pour un même logement"),
         Regle(
             "tour_apres_attribution",
             ERREUR,
-            "Tour postérieur au tour d'attribution du logement : le tour d'issue ATTRIBUE doit être le dernier",
+            "Tour postérieur au tour d'attribution du logement : le tour « attribué » doit être le dernier",
         ),
         Regle(
             "logement_inconnu",

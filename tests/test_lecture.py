@@ -251,12 +251,12 @@ def test_dates(saisie, attendu):
 
 
 DATES_ILLISIBLES = [
-    ("03/15/2024", "date inexistante : il n'y a pas de mois 15"),  # month-first is never guessed
-    ("31/02/2024", "date inexistante : il n'y a pas de 31 février"),
-    ("15/03/24", "année sur deux chiffres"),
-    ("demain", "date illisible"),
-    ("2024", "date illisible"),
-    ("15/03/0024", "date hors limites (année entre 1800 et 2200 attendue)"),
+    ("03/15/2024", "Date inexistante : il n'y a pas de mois 15"),  # month-first is never guessed
+    ("31/02/2024", "Date inexistante : il n'y a pas de 31 février"),
+    ("15/03/24", "Année sur deux chiffres"),
+    ("demain", "Date illisible"),
+    ("2024", "Date illisible"),
+    ("15/03/0024", "Date hors limites (année entre 1800 et 2200 attendue)"),
 ]
 
 
@@ -303,12 +303,12 @@ def test_nombres(table, colonne, saisie, attendu):
 
 
 NOMBRES_ILLISIBLES = [
-    ("logements", "annee_construction", "1972,5", "nombre entier attendu"),
-    ("logements", "annee_construction", "vers 1970", "nombre entier attendu"),
-    ("tours", "numero_tour", "premier", "nombre entier attendu"),
-    ("conventions", "taux", "vingt", "nombre illisible"),
-    ("conventions", "taux", "nan", "nombre illisible"),
-    ("logements", "qpv", "peut-être", "valeur oui/non non reconnue"),
+    ("logements", "annee_construction", "1972,5", "Nombre entier attendu"),
+    ("logements", "annee_construction", "vers 1970", "Nombre entier attendu"),
+    ("tours", "numero_tour", "premier", "Nombre entier attendu"),
+    ("conventions", "taux", "vingt", "Nombre illisible"),
+    ("conventions", "taux", "nan", "Nombre illisible"),
+    ("logements", "qpv", "peut-être", "Valeur oui/non non reconnue"),
 ]
 
 
@@ -566,7 +566,7 @@ def test_date_illisible_dans_un_classeur_donne_la_ligne_de_la_feuille():
         5,
         "date_disponibilite",
         "31/11/2024",
-        "date inexistante : il n'y a pas de 31 novembre",
+        "Date inexistante : il n'y a pas de 31 novembre",
     )
 
 
@@ -927,11 +927,11 @@ def test_archive_zip_qui_n_est_pas_un_classeur():
 @pytest.mark.parametrize(
     ("saisie", "regle"),
     [
-        ("15/03/24", "année sur deux chiffres"),
-        ("31/02/2024", "date inexistante : il n'y a pas de 31 février"),
-        ("31/04/2024", "date inexistante : il n'y a pas de 31 avril"),
-        ("29/02/2023", "date inexistante : il n'y a pas de 29 février en 2023"),
-        ("15/13/2024", "date inexistante : il n'y a pas de mois 13"),
+        ("15/03/24", "Année sur deux chiffres"),
+        ("31/02/2024", "Date inexistante : il n'y a pas de 31 février"),
+        ("31/04/2024", "Date inexistante : il n'y a pas de 31 avril"),
+        ("29/02/2023", "Date inexistante : il n'y a pas de 29 février en 2023"),
+        ("15/13/2024", "Date inexistante : il n'y a pas de mois 13"),
     ],
     ids=["annee-2-chiffres", "31-fevrier", "31-avril", "29-fevrier-2023", "mois-13"],
 )
