@@ -394,9 +394,15 @@ def tracer_tendances_mensuelles(series: pd.DataFrame) -> go.Figure:
 
 
 def libelles_reservataires(bilan) -> dict[str, str]:
-    """Holder name → « name (category label) », in the Bilan's order (référentiel category order)."""
+    """Holder name → « name — category label », in the Bilan's order (référentiel category order); the category is
+    not repeated when the name already is its label (« Action Logement Services »)."""
     r = bilan.reservataires
-    return {row.reservataire: f"{row.reservataire} ({row.categorie_libelle})" for row in r.itertuples()}
+    return {
+        row.reservataire: row.reservataire
+        if ref.normaliser_texte(row.categorie_libelle).startswith(ref.normaliser_texte(row.reservataire))
+        else f"{row.reservataire} — {row.categorie_libelle}"
+        for row in r.itertuples()
+    }
 
 
 def reservataires_actifs(bilan) -> list[str]:

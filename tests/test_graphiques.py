@@ -552,3 +552,18 @@ def test_la_marge_haute_du_graphique_suit_sa_legende(bilan):
     assert g.tracer_reconciliation_flux(bilan).layout.margin.t == 50  # a waterfall: no legend
     assert g.tracer_droits_proposes(bilan, PREFET).layout.margin.t == 50 + 22 * 3  # 358 px: wraps in half a column
     assert g.tracer_soustraits_territoires(bilan, "COMMUNE").layout.margin.t == 50  # vertical legend, beside
+
+
+def test_libelles_des_reservataires_sans_repetition():
+    import types
+
+    reservataires = pd.DataFrame({
+        "reservataire": ["Action Logement Services", "Ville de Montreuil", "Bailleur"],
+        "categorie_libelle": ["Action Logement Services", "Commune (Ville de Paris incluse)",
+                              "Bailleur – logements non réservés ou repris"],
+    })
+    assert g.libelles_reservataires(types.SimpleNamespace(reservataires=reservataires)) == {
+        "Action Logement Services": "Action Logement Services",
+        "Ville de Montreuil": "Ville de Montreuil — Commune (Ville de Paris incluse)",
+        "Bailleur": "Bailleur",
+    }
