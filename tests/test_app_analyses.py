@@ -116,7 +116,7 @@ def test_vue_d_ensemble_chiffres_cles_du_moteur(donnees_demo, bilan):
 def test_reservataires_choix_et_part_du_flux_du_moteur(donnees_demo, bilan):
     at = _page(donnees_demo, "reservataires")
     choix = at.selectbox(key="_fd_w_reservataire")
-    assert choix.options[0] == f"{bilan.reservataires['reservataire'][0]} ({bilan.reservataires['categorie_libelle'][0]})"
+    assert choix.options[0] == f"{bilan.reservataires['reservataire'][0]} — {bilan.reservataires['categorie_libelle'][0]}"
     al = bilan.reservataires.loc[bilan.reservataires["categorie"] == "ACTION_LOGEMENT", "reservataire"].iloc[0]
     at = choix.set_value(al).run()
     assert not at.exception
