@@ -8,10 +8,14 @@ import streamlit as st
 
 from flux_dash import formats
 from flux_dash import referentiel as ref
+from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
+from flux_dash.rapports import construire_archive, lister_rapports, nom_archive, nom_indicateurs
 from flux_dash.ui import commun, etat
 from flux_dash.ui import publication as pub
 
 journal = logging.getLogger(__name__)
+COLONNES_BOUTONS = 3
+"""Download buttons per row: a long list of recipients stays on one screen."""
 
 commun.preparer_page("Rapports", "📦")
 bilan = commun.exiger_bilan(complet=True)
@@ -32,10 +36,10 @@ with st.expander("Options des rapports", expanded=False, icon=":material/setting
     precedentes = etat.options_rapports()
     # Widget keys are dropped when the page is not rendered: restore them from the stored options.
     if "_fd_w_lec" not in st.session_state:
-        defaut = precedentes.get("epci_lec", [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())])
+        defaut = precedentes.epci_lec if precedentes else [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())]
         st.session_state["_fd_w_lec"] = [c for c in defaut if c in libelles_epci]
     if "_fd_w_masquer" not in st.session_state:
-        st.session_state["_fd_w_masquer"] = bool(precedentes.get("masquer_petits_effectifs", False))
+        st.session_state["_fd_w_masquer"] = bool(precedentes and precedentes.masquer_petits_effectifs)
     lec = st.multiselect(
         "EPCI « LEC » et EPT destinataires d'un bilan consolidé",
         list(libelles_epci),
@@ -50,63 +54,18 @@ with st.expander("Options des rapports", expanded=False, icon=":material/setting
 options = pub.options_rapports(etat.nom_bailleur(), lec, masquer, commun.exiger_donnees().fichiers)
 etat.definir_options_rapports(options)
 
-# --- Indicators CSV ------------------------------------------------------------------------------------
-st.subheader("Indicateurs (CSV)")
-st.caption("Un chiffre par ligne (format « long » décrit dans la documentation), pour un tableur ou un outil d'analyse.")
-try:
-    from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
-
-    st.download_button(
-        f"Télécharger {pub.nom_indicateurs(annee)}",
-        data=lambda: ecrire_indicateurs_csv(bilan),
-        file_name=pub.nom_indicateurs(annee),
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key="indicateurs_csv",
-    )
-except ImportError:
-    st.info("L'export des indicateurs n'est pas encore disponible dans cette version.")
-
-# --- Trames --------------------------------------------------------------------------------------------
-st.subheader("Rapports par destinataire")
-module = pub.module_rapports()
-if module is None:
-    st.info("Les trames de rapports (bilans par réservataire, EPCI/EPT, État, prévisionnels) ne sont pas encore disponibles dans cette version.")
-    st.stop()
-opts = pub.options_pour(module, options)
-try:
-    rapports = module.lister_rapports(bilan, opts)
-except Exception:
-    journal.exception("lister_rapports")
-    st.error("La liste des rapports n'a pas pu être établie (erreur interne de l'outil, consignée dans le journal du serveur).")
-    st.stop()
-
-recherche = st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…") if len(rapports) > 12 else ""
-groupes = pub.grouper_rapports(rapports, recherche, pub.libelles_genres(module))
-trouves = sum(len(liste) for liste in groupes.values())
-st.caption(commun.echapper(pub.compte_rapports(trouves, len(rapports), recherche)))  # user text: escaped
-for genre, liste in groupes.items():
-    with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=trouves <= 12):
-        for i, r in enumerate(liste):
-            st.download_button(
-                commun.echapper(r.destinataire),  # a button label is markdown: user text is escaped
-                data=r.construire,
-                file_name=r.nom_fichier,
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                on_click="ignore",
-                key=f"rapport_{genre}_{i}_{r.nom_fichier}",
-                icon=":material/description:",
-            )
-
-# --- ZIP -----------------------------------------------------------------------------------------------
+# --- Everything at once: the ZIP --------------------------------------------------------------------------
 st.subheader("Tous les rapports (ZIP)")
-cle = (etat.jeton(), annee, tuple(sorted(options.items())))
+st.caption(
+    "Une archive avec un dossier par type de destinataire (reservataires/, epci_ept/, etat/, previsionnels/) "
+    f"et le fichier {nom_indicateurs(bilan)}."
+)
+cle = (etat.jeton(), annee, options)
 archive = st.session_state.get(etat.ARCHIVE)
 if st.button("Préparer l'archive de tous les rapports", icon=":material/archive:"):
     barre = st.progress(0.0, text="Préparation…")
     try:
-        octets = module.construire_archive(bilan, opts, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte)))
+        octets = construire_archive(bilan, options, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte)))
         archive = (cle, octets)
         st.session_state[etat.ARCHIVE] = archive
         barre.progress(1.0, text="Archive prête.")
@@ -115,12 +74,53 @@ if st.button("Préparer l'archive de tous les rapports", icon=":material/archive
         st.error("L'archive n'a pas pu être construite (erreur interne de l'outil, consignée dans le journal du serveur).")
 if archive is not None and archive[0] == cle:
     st.download_button(
-        f"Télécharger {pub.nom_archive(annee, etat.nom_bailleur())}",
+        f"Télécharger {nom_archive(bilan, options)}",
         data=archive[1],
-        file_name=pub.nom_archive(annee, etat.nom_bailleur()),
+        file_name=nom_archive(bilan, options),
         mime="application/zip",
         on_click="ignore",
         icon=":material/download:",
         type="primary",
         key="archive_zip",
     )
+
+# --- Indicators CSV ------------------------------------------------------------------------------------
+st.subheader("Indicateurs (CSV)")
+st.caption("Un chiffre par ligne (format « long » décrit dans la documentation), pour un tableur ou un outil d'analyse.")
+st.download_button(
+    f"Télécharger {nom_indicateurs(bilan)}",
+    data=lambda: ecrire_indicateurs_csv(bilan),
+    file_name=nom_indicateurs(bilan),
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="indicateurs_csv",
+)
+
+# --- One workbook per recipient ------------------------------------------------------------------------
+st.subheader("Rapports par destinataire")
+try:
+    rapports = lister_rapports(bilan, options)
+except Exception:
+    journal.exception("lister_rapports")
+    st.error("La liste des rapports n'a pas pu être établie (erreur interne de l'outil, consignée dans le journal du serveur).")
+    st.stop()
+
+recherche = st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…") if len(rapports) > 12 else ""
+groupes = pub.grouper_rapports(rapports, recherche)
+trouves = sum(len(liste) for liste in groupes.values())
+st.caption(commun.echapper(pub.compte_rapports(trouves, len(rapports), recherche)))  # user text: escaped
+for genre, liste in groupes.items():
+    with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=trouves <= 12):
+        colonnes = st.columns(COLONNES_BOUTONS)
+        for i, r in enumerate(liste):
+            colonnes[i % COLONNES_BOUTONS].download_button(
+                commun.echapper(r.destinataire),  # a button label is markdown: user text is escaped
+                data=r.construire,
+                file_name=r.nom_fichier,
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                on_click="ignore",
+                key=f"rapport_{genre}_{i}_{r.nom_fichier}",
+                icon=":material/description:",
+                width="stretch",
+            )

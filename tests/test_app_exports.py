@@ -126,13 +126,13 @@ RAPPORTS = [
         pytest.param(
             "",
             {
-                "Bilans par réservataire": ["Action Logement", "Préfecture 93"],
+                "Bilans réservataires": ["Action Logement", "Préfecture 93"],
                 "Bilans État (par département)": ["Seine-Saint-Denis (93)"],
                 "inconnu": ["X"],
             },
             id="tout-groupe-et-trie",
         ),
-        pytest.param("prefecture", {"Bilans par réservataire": ["Préfecture 93"]}, id="recherche-sans-accent"),
+        pytest.param("prefecture", {"Bilans réservataires": ["Préfecture 93"]}, id="recherche-sans-accent"),
         pytest.param("etat_93", {"Bilans État (par département)": ["Seine-Saint-Denis (93)"]}, id="recherche-nom-de-fichier"),
         pytest.param("zzz", {}, id="rien"),
     ],
@@ -156,45 +156,19 @@ def test_compte_rapports_dit_ce_que_la_recherche_a_trouve(trouves, total, recher
     assert pub.compte_rapports(trouves, total, recherche) == attendu
 
 
-@pytest.mark.parametrize(
-    ("annee", "bailleur", "attendu"),
-    [
-        pytest.param(2024, "Habitat Île-de-France", "flux_2024_habitat-ile-de-france.zip", id="slug"),
-        pytest.param(2025, "  ", "flux_2025_bailleur.zip", id="sans-nom"),
-    ],
-)
-def test_nom_archive(annee, bailleur, attendu):
-    assert pub.nom_archive(annee, bailleur) == attendu
-
-
-def test_options_pour_ne_garde_que_les_champs_de_la_classe():
-    from dataclasses import dataclass
-
-    @dataclass
-    class OptionsRapports:
-        bailleur: str
-        masquer_petits_effectifs: bool
-
-    module = SimpleNamespace(OptionsRapports=OptionsRapports)
-    options = pub.options_rapports(" HLM ", ["200057974", "200057867"], True, [("a.xlsx", "abc")])
-    assert pub.options_pour(module, options) == OptionsRapports("HLM", True)
-    assert pub.options_pour(SimpleNamespace(), options) == {
-        "bailleur": "HLM",
-        "epci_lec": ("200057867", "200057974"),
-        "masquer_petits_effectifs": True,
-        "fichiers_source": (("a.xlsx", "abc"),),
-    }
-
-
-def test_options_construisent_les_options_du_paquet_rapports():
+def test_options_des_rapports_normalisees():
     from flux_dash.rapports import OptionsRapports
 
-    options = pub.options_pour(pub.module_rapports(), pub.options_rapports("HLM", ["200057867"], False))
-    assert options == OptionsRapports(bailleur="HLM", epci_lec=("200057867",), masquer_petits_effectifs=False)
+    options = pub.options_rapports(" HLM ", ["200057974", "200057867"], True, [("a.xlsx", "abc")])
+    assert options == OptionsRapports(
+        bailleur="HLM", epci_lec=("200057867", "200057974"), masquer_petits_effectifs=True,
+        fichiers_source=(("a.xlsx", "abc"),),
+    )
+    assert pub.options_rapports("HLM", ["200057974", "200057867"], True, [("a.xlsx", "abc")]) == options
 
 
-def test_libelles_genres_viennent_du_registre():
-    assert pub.libelles_genres(pub.module_rapports()) == {
+def test_libelles_des_genres_viennent_du_registre():
+    assert pub.LIBELLES_GENRES == {
         "reservataire": "Bilans réservataires",
         "epci": "Bilans consolidés EPCI / EPT",
         "etat": "Bilans État (par département)",

@@ -22,6 +22,7 @@ import streamlit as st
 
 from flux_dash.filtres import Filtres, filtrer_tables
 from flux_dash.problemes import RapportValidation
+from flux_dash.rapports import OptionsRapports
 
 journal = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ ERREUR_CHARGEMENT = "fd_erreur_chargement"
 ARCHIVE = "fd_archive"
 """tuple(key, bytes) | None: the last ZIP built on the Rapports page (key = data, year, options)."""
 OPTIONS_RAPPORTS = "fd_options_rapports"
-"""dict: the options of the Rapports page (LEC list, small-cell masking)."""
+"""OptionsRapports | None: the options of the Rapports page (LEC list, small-cell masking, landlord)."""
 
 DEFAUTS: dict[str, Any] = {
     RAPPORT: None,
@@ -225,14 +226,14 @@ def definir_previsionnel_edite(df: pd.DataFrame | None) -> None:
     st.session_state[PREVISIONNEL] = None if df is None else df.reset_index(drop=True).copy()
 
 
-def options_rapports() -> dict[str, Any]:
-    valeur = _lire(OPTIONS_RAPPORTS)
-    return dict(valeur) if valeur else {}
+def options_rapports() -> OptionsRapports | None:
+    """The options last chosen on the Rapports page (None before the first visit)."""
+    return _lire(OPTIONS_RAPPORTS)
 
 
-def definir_options_rapports(valeur: dict[str, Any]) -> None:
+def definir_options_rapports(valeur: OptionsRapports) -> None:
     _lire(OPTIONS_RAPPORTS)
-    st.session_state[OPTIONS_RAPPORTS] = dict(valeur)
+    st.session_state[OPTIONS_RAPPORTS] = valeur
 
 
 # --- Bilan -------------------------------------------------------------------------------------------
