@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from flux_dash import formats
+from flux_dash.modele import modele_saisie
 from flux_dash.ui import chargement, commun, etat
 
 journal = logging.getLogger(__name__)
@@ -40,19 +41,14 @@ with col_aide:
         icon=":material/science:",
         help="Un bailleur fictif de 3 000 logements en Île-de-France, année 2024.",
     )
-    try:
-        from flux_dash.modele import modele_saisie
-
-        st.download_button(
-            "Télécharger le modèle de saisie (.xlsx)",
-            data=modele_saisie,
-            file_name="modele_saisie_flux.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            on_click="ignore",
-            icon=":material/description:",
-        )
-    except ImportError:
-        st.caption("Le modèle de saisie sera bientôt disponible.")
+    st.download_button(
+        "Télécharger le modèle de saisie (.xlsx)",
+        data=modele_saisie,
+        file_name="modele_saisie_flux.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/description:",
+    )
 
 erreur = st.session_state.get(etat.ERREUR_CHARGEMENT)
 if erreur:

@@ -185,7 +185,7 @@ def commande_valider(args: argparse.Namespace) -> int:
 
 
 def commande_bilan(args: argparse.Namespace) -> int:
-    from flux_dash import calculs, indicateurs_csv
+    from flux_dash import calculs, indicateurs_csv, rapports
 
     debut = time.perf_counter()
     rapport = _charger(args.fichiers, args.annee)
@@ -203,25 +203,16 @@ def commande_bilan(args: argparse.Namespace) -> int:
         return _code_retour(rapport)
 
     bilan = calculs.calculer_bilan(rapport.tables, args.annee)
-    fichiers: dict[str, bytes] = {f"indicateurs_{args.annee}.csv": indicateurs_csv.ecrire_indicateurs_csv(bilan)}
-    archive: tuple[str, bytes] | None = None
-    try:
-        from flux_dash import rapports
-    except ImportError:  # the report workbooks are not part of this build
-        rapports = None  # type: ignore[assignment]
-    if rapports is not None:
-        options = rapports.OptionsRapports(
-            bailleur=args.bailleur,
-            epci_lec=tuple(c.strip() for c in args.lec.split(",")) if args.lec else None,
-            masquer_petits_effectifs=args.masquer,
-            fichiers_source=tuple(rapport.fichiers),
-        )
-        for prevu in rapports.lister_rapports(bilan, options):
-            fichiers[prevu.chemin_archive] = prevu.construire()
-        if args.zip:
-            archive = (rapports.nom_archive(bilan, options), rapports.archiver(fichiers))
-    elif args.zip:
-        print("flux-dash : l'archive ZIP n'est pas disponible dans cette version.", file=sys.stderr)
+    fichiers: dict[str, bytes] = {rapports.nom_indicateurs(bilan): indicateurs_csv.ecrire_indicateurs_csv(bilan)}
+    options = rapports.OptionsRapports(
+        bailleur=args.bailleur,
+        epci_lec=tuple(c.strip() for c in args.lec.split(",")) if args.lec else None,
+        masquer_petits_effectifs=args.masquer,
+        fichiers_source=tuple(rapport.fichiers),
+    )
+    for prevu in rapports.lister_rapports(bilan, options):
+        fichiers[prevu.chemin_archive] = prevu.construire()
+    archive = (rapports.nom_archive(bilan, options), rapports.archiver(fichiers)) if args.zip else None
 
     sortie.mkdir(parents=True, exist_ok=True)
     for chemin, contenu in fichiers.items():
@@ -231,8 +222,9 @@ def commande_bilan(args: argparse.Namespace) -> int:
     if archive:
         (sortie / archive[0]).write_bytes(archive[1])
     taille = sum(len(c) for c in fichiers.values()) + (len(archive[1]) if archive else 0)
+    nombre = len(fichiers) + (1 if archive else 0)
     print(
-        f"\n{_pluriel(len(fichiers) + (1 if archive else 0), 'fichier')} écrit(s) dans {sortie} "
+        f"\n{_pluriel(nombre, 'fichier')} écrit{'s' if nombre > 1 else ''} dans {sortie} "
         f"({formats.nombre(taille / 1024, 0)} Kio) en {formats.nombre(time.perf_counter() - debut, 1)} s."
     )
     if rapport.avertissements:
