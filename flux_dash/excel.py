@@ -25,7 +25,7 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import copy
 from typing import NamedTuple
 
@@ -609,6 +609,36 @@ def nouvelle_feuille(wb: Workbook, texte: str, index: int | None = None) -> Work
 # --- The Paramètres and Définitions sheets (DOMAINE.md §5) ------------------------------------------
 
 
+def _feuille_deux_colonnes(
+    wb: Workbook,
+    titre: str,
+    sous_titres: Sequence[str],
+    entetes: tuple[str, str],
+    lignes: Sequence[tuple[str, object]],
+    ecrire: Callable[[Cell, object], None],
+    largeur_max_a: int,
+    largeur_b: Callable[[float], float],
+) -> Worksheet:
+    """A title block, then a two-column table (term | value) with wrapped, top-aligned cells, printed portrait."""
+    ws = nouvelle_feuille(wb, titre)
+    debut = ecrire_titre(ws, titre, sous_titres)
+    for j, entete in enumerate(entetes, start=1):
+        ws.cell(debut, j).value = entete
+        appliquer_style(ws.cell(debut, j), STYLE_ENTETE)
+    for i, ligne in enumerate(lignes, start=debut + 1):
+        for j, v in enumerate(ligne, start=1):
+            cell = ws.cell(i, j)
+            appliquer_style(cell, STYLE_CORPS)
+            ecrire(cell, v)
+            cell.alignment = _GAUCHE_HAUT
+    ajuster_largeurs(ws, maximum=largeur_max_a)
+    ws.column_dimensions["B"].width = largeur_b(ws.column_dimensions["B"].width or 0)
+    ajuster_hauteurs(ws)
+    figer_entete(ws, f"A{debut + 1}")
+    mise_en_page(ws, (debut, debut), paysage=False)
+    return ws
+
+
 def feuille_parametres(
     wb: Workbook, lignes: Sequence[tuple[str, object]], titre: str = "Paramètres", sous_titres: Sequence[str] = ()
 ) -> Worksheet:
@@ -617,48 +647,22 @@ def feuille_parametres(
     Values are written by :func:`ecrire_valeur` (dates as dates, numbers as numbers, text as safe text);
     integers without a thousands separator (a year reads 2024, not 2 024).
     """
-    ws = nouvelle_feuille(wb, titre)
-    debut = ecrire_titre(ws, titre, sous_titres)
-    ws.cell(debut, 1).value = "Paramètre"
-    ws.cell(debut, 2).value = "Valeur"
-    for j in (1, 2):
-        appliquer_style(ws.cell(debut, j), STYLE_ENTETE)
-    for i, (nom, valeur) in enumerate(lignes, start=debut + 1):
-        for j, v in ((1, nom), (2, valeur)):
-            cell = ws.cell(i, j)
-            appliquer_style(cell, STYLE_CORPS)
-            ecrire_valeur(cell, v, FORMAT_ANNEE if isinstance(v, int) and not isinstance(v, bool) else None)
-            cell.alignment = _GAUCHE_HAUT
-    ajuster_largeurs(ws)
-    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 40)
-    ajuster_hauteurs(ws)
-    figer_entete(ws, f"A{debut + 1}")
-    mise_en_page(ws, (debut, debut), paysage=False)
-    return ws
+
+    def ecrire(cell: Cell, v: object) -> None:
+        ecrire_valeur(cell, v, FORMAT_ANNEE if isinstance(v, int) and not isinstance(v, bool) else None)
+
+    return _feuille_deux_colonnes(
+        wb, titre, sous_titres, ("Paramètre", "Valeur"), lignes, ecrire, 60, lambda largeur: max(largeur, 40)
+    )
 
 
 def feuille_definitions(
     wb: Workbook, lignes: Sequence[tuple[str, str]], titre: str = "Définitions", sous_titres: Sequence[str] = ()
 ) -> Worksheet:
     """The "Définitions" sheet: a title block, then a two-column table Terme | Définition (wrapped text)."""
-    ws = nouvelle_feuille(wb, titre)
-    debut = ecrire_titre(ws, titre, sous_titres)
-    ws.cell(debut, 1).value = "Terme"
-    ws.cell(debut, 2).value = "Définition"
-    for j in (1, 2):
-        appliquer_style(ws.cell(debut, j), STYLE_ENTETE)
-    for i, (terme, definition) in enumerate(lignes, start=debut + 1):
-        for j, v in ((1, terme), (2, definition)):
-            cell = ws.cell(i, j)
-            appliquer_style(cell, STYLE_CORPS)
-            ecrire_texte(cell, v)
-            cell.alignment = _GAUCHE_HAUT
-    ajuster_largeurs(ws, maximum=40)
-    ws.column_dimensions["B"].width = 100
-    ajuster_hauteurs(ws)
-    figer_entete(ws, f"A{debut + 1}")
-    mise_en_page(ws, (debut, debut), paysage=False)
-    return ws
+    return _feuille_deux_colonnes(
+        wb, titre, sous_titres, ("Terme", "Définition"), lignes, ecrire_texte, 40, lambda _largeur: 100
+    )
 
 
 # --- Charts ------------------------------------------------------------------------------------------
