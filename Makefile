@@ -15,6 +15,7 @@ $(BIN)/activate: pyproject.toml
 install: $(BIN)/activate
 
 run: install
+	@echo "flux_dash : ouvrez http://localhost:$(PORT) dans votre navigateur (Ctrl+C pour arrêter)."
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: install
