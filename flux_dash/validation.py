@@ -210,6 +210,11 @@ REGLES: dict[str, Regle] = {
             AVERTISSEMENT,
             "Logement disponible dans l'année du bilan, sans aucun tour et non soustrait (non orienté)",
         ),
+        Regle(
+            "annee_sans_disponibilite",
+            AVERTISSEMENT,
+            "Aucun logement disponible dans l'année du bilan : les bilans seront vides",
+        ),
     ]
 }
 """Every rule of validation, errors first in priority order, then warnings."""
@@ -965,7 +970,28 @@ def _controles_croises(
             regle=f"Logement disponible en {annee}, sans aucun tour et non soustrait (non orienté)",
         )
     )
+    globaux += _annee_sans_disponibilite(annee_dispo, annee, "logements" in presentes)
     return constats, globaux
+
+
+def _annee_sans_disponibilite(annee_dispo: pd.Series, annee: int, presente: bool) -> list[Probleme]:
+    """Warning: no logement available in year n (a typo in the year would otherwise give empty bilans)."""
+    annees = annee_dispo.dropna().astype(int)
+    if not presente or annees.empty or (annees == annee).any():
+        return []
+    premiere, derniere = int(annees.min()), int(annees.max())
+    etendue = f"sont de {premiere}" if premiere == derniere else f"vont de {premiere} à {derniere}"
+    return [
+        Probleme(
+            REGLES["annee_sans_disponibilite"].gravite,
+            "annee_sans_disponibilite",
+            f"Aucun logement disponible en {annee} : les bilans de {annee} seront vides",
+            "logements",
+            colonne="date_disponibilite",
+            valeur=str(annee),
+            conseil=f"Les disponibilités du fichier {etendue} : vérifiez l'année du bilan.",
+        )
+    ]
 
 
 def _par_valeur(valeurs: np.ndarray, conseil: Callable[[str], str]) -> list[str]:

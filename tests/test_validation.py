@@ -521,7 +521,7 @@ def test_chaque_code_de_regle_a_son_cas():
     couverts = {a[1] for cas in CAS_ERREURS + CAS_AVERTISSEMENTS for a in cas.attendu}
     # the four others have their own tests below
     non_testes = (
-        set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante", "type_invalide", "table_vide"}
+        set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante", "type_invalide", "table_vide", "annee_sans_disponibilite"}
     )
     assert non_testes == set()
 
@@ -666,6 +666,26 @@ def test_annee_du_bilan_par_defaut_pour_non_oriente():
     d = donnees(ajouter("logements", 0, id_logement="L6", date_disponibilite=J("2025-02-01")))
     assert resume(valider(d)) == []
     assert resume(valider(d, 2025)) == [(A, "non_oriente", "logements", 7, "id_logement", "L6")]
+
+
+@pytest.mark.parametrize(
+    ("annee", "attendu"),
+    [
+        (1999, [(A, "annee_sans_disponibilite", "logements", None, "date_disponibilite", "1999")]),
+        (2025, [(A, "annee_sans_disponibilite", "logements", None, "date_disponibilite", "2025")]),
+        (2024, []),
+    ],
+    ids=["annee-tres-ancienne", "annee-suivante", "annee-des-donnees"],
+)
+def test_annee_du_bilan_sans_aucune_disponibilite_est_signalee(annee, attendu):
+    # A typo in the bilan year must not silently produce empty bilans (all five logements are available in 2024).
+    rapport = valider(donnees(), annee)
+    assert resume(rapport) == attendu
+    if attendu:
+        p = rapport.avertissements[0]
+        assert p.regle == f"Aucun logement disponible en {annee} : les bilans de {annee} seront vides"
+        assert p.conseil == "Les disponibilités du fichier sont de 2024 : vérifiez l'année du bilan."
+        assert p.source == "Logements"
 
 
 @pytest.mark.parametrize(
