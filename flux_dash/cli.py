@@ -41,6 +41,32 @@ class _Analyseur(argparse.ArgumentParser):
         sys.exit(ILLISIBLE)
 
 
+ANNEE_MIN, ANNEE_MAX = 1900, 2200
+"""Bounds of ``--annee``: outside them the dates of year n cannot even be computed (pandas stops at 2262)."""
+
+
+def _annee(texte: str) -> int:
+    """``--annee``: an integer year within :data:`ANNEE_MIN` … :data:`ANNEE_MAX` (else a usage error, code 2)."""
+    try:
+        annee = int(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier invalide : {texte}") from None
+    if not ANNEE_MIN <= annee <= ANNEE_MAX:
+        raise argparse.ArgumentTypeError(f"année invalide : {texte} (attendu : une année de {ANNEE_MIN} à {ANNEE_MAX})")
+    return annee
+
+
+def _positif(texte: str) -> int:
+    """``--max``: an integer ≥ 0."""
+    try:
+        n = int(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier invalide : {texte}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"nombre positif ou nul attendu : {texte}")
+    return n
+
+
 def _analyseur() -> argparse.ArgumentParser:
     p = _Analyseur(
         prog="flux-dash",
@@ -53,13 +79,13 @@ def _analyseur() -> argparse.ArgumentParser:
 
     v = sous.add_parser("valider", help="contrôle les fichiers et affiche les erreurs et avertissements")
     v.add_argument("fichiers", nargs="+", metavar="FICHIER", help="un classeur .xlsx ou des fichiers CSV")
-    v.add_argument("--annee", type=int, help="année du bilan (par défaut : l'année la plus représentée)")
-    v.add_argument("--max", type=int, default=50, help="nombre maximal de problèmes affichés (défaut 50, 0 = tous)")
+    v.add_argument("--annee", type=_annee, help="année du bilan (par défaut : l'année la plus représentée)")
+    v.add_argument("--max", type=_positif, default=50, help="nombre maximal de problèmes affichés (défaut 50, 0 = tous)")
     v.add_argument("--csv", metavar="FICHIER", help="écrit aussi la liste complète des problèmes en CSV")
 
     b = sous.add_parser("bilan", help="produit les bilans, prévisionnels et indicateurs de l'année")
     b.add_argument("fichiers", nargs="+", metavar="FICHIER")
-    b.add_argument("--annee", type=int, required=True, help="année n du bilan")
+    b.add_argument("--annee", type=_annee, required=True, help="année n du bilan")
     b.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
     b.add_argument("--bailleur", default="", metavar="NOM", help="nom du bailleur (titres et nom de l'archive)")
     b.add_argument("--zip", action="store_true", help="écrit aussi l'archive ZIP de tous les fichiers")

@@ -82,6 +82,30 @@ def test_mauvaise_utilisation_code_2(capsys, args):
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bilan", "--annee", "0"], "année invalide : 0"),
+        (["bilan", "--annee", "99999"], "année invalide : 99999"),
+        (["valider", "--annee", "-5"], "année invalide : -5"),
+        (["valider", "--max", "-3"], "nombre positif ou nul attendu : -3"),
+    ],
+    ids=["annee-zero", "annee-hors-calendrier", "annee-negative", "max-negatif"],
+)
+def test_valeur_d_option_hors_bornes_refusee_comme_mauvaise_utilisation(capsys, tmp_path, args, message):
+    commande, *options = args
+    sortie = ["--sortie", str(tmp_path / "sortie")] if commande == "bilan" else []
+    try:
+        code = main([commande, str(CLASSEUR_DEMO), *options, *sortie])
+    except SystemExit as fin:  # argparse exits on bad usage
+        code = fin.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "erreur inattendue" not in err
+    assert not (tmp_path / "sortie").exists()
+
+
 def test_bilan_avec_erreurs_n_ecrit_que_la_liste_des_erreurs(capsys, tmp_path):
     code, out, _ = lancer(capsys, "bilan", *map(str, CASSE), "--annee", "2024", "--sortie", str(tmp_path))
     assert code == 1
