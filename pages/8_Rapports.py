@@ -36,7 +36,7 @@ with st.expander("Options des rapports", expanded=False, icon=":material/setting
     precedentes = etat.options_rapports()
     # Widget keys are dropped when the page is not rendered: restore them from the stored options.
     if "_fd_w_lec" not in st.session_state:
-        defaut = precedentes.epci_lec if precedentes else [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())]
+        defaut = precedentes.epci_lec if precedentes and precedentes.epci_lec is not None else [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())]
         st.session_state["_fd_w_lec"] = [c for c in defaut if c in libelles_epci]
     if "_fd_w_masquer" not in st.session_state:
         st.session_state["_fd_w_masquer"] = bool(precedentes and precedentes.masquer_petits_effectifs)

@@ -78,3 +78,25 @@ def test_bouton_archive_prepare_le_zip(donnees_demo, monkeypatch):
     assert "Télécharger flux_2024_habitat-demo.zip" in [b.proto.label for b in _boutons(at)]
     _, octets = at.session_state[etat.ARCHIVE]
     assert zipfile.ZipFile(io.BytesIO(octets)).namelist() == ["indicateurs_2024.csv", "reservataires/a.xlsx"]
+
+
+def test_nouvelles_donnees_retablissent_les_destinataires_lec_par_defaut(donnees_demo):
+    # The LEC list chosen for the previous data must not restrict the new data's EPCI/EPT consolidated bilans
+    # (an EPCI absent from the old file would otherwise silently get no bilan).
+    from flux_dash import referentiel as ref
+
+    perimetres = donnees_demo.bilan.perimetres
+    epci = perimetres[(perimetres["perimetre_type"] == "EPCI_EPT") & perimetres["strate"]]["perimetre_code"]
+    attendus = sorted(c for c in epci if c in set(ref.epci_lec_par_defaut()))
+    assert len(attendus) > 1
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    at.multiselect(key="_fd_w_lec").set_value(attendus[:1]).run()
+    assert etat.OPTIONS_RAPPORTS in at.session_state and at.session_state[etat.OPTIONS_RAPPORTS].epci_lec == tuple(
+        attendus[:1]
+    )
+    at.switch_page("app.py").run()
+    next(b for b in at.button if b.label == "Charger les données d'exemple").click().run()
+    assert not at.exception
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert sorted(at.session_state["_fd_w_lec"]) == attendus

@@ -11,6 +11,7 @@ Pages never read ``st.session_state`` directly: they call these accessors.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections import OrderedDict
@@ -120,6 +121,15 @@ def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], je
     st.session_state[BILANS] = OrderedDict()
     st.session_state[ERREUR_CHARGEMENT] = None
     st.session_state[ARCHIVE] = None
+    _oublier_lec()
+
+
+def _oublier_lec() -> None:
+    """The LEC recipients chosen among the previous data's EPCI/EPT do not carry over to other data (an EPCI of
+    the new file would silently get no consolidated bilan): back to the default list; the masking choice stays."""
+    options = st.session_state.get(OPTIONS_RAPPORTS)
+    if isinstance(options, OptionsRapports):
+        st.session_state[OPTIONS_RAPPORTS] = dataclasses.replace(options, epci_lec=None, fichiers_source=())
 
 
 def oublier_donnees() -> None:
@@ -129,6 +139,7 @@ def oublier_donnees() -> None:
                 ERREUR_CHARGEMENT, ARCHIVE):
         st.session_state[cle] = DEFAUTS[cle]
     st.session_state[BILANS] = OrderedDict()
+    _oublier_lec()
 
 
 def _annee_par_defaut(rapport: RapportValidation) -> int | None:
