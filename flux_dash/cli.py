@@ -253,6 +253,9 @@ def commande_bilan(args: argparse.Namespace) -> int:
         f"\n{_pluriel(nombre, 'fichier')} écrit{'s' if nombre > 1 else ''} dans {sortie} "
         f"({formats.nombre(taille / 1024, 0)} Kio) en {formats.nombre(time.perf_counter() - debut, 1)} s."
     )
+    for p in rapport.avertissements:
+        if p.code == "annee_sans_disponibilite":  # empty bilans: said plainly, not only counted
+            print(f"Attention : {p.regle[0].lower()}{p.regle[1:]}. {p.conseil}")
     if rapport.avertissements:
         print(f"{_pluriel(len(rapport.avertissements), 'avertissement')} : voir « flux-dash valider ».")
     return OK

@@ -182,3 +182,9 @@ def test_tableau_des_problemes_tient_dans_le_terminal(largeur):
     assert all(len(ligne) <= largeur for ligne in lignes)
     assert lignes[2].split() == ["erreur", "casse_logements.csv", "4", "code_commune", "99999"]
     assert "Commune inconnue ou hors Île-de-France. Code INSEE" in " ".join(" ".join(lignes[3:]).split())
+
+
+def test_bilan_d_une_annee_sans_donnees_le_dit_en_clair(capsys, tmp_path):
+    code, out, _ = lancer(capsys, "bilan", str(CLASSEUR_DEMO), "--annee", "1999", "--sortie", str(tmp_path))
+    assert code == 0
+    assert "Attention : aucun logement disponible en 1999 : les bilans de 1999 seront vides." in out
