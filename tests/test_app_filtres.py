@@ -88,3 +88,18 @@ def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(don
     assert not at.exception
     assert [i.value for i in at.info] == [
         "Aucun logement n'a été orienté vers ce réservataire en 2024 dans le périmètre retenu par les filtres."]
+
+
+def test_changer_de_departement_oublie_les_communes_de_l_ancien_avant_le_calcul(donnees_demo):
+    # Commune options follow the chosen département: a commune of the previous département must not narrow the
+    # bilan computed in the same run (it would show an empty bilan under a sidebar that no longer lists it).
+    at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
+    _filtre(at, "Département").set_value(["93"]).run()
+    _filtre(at, "Commune").set_value(["93066"]).run()
+    assert at.session_state[etat.FILTRES] == Filtres(departements=("93",), communes=("93066",))
+    _filtre(at, "Département").set_value(["75"]).run()
+    assert not at.exception
+    assert at.session_state[etat.FILTRES] == Filtres(departements=("75",))
+    calcules = [c.filtres[:3] for c in at.session_state[etat.BILANS]]
+    assert (("75",), (), ("93066",)) not in calcules
+    assert calcules[-1] == (("75",), (), ())

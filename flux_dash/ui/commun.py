@@ -244,10 +244,16 @@ def afficher_filtres(reservataires: bool = True) -> Filtres:
 
 
 def _memoriser_filtres() -> None:
+    """``on_change`` of a filter: runs before the page, so the bilan computed in this run already uses the new
+    filters — narrowed to the options they leave (a commune of a département just deselected is dropped)."""
     actuels = etat.filtres()
-    etat.definir_filtres(
-        Filtres(**{nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom) for nom, cle in _CLES_WIDGETS.items()})
-    )
+    valeurs = {nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom)
+               for nom, cle in _CLES_WIDGETS.items()}
+    r = etat.rapport()
+    if r is not None:
+        options = options_filtres(r.tables, Filtres(**valeurs))
+        valeurs = {nom: tuple(v for v in valeurs[nom] if v in options[nom]) for nom in valeurs}
+    etat.definir_filtres(Filtres(**valeurs))
 
 
 def _effacer_filtres() -> None:
