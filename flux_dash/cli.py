@@ -7,6 +7,7 @@ traceback reaches the user: an unexpected exception is reported in one French li
 from __future__ import annotations
 
 import argparse
+import errno
 import shutil
 import sys
 import textwrap
@@ -67,6 +68,46 @@ def _positif(texte: str) -> int:
     return n
 
 
+def _strictement_positif(texte: str) -> int:
+    """``--logements``: an integer ≥ 1."""
+    try:
+        n = int(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier invalide : {texte}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"nombre strictement positif attendu : {texte}")
+    return n
+
+
+def _codes_lec(texte: str) -> tuple[str, ...]:
+    """``--lec``: comma-separated SIREN of EPCI/EPT of the reference tables (an unknown code would silently give
+    no consolidated bilan)."""
+    from flux_dash import referentiel as ref
+
+    codes = tuple(c.strip() for c in texte.split(",") if c.strip())
+    connus = {code for genre, code in ref.perimetres_connus() if genre == "EPCI_EPT"}
+    inconnus = [c for c in codes if c not in connus]
+    if inconnus:
+        raise argparse.ArgumentTypeError(
+            f"code EPCI/EPT inconnu : {', '.join(inconnus)} (SIREN à 9 chiffres, par exemple 200057875 pour "
+            "Est Ensemble)"
+        )
+    return codes
+
+
+_ERREURS_SYSTEME = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EEXIST: "un fichier de ce nom existe déjà",
+    errno.ENOTDIR: "n'est pas un dossier",
+    errno.EISDIR: "est un dossier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+}
+"""French wording of the usual system errors (the system's own text is English)."""
+
+
 def _analyseur() -> argparse.ArgumentParser:
     p = _Analyseur(
         prog="flux-dash",
@@ -89,7 +130,7 @@ def _analyseur() -> argparse.ArgumentParser:
     b.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
     b.add_argument("--bailleur", default="", metavar="NOM", help="nom du bailleur (titres et nom de l'archive)")
     b.add_argument("--zip", action="store_true", help="écrit aussi l'archive ZIP de tous les fichiers")
-    b.add_argument("--lec", metavar="CODES", help="SIREN des EPCI « LEC »/EPT destinataires, séparés par des virgules")
+    b.add_argument("--lec", type=_codes_lec, metavar="CODES", help="SIREN des EPCI « LEC »/EPT destinataires, séparés par des virgules")
     b.add_argument("--masquer", action="store_true", help="masque les effectifs de 1 à 4 (« < 5 ») des bilans consolidés")
 
     m = sous.add_parser("modele", help="écrit le classeur de saisie vide (en-têtes, notes, listes déroulantes)")
@@ -97,7 +138,7 @@ def _analyseur() -> argparse.ArgumentParser:
 
     e = sous.add_parser("exemple", help="écrit le jeu de données d'exemple (classeur et CSV)")
     e.add_argument("--sortie", required=True, metavar="DOSSIER")
-    e.add_argument("--logements", type=int, default=3000, help="nombre de logements (défaut 3000)")
+    e.add_argument("--logements", type=_strictement_positif, default=3000, help="nombre de logements (défaut 3000)")
     e.add_argument("--graine", type=int, default=2024, help="graine du générateur (défaut 2024)")
     return p
 
@@ -232,7 +273,7 @@ def commande_bilan(args: argparse.Namespace) -> int:
     fichiers: dict[str, bytes] = {rapports.nom_indicateurs(bilan): indicateurs_csv.ecrire_indicateurs_csv(bilan)}
     options = rapports.OptionsRapports(
         bailleur=args.bailleur,
-        epci_lec=tuple(c.strip() for c in args.lec.split(",")) if args.lec else None,
+        epci_lec=args.lec,
         masquer_petits_effectifs=args.masquer,
         fichiers_source=tuple(rapport.fichiers),
     )
@@ -297,7 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nInterrompu.", file=sys.stderr)
         return ILLISIBLE
     except OSError as exc:
-        print(f"flux-dash : impossible d'écrire ou de lire un fichier : {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+        raison = _ERREURS_SYSTEME.get(exc.errno or 0, exc.strerror or str(exc))
+        print(f"flux-dash : impossible d'écrire ou de lire un fichier : {raison} ({exc.filename or ''})", file=sys.stderr)
         return ILLISIBLE
     except Exception as exc:  # last resort: never a traceback for the user (FORMAT.md §2.3)
         if args.debug:

@@ -89,8 +89,9 @@ def test_mauvaise_utilisation_code_2(capsys, args):
         (["bilan", "--annee", "99999"], "année invalide : 99999"),
         (["valider", "--annee", "-5"], "année invalide : -5"),
         (["valider", "--max", "-3"], "nombre positif ou nul attendu : -3"),
+        (["bilan", "--annee", "2024", "--lec", "xyz,,200057875"], "code EPCI/EPT inconnu : xyz"),
     ],
-    ids=["annee-zero", "annee-hors-calendrier", "annee-negative", "max-negatif"],
+    ids=["annee-zero", "annee-hors-calendrier", "annee-negative", "max-negatif", "lec-inconnu"],
 )
 def test_valeur_d_option_hors_bornes_refusee_comme_mauvaise_utilisation(capsys, tmp_path, args, message):
     commande, *options = args
@@ -188,3 +189,23 @@ def test_bilan_d_une_annee_sans_donnees_le_dit_en_clair(capsys, tmp_path):
     code, out, _ = lancer(capsys, "bilan", str(CLASSEUR_DEMO), "--annee", "1999", "--sortie", str(tmp_path))
     assert code == 0
     assert "Attention : aucun logement disponible en 1999 : les bilans de 1999 seront vides." in out
+
+
+@pytest.mark.parametrize("nombre", ["0", "-5"], ids=["zero", "negatif"])
+def test_exemple_sans_logement_refuse_comme_mauvaise_utilisation(capsys, tmp_path, nombre):
+    try:
+        code = main(["exemple", "--sortie", str(tmp_path / "ex"), "--logements", nombre])
+    except SystemExit as fin:
+        code = fin.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"nombre strictement positif attendu : {nombre}" in err
+    assert "erreur inattendue" not in err
+
+
+def test_erreur_d_ecriture_expliquee_en_francais(capsys, tmp_path):
+    fichier = tmp_path / "un_fichier"
+    fichier.write_text("x")
+    code, _, err = lancer(capsys, "modele", "--sortie", str(fichier / "modele.xlsx"))
+    assert code == 2
+    assert err.strip() == f"flux-dash : impossible d'écrire ou de lire un fichier : n'est pas un dossier ({fichier / 'modele.xlsx'})"
