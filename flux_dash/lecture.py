@@ -725,7 +725,18 @@ def _nettoyer_nombre(v: object) -> str:
     return _ESPACES.sub("", str(v)).replace(",", ".")
 
 
+_ENTIER_MAX = 2**53
+"""Largest integer read exactly (and far inside int64: a bigger one would overflow the Int64 column)."""
+
+
 def _entier(v: object) -> object:
+    n = _entier_brut(v)
+    if n is not pd.NA and abs(n) > _ENTIER_MAX:
+        raise _Illisible("nombre entier trop grand", "Nombre entier attendu, par exemple 3 ou 1972.")
+    return n
+
+
+def _entier_brut(v: object) -> object:
     if _est_vide(v):
         return pd.NA
     conseil = "Nombre entier attendu, par exemple 3 ou 1972."
@@ -739,7 +750,7 @@ def _entier(v: object) -> object:
         raise _Illisible("nombre entier attendu", conseil)
     texte = _nettoyer_nombre(v)
     if _NOMBRE.match(texte) and float(texte).is_integer():
-        return int(float(texte))
+        return int(texte) if texte.lstrip("+-").isdigit() else int(float(texte))
     raise _Illisible("nombre entier attendu", conseil)
 
 

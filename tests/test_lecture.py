@@ -82,6 +82,14 @@ def codes(donnees: DonneesLues, gravite: str | None = None) -> list[str]:
     return [p.code for p in donnees.problemes if gravite is None or p.gravite == gravite]
 
 
+@pytest.mark.parametrize("cellule", [1e20, -1e300, 10**25], ids=["flottant", "negatif", "entier-python"])
+def test_cellule_excel_entiere_trop_grande_illisible_et_non_plantage(cellule):
+    from flux_dash import lecture
+
+    with pytest.raises(lecture._Illisible, match="trop grand"):
+        lecture._entier(cellule)
+
+
 def valeur_lue(table: str, colonne: str, saisie: str) -> tuple[object, list[str]]:
     """(clean value, codes of the problems) when the user types ``saisie`` in ``colonne``."""
     donnees = lire([fichier_table(table, **{colonne: saisie})])
@@ -309,6 +317,8 @@ NOMBRES_ILLISIBLES = [
     ("conventions", "taux", "vingt", "Nombre illisible"),
     ("conventions", "taux", "nan", "Nombre illisible"),
     ("logements", "qpv", "peut-être", "Valeur oui/non non reconnue"),
+    ("tours", "numero_tour", "99999999999999999999", "Nombre entier trop grand"),
+    ("previsionnel", "disponibilites_prevues", "123456789012345678901234", "Nombre entier trop grand"),
 ]
 
 
