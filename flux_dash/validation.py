@@ -1096,8 +1096,8 @@ def _tours_non_consecutifs(tours: pd.DataFrame) -> _Constat:
         sortie = []
         for ident in ids:
             numeros = sorted(int(n) for n in par_logement[ident])
-            manquants = sorted(set(range(1, numeros[-1] + 1)) - set(numeros))
-            texte_manquants = ", ".join(str(n) for n in manquants[:10])
+            manquants = _premiers_manquants(numeros, 10)
+            texte_manquants = ", ".join(str(n) for n in manquants)
             sortie.append(
                 f"Tours du logement {ident} : {', '.join(str(n) for n in numeros[:20])} ; "
                 f"{'tour manquant' if len(manquants) == 1 else 'tours manquants'} : {texte_manquants}."
@@ -1105,6 +1105,21 @@ def _tours_non_consecutifs(tours: pd.DataFrame) -> _Constat:
         return sortie
 
     return _Constat("tours_non_consecutifs", "tours", "numero_tour", np.sort(t.loc[trou, "_pos"].to_numpy()), conseil)
+
+
+def _premiers_manquants(numeros: list[int], nombre: int) -> list[int]:
+    """The first ``nombre`` integers ≥ 1 missing from the sorted ``numeros``, without enumerating the range (a
+    tour numbered 10¹² must not build a set of 10¹² numbers)."""
+    manquants: list[int] = []
+    attendu = 1
+    for n in numeros:
+        while attendu < n and len(manquants) < nombre:
+            manquants.append(attendu)
+            attendu += 1
+        if len(manquants) >= nombre:
+            break
+        attendu = max(attendu, n + 1)
+    return manquants
 
 
 def _controles_taux(conventions: pd.DataFrame, globaux: list[Probleme]) -> list[_Constat]:

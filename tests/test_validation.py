@@ -431,6 +431,12 @@ CAS_AVERTISSEMENTS = [
         conseil="Tours du logement L3 : 1, 3 ; tour manquant : 2.",
     ),
     Cas(
+        "numero-de-tour-demesure",  # the missing numbers are listed without enumerating a trillion of them
+        [modifier("tours", 3, issue="ABSENCE_DESIGNATION"), ajouter("tours", 4, id_logement="L3", numero_tour=10**12)],
+        [(A, "tours_non_consecutifs", "tours", 8, "numero_tour", "1000000000000")],
+        conseil="Tours du logement L3 : 1, 1000000000000 ; tours manquants : 2, 3, 4, 5, 6, 7, 8, 9, 10, 11.",
+    ),
+    Cas(
         "orientation-trop-tot",
         [modifier("tours", 3, date_orientation=J("2023-09-14"))],
         [(A, "orientation_hors_delai", "tours", 5, "date_orientation", "14/09/2023")],
