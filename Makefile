@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test install lint benchmark clean
+.PHONY: run test install format benchmark clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,12 @@ run: install
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: install
-	$(BIN)/ruff check flux_dash pages tests app.py
+	$(BIN)/ruff check flux_dash pages tests app.py benchmarks
+	$(BIN)/ruff format --check flux_dash pages tests app.py benchmarks
 	$(BIN)/python -m pytest
 
-lint: install
-	$(BIN)/ruff check flux_dash pages tests app.py
-	$(BIN)/ruff format --check flux_dash pages tests app.py
+format: install
+	$(BIN)/ruff format flux_dash pages tests app.py benchmarks
 
 benchmark: install
 	$(BIN)/python benchmarks/benchmark.py

@@ -66,8 +66,14 @@ choix = sorted({*annees, etat.annee()})
 col_annee, col_bailleur = st.columns([1, 3])
 with col_annee:
     cle_annee = f"_fd_w_annee_{etat.jeton()[:8]}"
-    annee = st.selectbox("Année du bilan (n)", choix, index=choix.index(etat.annee()), key=cle_annee,
-                         on_change=chargement.changer_annee, args=(cle_annee,))
+    annee = st.selectbox(
+        "Année du bilan (n)",
+        choix,
+        index=choix.index(etat.annee()),
+        key=cle_annee,
+        on_change=chargement.changer_annee,
+        args=(cle_annee,),
+    )
     etat.definir_annee(annee)
     if chargement.revalider_pour_l_annee():  # year-dependent warnings (FORMAT.md §1.5) follow the chosen year
         rapport = etat.rapport()
@@ -75,8 +81,12 @@ with col_annee:
 with col_bailleur:
     if "_fd_w_bailleur" not in st.session_state:
         st.session_state["_fd_w_bailleur"] = etat.nom_bailleur()
-    nom = st.text_input("Nom du bailleur (imprimé sur les rapports)", key="_fd_w_bailleur", max_chars=120,
-                        placeholder="par exemple : Habitat du Val")
+    nom = st.text_input(
+        "Nom du bailleur (imprimé sur les rapports)",
+        key="_fd_w_bailleur",
+        max_chars=120,
+        placeholder="par exemple : Habitat du Val",
+    )
     etat.definir_nom_bailleur(nom)
 
 # --- Summary -------------------------------------------------------------------------------------------

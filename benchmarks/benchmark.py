@@ -45,7 +45,9 @@ def mesurer(taille: int, avec_cli: bool) -> list[tuple[str, str]]:
         t, lues_csv = chronometrer(lambda: lecture.lire(csvs))
         lignes.append(("lecture des CSV", f"{t:.2f} s"))
         t, rapport = chronometrer(lambda: validation.valider(lues))
-        lignes.append((f"validation ({len(rapport.erreurs)} erreurs, {len(rapport.avertissements)} avertissements)", f"{t:.2f} s"))
+        lignes.append(
+            (f"validation ({len(rapport.erreurs)} erreurs, {len(rapport.avertissements)} avertissements)", f"{t:.2f} s")
+        )
         t, bilan = chronometrer(lambda: calculs.calculer_bilan(rapport.tables, 2024))
         lignes.append(("calcul du bilan", f"{t:.2f} s"))
         t, octets = chronometrer(lambda: indicateurs_csv.ecrire_indicateurs_csv(bilan))
@@ -61,7 +63,9 @@ def mesurer(taille: int, avec_cli: bool) -> list[tuple[str, str]]:
             lignes.append((f"{nb} classeurs + archive ZIP ({len(archive) / 1e6:.1f} Mo)", f"{t:.2f} s"))
         if avec_cli:
             exe = [sys.executable, "-m", "flux_dash"]
-            t, _ = chronometrer(lambda: subprocess.run([*exe, "valider", str(classeur)], capture_output=True, check=False))
+            t, _ = chronometrer(
+                lambda: subprocess.run([*exe, "valider", str(classeur)], capture_output=True, check=False)
+            )
             lignes.append(("`flux-dash valider` sur le classeur (processus complet)", f"{t:.2f} s"))
             sortie = d / "sortie"
             t, res = chronometrer(

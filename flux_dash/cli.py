@@ -121,7 +121,9 @@ def _analyseur() -> argparse.ArgumentParser:
     v = sous.add_parser("valider", help="contrôle les fichiers et affiche les erreurs et avertissements")
     v.add_argument("fichiers", nargs="+", metavar="FICHIER", help="un classeur .xlsx ou des fichiers CSV")
     v.add_argument("--annee", type=_annee, help="année du bilan (par défaut : l'année la plus représentée)")
-    v.add_argument("--max", type=_positif, default=50, help="nombre maximal de problèmes affichés (défaut 50, 0 = tous)")
+    v.add_argument(
+        "--max", type=_positif, default=50, help="nombre maximal de problèmes affichés (défaut 50, 0 = tous)"
+    )
     v.add_argument("--csv", metavar="FICHIER", help="écrit aussi la liste complète des problèmes en CSV")
 
     b = sous.add_parser("bilan", help="produit les bilans, prévisionnels et indicateurs de l'année")
@@ -130,8 +132,15 @@ def _analyseur() -> argparse.ArgumentParser:
     b.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
     b.add_argument("--bailleur", default="", metavar="NOM", help="nom du bailleur (titres et nom de l'archive)")
     b.add_argument("--zip", action="store_true", help="écrit aussi l'archive ZIP de tous les fichiers")
-    b.add_argument("--lec", type=_codes_lec, metavar="CODES", help="SIREN des EPCI « LEC »/EPT destinataires, séparés par des virgules")
-    b.add_argument("--masquer", action="store_true", help="masque les effectifs de 1 à 4 (« < 5 ») des bilans consolidés")
+    b.add_argument(
+        "--lec",
+        type=_codes_lec,
+        metavar="CODES",
+        help="SIREN des EPCI « LEC »/EPT destinataires, séparés par des virgules",
+    )
+    b.add_argument(
+        "--masquer", action="store_true", help="masque les effectifs de 1 à 4 (« < 5 ») des bilans consolidés"
+    )
 
     m = sous.add_parser("modele", help="écrit le classeur de saisie vide (en-têtes, notes, listes déroulantes)")
     m.add_argument("--sortie", required=True, metavar="FICHIER.xlsx")
@@ -243,7 +252,9 @@ def commande_valider(args: argparse.Namespace) -> int:
         print()
         print(formater_problemes(montres))
         if len(montres) < len(problemes):
-            print(f"… et {len(problemes) - len(montres)} autres problèmes (option --max 0 pour tout afficher, --csv pour un fichier).")
+            print(
+                f"… et {len(problemes) - len(montres)} autres problèmes (option --max 0 pour tout afficher, --csv pour un fichier)."
+            )
     if args.csv:
         _ecrire_problemes_csv(rapport.problemes, Path(args.csv))
         print(f"Liste complète écrite dans {args.csv}.")
@@ -323,7 +334,12 @@ def commande_exemple(args: argparse.Namespace) -> int:
     return OK
 
 
-COMMANDES = {"valider": commande_valider, "bilan": commande_bilan, "modele": commande_modele, "exemple": commande_exemple}
+COMMANDES = {
+    "valider": commande_valider,
+    "bilan": commande_bilan,
+    "modele": commande_modele,
+    "exemple": commande_exemple,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -339,7 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ILLISIBLE
     except OSError as exc:
         raison = _ERREURS_SYSTEME.get(exc.errno or 0, exc.strerror or str(exc))
-        print(f"flux-dash : impossible d'écrire ou de lire un fichier : {raison} ({exc.filename or ''})", file=sys.stderr)
+        print(
+            f"flux-dash : impossible d'écrire ou de lire un fichier : {raison} ({exc.filename or ''})", file=sys.stderr
+        )
         return ILLISIBLE
     except Exception as exc:  # last resort: never a traceback for the user (FORMAT.md §2.3)
         if args.debug:

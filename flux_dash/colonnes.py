@@ -81,16 +81,68 @@ LOGEMENTS = Table(
     True,
     "Une ligne par logement devenu disponible (libération ou première mise en location).",
     (
-        Colonne("id_logement", "code", True, "Identifiant du logement chez le bailleur (ou identifiant RPLS), unique.", exemple="LGT-000123"),
-        Colonne("code_commune", "code", True, "Code INSEE de la commune (Île-de-France). Arrondissements de Paris acceptés (→ 75056).", exemple="93066"),
-        Colonne("qpv", "booleen", True, "Logement situé en quartier prioritaire de la politique de la ville (oui/non).", exemple="non"),
-        Colonne("code_qpv", "code", False, "Code du QPV 2024 (QN…), s'il est connu ; il doit appartenir à la commune.", exemple="QN09312M"),
+        Colonne(
+            "id_logement",
+            "code",
+            True,
+            "Identifiant du logement chez le bailleur (ou identifiant RPLS), unique.",
+            exemple="LGT-000123",
+        ),
+        Colonne(
+            "code_commune",
+            "code",
+            True,
+            "Code INSEE de la commune (Île-de-France). Arrondissements de Paris acceptés (→ 75056).",
+            exemple="93066",
+        ),
+        Colonne(
+            "qpv",
+            "booleen",
+            True,
+            "Logement situé en quartier prioritaire de la politique de la ville (oui/non).",
+            exemple="non",
+        ),
+        Colonne(
+            "code_qpv",
+            "code",
+            False,
+            "Code du QPV 2024 (QN…), s'il est connu ; il doit appartenir à la commune.",
+            exemple="QN09312M",
+        ),
         Colonne("typologie", "categorie", True, "Typologie du logement.", ref.TYPOLOGIES, exemple="T3"),
-        Colonne("financement", "categorie", True, "Type de financement d'origine (RPLS).", ref.FINANCEMENTS, exemple="PLUS"),
-        Colonne("annee_construction", "entier", True, "Année d'achèvement de la construction (1800 à l'année en cours).", exemple="1972"),
-        Colonne("date_disponibilite", "date", True, "Date de libération ou de première mise en location (JJ/MM/AAAA).", exemple="15/03/2024"),
-        Colonne("origine", "categorie", False, "Origine de la disponibilité (rotation par défaut).", ref.ORIGINES, exemple="ROTATION"),
-        Colonne("categorie_soustraction", "categorie", False, "Vide si le logement est dans le flux ; sinon la catégorie de soustraction.", ref.SOUSTRACTIONS, exemple=""),
+        Colonne(
+            "financement", "categorie", True, "Type de financement d'origine (RPLS).", ref.FINANCEMENTS, exemple="PLUS"
+        ),
+        Colonne(
+            "annee_construction",
+            "entier",
+            True,
+            "Année d'achèvement de la construction (1800 à l'année en cours).",
+            exemple="1972",
+        ),
+        Colonne(
+            "date_disponibilite",
+            "date",
+            True,
+            "Date de libération ou de première mise en location (JJ/MM/AAAA).",
+            exemple="15/03/2024",
+        ),
+        Colonne(
+            "origine",
+            "categorie",
+            False,
+            "Origine de la disponibilité (rotation par défaut).",
+            ref.ORIGINES,
+            exemple="ROTATION",
+        ),
+        Colonne(
+            "categorie_soustraction",
+            "categorie",
+            False,
+            "Vide si le logement est dans le flux ; sinon la catégorie de soustraction.",
+            ref.SOUSTRACTIONS,
+            exemple="",
+        ),
     ),
 )
 
@@ -100,17 +152,59 @@ TOURS = Table(
     True,
     "Une ligne par tour de commercialisation (orientation d'un logement vers un réservataire).",
     (
-        Colonne("id_logement", "code", True, "Identifiant du logement, tel qu'il figure dans la feuille Logements.", exemple="LGT-000123"),
-        Colonne("numero_tour", "entier", True, "Numéro du tour pour ce logement (1, 2, 3…), unique par logement.", exemple="1"),
-        Colonne("reservataire", "texte", True, "Nom du réservataire tel qu'il figure dans la feuille Conventions, ou « Bailleur ».", exemple="Préfecture de la Seine-Saint-Denis"),
-        Colonne("date_orientation", "date", True, "Date de mise à disposition du logement au réservataire (JJ/MM/AAAA).", exemple="20/03/2024"),
+        Colonne(
+            "id_logement",
+            "code",
+            True,
+            "Identifiant du logement, tel qu'il figure dans la feuille Logements.",
+            exemple="LGT-000123",
+        ),
+        Colonne(
+            "numero_tour",
+            "entier",
+            True,
+            "Numéro du tour pour ce logement (1, 2, 3…), unique par logement.",
+            exemple="1",
+        ),
+        Colonne(
+            "reservataire",
+            "texte",
+            True,
+            "Nom du réservataire tel qu'il figure dans la feuille Conventions, ou « Bailleur ».",
+            exemple="Préfecture de la Seine-Saint-Denis",
+        ),
+        Colonne(
+            "date_orientation",
+            "date",
+            True,
+            "Date de mise à disposition du logement au réservataire (JJ/MM/AAAA).",
+            exemple="20/03/2024",
+        ),
         Colonne("issue", "categorie", True, "Issue du tour.", ref.ISSUES, exemple="ATTRIBUE"),
-        Colonne("date_attribution", "date", False, "Date de la décision de la CALEOL ; obligatoire si l'issue est ATTRIBUE.", exemple="12/05/2024"),
+        Colonne(
+            "date_attribution",
+            "date",
+            False,
+            "Date de la décision de la CALEOL ; obligatoire si l'issue est ATTRIBUE.",
+            exemple="12/05/2024",
+        ),
         Colonne("bail_signe", "booleen", False, "Bail signé (oui/non).", exemple="oui"),
-        Colonne("menage_prioritaire", "booleen", False, "Ménage reconnu public prioritaire (art. L. 441-1 CCH).", exemple="non"),
+        Colonne(
+            "menage_prioritaire",
+            "booleen",
+            False,
+            "Ménage reconnu public prioritaire (art. L. 441-1 CCH).",
+            exemple="non",
+        ),
         Colonne("dalo", "booleen", False, "Ménage reconnu prioritaire DALO.", exemple="non"),
         Colonne("premier_quartile", "booleen", False, "Ménage du premier quartile de ressources.", exemple="non"),
-        Colonne("menage_relogement_ru", "booleen", False, "Ménage relogé dans le cadre d'une opération de renouvellement urbain.", exemple="non"),
+        Colonne(
+            "menage_relogement_ru",
+            "booleen",
+            False,
+            "Ménage relogé dans le cadre d'une opération de renouvellement urbain.",
+            exemple="non",
+        ),
     ),
 )
 
@@ -120,11 +214,47 @@ CONVENTIONS = Table(
     True,
     "Une ligne par convention de réservation (réservataire × périmètre).",
     (
-        Colonne("reservataire", "texte", True, "Nom du réservataire, identique à celui utilisé dans la feuille Tours.", exemple="Préfecture de la Seine-Saint-Denis"),
-        Colonne("categorie", "categorie", True, "Catégorie de réservataire.", Categorie("categorie", {c: ref.CATEGORIES_RESERVATAIRE.libelle(c) for c in ref.CATEGORIES_CONVENTION}, {a: c for a, c in ref.CATEGORIES_RESERVATAIRE.aliases.items() if c != ref.BAILLEUR}), exemple="ETAT_PRIORITAIRES"),
-        Colonne("perimetre_type", "categorie", True, "Type de périmètre de la convention.", Categorie("perimetre_type", {c: ref.PERIMETRES.libelle(c) for c in ref.PERIMETRES_CONVENTION}, ref.PERIMETRES.aliases), exemple="DEPARTEMENT"),
-        Colonne("perimetre_code", "code", True, "Code du département, SIREN de l'EPCI/EPT ou code INSEE de la commune.", exemple="93"),
-        Colonne("taux", "nombre", True, "Taux de la convention en pourcentage du flux annuel (25 pour 25 %).", exemple="25"),
+        Colonne(
+            "reservataire",
+            "texte",
+            True,
+            "Nom du réservataire, identique à celui utilisé dans la feuille Tours.",
+            exemple="Préfecture de la Seine-Saint-Denis",
+        ),
+        Colonne(
+            "categorie",
+            "categorie",
+            True,
+            "Catégorie de réservataire.",
+            Categorie(
+                "categorie",
+                {c: ref.CATEGORIES_RESERVATAIRE.libelle(c) for c in ref.CATEGORIES_CONVENTION},
+                {a: c for a, c in ref.CATEGORIES_RESERVATAIRE.aliases.items() if c != ref.BAILLEUR},
+            ),
+            exemple="ETAT_PRIORITAIRES",
+        ),
+        Colonne(
+            "perimetre_type",
+            "categorie",
+            True,
+            "Type de périmètre de la convention.",
+            Categorie(
+                "perimetre_type",
+                {c: ref.PERIMETRES.libelle(c) for c in ref.PERIMETRES_CONVENTION},
+                ref.PERIMETRES.aliases,
+            ),
+            exemple="DEPARTEMENT",
+        ),
+        Colonne(
+            "perimetre_code",
+            "code",
+            True,
+            "Code du département, SIREN de l'EPCI/EPT ou code INSEE de la commune.",
+            exemple="93",
+        ),
+        Colonne(
+            "taux", "nombre", True, "Taux de la convention en pourcentage du flux annuel (25 pour 25 %).", exemple="25"
+        ),
     ),
 )
 
@@ -135,9 +265,24 @@ PREVISIONNEL = Table(
     "Prévision des logements soustraits du flux pour l'année n+1, par département et catégorie.",
     (
         Colonne("code_departement", "code", True, "Code du département (Île-de-France).", exemple="93"),
-        Colonne("categorie_soustraction", "categorie", True, "Catégorie de soustraction.", ref.SOUSTRACTIONS, exemple="RELOGEMENT_RU"),
-        Colonne("nombre_prevu", "entier", True, "Nombre de logements qu'il est prévu de soustraire du flux.", exemple="12"),
-        Colonne("disponibilites_prevues", "entier", False, "Disponibilités prévues dans le département (même valeur sur chaque ligne du département).", exemple="850"),
+        Colonne(
+            "categorie_soustraction",
+            "categorie",
+            True,
+            "Catégorie de soustraction.",
+            ref.SOUSTRACTIONS,
+            exemple="RELOGEMENT_RU",
+        ),
+        Colonne(
+            "nombre_prevu", "entier", True, "Nombre de logements qu'il est prévu de soustraire du flux.", exemple="12"
+        ),
+        Colonne(
+            "disponibilites_prevues",
+            "entier",
+            False,
+            "Disponibilités prévues dans le département (même valeur sur chaque ligne du département).",
+            exemple="850",
+        ),
     ),
 )
 

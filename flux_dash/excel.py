@@ -120,7 +120,9 @@ _FABRIQUES_DE_STYLES = {
         border=_BORDURE,
         alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
     ),
-    STYLE_INTERTITRE: lambda: NamedStyle(STYLE_INTERTITRE, font=Font(name=POLICE, size=12, bold=True, color=BLEU_FONCE)),
+    STYLE_INTERTITRE: lambda: NamedStyle(
+        STYLE_INTERTITRE, font=Font(name=POLICE, size=12, bold=True, color=BLEU_FONCE)
+    ),
     STYLE_TEXTE: lambda: NamedStyle(STYLE_TEXTE, font=Font(name=POLICE, size=TAILLE)),
     STYLE_CORPS: lambda: NamedStyle(
         STYLE_CORPS, font=Font(name=POLICE, size=TAILLE), border=_BORDURE, alignment=Alignment(vertical="top")

@@ -47,9 +47,15 @@ FORMAT_DATE = "%d/%m/%Y"
 FORMAT_NOMBRE = ",~f"
 """d3 format of count axes: thousands grouped, no useless decimals (« 1 500 », « 2,5 »)."""
 COULEUR_PROPOSES, COULEUR_ATTRIBUES, COULEUR_DROITS = PALETTE[0], PALETTE[2], PALETTE[1]
-GABARIT = {"layout": {"colorway": list(PALETTE), "plot_bgcolor": "white", "paper_bgcolor": "white",
-                      "xaxis": {"gridcolor": "#E5E5E5", "zerolinecolor": "#BDBDBD"},
-                      "yaxis": {"gridcolor": "#E5E5E5", "zerolinecolor": "#BDBDBD"}}}
+GABARIT = {
+    "layout": {
+        "colorway": list(PALETTE),
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "xaxis": {"gridcolor": "#E5E5E5", "zerolinecolor": "#BDBDBD"},
+        "yaxis": {"gridcolor": "#E5E5E5", "zerolinecolor": "#BDBDBD"},
+    }
+}
 """A small plotly template (the built-in ``plotly_white`` costs ~60 ms per figure to copy); Streamlit's theme
 replaces it on screen, it shows in exports and notebooks."""
 
@@ -90,17 +96,42 @@ def _texte_sur(tracer: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
 
     return enveloppe
 
+
 REGION = ("REGION", ref.CODE_REGION)
 MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 """French month abbreviations (tick labels: « 01/03/2024 » under each point read as a date, not a month)."""
-MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
+MOIS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
-COLONNES_POURCENTAGE = frozenset({
-    "Part du flux", "Taux conventionnel", "Taux de réalisation", "Taux de transformation", "Part des attributions",
-    "Part hors QPV", "Lecture a", "Lecture b", "Référence", "1er quartile hors QPV", "Hors 1er quartile en QPV",
-    "Référence 1er quartile hors QPV", "Référence hors 1er quartile en QPV",
-})
+COLONNES_POURCENTAGE = frozenset(
+    {
+        "Part du flux",
+        "Taux conventionnel",
+        "Taux de réalisation",
+        "Taux de transformation",
+        "Part des attributions",
+        "Part hors QPV",
+        "Lecture a",
+        "Lecture b",
+        "Référence",
+        "1er quartile hors QPV",
+        "Hors 1er quartile en QPV",
+        "Référence 1er quartile hors QPV",
+        "Référence hors 1er quartile en QPV",
+    }
+)
 """Table columns holding fractions (formatted ``12,3 %`` on screen; raw fractions in downloads)."""
 
 
@@ -165,16 +196,30 @@ def _axe_pourcentage(fig: go.Figure, axe: str) -> dict:
     return {"tickmode": "array", "tickvals": ticks, "ticktext": textes, "range": [0, ticks[-1]]}
 
 
-def _mise_en_page(fig: go.Figure, titre: str, x: str = "", y: str = "", pourcent_y: bool = False,
-                  pourcent_x: bool = False, **autres: object) -> go.Figure:
+def _mise_en_page(
+    fig: go.Figure,
+    titre: str,
+    x: str = "",
+    y: str = "",
+    pourcent_y: bool = False,
+    pourcent_x: bool = False,
+    **autres: object,
+) -> go.Figure:
     """French layout of every chart (in place). The layout is assigned at once: plotly's ``update_layout`` and
     ``update_xaxes`` cost ~40 ms per figure, one assignment ~3 ms (measured, plotly 7.1). ``autres``: more layout
     attributes (``barmode``, ``yaxis={"autorange": "reversed"}``…), merged last."""
     nombres = {"tickformat": FORMAT_NOMBRE}  # "1 500", not "1500" (plotly groups only from 5 digits by default)
     disposition = {
         # title pinned to the top of the figure: a legend that wraps on a narrow column grows upwards under it
-        "title": {"text": titre, "x": 0.0, "xanchor": "left", "yref": "container", "y": 1.0, "yanchor": "top",
-                  "pad": {"t": 12}},
+        "title": {
+            "text": titre,
+            "x": 0.0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
         "separators": SEPARATEURS,
         "template": GABARIT,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "title": {"text": ""}},
@@ -245,9 +290,17 @@ def _horizontal_si_nombreux(fig: go.Figure, categories: Sequence[str]) -> go.Fig
     for forme, note in zip(formes, fig.layout.annotations or [None] * len(formes), strict=False):
         valeur = forme.get("y0")
         couleur = forme.get("line", {}).get("color", GRIS)
-        traces.append({"type": "scatter", "mode": "lines", "x": [valeur, valeur],
-                       "y": [categories[0], categories[-1]], "name": note.text if note is not None else "Référence",
-                       "line": {"dash": "dash", "color": couleur, "width": 2}, "hoverinfo": "skip"})
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [valeur, valeur],
+                "y": [categories[0], categories[-1]],
+                "name": note.text if note is not None else "Référence",
+                "line": {"dash": "dash", "color": couleur, "width": 2},
+                "hoverinfo": "skip",
+            }
+        )
     layout["xaxis"], layout["yaxis"] = layout.get("yaxis", {}), {**layout.get("xaxis", {}), "autorange": "reversed"}
     par_categorie = HAUTEUR_BARRE if groupes == 1 else 12 * groupes + 8
     layout["height"] = max(300, par_categorie * len(categories) + 180)
@@ -258,8 +311,15 @@ def _horizontal_si_nombreux(fig: go.Figure, categories: Sequence[str]) -> go.Fig
 
 def _ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str = GRIS) -> None:
     """A dashed horizontal reference line with its French label (DOMAINE.md §4: read against, not a verdict)."""
-    fig.add_hline(y=valeur, line_dash="dash", line_color=couleur, line_width=2,
-                  annotation_text=texte, annotation_position="top left", annotation_font_color=couleur)
+    fig.add_hline(
+        y=valeur,
+        line_dash="dash",
+        line_color=couleur,
+        line_width=2,
+        annotation_text=texte,
+        annotation_position="top left",
+        annotation_font_color=couleur,
+    )
 
 
 def _minuscule(texte: str) -> str:
@@ -275,17 +335,33 @@ def _libelle_perimetre_complet(row: pd.Series) -> str:
     return f"{ref.PERIMETRES.libelle(row['perimetre_type'])} – {row['perimetre_libelle']}"
 
 
-def _barres_empilees(t: pd.DataFrame, categories: str, categorie: Categorie, titre: str, x: str, y: str,
-                     colonne=lambda libelle: libelle, nom=lambda libelle: libelle, unite: str = "",
-                     **autres: object) -> go.Figure:
+def _barres_empilees(
+    t: pd.DataFrame,
+    categories: str,
+    categorie: Categorie,
+    titre: str,
+    x: str,
+    y: str,
+    colonne=lambda libelle: libelle,
+    nom=lambda libelle: libelle,
+    unite: str = "",
+    **autres: object,
+) -> go.Figure:
     """Stacked bars of ``t``: one bar per row (label column ``categories``), one colour per code of ``categorie``
     (référentiel order); ``colonne(libellé)`` names the table column of a code, ``nom(libellé)`` its legend entry."""
     c = couleurs(categorie)
     fig = go.Figure()
     for code, libelle in categorie.libelles.items():
         col = colonne(libelle)
-        fig.add_trace(go.Bar(x=list(t[categories]), y=list(t[col]), name=nom(libelle), marker_color=c[code],
-                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}{unite}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=list(t[categories]),
+                y=list(t[col]),
+                name=nom(libelle),
+                marker_color=c[code],
+                hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}{unite}<extra></extra>",
+            )
+        )
     return _horizontal_si_nombreux(_mise_en_page(fig, titre, x=x, y=y, barmode="stack", **autres), list(t[categories]))
 
 
@@ -307,7 +383,8 @@ def chiffres_cles(bilan, perimetre: tuple[str, str] = REGION) -> dict[str, float
     c = _perimetre(bilan.consolidation, perimetre)
     if f.empty:
         return {k: 0 for k in ("disponibilites", "soustraits", "flux", "proposes", "attribues")} | {
-            "taux_transformation": float("nan")}
+            "taux_transformation": float("nan")
+        }
     proposes = int(c["logements_proposes"].sum())
     attribues = int(f["attributions"].iloc[0])
     return {
@@ -336,23 +413,31 @@ def tracer_reconciliation_flux(bilan, perimetre: tuple[str, str] = REGION) -> go
     t = tableau_reconciliation_flux(bilan, perimetre)
     n = len(t)
     valeurs = [int(v) if i in (0, n - 1) else -int(v) for i, v in enumerate(t["Logements"])]
-    fig = go.Figure(go.Waterfall(
-        orientation="h",
-        y=list(t["Étape"]),
-        x=valeurs,
-        measure=["absolute"] + ["relative"] * (n - 2) + ["total"],
-        text=[formats.nombre(v) for v in t["Logements"]],
-        textposition="outside",
-        increasing={"marker": {"color": PALETTE[0]}},
-        decreasing={"marker": {"color": PALETTE[5]}},
-        totals={"marker": {"color": PALETTE[2]}},
-        connector={"line": {"color": GRIS, "dash": "dot"}},
-        hovertemplate="%{y} : %{x:,.0f} logements<extra></extra>",
-        name="Logements",
-    ))
+    fig = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            y=list(t["Étape"]),
+            x=valeurs,
+            measure=["absolute"] + ["relative"] * (n - 2) + ["total"],
+            text=[formats.nombre(v) for v in t["Logements"]],
+            textposition="outside",
+            increasing={"marker": {"color": PALETTE[0]}},
+            decreasing={"marker": {"color": PALETTE[5]}},
+            totals={"marker": {"color": PALETTE[2]}},
+            connector={"line": {"color": GRIS, "dash": "dot"}},
+            hovertemplate="%{y} : %{x:,.0f} logements<extra></extra>",
+            name="Logements",
+        )
+    )
     maximum = max(valeurs[0], 1)
-    return _mise_en_page(fig, "Du volume de disponibilités au flux annuel", x="Logements", y="",
-                         yaxis={"autorange": "reversed"}, xaxis={"range": [0, maximum * 1.15]})
+    return _mise_en_page(
+        fig,
+        "Du volume de disponibilités au flux annuel",
+        x="Logements",
+        y="",
+        yaxis={"autorange": "reversed"},
+        xaxis={"range": [0, maximum * 1.15]},
+    )
 
 
 # --- Monthly trends (from flux_dash.series.compter_par_mois) ----------------------------------------
@@ -379,15 +464,30 @@ def tracer_tendances_mensuelles(series: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     mois = [f"{MOIS_FR[d.month - 1]} {d.year}" for d in series["mois"]]
     for col, (libelle, couleur) in _SERIES_MENSUELLES.items():
-        fig.add_trace(go.Scatter(
-            x=list(series["mois"]), y=list(series[col].astype(int)), name=libelle, mode="lines+markers",
-            line={"color": couleur, "width": 2}, customdata=mois,
-            hovertemplate=f"{libelle} – %{{customdata}} : %{{y:,.0f}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=list(series["mois"]),
+                y=list(series[col].astype(int)),
+                name=libelle,
+                mode="lines+markers",
+                line={"color": couleur, "width": 2},
+                customdata=mois,
+                hovertemplate=f"{libelle} – %{{customdata}} : %{{y:,.0f}}<extra></extra>",
+            )
+        )
     dates = list(series["mois"])
-    return _mise_en_page(fig, "Évolution mensuelle de l'année", x="Mois", y="Nombre",
-                         xaxis={"tickmode": "array", "tickvals": dates, "ticktext": [MOIS_COURTS[d.month - 1] for d in dates],
-                                "hoverformat": FORMAT_DATE})
+    return _mise_en_page(
+        fig,
+        "Évolution mensuelle de l'année",
+        x="Mois",
+        y="Nombre",
+        xaxis={
+            "tickmode": "array",
+            "tickvals": dates,
+            "ticktext": [MOIS_COURTS[d.month - 1] for d in dates],
+            "hoverformat": FORMAT_DATE,
+        },
+    )
 
 
 # --- Réservataires (DOMAINE.md §3, §5.1) -------------------------------------------------------------
@@ -430,16 +530,25 @@ def tableau_realisation(bilan, reservataire: str | None = None, parmi: Sequence[
     ``parmi`` when given): the figures of the bilan réservataire (DOMAINE.md §5.1). Taux conventionnel as a
     fraction."""
     r = _lignes_realisation(bilan, reservataire, parmi)
-    t = pd.DataFrame({
-        "Réservataire": r["reservataire"],
-        "Périmètre": r.apply(_libelle_perimetre_complet, axis=1) if not r.empty else pd.Series(dtype=str),
-        "Disponibilités": r["disponibilites"], "Soustraits": r["soustraits"], "Flux": r["flux"],
-        "Proposés": r["logements_proposes"], "Part du flux": r["part_flux_orientations"],
-        "Taux conventionnel": r["taux_convention"] / 100, "Droits théoriques": r["droits_theoriques"],
-        "Écart": r["ecart"], "Taux de réalisation": r["taux_realisation"], "Attribués": r["logements_attribues"],
-        "Part des attributions": r["part_attributions"], "Taux de transformation": r["taux_transformation"],
-        "Tours": r["tours"],
-    })
+    t = pd.DataFrame(
+        {
+            "Réservataire": r["reservataire"],
+            "Périmètre": r.apply(_libelle_perimetre_complet, axis=1) if not r.empty else pd.Series(dtype=str),
+            "Disponibilités": r["disponibilites"],
+            "Soustraits": r["soustraits"],
+            "Flux": r["flux"],
+            "Proposés": r["logements_proposes"],
+            "Part du flux": r["part_flux_orientations"],
+            "Taux conventionnel": r["taux_convention"] / 100,
+            "Droits théoriques": r["droits_theoriques"],
+            "Écart": r["ecart"],
+            "Taux de réalisation": r["taux_realisation"],
+            "Attribués": r["logements_attribues"],
+            "Part des attributions": r["part_attributions"],
+            "Taux de transformation": r["taux_transformation"],
+            "Tours": r["tours"],
+        }
+    )
     return t
 
 
@@ -451,19 +560,32 @@ def tracer_part_flux(bilan, reservataire: str | None = None, parmi: Sequence[str
     if r.empty:
         return figure_vide("Aucun périmètre pour ce réservataire.")
     x = list(r["_etiquette"])
-    fig = go.Figure(go.Bar(
-        x=x, y=list(r["part_flux_orientations"]), name="Part du flux (orientations)", marker_color=COULEUR_PROPOSES,
-        hovertemplate="%{x}<br>Part du flux : %{y:.1%}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=x,
+            y=list(r["part_flux_orientations"]),
+            name="Part du flux (orientations)",
+            marker_color=COULEUR_PROPOSES,
+            hovertemplate="%{x}<br>Part du flux : %{y:.1%}<extra></extra>",
+        )
+    )
     taux = r["taux_convention"] / 100
     if taux.notna().any():
-        fig.add_trace(go.Scatter(
-            x=x, y=list(taux), name="Taux conventionnel (référence)", mode="markers",
-            marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": PALETTE[7]}},
-            hovertemplate="%{x}<br>Taux conventionnel : %{y:.1%}<extra></extra>",
-        ))
-    titre = "Part du flux proposée et taux conventionnel" if reservataire is not None else (
-        "Toutes les conventions : part du flux proposée et taux conventionnel")
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=list(taux),
+                name="Taux conventionnel (référence)",
+                mode="markers",
+                marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": PALETTE[7]}},
+                hovertemplate="%{x}<br>Taux conventionnel : %{y:.1%}<extra></extra>",
+            )
+        )
+    titre = (
+        "Part du flux proposée et taux conventionnel"
+        if reservataire is not None
+        else ("Toutes les conventions : part du flux proposée et taux conventionnel")
+    )
     return _horizontal_si_nombreux(_mise_en_page(fig, titre, x="Périmètre", y="Part du flux", pourcent_y=True), x)
 
 
@@ -477,13 +599,26 @@ def tracer_droits_proposes(bilan, reservataire: str | None = None) -> go.Figure:
         return figure_vide("Aucun droit, logement proposé ou attribué pour ce réservataire dans le périmètre affiché.")
     x = list(r["_etiquette"])
     fig = go.Figure()
-    for col, nom, couleur in (("droits_theoriques", "Droits théoriques", COULEUR_DROITS),
-                              ("logements_proposes", "Proposés", COULEUR_PROPOSES),
-                              ("logements_attribues", "Attribués", COULEUR_ATTRIBUES)):
-        fig.add_trace(go.Bar(x=x, y=list(r[col]), name=nom, marker_color=couleur,
-                             hovertemplate=f"%{{x}}<br>{nom} : %{{y:,.1f}}<extra></extra>"))
-    return _horizontal_si_nombreux(_mise_en_page(fig, "Droits théoriques, logements proposés et attribués", x="Périmètre",
-                                                 y="Logements", barmode="group"), x)
+    for col, nom, couleur in (
+        ("droits_theoriques", "Droits théoriques", COULEUR_DROITS),
+        ("logements_proposes", "Proposés", COULEUR_PROPOSES),
+        ("logements_attribues", "Attribués", COULEUR_ATTRIBUES),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=list(r[col]),
+                name=nom,
+                marker_color=couleur,
+                hovertemplate=f"%{{x}}<br>{nom} : %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    return _horizontal_si_nombreux(
+        _mise_en_page(
+            fig, "Droits théoriques, logements proposés et attribués", x="Périmètre", y="Logements", barmode="group"
+        ),
+        x,
+    )
 
 
 def tableau_issues_tours(bilan, reservataire: str) -> pd.DataFrame:
@@ -509,8 +644,9 @@ def tracer_issues_tours(bilan, reservataire: str) -> go.Figure:
         return figure_vide("Aucun tour pour ce réservataire.")
     if not t["Total"].any():
         return figure_vide("Aucun tour pour ce réservataire dans le périmètre affiché.")
-    return _barres_empilees(t, "Périmètre", ref.ISSUES, "Issue des tours de l'année", x="Périmètre", y="Tours",
-                            unite=" tours")
+    return _barres_empilees(
+        t, "Périmètre", ref.ISSUES, "Issue des tours de l'année", x="Périmètre", y="Tours", unite=" tours"
+    )
 
 
 LIBELLES_DIMENSIONS = {
@@ -527,12 +663,14 @@ def tableau_repartition(bilan, reservataire: str, dimension: str, perimetre: tup
     """One décret breakdown (CCH R. 441-5-1) of a holder's perimeter: modality, proposés, attribués."""
     r = bilan.repartitions
     r = _perimetre(r[(r["reservataire"] == reservataire) & (r["dimension"] == dimension)], perimetre)
-    return pd.DataFrame({
-        LIBELLES_DIMENSIONS[dimension]: r["modalite_libelle"].astype(str).to_numpy(),
-        "Code": r["modalite"].astype(str).to_numpy(),
-        "Proposés": r["logements_proposes"].astype("int64").to_numpy(),
-        "Attribués": r["logements_attribues"].astype("int64").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            LIBELLES_DIMENSIONS[dimension]: r["modalite_libelle"].astype(str).to_numpy(),
+            "Code": r["modalite"].astype(str).to_numpy(),
+            "Proposés": r["logements_proposes"].astype("int64").to_numpy(),
+            "Attribués": r["logements_attribues"].astype("int64").to_numpy(),
+        }
+    )
 
 
 @_texte_sur
@@ -544,10 +682,21 @@ def tracer_repartition(bilan, reservataire: str, dimension: str, perimetre: tupl
         return figure_vide("Aucun logement proposé ou attribué pour ce réservataire dans ce périmètre.")
     fig = go.Figure()
     for col, couleur in (("Proposés", COULEUR_PROPOSES), ("Attribués", COULEUR_ATTRIBUES)):
-        fig.add_trace(go.Bar(x=list(t[nom]), y=list(t[col]), name=col, marker_color=couleur,
-                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>"))
-    return _horizontal_si_nombreux(_mise_en_page(fig, f"Logements proposés et attribués par {_minuscule(nom)}", x=nom,
-                                                 y="Logements", barmode="group"), list(t[nom]))
+        fig.add_trace(
+            go.Bar(
+                x=list(t[nom]),
+                y=list(t[col]),
+                name=col,
+                marker_color=couleur,
+                hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>",
+            )
+        )
+    return _horizontal_si_nombreux(
+        _mise_en_page(
+            fig, f"Logements proposés et attribués par {_minuscule(nom)}", x=nom, y="Logements", barmode="group"
+        ),
+        list(t[nom]),
+    )
 
 
 # --- Territories (strates territoriales, DOMAINE.md §2) ---------------------------------------------
@@ -571,15 +720,17 @@ def tableau_territoires(bilan, niveau: str, territoire: str | None = None) -> pd
     c = bilan.consolidation[bilan.consolidation["perimetre_type"] == niveau]
     proposes = c.groupby("perimetre_code")["logements_proposes"].sum()
     f = f.sort_values("perimetre_code")
-    return pd.DataFrame({
-        "Code": f["perimetre_code"].astype(str).to_numpy(),
-        "Territoire": f["perimetre_libelle"].astype(str).to_numpy(),
-        "Disponibilités": f["disponibilites"].astype("int64").to_numpy(),
-        "Soustraits": f["soustraits"].astype("int64").to_numpy(),
-        "Flux": f["flux"].astype("int64").to_numpy(),
-        "Proposés": f["perimetre_code"].map(proposes).fillna(0).astype("int64").to_numpy(),
-        "Attribués": f["attributions"].astype("int64").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Code": f["perimetre_code"].astype(str).to_numpy(),
+            "Territoire": f["perimetre_libelle"].astype(str).to_numpy(),
+            "Disponibilités": f["disponibilites"].astype("int64").to_numpy(),
+            "Soustraits": f["soustraits"].astype("int64").to_numpy(),
+            "Flux": f["flux"].astype("int64").to_numpy(),
+            "Proposés": f["perimetre_code"].map(proposes).fillna(0).astype("int64").to_numpy(),
+            "Attribués": f["attributions"].astype("int64").to_numpy(),
+        }
+    )
 
 
 def _communes_dessinees(niveau: str, codes: list[str]) -> pd.DataFrame:
@@ -595,8 +746,10 @@ def _communes_dessinees(niveau: str, codes: list[str]) -> pd.DataFrame:
 def geojson_restreint(codes_communes: set[str]) -> dict:
     """The commune GeoJSON restricted to ``codes_communes`` (keeps the chart's JSON small)."""
     g = ref.geojson_communes()
-    return {"type": "FeatureCollection",
-            "features": [f for f in g["features"] if f["properties"]["code"] in codes_communes]}
+    return {
+        "type": "FeatureCollection",
+        "features": [f for f in g["features"] if f["properties"]["code"] in codes_communes],
+    }
 
 
 BLEUS = ("#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#084594")
@@ -638,8 +791,10 @@ def tracer_carte(bilan, niveau: str, indicateur: str = "flux", territoire: str |
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
     dessin = _communes_dessinees(niveau, list(t["Code"])).merge(t, left_on="code", right_on="Code")
-    formes = {f["properties"]["code"]: _anneaux(f["geometry"])
-              for f in geojson_restreint(set(dessin["code_commune"]))["features"]}
+    formes = {
+        f["properties"]["code"]: _anneaux(f["geometry"])
+        for f in geojson_restreint(set(dessin["code_commune"]))["features"]
+    }
     classes = classes_carte(float(t[colonne].max()))
     vues: set[int] = set()
     fig = go.Figure()
@@ -654,37 +809,61 @@ def tracer_carte(bilan, niveau: str, indicateur: str = "flux", territoire: str |
                 y += [p[1] for p in anneau] + [None]
         rang = next(i for i, (_, haut) in enumerate(classes) if valeur <= haut)
         bas, haut = classes[rang]
-        fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", fill="toself", fillcolor=BLEUS[rang],
-            line={"color": "white", "width": 0.6 if niveau == "COMMUNE" else 0},
-            hoveron="fills", hoverinfo="text", text=f"{ligne['Territoire']}<br>{colonne} : {formats.nombre(valeur)}",
-            name=f"{formats.nombre(bas)} à {formats.nombre(haut)}", legendgroup=str(rang), legendrank=rang,
-            showlegend=rang not in vues, meta={"code": ligne["Code"], "valeur": valeur, "communes": communes},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                fill="toself",
+                fillcolor=BLEUS[rang],
+                line={"color": "white", "width": 0.6 if niveau == "COMMUNE" else 0},
+                hoveron="fills",
+                hoverinfo="text",
+                text=f"{ligne['Territoire']}<br>{colonne} : {formats.nombre(valeur)}",
+                name=f"{formats.nombre(bas)} à {formats.nombre(haut)}",
+                legendgroup=str(rang),
+                legendrank=rang,
+                showlegend=rang not in vues,
+                meta={"code": ligne["Code"], "valeur": valeur, "communes": communes},
+            )
+        )
         vues.add(rang)
-    titre = f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
+    titre = (
+        f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
+    )
     if territoire is not None:
         titre = f"{ref.libelle_perimetre('EPCI_EPT', territoire)} : {_minuscule(titre)}"
     axe = {"visible": False, "showgrid": False, "zeroline": False}
     return _mise_en_page(
-        fig, titre, margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=520, hovermode="closest",
+        fig,
+        titre,
+        margin={"l": 0, "r": 0, "t": 50, "b": 0},
+        height=520,
+        hovermode="closest",
         legend={"orientation": "v", "x": 1.0, "xanchor": "right", "y": 1.0, "title": {"text": colonne}},
-        xaxis=axe, yaxis={**axe, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(LATITUDE_IDF))},
+        xaxis=axe,
+        yaxis={**axe, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(LATITUDE_IDF))},
     )
 
 
 def tableau_consolidation(bilan, perimetre: tuple[str, str]) -> pd.DataFrame:
     """The consolidated matrix of a strate perimeter (DOMAINE.md §5.2): one row per holder."""
     c = _perimetre(bilan.consolidation, perimetre)
-    return pd.DataFrame({
-        "Réservataire": c["reservataire"].to_numpy(),
-        "Catégorie": c["categorie"].map(ref.CATEGORIES_RESERVATAIRE.libelle).to_numpy(),
-        "Proposés": c["logements_proposes"].to_numpy(), "Part du flux": c["part_flux_orientations"].to_numpy(),
-        "Attribués": c["logements_attribues"].to_numpy(), "Part des attributions": c["part_attributions"].to_numpy(),
-        "Attribués en QPV": c["attribues_en_qpv"].to_numpy(), "Attribués hors QPV": c["attribues_hors_qpv"].to_numpy(),
-        "Publics prioritaires": c["attribues_prioritaires"].to_numpy(), "DALO": c["attribues_dalo"].to_numpy(),
-        "1er quartile": c["attribues_premier_quartile"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Réservataire": c["reservataire"].to_numpy(),
+            "Catégorie": c["categorie"].map(ref.CATEGORIES_RESERVATAIRE.libelle).to_numpy(),
+            "Proposés": c["logements_proposes"].to_numpy(),
+            "Part du flux": c["part_flux_orientations"].to_numpy(),
+            "Attribués": c["logements_attribues"].to_numpy(),
+            "Part des attributions": c["part_attributions"].to_numpy(),
+            "Attribués en QPV": c["attribues_en_qpv"].to_numpy(),
+            "Attribués hors QPV": c["attribues_hors_qpv"].to_numpy(),
+            "Publics prioritaires": c["attribues_prioritaires"].to_numpy(),
+            "DALO": c["attribues_dalo"].to_numpy(),
+            "1er quartile": c["attribues_premier_quartile"].to_numpy(),
+        }
+    )
 
 
 # --- QPV (DOMAINE.md §3–§4) -------------------------------------------------------------------------
@@ -695,13 +874,15 @@ def tableau_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> pd.
     c = _perimetre(bilan.consolidation, perimetre)
     attribues = c["logements_attribues"].astype("int64")
     hors = c["attribues_hors_qpv"].astype("int64")
-    return pd.DataFrame({
-        "Réservataire": c["reservataire"].to_numpy(),
-        "Attribués": attribues.to_numpy(),
-        "En QPV": c["attribues_en_qpv"].astype("int64").to_numpy(),
-        "Hors QPV": hors.to_numpy(),
-        "Part hors QPV": (hors / attribues.where(attribues > 0)).to_numpy(dtype="float64"),
-    })
+    return pd.DataFrame(
+        {
+            "Réservataire": c["reservataire"].to_numpy(),
+            "Attribués": attribues.to_numpy(),
+            "En QPV": c["attribues_en_qpv"].astype("int64").to_numpy(),
+            "Hors QPV": hors.to_numpy(),
+            "Part hors QPV": (hors / attribues.where(attribues > 0)).to_numpy(dtype="float64"),
+        }
+    )
 
 
 @_texte_sur
@@ -710,8 +891,15 @@ def tracer_qpv_reservataires(bilan, perimetre: tuple[str, str] = REGION) -> go.F
     t = tableau_qpv_reservataires(bilan, perimetre)
     if t.empty:
         return figure_vide("Aucune attribution sur ce périmètre.")
-    return _barres_empilees(t, "Réservataire", ref.QPV, "Logements attribués en et hors QPV par réservataire",
-                            x="Réservataire", y="Logements", nom=lambda libelle: f"Attribués {_minuscule(libelle)}")
+    return _barres_empilees(
+        t,
+        "Réservataire",
+        ref.QPV,
+        "Logements attribués en et hors QPV par réservataire",
+        x="Réservataire",
+        y="Logements",
+        nom=lambda libelle: f"Attribués {_minuscule(libelle)}",
+    )
 
 
 MESURES_QPV = {"flux": "Flux", "attribues": "Attribués"}
@@ -720,17 +908,26 @@ MESURES_QPV = {"flux": "Flux", "attribues": "Attribués"}
 def tableau_qpv_territoires(bilan, niveau: str = "EPCI_EPT") -> pd.DataFrame:
     """Per strate perimeter of ``niveau``: flux en/hors QPV, attribués en/hors QPV (sum over holders)."""
     strates = bilan.perimetres[bilan.perimetres["strate"].astype(bool) & (bilan.perimetres["perimetre_type"] == niveau)]
-    f = bilan.flux[(bilan.flux["perimetre_type"] == niveau) & bilan.flux["perimetre_code"].isin(strates["perimetre_code"])]
+    f = bilan.flux[
+        (bilan.flux["perimetre_type"] == niveau) & bilan.flux["perimetre_code"].isin(strates["perimetre_code"])
+    ]
     f = f.sort_values("perimetre_code")
     c = bilan.consolidation[bilan.consolidation["perimetre_type"] == niveau]
     somme = c.groupby("perimetre_code")[["attribues_en_qpv", "attribues_hors_qpv"]].sum()
-    return pd.DataFrame({
-        "Code": f["perimetre_code"].to_numpy(), "Territoire": f["perimetre_libelle"].to_numpy(),
-        "Flux en QPV": f["flux_en_qpv"].astype("int64").to_numpy(),
-        "Flux hors QPV": f["flux_hors_qpv"].astype("int64").to_numpy(),
-        "Attribués en QPV": f["perimetre_code"].map(somme["attribues_en_qpv"]).fillna(0).astype("int64").to_numpy(),
-        "Attribués hors QPV": f["perimetre_code"].map(somme["attribues_hors_qpv"]).fillna(0).astype("int64").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Code": f["perimetre_code"].to_numpy(),
+            "Territoire": f["perimetre_libelle"].to_numpy(),
+            "Flux en QPV": f["flux_en_qpv"].astype("int64").to_numpy(),
+            "Flux hors QPV": f["flux_hors_qpv"].astype("int64").to_numpy(),
+            "Attribués en QPV": f["perimetre_code"].map(somme["attribues_en_qpv"]).fillna(0).astype("int64").to_numpy(),
+            "Attribués hors QPV": f["perimetre_code"]
+            .map(somme["attribues_hors_qpv"])
+            .fillna(0)
+            .astype("int64")
+            .to_numpy(),
+        }
+    )
 
 
 @_texte_sur
@@ -740,11 +937,20 @@ def tracer_qpv_territoires(bilan, niveau: str = "EPCI_EPT", mesure: str = "flux"
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
     nom = MESURES_QPV[mesure]
+
     def colonne(libelle: str) -> str:
         return f"{nom} {_minuscule(libelle)}"
 
-    return _barres_empilees(t, "Territoire", ref.QPV, f"{nom} en et hors QPV par territoire", x="", y="Logements",
-                            colonne=colonne, nom=colonne)
+    return _barres_empilees(
+        t,
+        "Territoire",
+        ref.QPV,
+        f"{nom} en et hors QPV par territoire",
+        x="",
+        y="Logements",
+        colonne=colonne,
+        nom=colonne,
+    )
 
 
 def _indicateurs(bilan, codes: list[str], niveau: str) -> pd.DataFrame:
@@ -767,15 +973,17 @@ def tableau_prefet_hors_qpv(bilan) -> pd.DataFrame:
     codes = sorted(set(a.index) | set(b.index))
     cible = _cible(a, bilan.regles.plancher_prefet_hors_qpv)
     libelles = {**a["perimetre_libelle"].to_dict(), **b["perimetre_libelle"].to_dict()}
-    return pd.DataFrame({
-        "Département": [libelles[c] for c in codes],
-        "Préfet proposés hors QPV": [a["numerateur"].get(c, float("nan")) for c in codes],
-        "Préfet proposés": [a["denominateur"].get(c, float("nan")) for c in codes],
-        "Flux hors QPV": [b["denominateur"].get(c, float("nan")) for c in codes],
-        "Lecture a": [a["valeur"].get(c, float("nan")) for c in codes],
-        "Lecture b": [b["valeur"].get(c, float("nan")) for c in codes],
-        "Référence": [cible] * len(codes),
-    })
+    return pd.DataFrame(
+        {
+            "Département": [libelles[c] for c in codes],
+            "Préfet proposés hors QPV": [a["numerateur"].get(c, float("nan")) for c in codes],
+            "Préfet proposés": [a["denominateur"].get(c, float("nan")) for c in codes],
+            "Flux hors QPV": [b["denominateur"].get(c, float("nan")) for c in codes],
+            "Lecture a": [a["valeur"].get(c, float("nan")) for c in codes],
+            "Lecture b": [b["valeur"].get(c, float("nan")) for c in codes],
+            "Référence": [cible] * len(codes),
+        }
+    )
 
 
 @_texte_sur
@@ -785,14 +993,29 @@ def tracer_prefet_hors_qpv(bilan) -> go.Figure:
     if t.empty:
         return figure_vide("Aucun logement proposé au préfet.")
     fig = go.Figure()
-    for col, nom, couleur in (("Lecture a", "Lecture a : ÷ proposés au préfet", PALETTE[0]),
-                              ("Lecture b", "Lecture b : ÷ flux hors QPV", PALETTE[4])):
-        fig.add_trace(go.Bar(x=list(t["Département"]), y=list(t[col]), name=nom, marker_color=couleur,
-                             hovertemplate=f"%{{x}}<br>{nom} : %{{y:.1%}}<extra></extra>"))
+    for col, nom, couleur in (
+        ("Lecture a", "Lecture a : ÷ proposés au préfet", PALETTE[0]),
+        ("Lecture b", "Lecture b : ÷ flux hors QPV", PALETTE[4]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=list(t["Département"]),
+                y=list(t[col]),
+                name=nom,
+                marker_color=couleur,
+                hovertemplate=f"%{{x}}<br>{nom} : %{{y:.1%}}<extra></extra>",
+            )
+        )
     cible = float(t["Référence"].iloc[0])
     _ligne_reference(fig, cible, f"Référence lecture a : au moins {formats.pourcentage(cible, 0)}", PALETTE[7])
-    return _mise_en_page(fig, "Logements proposés au préfet situés hors QPV", x="Département",
-                         y="Part hors QPV", pourcent_y=True, barmode="group")
+    return _mise_en_page(
+        fig,
+        "Logements proposés au préfet situés hors QPV",
+        x="Département",
+        y="Part hors QPV",
+        pourcent_y=True,
+        barmode="group",
+    )
 
 
 def tableau_indicateurs_cia(bilan) -> pd.DataFrame:
@@ -804,14 +1027,17 @@ def tableau_indicateurs_cia(bilan) -> pd.DataFrame:
     # an EPCI/EPT with no attribution has no indicator (NaN): a row of empty bars says nothing (e.g. under filters)
     tous = sorted(set(q.index[q["valeur"].notna()]) | set(h.index[h["valeur"].notna()]))
     libelles = {**q["perimetre_libelle"].to_dict(), **h["perimetre_libelle"].to_dict()}
-    return pd.DataFrame({
-        "Code": tous,
-        "EPCI / EPT": [libelles[c] for c in tous],
-        "1er quartile hors QPV": [q["valeur"].get(c, float("nan")) for c in tous],
-        "Hors 1er quartile en QPV": [h["valeur"].get(c, float("nan")) for c in tous],
-        "Référence 1er quartile hors QPV": [_cible(q, bilan.regles.plancher_premier_quartile_hors_qpv)] * len(tous),
-        "Référence hors 1er quartile en QPV": [_cible(h, bilan.regles.plancher_hors_premier_quartile_en_qpv)] * len(tous),
-    })
+    return pd.DataFrame(
+        {
+            "Code": tous,
+            "EPCI / EPT": [libelles[c] for c in tous],
+            "1er quartile hors QPV": [q["valeur"].get(c, float("nan")) for c in tous],
+            "Hors 1er quartile en QPV": [h["valeur"].get(c, float("nan")) for c in tous],
+            "Référence 1er quartile hors QPV": [_cible(q, bilan.regles.plancher_premier_quartile_hors_qpv)] * len(tous),
+            "Référence hors 1er quartile en QPV": [_cible(h, bilan.regles.plancher_hors_premier_quartile_en_qpv)]
+            * len(tous),
+        }
+    )
 
 
 @_texte_sur
@@ -822,13 +1048,28 @@ def tracer_indicateurs_cia(bilan) -> go.Figure:
         return figure_vide("Aucune attribution sur les EPCI / EPT.")
     fig = go.Figure()
     for col, couleur in (("1er quartile hors QPV", PALETTE[2]), ("Hors 1er quartile en QPV", PALETTE[3])):
-        fig.add_trace(go.Bar(x=list(t["EPCI / EPT"]), y=list(t[col]), name=col, marker_color=couleur,
-                             hovertemplate=f"%{{x}}<br>{col} : %{{y:.1%}}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=list(t["EPCI / EPT"]),
+                y=list(t[col]),
+                name=col,
+                marker_color=couleur,
+                hovertemplate=f"%{{x}}<br>{col} : %{{y:.1%}}<extra></extra>",
+            )
+        )
         cible = float(t[f"Référence {_minuscule(col)}"].iloc[0])
         _ligne_reference(fig, cible, f"Référence {_minuscule(col)} : au moins {formats.pourcentage(cible, 0)}", couleur)
-    return _horizontal_si_nombreux(_mise_en_page(fig, "Indicateurs de la convention intercommunale d'attribution",
-                                                 x="EPCI / EPT", y="Part des attributions", pourcent_y=True,
-                                                 barmode="group"), list(t["EPCI / EPT"]))
+    return _horizontal_si_nombreux(
+        _mise_en_page(
+            fig,
+            "Indicateurs de la convention intercommunale d'attribution",
+            x="EPCI / EPT",
+            y="Part des attributions",
+            pourcent_y=True,
+            barmode="group",
+        ),
+        list(t["EPCI / EPT"]),
+    )
 
 
 # --- Soustraits, relogements and prévisionnel (DOMAINE.md §3, §5.4) -----------------------------------
@@ -837,12 +1078,19 @@ def tracer_indicateurs_cia(bilan) -> go.Figure:
 def tableau_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> pd.DataFrame:
     """Per strate perimeter of ``niveau`` (rows) × soustraction category (columns), plus a total."""
     strates = bilan.perimetres[bilan.perimetres["strate"].astype(bool) & (bilan.perimetres["perimetre_type"] == niveau)]
-    s = bilan.soustraits[(bilan.soustraits["perimetre_type"] == niveau)
-                         & bilan.soustraits["perimetre_code"].isin(strates["perimetre_code"])]
+    s = bilan.soustraits[
+        (bilan.soustraits["perimetre_type"] == niveau)
+        & bilan.soustraits["perimetre_code"].isin(strates["perimetre_code"])
+    ]
     if s.empty:
         return pd.DataFrame(columns=["Code", "Territoire", *ref.SOUSTRACTIONS.libelles.values(), "Total"])
-    p = s.pivot_table(index=["perimetre_code", "perimetre_libelle"], columns="categorie_soustraction",
-                      values="soustraits", aggfunc="sum", fill_value=0)
+    p = s.pivot_table(
+        index=["perimetre_code", "perimetre_libelle"],
+        columns="categorie_soustraction",
+        values="soustraits",
+        aggfunc="sum",
+        fill_value=0,
+    )
     p = p.reindex(columns=ref.SOUSTRACTIONS.codes, fill_value=0).astype("int64").sort_index()
     t = p.rename(columns=ref.SOUSTRACTIONS.libelles).reset_index()
     t.columns.name = None
@@ -857,19 +1105,28 @@ def tracer_soustraits_territoires(bilan, niveau: str = "DEPARTEMENT") -> go.Figu
     t = tableau_soustraits_territoires(bilan, niveau)
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
-    return _barres_empilees(t, "Territoire", ref.SOUSTRACTIONS, "Logements soustraits du flux par catégorie", x="",
-                            y="Logements", legend={"orientation": "v", "y": 1.0, "x": 1.02})
+    return _barres_empilees(
+        t,
+        "Territoire",
+        ref.SOUSTRACTIONS,
+        "Logements soustraits du flux par catégorie",
+        x="",
+        y="Logements",
+        legend={"orientation": "v", "y": 1.0, "x": 1.02},
+    )
 
 
 def tableau_relogements(bilan, perimetre: tuple[str, str] = REGION) -> pd.DataFrame:
     """Per soustraction category: soustraits of year n and relogements réalisés (DOMAINE.md §3)."""
     s = _perimetre(bilan.soustraits, perimetre).set_index("categorie_soustraction")
     codes = ref.SOUSTRACTIONS.codes
-    return pd.DataFrame({
-        "Catégorie": [ref.SOUSTRACTIONS.libelle(c) for c in codes],
-        "Soustraits": [int(s["soustraits"].get(c, 0)) for c in codes],
-        "Relogements réalisés": [int(s["relogements_realises"].get(c, 0)) for c in codes],
-    })
+    return pd.DataFrame(
+        {
+            "Catégorie": [ref.SOUSTRACTIONS.libelle(c) for c in codes],
+            "Soustraits": [int(s["soustraits"].get(c, 0)) for c in codes],
+            "Relogements réalisés": [int(s["relogements_realises"].get(c, 0)) for c in codes],
+        }
+    )
 
 
 @_texte_sur
@@ -878,9 +1135,24 @@ def tracer_relogements(bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
     t = tableau_relogements(bilan, perimetre)
     fig = go.Figure()
     for col, couleur in (("Soustraits", PALETTE[5]), ("Relogements réalisés", PALETTE[2])):
-        fig.add_trace(go.Bar(y=list(t["Catégorie"]), x=list(t[col]), name=col, orientation="h", marker_color=couleur,
-                             hovertemplate=f"%{{y}}<br>{col} : %{{x:,.0f}}<extra></extra>"))
-    return _mise_en_page(fig, "Soustraits et relogements réalisés par catégorie", x="Logements", y="", barmode="group", yaxis={"autorange": "reversed"})
+        fig.add_trace(
+            go.Bar(
+                y=list(t["Catégorie"]),
+                x=list(t[col]),
+                name=col,
+                orientation="h",
+                marker_color=couleur,
+                hovertemplate=f"%{{y}}<br>{col} : %{{x:,.0f}}<extra></extra>",
+            )
+        )
+    return _mise_en_page(
+        fig,
+        "Soustraits et relogements réalisés par catégorie",
+        x="Logements",
+        y="",
+        barmode="group",
+        yaxis={"autorange": "reversed"},
+    )
 
 
 def tableau_flux_previsionnel(bilan) -> pd.DataFrame:
@@ -888,16 +1160,25 @@ def tableau_flux_previsionnel(bilan) -> pd.DataFrame:
     flux prévisionnel n+1 (DOMAINE.md §5.4)."""
     p = bilan.previsionnel
     if p is None or p.empty:
-        return pd.DataFrame(columns=["Département", "Disponibilités n", "Disponibilités prévues", "Soustraits prévus",
-                                     "Flux prévisionnel"])
+        return pd.DataFrame(
+            columns=[
+                "Département",
+                "Disponibilités n",
+                "Disponibilités prévues",
+                "Soustraits prévus",
+                "Flux prévisionnel",
+            ]
+        )
     p = p[p["perimetre_type"] == "DEPARTEMENT"].sort_values("perimetre_code")
-    return pd.DataFrame({
-        "Département": p["perimetre_libelle"].to_numpy(),
-        "Disponibilités n": p["disponibilites_n"].astype("int64").to_numpy(),
-        "Disponibilités prévues": p["disponibilites_prevues"].astype("float64").to_numpy(),
-        "Soustraits prévus": p["soustraits_prevus"].astype("float64").to_numpy(),
-        "Flux prévisionnel": p["flux_previsionnel"].astype("float64").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Département": p["perimetre_libelle"].to_numpy(),
+            "Disponibilités n": p["disponibilites_n"].astype("int64").to_numpy(),
+            "Disponibilités prévues": p["disponibilites_prevues"].astype("float64").to_numpy(),
+            "Soustraits prévus": p["soustraits_prevus"].astype("float64").to_numpy(),
+            "Flux prévisionnel": p["flux_previsionnel"].astype("float64").to_numpy(),
+        }
+    )
 
 
 @_texte_sur
@@ -907,26 +1188,41 @@ def tracer_flux_previsionnel(bilan) -> go.Figure:
     if t.empty:
         return figure_vide("Aucun prévisionnel.")
     fig = go.Figure()
-    for col, couleur in (("Disponibilités n", PALETTE[0]), ("Soustraits prévus", PALETTE[5]),
-                         ("Flux prévisionnel", PALETTE[2])):
-        fig.add_trace(go.Bar(x=list(t["Département"]), y=list(t[col]), name=col, marker_color=couleur,
-                             hovertemplate=f"%{{x}}<br>{col} : %{{y:,.1f}}<extra></extra>"))
-    return _mise_en_page(fig, f"Flux prévisionnel {bilan.annee + 1} par département", x="Département", y="Logements", barmode="group")
+    for col, couleur in (
+        ("Disponibilités n", PALETTE[0]),
+        ("Soustraits prévus", PALETTE[5]),
+        ("Flux prévisionnel", PALETTE[2]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=list(t["Département"]),
+                y=list(t[col]),
+                name=col,
+                marker_color=couleur,
+                hovertemplate=f"%{{x}}<br>{col} : %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    return _mise_en_page(
+        fig, f"Flux prévisionnel {bilan.annee + 1} par département", x="Département", y="Logements", barmode="group"
+    )
 
 
 def tableau_droits_previsionnels(bilan) -> pd.DataFrame:
     """One row per convention: taux, flux prévisionnel of its perimeter, droits prévisionnels."""
     p = bilan.previsionnel_reservataires
     if p is None or p.empty:
-        return pd.DataFrame(columns=["Réservataire", "Périmètre", "Taux conventionnel", "Flux prévisionnel",
-                                     "Droits prévisionnels"])
-    return pd.DataFrame({
-        "Réservataire": p["reservataire"].to_numpy(),
-        "Périmètre": p.apply(_libelle_perimetre_complet, axis=1).to_numpy(),
-        "Taux conventionnel": (p["taux_convention"] / 100).to_numpy(dtype="float64"),
-        "Flux prévisionnel": p["flux_previsionnel"].to_numpy(dtype="float64"),
-        "Droits prévisionnels": p["droits_previsionnels"].to_numpy(dtype="float64"),
-    })
+        return pd.DataFrame(
+            columns=["Réservataire", "Périmètre", "Taux conventionnel", "Flux prévisionnel", "Droits prévisionnels"]
+        )
+    return pd.DataFrame(
+        {
+            "Réservataire": p["reservataire"].to_numpy(),
+            "Périmètre": p.apply(_libelle_perimetre_complet, axis=1).to_numpy(),
+            "Taux conventionnel": (p["taux_convention"] / 100).to_numpy(dtype="float64"),
+            "Flux prévisionnel": p["flux_previsionnel"].to_numpy(dtype="float64"),
+            "Droits prévisionnels": p["droits_previsionnels"].to_numpy(dtype="float64"),
+        }
+    )
 
 
 @_texte_sur
@@ -936,8 +1232,21 @@ def tracer_droits_previsionnels(bilan) -> go.Figure:
     if t.empty:
         return figure_vide("Aucune convention.")
     y = list(t["Réservataire"] + " · " + t["Périmètre"])
-    fig = go.Figure(go.Bar(y=y, x=list(t["Droits prévisionnels"]), orientation="h", marker_color=COULEUR_DROITS,
-                           name="Droits prévisionnels",
-                           hovertemplate="%{y}<br>Droits prévisionnels : %{x:,.1f}<extra></extra>"))
-    return _mise_en_page(fig, f"Droits prévisionnels {bilan.annee + 1} par convention", x="Logements", y="",
-                         yaxis={"autorange": "reversed"}, height=max(300, 28 * len(y) + 120))
+    fig = go.Figure(
+        go.Bar(
+            y=y,
+            x=list(t["Droits prévisionnels"]),
+            orientation="h",
+            marker_color=COULEUR_DROITS,
+            name="Droits prévisionnels",
+            hovertemplate="%{y}<br>Droits prévisionnels : %{x:,.1f}<extra></extra>",
+        )
+    )
+    return _mise_en_page(
+        fig,
+        f"Droits prévisionnels {bilan.annee + 1} par convention",
+        x="Logements",
+        y="",
+        yaxis={"autorange": "reversed"},
+        height=max(300, 28 * len(y) + 120),
+    )

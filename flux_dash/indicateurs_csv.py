@@ -21,13 +21,21 @@ from flux_dash.calculs.moteur import PC, PL, PT, trier
 ENTETE = ["annee", PT, PC, PL, "reservataire", "dimension", "modalite", "indicateur", "valeur"]
 _RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
 _RATIOS_REALISATION = ["part_flux_orientations", "part_attributions", "taux_realisation", "taux_transformation"]
-_MESURES_REALISATION = ["logements_proposes", "logements_attribues", "tours", *_RATIOS_REALISATION, "taux_convention",
-                        "droits_theoriques", "ecart"]
+_MESURES_REALISATION = [
+    "logements_proposes",
+    "logements_attribues",
+    "tours",
+    *_RATIOS_REALISATION,
+    "taux_convention",
+    "droits_theoriques",
+    "ecart",
+]
 _DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _long(df: pd.DataFrame, mesures: list[str], *, reservataire: bool, dimension: str = "total",
-          modalite: str | None = None) -> pd.DataFrame:
+def _long(
+    df: pd.DataFrame, mesures: list[str], *, reservataire: bool, dimension: str = "total", modalite: str | None = None
+) -> pd.DataFrame:
     """``df`` in long form: one row per row of ``df`` × measure (measure-major, like ``DataFrame.melt``, built with
     numpy because melt costs ~10 ms a call and the file needs about twenty of them)."""
     n, k = len(df), len(mesures)
@@ -47,7 +55,8 @@ def _long(df: pd.DataFrame, mesures: list[str], *, reservataire: bool, dimension
             "modalite": repete(modalite) if modalite else vide,
             "indicateur": np.repeat(np.asarray(mesures, dtype=object), n),
             "valeur": np.concatenate([df[m].to_numpy(dtype="float64", na_value=np.nan) for m in mesures])
-            if k else np.empty(0, dtype="float64"),
+            if k
+            else np.empty(0, dtype="float64"),
         }
     )
 
@@ -56,8 +65,13 @@ def indicateurs_en_tableau(bilan: Bilan) -> pd.DataFrame:
     """Every figure of the bilan as FORMAT.md §2.2 rows (``valeur`` float64, NaN when not significant)."""
     morceaux = [
         _long(bilan.flux, ["disponibilites", "soustraits", "flux", "relogements_realises"], reservataire=False),
-        _long(bilan.soustraits, ["soustraits", "relogements_realises"], reservataire=False,
-              dimension="categorie_soustraction", modalite="categorie_soustraction"),
+        _long(
+            bilan.soustraits,
+            ["soustraits", "relogements_realises"],
+            reservataire=False,
+            dimension="categorie_soustraction",
+            modalite="categorie_soustraction",
+        ),
     ]
     realisation = bilan.realisation.assign(taux_convention=bilan.realisation["taux_convention"] / 100)
     morceaux.append(_long(realisation, _MESURES_REALISATION, reservataire=True))
@@ -73,8 +87,15 @@ def indicateurs_en_tableau(bilan: Bilan) -> pd.DataFrame:
     morceaux.append(morceau)
     if len(bilan.previsionnel):
         morceaux.append(_long(bilan.previsionnel, ["flux_previsionnel"], reservataire=False))
-        morceaux.append(_long(bilan.previsionnel_soustraits, ["soustraits_prevus"], reservataire=False,
-                              dimension="categorie_soustraction", modalite="categorie_soustraction"))
+        morceaux.append(
+            _long(
+                bilan.previsionnel_soustraits,
+                ["soustraits_prevus"],
+                reservataire=False,
+                dimension="categorie_soustraction",
+                modalite="categorie_soustraction",
+            )
+        )
         morceaux.append(_long(bilan.previsionnel_reservataires, ["droits_previsionnels"], reservataire=True))
     out = pd.concat(morceaux, ignore_index=True)
     out["annee"] = bilan.annee
@@ -106,8 +127,10 @@ def ecrire_indicateurs_csv(bilan: Bilan) -> bytes:
     t = indicateurs_en_tableau(bilan)
     colonnes = {
         "annee": t["annee"].astype(str),
-        **{c: t[c].astype(str).map(proteger) for c in [PT, PC, PL, "reservataire", "dimension", "modalite",
-                                                       "indicateur"]},
+        **{
+            c: t[c].astype(str).map(proteger)
+            for c in [PT, PC, PL, "reservataire", "dimension", "modalite", "indicateur"]
+        },
         "valeur": t["valeur"].map(_nombre),
     }
     texte = pd.DataFrame(colonnes)[ENTETE].to_csv(sep=";", index=False, lineterminator="\r\n")

@@ -250,7 +250,7 @@ def periode_construction(annee: int) -> str:
 
 def periodes_construction(annees: pd.Series) -> pd.Series:
     """Vectorised :func:`periode_construction` (NA stays NA)."""
-    bins = [-10**9, 1948, 1976, 1989, 1999, 2009, 2019, 10**9]
+    bins = [-(10**9), 1948, 1976, 1989, 1999, 2009, 2019, 10**9]
     return pd.cut(annees.astype("Float64"), bins=bins, labels=PERIODES_CONSTRUCTION.codes).astype("string")
 
 
@@ -418,7 +418,9 @@ def correspondance_communes() -> dict[str, str]:
     the absorbing commune (93059 → 93066).
     """
     table = {c: c for c in communes()["code_insee"]}
-    table.update(dict(zip(arrondissements_paris()["code_insee"], arrondissements_paris()["code_commune"], strict=False)))
+    table.update(
+        dict(zip(arrondissements_paris()["code_insee"], arrondissements_paris()["code_commune"], strict=False))
+    )
     f = communes_fusionnees()
     table.update(dict(zip(f["ancien_code"], f["code_insee"], strict=False)))
     return table

@@ -92,50 +92,106 @@ class ReglesCalcul:
         """The rules as French rows (``libelle``, ``valeur``, ``raison``) for the reports' "Paramètres" sheet."""
         debut = "1er janvier" if self.mois_debut_annee == 1 else f"1er jour du mois {self.mois_debut_annee}"
         lignes = [
-            ("Année de référence", f"année civile (du {debut} au dernier jour précédant le {debut} suivant)",
-             "Les dates de disponibilité, d'orientation et d'attribution sont rattachées à l'année où elles tombent."),
-            ("Logements comptés", "logements distincts",
-             "Un logement orienté deux fois vers le même réservataire compte une fois (et deux tours)."),
-            ("Logement proposé", "au moins un tour vers le réservataire daté (orientation) de l'année n",
-             "Un logement disponible en n−1 et orienté en n est proposé en n ; le flux, lui, suit la date de disponibilité."),
-            ("Logement attribué", "tour dont l'issue est « attribué » et la date d'attribution dans l'année n",
-             "Une attribution décidée en n+1 n'est pas comptée en n."),
-            ("Logements soustraits", "exclus des proposés, des attribués et des tours",
-             "Ils sortent du flux avant le calcul des parts ; leurs attributions sont des relogements réalisés."),
-            ("Relogements réalisés",
-             "logements soustraits disponibles dans l'année n et attribués dans l'année n" if self.relogements_disponibles_n
-             else "logements soustraits attribués dans l'année n, quelle que soit la date de disponibilité",
-             "Art. R. 441-5 CCH : attributions réalisées l'année précédente au titre des relogements ; un logement "
-             "libéré en décembre n−1 et attribué en janvier n est un relogement de n."),
-            ("Orientation hors périmètre", "non comptée",
-             "Un logement orienté vers un réservataire hors de ses périmètres de convention n'entre pas dans ses chiffres "
-             "(la validation le signale)."),
-            ("Part des attributions", "sur l'ensemble des attributaires, bailleur compris",
-             "Les parts des attributions font 100 % ; les parts du flux en orientation peuvent dépasser 100 %."),
+            (
+                "Année de référence",
+                f"année civile (du {debut} au dernier jour précédant le {debut} suivant)",
+                "Les dates de disponibilité, d'orientation et d'attribution sont rattachées à l'année où elles tombent.",
+            ),
+            (
+                "Logements comptés",
+                "logements distincts",
+                "Un logement orienté deux fois vers le même réservataire compte une fois (et deux tours).",
+            ),
+            (
+                "Logement proposé",
+                "au moins un tour vers le réservataire daté (orientation) de l'année n",
+                "Un logement disponible en n−1 et orienté en n est proposé en n ; le flux, lui, suit la date de disponibilité.",
+            ),
+            (
+                "Logement attribué",
+                "tour dont l'issue est « attribué » et la date d'attribution dans l'année n",
+                "Une attribution décidée en n+1 n'est pas comptée en n.",
+            ),
+            (
+                "Logements soustraits",
+                "exclus des proposés, des attribués et des tours",
+                "Ils sortent du flux avant le calcul des parts ; leurs attributions sont des relogements réalisés.",
+            ),
+            (
+                "Relogements réalisés",
+                "logements soustraits disponibles dans l'année n et attribués dans l'année n"
+                if self.relogements_disponibles_n
+                else "logements soustraits attribués dans l'année n, quelle que soit la date de disponibilité",
+                "Art. R. 441-5 CCH : attributions réalisées l'année précédente au titre des relogements ; un logement "
+                "libéré en décembre n−1 et attribué en janvier n est un relogement de n.",
+            ),
+            (
+                "Orientation hors périmètre",
+                "non comptée",
+                "Un logement orienté vers un réservataire hors de ses périmètres de convention n'entre pas dans ses chiffres "
+                "(la validation le signale).",
+            ),
+            (
+                "Part des attributions",
+                "sur l'ensemble des attributaires, bailleur compris",
+                "Les parts des attributions font 100 % ; les parts du flux en orientation peuvent dépasser 100 %.",
+            ),
             ("Droits théoriques", "taux × flux / 100, non arrondis", "Les arrondis ne servent qu'à l'affichage."),
             ("Division par zéro", "« n.s. » (non significatif)", "Jamais 0 % ni erreur."),
             ("Plafond préfet", _pourcent(self.plafond_prefet), "Art. R. 441-5-2 CCH (dérogation possible par arrêté)."),
-            ("Plafond agents de l'État", _pourcent(self.plafond_agents), "Art. R. 441-5-2 CCH, inclus dans le plafond préfet."),
-            ("Préfet hors QPV (minimum)", _pourcent(self.plancher_prefet_hors_qpv),
-             "Art. R. 441-5-2 CCH ; lecture a (part des orientations préfet) comparée à la référence, lecture b affichée à côté."),
-            ("Publics prioritaires (minimum)", _pourcent(self.plancher_prioritaires),
-             "Art. L. 441-1 CCH : réservataires autres que l'État et bailleur."),
-            ("1er quartile hors QPV (minimum)", _pourcent(self.plancher_premier_quartile_hors_qpv),
-             "Loi Égalité et Citoyenneté ; ménages du 1er quartile ou relogés au titre du renouvellement urbain."),
-            ("Hors 1er quartile en QPV (minimum)", _pourcent(self.plancher_hors_premier_quartile_en_qpv),
-             "Art. L. 441-1 CCH, valeur par défaut sauf convention intercommunale d'attribution."),
-            ("Délai d'orientation signalé", f"plus de {self.mois_avant_disponibilite} mois avant ou "
-             f"{self.mois_apres_disponibilite} mois après la disponibilité", "Contrôle de cohérence (avertissement)."),
-            ("Indicateurs intercommunaux (1er quartile)",
-             "toutes les attributions de l'année, logements soustraits compris" if self.cia_avec_soustraits
-             else "attributions du flux (logements soustraits exclus)",
-             "Art. L. 441-1 CCH : le taux porte sur l'ensemble des attributions annuelles, relogements du "
-             "renouvellement urbain compris."),
-            ("EPCI « LEC » / EPT", f"{len(self.epci_lec)} territoires",
-             "Par défaut : tous les EPT, Paris et tout EPCI comptant au moins un QPV."),
-            ("Masquage des petits effectifs", f"effectifs de 1 à {self.seuil_masquage - 1} affichés « < {self.seuil_masquage} »",
-             "Optionnel, pour les documents diffusés au-delà du réservataire."),
-            ("Prévisionnel infra-départemental", "au prorata des disponibilités de l'année n" if self.prorata_previsionnel
-             else "non calculé", "Le prévisionnel est saisi par département."),
+            (
+                "Plafond agents de l'État",
+                _pourcent(self.plafond_agents),
+                "Art. R. 441-5-2 CCH, inclus dans le plafond préfet.",
+            ),
+            (
+                "Préfet hors QPV (minimum)",
+                _pourcent(self.plancher_prefet_hors_qpv),
+                "Art. R. 441-5-2 CCH ; lecture a (part des orientations préfet) comparée à la référence, lecture b affichée à côté.",
+            ),
+            (
+                "Publics prioritaires (minimum)",
+                _pourcent(self.plancher_prioritaires),
+                "Art. L. 441-1 CCH : réservataires autres que l'État et bailleur.",
+            ),
+            (
+                "1er quartile hors QPV (minimum)",
+                _pourcent(self.plancher_premier_quartile_hors_qpv),
+                "Loi Égalité et Citoyenneté ; ménages du 1er quartile ou relogés au titre du renouvellement urbain.",
+            ),
+            (
+                "Hors 1er quartile en QPV (minimum)",
+                _pourcent(self.plancher_hors_premier_quartile_en_qpv),
+                "Art. L. 441-1 CCH, valeur par défaut sauf convention intercommunale d'attribution.",
+            ),
+            (
+                "Délai d'orientation signalé",
+                f"plus de {self.mois_avant_disponibilite} mois avant ou "
+                f"{self.mois_apres_disponibilite} mois après la disponibilité",
+                "Contrôle de cohérence (avertissement).",
+            ),
+            (
+                "Indicateurs intercommunaux (1er quartile)",
+                "toutes les attributions de l'année, logements soustraits compris"
+                if self.cia_avec_soustraits
+                else "attributions du flux (logements soustraits exclus)",
+                "Art. L. 441-1 CCH : le taux porte sur l'ensemble des attributions annuelles, relogements du "
+                "renouvellement urbain compris.",
+            ),
+            (
+                "EPCI « LEC » / EPT",
+                f"{len(self.epci_lec)} territoires",
+                "Par défaut : tous les EPT, Paris et tout EPCI comptant au moins un QPV.",
+            ),
+            (
+                "Masquage des petits effectifs",
+                f"effectifs de 1 à {self.seuil_masquage - 1} affichés « < {self.seuil_masquage} »",
+                "Optionnel, pour les documents diffusés au-delà du réservataire.",
+            ),
+            (
+                "Prévisionnel infra-départemental",
+                "au prorata des disponibilités de l'année n" if self.prorata_previsionnel else "non calculé",
+                "Le prévisionnel est saisi par département.",
+            ),
         ]
         return pd.DataFrame(lignes, columns=["libelle", "valeur", "raison"])

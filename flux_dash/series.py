@@ -82,13 +82,19 @@ def lister_qpv_logements(logements: pd.DataFrame, annee: int) -> pd.DataFrame:
     colonnes = ["code_qpv", "nom_qpv", "code_commune", "commune", "logements", "disponibilites_n"]
     if logements is None or logements.empty:
         return pd.DataFrame(columns=colonnes)
-    code = logements["code_qpv"].astype("string").str.strip() if "code_qpv" in logements else pd.Series(pd.NA, index=logements.index, dtype="string")
+    code = (
+        logements["code_qpv"].astype("string").str.strip()
+        if "code_qpv" in logements
+        else pd.Series(pd.NA, index=logements.index, dtype="string")
+    )
     en_qpv = logements["qpv"].astype("boolean").fillna(False).astype(bool) | code.fillna("").ne("")
-    sel = pd.DataFrame({
-        "code_qpv": code[en_qpv].fillna(""),
-        "code_commune": logements.loc[en_qpv, "code_commune"].astype(str),
-        "dispo": pd.to_datetime(logements.loc[en_qpv, "date_disponibilite"], errors="coerce").dt.year.eq(annee),
-    })
+    sel = pd.DataFrame(
+        {
+            "code_qpv": code[en_qpv].fillna(""),
+            "code_commune": logements.loc[en_qpv, "code_commune"].astype(str),
+            "dispo": pd.to_datetime(logements.loc[en_qpv, "date_disponibilite"], errors="coerce").dt.year.eq(annee),
+        }
+    )
     if sel.empty:
         return pd.DataFrame(columns=colonnes)
     g = sel.groupby(["code_commune", "code_qpv"], as_index=False).agg(
@@ -117,7 +123,9 @@ def preparer_previsionnel(
     """
     prev = previsionnel if previsionnel is not None else pd.DataFrame(columns=COLONNES_PREVISIONNEL)
     deps = sorted(set(departements) | set(prev["code_departement"].dropna().astype(str)))
-    grille = pd.MultiIndex.from_product([deps, ref.SOUSTRACTIONS.codes], names=["code_departement", "categorie_soustraction"])
+    grille = pd.MultiIndex.from_product(
+        [deps, ref.SOUSTRACTIONS.codes], names=["code_departement", "categorie_soustraction"]
+    )
     p = prev.assign(
         code_departement=prev["code_departement"].astype(str),
         categorie_soustraction=prev["categorie_soustraction"].astype(str),

@@ -13,7 +13,9 @@ rapport = commun.exiger_donnees()
 
 titre = ctl.titre_controles(rapport)
 if rapport.erreurs:
-    st.error(f"**{titre}.** Un fichier avec des erreurs n'est jamais utilisé à moitié : corrigez-les puis rechargez le fichier.")
+    st.error(
+        f"**{titre}.** Un fichier avec des erreurs n'est jamais utilisé à moitié : corrigez-les puis rechargez le fichier."
+    )
 else:
     st.success(f"**{titre}.**")
 
@@ -38,6 +40,12 @@ regles = f3.multiselect("Règle", sorted(set(tous["regle"].astype(str))), placeh
 recherche = f4.text_input("Rechercher", placeholder="texte, valeur, colonne…")
 choisis = ctl.filtrer_problemes(tous, gravites, sources, regles, recherche)
 st.caption(f"{formats.nombre(len(choisis))} ligne{'s' if len(choisis) > 1 else ''} sur {formats.nombre(len(tous))}")
-commun.tableau(choisis[ctl.COLONNES_AFFICHEES], ctl.LIBELLES, cle="problemes", largeurs=ctl.LARGEURS,
-               hauteur_ligne=ctl.HAUTEUR_LIGNE, hauteur=min(40 + ctl.HAUTEUR_LIGNE * len(choisis), 8 * ctl.HAUTEUR_LIGNE))
+commun.tableau(
+    choisis[ctl.COLONNES_AFFICHEES],
+    ctl.LIBELLES,
+    cle="problemes",
+    largeurs=ctl.LARGEURS,
+    hauteur_ligne=ctl.HAUTEUR_LIGNE,
+    hauteur=min(40 + ctl.HAUTEUR_LIGNE * len(choisis), 8 * ctl.HAUTEUR_LIGNE),
+)
 commun.telecharger_tableau(choisis, "problemes", ctl.LIBELLES, cle="problemes")

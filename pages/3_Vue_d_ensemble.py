@@ -19,36 +19,62 @@ preparer_page("Vue d'ensemble", "📊")
 bilan = exiger_bilan()
 filtres = afficher_filtres(reservataires=False)  # restates the active filters under the title
 
-st.caption(f"Bilan de l'année {bilan.annee} · "
-           + ("logements retenus par les filtres." if filtres.actifs else "tous les logements du fichier (Île-de-France)."))
+st.caption(
+    f"Bilan de l'année {bilan.annee} · "
+    + ("logements retenus par les filtres." if filtres.actifs else "tous les logements du fichier (Île-de-France).")
+)
 
 AIDES = {
     "disponibilites": "Logements libérés dans l'année (date de disponibilité en année n), loués ou non.",
     "soustraits": "Disponibilités retirées du flux : mutations internes, relogements (renouvellement urbain, "
-                  "copropriétés dégradées, habitat indigne, vente) et autres cas prévus par le cadrage local.",
+    "copropriétés dégradées, habitat indigne, vente) et autres cas prévus par le cadrage local.",
     "flux": "Disponibilités moins soustraits : les logements à répartir entre les réservataires.",
     "proposes": "Logements orientés vers chaque réservataire (un logement orienté vers deux réservataires compte deux fois).",
     "attribues": "Logements attribués par la CALEOL dans l'année (logements distincts).",
 }
 chiffres = g.chiffres_cles(bilan)
 ligne1, ligne2 = st.columns(3), st.columns(3)
-for colonne, (cle, libelle) in zip([*ligne1, *ligne2[:2]], [
-    ("disponibilites", "Disponibilités"), ("soustraits", "Soustraits"), ("flux", "Flux annuel"),
-    ("proposes", "Logements proposés"), ("attribues", "Logements attribués")], strict=True):
+for colonne, (cle, libelle) in zip(
+    [*ligne1, *ligne2[:2]],
+    [
+        ("disponibilites", "Disponibilités"),
+        ("soustraits", "Soustraits"),
+        ("flux", "Flux annuel"),
+        ("proposes", "Logements proposés"),
+        ("attribues", "Logements attribués"),
+    ],
+    strict=True,
+):
     colonne.metric(libelle, formats.nombre(chiffres[cle]), border=True, help=AIDES.get(cle))
-ligne2[2].metric("Taux de transformation", formats.pourcentage(chiffres["taux_transformation"]), border=True,
-                 help="Logements attribués ÷ logements proposés (somme des réservataires).")
-st.caption("« Logements proposés » additionne les logements proposés de chaque réservataire : un logement orienté "
-           "vers deux réservataires compte deux fois.")
+ligne2[2].metric(
+    "Taux de transformation",
+    formats.pourcentage(chiffres["taux_transformation"]),
+    border=True,
+    help="Logements attribués ÷ logements proposés (somme des réservataires).",
+)
+st.caption(
+    "« Logements proposés » additionne les logements proposés de chaque réservataire : un logement orienté "
+    "vers deux réservataires compte deux fois."
+)
 
-afficher_graphique(g.tracer_reconciliation_flux(bilan), g.tableau_reconciliation_flux(bilan), f"reconciliation_flux_{bilan.annee}",
-          "reconciliation")
+afficher_graphique(
+    g.tracer_reconciliation_flux(bilan),
+    g.tableau_reconciliation_flux(bilan),
+    f"reconciliation_flux_{bilan.annee}",
+    "reconciliation",
+)
 
 series = compter_par_mois(etat.tables_filtrees(), bilan.annee)
-afficher_graphique(g.tracer_tendances_mensuelles(series), g.tableau_tendances_mensuelles(series),
-          f"evolution_mensuelle_{bilan.annee}", "mensuel")
-st.caption("Orientations : tours datés du mois sur des logements non soustraits (un logement orienté deux fois compte "
-           "deux tours). Attributions : logements non soustraits attribués, à la date de la décision de la CALEOL.")
+afficher_graphique(
+    g.tracer_tendances_mensuelles(series),
+    g.tableau_tendances_mensuelles(series),
+    f"evolution_mensuelle_{bilan.annee}",
+    "mensuel",
+)
+st.caption(
+    "Orientations : tours datés du mois sur des logements non soustraits (un logement orienté deux fois compte "
+    "deux tours). Attributions : logements non soustraits attribués, à la date de la décision de la CALEOL."
+)
 
 st.subheader("Contrôles de cohérence des chiffres")
 controles = bilan.reconciliation()
@@ -57,7 +83,12 @@ if echecs.empty:
     st.success(f"Les {formats.nombre(len(controles))} contrôles de cohérence sont vérifiés : les totaux se recoupent.")
 else:
     st.error(f"{formats.nombre(len(echecs))} contrôle(s) de cohérence en échec sur {formats.nombre(len(controles))}.")
-    libelles_controles = {"controle": "Contrôle", "perimetre": "Périmètre", "attendu": "Attendu", "obtenu": "Obtenu",
-                          "ok": "Vérifié"}
+    libelles_controles = {
+        "controle": "Contrôle",
+        "perimetre": "Périmètre",
+        "attendu": "Attendu",
+        "obtenu": "Obtenu",
+        "ok": "Vérifié",
+    }
     tableau(echecs, libelles_controles, cle="tab_controles")
     telecharger_tableau(echecs, f"controles_en_echec_{bilan.annee}", libelles_controles, cle="controles")

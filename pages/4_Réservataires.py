@@ -30,8 +30,10 @@ if st.session_state.get(CLE_RESERVATAIRE) not in choix:  # first visit, or filte
 reservataire = st.selectbox("Réservataire", choix, format_func=lambda r: libelles.get(r, r), key=CLE_RESERVATAIRE)
 slug = ref.slug(reservataire)
 if reservataire not in actifs:
-    st.info("Aucun logement n'a été orienté vers ce réservataire en "
-            f"{bilan.annee}{' dans le périmètre retenu par les filtres' if filtres.filtre_logements else ''}.")
+    st.info(
+        "Aucun logement n'a été orienté vers ce réservataire en "
+        f"{bilan.annee}{' dans le périmètre retenu par les filtres' if filtres.filtre_logements else ''}."
+    )
 
 st.subheader("Chiffres par périmètre")
 realisation = g.tableau_realisation(bilan, reservataire)
@@ -40,32 +42,53 @@ telecharger_tableau(realisation, f"realisation_{bilan.annee}_{slug}", cle="reali
 
 col1, col2 = st.columns(2)
 with col1:
-    afficher_graphique(g.tracer_part_flux(bilan, reservataire), realisation[["Périmètre", "Flux", "Proposés", "Part du flux",
-              "Taux conventionnel"]], f"part_du_flux_{bilan.annee}_{slug}", "part_flux")
+    afficher_graphique(
+        g.tracer_part_flux(bilan, reservataire),
+        realisation[["Périmètre", "Flux", "Proposés", "Part du flux", "Taux conventionnel"]],
+        f"part_du_flux_{bilan.annee}_{slug}",
+        "part_flux",
+    )
 with col2:
-    afficher_graphique(g.tracer_droits_proposes(bilan, reservataire), realisation[["Périmètre", "Droits théoriques", "Proposés",
-              "Attribués", "Écart", "Taux de réalisation"]], f"droits_{bilan.annee}_{slug}", "droits")
+    afficher_graphique(
+        g.tracer_droits_proposes(bilan, reservataire),
+        realisation[["Périmètre", "Droits théoriques", "Proposés", "Attribués", "Écart", "Taux de réalisation"]],
+        f"droits_{bilan.annee}_{slug}",
+        "droits",
+    )
 
 st.subheader("Issue des tours")
-afficher_graphique(g.tracer_issues_tours(bilan, reservataire), g.tableau_issues_tours(bilan, reservataire),
-          f"issues_tours_{bilan.annee}_{slug}", "issues")
+afficher_graphique(
+    g.tracer_issues_tours(bilan, reservataire),
+    g.tableau_issues_tours(bilan, reservataire),
+    f"issues_tours_{bilan.annee}_{slug}",
+    "issues",
+)
 
 st.subheader("Répartitions du décret (proposés et attribués)")
 lignes = bilan.realisation_de(reservataire)
 perimetres = list(zip(lignes["perimetre_type"], lignes["perimetre_code"], strict=True))
-noms = {p: f"{ref.PERIMETRES.libelle(p[0])} – {lib}" for p, lib in zip(perimetres, lignes["perimetre_libelle"], strict=True)}
+noms = {
+    p: f"{ref.PERIMETRES.libelle(p[0])} – {lib}" for p, lib in zip(perimetres, lignes["perimetre_libelle"], strict=True)
+}
 perimetre = st.selectbox("Périmètre", perimetres, format_func=noms.get, key="_fd_w_perimetre_repartition")
 if perimetre is not None:
     onglets = st.tabs([g.LIBELLES_DIMENSIONS[d] for d in ref.DIMENSIONS_DECRET])
     for onglet, dimension in zip(onglets, ref.DIMENSIONS_DECRET, strict=True):
         with onglet:
-            afficher_graphique(g.tracer_repartition(bilan, reservataire, dimension, perimetre),
-                      g.tableau_repartition(bilan, reservataire, dimension, perimetre),
-                      f"repartition_{dimension}_{bilan.annee}_{slug}", f"rep_{dimension}")
+            afficher_graphique(
+                g.tracer_repartition(bilan, reservataire, dimension, perimetre),
+                g.tableau_repartition(bilan, reservataire, dimension, perimetre),
+                f"repartition_{dimension}_{bilan.annee}_{slug}",
+                f"rep_{dimension}",
+            )
 
 st.subheader("Tous les réservataires (conventions)")
 ensemble = g.tableau_realisation(bilan, parmi=filtres.reservataires)
-afficher_graphique(g.tracer_part_flux(bilan, parmi=filtres.reservataires), ensemble[["Réservataire", "Périmètre", "Flux", "Proposés", "Part du flux",
-          "Taux conventionnel"]], f"part_du_flux_conventions_{bilan.annee}", "part_flux_tous")
+afficher_graphique(
+    g.tracer_part_flux(bilan, parmi=filtres.reservataires),
+    ensemble[["Réservataire", "Périmètre", "Flux", "Proposés", "Part du flux", "Taux conventionnel"]],
+    f"part_du_flux_conventions_{bilan.annee}",
+    "part_flux_tous",
+)
 tableau(ensemble, pourcentages=g.pourcentages(ensemble), cle="tab_ensemble")
 telecharger_tableau(ensemble, f"realisation_{bilan.annee}_tous_reservataires", cle="ensemble")

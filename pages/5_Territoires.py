@@ -26,13 +26,24 @@ def _carte_et_tableau(fig, table, nom: str, cle: str) -> None:
 
 col1, col2 = st.columns(2)
 niveau = col1.radio("Niveau", list(g.NIVEAUX), format_func=g.NIVEAUX.get, horizontal=True, key="_fd_w_niveau_carte")
-indicateur = col2.radio("Chiffre", list(g.INDICATEURS_CARTE), format_func=g.INDICATEURS_CARTE.get, horizontal=True,
-                        key="_fd_w_indicateur_carte")
-_carte_et_tableau(g.tracer_carte(bilan, niveau, indicateur), g.tableau_territoires(bilan, niveau),
-                  f"territoires_{niveau.lower()}_{bilan.annee}", "carte")
-st.caption("« Proposés » additionne les logements proposés de chaque réservataire (un logement orienté vers deux "
-           "réservataires compte deux fois) ; « Attribués » compte des logements distincts. Les EPCI / EPT et les "
-           "départements sont dessinés par leurs communes, colorées avec la valeur du territoire.")
+indicateur = col2.radio(
+    "Chiffre",
+    list(g.INDICATEURS_CARTE),
+    format_func=g.INDICATEURS_CARTE.get,
+    horizontal=True,
+    key="_fd_w_indicateur_carte",
+)
+_carte_et_tableau(
+    g.tracer_carte(bilan, niveau, indicateur),
+    g.tableau_territoires(bilan, niveau),
+    f"territoires_{niveau.lower()}_{bilan.annee}",
+    "carte",
+)
+st.caption(
+    "« Proposés » additionne les logements proposés de chaque réservataire (un logement orienté vers deux "
+    "réservataires compte deux fois) ; « Attribués » compte des logements distincts. Les EPCI / EPT et les "
+    "départements sont dessinés par leurs communes, colorées avec la valeur du territoire."
+)
 
 st.divider()
 st.subheader("Détail d'un EPCI / EPT")
@@ -43,9 +54,12 @@ if territoires.empty:
 noms = dict(zip(territoires["Code"], territoires["Territoire"], strict=True))
 code = st.selectbox("EPCI / EPT", list(noms), format_func=noms.get, key="_fd_w_territoire_detail")
 slug = ref.slug(noms[code])
-_carte_et_tableau(g.tracer_carte(bilan, "COMMUNE", indicateur, territoire=code),
-                  g.tableau_territoires(bilan, "COMMUNE", territoire=code),
-                  f"communes_{slug}_{bilan.annee}", "carte_detail")
+_carte_et_tableau(
+    g.tracer_carte(bilan, "COMMUNE", indicateur, territoire=code),
+    g.tableau_territoires(bilan, "COMMUNE", territoire=code),
+    f"communes_{slug}_{bilan.annee}",
+    "carte_detail",
+)
 
 st.markdown("**Bilan consolidé du territoire (tous les réservataires, bailleur compris)**")
 matrice = g.tableau_consolidation(bilan, ("EPCI_EPT", code))

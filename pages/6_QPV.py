@@ -20,31 +20,49 @@ bilan = exiger_bilan()
 afficher_filtres(reservataires=False)
 
 st.subheader("Attributions en et hors QPV par réservataire")
-afficher_graphique(g.tracer_qpv_reservataires(bilan), g.tableau_qpv_reservataires(bilan), f"qpv_reservataires_{bilan.annee}",
-          "qpv_res")
+afficher_graphique(
+    g.tracer_qpv_reservataires(bilan), g.tableau_qpv_reservataires(bilan), f"qpv_reservataires_{bilan.annee}", "qpv_res"
+)
 
 st.subheader("En et hors QPV par territoire")
 col1, col2 = st.columns(2)
-niveau = col1.radio("Niveau", ["EPCI_EPT", "DEPARTEMENT", "COMMUNE"], format_func=g.NIVEAUX.get, horizontal=True,
-                    key="_fd_w_niveau_qpv")
-mesure = col2.radio("Chiffre", list(g.MESURES_QPV), format_func=g.MESURES_QPV.get, horizontal=True,
-                    key="_fd_w_mesure_qpv")
-afficher_graphique(g.tracer_qpv_territoires(bilan, niveau, mesure), g.tableau_qpv_territoires(bilan, niveau),
-          f"qpv_territoires_{niveau.lower()}_{bilan.annee}", "qpv_ter")
+niveau = col1.radio(
+    "Niveau", ["EPCI_EPT", "DEPARTEMENT", "COMMUNE"], format_func=g.NIVEAUX.get, horizontal=True, key="_fd_w_niveau_qpv"
+)
+mesure = col2.radio(
+    "Chiffre", list(g.MESURES_QPV), format_func=g.MESURES_QPV.get, horizontal=True, key="_fd_w_mesure_qpv"
+)
+afficher_graphique(
+    g.tracer_qpv_territoires(bilan, niveau, mesure),
+    g.tableau_qpv_territoires(bilan, niveau),
+    f"qpv_territoires_{niveau.lower()}_{bilan.annee}",
+    "qpv_ter",
+)
 
 st.subheader("Logements proposés au préfet hors QPV, par département")
-st.caption("Lecture a : proposés au préfet hors QPV ÷ proposés au préfet (référence : au moins 30 %). Lecture b : "
-           "proposés au préfet hors QPV ÷ flux hors QPV. La référence se lit comme un repère, pas comme un verdict.")
-afficher_graphique(g.tracer_prefet_hors_qpv(bilan), g.tableau_prefet_hors_qpv(bilan), f"prefet_hors_qpv_{bilan.annee}",
-          "prefet")
+st.caption(
+    "Lecture a : proposés au préfet hors QPV ÷ proposés au préfet (référence : au moins 30 %). Lecture b : "
+    "proposés au préfet hors QPV ÷ flux hors QPV. La référence se lit comme un repère, pas comme un verdict."
+)
+afficher_graphique(
+    g.tracer_prefet_hors_qpv(bilan), g.tableau_prefet_hors_qpv(bilan), f"prefet_hors_qpv_{bilan.annee}", "prefet"
+)
 
 st.subheader("Indicateurs de la convention intercommunale d'attribution, par EPCI / EPT")
-afficher_graphique(g.tracer_indicateurs_cia(bilan), g.tableau_indicateurs_cia(bilan), f"indicateurs_cia_{bilan.annee}", "cia")
+afficher_graphique(
+    g.tracer_indicateurs_cia(bilan), g.tableau_indicateurs_cia(bilan), f"indicateurs_cia_{bilan.annee}", "cia"
+)
 
 st.subheader("QPV où le bailleur a des logements")
 qpv = lister_qpv_logements(etat.tables_filtrees().get("logements"), bilan.annee)
-libelles = {"code_qpv": "Code QPV", "nom_qpv": "Quartier", "code_commune": "Code commune", "commune": "Commune",
-            "logements": "Logements (fichier)", "disponibilites_n": f"Disponibles en {bilan.annee}"}
+libelles = {
+    "code_qpv": "Code QPV",
+    "nom_qpv": "Quartier",
+    "code_commune": "Code commune",
+    "commune": "Commune",
+    "logements": "Logements (fichier)",
+    "disponibilites_n": f"Disponibles en {bilan.annee}",
+}
 if qpv.empty:
     st.info("Aucun logement en QPV dans le périmètre affiché.")
 else:

@@ -36,7 +36,11 @@ with st.expander("Options des rapports", expanded=False, icon=":material/setting
     precedentes = etat.options_rapports()
     # Widget keys are dropped when the page is not rendered: restore them from the stored options.
     if "_fd_w_lec" not in st.session_state:
-        defaut = precedentes.epci_lec if precedentes and precedentes.epci_lec is not None else [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())]
+        defaut = (
+            precedentes.epci_lec
+            if precedentes and precedentes.epci_lec is not None
+            else [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())]
+        )
         st.session_state["_fd_w_lec"] = [c for c in defaut if c in libelles_epci]
     if "_fd_w_masquer" not in st.session_state:
         st.session_state["_fd_w_masquer"] = bool(precedentes and precedentes.masquer_petits_effectifs)
@@ -65,13 +69,17 @@ archive = st.session_state.get(etat.ARCHIVE)
 if st.button("Préparer l'archive de tous les rapports", icon=":material/archive:"):
     barre = st.progress(0.0, text="Préparation…")
     try:
-        octets = construire_archive(bilan, options, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte)))
+        octets = construire_archive(
+            bilan, options, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte))
+        )
         archive = (cle, octets)
         st.session_state[etat.ARCHIVE] = archive
         barre.progress(1.0, text="Archive prête.")
     except Exception:
         journal.exception("construire_archive")
-        st.error("L'archive n'a pas pu être construite (erreur interne de l'outil, consignée dans le journal du serveur).")
+        st.error(
+            "L'archive n'a pas pu être construite (erreur interne de l'outil, consignée dans le journal du serveur)."
+        )
 if archive is not None and archive[0] == cle:
     st.download_button(
         f"Télécharger {nom_archive(bilan, options)}",
@@ -86,7 +94,9 @@ if archive is not None and archive[0] == cle:
 
 # --- Indicators CSV ------------------------------------------------------------------------------------
 st.subheader("Indicateurs (CSV)")
-st.caption("Un chiffre par ligne (format « long » décrit dans la documentation), pour un tableur ou un outil d'analyse.")
+st.caption(
+    "Un chiffre par ligne (format « long » décrit dans la documentation), pour un tableur ou un outil d'analyse."
+)
 st.download_button(
     f"Télécharger {nom_indicateurs(bilan)}",
     data=lambda: ecrire_indicateurs_csv(bilan),
@@ -103,10 +113,14 @@ try:
     rapports = lister_rapports(bilan, options)
 except Exception:
     journal.exception("lister_rapports")
-    st.error("La liste des rapports n'a pas pu être établie (erreur interne de l'outil, consignée dans le journal du serveur).")
+    st.error(
+        "La liste des rapports n'a pas pu être établie (erreur interne de l'outil, consignée dans le journal du serveur)."
+    )
     st.stop()
 
-recherche = st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…") if len(rapports) > 12 else ""
+recherche = (
+    st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…") if len(rapports) > 12 else ""
+)
 groupes = pub.grouper_rapports(rapports, recherche)
 trouves = sum(len(liste) for liste in groupes.values())
 st.caption(commun.echapper(pub.compte_rapports(trouves, len(rapports), recherche)))  # user text: escaped

@@ -34,8 +34,12 @@ def test_bouton_exemple_charge_les_donnees_et_affiche_le_resume():
     assert rapport is not None and rapport.ok
     assert at.session_state[etat.FICHIERS] == [LIBELLE_DEMO]
     metriques = {m.label: m.value for m in at.metric}
-    assert metriques == {"Logements": "3\u202f000", "Tours": f"{len(rapport.tables['tours']):,}".replace(",", "\u202f"),
-                         "Conventions": str(len(rapport.tables["conventions"])), "Années couvertes": "2023–2025"}
+    assert metriques == {
+        "Logements": "3\u202f000",
+        "Tours": f"{len(rapport.tables['tours']):,}".replace(",", "\u202f"),
+        "Conventions": str(len(rapport.tables["conventions"])),
+        "Années couvertes": "2023–2025",
+    }
     assert any(s.value.startswith("Aucune erreur : le bilan 2024 peut être produit") for s in at.success)
     assert at.selectbox[0].value == 2024
 
@@ -50,7 +54,9 @@ def test_televersement_de_fichiers_csv_charge_une_seule_fois(tables_demo):
     assert at.session_state[etat.FICHIERS] == [n for n, _, _ in fichiers]
     assert at.session_state[etat.OCTETS] == [(n, o) for n, o, _ in fichiers]  # kept in memory for a change of year
     assert {m.label: m.value for m in at.metric}["Logements"] == "3\u202f000"
-    assert ":material/description: logements\\.csv" in [c.value for c in at.sidebar.caption]  # file names are markdown-escaped
+    assert ":material/description: logements\\.csv" in [
+        c.value for c in at.sidebar.caption
+    ]  # file names are markdown-escaped
     at.run()  # a rerun with the same files in the uploader does not read them again
     assert at.session_state[etat.RAPPORT] is rapport
 
@@ -85,15 +91,19 @@ def test_changer_d_annee_et_de_bailleur_est_memorise(donnees_demo):
 def test_changer_d_annee_refait_les_controles_propres_a_l_annee(donnees_demo):
     at = installer(nouvelle_app(), donnees_demo).run()
     assert {p.regle for p in at.session_state[etat.RAPPORT].avertissements} == {
-        "Logement disponible en 2024, sans aucun tour et non soustrait (non orienté)"}
+        "Logement disponible en 2024, sans aucun tour et non soustrait (non orienté)"
+    }
     at.selectbox[0].set_value(2023).run()
     assert not at.exception
     rapport = at.session_state[etat.RAPPORT]
     assert all("2024" not in p.regle for p in rapport.avertissements)  # the 2024 warnings are gone
     assert at.session_state[etat.ANNEE_VALIDEE] == 2023
     statut = [m.value for m in at.sidebar.markdown if "avertissement" in m.value]
-    assert statut == [f":material/check_circle: Aucune erreur · {len(rapport.avertissements)} avertissement"
-                      + ("s" if len(rapport.avertissements) > 1 else "")]
+    assert statut == [
+        f":material/check_circle: Aucune erreur · {len(rapport.avertissements)} avertissement"
+        + ("s" if len(rapport.avertissements) > 1 else "")
+    ]
     at.selectbox[0].set_value(2024).run()  # back to the first year: its warnings come back
     assert {p.regle for p in at.session_state[etat.RAPPORT].avertissements} == {
-        "Logement disponible en 2024, sans aucun tour et non soustrait (non orienté)"}
+        "Logement disponible en 2024, sans aucun tour et non soustrait (non orienté)"
+    }

@@ -110,13 +110,17 @@ def test_vue_d_ensemble_chiffres_cles_du_moteur(donnees_demo, bilan):
     mensuel = _figure(at, "Évolution mensuelle")
     assert sum(_trace(mensuel, "Attributions")["y"]) == region["attributions"]
     assert sum(_trace(mensuel, "Disponibilités")["y"]) == region["disponibilites"]
-    assert [s.value for s in at.success][0].startswith("Les ") and "contrôles de cohérence sont vérifiés" in at.success[0].value
+    assert [s.value for s in at.success][0].startswith("Les ") and "contrôles de cohérence sont vérifiés" in at.success[
+        0
+    ].value
 
 
 def test_reservataires_choix_et_part_du_flux_du_moteur(donnees_demo, bilan):
     at = _page(donnees_demo, "reservataires")
     choix = at.selectbox(key="_fd_w_reservataire")
-    assert choix.options[0] == f"{bilan.reservataires['reservataire'][0]} — {bilan.reservataires['categorie_libelle'][0]}"
+    assert (
+        choix.options[0] == f"{bilan.reservataires['reservataire'][0]} — {bilan.reservataires['categorie_libelle'][0]}"
+    )
     al = bilan.reservataires.loc[bilan.reservataires["categorie"] == "ACTION_LOGEMENT", "reservataire"].iloc[0]
     at = choix.set_value(al).run()
     assert not at.exception
@@ -139,24 +143,29 @@ def test_territoires_carte_par_ept_et_detail(donnees_demo, bilan):
     at = at.radio(key="_fd_w_niveau_carte").set_value("EPCI_EPT").run()
     assert not at.exception
     carte = _figure(at, "Flux par EPCI / EPT")
-    territoires = bilan.flux[(bilan.flux["perimetre_type"] == "EPCI_EPT")
-                             & bilan.flux["perimetre_code"].isin(bilan.perimetres.loc[bilan.perimetres["strate"],
-                                                                                       "perimetre_code"])]
+    territoires = bilan.flux[
+        (bilan.flux["perimetre_type"] == "EPCI_EPT")
+        & bilan.flux["perimetre_code"].isin(bilan.perimetres.loc[bilan.perimetres["strate"], "perimetre_code"])
+    ]
     assert {t["meta"]["code"]: t["meta"]["valeur"] for t in carte["data"]} == dict(
-        zip(territoires["perimetre_code"], territoires["flux"], strict=True))
+        zip(territoires["perimetre_code"], territoires["flux"], strict=True)
+    )
     c = ref.communes()
     assert _communes_de(carte) == set(c.loc[c["code_territoire"].isin(territoires["perimetre_code"]), "code_insee"])
     code = at.selectbox(key="_fd_w_territoire_detail").value
-    membres = bilan.appartenance[(bilan.appartenance["perimetre_type"] == "EPCI_EPT")
-                                 & (bilan.appartenance["perimetre_code"] == code)]["code_commune"]
+    membres = bilan.appartenance[
+        (bilan.appartenance["perimetre_type"] == "EPCI_EPT") & (bilan.appartenance["perimetre_code"] == code)
+    ]["code_commune"]
     assert _communes_de(_figure(at, f"{ref.libelle_perimetre('EPCI_EPT', code)} : flux par commune")) == set(membres)
 
 
 def test_qpv_lectures_du_prefet_et_liste_des_qpv(donnees_demo, bilan):
     at = _page(donnees_demo, "qpv")
     prefet = _figure(at, "Logements proposés au préfet situés hors QPV")
-    a = bilan.indicateurs[(bilan.indicateurs["indicateur"] == "prefet_hors_qpv_a")
-                          & (bilan.indicateurs["perimetre_type"] == "DEPARTEMENT")].sort_values("perimetre_code")
+    a = bilan.indicateurs[
+        (bilan.indicateurs["indicateur"] == "prefet_hors_qpv_a")
+        & (bilan.indicateurs["perimetre_type"] == "DEPARTEMENT")
+    ].sort_values("perimetre_code")
     assert prefet["data"][0]["y"] == pytest.approx(list(a["valeur"]))
     assert [s["y0"] for s in prefet["layout"]["shapes"]] == [0.3]
     assert len(at.get("plotly_chart")) == 4
@@ -175,7 +184,8 @@ def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
     ligne = 0  # first département × MUTATION_INTERNE
     at.session_state["_fd_w_prev_soustraits"] = {
         "edited_rows": {ligne: {"nombre_prevu": int(grille["nombre_prevu"][ligne]) + 100}},
-        "added_rows": [], "deleted_rows": [],
+        "added_rows": [],
+        "deleted_rows": [],
     }
     at.run()
     assert not at.exception

@@ -49,7 +49,9 @@ def test_jeu_casse_affiche_le_nombre_d_erreurs_du_rapport(donnees_cassees):
     assert nb > 0
     at = installer(nouvelle_app(PAGE), donnees_cassees).run()
     assert not at.exception
-    assert at.error[0].value.startswith(f"**{nb} erreurs bloquent le bilan.**" if nb > 1 else "**1 erreur bloque le bilan.**")
+    assert at.error[0].value.startswith(
+        f"**{nb} erreurs bloquent le bilan.**" if nb > 1 else "**1 erreur bloque le bilan.**"
+    )
     assert _metriques(at)["Erreurs"] == formats.nombre(nb)
     detail = at.dataframe[1].value
     assert len(detail) == len(r.problemes)
@@ -83,15 +85,24 @@ def test_le_detail_montre_la_valeur_et_le_conseil_sur_plusieurs_lignes(donnees_c
     assert config["Ligne"]["alignment"] == "right" and "Feuille" not in config  # fitted to its content, not pinned
 
 
-@pytest.mark.parametrize("colonnes, attendu", [
-    pytest.param(3, {"Nombre": {"alignment": "right"}}, id="etroit-nombres-a-droite"),
-    pytest.param(6, {"Nom": {"pinned": True}, "Texte": {"width": 260}, "Nombre": {"alignment": "right"}},
-                 id="large-nom-epingle-texte-long-borne"),
-])
+@pytest.mark.parametrize(
+    "colonnes, attendu",
+    [
+        pytest.param(3, {"Nombre": {"alignment": "right"}}, id="etroit-nombres-a-droite"),
+        pytest.param(
+            6,
+            {"Nom": {"pinned": True}, "Texte": {"width": 260}, "Nombre": {"alignment": "right"}},
+            id="large-nom-epingle-texte-long-borne",
+        ),
+    ],
+)
 def test_mise_en_forme_des_colonnes(colonnes, attendu):
-    df = pd.DataFrame({"Nom": ["Est Ensemble"], "Texte": ["x" * 41], "Nombre": [3],
-                       **{f"C{i}": ["c"] for i in range(colonnes - 3)}})
+    df = pd.DataFrame(
+        {"Nom": ["Est Ensemble"], "Texte": ["x" * 41], "Nombre": [3], **{f"C{i}": ["c"] for i in range(colonnes - 3)}}
+    )
     config = commun.colonnes_tableau(df, list(df.columns))
-    vu = {nom: {k: v for k, v in c.items() if k in ("width", "pinned", "alignment") and v is not None}
-          for nom, c in config.items()}
+    vu = {
+        nom: {k: v for k, v in c.items() if k in ("width", "pinned", "alignment") and v is not None}
+        for nom, c in config.items()
+    }
     assert {nom: c for nom, c in vu.items() if c} == attendu

@@ -16,7 +16,7 @@ from flux_dash.ui.exports import tableau_en_csv, tableau_en_xlsx
 
 TABLE = pd.DataFrame(
     {
-        "reservataire": ["=HYPERLINK(\"x\")", "Préfet 93", "-1"],
+        "reservataire": ['=HYPERLINK("x")', "Préfet 93", "-1"],
         "proposes": pd.Series([12, 1500, 0], dtype="int64"),
         "part": [0.125, float("nan"), 1.0],
         "date": pd.to_datetime(["2024-03-05", None, "2024-12-31"]),
@@ -29,7 +29,7 @@ def test_tableau_en_csv_francais_avec_bom_et_garde_contre_l_injection():
     assert octets.startswith(b"\xef\xbb\xbf")
     assert octets.decode("utf-8-sig").split("\r\n") == [
         "Réservataire;proposes;part;date",
-        "\"'=HYPERLINK(\"\"x\"\")\";12;0,125;05/03/2024",
+        '"\'=HYPERLINK(""x"")";12;0,125;05/03/2024',
         "Préfet 93;1500;;",
         "'-1;0;1,0;31/12/2024",
         "",
@@ -41,17 +41,31 @@ def test_tableau_en_xlsx_garde_nombres_numeriques_et_texte_en_texte():
     ws = wb.active
     assert ws.title == "Proposésflux 2024"
     assert [c.value for c in ws[1]] == ["reservataire", "proposes", "Part", "date"]
-    assert ws["A2"].value == "=HYPERLINK(\"x\")" and ws["A2"].data_type == "s"
+    assert ws["A2"].value == '=HYPERLINK("x")' and ws["A2"].data_type == "s"
     assert ws["B3"].value == 1500 and ws["C2"].value == 0.125 and ws["C3"].value is None
     assert ws["D2"].number_format == "DD/MM/YYYY" and ws["D2"].value.year == 2024
 
 
 def _rapport(nb_erreurs: int) -> RapportValidation:
     erreurs = [
-        Probleme("erreur", "valeur_hors_liste", "Valeur hors liste", "logements", "Logements", 2 + i, "typologie", "T9", "Valeurs permises : T1…")
+        Probleme(
+            "erreur",
+            "valeur_hors_liste",
+            "Valeur hors liste",
+            "logements",
+            "Logements",
+            2 + i,
+            "typologie",
+            "T9",
+            "Valeurs permises : T1…",
+        )
         for i in range(nb_erreurs)
     ]
-    erreurs += [Probleme("erreur", "commune_inconnue", "Commune inconnue", "logements", "", 40, "code_commune", "99999")] if nb_erreurs else []
+    erreurs += (
+        [Probleme("erreur", "commune_inconnue", "Commune inconnue", "logements", "", 40, "code_commune", "99999")]
+        if nb_erreurs
+        else []
+    )
     avert = [Probleme("avertissement", "non_oriente", "Logement non orienté", "logements", "Logements", 7, "", "L7")]
     info = [Probleme("information", "colonne_ignoree", "Colonne ignorée", "tours", "tours.csv", None, "commentaire")]
     return RapportValidation(ok=not erreurs, tables={}, erreurs=erreurs, avertissements=avert, informations=info)
@@ -113,9 +127,13 @@ def test_compter_par_regle_vide():
 
 
 RAPPORTS = [
-    SimpleNamespace(genre="reservataire", destinataire="Préfecture 93", nom_fichier="bilan_2024_reservataire_prefecture-93.xlsx"),
+    SimpleNamespace(
+        genre="reservataire", destinataire="Préfecture 93", nom_fichier="bilan_2024_reservataire_prefecture-93.xlsx"
+    ),
     SimpleNamespace(genre="etat", destinataire="Seine-Saint-Denis (93)", nom_fichier="bilan_2024_etat_93.xlsx"),
-    SimpleNamespace(genre="reservataire", destinataire="Action Logement", nom_fichier="bilan_2024_reservataire_action-logement.xlsx"),
+    SimpleNamespace(
+        genre="reservataire", destinataire="Action Logement", nom_fichier="bilan_2024_reservataire_action-logement.xlsx"
+    ),
     SimpleNamespace(genre="inconnu", destinataire="X", nom_fichier="x.xlsx"),
 ]
 
@@ -133,7 +151,9 @@ RAPPORTS = [
             id="tout-groupe-et-trie",
         ),
         pytest.param("prefecture", {"Bilans réservataires": ["Préfecture 93"]}, id="recherche-sans-accent"),
-        pytest.param("etat_93", {"Bilans État (par département)": ["Seine-Saint-Denis (93)"]}, id="recherche-nom-de-fichier"),
+        pytest.param(
+            "etat_93", {"Bilans État (par département)": ["Seine-Saint-Denis (93)"]}, id="recherche-nom-de-fichier"
+        ),
         pytest.param("zzz", {}, id="rien"),
     ],
 )
@@ -161,7 +181,9 @@ def test_options_des_rapports_normalisees():
 
     options = pub.options_rapports(" HLM ", ["200057974", "200057867"], True, [("a.xlsx", "abc")])
     assert options == OptionsRapports(
-        bailleur="HLM", epci_lec=("200057867", "200057974"), masquer_petits_effectifs=True,
+        bailleur="HLM",
+        epci_lec=("200057867", "200057974"),
+        masquer_petits_effectifs=True,
         fichiers_source=(("a.xlsx", "abc"),),
     )
     assert pub.options_rapports("HLM", ["200057974", "200057867"], True, [("a.xlsx", "abc")]) == options

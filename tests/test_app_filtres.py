@@ -52,11 +52,14 @@ def test_effacer_les_filtres(donnees_demo):
 EST_ENSEMBLE = "200057875"
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(commun.PAGE_VUE, id="vue-d-ensemble"),
-    pytest.param("pages/5_Territoires.py", id="territoires"),
-    pytest.param("pages/6_QPV.py", id="qpv"),
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(commun.PAGE_VUE, id="vue-d-ensemble"),
+        pytest.param("pages/5_Territoires.py", id="territoires"),
+        pytest.param("pages/6_QPV.py", id="qpv"),
+    ],
+)
 def test_un_filtre_actif_est_rappele_par_son_nom_sous_le_titre(donnees_demo, page):
     at = installer(nouvelle_app(page), donnees_demo).run()
     assert not any(c.value.startswith(":material/filter_list:") for c in at.main.caption)
@@ -70,7 +73,8 @@ def test_resume_des_filtres_nomme_trois_valeurs_au_plus():
     libelles = {"typologies": {"T1": "T1", "T2": "T2", "T3": "T3", "T4": "T4", "T5+": "T5 et +"}}
     f = Filtres(typologies=("T1", "T2", "T3", "T4", "T5+"), qpv=("EN_QPV",))
     assert commun.resume_filtres(f, libelles) == commun.echapper(
-        "Filtres actifs : QPV : EN_QPV · Typologie : T1, T2, T3 et 2 autres")
+        "Filtres actifs : QPV : EN_QPV · Typologie : T1, T2, T3 et 2 autres"
+    )
     assert commun.resume_filtres(Filtres()) == ""
 
 
@@ -84,10 +88,12 @@ def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(don
     assert not at.info
     inactif = next(r for r in at.selectbox(key="_fd_w_reservataire").options if "Préfecture de Paris" in r)
     at.selectbox(key="_fd_w_reservataire").set_value(
-        next(r for r in donnees_demo.rapport.tables["tours"]["reservataire"].unique() if r in inactif)).run()
+        next(r for r in donnees_demo.rapport.tables["tours"]["reservataire"].unique() if r in inactif)
+    ).run()
     assert not at.exception
     assert [i.value for i in at.info] == [
-        "Aucun logement n'a été orienté vers ce réservataire en 2024 dans le périmètre retenu par les filtres."]
+        "Aucun logement n'a été orienté vers ce réservataire en 2024 dans le périmètre retenu par les filtres."
+    ]
 
 
 def test_changer_de_departement_oublie_les_communes_de_l_ancien_avant_le_calcul(donnees_demo):

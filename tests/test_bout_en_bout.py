@@ -14,8 +14,15 @@ from tests.conftest import SAMPLE_DATA
 
 INDICATEURS_PERIMETRE = ["disponibilites", "soustraits", "flux", "relogements_realises"]
 INDICATEURS_RESERVATAIRE = [
-    "logements_proposes", "logements_attribues", "part_flux_orientations", "part_attributions", "taux_convention",
-    "droits_theoriques", "taux_realisation", "taux_transformation", "tours",
+    "logements_proposes",
+    "logements_attribues",
+    "part_flux_orientations",
+    "part_attributions",
+    "taux_convention",
+    "droits_theoriques",
+    "taux_realisation",
+    "taux_transformation",
+    "tours",
 ]
 
 

@@ -47,8 +47,13 @@ def date(texte: str | None):
     return pd.to_datetime(texte, format="%d/%m/%Y") if texte else pd.NaT
 
 
-def faire_tables(logements: list[tuple], tours: list[tuple], conventions: list[tuple],
-                 previsionnel: list[tuple] | None = None, optionnelles: bool = True) -> dict[str, pd.DataFrame]:
+def faire_tables(
+    logements: list[tuple],
+    tours: list[tuple],
+    conventions: list[tuple],
+    previsionnel: list[tuple] | None = None,
+    optionnelles: bool = True,
+) -> dict[str, pd.DataFrame]:
     """Clean tables (dtypes of flux_dash.colonnes) from literal rows.
 
     logements: (id, commune, qpv, typologie, financement, annee_construction, "JJ/MM/AAAA", soustraction | None)
@@ -56,8 +61,19 @@ def faire_tables(logements: list[tuple], tours: list[tuple], conventions: list[t
     conventions: (reservataire, categorie, perimetre_type, perimetre_code, taux)
     previsionnel: (code_departement, categorie_soustraction, nombre_prevu, disponibilites_prevues | None)
     """
-    lg = pd.DataFrame(logements, columns=["id_logement", "code_commune", "qpv", "typologie", "financement",
-                                          "annee_construction", "date_disponibilite", "categorie_soustraction"])
+    lg = pd.DataFrame(
+        logements,
+        columns=[
+            "id_logement",
+            "code_commune",
+            "qpv",
+            "typologie",
+            "financement",
+            "annee_construction",
+            "date_disponibilite",
+            "categorie_soustraction",
+        ],
+    )
     for c in ["id_logement", "code_commune", "typologie", "financement", "categorie_soustraction"]:
         lg[c] = lg[c].astype("string")
     lg["qpv"] = lg["qpv"].astype("boolean")
@@ -66,8 +82,10 @@ def faire_tables(logements: list[tuple], tours: list[tuple], conventions: list[t
     lg["origine"] = pd.Series("ROTATION", index=lg.index, dtype="string")
     lg["ligne"] = pd.Series(range(2, len(lg) + 2), dtype="Int64")
 
-    tr = pd.DataFrame([t[:6] for t in tours], columns=["id_logement", "numero_tour", "reservataire",
-                                                      "date_orientation", "issue", "date_attribution"])
+    tr = pd.DataFrame(
+        [t[:6] for t in tours],
+        columns=["id_logement", "numero_tour", "reservataire", "date_orientation", "issue", "date_attribution"],
+    )
     for c in ["id_logement", "reservataire", "issue"]:
         tr[c] = tr[c].astype("string")
     tr["numero_tour"] = tr["numero_tour"].astype("Int64")
@@ -84,8 +102,10 @@ def faire_tables(logements: list[tuple], tours: list[tuple], conventions: list[t
     cv["taux"] = cv["taux"].astype("Float64")
     tables = {"logements": lg, "tours": tr, "conventions": cv}
     if previsionnel is not None:
-        pv = pd.DataFrame(previsionnel, columns=["code_departement", "categorie_soustraction", "nombre_prevu",
-                                                 "disponibilites_prevues"])
+        pv = pd.DataFrame(
+            previsionnel,
+            columns=["code_departement", "categorie_soustraction", "nombre_prevu", "disponibilites_prevues"],
+        )
         for c in ["code_departement", "categorie_soustraction"]:
             pv[c] = pv[c].astype("string")
         for c in ["nombre_prevu", "disponibilites_prevues"]:
@@ -158,6 +178,7 @@ def egal(obtenu, attendu) -> bool:
 
 # --- flux per perimeter (DOMAINE.md §3) ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("ptype", "code", "dispo", "soustraits", "flux", "reloges", "attributions"),
     [
@@ -175,17 +196,33 @@ def egal(obtenu, attendu) -> bool:
 def test_flux_par_perimetre(bilan, ptype, code, dispo, soustraits, flux, reloges, attributions):
     f = ligne(bilan.flux, perimetre_type=ptype, perimetre_code=code)
     assert (f.disponibilites, f.soustraits, f.flux, f.relogements_realises, f.attributions) == (
-        dispo, soustraits, flux, reloges, attributions)
+        dispo,
+        soustraits,
+        flux,
+        reloges,
+        attributions,
+    )
 
 
 def test_soustraits_par_categorie(bilan):
     s = bilan.soustraits
     region = s[(s.perimetre_type == "REGION")].set_index("categorie_soustraction")
-    assert list(region.index) == ["MUTATION_INTERNE", "RELOGEMENT_RU", "RELOGEMENT_ORCOD",
-                                  "RELOGEMENT_HABITAT_INDIGNE", "RELOGEMENT_VENTE", "AUTRE_SOUSTRACTION"]
-    assert region["soustraits"].to_dict() == {"MUTATION_INTERNE": 1, "RELOGEMENT_RU": 1, "RELOGEMENT_ORCOD": 0,
-                                              "RELOGEMENT_HABITAT_INDIGNE": 0, "RELOGEMENT_VENTE": 0,
-                                              "AUTRE_SOUSTRACTION": 0}
+    assert list(region.index) == [
+        "MUTATION_INTERNE",
+        "RELOGEMENT_RU",
+        "RELOGEMENT_ORCOD",
+        "RELOGEMENT_HABITAT_INDIGNE",
+        "RELOGEMENT_VENTE",
+        "AUTRE_SOUSTRACTION",
+    ]
+    assert region["soustraits"].to_dict() == {
+        "MUTATION_INTERNE": 1,
+        "RELOGEMENT_RU": 1,
+        "RELOGEMENT_ORCOD": 0,
+        "RELOGEMENT_HABITAT_INDIGNE": 0,
+        "RELOGEMENT_VENTE": 0,
+        "AUTRE_SOUSTRACTION": 0,
+    }
     # L05 (soustrait, attributed by the Bailleur in n) is a relogement réalisé; L11 (en cours) is not.
     assert region["relogements_realises"].to_dict()["MUTATION_INTERNE"] == 1
     assert region["relogements_realises"].to_dict()["RELOGEMENT_RU"] == 0
@@ -199,42 +236,88 @@ def test_flux_qpv(bilan):
 
 # --- réservataire × convention perimeter --------------------------------------------------------------
 
-COLONNES_REALISATION = ["flux", "logements_proposes", "logements_attribues", "tours", "part_flux_orientations",
-                        "part_attributions", "taux_convention", "droits_theoriques", "ecart", "taux_realisation",
-                        "taux_transformation"]
+COLONNES_REALISATION = [
+    "flux",
+    "logements_proposes",
+    "logements_attribues",
+    "tours",
+    "part_flux_orientations",
+    "part_attributions",
+    "taux_convention",
+    "droits_theoriques",
+    "ecart",
+    "taux_realisation",
+    "taux_transformation",
+]
 
 
 @pytest.mark.parametrize(
     ("reservataire", "ptype", "code", "attendu"),
     [
-        pytest.param(PREFET, "DEPARTEMENT", "93", [6, 2, 1, 3, 2 / 6, 1 / 4, 30.0, 1.8, 0.2, 2 / 1.8, 0.5],
-                     id="prefet: L01 deux fois (1 proposé, 2 tours) et L02 disponible en 2023, L04 hors perimetre"),
-        pytest.param(ALS, "DEPARTEMENT", "93", [6, 2, 1, 2, 2 / 6, 1 / 4, 20.0, 1.2, 0.8, 2 / 1.2, 0.5],
-                     id="als: L02 propose apres le prefet, L10 attribue en 2023 exclu"),
-        pytest.param(PC, "EPCI_EPT", "200057867", [4, 1, 1, 1, 1 / 4, 1 / 3, 10.0, 0.4, 0.6, 2.5, 1.0],
-                     id="plaine commune sur son territoire"),
-        pytest.param(VDP, "COMMUNE", "75056", [2, 1, 1, 1, 1 / 2, 1.0, 20.0, 0.4, 0.6, 2.5, 1.0],
-                     id="ville de paris sur la commune 75056"),
-        pytest.param(BAILLEUR, "DEPARTEMENT", "93", [6, 2, 1, 2, 2 / 6, 1 / 4, NAN, NAN, NAN, NAN, 0.5],
-                     id="bailleur: L06 attribue en 2025 propose non attribue, L05 soustrait exclu"),
-        pytest.param(BAILLEUR, "COMMUNE", "75056", [2, 0, 0, 0, 0.0, 0.0, NAN, NAN, NAN, NAN, NAN],
-                     id="bailleur a paris: L11 soustrait exclu des proposes"),
-        pytest.param(BAILLEUR, "REGION", "11", [8, 2, 1, 2, 2 / 8, 1 / 5, NAN, NAN, NAN, NAN, 0.5],
-                     id="bailleur region"),
+        pytest.param(
+            PREFET,
+            "DEPARTEMENT",
+            "93",
+            [6, 2, 1, 3, 2 / 6, 1 / 4, 30.0, 1.8, 0.2, 2 / 1.8, 0.5],
+            id="prefet: L01 deux fois (1 proposé, 2 tours) et L02 disponible en 2023, L04 hors perimetre",
+        ),
+        pytest.param(
+            ALS,
+            "DEPARTEMENT",
+            "93",
+            [6, 2, 1, 2, 2 / 6, 1 / 4, 20.0, 1.2, 0.8, 2 / 1.2, 0.5],
+            id="als: L02 propose apres le prefet, L10 attribue en 2023 exclu",
+        ),
+        pytest.param(
+            PC,
+            "EPCI_EPT",
+            "200057867",
+            [4, 1, 1, 1, 1 / 4, 1 / 3, 10.0, 0.4, 0.6, 2.5, 1.0],
+            id="plaine commune sur son territoire",
+        ),
+        pytest.param(
+            VDP,
+            "COMMUNE",
+            "75056",
+            [2, 1, 1, 1, 1 / 2, 1.0, 20.0, 0.4, 0.6, 2.5, 1.0],
+            id="ville de paris sur la commune 75056",
+        ),
+        pytest.param(
+            BAILLEUR,
+            "DEPARTEMENT",
+            "93",
+            [6, 2, 1, 2, 2 / 6, 1 / 4, NAN, NAN, NAN, NAN, 0.5],
+            id="bailleur: L06 attribue en 2025 propose non attribue, L05 soustrait exclu",
+        ),
+        pytest.param(
+            BAILLEUR,
+            "COMMUNE",
+            "75056",
+            [2, 0, 0, 0, 0.0, 0.0, NAN, NAN, NAN, NAN, NAN],
+            id="bailleur a paris: L11 soustrait exclu des proposes",
+        ),
+        pytest.param(
+            BAILLEUR, "REGION", "11", [8, 2, 1, 2, 2 / 8, 1 / 5, NAN, NAN, NAN, NAN, 0.5], id="bailleur region"
+        ),
     ],
 )
 def test_realisation(bilan, reservataire, ptype, code, attendu):
     r = ligne(bilan.realisation, reservataire=reservataire, perimetre_type=ptype, perimetre_code=code)
     obtenu = [r[c] for c in COLONNES_REALISATION]
     assert all(egal(float(o), float(a)) for o, a in zip(obtenu, attendu, strict=True)), dict(
-        zip(COLONNES_REALISATION, obtenu, strict=True))
+        zip(COLONNES_REALISATION, obtenu, strict=True)
+    )
 
 
 def test_realisation_lignes_et_ordre(bilan):
     r = bilan.realisation
     conv = r[r.convention]
     assert list(zip(conv.reservataire, conv.perimetre_code, strict=True)) == [
-        (PREFET, "93"), (ALS, "93"), (PC, "200057867"), (VDP, "75056")]
+        (PREFET, "93"),
+        (ALS, "93"),
+        (PC, "200057867"),
+        (VDP, "75056"),
+    ]
     # Bailleur has one row per strate perimeter: 3 communes, 3 territories, 2 départements, the région.
     assert (r.reservataire == BAILLEUR).sum() == 9
     assert not r.convention[r.reservataire == BAILLEUR].any()
@@ -268,32 +351,67 @@ def test_parts_orientation_depassent_100_attributions_font_100(bilan):
 )
 def test_consolidation_departement(bilan, reservataire, attendu):
     r = ligne(bilan.consolidation, perimetre_type="DEPARTEMENT", perimetre_code="93", reservataire=reservataire)
-    colonnes = ["attribues_en_qpv", "attribues_hors_qpv", "attribues_prioritaires", "attribues_dalo",
-                "attribues_premier_quartile"]
+    colonnes = [
+        "attribues_en_qpv",
+        "attribues_hors_qpv",
+        "attribues_prioritaires",
+        "attribues_dalo",
+        "attribues_premier_quartile",
+    ]
     assert [r[c] for c in colonnes] == attendu
 
 
 def test_issues_des_tours(bilan):
     i = bilan.issues
     prefet = i[(i.reservataire == PREFET)].set_index("issue")["tours"].to_dict()
-    assert prefet == {"ATTRIBUE": 1, "REFUS_CANDIDAT": 1, "NON_ATTRIBUE_CALEOL": 0, "ABSENCE_DESIGNATION": 1,
-                      "EN_COURS": 0}
+    assert prefet == {
+        "ATTRIBUE": 1,
+        "REFUS_CANDIDAT": 1,
+        "NON_ATTRIBUE_CALEOL": 0,
+        "ABSENCE_DESIGNATION": 1,
+        "EN_COURS": 0,
+    }
 
 
 @pytest.mark.parametrize(
     ("dimension", "proposes", "attribues"),
     [
-        pytest.param("typologie", {"T1": 1, "T2": 1, "T3": 0, "T4": 0, "T5+": 0},
-                     {"T1": 1, "T2": 0, "T3": 0, "T4": 0, "T5+": 0}, id="typologie"),
-        pytest.param("financement", {"PLAI": 1, "PLUS": 1, "PLS": 0, "PLI": 0, "ANCIEN": 0, "AUTRE": 0},
-                     {"PLAI": 0, "PLUS": 1, "PLS": 0, "PLI": 0, "ANCIEN": 0, "AUTRE": 0}, id="financement"),
+        pytest.param(
+            "typologie",
+            {"T1": 1, "T2": 1, "T3": 0, "T4": 0, "T5+": 0},
+            {"T1": 1, "T2": 0, "T3": 0, "T4": 0, "T5+": 0},
+            id="typologie",
+        ),
+        pytest.param(
+            "financement",
+            {"PLAI": 1, "PLUS": 1, "PLS": 0, "PLI": 0, "ANCIEN": 0, "AUTRE": 0},
+            {"PLAI": 0, "PLUS": 1, "PLS": 0, "PLI": 0, "ANCIEN": 0, "AUTRE": 0},
+            id="financement",
+        ),
         pytest.param("qpv", {"EN_QPV": 1, "HORS_QPV": 1}, {"EN_QPV": 1, "HORS_QPV": 0}, id="qpv"),
         pytest.param("commune", {"93048": 0, "93066": 2}, {"93048": 0, "93066": 1}, id="commune"),
-        pytest.param("periode_construction",
-                     {"avant-1949": 0, "1949-1976": 1, "1977-1989": 0, "1990-1999": 1, "2000-2009": 0,
-                      "2010-2019": 0, "2020-et-apres": 0},
-                     {"avant-1949": 0, "1949-1976": 1, "1977-1989": 0, "1990-1999": 0, "2000-2009": 0,
-                      "2010-2019": 0, "2020-et-apres": 0}, id="periode de construction"),
+        pytest.param(
+            "periode_construction",
+            {
+                "avant-1949": 0,
+                "1949-1976": 1,
+                "1977-1989": 0,
+                "1990-1999": 1,
+                "2000-2009": 0,
+                "2010-2019": 0,
+                "2020-et-apres": 0,
+            },
+            {
+                "avant-1949": 0,
+                "1949-1976": 1,
+                "1977-1989": 0,
+                "1990-1999": 0,
+                "2000-2009": 0,
+                "2010-2019": 0,
+                "2020-et-apres": 0,
+            },
+            id="periode de construction",
+        ),
     ],
 )
 def test_repartitions_decret_du_prefet(bilan, dimension, proposes, attribues):
@@ -305,6 +423,7 @@ def test_repartitions_decret_du_prefet(bilan, dimension, proposes, attribues):
 
 
 # --- indicators of DOMAINE.md §4 ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("indicateur", "ptype", "code", "reservataire", "valeur", "cible"),
@@ -322,22 +441,58 @@ def test_repartitions_decret_du_prefet(bilan, dimension, proposes, attribues):
         pytest.param("part_publics_prioritaires", "DEPARTEMENT", "93", BAILLEUR, 0.0, 0.25, id="prioritaires bailleur"),
         pytest.param("attributions_dalo", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="dalo nombre"),
         pytest.param("part_dalo", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="dalo part"),
-        pytest.param("part_premier_quartile_hors_qpv", "EPCI_EPT", "200057867", "", 1 / 2, 0.25,
-                     id="plaine commune: L02 1er quartile sur L02 et L05 (soustrait, attribue en n) hors QPV"),
-        pytest.param("part_hors_premier_quartile_en_qpv", "EPCI_EPT", "200057867", "", 1.0, 0.50,
-                     id="plaine commune: L01 L08 en QPV non 1er quartile"),
-        pytest.param("part_premier_quartile_hors_qpv", "EPCI_EPT", "200057875", "", NAN, 0.25,
-                     id="est ensemble: aucune attribution hors QPV, n.s."),
-        pytest.param("delai_moyen_orientation_attribution", "DEPARTEMENT", "93", PREFET, 29.0, NAN,
-                     id="delai prefet 01/02 au 01/03/2024"),
-        pytest.param("delai_moyen_orientation_attribution", "DEPARTEMENT", "93", BAILLEUR, 44.0, NAN,
-                     id="delai bailleur 05/02 au 20/03/2024"),
+        pytest.param(
+            "part_premier_quartile_hors_qpv",
+            "EPCI_EPT",
+            "200057867",
+            "",
+            1 / 2,
+            0.25,
+            id="plaine commune: L02 1er quartile sur L02 et L05 (soustrait, attribue en n) hors QPV",
+        ),
+        pytest.param(
+            "part_hors_premier_quartile_en_qpv",
+            "EPCI_EPT",
+            "200057867",
+            "",
+            1.0,
+            0.50,
+            id="plaine commune: L01 L08 en QPV non 1er quartile",
+        ),
+        pytest.param(
+            "part_premier_quartile_hors_qpv",
+            "EPCI_EPT",
+            "200057875",
+            "",
+            NAN,
+            0.25,
+            id="est ensemble: aucune attribution hors QPV, n.s.",
+        ),
+        pytest.param(
+            "delai_moyen_orientation_attribution",
+            "DEPARTEMENT",
+            "93",
+            PREFET,
+            29.0,
+            NAN,
+            id="delai prefet 01/02 au 01/03/2024",
+        ),
+        pytest.param(
+            "delai_moyen_orientation_attribution",
+            "DEPARTEMENT",
+            "93",
+            BAILLEUR,
+            44.0,
+            NAN,
+            id="delai bailleur 05/02 au 20/03/2024",
+        ),
         pytest.param("tours_sans_designation", "DEPARTEMENT", "93", PREFET, 1.0, NAN, id="sans designation"),
     ],
 )
 def test_indicateurs(bilan, indicateur, ptype, code, reservataire, valeur, cible):
-    r = ligne(bilan.indicateurs, indicateur=indicateur, perimetre_type=ptype, perimetre_code=code,
-              reservataire=reservataire)
+    r = ligne(
+        bilan.indicateurs, indicateur=indicateur, perimetre_type=ptype, perimetre_code=code, reservataire=reservataire
+    )
     assert egal(float(r.valeur), valeur)
     assert egal(float(r.cible), cible)
 
@@ -345,13 +500,19 @@ def test_indicateurs(bilan, indicateur, ptype, code, reservataire, valeur, cible
 def test_indicateurs_vides_sans_colonnes_optionnelles():
     b = calculer_bilan(jeu_principal(optionnelles=False), N)
     i = b.indicateurs
-    for code in ["part_publics_prioritaires", "attributions_dalo", "part_dalo", "part_premier_quartile_hors_qpv",
-                 "part_hors_premier_quartile_en_qpv"]:
+    for code in [
+        "part_publics_prioritaires",
+        "attributions_dalo",
+        "part_dalo",
+        "part_premier_quartile_hors_qpv",
+        "part_hors_premier_quartile_en_qpv",
+    ]:
         valeurs = i.loc[i.indicateur == code, "valeur"]
         assert len(valeurs) > 0 and valeurs.isna().all(), code
     # Indicators that need no optional column are still computed.
-    assert ligne(i, indicateur="part_prefet_flux", perimetre_type="DEPARTEMENT", perimetre_code="93").valeur == \
-        pytest.approx(2 / 6)
+    assert ligne(
+        i, indicateur="part_prefet_flux", perimetre_type="DEPARTEMENT", perimetre_code="93"
+    ).valeur == pytest.approx(2 / 6)
     c = b.consolidation
     assert c[["attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile"]].isna().all().all()
     assert (c.logements_attribues.sum()) > 0
@@ -359,16 +520,19 @@ def test_indicateurs_vides_sans_colonnes_optionnelles():
 
 def test_indicateurs_vides_si_colonnes_absentes_du_tableau():
     tables = jeu_principal(optionnelles=False)
-    tables["tours"] = tables["tours"].drop(columns=["menage_prioritaire", "dalo", "premier_quartile",
-                                                    "menage_relogement_ru", "bail_signe"])
+    tables["tours"] = tables["tours"].drop(
+        columns=["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru", "bail_signe"]
+    )
     i = calculer_bilan(tables, N).indicateurs
     assert i.loc[i.indicateur == "part_dalo", "valeur"].isna().all()
 
 
 def test_perimetre_sans_flux_ratios_non_significatifs():
     tables = faire_tables(
-        [("M1", "93048", False, "T2", "PLUS", 1980, "01/02/2024", "RELOGEMENT_RU"),
-         ("M2", "93048", False, "T3", "PLUS", 1980, "01/11/2023", None)],
+        [
+            ("M1", "93048", False, "T2", "PLUS", 1980, "01/02/2024", "RELOGEMENT_RU"),
+            ("M2", "93048", False, "T3", "PLUS", 1980, "01/11/2023", None),
+        ],
         [("M2", 1, "Montreuil", "10/01/2024", "EN_COURS", None)],
         [("Montreuil", "COMMUNE", "COMMUNE", "93048", 20.0)],
     )
@@ -377,8 +541,9 @@ def test_perimetre_sans_flux_ratios_non_significatifs():
     assert (r.flux, r.logements_proposes, r.droits_theoriques, r.ecart) == (0, 1, 0.0, 1.0)
     assert math.isnan(r.part_flux_orientations) and math.isnan(r.taux_realisation)
     assert math.isnan(r.part_attributions) and r.taux_transformation == 0.0
-    assert math.isnan(ligne(b.indicateurs, indicateur="part_prefet_flux", perimetre_type="COMMUNE",
-                            perimetre_code="93048").valeur)
+    assert math.isnan(
+        ligne(b.indicateurs, indicateur="part_prefet_flux", perimetre_type="COMMUNE", perimetre_code="93048").valeur
+    )
     assert not np.isinf(b.realisation.select_dtypes("float").to_numpy()).any()
 
 
@@ -393,25 +558,57 @@ def test_convention_sur_un_epci_qui_n_est_pas_un_territoire():
 
 # --- prévisionnel n+1 (DOMAINE.md §5.4) -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("previsionnel", "ptype", "code", "soustraits", "flux", "source"),
     [
         pytest.param(None, "DEPARTEMENT", "93", 5.0, 2.0, "annee_n", id="93: 7 disponibles en n - 5 prevus"),
         pytest.param(None, "DEPARTEMENT", "75", 1.0, 2.0, "annee_n", id="75: 3 - 1"),
         pytest.param(None, "COMMUNE", "75056", 1.0, 2.0, "annee_n", id="ville de paris = departement 75"),
-        pytest.param(None, "EPCI_EPT", "200057867", 25 / 7, 5 - 25 / 7, "annee_n",
-                     id="plaine commune: prorata 5/7 des disponibilites du 93"),
-        pytest.param([("93", "MUTATION_INTERNE", 3, 10), ("93", "RELOGEMENT_RU", 2, 10)], "DEPARTEMENT", "93",
-                     5.0, 5.0, "prevues", id="93 avec disponibilites prevues 10"),
-        pytest.param([("93", "MUTATION_INTERNE", 3, 10), ("93", "RELOGEMENT_RU", 2, 10)], "EPCI_EPT", "200057867",
-                     25 / 7, 50 / 7 - 25 / 7, "prevues", id="plaine commune avec disponibilites prevues"),
-        pytest.param([("93", "MUTATION_INTERNE", 3, 10)], "DEPARTEMENT", "75", 0.0, 3.0, "annee_n",
-                     id="75 absent du previsionnel: aucun soustrait prevu"),
+        pytest.param(
+            None,
+            "EPCI_EPT",
+            "200057867",
+            25 / 7,
+            5 - 25 / 7,
+            "annee_n",
+            id="plaine commune: prorata 5/7 des disponibilites du 93",
+        ),
+        pytest.param(
+            [("93", "MUTATION_INTERNE", 3, 10), ("93", "RELOGEMENT_RU", 2, 10)],
+            "DEPARTEMENT",
+            "93",
+            5.0,
+            5.0,
+            "prevues",
+            id="93 avec disponibilites prevues 10",
+        ),
+        pytest.param(
+            [("93", "MUTATION_INTERNE", 3, 10), ("93", "RELOGEMENT_RU", 2, 10)],
+            "EPCI_EPT",
+            "200057867",
+            25 / 7,
+            50 / 7 - 25 / 7,
+            "prevues",
+            id="plaine commune avec disponibilites prevues",
+        ),
+        pytest.param(
+            [("93", "MUTATION_INTERNE", 3, 10)],
+            "DEPARTEMENT",
+            "75",
+            0.0,
+            3.0,
+            "annee_n",
+            id="75 absent du previsionnel: aucun soustrait prevu",
+        ),
     ],
 )
 def test_previsionnel(bilan, previsionnel, ptype, code, soustraits, flux, source):
-    b = bilan if previsionnel is None else calculer_previsionnel(
-        bilan, faire_tables(LOGEMENTS, TOURS, CONVENTIONS, previsionnel)["previsionnel"])
+    b = (
+        bilan
+        if previsionnel is None
+        else calculer_previsionnel(bilan, faire_tables(LOGEMENTS, TOURS, CONVENTIONS, previsionnel)["previsionnel"])
+    )
     p = ligne(b.previsionnel, perimetre_type=ptype, perimetre_code=code)
     assert p.soustraits_prevus == pytest.approx(soustraits)
     assert p.flux_previsionnel == pytest.approx(flux)
@@ -421,14 +618,24 @@ def test_previsionnel(bilan, previsionnel, ptype, code, soustraits, flux, source
 def test_previsionnel_droits_et_relogements(bilan):
     d = bilan.previsionnel_reservataires.set_index("reservataire")["droits_previsionnels"]
     assert d.to_dict() == pytest.approx({PREFET: 0.6, ALS: 0.4, PC: 0.1 * (5 - 25 / 7), VDP: 0.4})
-    s = ligne(bilan.previsionnel_soustraits, perimetre_type="DEPARTEMENT", perimetre_code="93",
-              categorie_soustraction="MUTATION_INTERNE")
+    s = ligne(
+        bilan.previsionnel_soustraits,
+        perimetre_type="DEPARTEMENT",
+        perimetre_code="93",
+        categorie_soustraction="MUTATION_INTERNE",
+    )
     assert (s.soustraits_prevus, s.relogements_realises_n) == (3.0, 1)
 
 
 def test_previsionnel_edite_remplace_la_table(bilan):
-    edite = pd.DataFrame({"code_departement": ["93"], "categorie_soustraction": ["RELOGEMENT_ORCOD"],
-                          "nombre_prevu": [1], "disponibilites_prevues": [pd.NA]})
+    edite = pd.DataFrame(
+        {
+            "code_departement": ["93"],
+            "categorie_soustraction": ["RELOGEMENT_ORCOD"],
+            "nombre_prevu": [1],
+            "disponibilites_prevues": [pd.NA],
+        }
+    )
     for b in [calculer_bilan(jeu_principal(), N, previsionnel=edite), calculer_previsionnel(bilan, edite)]:
         assert ligne(b.previsionnel, perimetre_type="DEPARTEMENT", perimetre_code="93").flux_previsionnel == 6.0
         assert ligne(b.previsionnel_reservataires, reservataire=PREFET).droits_previsionnels == pytest.approx(1.8)
@@ -440,12 +647,17 @@ def test_previsionnel_edite_remplace_la_table(bilan):
 
 # --- reconciliation, rules, definitions -----------------------------------------------------------------
 
+
 def test_reconciliation_du_jeu_principal(bilan):
     rec = bilan.reconciliation()
     assert list(rec.columns) == ["controle", "perimetre", "attendu", "obtenu", "ok"]
     assert rec.ok.all(), rec[~rec.ok]
-    assert {"Disponibilités = flux + Σ soustraits par catégorie", "Σ des parts des attributions = 100 %",
-            "Répartition des proposés = total", "Σ communes = périmètre (flux)"} <= set(rec.controle)
+    assert {
+        "Disponibilités = flux + Σ soustraits par catégorie",
+        "Σ des parts des attributions = 100 %",
+        "Répartition des proposés = total",
+        "Σ communes = périmètre (flux)",
+    } <= set(rec.controle)
 
 
 def test_reconciliation_signale_une_incoherence(bilan):
@@ -476,8 +688,10 @@ def test_regles_en_lignes():
 
 def test_regles_changent_les_cibles():
     b = calculer_bilan(jeu_principal(), N, ReglesCalcul(plafond_prefet=0.25))
-    assert ligne(b.indicateurs, indicateur="part_prefet_flux", perimetre_type="DEPARTEMENT",
-                 perimetre_code="93").cible == 0.25
+    assert (
+        ligne(b.indicateurs, indicateur="part_prefet_flux", perimetre_type="DEPARTEMENT", perimetre_code="93").cible
+        == 0.25
+    )
 
 
 def test_definitions_couvrent_les_indicateurs(bilan):
@@ -515,10 +729,16 @@ TOURS_A_CHEVAL = [
 @pytest.mark.parametrize(
     ("regles", "attendu"),
     [
-        pytest.param(ReglesCalcul(), {"MUTATION_INTERNE": (2, 1), "RELOGEMENT_RU": (0, 1)},
-                     id="par defaut: attribution dans n quelle que soit la disponibilite (S1 compte)"),
-        pytest.param(ReglesCalcul(relogements_disponibles_n=True), {"MUTATION_INTERNE": (2, 1), "RELOGEMENT_RU": (0, 0)},
-                     id="variante: seulement les soustraits disponibles en n (S1 exclu)"),
+        pytest.param(
+            ReglesCalcul(),
+            {"MUTATION_INTERNE": (2, 1), "RELOGEMENT_RU": (0, 1)},
+            id="par defaut: attribution dans n quelle que soit la disponibilite (S1 compte)",
+        ),
+        pytest.param(
+            ReglesCalcul(relogements_disponibles_n=True),
+            {"MUTATION_INTERNE": (2, 1), "RELOGEMENT_RU": (0, 0)},
+            id="variante: seulement les soustraits disponibles en n (S1 exclu)",
+        ),
     ],
 )
 def test_relogements_realises_selon_la_regle(regles, attendu):
@@ -527,7 +747,8 @@ def test_relogements_realises_selon_la_regle(regles, attendu):
     obtenu = {c: (int(s.at[c, "soustraits"]), int(s.at[c, "relogements_realises"])) for c in attendu}
     assert obtenu == attendu
     assert ligne(b.flux, perimetre_type="COMMUNE", perimetre_code="93048").relogements_realises == sum(
-        r for _, r in attendu.values())
+        r for _, r in attendu.values()
+    )
 
 
 def test_relogements_realises_regle_documentee():
@@ -547,8 +768,15 @@ CIA_LOGEMENTS = [
     ("C4", "93066", True, "T2", "PLUS", 1980, "01/02/2024", None),
 ]
 CIA_TOURS = [
-    ("C1", 1, BAILLEUR, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": False,
-                                                                 "menage_relogement_ru": True}),
+    (
+        "C1",
+        1,
+        BAILLEUR,
+        "05/02/2024",
+        "ATTRIBUE",
+        "01/03/2024",
+        {"premier_quartile": False, "menage_relogement_ru": True},
+    ),
     ("C2", 1, PREFET, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": False}),
     ("C3", 1, BAILLEUR, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": False}),
     ("C4", 1, ALS, "05/02/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": True}),
@@ -574,8 +802,12 @@ def test_indicateurs_cia_sur_toutes_les_attributions(indicateur, numerateur, den
 
 def test_indicateurs_cia_sans_soustraits_si_la_regle_le_dit():
     b = calculer_bilan(faire_tables(CIA_LOGEMENTS, CIA_TOURS, CONVENTIONS), N, ReglesCalcul(cia_avec_soustraits=False))
-    r = ligne(b.indicateurs, indicateur="part_premier_quartile_hors_qpv", perimetre_type="EPCI_EPT",
-              perimetre_code="200057867")
+    r = ligne(
+        b.indicateurs,
+        indicateur="part_premier_quartile_hors_qpv",
+        perimetre_type="EPCI_EPT",
+        perimetre_code="200057867",
+    )
     assert (r.numerateur, r.denominateur) == (0, 1)
 
 
@@ -606,9 +838,16 @@ def test_ville_de_paris_quel_que_soit_le_type_de_perimetre(ptype, code, libelle)
     b = calculer_bilan(faire_tables(LOGEMENTS, TOURS, conventions), N)
     r = ligne(b.realisation, reservataire=VDP)
     # Paris: L04 (oriented to the Préfet 93, out of perimeter), L11 (soustrait), L12 (Ville de Paris, attributed)
-    assert (r.perimetre_type, r.perimetre_libelle, r.disponibilites, r.flux, r.logements_proposes,
-            r.logements_attribues, r.part_attributions, r.droits_theoriques) == (ptype, libelle, 3, 2, 1, 1, 1.0,
-                                                                                 pytest.approx(0.4))
+    assert (
+        r.perimetre_type,
+        r.perimetre_libelle,
+        r.disponibilites,
+        r.flux,
+        r.logements_proposes,
+        r.logements_attribues,
+        r.part_attributions,
+        r.droits_theoriques,
+    ) == (ptype, libelle, 3, 2, 1, 1, 1.0, pytest.approx(0.4))
 
 
 def test_attribution_en_n_d_un_logement_propose_en_n_moins_1():
@@ -626,10 +865,12 @@ def test_attribution_en_n_d_un_logement_propose_en_n_moins_1():
 def test_tours_comptes_par_reservataire():
     # one logement, four tours: Préfet ×2 (2024), ALS (2024), Bailleur (2025): proposé once to each holder of 2024
     logements = [("B1", "93066", False, "T2", "PLUS", 1975, "01/02/2024", None)]
-    tours = [("B1", 1, PREFET, "05/02/2024", "ABSENCE_DESIGNATION", None),
-             ("B1", 2, PREFET, "05/04/2024", "REFUS_CANDIDAT", None),
-             ("B1", 3, ALS, "05/06/2024", "NON_ATTRIBUE_CALEOL", None),
-             ("B1", 4, BAILLEUR, "05/01/2025", "EN_COURS", None)]
+    tours = [
+        ("B1", 1, PREFET, "05/02/2024", "ABSENCE_DESIGNATION", None),
+        ("B1", 2, PREFET, "05/04/2024", "REFUS_CANDIDAT", None),
+        ("B1", 3, ALS, "05/06/2024", "NON_ATTRIBUE_CALEOL", None),
+        ("B1", 4, BAILLEUR, "05/01/2025", "EN_COURS", None),
+    ]
     b = calculer_bilan(faire_tables(logements, tours, CONVENTIONS), N)
     r = b.realisation.set_index(["reservataire", "perimetre_type", "perimetre_code"])
     assert r.loc[(PREFET, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [1, 2]
@@ -637,5 +878,8 @@ def test_tours_comptes_par_reservataire():
     assert r.loc[(BAILLEUR, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [0, 0]
     assert ligne(b.indicateurs, indicateur="tours_sans_designation", reservataire=PREFET).valeur == 1.0
     # part du flux in orientation view adds up to 200 % (B1 proposé to both)
-    assert r.loc[(PREFET, "DEPARTEMENT", "93"), "part_flux_orientations"] + \
-        r.loc[(ALS, "DEPARTEMENT", "93"), "part_flux_orientations"] == 2.0
+    assert (
+        r.loc[(PREFET, "DEPARTEMENT", "93"), "part_flux_orientations"]
+        + r.loc[(ALS, "DEPARTEMENT", "93"), "part_flux_orientations"]
+        == 2.0
+    )

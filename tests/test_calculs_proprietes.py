@@ -40,25 +40,41 @@ def jeux(draw):
         ident = f"L{i:02d}"
         dispo = draw(st.integers(0, 3 * 365 - 1))
         soustraction = draw(st.one_of(st.none(), st.none(), st.sampled_from(ref.SOUSTRACTIONS.codes)))
-        logements.append((ident, draw(st.sampled_from(COMMUNES)), draw(st.booleans()),
-                          draw(st.sampled_from(ref.TYPOLOGIES.codes)), draw(st.sampled_from(ref.FINANCEMENTS.codes)),
-                          draw(st.integers(1900, 2024)), jour(dispo), soustraction))
+        logements.append(
+            (
+                ident,
+                draw(st.sampled_from(COMMUNES)),
+                draw(st.booleans()),
+                draw(st.sampled_from(ref.TYPOLOGIES.codes)),
+                draw(st.sampled_from(ref.FINANCEMENTS.codes)),
+                draw(st.integers(1900, 2024)),
+                jour(dispo),
+                soustraction,
+            )
+        )
         orientation = dispo + draw(st.integers(-30, 60))
         nb = draw(st.integers(0, 3))
         for numero in range(1, nb + 1):
             orientation += draw(st.integers(0, 120))
             dernier_attribue = numero == nb and draw(st.booleans())
-            drapeaux = {c: draw(st.one_of(st.none(), st.booleans())) for c in
-                        ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]}
+            drapeaux = {
+                c: draw(st.one_of(st.none(), st.booleans()))
+                for c in ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]
+            }
             drapeaux = {k: v for k, v in drapeaux.items() if v is not None}
             issue = "ATTRIBUE" if dernier_attribue else draw(st.sampled_from(AUTRES_ISSUES))
             attribution = jour(orientation + draw(st.integers(0, 150))) if dernier_attribue else None
-            tours.append((ident, numero, draw(st.sampled_from(HOLDERS)), jour(max(orientation, 0)), issue,
-                          attribution, drapeaux))
+            tours.append(
+                (ident, numero, draw(st.sampled_from(HOLDERS)), jour(max(orientation, 0)), issue, attribution, drapeaux)
+            )
     return faire_tables(logements, tours, CONVENTIONS)
 
 
-@settings(max_examples=int(os.environ.get("FLUX_DASH_EXEMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("FLUX_DASH_EXEMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(tables=jeux(), annee=st.sampled_from([2023, 2024, 2025]))
 def test_le_bilan_se_reconcilie(tables, annee):
     b = calculer_bilan(tables, annee)
@@ -104,12 +120,17 @@ def _oracle(tables, annee: int) -> dict[tuple[str, str, str], tuple[int, int, in
     return attendu
 
 
-@settings(max_examples=int(os.environ.get("FLUX_DASH_EXEMPLES", "15")), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("FLUX_DASH_EXEMPLES", "15")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(tables=jeux(), annee=st.sampled_from([2023, 2024, 2025]))
 def test_les_comptes_des_conventions_suivent_les_definitions(tables, annee):
     r = calculer_bilan(tables, annee).realisation
     r = r[r.convention]
-    obtenu = {(x.reservataire, x.perimetre_type, x.perimetre_code): (x.logements_proposes, x.logements_attribues, x.tours)
-              for x in r.itertuples()}
+    obtenu = {
+        (x.reservataire, x.perimetre_type, x.perimetre_code): (x.logements_proposes, x.logements_attribues, x.tours)
+        for x in r.itertuples()
+    }
     assert obtenu == _oracle(tables, annee)

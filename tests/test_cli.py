@@ -123,8 +123,15 @@ def test_bilan_de_demo_ecrit_les_indicateurs(capsys, tmp_path):
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(csv, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(df.columns) == [
-        "annee", "perimetre_type", "perimetre_code", "perimetre_libelle", "reservataire",
-        "dimension", "modalite", "indicateur", "valeur",
+        "annee",
+        "perimetre_type",
+        "perimetre_code",
+        "perimetre_libelle",
+        "reservataire",
+        "dimension",
+        "modalite",
+        "indicateur",
+        "valeur",
     ]
     assert set(df["annee"]) == {"2024"}
 
@@ -132,8 +139,16 @@ def test_bilan_de_demo_ecrit_les_indicateurs(capsys, tmp_path):
 def test_bilan_zip_contient_les_dossiers(capsys, tmp_path):
     pytest.importorskip("flux_dash.rapports", reason="les trames Excel ne sont pas encore disponibles")
     code, out, _ = lancer(
-        capsys, "bilan", str(CLASSEUR_DEMO), "--annee", "2024", "--sortie", str(tmp_path),
-        "--bailleur", "Habitat Francilien Démo", "--zip",
+        capsys,
+        "bilan",
+        str(CLASSEUR_DEMO),
+        "--annee",
+        "2024",
+        "--sortie",
+        str(tmp_path),
+        "--bailleur",
+        "Habitat Francilien Démo",
+        "--zip",
     )
     assert code == 0, out
     archive = tmp_path / "flux_2024_habitat-francilien-demo.zip"
@@ -162,7 +177,10 @@ def test_exemple_ecrit_classeur_et_csv(capsys, tmp_path):
 def test_python_m_flux_dash_fonctionne(tmp_path):
     res = subprocess.run(
         [sys.executable, "-m", "flux_dash", "valider", str(CLASSEUR_DEMO), "--max", "5"],
-        capture_output=True, text=True, check=False, cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parent.parent,
     )
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
@@ -174,8 +192,14 @@ def test_tableau_des_problemes_tient_dans_le_terminal(largeur):
     from flux_dash.problemes import Probleme
 
     p = Probleme(
-        "erreur", "commune_inconnue", "Commune inconnue ou hors Île-de-France", "logements",
-        "casse_logements.csv", 4, "code_commune", "99999",
+        "erreur",
+        "commune_inconnue",
+        "Commune inconnue ou hors Île-de-France",
+        "logements",
+        "casse_logements.csv",
+        4,
+        "code_commune",
+        "99999",
         "Code INSEE inconnu en Île-de-France (COG 2026) : vérifiez qu'il ne s'agit pas d'un code postal.",
     )
     texte = formater_problemes([p], largeur=largeur)
@@ -208,4 +232,7 @@ def test_erreur_d_ecriture_expliquee_en_francais(capsys, tmp_path):
     fichier.write_text("x")
     code, _, err = lancer(capsys, "modele", "--sortie", str(fichier / "modele.xlsx"))
     assert code == 2
-    assert err.strip() == f"flux-dash : impossible d'écrire ou de lire un fichier : n'est pas un dossier ({fichier / 'modele.xlsx'})"
+    assert (
+        err.strip()
+        == f"flux-dash : impossible d'écrire ou de lire un fichier : n'est pas un dossier ({fichier / 'modele.xlsx'})"
+    )

@@ -22,7 +22,9 @@ TOURS = pd.DataFrame(
     {
         "id_logement": pd.array(["L1", "L1", "L2", "L3", "L4", "L5"], dtype="string"),
         "numero_tour": pd.array([1, 2, 1, 1, 1, 1], dtype="Int64"),
-        "reservataire": pd.array(["Préfet 93", "Bailleur", "Action Logement", "Préfet 92", "Ville de Paris", "Bailleur"], dtype="string"),
+        "reservataire": pd.array(
+            ["Préfet 93", "Bailleur", "Action Logement", "Préfet 92", "Ville de Paris", "Bailleur"], dtype="string"
+        ),
     }
 )
 CONVENTIONS = pd.DataFrame({"reservataire": ["Préfet 93"], "perimetre_code": ["93"]})
@@ -42,7 +44,12 @@ TABLES = {"logements": LOGEMENTS, "tours": TOURS, "conventions": CONVENTIONS}
         pytest.param(Filtres(typologies=("T3",)), ["L2", "L3"], 2, id="typologie"),
         pytest.param(Filtres(financements=("PLUS",), departements=("93",)), ["L2"], 1, id="financement-et-departement"),
         pytest.param(Filtres(departements=("95",)), [], 0, id="rien-ne-correspond"),
-        pytest.param(Filtres(reservataires=("Préfet 93",)), ["L1", "L2", "L3", "L4", "L5"], 6, id="reservataire-ne-filtre-pas-le-calcul"),
+        pytest.param(
+            Filtres(reservataires=("Préfet 93",)),
+            ["L1", "L2", "L3", "L4", "L5"],
+            6,
+            id="reservataire-ne-filtre-pas-le-calcul",
+        ),
     ],
 )
 def test_filtrer_tables(filtres, logements_gardes, tours_gardes):

@@ -76,7 +76,9 @@ def test_formater_tableau_formate_chaque_genre_de_colonne_et_renomme():
             "bail": pd.Series([True, pd.NA], dtype="boolean"),
         }
     )
-    sortie = formats.formater_tableau(df, {"reservataire": "Réservataire", "part": "Part du flux"}, ["part"], {"droits": 1})
+    sortie = formats.formater_tableau(
+        df, {"reservataire": "Réservataire", "part": "Part du flux"}, ["part"], {"droits": 1}
+    )
     assert list(sortie.columns) == ["Réservataire", "proposes", "Part du flux", "droits", "date", "bail"]
     assert sortie.to_dict("list") == {
         "Réservataire": ["Préfet", ""],

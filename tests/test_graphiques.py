@@ -26,8 +26,10 @@ PERIMETRES = [  # type, code, libellé, (dispo, soustraits, flux, relog, dispo e
     ("DEPARTEMENT", "93", "Seine-Saint-Denis (93)", (100, 15, 85, 6, 30, 70, 23, 62, 50)),
     ("REGION", "11", "Île-de-France", (100, 15, 85, 6, 30, 70, 23, 62, 50)),
 ]
-SOUSTRAITS = {"93001": {"MUTATION_INTERNE": (3, 1), "RELOGEMENT_RU": (2, 1)},
-              "93066": {"MUTATION_INTERNE": (6, 2), "RELOGEMENT_RU": (4, 2)}}
+SOUSTRAITS = {
+    "93001": {"MUTATION_INTERNE": (3, 1), "RELOGEMENT_RU": (2, 1)},
+    "93066": {"MUTATION_INTERNE": (6, 2), "RELOGEMENT_RU": (4, 2)},
+}
 # reservataire, categorie, type, code, libellé, convention, flux, proposés, attribués, tours, taux
 REALISATION = [
     (PREFET, "ETAT_PRIORITAIRES", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", True, 85, 30, 20, 35, 25.0),
@@ -39,94 +41,247 @@ ISSUES_PREFET = {"93": [20, 6, 3, 4, 2], "93066": [12, 4, 1, 2, 1]}  # référen
 
 
 def _bilan() -> Bilan:
-    perimetres = pd.DataFrame([
-        {"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, "strate": True, "convention": t != "REGION",
-         "departements": "93", "code_territoire": PC if t == "COMMUNE" else "", "lec": t == "EPCI_EPT"}
-        for t, c, lib, _ in PERIMETRES
-    ])
-    appartenance = pd.DataFrame([
-        {"perimetre_type": t, "perimetre_code": c, "code_commune": commune}
-        for t, c, _, _ in PERIMETRES for commune in ("93001", "93066") if t != "COMMUNE" or c == commune
-    ])
-    cols = ["disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv",
-            "disponibilites_hors_qpv", "flux_en_qpv", "flux_hors_qpv", "attributions"]
-    flux = pd.DataFrame([{"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, **dict(zip(cols, v, strict=True))}
-                         for t, c, lib, v in PERIMETRES])
+    perimetres = pd.DataFrame(
+        [
+            {
+                "perimetre_type": t,
+                "perimetre_code": c,
+                "perimetre_libelle": lib,
+                "strate": True,
+                "convention": t != "REGION",
+                "departements": "93",
+                "code_territoire": PC if t == "COMMUNE" else "",
+                "lec": t == "EPCI_EPT",
+            }
+            for t, c, lib, _ in PERIMETRES
+        ]
+    )
+    appartenance = pd.DataFrame(
+        [
+            {"perimetre_type": t, "perimetre_code": c, "code_commune": commune}
+            for t, c, _, _ in PERIMETRES
+            for commune in ("93001", "93066")
+            if t != "COMMUNE" or c == commune
+        ]
+    )
+    cols = [
+        "disponibilites",
+        "soustraits",
+        "flux",
+        "relogements_realises",
+        "disponibilites_en_qpv",
+        "disponibilites_hors_qpv",
+        "flux_en_qpv",
+        "flux_hors_qpv",
+        "attributions",
+    ]
+    flux = pd.DataFrame(
+        [
+            {"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, **dict(zip(cols, v, strict=True))}
+            for t, c, lib, v in PERIMETRES
+        ]
+    )
     soustraits = []
     for t, c, lib, _ in PERIMETRES:
         communes = [c] if t == "COMMUNE" else ["93001", "93066"]
         for cat in ref.SOUSTRACTIONS.codes:
             s = sum(SOUSTRAITS[k].get(cat, (0, 0))[0] for k in communes)
             r = sum(SOUSTRAITS[k].get(cat, (0, 0))[1] for k in communes)
-            soustraits.append({"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib,
-                               "categorie_soustraction": cat, "categorie_libelle": ref.SOUSTRACTIONS.libelle(cat),
-                               "soustraits": s, "relogements_realises": r})
-    realisation = pd.DataFrame([
-        {"reservataire": r, "categorie": cat, "perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib,
-         "convention": conv, "disponibilites": 100, "soustraits": 15, "flux": f, "logements_proposes": p,
-         "logements_attribues": a, "tours": n, "part_flux_orientations": p / f, "part_attributions": a / 50,
-         "taux_convention": taux, "droits_theoriques": taux * f / 100, "ecart": p - taux * f / 100,
-         "taux_realisation": p / (taux * f / 100), "taux_transformation": a / p}
-        for r, cat, t, c, lib, conv, f, p, a, n, taux in REALISATION
-    ])
-    issues = pd.DataFrame([
-        {"reservataire": PREFET, "categorie": "ETAT_PRIORITAIRES", "perimetre_type": t, "perimetre_code": c,
-         "perimetre_libelle": lib, "issue": code, "issue_libelle": ref.ISSUES.libelle(code), "tours": n}
-        for t, c, lib in (("DEPARTEMENT", "93", "Seine-Saint-Denis (93)"), ("COMMUNE", "93066", "Saint-Denis"))
-        for code, n in zip(ref.ISSUES.codes, ISSUES_PREFET[c], strict=True)
-    ])
-    modalites = {"typologie": ([("T1", 2, 1), ("T2", 8, 5), ("T3", 12, 9), ("T4", 6, 4), ("T5+", 2, 1)]),
-                 "qpv": [("EN_QPV", 9, 6), ("HORS_QPV", 21, 14)]}
-    repartitions = pd.DataFrame([
-        {"reservataire": PREFET, "categorie": "ETAT_PRIORITAIRES", "perimetre_type": "DEPARTEMENT",
-         "perimetre_code": "93", "perimetre_libelle": "Seine-Saint-Denis (93)", "dimension": d, "modalite": m,
-         "modalite_libelle": ref.TYPOLOGIES.libelle(m) if d == "typologie" else ref.QPV.libelle(m),
-         "logements_proposes": p, "logements_attribues": a}
-        for d, lignes in modalites.items() for m, p, a in lignes
-    ])
-    consolidation = pd.DataFrame([
-        {"perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib, "reservataire": r, "categorie": cat,
-         "logements_proposes": p, "logements_attribues": a, "attribues_en_qpv": en, "attribues_hors_qpv": a - en,
-         "part_flux_orientations": p / 85, "part_attributions": a / 50, "attribues_prioritaires": float(a // 2),
-         "attribues_dalo": 1.0, "attribues_premier_quartile": 2.0}
-        for t, c, lib in (("EPCI_EPT", PC, "Plaine Commune"), ("REGION", "11", "Île-de-France"))
-        for r, cat, p, a, en in ((PREFET, "ETAT_PRIORITAIRES", 30, 20, 6), (AL, "ACTION_LOGEMENT", 20, 15, 5),
-                                 (BAILLEUR, "BAILLEUR", 15, 15, 4))
-    ])
-    ind = [("prefet_hors_qpv_a", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 21, 30, 0.30),
-           ("prefet_hors_qpv_b", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 21, 62, float("nan")),
-           ("part_premier_quartile_hors_qpv", "EPCI_EPT", PC, "Plaine Commune", 9, 36, 0.25),
-           ("part_hors_premier_quartile_en_qpv", "EPCI_EPT", PC, "Plaine Commune", 10, 14, 0.50),
-           ("part_prefet_flux", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 30, 85, 0.30)]
-    indicateurs = pd.DataFrame([
-        {"indicateur": code, "libelle": code, "perimetre_type": t, "perimetre_code": c, "perimetre_libelle": lib,
-         "reservataire": "", "categorie": "", "numerateur": float(n), "denominateur": float(d), "valeur": n / d,
-         "cible": cible, "sens": "min", "unite": "ratio"}
-        for code, t, c, lib, n, d, cible in ind
-    ])
-    previsionnel = pd.DataFrame([{"perimetre_type": "DEPARTEMENT", "perimetre_code": "93",
-                                  "perimetre_libelle": "Seine-Saint-Denis (93)", "disponibilites_n": 100,
-                                  "disponibilites_prevues": float("nan"), "soustraits_prevus": 12.0,
-                                  "flux_previsionnel": 88.0, "source_disponibilites": "annee_n"}])
-    prev_res = pd.DataFrame([
-        {"reservataire": PREFET, "categorie": "ETAT_PRIORITAIRES", "perimetre_type": "DEPARTEMENT",
-         "perimetre_code": "93", "perimetre_libelle": "Seine-Saint-Denis (93)", "taux_convention": 25.0,
-         "flux_previsionnel": 88.0, "droits_previsionnels": 22.0},
-        {"reservataire": AL, "categorie": "ACTION_LOGEMENT", "perimetre_type": "DEPARTEMENT",
-         "perimetre_code": "93", "perimetre_libelle": "Seine-Saint-Denis (93)", "taux_convention": 20.0,
-         "flux_previsionnel": 88.0, "droits_previsionnels": 17.6},
-    ])
-    reservataires = pd.DataFrame([
-        {"reservataire": r, "categorie": c, "categorie_libelle": ref.CATEGORIES_RESERVATAIRE.libelle(c),
-         "slug": ref.slug(r)}
-        for r, c in ((PREFET, "ETAT_PRIORITAIRES"), (AL, "ACTION_LOGEMENT"), (BAILLEUR, "BAILLEUR"))
-    ])
-    return Bilan(annee=2024, regles=ReglesCalcul(epci_lec=(PC,)), perimetres=perimetres, appartenance=appartenance,
-                 reservataires=reservataires, conventions=pd.DataFrame(), flux=flux,
-                 soustraits=pd.DataFrame(soustraits), realisation=realisation, issues=issues,
-                 repartitions=repartitions, consolidation=consolidation, indicateurs=indicateurs,
-                 previsionnel=previsionnel, previsionnel_soustraits=pd.DataFrame(),
-                 previsionnel_reservataires=prev_res)
+            soustraits.append(
+                {
+                    "perimetre_type": t,
+                    "perimetre_code": c,
+                    "perimetre_libelle": lib,
+                    "categorie_soustraction": cat,
+                    "categorie_libelle": ref.SOUSTRACTIONS.libelle(cat),
+                    "soustraits": s,
+                    "relogements_realises": r,
+                }
+            )
+    realisation = pd.DataFrame(
+        [
+            {
+                "reservataire": r,
+                "categorie": cat,
+                "perimetre_type": t,
+                "perimetre_code": c,
+                "perimetre_libelle": lib,
+                "convention": conv,
+                "disponibilites": 100,
+                "soustraits": 15,
+                "flux": f,
+                "logements_proposes": p,
+                "logements_attribues": a,
+                "tours": n,
+                "part_flux_orientations": p / f,
+                "part_attributions": a / 50,
+                "taux_convention": taux,
+                "droits_theoriques": taux * f / 100,
+                "ecart": p - taux * f / 100,
+                "taux_realisation": p / (taux * f / 100),
+                "taux_transformation": a / p,
+            }
+            for r, cat, t, c, lib, conv, f, p, a, n, taux in REALISATION
+        ]
+    )
+    issues = pd.DataFrame(
+        [
+            {
+                "reservataire": PREFET,
+                "categorie": "ETAT_PRIORITAIRES",
+                "perimetre_type": t,
+                "perimetre_code": c,
+                "perimetre_libelle": lib,
+                "issue": code,
+                "issue_libelle": ref.ISSUES.libelle(code),
+                "tours": n,
+            }
+            for t, c, lib in (("DEPARTEMENT", "93", "Seine-Saint-Denis (93)"), ("COMMUNE", "93066", "Saint-Denis"))
+            for code, n in zip(ref.ISSUES.codes, ISSUES_PREFET[c], strict=True)
+        ]
+    )
+    modalites = {
+        "typologie": ([("T1", 2, 1), ("T2", 8, 5), ("T3", 12, 9), ("T4", 6, 4), ("T5+", 2, 1)]),
+        "qpv": [("EN_QPV", 9, 6), ("HORS_QPV", 21, 14)],
+    }
+    repartitions = pd.DataFrame(
+        [
+            {
+                "reservataire": PREFET,
+                "categorie": "ETAT_PRIORITAIRES",
+                "perimetre_type": "DEPARTEMENT",
+                "perimetre_code": "93",
+                "perimetre_libelle": "Seine-Saint-Denis (93)",
+                "dimension": d,
+                "modalite": m,
+                "modalite_libelle": ref.TYPOLOGIES.libelle(m) if d == "typologie" else ref.QPV.libelle(m),
+                "logements_proposes": p,
+                "logements_attribues": a,
+            }
+            for d, lignes in modalites.items()
+            for m, p, a in lignes
+        ]
+    )
+    consolidation = pd.DataFrame(
+        [
+            {
+                "perimetre_type": t,
+                "perimetre_code": c,
+                "perimetre_libelle": lib,
+                "reservataire": r,
+                "categorie": cat,
+                "logements_proposes": p,
+                "logements_attribues": a,
+                "attribues_en_qpv": en,
+                "attribues_hors_qpv": a - en,
+                "part_flux_orientations": p / 85,
+                "part_attributions": a / 50,
+                "attribues_prioritaires": float(a // 2),
+                "attribues_dalo": 1.0,
+                "attribues_premier_quartile": 2.0,
+            }
+            for t, c, lib in (("EPCI_EPT", PC, "Plaine Commune"), ("REGION", "11", "Île-de-France"))
+            for r, cat, p, a, en in (
+                (PREFET, "ETAT_PRIORITAIRES", 30, 20, 6),
+                (AL, "ACTION_LOGEMENT", 20, 15, 5),
+                (BAILLEUR, "BAILLEUR", 15, 15, 4),
+            )
+        ]
+    )
+    ind = [
+        ("prefet_hors_qpv_a", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 21, 30, 0.30),
+        ("prefet_hors_qpv_b", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 21, 62, float("nan")),
+        ("part_premier_quartile_hors_qpv", "EPCI_EPT", PC, "Plaine Commune", 9, 36, 0.25),
+        ("part_hors_premier_quartile_en_qpv", "EPCI_EPT", PC, "Plaine Commune", 10, 14, 0.50),
+        ("part_prefet_flux", "DEPARTEMENT", "93", "Seine-Saint-Denis (93)", 30, 85, 0.30),
+    ]
+    indicateurs = pd.DataFrame(
+        [
+            {
+                "indicateur": code,
+                "libelle": code,
+                "perimetre_type": t,
+                "perimetre_code": c,
+                "perimetre_libelle": lib,
+                "reservataire": "",
+                "categorie": "",
+                "numerateur": float(n),
+                "denominateur": float(d),
+                "valeur": n / d,
+                "cible": cible,
+                "sens": "min",
+                "unite": "ratio",
+            }
+            for code, t, c, lib, n, d, cible in ind
+        ]
+    )
+    previsionnel = pd.DataFrame(
+        [
+            {
+                "perimetre_type": "DEPARTEMENT",
+                "perimetre_code": "93",
+                "perimetre_libelle": "Seine-Saint-Denis (93)",
+                "disponibilites_n": 100,
+                "disponibilites_prevues": float("nan"),
+                "soustraits_prevus": 12.0,
+                "flux_previsionnel": 88.0,
+                "source_disponibilites": "annee_n",
+            }
+        ]
+    )
+    prev_res = pd.DataFrame(
+        [
+            {
+                "reservataire": PREFET,
+                "categorie": "ETAT_PRIORITAIRES",
+                "perimetre_type": "DEPARTEMENT",
+                "perimetre_code": "93",
+                "perimetre_libelle": "Seine-Saint-Denis (93)",
+                "taux_convention": 25.0,
+                "flux_previsionnel": 88.0,
+                "droits_previsionnels": 22.0,
+            },
+            {
+                "reservataire": AL,
+                "categorie": "ACTION_LOGEMENT",
+                "perimetre_type": "DEPARTEMENT",
+                "perimetre_code": "93",
+                "perimetre_libelle": "Seine-Saint-Denis (93)",
+                "taux_convention": 20.0,
+                "flux_previsionnel": 88.0,
+                "droits_previsionnels": 17.6,
+            },
+        ]
+    )
+    reservataires = pd.DataFrame(
+        [
+            {
+                "reservataire": r,
+                "categorie": c,
+                "categorie_libelle": ref.CATEGORIES_RESERVATAIRE.libelle(c),
+                "slug": ref.slug(r),
+            }
+            for r, c in ((PREFET, "ETAT_PRIORITAIRES"), (AL, "ACTION_LOGEMENT"), (BAILLEUR, "BAILLEUR"))
+        ]
+    )
+    return Bilan(
+        annee=2024,
+        regles=ReglesCalcul(epci_lec=(PC,)),
+        perimetres=perimetres,
+        appartenance=appartenance,
+        reservataires=reservataires,
+        conventions=pd.DataFrame(),
+        flux=flux,
+        soustraits=pd.DataFrame(soustraits),
+        realisation=realisation,
+        issues=issues,
+        repartitions=repartitions,
+        consolidation=consolidation,
+        indicateurs=indicateurs,
+        previsionnel=previsionnel,
+        previsionnel_soustraits=pd.DataFrame(),
+        previsionnel_reservataires=prev_res,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +291,15 @@ def bilan() -> Bilan:
 
 def _series() -> pd.DataFrame:
     mois = pd.to_datetime([f"2024-{m:02d}-01" for m in range(1, 13)])
-    return pd.DataFrame({"mois": mois, "disponibilites": range(10, 22), "soustraits": [1] * 12,
-                         "orientations": range(20, 32), "attributions": range(5, 17)})
+    return pd.DataFrame(
+        {
+            "mois": mois,
+            "disponibilites": range(10, 22),
+            "soustraits": [1] * 12,
+            "orientations": range(20, 32),
+            "attributions": range(5, 17),
+        }
+    )
 
 
 def _traces(fig: go.Figure) -> dict[str, go.BaseTraceType]:
@@ -160,8 +322,14 @@ def test_couleurs_suivent_l_ordre_du_referentiel_et_le_bailleur_est_gris():
 
 
 def test_chiffres_cles_de_la_region(bilan):
-    assert g.chiffres_cles(bilan) == {"disponibilites": 100, "soustraits": 15, "flux": 85, "proposes": 65,
-                                      "attribues": 50, "taux_transformation": 50 / 65}
+    assert g.chiffres_cles(bilan) == {
+        "disponibilites": 100,
+        "soustraits": 15,
+        "flux": 85,
+        "proposes": 65,
+        "attribues": 50,
+        "taux_transformation": 50 / 65,
+    }
 
 
 def test_reconciliation_flux_cascade_des_disponibilites_au_flux(bilan):
@@ -187,7 +355,9 @@ def test_tendances_mensuelles_quatre_series_et_dates_francaises():
     assert list(t) == ["Disponibilités", "Soustraits", "Orientations (tours)", "Attributions"]
     assert list(t["Attributions"].y) == list(range(5, 17))
     assert pd.Timestamp(t["Disponibilités"].x[2]) == pd.Timestamp("2024-03-01")
-    assert list(fig.layout.xaxis.ticktext)[:3] == ["janv.", "févr.", "mars"] and fig.layout.xaxis.hoverformat == "%d/%m/%Y"
+    assert (
+        list(fig.layout.xaxis.ticktext)[:3] == ["janv.", "févr.", "mars"] and fig.layout.xaxis.hoverformat == "%d/%m/%Y"
+    )
     assert fig.layout.xaxis.title.text == "Mois" and fig.layout.yaxis.title.text == "Nombre"
     tableau = g.tableau_tendances_mensuelles(_series())
     assert list(tableau.columns) == ["Mois", "Disponibilités", "Soustraits", "Orientations (tours)", "Attributions"]
@@ -337,8 +507,14 @@ def test_matrice_consolidee_d_un_ept(bilan):
 
 @pytest.mark.parametrize(
     ("maximum", "derniere", "nombre"),
-    [(0.0, "1\u202f%", 2), (0.07, "8\u202f%", 5), (0.36, "40\u202f%", 5), (0.7, "70\u202f%", 8), (1.0, "100\u202f%", 6),
-     (2.4, "250\u202f%", 6)],
+    [
+        (0.0, "1\u202f%", 2),
+        (0.07, "8\u202f%", 5),
+        (0.36, "40\u202f%", 5),
+        (0.7, "70\u202f%", 8),
+        (1.0, "100\u202f%", 6),
+        (2.4, "250\u202f%", 6),
+    ],
     ids=["zero", "7-pourcent", "36-pourcent", "70-pourcent", "cent-pourcent", "au-dela-de-cent"],
 )
 def test_graduations_pourcentage_a_la_francaise(maximum, derniere, nombre):
@@ -347,8 +523,11 @@ def test_graduations_pourcentage_a_la_francaise(maximum, derniere, nombre):
     assert valeurs[-1] >= maximum and valeurs == sorted(valeurs)
 
 
-@pytest.mark.parametrize(("nombre", "horizontal"), [(3, False), (6, False), (7, True), (30, True)],
-                         ids=["3-barres", "6-barres", "7-barres", "30-barres"])
+@pytest.mark.parametrize(
+    ("nombre", "horizontal"),
+    [(3, False), (6, False), (7, True), (30, True)],
+    ids=["3-barres", "6-barres", "7-barres", "30-barres"],
+)
 def test_barres_horizontales_au_dela_de_six_categories(nombre, horizontal):
     noms = [f"Réservataire au nom assez long numéro {i}" for i in range(nombre)]
     fig = go.Figure(go.Bar(x=noms, y=list(range(nombre)), hovertemplate="%{x} : %{y:,.0f}<extra></extra>"))
@@ -377,8 +556,9 @@ def test_attribues_en_et_hors_qpv_par_reservataire(bilan):
     assert list(g.tableau_qpv_reservataires(bilan)["Part hors QPV"]) == pytest.approx([0.7, 10 / 15, 11 / 15])
 
 
-@pytest.mark.parametrize(("mesure", "en", "hors"), [("flux", [23], [62]), ("attribues", [15], [35])],
-                         ids=["flux", "attribues"])
+@pytest.mark.parametrize(
+    ("mesure", "en", "hors"), [("flux", [23], [62]), ("attribues", [15], [35])], ids=["flux", "attribues"]
+)
 def test_en_et_hors_qpv_par_territoire(bilan, mesure, en, hors):
     fig = g.tracer_qpv_territoires(bilan, "EPCI_EPT", mesure)
     assert [list(t.y) for t in fig.data] == [en, hors]
@@ -481,15 +661,22 @@ def test_un_nom_de_reservataire_n_est_jamais_lu_comme_du_html(bilan):
         if isinstance(getattr(bilan, f.name), pd.DataFrame)
     }
     piege = dataclasses.replace(bilan, **remplacer)
-    figures = [g.tracer_part_flux(piege, hostile), g.tracer_part_flux(piege), g.tracer_droits_proposes(piege, hostile),
-               g.tracer_qpv_reservataires(piege)]
+    figures = [
+        g.tracer_part_flux(piege, hostile),
+        g.tracer_part_flux(piege),
+        g.tracer_droits_proposes(piege, hostile),
+        g.tracer_qpv_reservataires(piege),
+    ]
     textes = [
         str(v)
         for fig in figures
         for trace in fig.data
         for attribut in ("x", "y", "text", "hovertext", "customdata", "name")
-        for v in ([getattr(trace, attribut)] if isinstance(getattr(trace, attribut, None), str)
-                   else list(getattr(trace, attribut, None) or []))
+        for v in (
+            [getattr(trace, attribut)]
+            if isinstance(getattr(trace, attribut, None), str)
+            else list(getattr(trace, attribut, None) or [])
+        )
     ]
     assert any("&lt;a href" in t for t in textes)
     assert not any("<a" in t or "<b>" in t for t in textes)
@@ -507,19 +694,33 @@ def _sans_activite(bilan: Bilan) -> Bilan:
     for col in ("flux", "logements_proposes", "logements_attribues", "tours", "droits_theoriques"):
         realisation.loc[al, col] = 0
     issues = pd.concat([bilan.issues, bilan.issues.assign(reservataire=AL, tours=0)], ignore_index=True)
-    repartitions = pd.concat([bilan.repartitions, bilan.repartitions.assign(
-        reservataire=AL, logements_proposes=0, logements_attribues=0)], ignore_index=True)
+    repartitions = pd.concat(
+        [bilan.repartitions, bilan.repartitions.assign(reservataire=AL, logements_proposes=0, logements_attribues=0)],
+        ignore_index=True,
+    )
     return replace(bilan, realisation=realisation, issues=issues, repartitions=repartitions)
 
 
-@pytest.mark.parametrize("tracer, message", [
-    pytest.param(lambda b: g.tracer_issues_tours(b, AL), "Aucun tour pour ce réservataire dans le périmètre affiché.",
-                 id="issues-des-tours"),
-    pytest.param(lambda b: g.tracer_droits_proposes(b, AL),
-                 "Aucun droit, logement proposé ou attribué pour ce réservataire dans le périmètre affiché.", id="droits"),
-    pytest.param(lambda b: g.tracer_repartition(b, AL, "typologie", ("DEPARTEMENT", "93")),
-                 "Aucun logement proposé ou attribué pour ce réservataire dans ce périmètre.", id="repartition"),
-])
+@pytest.mark.parametrize(
+    "tracer, message",
+    [
+        pytest.param(
+            lambda b: g.tracer_issues_tours(b, AL),
+            "Aucun tour pour ce réservataire dans le périmètre affiché.",
+            id="issues-des-tours",
+        ),
+        pytest.param(
+            lambda b: g.tracer_droits_proposes(b, AL),
+            "Aucun droit, logement proposé ou attribué pour ce réservataire dans le périmètre affiché.",
+            id="droits",
+        ),
+        pytest.param(
+            lambda b: g.tracer_repartition(b, AL, "typologie", ("DEPARTEMENT", "93")),
+            "Aucun logement proposé ou attribué pour ce réservataire dans ce périmètre.",
+            id="repartition",
+        ),
+    ],
+)
 def test_un_graphique_tout_a_zero_dit_pourquoi_au_lieu_d_axes_vides(bilan, tracer, message):
     fig = tracer(_sans_activite(bilan))
     assert [a.text for a in fig.layout.annotations] == [message]
@@ -529,20 +730,32 @@ def test_un_graphique_tout_a_zero_dit_pourquoi_au_lieu_d_axes_vides(bilan, trace
 def test_indicateurs_cia_sans_les_epci_sans_attribution(bilan):
     from dataclasses import replace
 
-    vide = pd.DataFrame([{**bilan.indicateurs.iloc[2].to_dict(), "perimetre_code": "200057875",
-                          "perimetre_libelle": "Est Ensemble", "numerateur": 0.0, "denominateur": 0.0,
-                          "valeur": float("nan")}])
+    vide = pd.DataFrame(
+        [
+            {
+                **bilan.indicateurs.iloc[2].to_dict(),
+                "perimetre_code": "200057875",
+                "perimetre_libelle": "Est Ensemble",
+                "numerateur": 0.0,
+                "denominateur": 0.0,
+                "valeur": float("nan"),
+            }
+        ]
+    )
     b = replace(bilan, indicateurs=pd.concat([bilan.indicateurs, vide], ignore_index=True))
     assert list(g.tableau_indicateurs_cia(b)["EPCI / EPT"]) == ["Plaine Commune"]
 
 
-@pytest.mark.parametrize("noms, attendu", [
-    pytest.param([], 50, id="sans-trace"),
-    pytest.param(["Logements"], 50, id="une-trace-sans-legende"),
-    pytest.param(["Proposés", "Attribués"], 72, id="deux-entrees-une-ligne"),  # 17 × 7 + 2 × 40 = 199 ≤ 300 px
-    pytest.param(["Droits théoriques", "Proposés", "Attribués"], 50 + 22 * 3, id="trop-large-une-ligne-par-entree"),
-    pytest.param(["x" * 50] * 4, 50 + 22 * 4, id="quatre-longues"),
-])
+@pytest.mark.parametrize(
+    "noms, attendu",
+    [
+        pytest.param([], 50, id="sans-trace"),
+        pytest.param(["Logements"], 50, id="une-trace-sans-legende"),
+        pytest.param(["Proposés", "Attribués"], 72, id="deux-entrees-une-ligne"),  # 17 × 7 + 2 × 40 = 199 ≤ 300 px
+        pytest.param(["Droits théoriques", "Proposés", "Attribués"], 50 + 22 * 3, id="trop-large-une-ligne-par-entree"),
+        pytest.param(["x" * 50] * 4, 50 + 22 * 4, id="quatre-longues"),
+    ],
+)
 def test_marge_haute_a_la_mesure_de_la_legende(noms, attendu):
     fig = go.Figure([go.Bar(x=[1], y=[1], name=n) for n in noms])
     assert g.marge_haute(fig) == attendu
@@ -557,11 +770,16 @@ def test_la_marge_haute_du_graphique_suit_sa_legende(bilan):
 def test_libelles_des_reservataires_sans_repetition():
     import types
 
-    reservataires = pd.DataFrame({
-        "reservataire": ["Action Logement Services", "Ville de Montreuil", "Bailleur"],
-        "categorie_libelle": ["Action Logement Services", "Commune (Ville de Paris incluse)",
-                              "Bailleur – logements non réservés ou repris"],
-    })
+    reservataires = pd.DataFrame(
+        {
+            "reservataire": ["Action Logement Services", "Ville de Montreuil", "Bailleur"],
+            "categorie_libelle": [
+                "Action Logement Services",
+                "Commune (Ville de Paris incluse)",
+                "Bailleur – logements non réservés ou repris",
+            ],
+        }
+    )
     assert g.libelles_reservataires(types.SimpleNamespace(reservataires=reservataires)) == {
         "Action Logement Services": "Action Logement Services",
         "Ville de Montreuil": "Ville de Montreuil — Commune (Ville de Paris incluse)",

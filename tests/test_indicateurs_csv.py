@@ -44,35 +44,132 @@ TOTAL = {"dimension": "total", "modalite": ""}
 @pytest.mark.parametrize(
     ("filtre", "attendu"),
     [
-        pytest.param({"perimetre_type": "DEPARTEMENT", "perimetre_code": "93", "reservataire": "",
-                      "indicateur": "flux", **TOTAL}, "6", id="flux entier sans decimale"),
-        pytest.param({"perimetre_type": "REGION", "perimetre_code": "11", "reservataire": "",
-                      "indicateur": "soustraits", "dimension": "categorie_soustraction",
-                      "modalite": "RELOGEMENT_RU"}, "1", id="soustraits par categorie"),
-        pytest.param({"perimetre_type": "COMMUNE", "perimetre_code": "93066", "reservataire": "",
-                      "indicateur": "relogements_realises", **TOTAL}, "1", id="relogements realises"),
-        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "indicateur": "part_flux_orientations",
-                      **TOTAL}, "0,333333", id="part en fraction a virgule, 6 decimales"),
-        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "indicateur": "taux_convention", **TOTAL},
-                     "0,3", id="taux conventionnel en fraction"),
-        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "indicateur": "droits_theoriques", **TOTAL},
-                     "1,8", id="droits theoriques"),
-        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "indicateur": "tours", **TOTAL}, "3",
-                     id="tours"),
-        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "indicateur": "tours", "dimension": "issue",
-                      "modalite": "ABSENCE_DESIGNATION"}, "1", id="tours par issue"),
-        pytest.param({"perimetre_code": "93", "reservataire": BAILLEUR, "perimetre_type": "DEPARTEMENT",
-                      "indicateur": "taux_realisation", **TOTAL}, "", id="bailleur sans taux: vide"),
-        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "indicateur": "logements_proposes",
-                      "dimension": "typologie", "modalite": "T5+"}, "0", id="repartition typologie"),
-        pytest.param({"perimetre_code": "93", "reservataire": ALS, "indicateur": "logements_attribues",
-                      "dimension": "commune", "modalite": "93066"}, "1", id="repartition commune"),
-        pytest.param({"perimetre_code": "93", "reservataire": "", "perimetre_type": "DEPARTEMENT",
-                      "indicateur": "part_prefet_flux", **TOTAL}, "0,333333", id="indicateur prefet"),
-        pytest.param({"perimetre_code": "200057875", "reservataire": "",
-                      "indicateur": "part_premier_quartile_hors_qpv", **TOTAL}, "", id="n.s. vide"),
-        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "perimetre_type": "DEPARTEMENT",
-                      "indicateur": "droits_previsionnels", **TOTAL}, "0,6", id="droits previsionnels"),
+        pytest.param(
+            {
+                "perimetre_type": "DEPARTEMENT",
+                "perimetre_code": "93",
+                "reservataire": "",
+                "indicateur": "flux",
+                **TOTAL,
+            },
+            "6",
+            id="flux entier sans decimale",
+        ),
+        pytest.param(
+            {
+                "perimetre_type": "REGION",
+                "perimetre_code": "11",
+                "reservataire": "",
+                "indicateur": "soustraits",
+                "dimension": "categorie_soustraction",
+                "modalite": "RELOGEMENT_RU",
+            },
+            "1",
+            id="soustraits par categorie",
+        ),
+        pytest.param(
+            {
+                "perimetre_type": "COMMUNE",
+                "perimetre_code": "93066",
+                "reservataire": "",
+                "indicateur": "relogements_realises",
+                **TOTAL,
+            },
+            "1",
+            id="relogements realises",
+        ),
+        pytest.param(
+            {"perimetre_code": "93", "reservataire": PREFET, "indicateur": "part_flux_orientations", **TOTAL},
+            "0,333333",
+            id="part en fraction a virgule, 6 decimales",
+        ),
+        pytest.param(
+            {"perimetre_code": "93", "reservataire": PREFET, "indicateur": "taux_convention", **TOTAL},
+            "0,3",
+            id="taux conventionnel en fraction",
+        ),
+        pytest.param(
+            {"perimetre_code": "93", "reservataire": PREFET, "indicateur": "droits_theoriques", **TOTAL},
+            "1,8",
+            id="droits theoriques",
+        ),
+        pytest.param({"perimetre_code": "93", "reservataire": PREFET, "indicateur": "tours", **TOTAL}, "3", id="tours"),
+        pytest.param(
+            {
+                "perimetre_code": "93",
+                "reservataire": PREFET,
+                "indicateur": "tours",
+                "dimension": "issue",
+                "modalite": "ABSENCE_DESIGNATION",
+            },
+            "1",
+            id="tours par issue",
+        ),
+        pytest.param(
+            {
+                "perimetre_code": "93",
+                "reservataire": BAILLEUR,
+                "perimetre_type": "DEPARTEMENT",
+                "indicateur": "taux_realisation",
+                **TOTAL,
+            },
+            "",
+            id="bailleur sans taux: vide",
+        ),
+        pytest.param(
+            {
+                "perimetre_code": "93",
+                "reservataire": PREFET,
+                "indicateur": "logements_proposes",
+                "dimension": "typologie",
+                "modalite": "T5+",
+            },
+            "0",
+            id="repartition typologie",
+        ),
+        pytest.param(
+            {
+                "perimetre_code": "93",
+                "reservataire": ALS,
+                "indicateur": "logements_attribues",
+                "dimension": "commune",
+                "modalite": "93066",
+            },
+            "1",
+            id="repartition commune",
+        ),
+        pytest.param(
+            {
+                "perimetre_code": "93",
+                "reservataire": "",
+                "perimetre_type": "DEPARTEMENT",
+                "indicateur": "part_prefet_flux",
+                **TOTAL,
+            },
+            "0,333333",
+            id="indicateur prefet",
+        ),
+        pytest.param(
+            {
+                "perimetre_code": "200057875",
+                "reservataire": "",
+                "indicateur": "part_premier_quartile_hors_qpv",
+                **TOTAL,
+            },
+            "",
+            id="n.s. vide",
+        ),
+        pytest.param(
+            {
+                "perimetre_code": "93",
+                "reservataire": PREFET,
+                "perimetre_type": "DEPARTEMENT",
+                "indicateur": "droits_previsionnels",
+                **TOTAL,
+            },
+            "0,6",
+            id="droits previsionnels",
+        ),
     ],
 )
 def test_valeurs(lignes, filtre, attendu):
@@ -83,9 +180,17 @@ def test_chaque_convention_a_ses_totaux_et_les_cinq_repartitions(lignes):
     for reservataire, _cat, ptype, code, _taux in CONVENTIONS:
         propres = [r for r in lignes if r["reservataire"] == reservataire]
         assert {(r["perimetre_type"], r["perimetre_code"]) for r in propres} == {(ptype, code)}
-        for indicateur in ["logements_proposes", "logements_attribues", "part_flux_orientations",
-                           "part_attributions", "taux_convention", "droits_theoriques", "taux_realisation",
-                           "taux_transformation", "tours"]:
+        for indicateur in [
+            "logements_proposes",
+            "logements_attribues",
+            "part_flux_orientations",
+            "part_attributions",
+            "taux_convention",
+            "droits_theoriques",
+            "taux_realisation",
+            "taux_transformation",
+            "tours",
+        ]:
             assert any(r["indicateur"] == indicateur and r["dimension"] == "total" for r in propres), indicateur
         for indicateur in ["logements_proposes", "logements_attribues"]:
             dimensions = {r["dimension"] for r in propres if r["indicateur"] == indicateur}
@@ -95,8 +200,11 @@ def test_chaque_convention_a_ses_totaux_et_les_cinq_repartitions(lignes):
 def test_lignes_perimetre_vides_de_reservataire(lignes):
     perimetres = {(r["perimetre_type"], r["perimetre_code"]) for r in lignes}
     for ptype, code in perimetres:
-        indicateurs = {r["indicateur"] for r in lignes if (r["perimetre_type"], r["perimetre_code"]) == (ptype, code)
-                       and r["reservataire"] == ""}
+        indicateurs = {
+            r["indicateur"]
+            for r in lignes
+            if (r["perimetre_type"], r["perimetre_code"]) == (ptype, code) and r["reservataire"] == ""
+        }
         assert {"disponibilites", "soustraits", "flux", "relogements_realises"} <= indicateurs
 
 
@@ -112,8 +220,11 @@ def test_tableau_garde_les_nombres_bruts():
 
 
 def test_protection_contre_l_injection():
-    conventions = [("=HYPERLINK(1)", "AUTRE", "DEPARTEMENT", "93", 5.0), ("-Employeur", "AUTRE", "DEPARTEMENT",
-                                                                         "93", 5.0), *CONVENTIONS]
+    conventions = [
+        ("=HYPERLINK(1)", "AUTRE", "DEPARTEMENT", "93", 5.0),
+        ("-Employeur", "AUTRE", "DEPARTEMENT", "93", 5.0),
+        *CONVENTIONS,
+    ]
     tours = [*TOURS, ("L09", 1, "=HYPERLINK(1)", "21/12/2024", "EN_COURS", None)]
     contenu = ecrire_indicateurs_csv(calculer_bilan(faire_tables(LOGEMENTS, tours, conventions), N))
     lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
@@ -129,13 +240,22 @@ def test_nombres_negatifs_restent_des_nombres():
     contenu = ecrire_indicateurs_csv(calculer_bilan(faire_tables(LOGEMENTS, TOURS, conventions), N))
     lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
     assert valeur(lignes, reservataire="Employeur", indicateur="ecart", **TOTAL) == "-2,7"
-    lu = pd.read_csv(io.StringIO(contenu.decode("utf-8-sig")), sep=";", decimal=",", dtype={"perimetre_code": str,
-                                                                                          "modalite": str})
+    lu = pd.read_csv(
+        io.StringIO(contenu.decode("utf-8-sig")), sep=";", decimal=",", dtype={"perimetre_code": str, "modalite": str}
+    )
     assert lu.loc[(lu.reservataire == "Employeur") & (lu.indicateur == "ecart"), "valeur"].iloc[0] == -2.7
 
 
-DIMENSIONS = {"total", "typologie", "financement", "qpv", "commune", "periode_construction", "categorie_soustraction",
-              "issue"}
+DIMENSIONS = {
+    "total",
+    "typologie",
+    "financement",
+    "qpv",
+    "commune",
+    "periode_construction",
+    "categorie_soustraction",
+    "issue",
+}
 
 
 def test_valeurs_du_contrat(lignes):
@@ -172,5 +292,9 @@ def test_convention_sur_un_perimetre_sans_logement():
     assert valeur(lignes, **essonne, reservataire=ALS, indicateur="logements_proposes", **TOTAL) == "0"
     assert valeur(lignes, **essonne, reservataire=ALS, indicateur="droits_theoriques", **TOTAL) == "0"
     assert valeur(lignes, **essonne, reservataire=ALS, indicateur="part_flux_orientations", **TOTAL) == ""
-    assert valeur(lignes, **essonne, reservataire=ALS, indicateur="logements_proposes", dimension="typologie",
-                  modalite="T1") == "0"
+    assert (
+        valeur(
+            lignes, **essonne, reservataire=ALS, indicateur="logements_proposes", dimension="typologie", modalite="T1"
+        )
+        == "0"
+    )

@@ -88,7 +88,9 @@ def _attendre_contenu(page, nom: str, contenus: tuple[str, ...], filtres: bool) 
             traces = graphiques.nth(i).locator(".main-svg g.trace path, .main-svg g.trace .point")
             assert traces.count() > 0, f"graphique {i + 1} vide sur {nom}"
     expandeur = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]', has_text="Filtres")
-    assert (expandeur.count() > 0) == filtres, f"filtres de la barre latérale {'absents' if filtres else 'affichés'} sur {nom}"
+    assert (expandeur.count() > 0) == filtres, (
+        f"filtres de la barre latérale {'absents' if filtres else 'affichés'} sur {nom}"
+    )
 
 
 def _televerser(page, fichiers: list[Path]) -> None:
@@ -139,12 +141,25 @@ def test_parcours_complet(navigateur, serveur, tmp_path):
         page.get_by_role("button", name="Télécharger indicateurs_2024.csv").click()
     texte = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
     lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
-    assert lignes[0] == ["annee", "perimetre_type", "perimetre_code", "perimetre_libelle", "reservataire", "dimension",
-                         "modalite", "indicateur", "valeur"]
+    assert lignes[0] == [
+        "annee",
+        "perimetre_type",
+        "perimetre_code",
+        "perimetre_libelle",
+        "reservataire",
+        "dimension",
+        "modalite",
+        "indicateur",
+        "valeur",
+    ]
     assert len(lignes) > 100
 
     page.locator('[data-testid="stExpander"] summary').filter(has_text="Bilans réservataires").first.click()
-    bouton = page.locator('[data-testid="stExpander"]', has_text="Bilans réservataires").locator('[data-testid="stDownloadButton"] button').first
+    bouton = (
+        page.locator('[data-testid="stExpander"]', has_text="Bilans réservataires")
+        .locator('[data-testid="stDownloadButton"] button')
+        .first
+    )
     with page.expect_download(timeout=DELAI_MS) as dl:
         bouton.click()
     assert dl.value.suggested_filename.startswith("bilan_2024_reservataire_")

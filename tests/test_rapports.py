@@ -46,8 +46,16 @@ def tables_petites() -> list[tuple[str, bytes]]:
             ["L3", "93048", "non", "T4", "PLS", 1990, "01/03/2024", ""],
             ["L4", "93048", "non", "T1", "PLUS", 1960, "01/04/2024", "MUTATION_INTERNE"],
         ],
-        columns=["id_logement", "code_commune", "qpv", "typologie", "financement", "annee_construction",
-                 "date_disponibilite", "categorie_soustraction"],
+        columns=[
+            "id_logement",
+            "code_commune",
+            "qpv",
+            "typologie",
+            "financement",
+            "annee_construction",
+            "date_disponibilite",
+            "categorie_soustraction",
+        ],
     )
     tours = pd.DataFrame(
         [
@@ -134,10 +142,15 @@ def test_lister_rapports_donne_les_noms_et_dossiers_du_format(bilan):
 
 def test_genres_listent_chaque_trame_une_fois():
     assert [(g.code, g.dossier) for g in rapports.GENRES] == [
-        ("reservataire", "reservataires"), ("epci", "epci_ept"), ("etat", "etat"), ("previsionnel", "previsionnels"),
+        ("reservataire", "reservataires"),
+        ("epci", "epci_ept"),
+        ("etat", "etat"),
+        ("previsionnel", "previsionnels"),
     ]
     assert [g.libelle for g in rapports.GENRES] == [
-        "Bilans réservataires", "Bilans consolidés EPCI / EPT", "Bilans État (par département)",
+        "Bilans réservataires",
+        "Bilans consolidés EPCI / EPT",
+        "Bilans État (par département)",
         "Prévisionnels réservataires",
     ]
 
@@ -146,8 +159,12 @@ def test_lister_ne_construit_rien(bilan, monkeypatch):
     def interdit(*args, **kwargs):
         raise AssertionError("construit trop tôt")
 
-    for module, nom in ((reservataire, "classeur_reservataire"), (epci, "classeur_epci"), (etat, "classeur_etat"),
-                        (previsionnel, "classeur_previsionnel")):
+    for module, nom in (
+        (reservataire, "classeur_reservataire"),
+        (epci, "classeur_epci"),
+        (etat, "classeur_etat"),
+        (previsionnel, "classeur_previsionnel"),
+    ):
         monkeypatch.setattr(module, nom, interdit)
     assert len(rapports.lister_rapports(bilan, OPTIONS)) == 7
 
@@ -179,8 +196,11 @@ def test_epci_hors_liste_lec_par_defaut_peut_etre_ajoute(bilan):
     ("noms", "attendus"),
     [
         pytest.param(["Ville de Paris"], ["ville-de-paris"], id="simple"),
-        pytest.param(["Ville de Paris", "Ville-de-Paris", "VILLE DE PARIS"],
-                     ["ville-de-paris", "ville-de-paris-2", "ville-de-paris-3"], id="collisions-dans-l-ordre"),
+        pytest.param(
+            ["Ville de Paris", "Ville-de-Paris", "VILLE DE PARIS"],
+            ["ville-de-paris", "ville-de-paris-2", "ville-de-paris-3"],
+            id="collisions-dans-l-ordre",
+        ),
         pytest.param(["Département du Val-d'Oise", "Region"], ["departement-du-val-d-oise", "region"], id="accents"),
         pytest.param(["a-2", "a", "A"], ["a-2", "a", "a-3"], id="suffixe-deja-pris"),
     ],
@@ -191,8 +211,7 @@ def test_slugs_uniques(noms, attendus):
 
 def test_deux_reservataires_de_meme_slug_ont_deux_fichiers(bilan):
     autre = "Préfecture-93"
-    res = pd.concat([bilan.reservataires, bilan.reservataires.iloc[[0]].assign(reservataire=autre)],
-                    ignore_index=True)
+    res = pd.concat([bilan.reservataires, bilan.reservataires.iloc[[0]].assign(reservataire=autre)], ignore_index=True)
     conv = pd.concat([bilan.conventions, bilan.conventions.iloc[[1]].assign(reservataire=autre)], ignore_index=True)
     double = dataclasses.replace(bilan, reservataires=res, conventions=conv)
     noms = [p.nom_fichier for p in reservataire.lister(double, OPTIONS)]
@@ -250,7 +269,13 @@ def wb_reservataire(bilan):
 
 def test_reservataire_feuilles(wb_reservataire):
     assert wb_reservataire.sheetnames == [
-        "Synthèse", "Issues des tours", "Soustraits", "Répartitions", "Indicateurs", "Paramètres", "Définitions",
+        "Synthèse",
+        "Issues des tours",
+        "Soustraits",
+        "Répartitions",
+        "Indicateurs",
+        "Paramètres",
+        "Définitions",
     ]
 
 
@@ -303,15 +328,17 @@ def test_reservataire_en_tete_et_graphique(wb_reservataire):
 
 
 def test_reservataire_issues_des_tours(wb_reservataire):
-    assert lire_tableau(wb_reservataire["Issues des tours"], "Périmètre") == [{
-        "Périmètre": "Seine-Saint-Denis (93)",
-        "Attribué": 1,
-        "Refus ou désistement des candidats": 1,
-        "Non attribué par la CALEOL": 0,
-        "Absence de désignation (remis au bailleur)": 0,
-        "En cours": 0,
-        "Total des tours": 2,
-    }]
+    assert lire_tableau(wb_reservataire["Issues des tours"], "Périmètre") == [
+        {
+            "Périmètre": "Seine-Saint-Denis (93)",
+            "Attribué": 1,
+            "Refus ou désistement des candidats": 1,
+            "Non attribué par la CALEOL": 0,
+            "Absence de désignation (remis au bailleur)": 0,
+            "En cours": 0,
+            "Total des tours": 2,
+        }
+    ]
 
 
 def test_reservataire_soustraits_avec_relogements(wb_reservataire):
@@ -329,19 +356,33 @@ def test_reservataire_soustraits_avec_relogements(wb_reservataire):
 @pytest.mark.parametrize(
     ("repartition", "attendu"),
     [
-        pytest.param("Typologie", {"T1": (0, 0), "T2": (0, 0), "T3": (1, 1), "T4": (1, 0), "T5 et +": (0, 0)},
-                     id="typologie"),
+        pytest.param(
+            "Typologie", {"T1": (0, 0), "T2": (0, 0), "T3": (1, 1), "T4": (1, 0), "T5 et +": (0, 0)}, id="typologie"
+        ),
         pytest.param("Localisation (QPV)", {"En QPV": (1, 1), "Hors QPV": (1, 0)}, id="qpv"),
         pytest.param("Commune", {"Montreuil": (1, 0), "Saint-Denis": (1, 1)}, id="commune"),
-        pytest.param("Période de construction", {"Avant 1949": (0, 0), "1949–1976": (1, 1), "1977–1989": (0, 0),
-                                                 "1990–1999": (1, 0), "2000–2009": (0, 0), "2010–2019": (0, 0),
-                                                 "2020 et après": (0, 0)}, id="periode"),
+        pytest.param(
+            "Période de construction",
+            {
+                "Avant 1949": (0, 0),
+                "1949–1976": (1, 1),
+                "1977–1989": (0, 0),
+                "1990–1999": (1, 0),
+                "2000–2009": (0, 0),
+                "2010–2019": (0, 0),
+                "2020 et après": (0, 0),
+            },
+            id="periode",
+        ),
     ],
 )
 def test_reservataire_repartitions_du_decret(wb_reservataire, repartition, attendu):
     lignes = lire_tableau(wb_reservataire["Répartitions"], "Périmètre")
-    obtenu = {ligne["Modalité"]: (ligne["Logements proposés"], ligne["Logements attribués"])
-              for ligne in lignes if ligne["Répartition"] == repartition}
+    obtenu = {
+        ligne["Modalité"]: (ligne["Logements proposés"], ligne["Logements attribués"])
+        for ligne in lignes
+        if ligne["Répartition"] == repartition
+    }
     assert obtenu == attendu
 
 
@@ -392,8 +433,16 @@ def test_definitions_reprennent_celles_du_moteur(wb_reservataire):
 
 def test_epci_sans_attribution_affiche_ns(bilan):
     wb = classeur(epci.classeur_epci(bilan, "200057875", OPTIONS))  # Est Ensemble: Montreuil, no attribution
-    assert wb.sheetnames == ["Synthèse", "Flux par commune", "Réservataires par commune", "Soustraits",
-                             "Indicateurs", "Prévisionnel 2025", "Paramètres", "Définitions"]
+    assert wb.sheetnames == [
+        "Synthèse",
+        "Flux par commune",
+        "Réservataires par commune",
+        "Soustraits",
+        "Indicateurs",
+        "Prévisionnel 2025",
+        "Paramètres",
+        "Définitions",
+    ]
     flux = lire_tableau(wb["Synthèse"], "Périmètre")
     assert flux[0]["Flux annuel (logements)"] == 1
     assert flux[0]["Attributions, tous attributaires (logements)"] == 0
@@ -420,8 +469,9 @@ def test_etat_masquage_des_petits_effectifs(bilan, masquer, attendu):
 
 
 EFFECTIFS = {col.entete for col in commun.COLONNES.values() if col.effectif}
-PARTS = {commun.COLONNES[p].entete: [commun.COLONNES[s].entete for s in sources]
-         for p, sources in commun.PARTS_DE.items()}
+PARTS = {
+    commun.COLONNES[p].entete: [commun.COLONNES[s].entete for s in sources] for p, sources in commun.PARTS_DE.items()
+}
 
 
 def _cellules_des_tables(wb):
@@ -439,8 +489,10 @@ def _cellules_des_tables(wb):
 
 @pytest.mark.parametrize(
     "construire",
-    [pytest.param(lambda b, o: etat.classeur_etat(b, "93", o), id="etat"),
-     pytest.param(lambda b, o: epci.classeur_epci(b, "200057867", o), id="epci")],
+    [
+        pytest.param(lambda b, o: etat.classeur_etat(b, "93", o), id="etat"),
+        pytest.param(lambda b, o: epci.classeur_epci(b, "200057867", o), id="epci"),
+    ],
 )
 def test_masquage_partout_dans_les_documents_consolides(bilan, construire):
     """Every household count 1–4 of every table (territory, communes, holders, indicators) is « < 5 »; a share
@@ -484,7 +536,9 @@ def test_documents_sans_masquage_le_disent(bilan):
     regles = {ligne["Règle"]: ligne["Choix retenu"] for ligne in lire_tableau(wb["Paramètres"], "Règle")}
     assert regles["Masquage appliqué à ce document"] == "non : effectifs exacts"
     wb = classeur(reservataire.classeur_reservataire(bilan, NOM, OPTIONS))
-    assert "Masquage appliqué à ce document" not in {ligne["Règle"] for ligne in lire_tableau(wb["Paramètres"], "Règle")}
+    assert "Masquage appliqué à ce document" not in {
+        ligne["Règle"] for ligne in lire_tableau(wb["Paramètres"], "Règle")
+    }
 
 
 def test_etat_controles_prefet(bilan):
@@ -508,16 +562,18 @@ def test_previsionnel_sans_table_previsionnel(bilan):
     wb = classeur(previsionnel.classeur_previsionnel(bilan, NOM, OPTIONS))
     assert wb.sheetnames == ["Prévisionnel", "Soustraits prévus", "Paramètres", "Définitions"]
     droits = lire_tableau(wb["Prévisionnel"], "Périmètre")
-    assert droits == [{
-        "Périmètre": "Seine-Saint-Denis (93)",
-        "Taux conventionnel (%)": 30,
-        "Disponibilités de l'année n (logements)": 4,
-        "Disponibilités prévues n+1 (logements)": "n.s.",
-        "Soustraits prévus n+1 (logements)": 0,
-        "Flux prévisionnel n+1 (logements)": 4,
-        "Droits prévisionnels n+1 (logements)": pytest.approx(1.2),
-        "Base des disponibilités": "disponibilités de l'année n",
-    }]
+    assert droits == [
+        {
+            "Périmètre": "Seine-Saint-Denis (93)",
+            "Taux conventionnel (%)": 30,
+            "Disponibilités de l'année n (logements)": 4,
+            "Disponibilités prévues n+1 (logements)": "n.s.",
+            "Soustraits prévus n+1 (logements)": 0,
+            "Flux prévisionnel n+1 (logements)": 4,
+            "Droits prévisionnels n+1 (logements)": pytest.approx(1.2),
+            "Base des disponibilités": "disponibilités de l'année n",
+        }
+    ]
 
 
 # --- safety: formula injection and sheet titles ----------------------------------------------------------
@@ -565,8 +621,12 @@ def test_titre_de_feuille_hostile_est_nettoye():
 
 
 def test_bilan_sans_previsionnel_produit_des_tableaux_vides(bilan):
-    vide = dataclasses.replace(bilan, previsionnel=pd.DataFrame(), previsionnel_soustraits=pd.DataFrame(),
-                               previsionnel_reservataires=pd.DataFrame())
+    vide = dataclasses.replace(
+        bilan,
+        previsionnel=pd.DataFrame(),
+        previsionnel_soustraits=pd.DataFrame(),
+        previsionnel_reservataires=pd.DataFrame(),
+    )
     wb = classeur(previsionnel.classeur_previsionnel(vide, NOM, OPTIONS))
     assert lire_tableau(wb["Prévisionnel"], "Périmètre") == []
     assert wb["Prévisionnel"]["A8"].value == "Aucune ligne pour ce périmètre."

@@ -22,7 +22,9 @@ from flux_dash.rapports import epci, etat, previsionnel, reservataire
 GOLDEN = Path(__file__).parent / "golden"
 ANNEE = 2024
 VOLATILES = {"Date de génération", "Version de flux_dash", "Fichier source"}
-OPTIONS = rapports.OptionsRapports(bailleur="Habitat Francilien Démo", fichiers_source=(("flux_demo_2024.xlsx", "0" * 64),))
+OPTIONS = rapports.OptionsRapports(
+    bailleur="Habitat Francilien Démo", fichiers_source=(("flux_demo_2024.xlsx", "0" * 64),)
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,23 +62,31 @@ def extraire(octets: bytes) -> dict[str, object]:
                 cellules[cell.coordinate] = valeur
                 if isinstance(cell.value, int | float):
                     formats[cell.coordinate] = cell.number_format
-        feuilles.append({
-            "titre": ws.title,
-            "fige": ws.freeze_panes,
-            "graphiques": len(ws._charts),
-            "cellules": cellules,
-            "formats": formats,
-        })
+        feuilles.append(
+            {
+                "titre": ws.title,
+                "fige": ws.freeze_panes,
+                "graphiques": len(ws._charts),
+                "cellules": cellules,
+                "formats": formats,
+            }
+        )
     return {"feuilles": feuilles}
 
 
 CAS = [
-    pytest.param(lambda b: reservataire.classeur_reservataire(b, "Ville de Montreuil", OPTIONS),
-                 "bilan_2024_reservataire_ville-de-montreuil", id="reservataire"),
+    pytest.param(
+        lambda b: reservataire.classeur_reservataire(b, "Ville de Montreuil", OPTIONS),
+        "bilan_2024_reservataire_ville-de-montreuil",
+        id="reservataire",
+    ),
     pytest.param(lambda b: epci.classeur_epci(b, "217500016", OPTIONS), "bilan_2024_epci_paris", id="epci"),
     pytest.param(lambda b: etat.classeur_etat(b, "75", OPTIONS), "bilan_2024_etat_75", id="etat"),
-    pytest.param(lambda b: previsionnel.classeur_previsionnel(b, "Ville de Montreuil", OPTIONS),
-                 "previsionnel_2025_reservataire_ville-de-montreuil", id="previsionnel"),
+    pytest.param(
+        lambda b: previsionnel.classeur_previsionnel(b, "Ville de Montreuil", OPTIONS),
+        "previsionnel_2025_reservataire_ville-de-montreuil",
+        id="previsionnel",
+    ),
 ]
 
 
@@ -156,7 +166,9 @@ def test_etat_controles_egalent_les_indicateurs(bilan):
     attendues = dict(zip(ind["libelle"], ind["valeur"], strict=True))
     lues = lire_tableau(wb["Contrôles préfet"], "Indicateur")
     assert [ligne["Indicateur"] for ligne in lues] == [
-        "Part du préfet dans le flux", "Part des agents de l'État dans le flux", "Préfet hors QPV (lecture a)",
+        "Part du préfet dans le flux",
+        "Part des agents de l'État dans le flux",
+        "Préfet hors QPV (lecture a)",
         "Préfet hors QPV (lecture b)",
     ]
     for ligne in lues:

@@ -46,9 +46,21 @@ def test_libreoffice_convertit_un_classeur_de_chaque_genre(bilan, tmp_path: Path
     sortie = tmp_path / "pdf"
     profil = tmp_path / "profil"
     resultat = subprocess.run(
-        [soffice, f"-env:UserInstallation={profil.as_uri()}", "--headless", "--norestore", "--convert-to", "pdf",
-         "--outdir", str(sortie), *entrees],
-        capture_output=True, text=True, timeout=DELAI, check=False,
+        [
+            soffice,
+            f"-env:UserInstallation={profil.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(sortie),
+            *entrees,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=DELAI,
+        check=False,
     )
     assert resultat.returncode == 0, resultat.stderr
     for prevu in choisis.values():

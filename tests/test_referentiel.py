@@ -79,8 +79,18 @@ def test_arrondissements_et_communes_fusionnees():
 
 @pytest.mark.parametrize(
     ("annee", "periode"),
-    [(1800, "avant-1949"), (1948, "avant-1949"), (1949, "1949-1976"), (1976, "1949-1976"), (1977, "1977-1989"),
-     (1999, "1990-1999"), (2009, "2000-2009"), (2019, "2010-2019"), (2020, "2020-et-apres"), (2026, "2020-et-apres")],
+    [
+        (1800, "avant-1949"),
+        (1948, "avant-1949"),
+        (1949, "1949-1976"),
+        (1976, "1949-1976"),
+        (1977, "1977-1989"),
+        (1999, "1990-1999"),
+        (2009, "2000-2009"),
+        (2019, "2010-2019"),
+        (2020, "2020-et-apres"),
+        (2026, "2020-et-apres"),
+    ],
 )
 def test_periodes_de_construction(annee, periode):
     assert ref.periode_construction(annee) == periode

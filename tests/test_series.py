@@ -18,14 +18,16 @@ def _logements() -> pd.DataFrame:
         ("L4", "93001", True, None, "2023-12-31", None),  # year n−1: not a disponibilité of 2024
         ("L5", "93001", False, None, "2024-12-31", None),
     ]
-    return pd.DataFrame({
-        "id_logement": pd.array([r[0] for r in lignes], dtype="string"),
-        "code_commune": pd.array([r[1] for r in lignes], dtype="string"),
-        "qpv": pd.array([r[2] for r in lignes], dtype="boolean"),
-        "code_qpv": pd.array([r[3] for r in lignes], dtype="string"),
-        "date_disponibilite": pd.to_datetime([r[4] for r in lignes]),
-        "categorie_soustraction": pd.array([r[5] for r in lignes], dtype="string"),
-    })
+    return pd.DataFrame(
+        {
+            "id_logement": pd.array([r[0] for r in lignes], dtype="string"),
+            "code_commune": pd.array([r[1] for r in lignes], dtype="string"),
+            "qpv": pd.array([r[2] for r in lignes], dtype="boolean"),
+            "code_qpv": pd.array([r[3] for r in lignes], dtype="string"),
+            "date_disponibilite": pd.to_datetime([r[4] for r in lignes]),
+            "categorie_soustraction": pd.array([r[5] for r in lignes], dtype="string"),
+        }
+    )
 
 
 def _tours() -> pd.DataFrame:
@@ -37,13 +39,15 @@ def _tours() -> pd.DataFrame:
         ("L4", "Préfet", "2024-01-05", "ATTRIBUE", "2025-01-10"),  # attribution in n+1
         ("L5", "Préfet", "2024-12-31", "EN_COURS", None),
     ]
-    return pd.DataFrame({
-        "id_logement": pd.array([r[0] for r in lignes], dtype="string"),
-        "reservataire": pd.array([r[1] for r in lignes], dtype="string"),
-        "date_orientation": pd.to_datetime([r[2] for r in lignes]),
-        "issue": pd.array([r[3] for r in lignes], dtype="string"),
-        "date_attribution": pd.to_datetime([r[4] for r in lignes]),
-    })
+    return pd.DataFrame(
+        {
+            "id_logement": pd.array([r[0] for r in lignes], dtype="string"),
+            "reservataire": pd.array([r[1] for r in lignes], dtype="string"),
+            "date_orientation": pd.to_datetime([r[2] for r in lignes]),
+            "issue": pd.array([r[3] for r in lignes], dtype="string"),
+            "date_attribution": pd.to_datetime([r[4] for r in lignes]),
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,10 +75,22 @@ def test_compter_par_mois_sans_donnees_donne_douze_zeros():
 def test_lister_qpv_logements():
     q = lister_qpv_logements(_logements(), 2024)
     assert q.to_dict("records") == [
-        {"code_qpv": "", "nom_qpv": "QPV non précisé", "code_commune": "93001", "commune": "Aubervilliers",
-         "logements": 1, "disponibilites_n": 0},
-        {"code_qpv": "QN09328M", "nom_qpv": "Franc Moisin - Cosmonautes - Cristino Garcia - Landy",
-         "code_commune": "93066", "commune": "Saint-Denis", "logements": 2, "disponibilites_n": 2},
+        {
+            "code_qpv": "",
+            "nom_qpv": "QPV non précisé",
+            "code_commune": "93001",
+            "commune": "Aubervilliers",
+            "logements": 1,
+            "disponibilites_n": 0,
+        },
+        {
+            "code_qpv": "QN09328M",
+            "nom_qpv": "Franc Moisin - Cosmonautes - Cristino Garcia - Landy",
+            "code_commune": "93066",
+            "commune": "Saint-Denis",
+            "logements": 2,
+            "disponibilites_n": 2,
+        },
     ]
 
 
@@ -88,20 +104,30 @@ def test_preparer_previsionnel_sans_table_donne_des_zeros_par_departement_et_cat
 
 
 def test_preparer_puis_assembler_le_previsionnel():
-    table = pd.DataFrame({
-        "code_departement": pd.array(["93", "93", "94"], dtype="string"),
-        "categorie_soustraction": pd.array(["RELOGEMENT_RU", "RELOGEMENT_RU", "MUTATION_INTERNE"], dtype="string"),
-        "nombre_prevu": pd.array([3, 2, 4], dtype="Int64"),
-        "disponibilites_prevues": pd.array([500, 500, pd.NA], dtype="Int64"),
-    })
+    table = pd.DataFrame(
+        {
+            "code_departement": pd.array(["93", "93", "94"], dtype="string"),
+            "categorie_soustraction": pd.array(["RELOGEMENT_RU", "RELOGEMENT_RU", "MUTATION_INTERNE"], dtype="string"),
+            "nombre_prevu": pd.array([3, 2, 4], dtype="Int64"),
+            "disponibilites_prevues": pd.array([500, 500, pd.NA], dtype="Int64"),
+        }
+    )
     soustraits, dispo = preparer_previsionnel(table, ["93"])
     indexe = soustraits.set_index(["code_departement", "categorie_soustraction"])["nombre_prevu"]
     assert indexe[("93", "RELOGEMENT_RU")] == 5 and indexe[("94", "MUTATION_INTERNE")] == 4
     assert dispo["disponibilites_prevues"].tolist()[0] == 500 and dispo["disponibilites_prevues"].isna().tolist() == [
-        False, True]
+        False,
+        True,
+    ]
     dispo.loc[dispo["code_departement"] == "94", "disponibilites_prevues"] = 300  # a user edit
     prev = assembler_previsionnel(soustraits, dispo)
-    assert list(prev.columns) == ["code_departement", "categorie_soustraction", "nombre_prevu", "disponibilites_prevues"]
+    assert list(prev.columns) == [
+        "code_departement",
+        "categorie_soustraction",
+        "nombre_prevu",
+        "disponibilites_prevues",
+    ]
     assert len(prev) == 12 and set(prev.loc[prev["code_departement"] == "94", "disponibilites_prevues"]) == {300}
-    assert prev.loc[(prev["code_departement"] == "93") & (prev["categorie_soustraction"] == "RELOGEMENT_RU"),
-                    "nombre_prevu"].tolist() == [5]
+    assert prev.loc[
+        (prev["code_departement"] == "93") & (prev["categorie_soustraction"] == "RELOGEMENT_RU"), "nombre_prevu"
+    ].tolist() == [5]

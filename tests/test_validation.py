@@ -527,7 +527,9 @@ def test_chaque_code_de_regle_a_son_cas():
     couverts = {a[1] for cas in CAS_ERREURS + CAS_AVERTISSEMENTS for a in cas.attendu}
     # the four others have their own tests below
     non_testes = (
-        set(validation.REGLES) - couverts - {"table_manquante", "colonne_manquante", "type_invalide", "table_vide", "annee_sans_disponibilite"}
+        set(validation.REGLES)
+        - couverts
+        - {"table_manquante", "colonne_manquante", "type_invalide", "table_vide", "annee_sans_disponibilite"}
     )
     assert non_testes == set()
 

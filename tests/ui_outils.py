@@ -122,8 +122,14 @@ def installer(at: AppTest, donnees: Donnees, noms: list[str] | None = None) -> A
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's chromium: never ``playwright install`` (it downloads a browser, which fails here)."""
 ARGUMENTS_CHROMIUM = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -142,9 +148,21 @@ def serveur_streamlit(journal: Path, delai: float = 60) -> Iterator[str]:
     """
     port = port_libre()
     commande = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-        "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     journal.parent.mkdir(parents=True, exist_ok=True)
     with journal.open("wb") as sortie:

@@ -64,7 +64,9 @@ def faire_captures() -> list[Path]:
         ecrits.append(_capturer(page, "reservataires.png", 90))
 
         _aller(page, "Territoires", "stPlotlyChart")
-        page.locator('[data-testid="stMain"] [data-testid="stRadio"] label', has_text="EPCI / EPT").first.click()  # the map by EPCI / EPT reads best
+        page.locator(
+            '[data-testid="stMain"] [data-testid="stRadio"] label', has_text="EPCI / EPT"
+        ).first.click()  # the map by EPCI / EPT reads best
         attendre_calme(page, DELAI_MS)
         ecrits.append(_capturer(page, "territoires.png", 80))
 

@@ -9,77 +9,137 @@ from __future__ import annotations
 
 DEFINITIONS: list[tuple[str, str, str]] = [
     # DOMAINE.md §3
-    ("disponibilites", "Disponibilités",
-     "Nombre de logements distincts du périmètre dont la date de disponibilité tombe dans l'année n."),
-    ("soustraits", "Logements soustraits",
-     "Parmi les disponibilités, nombre de logements portant une catégorie de soustraction (mutation interne, "
-     "relogements RU, ORCOD, habitat indigne, vente, autre)."),
-    ("flux", "Flux annuel",
-     "Flux = disponibilités − logements soustraits."),
-    ("relogements_realises", "Relogements réalisés",
-     "Nombre de logements soustraits du périmètre ayant un tour « attribué » dont la date d'attribution tombe dans "
-     "l'année n, quelle que soit leur date de disponibilité (un logement libéré en décembre n−1 et attribué en "
-     "janvier n est un relogement de n)."),
-    ("logements_proposes", "Logements proposés",
-     "Nombre de logements distincts du périmètre, non soustraits, ayant au moins un tour vers le réservataire dont la "
-     "date d'orientation tombe dans l'année n (y compris un logement disponible en n−1)."),
-    ("logements_attribues", "Logements attribués",
-     "Nombre de logements distincts du périmètre, non soustraits, ayant un tour « attribué » au réservataire dont la "
-     "date d'attribution tombe dans l'année n (une attribution en n+1 n'est pas comptée)."),
-    ("tours", "Tours",
-     "Nombre de tours vers le réservataire dont la date d'orientation tombe dans l'année n, sur des logements non "
-     "soustraits du périmètre (un logement orienté deux fois compte deux tours)."),
-    ("part_flux_orientations", "Part du flux (orientations)",
-     "Part du flux = logements proposés ÷ flux ; un logement orienté vers A puis B compte pour les deux, le total "
-     "peut donc dépasser 100 %."),
-    ("part_attributions", "Part des attributions",
-     "Part des attributions = logements attribués au réservataire ÷ logements attribués à tous les attributaires "
-     "(bailleur compris) ; le total fait 100 %."),
-    ("taux_convention", "Taux conventionnel",
-     "Taux de la convention de réservation pour ce périmètre, en pourcentage du flux annuel."),
-    ("droits_theoriques", "Droits théoriques",
-     "Droits théoriques = taux conventionnel × flux ÷ 100 (non arrondis)."),
-    ("ecart", "Écart aux droits",
-     "Écart = logements proposés − droits théoriques."),
-    ("taux_realisation", "Taux de réalisation",
-     "Taux de réalisation = logements proposés ÷ droits théoriques."),
-    ("taux_transformation", "Taux de transformation",
-     "Taux de transformation = logements attribués ÷ logements proposés."),
+    (
+        "disponibilites",
+        "Disponibilités",
+        "Nombre de logements distincts du périmètre dont la date de disponibilité tombe dans l'année n.",
+    ),
+    (
+        "soustraits",
+        "Logements soustraits",
+        "Parmi les disponibilités, nombre de logements portant une catégorie de soustraction (mutation interne, "
+        "relogements RU, ORCOD, habitat indigne, vente, autre).",
+    ),
+    ("flux", "Flux annuel", "Flux = disponibilités − logements soustraits."),
+    (
+        "relogements_realises",
+        "Relogements réalisés",
+        "Nombre de logements soustraits du périmètre ayant un tour « attribué » dont la date d'attribution tombe dans "
+        "l'année n, quelle que soit leur date de disponibilité (un logement libéré en décembre n−1 et attribué en "
+        "janvier n est un relogement de n).",
+    ),
+    (
+        "logements_proposes",
+        "Logements proposés",
+        "Nombre de logements distincts du périmètre, non soustraits, ayant au moins un tour vers le réservataire dont la "
+        "date d'orientation tombe dans l'année n (y compris un logement disponible en n−1).",
+    ),
+    (
+        "logements_attribues",
+        "Logements attribués",
+        "Nombre de logements distincts du périmètre, non soustraits, ayant un tour « attribué » au réservataire dont la "
+        "date d'attribution tombe dans l'année n (une attribution en n+1 n'est pas comptée).",
+    ),
+    (
+        "tours",
+        "Tours",
+        "Nombre de tours vers le réservataire dont la date d'orientation tombe dans l'année n, sur des logements non "
+        "soustraits du périmètre (un logement orienté deux fois compte deux tours).",
+    ),
+    (
+        "part_flux_orientations",
+        "Part du flux (orientations)",
+        "Part du flux = logements proposés ÷ flux ; un logement orienté vers A puis B compte pour les deux, le total "
+        "peut donc dépasser 100 %.",
+    ),
+    (
+        "part_attributions",
+        "Part des attributions",
+        "Part des attributions = logements attribués au réservataire ÷ logements attribués à tous les attributaires "
+        "(bailleur compris) ; le total fait 100 %.",
+    ),
+    (
+        "taux_convention",
+        "Taux conventionnel",
+        "Taux de la convention de réservation pour ce périmètre, en pourcentage du flux annuel.",
+    ),
+    ("droits_theoriques", "Droits théoriques", "Droits théoriques = taux conventionnel × flux ÷ 100 (non arrondis)."),
+    ("ecart", "Écart aux droits", "Écart = logements proposés − droits théoriques."),
+    ("taux_realisation", "Taux de réalisation", "Taux de réalisation = logements proposés ÷ droits théoriques."),
+    (
+        "taux_transformation",
+        "Taux de transformation",
+        "Taux de transformation = logements attribués ÷ logements proposés.",
+    ),
     # DOMAINE.md §4
-    ("part_prefet_flux", "Part du préfet dans le flux",
-     "Logements proposés au préfet (publics prioritaires et agents de l'État) ÷ flux ; référence : au plus 30 %."),
-    ("part_agents_flux", "Part des agents de l'État dans le flux",
-     "Logements proposés au titre des agents de l'État ÷ flux ; référence : au plus 5 %."),
-    ("prefet_hors_qpv_a", "Préfet hors QPV (lecture a)",
-     "Logements proposés au préfet situés hors QPV ÷ logements proposés au préfet ; référence : au moins 30 %."),
-    ("prefet_hors_qpv_b", "Préfet hors QPV (lecture b)",
-     "Logements proposés au préfet situés hors QPV ÷ flux hors QPV ; affiché à côté de la lecture a."),
-    ("part_publics_prioritaires", "Part des publics prioritaires",
-     "Logements attribués à un ménage public prioritaire ÷ logements attribués ; référence : au moins 25 % pour les "
-     "réservataires autres que l'État et pour le bailleur."),
-    ("attributions_dalo", "Attributions DALO",
-     "Nombre de logements attribués à un ménage reconnu prioritaire DALO."),
-    ("part_dalo", "Part des attributions DALO",
-     "Logements attribués à un ménage DALO ÷ logements attribués."),
-    ("part_premier_quartile_hors_qpv", "1er quartile hors QPV",
-     "Attributions hors QPV à un ménage du 1er quartile ou relogé au titre du renouvellement urbain ÷ attributions "
-     "hors QPV, par EPCI/EPT, sur toutes les attributions de l'année n (logements soustraits compris) ; "
-     "référence : au moins 25 %."),
-    ("part_hors_premier_quartile_en_qpv", "Hors 1er quartile en QPV",
-     "Attributions en QPV à un ménage qui n'est pas du 1er quartile ÷ attributions en QPV, par EPCI/EPT, sur toutes "
-     "les attributions de l'année n (logements soustraits compris) ; référence : au moins 50 %."),
-    ("delai_moyen_orientation_attribution", "Délai moyen orientation → attribution",
-     "Moyenne, en jours, de (date d'attribution − date d'orientation du tour attribué) sur les logements attribués."),
-    ("tours_sans_designation", "Tours sans désignation",
-     "Nombre de tours de l'année n vers le réservataire dont l'issue est « absence de désignation »."),
+    (
+        "part_prefet_flux",
+        "Part du préfet dans le flux",
+        "Logements proposés au préfet (publics prioritaires et agents de l'État) ÷ flux ; référence : au plus 30 %.",
+    ),
+    (
+        "part_agents_flux",
+        "Part des agents de l'État dans le flux",
+        "Logements proposés au titre des agents de l'État ÷ flux ; référence : au plus 5 %.",
+    ),
+    (
+        "prefet_hors_qpv_a",
+        "Préfet hors QPV (lecture a)",
+        "Logements proposés au préfet situés hors QPV ÷ logements proposés au préfet ; référence : au moins 30 %.",
+    ),
+    (
+        "prefet_hors_qpv_b",
+        "Préfet hors QPV (lecture b)",
+        "Logements proposés au préfet situés hors QPV ÷ flux hors QPV ; affiché à côté de la lecture a.",
+    ),
+    (
+        "part_publics_prioritaires",
+        "Part des publics prioritaires",
+        "Logements attribués à un ménage public prioritaire ÷ logements attribués ; référence : au moins 25 % pour les "
+        "réservataires autres que l'État et pour le bailleur.",
+    ),
+    ("attributions_dalo", "Attributions DALO", "Nombre de logements attribués à un ménage reconnu prioritaire DALO."),
+    ("part_dalo", "Part des attributions DALO", "Logements attribués à un ménage DALO ÷ logements attribués."),
+    (
+        "part_premier_quartile_hors_qpv",
+        "1er quartile hors QPV",
+        "Attributions hors QPV à un ménage du 1er quartile ou relogé au titre du renouvellement urbain ÷ attributions "
+        "hors QPV, par EPCI/EPT, sur toutes les attributions de l'année n (logements soustraits compris) ; "
+        "référence : au moins 25 %.",
+    ),
+    (
+        "part_hors_premier_quartile_en_qpv",
+        "Hors 1er quartile en QPV",
+        "Attributions en QPV à un ménage qui n'est pas du 1er quartile ÷ attributions en QPV, par EPCI/EPT, sur toutes "
+        "les attributions de l'année n (logements soustraits compris) ; référence : au moins 50 %.",
+    ),
+    (
+        "delai_moyen_orientation_attribution",
+        "Délai moyen orientation → attribution",
+        "Moyenne, en jours, de (date d'attribution − date d'orientation du tour attribué) sur les logements attribués.",
+    ),
+    (
+        "tours_sans_designation",
+        "Tours sans désignation",
+        "Nombre de tours de l'année n vers le réservataire dont l'issue est « absence de désignation ».",
+    ),
     # DOMAINE.md §5.4
-    ("soustraits_prevus", "Soustraits prévus (n+1)",
-     "Nombre de logements qu'il est prévu de soustraire du flux en n+1, par catégorie (saisi par département ; "
-     "réparti au prorata des disponibilités de n pour un périmètre plus petit)."),
-    ("flux_previsionnel", "Flux prévisionnel (n+1)",
-     "Flux prévisionnel = disponibilités prévues (à défaut, disponibilités de n) − soustraits prévus."),
-    ("droits_previsionnels", "Droits prévisionnels (n+1)",
-     "Droits prévisionnels = taux conventionnel × flux prévisionnel ÷ 100."),
+    (
+        "soustraits_prevus",
+        "Soustraits prévus (n+1)",
+        "Nombre de logements qu'il est prévu de soustraire du flux en n+1, par catégorie (saisi par département ; "
+        "réparti au prorata des disponibilités de n pour un périmètre plus petit).",
+    ),
+    (
+        "flux_previsionnel",
+        "Flux prévisionnel (n+1)",
+        "Flux prévisionnel = disponibilités prévues (à défaut, disponibilités de n) − soustraits prévus.",
+    ),
+    (
+        "droits_previsionnels",
+        "Droits prévisionnels (n+1)",
+        "Droits prévisionnels = taux conventionnel × flux prévisionnel ÷ 100.",
+    ),
 ]
 """(indicateur, libellé, phrase), in reading order."""
 

@@ -15,13 +15,27 @@ from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
 from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PT, _libeller, _ratio, _sommer, trier
 from flux_dash.regles import ReglesCalcul
 
-COLONNES = ["indicateur", "libelle", PT, PC, "perimetre_libelle", "reservataire", "categorie", "numerateur",
-            "denominateur", "valeur", "cible", "sens", "unite"]
+COLONNES = [
+    "indicateur",
+    "libelle",
+    PT,
+    PC,
+    "perimetre_libelle",
+    "reservataire",
+    "categorie",
+    "numerateur",
+    "denominateur",
+    "valeur",
+    "cible",
+    "sens",
+    "unite",
+]
 _RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
 
 
-def _lignes(base: pd.DataFrame, indicateur: str, num, den, valeur=None, *, cible=np.nan, sens="",
-            unite: str = "ratio") -> pd.DataFrame:
+def _lignes(
+    base: pd.DataFrame, indicateur: str, num, den, valeur=None, *, cible=np.nan, sens="", unite: str = "ratio"
+) -> pd.DataFrame:
     n = len(base)
     num = np.broadcast_to(np.asarray(num, dtype="float64"), (n,))
     den = np.broadcast_to(np.asarray(den, dtype="float64"), (n,))
@@ -86,22 +100,40 @@ def calculer_indicateurs(
     a = _joindre(base, agents)
     morceaux.append(_lignes(a, "part_agents_flux", a["n"], a["flux"], cible=regles.plafond_agents, sens="max"))
     d = p[p[PT] == "DEPARTEMENT"]
-    morceaux.append(_lignes(d, "prefet_hors_qpv_a", d["hors_qpv"], d["n"], cible=regles.plancher_prefet_hors_qpv,
-                            sens="min"))
+    morceaux.append(
+        _lignes(d, "prefet_hors_qpv_a", d["hors_qpv"], d["n"], cible=regles.plancher_prefet_hors_qpv, sens="min")
+    )
     morceaux.append(_lignes(d, "prefet_hors_qpv_b", d["hors_qpv"], d["flux_hors_qpv"]))
 
     # Per holder × perimeter (the rows of realisation).
     r = realisation
     non_etat = ~r["categorie"].isin(ref.CATEGORIES_PREFET)
     cible_prio = np.where(non_etat, regles.plancher_prioritaires, np.nan)
-    morceaux.append(_lignes(r, "part_publics_prioritaires", r["attribues_prioritaires"], r["logements_attribues"],
-                            cible=cible_prio, sens=np.where(non_etat, "min", "")))
+    morceaux.append(
+        _lignes(
+            r,
+            "part_publics_prioritaires",
+            r["attribues_prioritaires"],
+            r["logements_attribues"],
+            cible=cible_prio,
+            sens=np.where(non_etat, "min", ""),
+        )
+    )
     morceaux.append(_lignes(r, "attributions_dalo", r["attribues_dalo"], np.nan, r["attribues_dalo"], unite="nombre"))
     morceaux.append(_lignes(r, "part_dalo", r["attribues_dalo"], r["logements_attribues"]))
-    morceaux.append(_lignes(r, "delai_moyen_orientation_attribution", r["_delai_total"], r["logements_attribues"],
-                            unite="jours"))
-    morceaux.append(_lignes(r, "tours_sans_designation", r["tours_sans_designation"], np.nan,
-                            r["tours_sans_designation"], unite="nombre"))
+    morceaux.append(
+        _lignes(r, "delai_moyen_orientation_attribution", r["_delai_total"], r["logements_attribues"], unite="jours")
+    )
+    morceaux.append(
+        _lignes(
+            r,
+            "tours_sans_designation",
+            r["tours_sans_designation"],
+            np.nan,
+            r["tours_sans_designation"],
+            unite="nombre",
+        )
+    )
 
     # CIA indicators per EPCI/EPT (loi Égalité et Citoyenneté, L. 441-1): all holders' attributions of n, one row
     # per logement (soustraits included by default: ReglesCalcul.cia_avec_soustraits).
@@ -112,10 +144,26 @@ def calculer_indicateurs(
     comptes["en"] = comptes["n"] - comptes["hors"]
     epci = _joindre(perimetres.loc[perimetres[PT] == "EPCI_EPT", CLES_PERIMETRE], comptes)
     pq = optionnelles["premier_quartile"]
-    morceaux.append(_lignes(epci, "part_premier_quartile_hors_qpv", epci["pq_ou_ru_hors"] if pq else np.nan,
-                            epci["hors"], cible=regles.plancher_premier_quartile_hors_qpv, sens="min"))
-    morceaux.append(_lignes(epci, "part_hors_premier_quartile_en_qpv", epci["non_pq_en"] if pq else np.nan,
-                            epci["en"], cible=regles.plancher_hors_premier_quartile_en_qpv, sens="min"))
+    morceaux.append(
+        _lignes(
+            epci,
+            "part_premier_quartile_hors_qpv",
+            epci["pq_ou_ru_hors"] if pq else np.nan,
+            epci["hors"],
+            cible=regles.plancher_premier_quartile_hors_qpv,
+            sens="min",
+        )
+    )
+    morceaux.append(
+        _lignes(
+            epci,
+            "part_hors_premier_quartile_en_qpv",
+            epci["non_pq_en"] if pq else np.nan,
+            epci["en"],
+            cible=regles.plancher_hors_premier_quartile_en_qpv,
+            sens="min",
+        )
+    )
 
     out = pd.concat(morceaux, ignore_index=True)
     out["libelle"] = out["indicateur"].map(LIBELLES)

@@ -187,8 +187,9 @@ def _communes_par_perimetre() -> dict[tuple[str, str], frozenset[str]]:
     ``referentiel.communes_du_perimetre`` but computed once."""
     c = communes_reference()
     out: dict[tuple[str, str], set[str]] = {("REGION", ref.CODE_REGION): set(c.index)}
-    for code, dep, territoire, epci in zip(c.index, c["code_departement"], c["code_territoire"], c["code_epci"],
-                                           strict=True):
+    for code, dep, territoire, epci in zip(
+        c.index, c["code_departement"], c["code_territoire"], c["code_epci"], strict=True
+    ):
         out[("COMMUNE", code)] = {code}
         out.setdefault(("DEPARTEMENT", dep), set()).add(code)
         for siren in (territoire, epci):
@@ -210,8 +211,11 @@ def _perimetres(
     for code in communes_stock:
         lignes.append(("COMMUNE", code, code))
         if code in departement_de:
-            lignes += [("EPCI_EPT", territoire_de[code], code), ("DEPARTEMENT", departement_de[code], code),
-                       ("REGION", ref.CODE_REGION, code)]
+            lignes += [
+                ("EPCI_EPT", territoire_de[code], code),
+                ("DEPARTEMENT", departement_de[code], code),
+                ("REGION", ref.CODE_REGION, code),
+            ]
     strates = {(t, c) for t, c, _ in lignes}
     cles_conv = list(dict.fromkeys(zip(conventions[PT], conventions[PC], strict=True)))
     stock = set(communes_stock)
@@ -233,8 +237,9 @@ def _perimetres(
             PC: [c for _, c in cles],
             "strate": [k in strates for k in cles],
             "convention": [k in conv for k in cles],
-            "departements": [c if t == "DEPARTEMENT" else ";".join(sorted(departements.get((t, c), ())))
-                             for t, c in cles],
+            "departements": [
+                c if t == "DEPARTEMENT" else ";".join(sorted(departements.get((t, c), ()))) for t, c in cles
+            ],
             "code_territoire": [territoire_de.get(c, "") if t == "COMMUNE" else "" for t, c in cles],
         }
     )
@@ -247,9 +252,7 @@ def _perimetres(
 # --- the computation ------------------------------------------------------------------------------------
 
 
-def calculer(
-    tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, previsionnel: pd.DataFrame | None
-):
+def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, previsionnel: pd.DataFrame | None):
     from flux_dash.calculs import Bilan
     from flux_dash.calculs.indicateurs import calculer_indicateurs
     from flux_dash.calculs.previsionnel import calculer_previsionnel_frames
@@ -297,7 +300,9 @@ def calculer(
 
     TV = T[T["valide"] & ~T["soustrait"]]
     Tn = TV[TV["orientation_n"]]
-    proposes = Tn[["id_logement", "reservataire", "code_commune", "qpv"]].drop_duplicates(["id_logement", "reservataire"])
+    proposes = Tn[["id_logement", "reservataire", "code_commune", "qpv"]].drop_duplicates(
+        ["id_logement", "reservataire"]
+    )
     attribues = TV[TV["attribution_n"]].drop_duplicates(["id_logement", "reservataire"]).copy()
     attribues["delai"] = (attribues["date_attribution"] - attribues["date_orientation"]).dt.days.astype("float64")
     attribues["hors_qpv"] = ~attribues["qpv"]
@@ -314,30 +319,69 @@ def calculer(
     L["flux_n"] = L["dispo_n"] & ~L["soustrait"]
     L["sous_n"] = L["dispo_n"] & L["soustrait"]
     L["flux_en_qpv_n"] = L["flux_n"] & L["qpv"]
-    noms_flux = {"dispo_n": "disponibilites", "sous_n": "soustraits", "reloge_n": "relogements_realises",
-                 "en_qpv_n": "disponibilites_en_qpv", "flux_n": "flux", "flux_en_qpv_n": "flux_en_qpv"}
-    par_commune = L.groupby(["code_commune", "categorie_soustraction"], as_index=False, sort=False)[list(noms_flux)].sum()
+    noms_flux = {
+        "dispo_n": "disponibilites",
+        "sous_n": "soustraits",
+        "reloge_n": "relogements_realises",
+        "en_qpv_n": "disponibilites_en_qpv",
+        "flux_n": "flux",
+        "flux_en_qpv_n": "flux_en_qpv",
+    }
+    par_commune = L.groupby(["code_commune", "categorie_soustraction"], as_index=False, sort=False)[
+        list(noms_flux)
+    ].sum()
     par_commune = par_commune.rename(columns=noms_flux)
     flux = _sommer(par_commune, A, CLES_PERIMETRE, list(noms_flux.values()))
     att_commune = attribues.drop_duplicates("id_logement").groupby("code_commune", as_index=False).size()
     tot_att = _sommer(att_commune.rename(columns={"size": "attributions"}), A, CLES_PERIMETRE, ["attributions"])
-    flux = perimetres[[PT, PC, PL]].merge(flux, on=CLES_PERIMETRE, how="left").merge(
-        tot_att, on=CLES_PERIMETRE, how="left"
+    flux = (
+        perimetres[[PT, PC, PL]]
+        .merge(flux, on=CLES_PERIMETRE, how="left")
+        .merge(tot_att, on=CLES_PERIMETRE, how="left")
     )
-    entiers = ["disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv", "flux_en_qpv",
-               "attributions"]
+    entiers = [
+        "disponibilites",
+        "soustraits",
+        "flux",
+        "relogements_realises",
+        "disponibilites_en_qpv",
+        "flux_en_qpv",
+        "attributions",
+    ]
     flux[entiers] = flux[entiers].fillna(0).astype("int64")
     flux["disponibilites_hors_qpv"] = flux["disponibilites"] - flux["disponibilites_en_qpv"]
     flux["flux_hors_qpv"] = flux["flux"] - flux["flux_en_qpv"]
-    flux = flux[[PT, PC, PL, "disponibilites", "soustraits", "flux", "relogements_realises", "disponibilites_en_qpv",
-                 "disponibilites_hors_qpv", "flux_en_qpv", "flux_hors_qpv", "attributions"]]
+    flux = flux[
+        [
+            PT,
+            PC,
+            PL,
+            "disponibilites",
+            "soustraits",
+            "flux",
+            "relogements_realises",
+            "disponibilites_en_qpv",
+            "disponibilites_hors_qpv",
+            "flux_en_qpv",
+            "flux_hors_qpv",
+            "attributions",
+        ]
+    ]
 
     # Soustraits by category (all six categories per perimeter).
-    sous = _sommer(par_commune[par_commune["categorie_soustraction"] != ""], A, [PT, PC, "categorie_soustraction"],
-                   ["soustraits", "relogements_realises"])
-    grille = perimetres[[PT, PC, PL]].merge(pd.DataFrame({"categorie_soustraction": ref.SOUSTRACTIONS.codes}), how="cross")
+    sous = _sommer(
+        par_commune[par_commune["categorie_soustraction"] != ""],
+        A,
+        [PT, PC, "categorie_soustraction"],
+        ["soustraits", "relogements_realises"],
+    )
+    grille = perimetres[[PT, PC, PL]].merge(
+        pd.DataFrame({"categorie_soustraction": ref.SOUSTRACTIONS.codes}), how="cross"
+    )
     soustraits = grille.merge(sous, on=[PT, PC, "categorie_soustraction"], how="left")
-    soustraits[["soustraits", "relogements_realises"]] = soustraits[["soustraits", "relogements_realises"]].fillna(0).astype("int64")
+    soustraits[["soustraits", "relogements_realises"]] = (
+        soustraits[["soustraits", "relogements_realises"]].fillna(0).astype("int64")
+    )
     soustraits.insert(4, "categorie_libelle", soustraits["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle))
     soustraits = trier(soustraits, [PT, PC, "categorie_soustraction"])
 
@@ -349,8 +393,14 @@ def calculer(
     att_l = attribues.merge(L[["id_logement", *dims]], on="id_logement").assign(_un=1)
     prop_c = prop_l.groupby(cles_hc, as_index=False, sort=False).size().rename(columns={"size": "logements_proposes"})
     agg = _sommer(prop_c, A, cles_hp, ["logements_proposes"])
-    sommes_att = {"_un": "logements_attribues", "qpv": "attribues_en_qpv", "menage_prioritaire": "attribues_prioritaires",
-                  "dalo": "attribues_dalo", "premier_quartile": "attribues_premier_quartile", "delai": "_delai_total"}
+    sommes_att = {
+        "_un": "logements_attribues",
+        "qpv": "attribues_en_qpv",
+        "menage_prioritaire": "attribues_prioritaires",
+        "dalo": "attribues_dalo",
+        "premier_quartile": "attribues_premier_quartile",
+        "delai": "_delai_total",
+    }
     att_c = att_l.groupby(cles_hc, as_index=False, sort=False)[list(sommes_att)].sum().rename(columns=sommes_att)
     agg_att = _sommer(att_c, A, cles_hp, list(sommes_att.values()))
     tours_c = Tn.groupby([*cles_hc, "issue"], as_index=False, sort=False).size().rename(columns={"size": "tours"})
@@ -371,7 +421,9 @@ def calculer(
     lignes = pd.concat(
         [
             conventions[["reservataire", "categorie", PT, PC, "taux_convention"]].assign(convention=True),
-            strates.assign(reservataire=ref.NOM_BAILLEUR, categorie=ref.BAILLEUR, taux_convention=np.nan, convention=False),
+            strates.assign(
+                reservataire=ref.NOM_BAILLEUR, categorie=ref.BAILLEUR, taux_convention=np.nan, convention=False
+            ),
         ]
     )
     realisation = _remplir(lignes, agg, flux, cles_hp, optionnelles_presentes)
@@ -382,9 +434,25 @@ def calculer(
     realisation = _libeller(realisation)
     realisation = trier(realisation, ["categorie", "reservataire", PT, PC])
     colonnes_realisation = [
-        "reservataire", "categorie", PT, PC, PL, "convention", "disponibilites", "soustraits", "flux",
-        "logements_proposes", "logements_attribues", "tours", "part_flux_orientations", "part_attributions",
-        "taux_convention", "droits_theoriques", "ecart", "taux_realisation", "taux_transformation",
+        "reservataire",
+        "categorie",
+        PT,
+        PC,
+        PL,
+        "convention",
+        "disponibilites",
+        "soustraits",
+        "flux",
+        "logements_proposes",
+        "logements_attribues",
+        "tours",
+        "part_flux_orientations",
+        "part_attributions",
+        "taux_convention",
+        "droits_theoriques",
+        "ecart",
+        "taux_realisation",
+        "taux_transformation",
     ]
     interne = realisation  # keeps the optional counts for the indicators
     realisation = realisation[colonnes_realisation]
@@ -397,33 +465,66 @@ def calculer(
     issues.insert(6, "issue_libelle", issues["issue"].map(ref.ISSUES.libelle))
     issues = trier(issues, ["categorie", "reservataire", PT, PC, "issue"])
 
-    repartitions = _repartitions(realisation[cles_r], {"logements_proposes": (prop_l, prop_c),
-                                                   "logements_attribues": (att_l, att_c)}, A)
+    repartitions = _repartitions(
+        realisation[cles_r], {"logements_proposes": (prop_l, prop_c), "logements_attribues": (att_l, att_c)}, A
+    )
 
     # consolidation: strate perimeter × holders present (tour any date, overlapping convention) + Bailleur.
     presents = TV[["reservataire", "code_commune"]].drop_duplicates()
-    presents = pd.concat([presents, droits[["reservataire", "code_commune"]]]).drop_duplicates().merge(A, on="code_commune")
+    presents = (
+        pd.concat([presents, droits[["reservataire", "code_commune"]]]).drop_duplicates().merge(A, on="code_commune")
+    )
     presents = presents[[*cles_hp]].drop_duplicates().merge(strates, on=CLES_PERIMETRE)
     presents = pd.concat([presents, strates.assign(reservataire=ref.NOM_BAILLEUR)]).drop_duplicates()
     presents["categorie"] = presents["reservataire"].map(categorie_de)
     consolidation = _remplir(presents, agg, flux, cles_hp, optionnelles_presentes)
     consolidation = _libeller(consolidation)
     consolidation = trier(consolidation, [PT, PC, "categorie", "reservataire"])[
-        [PT, PC, PL, "reservataire", "categorie", "logements_proposes", "part_flux_orientations",
-         "logements_attribues", "part_attributions", "attribues_en_qpv", "attribues_hors_qpv",
-         "attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile"]
+        [
+            PT,
+            PC,
+            PL,
+            "reservataire",
+            "categorie",
+            "logements_proposes",
+            "part_flux_orientations",
+            "logements_attribues",
+            "part_attributions",
+            "attribues_en_qpv",
+            "attribues_hors_qpv",
+            "attribues_prioritaires",
+            "attribues_dalo",
+            "attribues_premier_quartile",
+        ]
     ]
 
     indicateurs = calculer_indicateurs(
-        regles=regles, perimetres=perimetres, flux=flux, realisation=interne, A=A, proposes=proposes,
-        attributions_cia=attributions_cia, categorie_de=categorie_de, optionnelles=optionnelles_presentes,
+        regles=regles,
+        perimetres=perimetres,
+        flux=flux,
+        realisation=interne,
+        A=A,
+        proposes=proposes,
+        attributions_cia=attributions_cia,
+        categorie_de=categorie_de,
+        optionnelles=optionnelles_presentes,
     )
 
     prev = previsionnel if previsionnel is not None else tables.get("previsionnel")
     bilan = Bilan(
-        annee=annee, regles=regles, perimetres=perimetres, appartenance=A, reservataires=reservataires,
-        conventions=conventions, flux=flux, soustraits=soustraits, realisation=realisation, issues=issues,
-        repartitions=repartitions, consolidation=consolidation, indicateurs=indicateurs,
+        annee=annee,
+        regles=regles,
+        perimetres=perimetres,
+        appartenance=A,
+        reservataires=reservataires,
+        conventions=conventions,
+        flux=flux,
+        soustraits=soustraits,
+        realisation=realisation,
+        issues=issues,
+        repartitions=repartitions,
+        consolidation=consolidation,
+        indicateurs=indicateurs,
     )
     return calculer_previsionnel_frames(bilan, prev)
 
@@ -433,20 +534,29 @@ def _remplir(
 ) -> pd.DataFrame:
     """Holder × perimeter rows with their counts (zeros when absent) and perimeter-level figures and shares."""
     out = lignes.merge(agg, on=cles_hp, how="left")
-    for col in ["logements_proposes", "logements_attribues", "attribues_en_qpv", "attribues_hors_qpv", "tours",
-                "tours_sans_designation"]:
+    for col in [
+        "logements_proposes",
+        "logements_attribues",
+        "attribues_en_qpv",
+        "attribues_hors_qpv",
+        "tours",
+        "tours_sans_designation",
+    ]:
         out[col] = out[col].fillna(0).astype("int64")
     out["_delai_total"] = out["_delai_total"].fillna(0.0)
     for col, nom in COMPTES_OPTIONNELS.items():
         out[col] = out[col].astype("float64").fillna(0.0) if optionnelles[nom] else np.nan
-    out = out.merge(flux[[PT, PC, "disponibilites", "soustraits", "flux", "attributions"]], on=CLES_PERIMETRE, how="left")
+    out = out.merge(
+        flux[[PT, PC, "disponibilites", "soustraits", "flux", "attributions"]], on=CLES_PERIMETRE, how="left"
+    )
     out["part_flux_orientations"] = _ratio(out["logements_proposes"], out["flux"])
     out["part_attributions"] = _ratio(out["logements_attribues"], out["attributions"])
     return out
 
 
-def _repartitions(lignes: pd.DataFrame, paires: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
-                  A: pd.DataFrame) -> pd.DataFrame:
+def _repartitions(
+    lignes: pd.DataFrame, paires: dict[str, tuple[pd.DataFrame, pd.DataFrame]], A: pd.DataFrame
+) -> pd.DataFrame:
     """The five décret breakdowns (CCH R. 441-5-1) of proposés and attribués for every realisation row.
 
     ``paires`` maps each measure to (its (holder, logement) pairs with their modalities, their tally per
@@ -458,11 +568,13 @@ def _repartitions(lignes: pd.DataFrame, paires: dict[str, tuple[pd.DataFrame, pd
     )
     communes = A.rename(columns={"code_commune": "modalite"}).assign(dimension="commune")
     communes["modalite_libelle"] = communes["modalite"].map(ref.nom_commune)
-    grille = pd.concat(
-        [lignes.merge(fixes, how="cross"), lignes.merge(communes, on=CLES_PERIMETRE)], ignore_index=True
-    )
-    sources = {"typologie": "typologie", "financement": "financement", "qpv": "modalite_qpv",
-               "periode_construction": "periode_construction"}
+    grille = pd.concat([lignes.merge(fixes, how="cross"), lignes.merge(communes, on=CLES_PERIMETRE)], ignore_index=True)
+    sources = {
+        "typologie": "typologie",
+        "financement": "financement",
+        "qpv": "modalite_qpv",
+        "periode_construction": "periode_construction",
+    }
     cles = [*cles_hp, "dimension", "modalite"]
     par_mesure = []
     for nom, (detail, par_commune) in paires.items():
@@ -477,7 +589,9 @@ def _repartitions(lignes: pd.DataFrame, paires: dict[str, tuple[pd.DataFrame, pd
         out[["logements_proposes", "logements_attribues"]].fillna(0).astype("int64")
     )
     out = trier(out, ["categorie", "reservataire", PT, PC, "dimension", "modalite"])
-    return out[[*lignes.columns, "dimension", "modalite", "modalite_libelle", "logements_proposes", "logements_attribues"]]
+    return out[
+        [*lignes.columns, "dimension", "modalite", "modalite_libelle", "logements_proposes", "logements_attribues"]
+    ]
 
 
 def libelle_indicateur(code: str) -> str:

@@ -76,7 +76,9 @@ def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
     dp["_part"] = dp["poids"] * dp["disponibilites_prevues"]
     # Given only if every département contributing to the perimeter gives it.
     dp["_manque"] = dp["_part"].isna()
-    dp = dp.groupby(CLES_PERIMETRE, as_index=False).agg(disponibilites_prevues=("_part", "sum"), _manque=("_manque", "any"))
+    dp = dp.groupby(CLES_PERIMETRE, as_index=False).agg(
+        disponibilites_prevues=("_part", "sum"), _manque=("_manque", "any")
+    )
     dp.loc[dp["_manque"], "disponibilites_prevues"] = np.nan
     dp = dp.drop(columns="_manque")
 
@@ -103,8 +105,16 @@ def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
     resume["flux_previsionnel"] = base - resume["soustraits_prevus"]
     resume["source_disponibilites"] = np.where(donnees, "prevues", "annee_n")
     resume = trier(_libeller(resume), [PT, PC])[
-        [PT, PC, PL, "disponibilites_n", "disponibilites_prevues", "soustraits_prevus", "flux_previsionnel",
-         "source_disponibilites"]
+        [
+            PT,
+            PC,
+            PL,
+            "disponibilites_n",
+            "disponibilites_prevues",
+            "soustraits_prevus",
+            "flux_previsionnel",
+            "source_disponibilites",
+        ]
     ]
 
     droits = bilan.conventions[["reservataire", "categorie", PT, PC, PL, "taux_convention"]].merge(

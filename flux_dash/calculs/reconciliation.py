@@ -44,8 +44,9 @@ def verifier_reconciliation(bilan) -> pd.DataFrame:
     # disponibilités = flux + Σ soustraits by category
     somme = bilan.soustraits.groupby(CLES_PERIMETRE, as_index=False)["soustraits"].sum()
     f = flux.merge(somme.rename(columns={"soustraits": "_s"}), on=CLES_PERIMETRE, how="left").fillna({"_s": 0})
-    morceaux.append(_lignes("Disponibilités = flux + Σ soustraits par catégorie", _nom(f), f["disponibilites"],
-                            f["flux"] + f["_s"]))
+    morceaux.append(
+        _lignes("Disponibilités = flux + Σ soustraits par catégorie", _nom(f), f["disponibilites"], f["flux"] + f["_s"])
+    )
 
     # Σ part des attributions = 100 % over holders (consolidated views), where attributions > 0
     c = bilan.consolidation.groupby([PT, PC, PL], as_index=False).agg(
@@ -60,8 +61,14 @@ def verifier_reconciliation(bilan) -> pd.DataFrame:
     ].sum()
     r = r.merge(bilan.realisation, on=["reservataire", PT, PC, PL], suffixes=("", "_total"))
     for mesure, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]:
-        morceaux.append(_lignes(f"Répartition des {texte} = total", _nom(r, "reservataire", "dimension"),
-                                r[f"{mesure}_total"], r[mesure]))
+        morceaux.append(
+            _lignes(
+                f"Répartition des {texte} = total",
+                _nom(r, "reservataire", "dimension"),
+                r[f"{mesure}_total"],
+                r[mesure],
+            )
+        )
 
     # Σ issues = tours
     i = bilan.issues.groupby(["reservataire", PT, PC, PL], as_index=False)["tours"].sum()
@@ -86,13 +93,22 @@ def verifier_reconciliation(bilan) -> pd.DataFrame:
     h = strates.merge(a, on=CLES_PERIMETRE).merge(com, on="code_commune")
     h = h.groupby([PT, PC, "reservataire"], as_index=False)[["logements_proposes", "logements_attribues"]].sum()
     h = h.merge(cons, on=[PT, PC, "reservataire"], how="outer", suffixes=("", "_total"))
-    h = h.fillna({"logements_proposes": 0, "logements_attribues": 0, "logements_proposes_total": 0,
-                  "logements_attribues_total": 0})
+    h = h.fillna(
+        {
+            "logements_proposes": 0,
+            "logements_attribues": 0,
+            "logements_proposes_total": 0,
+            "logements_attribues_total": 0,
+        }
+    )
     h = h[h[PT].ne("COMMUNE")]
     h[PL] = h[PL].fillna("")
     for m, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]:
-        morceaux.append(_lignes(f"Σ communes = périmètre ({texte} par attributaire)", _nom(h, "reservataire"),
-                                h[f"{m}_total"], h[m]))
+        morceaux.append(
+            _lignes(
+                f"Σ communes = périmètre ({texte} par attributaire)", _nom(h, "reservataire"), h[f"{m}_total"], h[m]
+            )
+        )
 
     out = pd.concat(morceaux, ignore_index=True)
     return out[COLONNES]

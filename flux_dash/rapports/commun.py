@@ -306,7 +306,9 @@ def finir_feuille(ws: Worksheet, figer: str | None, lignes_repetees: tuple[int, 
     excel.mise_en_page(ws, lignes_repetees, paysage=True)
 
 
-def bloc_titre(ws: Worksheet, titre: str, bilan: Bilan, bailleur: str, destinataire: str, autres: Sequence[str] = ()) -> int:
+def bloc_titre(
+    ws: Worksheet, titre: str, bilan: Bilan, bailleur: str, destinataire: str, autres: Sequence[str] = ()
+) -> int:
     """The title block every sheet starts with: title, landlord, recipient, year. Returns the next free row."""
     sous_titres = [
         f"Bailleur : {bailleur or 'non renseigné'}",
@@ -427,7 +429,12 @@ def version_outil() -> str:
 
 
 def feuille_parametres(
-    wb: Workbook, bilan: Bilan, bailleur: str, destinataire: str, document: str, fichiers: Sequence[tuple[str, str]],
+    wb: Workbook,
+    bilan: Bilan,
+    bailleur: str,
+    destinataire: str,
+    document: str,
+    fichiers: Sequence[tuple[str, str]],
     masquage: bool | None = None,
 ) -> Worksheet:
     """The "Paramètres" sheet: landlord, year, recipient, source files and their sha256, generation date, tool
@@ -451,8 +458,13 @@ def feuille_parametres(
     regles = regles_en_lignes(bilan.regles).rename(columns={"libelle": "regle", "valeur": "choix"})
     if masquage is not None:
         choix = REGLE_MASQUAGE if masquage else "non : effectifs exacts"
-        regles = pd.concat([regles, pd.DataFrame([{"regle": "Masquage appliqué à ce document", "choix": choix,
-                                                    "raison": RAISON_MASQUAGE}])], ignore_index=True)
+        regles = pd.concat(
+            [
+                regles,
+                pd.DataFrame([{"regle": "Masquage appliqué à ce document", "choix": choix, "raison": RAISON_MASQUAGE}]),
+            ],
+            ignore_index=True,
+        )
     _, _ = ecrire_section(
         ws,
         ws.max_row + 2,
@@ -509,8 +521,12 @@ def feuille_definitions(wb: Workbook, masquage: bool = False) -> Worksheet:
     lignes.append(("n.s.", "Non significatif : division par zéro, ou colonne facultative absente du fichier source."))
     if masquage:
         lignes.append(("< 5", "Effectif de 1 à 4, masqué pour protéger les ménages (documents diffusés)."))
-        lignes.append((MASQUE, "Part ou valeur calculée sur un effectif de 1 à 4 : masquée, car elle permettrait de le "
-                               "retrouver."))
+        lignes.append(
+            (
+                MASQUE,
+                "Part ou valeur calculée sur un effectif de 1 à 4 : masquée, car elle permettrait de le retrouver.",
+            )
+        )
     return excel.feuille_definitions(wb, lignes)
 
 

@@ -50,14 +50,36 @@ def classeur_epci(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     libelle = c.libelle_perimetre(bilan, "EPCI_EPT", code)
     destinataire = f"{libelle} (EPCI / EPT, SIREN {code})"
     wb = c.nouveau_classeur()
-    consolide.feuille_synthese(wb, bilan, options, "EPCI_EPT", code,
-                               f"Bilan consolidé {bilan.annee} de la gestion en flux – {libelle}", destinataire)
+    consolide.feuille_synthese(
+        wb,
+        bilan,
+        options,
+        "EPCI_EPT",
+        code,
+        f"Bilan consolidé {bilan.annee} de la gestion en flux – {libelle}",
+        destinataire,
+    )
     consolide.feuille_communes(wb, bilan, options, "EPCI_EPT", code, destinataire)
     consolide.feuille_soustraits(wb, bilan, options, "EPCI_EPT", code, destinataire)
-    consolide.feuille_indicateurs(wb, bilan, options, "EPCI_EPT", code, destinataire, INDICATEURS_CIA,
-                                  "Indicateurs de la convention intercommunale d'attribution (CIA)")
+    consolide.feuille_indicateurs(
+        wb,
+        bilan,
+        options,
+        "EPCI_EPT",
+        code,
+        destinataire,
+        INDICATEURS_CIA,
+        "Indicateurs de la convention intercommunale d'attribution (CIA)",
+    )
     consolide.feuille_previsionnel(wb, bilan, options, "EPCI_EPT", code, destinataire)
-    c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}",
-                         options.fichiers_source, masquage=options.masquer_petits_effectifs)
+    c.feuille_parametres(
+        wb,
+        bilan,
+        options.bailleur,
+        destinataire,
+        f"{DOCUMENT} {bilan.annee}",
+        options.fichiers_source,
+        masquage=options.masquer_petits_effectifs,
+    )
     c.feuille_definitions(wb, masquage=options.masquer_petits_effectifs)
     return c.octets(wb, f"{DOCUMENT} {bilan.annee} – {destinataire}", options.bailleur)

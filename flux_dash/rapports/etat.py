@@ -53,15 +53,29 @@ def classeur_etat(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     libelle = c.libelle_perimetre(bilan, "DEPARTEMENT", code)
     destinataire = destinataire_de(code)
     wb = c.nouveau_classeur()
-    consolide.feuille_synthese(wb, bilan, options, "DEPARTEMENT", code,
-                               f"Bilan consolidé {bilan.annee} de la gestion en flux – {libelle}", destinataire)
+    consolide.feuille_synthese(
+        wb,
+        bilan,
+        options,
+        "DEPARTEMENT",
+        code,
+        f"Bilan consolidé {bilan.annee} de la gestion en flux – {libelle}",
+        destinataire,
+    )
     _feuille_controles(wb, bilan, options, code, destinataire)
     consolide.feuille_communes(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_soustraits(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_indicateurs(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_previsionnel(wb, bilan, options, "DEPARTEMENT", code, destinataire)
-    c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}",
-                         options.fichiers_source, masquage=options.masquer_petits_effectifs)
+    c.feuille_parametres(
+        wb,
+        bilan,
+        options.bailleur,
+        destinataire,
+        f"{DOCUMENT} {bilan.annee}",
+        options.fichiers_source,
+        masquage=options.masquer_petits_effectifs,
+    )
     c.feuille_definitions(wb, masquage=options.masquer_petits_effectifs)
     return c.octets(wb, f"{DOCUMENT} {bilan.annee} – {destinataire}", options.bailleur)
 
@@ -74,21 +88,34 @@ def parts_par_commune(bilan: Bilan, code: str) -> pd.DataFrame:
     communes = c.communes_de(bilan, "DEPARTEMENT", code)
     flux = c.du_perimetre(bilan.flux, communes)
     par_commune = c.du_perimetre(bilan.indicateurs, communes, "")
-    valeurs = {(pc, i): v for pc, i, v in zip(par_commune["perimetre_code"], par_commune["indicateur"],
-                                               par_commune["valeur"], strict=True)}
+    valeurs = {
+        (pc, i): v
+        for pc, i, v in zip(
+            par_commune["perimetre_code"], par_commune["indicateur"], par_commune["valeur"], strict=True
+        )
+    }
     lignes = []
     for pcode, libelle, f in zip(flux["perimetre_code"], flux["perimetre_libelle"], flux["flux"], strict=True):
-        lignes.append({
-            "commune": libelle,
-            "code_commune": pcode,
-            "flux": f,
-            "part_prefet_commune": valeurs.get((pcode, "part_prefet_flux"), float("nan")),
-            "part_prefet_departement": departement.get("part_prefet_flux", float("nan")),
-            "part_agents_commune": valeurs.get((pcode, "part_agents_flux"), float("nan")),
-            "part_agents_departement": departement.get("part_agents_flux", float("nan")),
-        })
-    colonnes = ["commune", "code_commune", "flux", "part_prefet_commune", "part_prefet_departement",
-                "part_agents_commune", "part_agents_departement"]
+        lignes.append(
+            {
+                "commune": libelle,
+                "code_commune": pcode,
+                "flux": f,
+                "part_prefet_commune": valeurs.get((pcode, "part_prefet_flux"), float("nan")),
+                "part_prefet_departement": departement.get("part_prefet_flux", float("nan")),
+                "part_agents_commune": valeurs.get((pcode, "part_agents_flux"), float("nan")),
+                "part_agents_departement": departement.get("part_agents_flux", float("nan")),
+            }
+        )
+    colonnes = [
+        "commune",
+        "code_commune",
+        "flux",
+        "part_prefet_commune",
+        "part_prefet_departement",
+        "part_agents_commune",
+        "part_agents_departement",
+    ]
     table = pd.DataFrame(lignes, columns=colonnes)
     table["flux"] = table["flux"].astype("int64")
     return table
@@ -98,10 +125,16 @@ def masquer_parts_par_commune(bilan: Bilan, code: str, parts: pd.DataFrame) -> p
     """:func:`parts_par_commune` with a commune's share shown « masqué » when its numerator (logements proposés
     to the préfet or to the agents in the commune) is 1 to 4: share × flux would give the count back."""
     ind = c.du_perimetre(bilan.indicateurs, c.communes_de(bilan, "DEPARTEMENT", code), "")
-    petits = {(pc, i) for pc, i, p in zip(ind["perimetre_code"], ind["indicateur"], c.petits(ind["numerateur"]),
-                                          strict=True) if p}
+    petits = {
+        (pc, i)
+        for pc, i, p in zip(ind["perimetre_code"], ind["indicateur"], c.petits(ind["numerateur"]), strict=True)
+        if p
+    }
     parts = parts.copy()
-    for indicateur, colonne in (("part_prefet_flux", "part_prefet_commune"), ("part_agents_flux", "part_agents_commune")):
+    for indicateur, colonne in (
+        ("part_prefet_flux", "part_prefet_commune"),
+        ("part_agents_flux", "part_agents_commune"),
+    ):
         masque = parts["code_commune"].map(lambda pc, i=indicateur: (pc, i) in petits).astype(bool)
         parts[colonne] = parts[colonne].astype(object).where(~masque, c.MASQUE)
     return parts
@@ -109,31 +142,54 @@ def masquer_parts_par_commune(bilan: Bilan, code: str, parts: pd.DataFrame) -> p
 
 def _feuille_controles(wb: Workbook, bilan: Bilan, options: OptionsRapports, code: str, destinataire: str) -> None:
     ws = c.nouvelle_feuille(wb, "Contrôles préfet")
-    debut = c.bloc_titre(ws, f"Contrôles du contingent préfectoral {bilan.annee}", bilan, options.bailleur,
-                         destinataire)
+    debut = c.bloc_titre(
+        ws, f"Contrôles du contingent préfectoral {bilan.annee}", bilan, options.bailleur, destinataire
+    )
     prefet = c.du_perimetre(bilan.indicateurs, [("DEPARTEMENT", code)], "")
     prefet = prefet[prefet["indicateur"].isin(INDICATEURS_PREFET)]
     ordre = {i: k for k, i in enumerate(INDICATEURS_PREFET)}
     prefet = prefet.sort_values("indicateur", key=lambda s: s.map(ordre), kind="stable").reset_index(drop=True)
     ligne = consolide.ecrire_indicateurs(
-        ws, debut, "Part du préfet dans le flux du département (art. R. 441-5-2 CCH)", prefet, options,
-        ["Préfet = publics prioritaires et agents de l'État. Lecture a : proposés au préfet hors QPV ÷ proposés au "
-         "préfet (comparée à la référence) ; lecture b : proposés au préfet hors QPV ÷ flux hors QPV. Un arrêté "
-         "préfectoral peut déroger pour un an."],
+        ws,
+        debut,
+        "Part du préfet dans le flux du département (art. R. 441-5-2 CCH)",
+        prefet,
+        options,
+        [
+            "Préfet = publics prioritaires et agents de l'État. Lecture a : proposés au préfet hors QPV ÷ proposés au "
+            "préfet (comparée à la référence) ; lecture b : proposés au préfet hors QPV ÷ flux hors QPV. Un arrêté "
+            "préfectoral peut déroger pour un an."
+        ],
     )
     parts = parts_par_commune(bilan, code)
     if options.masquer_petits_effectifs:
         parts = masquer_parts_par_commune(bilan, code, parts)
     c.ecrire_section(
-        ws, ligne, "Part du préfet par commune, à côté de la valeur départementale", parts,
-        ["La part du préfet s'applique uniformément dans chaque commune sauf stipulation contraire "
-         "(art. R. 441-5-2 CCH).", c.NOTE_NS, *consolide.notes_masquage(options)],
-        formats={k: c.PART for k in ("part_prefet_commune", "part_prefet_departement", "part_agents_commune",
-                                     "part_agents_departement")},
-        libelles={"part_prefet_commune": "Part du préfet (commune)",
-                  "part_prefet_departement": "Part du préfet (département)",
-                  "part_agents_commune": "Part des agents de l'État (commune)",
-                  "part_agents_departement": "Part des agents de l'État (département)"},
+        ws,
+        ligne,
+        "Part du préfet par commune, à côté de la valeur départementale",
+        parts,
+        [
+            "La part du préfet s'applique uniformément dans chaque commune sauf stipulation contraire "
+            "(art. R. 441-5-2 CCH).",
+            c.NOTE_NS,
+            *consolide.notes_masquage(options),
+        ],
+        formats={
+            k: c.PART
+            for k in (
+                "part_prefet_commune",
+                "part_prefet_departement",
+                "part_agents_commune",
+                "part_agents_departement",
+            )
+        },
+        libelles={
+            "part_prefet_commune": "Part du préfet (commune)",
+            "part_prefet_departement": "Part du préfet (département)",
+            "part_agents_commune": "Part des agents de l'État (commune)",
+            "part_agents_departement": "Part des agents de l'État (département)",
+        },
         filtre=True,
     )
     c.finir_feuille(ws, f"A{debut}")

@@ -41,38 +41,68 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
     wb = c.nouveau_classeur()
 
     ws = c.nouvelle_feuille(wb, "Prévisionnel")
-    debut = c.bloc_titre(ws, f"Prévisionnel {n1} de la gestion en flux – {reservataire}", bilan, options.bailleur,
-                         destinataire)
+    debut = c.bloc_titre(
+        ws, f"Prévisionnel {n1} de la gestion en flux – {reservataire}", bilan, options.bailleur, destinataire
+    )
     droits = bilan.previsionnel_reservataires
     if len(droits):
         droits = c.du_perimetre(droits, perimetres, reservataire)
-        prev = bilan.previsionnel[["perimetre_type", "perimetre_code", "disponibilites_n", "disponibilites_prevues",
-                                   "soustraits_prevus", "source_disponibilites"]]
+        prev = bilan.previsionnel[
+            [
+                "perimetre_type",
+                "perimetre_code",
+                "disponibilites_n",
+                "disponibilites_prevues",
+                "soustraits_prevus",
+                "source_disponibilites",
+            ]
+        ]
         droits = c.avec_libelles(droits.merge(prev, on=["perimetre_type", "perimetre_code"], how="left"))
     c.ecrire_section(
-        ws, debut, f"Flux et droits prévisionnels {n1} par périmètre de convention",
-        c.selection(droits, ["perimetre_libelle", "taux_convention", "disponibilites_n", "disponibilites_prevues",
-                             "soustraits_prevus", "flux_previsionnel", "droits_previsionnels",
-                             "source_disponibilites_libelle"]),
-        [f"Flux prévisionnel = disponibilités prévues pour {n1} (à défaut, disponibilités de {bilan.annee}) − "
-         "soustraits prévus ; droits prévisionnels = taux conventionnel × flux prévisionnel ÷ 100.",
-         "Un périmètre plus petit qu'un département reçoit une part de la prévision départementale au prorata de ses "
-         f"disponibilités de {bilan.annee}.", c.NOTE_NS],
+        ws,
+        debut,
+        f"Flux et droits prévisionnels {n1} par périmètre de convention",
+        c.selection(
+            droits,
+            [
+                "perimetre_libelle",
+                "taux_convention",
+                "disponibilites_n",
+                "disponibilites_prevues",
+                "soustraits_prevus",
+                "flux_previsionnel",
+                "droits_previsionnels",
+                "source_disponibilites_libelle",
+            ],
+        ),
+        [
+            f"Flux prévisionnel = disponibilités prévues pour {n1} (à défaut, disponibilités de {bilan.annee}) − "
+            "soustraits prévus ; droits prévisionnels = taux conventionnel × flux prévisionnel ÷ 100.",
+            "Un périmètre plus petit qu'un département reçoit une part de la prévision départementale au prorata de ses "
+            f"disponibilités de {bilan.annee}.",
+            c.NOTE_NS,
+        ],
     )
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
     ws = c.nouvelle_feuille(wb, "Soustraits prévus")
-    debut = c.bloc_titre(ws, f"Soustraits prévus en {n1} et relogements réalisés en {bilan.annee}", bilan,
-                         options.bailleur, destinataire)
+    debut = c.bloc_titre(
+        ws, f"Soustraits prévus en {n1} et relogements réalisés en {bilan.annee}", bilan, options.bailleur, destinataire
+    )
     sous = bilan.previsionnel_soustraits
     sous = c.du_perimetre(sous, perimetres) if len(sous) else sous
     sous = sous.rename(columns={"categorie_libelle": "categorie_soustraction_libelle"})
     c.ecrire_section(
-        ws, debut, "Par périmètre de convention et catégorie de soustraction",
-        c.selection(sous, ["perimetre_libelle", "categorie_soustraction_libelle", "soustraits_prevus",
-                           "relogements_realises_n"]),
-        ["Soustraits prévus : prévision du bailleur par catégorie d'opération (art. R. 441-5 CCH). Relogements "
-         f"réalisés : logements soustraits attribués en {bilan.annee} au titre de ces opérations."],
+        ws,
+        debut,
+        "Par périmètre de convention et catégorie de soustraction",
+        c.selection(
+            sous, ["perimetre_libelle", "categorie_soustraction_libelle", "soustraits_prevus", "relogements_realises_n"]
+        ),
+        [
+            "Soustraits prévus : prévision du bailleur par catégorie d'opération (art. R. 441-5 CCH). Relogements "
+            f"réalisés : logements soustraits attribués en {bilan.annee} au titre de ces opérations."
+        ],
         filtre=True,
     )
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))

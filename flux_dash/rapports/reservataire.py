@@ -78,7 +78,9 @@ def classeur_reservataire(bilan: Bilan, reservataire: str, options: OptionsRappo
     _feuille_soustraits(wb, bilan, options, destinataire, perimetres)
     _feuille_repartitions(wb, bilan, options, reservataire, destinataire, perimetres)
     _feuille_indicateurs(wb, bilan, options, reservataire, categorie, destinataire, perimetres)
-    c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}", options.fichiers_source)
+    c.feuille_parametres(
+        wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}", options.fichiers_source
+    )
     c.feuille_definitions(wb)
     return c.octets(wb, f"{DOCUMENT} {bilan.annee} – {destinataire}", options.bailleur)
 
@@ -87,26 +89,43 @@ def _titre(bilan: Bilan, reservataire: str) -> str:
     return f"Bilan {bilan.annee} de la gestion en flux – {reservataire}"
 
 
-def _feuille_synthese(wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str,
-                      perimetres: list[tuple[str, str]]) -> None:
+def _feuille_synthese(
+    wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str, perimetres: list[tuple[str, str]]
+) -> None:
     ws = c.nouvelle_feuille(wb, "Synthèse")
     debut = c.bloc_titre(ws, _titre(bilan, reservataire), bilan, options.bailleur, destinataire)
 
     conv = c.du_perimetre(bilan.conventions, perimetres, reservataire)
     conv["perimetre_type_libelle"] = conv["perimetre_type"].map(ref.PERIMETRES.libelle)
     _, ligne = c.ecrire_section(
-        ws, debut, "Conventions de réservation",
+        ws,
+        debut,
+        "Conventions de réservation",
         c.selection(conv, ["perimetre_libelle", "perimetre_type_libelle", "perimetre_code", "taux_convention"]),
         ["Source : table des conventions du bailleur. Taux en pourcentage du flux annuel du périmètre."],
     )
 
     real = _du_reservataire(bilan.realisation, reservataire, perimetres)
     real = real[real["convention"].astype(bool)] if len(real) else real
-    colonnes = ["perimetre_libelle", "disponibilites", "soustraits", "flux", "logements_proposes",
-                "part_flux_orientations", "taux_convention", "droits_theoriques", "ecart", "taux_realisation",
-                "logements_attribues", "taux_transformation"]
+    colonnes = [
+        "perimetre_libelle",
+        "disponibilites",
+        "soustraits",
+        "flux",
+        "logements_proposes",
+        "part_flux_orientations",
+        "taux_convention",
+        "droits_theoriques",
+        "ecart",
+        "taux_realisation",
+        "logements_attribues",
+        "taux_transformation",
+    ]
     plage, ligne = c.ecrire_section(
-        ws, ligne, f"Réalisation {bilan.annee} par périmètre de convention", c.selection(real, colonnes),
+        ws,
+        ligne,
+        f"Réalisation {bilan.annee} par périmètre de convention",
+        c.selection(real, colonnes),
         [
             "Flux = disponibilités − soustraits. Logements proposés : logements distincts non soustraits orientés "
             "vers le réservataire en n. Part du flux = proposés ÷ flux.",
@@ -117,16 +136,23 @@ def _feuille_synthese(wb, bilan: Bilan, options: OptionsRapports, reservataire: 
     )
     if len(real):
         excel.ajouter_graphique_barres(
-            ws, plage, "Logements proposés et droits théoriques par périmètre", f"A{ligne}",
-            colonnes=[plage.premiere_colonne + colonnes.index("logements_proposes"),
-                      plage.premiere_colonne + colonnes.index("droits_theoriques")],
-            titre_axe="Logements", format_axe=excel.FORMAT_ENTIER,
+            ws,
+            plage,
+            "Logements proposés et droits théoriques par périmètre",
+            f"A{ligne}",
+            colonnes=[
+                plage.premiere_colonne + colonnes.index("logements_proposes"),
+                plage.premiere_colonne + colonnes.index("droits_theoriques"),
+            ],
+            titre_axe="Logements",
+            format_axe=excel.FORMAT_ENTIER,
         )
     c.finir_feuille(ws, f"A{debut}")
 
 
-def _feuille_issues(wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str,
-                    perimetres: list[tuple[str, str]]) -> None:
+def _feuille_issues(
+    wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str, perimetres: list[tuple[str, str]]
+) -> None:
     ws = c.nouvelle_feuille(wb, "Issues des tours")
     debut = c.bloc_titre(ws, f"Issues des tours {bilan.annee} – {reservataire}", bilan, options.bailleur, destinataire)
     issues = _du_reservataire(bilan.issues, reservataire, perimetres)
@@ -142,41 +168,63 @@ def _feuille_issues(wb, bilan: Bilan, options: OptionsRapports, reservataire: st
     for code in ref.ISSUES.codes:
         table[code] = table[code].fillna(0).astype("int64")
     c.ecrire_section(
-        ws, debut, "Tours de commercialisation par issue", table,
-        ["Tours vers le réservataire dont la date d'orientation tombe dans l'année n, sur les logements non soustraits "
-         "du périmètre ; un logement orienté deux fois compte deux tours."],
+        ws,
+        debut,
+        "Tours de commercialisation par issue",
+        table,
+        [
+            "Tours vers le réservataire dont la date d'orientation tombe dans l'année n, sur les logements non soustraits "
+            "du périmètre ; un logement orienté deux fois compte deux tours."
+        ],
         formats={code: c.ENTIER for code in ref.ISSUES.codes},
         libelles={**ref.ISSUES.libelles, "tours": "Total des tours"},
     )
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
 
-def _feuille_soustraits(wb, bilan: Bilan, options: OptionsRapports, destinataire: str,
-                        perimetres: list[tuple[str, str]]) -> None:
+def _feuille_soustraits(
+    wb, bilan: Bilan, options: OptionsRapports, destinataire: str, perimetres: list[tuple[str, str]]
+) -> None:
     ws = c.nouvelle_feuille(wb, "Soustraits")
     debut = c.bloc_titre(ws, f"Logements soustraits du flux {bilan.annee}", bilan, options.bailleur, destinataire)
-    sous = c.du_perimetre(bilan.soustraits, perimetres).rename(columns={"categorie_libelle": "categorie_soustraction_libelle"})
+    sous = c.du_perimetre(bilan.soustraits, perimetres).rename(
+        columns={"categorie_libelle": "categorie_soustraction_libelle"}
+    )
     c.ecrire_section(
-        ws, debut, "Soustraits des périmètres de convention, par catégorie",
-        c.selection(sous, ["perimetre_libelle", "categorie_soustraction_libelle", "soustraits", "relogements_realises"]),
-        ["Soustraits : logements disponibles en n portant une catégorie de soustraction (art. R. 441-5 CCH), exclus "
-         "du flux. Relogements réalisés : logements soustraits attribués dans l'année n."],
+        ws,
+        debut,
+        "Soustraits des périmètres de convention, par catégorie",
+        c.selection(
+            sous, ["perimetre_libelle", "categorie_soustraction_libelle", "soustraits", "relogements_realises"]
+        ),
+        [
+            "Soustraits : logements disponibles en n portant une catégorie de soustraction (art. R. 441-5 CCH), exclus "
+            "du flux. Relogements réalisés : logements soustraits attribués dans l'année n."
+        ],
     )
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
 
-def _feuille_repartitions(wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str,
-                          perimetres: list[tuple[str, str]]) -> None:
+def _feuille_repartitions(
+    wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str, perimetres: list[tuple[str, str]]
+) -> None:
     ws = c.nouvelle_feuille(wb, "Répartitions")
-    debut = c.bloc_titre(ws, f"Répartitions des logements proposés et attribués {bilan.annee}", bilan,
-                         options.bailleur, destinataire)
+    debut = c.bloc_titre(
+        ws, f"Répartitions des logements proposés et attribués {bilan.annee}", bilan, options.bailleur, destinataire
+    )
     rep = c.avec_libelles(_du_reservataire(bilan.repartitions, reservataire, perimetres))
     c.ecrire_section(
-        ws, debut, "Par typologie, financement, localisation QPV, commune et période de construction",
-        c.selection(rep, ["perimetre_libelle", "dimension_libelle", "modalite_libelle", "logements_proposes",
-                          "logements_attribues"]),
-        ["Répartitions exigées par l'art. R. 441-5-1 CCH. Pour chaque répartition, les modalités s'additionnent aux "
-         "logements proposés et attribués de la synthèse."],
+        ws,
+        debut,
+        "Par typologie, financement, localisation QPV, commune et période de construction",
+        c.selection(
+            rep,
+            ["perimetre_libelle", "dimension_libelle", "modalite_libelle", "logements_proposes", "logements_attribues"],
+        ),
+        [
+            "Répartitions exigées par l'art. R. 441-5-1 CCH. Pour chaque répartition, les modalités s'additionnent aux "
+            "logements proposés et attribués de la synthèse."
+        ],
         filtre=True,
     )
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
@@ -194,15 +242,25 @@ def indicateurs_de(bilan: Bilan, reservataire: str, categorie: str, perimetres: 
     return propres
 
 
-def _feuille_indicateurs(wb, bilan: Bilan, options: OptionsRapports, reservataire: str, categorie: str,
-                         destinataire: str, perimetres: list[tuple[str, str]]) -> None:
+def _feuille_indicateurs(
+    wb,
+    bilan: Bilan,
+    options: OptionsRapports,
+    reservataire: str,
+    categorie: str,
+    destinataire: str,
+    perimetres: list[tuple[str, str]],
+) -> None:
     ws = c.nouvelle_feuille(wb, "Indicateurs")
     debut = c.bloc_titre(ws, f"Indicateurs {bilan.annee} – {reservataire}", bilan, options.bailleur, destinataire)
     ind = c.avec_libelles(indicateurs_de(bilan, reservataire, categorie, perimetres))
     colonnes = ["indicateur_libelle", "perimetre_libelle", "numerateur", "denominateur", "valeur", "cible", "lecture"]
     table = c.selection(ind, colonnes)
     plage, _ = c.ecrire_section(
-        ws, debut, "Indicateurs du cadrage régional", table,
+        ws,
+        debut,
+        "Indicateurs du cadrage régional",
+        table,
         [c.NOTE_INDICATEURS, c.NOTE_NS],
     )
     c.formater_indicateurs(ws, plage, table, c.selection(ind, ["unite"])["unite"])

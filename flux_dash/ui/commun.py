@@ -115,7 +115,9 @@ def exiger_donnees() -> RapportValidation:
     """The loaded report; with no data, a French notice, a link to the home page, and ``st.stop()``."""
     r = etat.rapport()
     if r is None:
-        st.info("Aucune donnée n'est chargée dans cette session. Chargez un fichier (ou les données d'exemple) depuis l'accueil.")
+        st.info(
+            "Aucune donnée n'est chargée dans cette session. Chargez un fichier (ou les données d'exemple) depuis l'accueil."
+        )
         st.page_link(PAGE_ACCUEIL, label="Aller à l'accueil pour charger des données", icon=":material/upload_file:")
         st.stop()
     return r
@@ -219,7 +221,9 @@ def afficher_filtres(reservataires: bool = True) -> Filtres:
     options = options_filtres(r.tables, choisis)
     valeurs = {nom: tuple(v for v in valeurs[nom] if v in options[nom]) for nom in valeurs}
     with st.sidebar.expander("Filtres", expanded=Filtres(**valeurs).actifs, icon=":material/filter_list:"):
-        st.caption("Vide = tout. Les filtres de logements recalculent le bilan ; le filtre réservataire ne change que l'affichage.")
+        st.caption(
+            "Vide = tout. Les filtres de logements recalculent le bilan ; le filtre réservataire ne change que l'affichage."
+        )
         for nom, cle in _CLES_WIDGETS.items():
             if nom == "reservataires" and not reservataires:
                 continue
@@ -247,8 +251,10 @@ def _memoriser_filtres() -> None:
     """``on_change`` of a filter: runs before the page, so the bilan computed in this run already uses the new
     filters — narrowed to the options they leave (a commune of a département just deselected is dropped)."""
     actuels = etat.filtres()
-    valeurs = {nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom)
-               for nom, cle in _CLES_WIDGETS.items()}
+    valeurs = {
+        nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom)
+        for nom, cle in _CLES_WIDGETS.items()
+    }
     r = etat.rapport()
     if r is not None:
         options = options_filtres(r.tables, Filtres(**valeurs))
@@ -273,7 +279,9 @@ def resume_filtres(f: Filtres, libelles: dict[str, dict[str, str]] | None = None
         if not codes:
             continue
         noms = [libelles.get(nom, {}).get(c, c) for c in codes]
-        texte = ", ".join(noms[:nombre]) + (f" et {formats.nombre(len(noms) - nombre)} autres" if len(noms) > nombre else "")
+        texte = ", ".join(noms[:nombre]) + (
+            f" et {formats.nombre(len(noms) - nombre)} autres" if len(noms) > nombre else ""
+        )
         parties.append(f"{_LIBELLES_FILTRES[nom]} : {texte}")
     return echapper("Filtres actifs : " + " · ".join(parties)) if parties else ""
 
@@ -294,8 +302,15 @@ def tableau(
     """Render ``df`` with French column labels and French number formats (pre-formatted strings), laid out by
     :func:`colonnes_tableau`; a ``hauteur_ligne`` above 64 px wraps long texts over several lines."""
     affiche = formats.formater_tableau(df, libelles, tuple(pourcentages), decimales)
-    st.dataframe(affiche, hide_index=True, width="stretch", height=hauteur, key=cle, row_height=hauteur_ligne,
-                 column_config=colonnes_tableau(df, affiche.columns, largeurs))
+    st.dataframe(
+        affiche,
+        hide_index=True,
+        width="stretch",
+        height=hauteur,
+        key=cle,
+        row_height=hauteur_ligne,
+        column_config=colonnes_tableau(df, affiche.columns, largeurs),
+    )
 
 
 LARGEUR_TEXTE_LONG = 260
@@ -345,7 +360,9 @@ def afficher_graphique(fig, table: pd.DataFrame, nom: str, cle: str) -> None:
         telecharger_tableau(table, nom, cle=cle)
 
 
-def telecharger_tableau(df: pd.DataFrame, nom: str, libelles: dict[str, str] | None = None, cle: str | None = None) -> None:
+def telecharger_tableau(
+    df: pd.DataFrame, nom: str, libelles: dict[str, str] | None = None, cle: str | None = None
+) -> None:
     """Two download buttons (CSV « ; » with BOM, and xlsx) for a table; no rerun on click."""
     base = ref.slug(nom)
     cle = cle or base

@@ -69,7 +69,13 @@ def filtrer_problemes(
 def compter_par_regle(df: pd.DataFrame) -> pd.DataFrame:
     """Counts by (gravité, règle): columns ``gravite``, ``regle``, ``nombre``; gravity order, then most frequent."""
     if df.empty:
-        return pd.DataFrame({"gravite": pd.Series(dtype="object"), "regle": pd.Series(dtype="object"), "nombre": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "gravite": pd.Series(dtype="object"),
+                "regle": pd.Series(dtype="object"),
+                "nombre": pd.Series(dtype="int64"),
+            }
+        )
     ordre = {lib: i for i, lib in enumerate(LIBELLES_GRAVITE.values())}
     c = df.groupby(["gravite", "regle"], as_index=False, sort=False).size().rename(columns={"size": "nombre"})
     c["_ordre"] = c["gravite"].map(ordre)

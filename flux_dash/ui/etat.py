@@ -104,8 +104,9 @@ def jeton_octets(fichiers: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], jeton: str,
-                        octets: list[tuple[str, bytes]] | None = None) -> None:
+def enregistrer_rapport(
+    rapport: RapportValidation, noms_fichiers: list[str], jeton: str, octets: list[tuple[str, bytes]] | None = None
+) -> None:
     """Store freshly loaded data (validated for the data's default year) and reset everything derived from the
     previous data. ``octets``: the files themselves, kept in memory to validate again for another year."""
     initialiser()
@@ -135,8 +136,20 @@ def _oublier_lec() -> None:
 def oublier_donnees() -> None:
     """Drop the loaded data (the "Décharger" button)."""
     initialiser()
-    for cle in (RAPPORT, FICHIERS, OCTETS, ANNEE_VALIDEE, JETON, ANNEE, ANNEE_DEFAUT, FILTRES, PREVISIONNEL, BILANS,
-                ERREUR_CHARGEMENT, ARCHIVE):
+    for cle in (
+        RAPPORT,
+        FICHIERS,
+        OCTETS,
+        ANNEE_VALIDEE,
+        JETON,
+        ANNEE,
+        ANNEE_DEFAUT,
+        FILTRES,
+        PREVISIONNEL,
+        BILANS,
+        ERREUR_CHARGEMENT,
+        ARCHIVE,
+    ):
         st.session_state[cle] = DEFAUTS[cle]
     st.session_state[BILANS] = OrderedDict()
     _oublier_lec()

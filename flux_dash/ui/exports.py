@@ -41,7 +41,7 @@ def tableau_en_xlsx(df: pd.DataFrame, titre: str = "Tableau", libelles: dict[str
 
     wb = Workbook()
     ws = wb.active
-    titre_feuille = "".join(c for c in titre if c not in '[]:*?/\\')[:31] or "Tableau"
+    titre_feuille = "".join(c for c in titre if c not in "[]:*?/\\")[:31] or "Tableau"
     ws.title = titre_feuille
     entetes = [(libelles or {}).get(str(c), str(c)) for c in df.columns]
     ws.append(entetes)

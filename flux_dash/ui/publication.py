@@ -40,7 +40,10 @@ def grouper_rapports(rapports: Sequence[RapportPrevu], recherche: str = "") -> d
         if motif and motif not in ref.normaliser_texte(f"{r.destinataire} {r.nom_fichier}"):
             continue
         groupes.setdefault(LIBELLES_GENRES.get(str(r.genre), str(r.genre)), []).append(r)
-    return {g: sorted(lst, key=lambda r: (ref.normaliser_texte(str(r.destinataire)), r.nom_fichier)) for g, lst in groupes.items()}
+    return {
+        g: sorted(lst, key=lambda r: (ref.normaliser_texte(str(r.destinataire)), r.nom_fichier))
+        for g, lst in groupes.items()
+    }
 
 
 def compte_rapports(trouves: int, total: int, recherche: str = "") -> str:
@@ -52,4 +55,6 @@ def compte_rapports(trouves: int, total: int, recherche: str = "") -> str:
     if trouves == 0:
         return f"Aucun des {formats.nombre(total)} rapports ne correspond à {motif}."
     verbe = "correspondent" if trouves > 1 else "correspond"
-    return f"{formats.nombre(trouves)} rapport{'s' if trouves > 1 else ''} sur {formats.nombre(total)} {verbe} à {motif}."
+    return (
+        f"{formats.nombre(trouves)} rapport{'s' if trouves > 1 else ''} sur {formats.nombre(total)} {verbe} à {motif}."
+    )
