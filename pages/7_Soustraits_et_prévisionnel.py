@@ -23,7 +23,7 @@ CLES_EDITEURS = ("_fd_w_prev_soustraits", "_fd_w_prev_disponibilites")
 
 def _reinitialiser() -> None:
     etat.definir_previsionnel_edite(None)
-    for cle in CLES_EDITEURS:  # the editors' own widget state holds the edits: drop it too
+    for cle in [c for c in st.session_state if str(c).startswith(CLES_EDITEURS)]:  # the editors' own edits too
         st.session_state.pop(cle, None)
 
 
@@ -65,6 +65,9 @@ if source is None:
 p = bilan.perimetres
 departements = sorted(p.loc[(p["perimetre_type"] == "DEPARTEMENT") & p["strate"].astype(bool), "perimetre_code"])
 base_soustraits, base_disponibilites = preparer_previsionnel(source, departements)
+# An editor keeps its edits by row position: its key names the rows, so that a filter changing the départements
+# never applies an edit to another département's row (the edits themselves are kept by code in `etat`).
+suffixe = "_" + "-".join(dict.fromkeys(base_soustraits["code_departement"]))
 nom_dep = {code: f"{ref.DEPARTEMENTS_IDF.get(code, code)} ({code})" for code in ref.DEPARTEMENTS_IDF}
 colonne_dep = st.column_config.SelectboxColumn(
     "Département", options=list(ref.DEPARTEMENTS_IDF), format_func=lambda c: nom_dep.get(c, c), disabled=True
@@ -73,7 +76,7 @@ gauche, droite = st.columns([3, 2])
 with gauche:
     soustraits = st.data_editor(
         base_soustraits,
-        key=CLES_EDITEURS[0],
+        key=CLES_EDITEURS[0] + suffixe,
         num_rows="fixed",
         hide_index=True,
         placeholder="0",
@@ -94,7 +97,7 @@ with droite:
     # an empty cell means « the disponibilités of year n » (FORMAT.md §1.4): say so instead of Glide's « None »
     disponibilites = st.data_editor(
         base_disponibilites,
-        key=CLES_EDITEURS[1],
+        key=CLES_EDITEURS[1] + suffixe,
         num_rows="fixed",
         hide_index=True,
         placeholder=f"comme en {bilan.annee}",

@@ -175,14 +175,15 @@ def test_qpv_lectures_du_prefet_et_liste_des_qpv(donnees_demo, bilan):
 def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
     at = _page(donnees_demo, "soustraits-previsionnel")
     assert not at.exception
-    editeur = at.data_editor(key="_fd_w_prev_soustraits")
+    editeur = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_soustraits"))
+    assert editeur.key == "_fd_w_prev_soustraits_75-77-93-94"  # the key names the rows: no edit on a wrong row
     grille = editeur.value
     assert list(grille.columns) == ["code_departement", "categorie_soustraction", "nombre_prevu"]
-    disponibilites = at.data_editor(key="_fd_w_prev_disponibilites")
+    disponibilites = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_disponibilites"))
     assert disponibilites.proto.placeholder == "comme en 2024"  # empty cells: not Glide's English « None »
     avant = _trace(_figure(at, "Flux prévisionnel"), "Flux prévisionnel")["y"]
     ligne = 0  # first département × MUTATION_INTERNE
-    at.session_state["_fd_w_prev_soustraits"] = {
+    at.session_state[editeur.key] = {
         "edited_rows": {ligne: {"nombre_prevu": int(grille["nombre_prevu"][ligne]) + 100}},
         "added_rows": [],
         "deleted_rows": [],
@@ -209,3 +210,28 @@ def test_icones_d_onglet_sans_requete_exterieure():
     for chemin in [RACINE / "app.py", *sorted((RACINE / "pages").glob("*.py"))]:
         appels = re.findall(r"preparer_page\([^)]*\)", chemin.read_text(encoding="utf-8"))
         assert appels and all(":material/" not in a for a in appels), chemin.name
+
+
+def test_previsionnel_une_saisie_reste_sur_son_departement_quand_un_filtre_change_les_lignes(donnees_demo):
+    at = _page(donnees_demo, "soustraits-previsionnel")
+    editeur = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_soustraits"))
+    grille = editeur.value
+    ligne = int(
+        grille.index[(grille["code_departement"] == "94") & (grille["categorie_soustraction"] == "RELOGEMENT_RU")][0]
+    )
+    valeur = int(grille["nombre_prevu"][ligne]) + 7
+    at.session_state[editeur.key] = {
+        "edited_rows": {ligne: {"nombre_prevu": valeur}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    next(m for m in at.sidebar.multiselect if m.label == "Département").set_value(["94"]).run()
+    assert not at.exception
+    filtre = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_soustraits"))
+    vue = filtre.value.set_index(["code_departement", "categorie_soustraction"])["nombre_prevu"]
+    assert filtre.key == "_fd_w_prev_soustraits_" + "-".join(dict.fromkeys(filtre.value["code_departement"]))
+    assert int(vue[("94", "RELOGEMENT_RU")]) == valeur  # kept by code, not by row position
+    assert int(vue[("94", "MUTATION_INTERNE")]) == int(
+        grille.set_index(["code_departement", "categorie_soustraction"])["nombre_prevu"][("94", "MUTATION_INTERNE")]
+    )
