@@ -601,6 +601,20 @@ def selection(df: pd.DataFrame, colonnes: Sequence[str]) -> pd.DataFrame:
     return df.reindex(columns=list(colonnes)).reset_index(drop=True)
 
 
+def terminer(
+    wb: Workbook, bilan: Bilan, options: OptionsRapports, destinataire: str, document: str, consolide: bool = False
+) -> bytes:
+    """The end every trame shares: the "Paramètres" and "Définitions" sheets, then the workbook's bytes.
+
+    ``document`` names the document with its year (« Bilan réservataire 2024 »); ``consolide`` marks the
+    documents shared beyond the réservataire, which may mask small counts (their Paramètres say whether they do).
+    """
+    masquage = options.masquer_petits_effectifs if consolide else None
+    feuille_parametres(wb, bilan, options.bailleur, destinataire, document, options.fichiers_source, masquage=masquage)
+    feuille_definitions(wb, masquage=bool(masquage))
+    return octets(wb, f"{document} – {destinataire}", options.bailleur)
+
+
 def octets(wb: Workbook, titre: str = "", bailleur: str = "") -> bytes:
     """The workbook's bytes, after the last touches every trame shares: document title (properties, no personal
     data: creator "flux_dash") and the page footer of every sheet — sheet name and generation date JJ/MM/AAAA on

@@ -72,14 +72,4 @@ def classeur_epci(bilan: Bilan, code: str, options: OptionsRapports | None = Non
         "Indicateurs de la convention intercommunale d'attribution (CIA)",
     )
     consolide.feuille_previsionnel(wb, bilan, options, "EPCI_EPT", code, destinataire)
-    c.feuille_parametres(
-        wb,
-        bilan,
-        options.bailleur,
-        destinataire,
-        f"{DOCUMENT} {bilan.annee}",
-        options.fichiers_source,
-        masquage=options.masquer_petits_effectifs,
-    )
-    c.feuille_definitions(wb, masquage=options.masquer_petits_effectifs)
-    return c.octets(wb, f"{DOCUMENT} {bilan.annee} – {destinataire}", options.bailleur)
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", consolide=True)

@@ -67,17 +67,7 @@ def classeur_etat(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     consolide.feuille_soustraits(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_indicateurs(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_previsionnel(wb, bilan, options, "DEPARTEMENT", code, destinataire)
-    c.feuille_parametres(
-        wb,
-        bilan,
-        options.bailleur,
-        destinataire,
-        f"{DOCUMENT} {bilan.annee}",
-        options.fichiers_source,
-        masquage=options.masquer_petits_effectifs,
-    )
-    c.feuille_definitions(wb, masquage=options.masquer_petits_effectifs)
-    return c.octets(wb, f"{DOCUMENT} {bilan.annee} – {destinataire}", options.bailleur)
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", consolide=True)
 
 
 def parts_par_commune(bilan: Bilan, code: str) -> pd.DataFrame:

@@ -107,6 +107,4 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
     )
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
-    c.feuille_parametres(wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {n1}", options.fichiers_source)
-    c.feuille_definitions(wb)
-    return c.octets(wb, f"{DOCUMENT} {n1} – {destinataire}", options.bailleur)
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {n1}")

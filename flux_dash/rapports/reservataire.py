@@ -78,11 +78,7 @@ def classeur_reservataire(bilan: Bilan, reservataire: str, options: OptionsRappo
     _feuille_soustraits(wb, bilan, options, destinataire, perimetres)
     _feuille_repartitions(wb, bilan, options, reservataire, destinataire, perimetres)
     _feuille_indicateurs(wb, bilan, options, reservataire, categorie, destinataire, perimetres)
-    c.feuille_parametres(
-        wb, bilan, options.bailleur, destinataire, f"{DOCUMENT} {bilan.annee}", options.fichiers_source
-    )
-    c.feuille_definitions(wb)
-    return c.octets(wb, f"{DOCUMENT} {bilan.annee} – {destinataire}", options.bailleur)
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}")
 
 
 def _titre(bilan: Bilan, reservataire: str) -> str:
