@@ -335,6 +335,25 @@ def _libelle_perimetre_complet(row: pd.Series) -> str:
     return f"{ref.PERIMETRES.libelle(row['perimetre_type'])} – {row['perimetre_libelle']}"
 
 
+def _barres_groupees(
+    categories: Sequence[str], series: Sequence[tuple[Sequence[float], str, str]], format_survol: str = ",.0f"
+) -> go.Figure:
+    """One bar trace per ``(valeurs, nom, couleur)`` of ``series`` over ``categories`` (vertical, grouped by
+    :func:`_mise_en_page` with ``barmode="group"``), hover « catégorie<br>nom : valeur » in ``format_survol``."""
+    fig = go.Figure()
+    for valeurs, nom, couleur in series:
+        fig.add_trace(
+            go.Bar(
+                x=list(categories),
+                y=list(valeurs),
+                name=nom,
+                marker_color=couleur,
+                hovertemplate=f"%{{x}}<br>{nom} : %{{y:{format_survol}}}<extra></extra>",
+            )
+        )
+    return fig
+
+
 def _barres_empilees(
     t: pd.DataFrame,
     categories: str,
@@ -598,21 +617,15 @@ def tracer_droits_proposes(bilan, reservataire: str | None = None) -> go.Figure:
     if not r[["droits_theoriques", "logements_proposes", "logements_attribues"]].fillna(0).to_numpy().any():
         return figure_vide("Aucun droit, logement proposé ou attribué pour ce réservataire dans le périmètre affiché.")
     x = list(r["_etiquette"])
-    fig = go.Figure()
-    for col, nom, couleur in (
-        ("droits_theoriques", "Droits théoriques", COULEUR_DROITS),
-        ("logements_proposes", "Proposés", COULEUR_PROPOSES),
-        ("logements_attribues", "Attribués", COULEUR_ATTRIBUES),
-    ):
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=list(r[col]),
-                name=nom,
-                marker_color=couleur,
-                hovertemplate=f"%{{x}}<br>{nom} : %{{y:,.1f}}<extra></extra>",
-            )
-        )
+    fig = _barres_groupees(
+        x,
+        [
+            (r["droits_theoriques"], "Droits théoriques", COULEUR_DROITS),
+            (r["logements_proposes"], "Proposés", COULEUR_PROPOSES),
+            (r["logements_attribues"], "Attribués", COULEUR_ATTRIBUES),
+        ],
+        ",.1f",
+    )
     return _horizontal_si_nombreux(
         _mise_en_page(
             fig, "Droits théoriques, logements proposés et attribués", x="Périmètre", y="Logements", barmode="group"
@@ -680,17 +693,9 @@ def tracer_repartition(bilan, reservataire: str, dimension: str, perimetre: tupl
     nom = LIBELLES_DIMENSIONS[dimension]
     if t.empty or not t[["Proposés", "Attribués"]].to_numpy().any():
         return figure_vide("Aucun logement proposé ou attribué pour ce réservataire dans ce périmètre.")
-    fig = go.Figure()
-    for col, couleur in (("Proposés", COULEUR_PROPOSES), ("Attribués", COULEUR_ATTRIBUES)):
-        fig.add_trace(
-            go.Bar(
-                x=list(t[nom]),
-                y=list(t[col]),
-                name=col,
-                marker_color=couleur,
-                hovertemplate=f"%{{x}}<br>{col} : %{{y:,.0f}}<extra></extra>",
-            )
-        )
+    fig = _barres_groupees(
+        t[nom], [(t[col], col, c) for col, c in (("Proposés", COULEUR_PROPOSES), ("Attribués", COULEUR_ATTRIBUES))]
+    )
     return _horizontal_si_nombreux(
         _mise_en_page(
             fig, f"Logements proposés et attribués par {_minuscule(nom)}", x=nom, y="Logements", barmode="group"
@@ -992,20 +997,14 @@ def tracer_prefet_hors_qpv(bilan) -> go.Figure:
     t = tableau_prefet_hors_qpv(bilan)
     if t.empty:
         return figure_vide("Aucun logement proposé au préfet.")
-    fig = go.Figure()
-    for col, nom, couleur in (
-        ("Lecture a", "Lecture a : ÷ proposés au préfet", PALETTE[0]),
-        ("Lecture b", "Lecture b : ÷ flux hors QPV", PALETTE[4]),
-    ):
-        fig.add_trace(
-            go.Bar(
-                x=list(t["Département"]),
-                y=list(t[col]),
-                name=nom,
-                marker_color=couleur,
-                hovertemplate=f"%{{x}}<br>{nom} : %{{y:.1%}}<extra></extra>",
-            )
-        )
+    fig = _barres_groupees(
+        t["Département"],
+        [
+            (t["Lecture a"], "Lecture a : ÷ proposés au préfet", PALETTE[0]),
+            (t["Lecture b"], "Lecture b : ÷ flux hors QPV", PALETTE[4]),
+        ],
+        ".1%",
+    )
     cible = float(t["Référence"].iloc[0])
     _ligne_reference(fig, cible, f"Référence lecture a : au moins {formats.pourcentage(cible, 0)}", PALETTE[7])
     return _mise_en_page(
@@ -1046,17 +1045,9 @@ def tracer_indicateurs_cia(bilan) -> go.Figure:
     t = tableau_indicateurs_cia(bilan)
     if t.empty:
         return figure_vide("Aucune attribution sur les EPCI / EPT.")
-    fig = go.Figure()
-    for col, couleur in (("1er quartile hors QPV", PALETTE[2]), ("Hors 1er quartile en QPV", PALETTE[3])):
-        fig.add_trace(
-            go.Bar(
-                x=list(t["EPCI / EPT"]),
-                y=list(t[col]),
-                name=col,
-                marker_color=couleur,
-                hovertemplate=f"%{{x}}<br>{col} : %{{y:.1%}}<extra></extra>",
-            )
-        )
+    series = (("1er quartile hors QPV", PALETTE[2]), ("Hors 1er quartile en QPV", PALETTE[3]))
+    fig = _barres_groupees(t["EPCI / EPT"], [(t[col], col, c) for col, c in series], ".1%")
+    for col, couleur in series:
         cible = float(t[f"Référence {_minuscule(col)}"].iloc[0])
         _ligne_reference(fig, cible, f"Référence {_minuscule(col)} : au moins {formats.pourcentage(cible, 0)}", couleur)
     return _horizontal_si_nombreux(
@@ -1187,21 +1178,8 @@ def tracer_flux_previsionnel(bilan) -> go.Figure:
     t = tableau_flux_previsionnel(bilan)
     if t.empty:
         return figure_vide("Aucun prévisionnel.")
-    fig = go.Figure()
-    for col, couleur in (
-        ("Disponibilités n", PALETTE[0]),
-        ("Soustraits prévus", PALETTE[5]),
-        ("Flux prévisionnel", PALETTE[2]),
-    ):
-        fig.add_trace(
-            go.Bar(
-                x=list(t["Département"]),
-                y=list(t[col]),
-                name=col,
-                marker_color=couleur,
-                hovertemplate=f"%{{x}}<br>{col} : %{{y:,.1f}}<extra></extra>",
-            )
-        )
+    series = (("Disponibilités n", PALETTE[0]), ("Soustraits prévus", PALETTE[5]), ("Flux prévisionnel", PALETTE[2]))
+    fig = _barres_groupees(t["Département"], [(t[col], col, c) for col, c in series], ",.1f")
     return _mise_en_page(
         fig, f"Flux prévisionnel {bilan.annee + 1} par département", x="Département", y="Logements", barmode="group"
     )
