@@ -156,7 +156,7 @@ def _analyseur() -> argparse.ArgumentParser:
 
 
 def _pluriel(n: int, mot: str, pluriel: str | None = None) -> str:
-    return f"{n} {mot if n <= 1 else (pluriel or mot + 's')}"
+    return f"{formats.nombre(n)} {mot if n <= 1 else (pluriel or mot + 's')}"
 
 
 def _tronquer(texte: str, largeur: int) -> str:

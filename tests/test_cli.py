@@ -236,3 +236,9 @@ def test_erreur_d_ecriture_expliquee_en_francais(capsys, tmp_path):
         err.strip()
         == f"flux-dash : impossible d'écrire ou de lire un fichier : n'est pas un dossier ({fichier / 'modele.xlsx'})"
     )
+
+
+def test_resume_en_nombres_francais(capsys):
+    code, out, _ = lancer(capsys, "valider", str(CLASSEUR_DEMO), "--max", "0")
+    assert code == 0
+    assert "Lu : 3\u202f000 logements, 4\u202f116 tours, 28 conventions." in out
