@@ -71,7 +71,7 @@ GRIS_TEXTE = "595959"
 GRIS_NS = "808080"
 GRIS_BORDURE = "BFBFBF"
 BLANC = "FFFFFF"
-PALETTE = ("0072B2", "E69F00", "009E73", "56B4E9", "D55E00", "CC79A7", "F0E442", "000000")
+PALETTE = tuple(c.removeprefix("#") for c in formats.PALETTE)
 """Series colours of charts, in order (Okabe–Ito)."""
 
 POLICE = "Calibri"

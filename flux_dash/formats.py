@@ -20,6 +20,16 @@ ESPACE_MILLIERS = "\u202f"
 NON_SIGNIFICATIF = "n.s."
 """What a division by zero or a missing figure displays (DOMAINE.md §3)."""
 
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008): the only colours of the charts (plotly) and of the
+workbooks' native charts, in this order everywhere."""
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre")  # fmt: skip
+"""French month names (index 0 = January): chart labels and reading messages."""
+MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+"""French month abbreviations (chart ticks)."""
+
 
 def _manquant(valeur: object) -> bool:
     if valeur is None or valeur is pd.NA or valeur is pd.NaT:

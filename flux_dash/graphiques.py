@@ -35,11 +35,10 @@ from flux_dash.referentiel import Categorie
 
 # --- Palette and layout ------------------------------------------------------------------------------
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-"""Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), the only colours of the charts."""
+PALETTE = formats.PALETTE
 GRIS = "#999999"
 """Neutral colour: the landlord (BAILLEUR), references."""
-ECHELLE_CARTE = [[0.0, "#F7FBFF"], [0.5, "#56B4E9"], [1.0, "#0072B2"]]
+ECHELLE_CARTE = [[0.0, "#F7FBFF"], [0.5, PALETTE[4]], [1.0, PALETTE[0]]]
 """Sequential blue scale of the maps (light → Okabe–Ito blue)."""
 SEPARATEURS = ", "
 """plotly ``separators``: decimal comma, thousands space (« 1 234,5 »)."""
@@ -98,22 +97,8 @@ def _texte_sur(tracer: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
 
 
 REGION = ("REGION", ref.CODE_REGION)
-MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-"""French month abbreviations (tick labels: « 01/03/2024 » under each point read as a date, not a month)."""
-MOIS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MOIS_COURTS = formats.MOIS_COURTS
+MOIS_FR = formats.MOIS
 
 COLONNES_POURCENTAGE = frozenset(
     {
@@ -662,14 +647,7 @@ def tracer_issues_tours(bilan, reservataire: str) -> go.Figure:
     )
 
 
-LIBELLES_DIMENSIONS = {
-    "typologie": "Typologie",
-    "financement": "Financement",
-    "qpv": "Localisation en/hors QPV",
-    "commune": "Commune",
-    "periode_construction": "Période de construction",
-}
-"""French names of the décret breakdowns (keys: ``referentiel.DIMENSIONS_DECRET``)."""
+LIBELLES_DIMENSIONS = ref.DIMENSIONS.libelles
 
 
 def tableau_repartition(bilan, reservataire: str, dimension: str, perimetre: tuple[str, str]) -> pd.DataFrame:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from flux_dash import formats
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import DTYPES, LIGNE, PAR_NOM, TABLES, Colonne, Table
 from flux_dash.problemes import ERREUR, INFORMATION, DonneesLues, Probleme
@@ -778,8 +779,6 @@ _SERIE_MIN, _SERIE_MAX = 10_000, 100_000  # Excel serial numbers of 18/05/1927 a
 _CONSEIL_DATE = "Format attendu JJ/MM/AAAA (par exemple 15/03/2024) ou AAAA-MM-JJ."
 
 
-_MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-         "décembre")  # fmt: skip
 _DATE_DEUX_CHIFFRES = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
 
 
@@ -798,7 +797,7 @@ def _date_valide(annee: int, mois: int, jour: int) -> pd.Timestamp:
         raise _Illisible(f"date inexistante : il n'y a pas de jour {jour}", _CONSEIL_DATE)
     en = f" en {annee}" if (mois, jour) == (2, 29) else ""
     jour_texte = "1er" if jour == 1 else str(jour)
-    raise _Illisible(f"date inexistante : il n'y a pas de {jour_texte} {_MOIS[mois - 1]}{en}", _CONSEIL_DATE)
+    raise _Illisible(f"date inexistante : il n'y a pas de {jour_texte} {formats.MOIS[mois - 1]}{en}", _CONSEIL_DATE)
 
 
 def _date(v: object) -> object:

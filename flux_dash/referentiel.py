@@ -254,10 +254,31 @@ def periodes_construction(annees: pd.Series) -> pd.Series:
     return pd.cut(annees.astype("Float64"), bins=bins, labels=PERIODES_CONSTRUCTION.codes).astype("string")
 
 
-DIMENSIONS_DECRET = ["typologie", "financement", "qpv", "commune", "periode_construction"]
-"""The five breakdowns of proposés and attribués required by CCH R. 441-5-1, in display order."""
+DIMENSIONS = Categorie(
+    "dimension",
+    {
+        "typologie": "Typologie",
+        "financement": "Type de financement",
+        "qpv": "Localisation (QPV)",
+        "commune": "Commune",
+        "periode_construction": "Période de construction",
+    },
+    source="CCH R. 441-5-1",
+)
+"""The five breakdowns of proposés and attribués required by the décret, in display order, with the French
+names that charts, pages and trames show."""
+DIMENSIONS_DECRET = DIMENSIONS.codes
+"""The codes of :data:`DIMENSIONS` (``dimension`` column of the Bilan and of the tidy CSV)."""
 
 # --- Soustraits, issues, origine (DOMAINE.md §3, FORMAT.md §1) --------------------------------------
+
+
+def est_soustrait(categories: pd.Series) -> pd.Series:
+    """The definition of a soustrait logement (DOMAINE.md §3): it carries a soustraction category (any non-blank
+    ``categorie_soustraction``). Boolean Series, False for missing values."""
+    texte = categories.astype("string").str.strip()
+    return (texte.notna() & (texte != "")).fillna(False).astype(bool)
+
 
 SOUSTRACTIONS = Categorie(
     "categorie_soustraction",

@@ -21,12 +21,6 @@ COLONNES_PREVISIONNEL = ["code_departement", "categorie_soustraction", "nombre_p
 """Columns of the ``previsionnel`` input table (FORMAT.md §1.4), in order."""
 
 
-def _soustrait(logements: pd.DataFrame) -> pd.Series:
-    """A logement is soustrait when it carries a soustraction category (DOMAINE.md §3)."""
-    cat = logements["categorie_soustraction"].astype("string")
-    return (cat.notna() & (cat.str.strip() != "")).fillna(False).astype(bool)
-
-
 def _mois_de(dates: pd.Series, annee: int) -> pd.Series:
     """Month number (1–12) of the dates falling in year ``annee``; <NA> otherwise."""
     d = pd.to_datetime(dates, errors="coerce")
@@ -55,7 +49,7 @@ def compter_par_mois(tables: dict[str, pd.DataFrame], annee: int) -> pd.DataFram
         compte = valeurs.dropna().astype(int).value_counts()
         return [int(compte.get(m, 0)) for m in mois]
 
-    soustrait = _soustrait(logements)
+    soustrait = ref.est_soustrait(logements["categorie_soustraction"])
     m_dispo = _mois_de(logements["date_disponibilite"], annee)
     resultat["disponibilites"] = compter(m_dispo)
     resultat["soustraits"] = compter(m_dispo[soustrait])

@@ -88,3 +88,23 @@ def test_formater_tableau_formate_chaque_genre_de_colonne_et_renomme():
         "date": ["15/01/2024", ""],
         "bail": ["oui", ""],
     }
+
+
+@pytest.mark.parametrize(
+    "litteral, proprietaire",
+    [
+        pytest.param('"février"', "formats.py", id="noms-des-mois"),
+        pytest.param('"févr."', "formats.py", id="mois-abreges"),
+        pytest.param("0072B2", "formats.py", id="palette"),
+        pytest.param('"Période de construction"', "referentiel.py", id="noms-des-repartitions"),
+    ],
+)
+def test_une_liste_d_affichage_n_existe_qu_une_fois(litteral, proprietaire):
+    from tests.conftest import RACINE
+
+    ou = sorted(
+        str(p.relative_to(RACINE / "flux_dash"))
+        for p in (RACINE / "flux_dash").rglob("*.py")
+        if litteral in p.read_text("utf-8")
+    )
+    assert ou == [proprietaire]

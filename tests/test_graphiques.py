@@ -422,7 +422,7 @@ def test_issues_des_tours_empilees_par_issue(bilan):
     ("dimension", "x", "proposes", "attribues", "titre_x"),
     [
         ("typologie", ["T1", "T2", "T3", "T4", "T5 et +"], [2, 8, 12, 6, 2], [1, 5, 9, 4, 1], "Typologie"),
-        ("qpv", ["En QPV", "Hors QPV"], [9, 21], [6, 14], "Localisation en/hors QPV"),
+        ("qpv", ["En QPV", "Hors QPV"], [9, 21], [6, 14], "Localisation (QPV)"),
     ],
     ids=["typologie", "qpv"],
 )

@@ -36,7 +36,7 @@ TAUX = "0.0"
 
 
 @dataclass(frozen=True)
-class Colonne:
+class EnTete:
     """French header (with its unit) and number format of one column of the Bilan's frames."""
 
     entete: str
@@ -45,63 +45,56 @@ class Colonne:
     """A count of logements or tours tied to households: masked (1–4 → "< 5") when masking is on."""
 
 
-COLONNES: dict[str, Colonne] = {
-    "perimetre_libelle": Colonne("Périmètre"),
-    "perimetre_type_libelle": Colonne("Type de périmètre"),
-    "perimetre_code": Colonne("Code du périmètre"),
-    "commune": Colonne("Commune"),
-    "code_commune": Colonne("Code INSEE"),
-    "reservataire": Colonne("Réservataire"),
-    "categorie_libelle": Colonne("Catégorie de réservataire"),
-    "disponibilites": Colonne("Disponibilités (logements)", ENTIER),
-    "soustraits": Colonne("Soustraits (logements)", ENTIER, True),
-    "flux": Colonne("Flux annuel (logements)", ENTIER),
-    "flux_en_qpv": Colonne("Flux en QPV (logements)", ENTIER),
-    "flux_hors_qpv": Colonne("Flux hors QPV (logements)", ENTIER),
-    "relogements_realises": Colonne("Relogements réalisés (logements)", ENTIER, True),
-    "attributions": Colonne("Attributions, tous attributaires (logements)", ENTIER, True),
-    "logements_proposes": Colonne("Logements proposés", ENTIER, True),
-    "logements_attribues": Colonne("Logements attribués", ENTIER, True),
-    "tours": Colonne("Tours (nombre)", ENTIER, True),
-    "part_flux_orientations": Colonne("Part du flux (orientations)", PART),
-    "part_attributions": Colonne("Part des attributions", PART),
-    "taux_convention": Colonne("Taux conventionnel (%)", TAUX),
-    "droits_theoriques": Colonne("Droits théoriques (logements)", DROITS),
-    "ecart": Colonne("Écart aux droits (logements)", DROITS),
-    "taux_realisation": Colonne("Taux de réalisation", PART),
-    "taux_transformation": Colonne("Taux de transformation", PART),
-    "attribues_en_qpv": Colonne("Attribués en QPV", ENTIER, True),
-    "attribues_hors_qpv": Colonne("Attribués hors QPV", ENTIER, True),
-    "attribues_prioritaires": Colonne("Attribués à des publics prioritaires", ENTIER, True),
-    "attribues_dalo": Colonne("Attribués DALO", ENTIER, True),
-    "attribues_premier_quartile": Colonne("Attribués au 1er quartile", ENTIER, True),
-    "categorie_soustraction_libelle": Colonne("Catégorie de soustraction"),
-    "issue_libelle": Colonne("Issue du tour"),
-    "dimension_libelle": Colonne("Répartition"),
-    "modalite_libelle": Colonne("Modalité"),
-    "indicateur_libelle": Colonne("Indicateur"),
-    "numerateur": Colonne("Numérateur", DROITS, True),
-    "denominateur": Colonne("Dénominateur", DROITS, True),
-    "valeur": Colonne("Valeur réalisée", DROITS),
-    "cible": Colonne("Valeur de référence", DROITS),
-    "lecture": Colonne("Lecture de la référence"),
-    "disponibilites_n": Colonne("Disponibilités de l'année n (logements)", ENTIER),
-    "disponibilites_prevues": Colonne("Disponibilités prévues n+1 (logements)", DROITS),
-    "soustraits_prevus": Colonne("Soustraits prévus n+1 (logements)", DROITS),
-    "flux_previsionnel": Colonne("Flux prévisionnel n+1 (logements)", DROITS),
-    "source_disponibilites_libelle": Colonne("Base des disponibilités"),
-    "relogements_realises_n": Colonne("Relogements réalisés en n (logements)", ENTIER, True),
-    "droits_previsionnels": Colonne("Droits prévisionnels n+1 (logements)", DROITS),
+COLONNES: dict[str, EnTete] = {
+    "perimetre_libelle": EnTete("Périmètre"),
+    "perimetre_type_libelle": EnTete("Type de périmètre"),
+    "perimetre_code": EnTete("Code du périmètre"),
+    "commune": EnTete("Commune"),
+    "code_commune": EnTete("Code INSEE"),
+    "reservataire": EnTete("Réservataire"),
+    "categorie_libelle": EnTete("Catégorie de réservataire"),
+    "disponibilites": EnTete("Disponibilités (logements)", ENTIER),
+    "soustraits": EnTete("Soustraits (logements)", ENTIER, True),
+    "flux": EnTete("Flux annuel (logements)", ENTIER),
+    "flux_en_qpv": EnTete("Flux en QPV (logements)", ENTIER),
+    "flux_hors_qpv": EnTete("Flux hors QPV (logements)", ENTIER),
+    "relogements_realises": EnTete("Relogements réalisés (logements)", ENTIER, True),
+    "attributions": EnTete("Attributions, tous attributaires (logements)", ENTIER, True),
+    "logements_proposes": EnTete("Logements proposés", ENTIER, True),
+    "logements_attribues": EnTete("Logements attribués", ENTIER, True),
+    "tours": EnTete("Tours (nombre)", ENTIER, True),
+    "part_flux_orientations": EnTete("Part du flux (orientations)", PART),
+    "part_attributions": EnTete("Part des attributions", PART),
+    "taux_convention": EnTete("Taux conventionnel (%)", TAUX),
+    "droits_theoriques": EnTete("Droits théoriques (logements)", DROITS),
+    "ecart": EnTete("Écart aux droits (logements)", DROITS),
+    "taux_realisation": EnTete("Taux de réalisation", PART),
+    "taux_transformation": EnTete("Taux de transformation", PART),
+    "attribues_en_qpv": EnTete("Attribués en QPV", ENTIER, True),
+    "attribues_hors_qpv": EnTete("Attribués hors QPV", ENTIER, True),
+    "attribues_prioritaires": EnTete("Attribués à des publics prioritaires", ENTIER, True),
+    "attribues_dalo": EnTete("Attribués DALO", ENTIER, True),
+    "attribues_premier_quartile": EnTete("Attribués au 1er quartile", ENTIER, True),
+    "categorie_soustraction_libelle": EnTete("Catégorie de soustraction"),
+    "issue_libelle": EnTete("Issue du tour"),
+    "dimension_libelle": EnTete("Répartition"),
+    "modalite_libelle": EnTete("Modalité"),
+    "indicateur_libelle": EnTete("Indicateur"),
+    "numerateur": EnTete("Numérateur", DROITS, True),
+    "denominateur": EnTete("Dénominateur", DROITS, True),
+    "valeur": EnTete("Valeur réalisée", DROITS),
+    "cible": EnTete("Valeur de référence", DROITS),
+    "lecture": EnTete("Lecture de la référence"),
+    "disponibilites_n": EnTete("Disponibilités de l'année n (logements)", ENTIER),
+    "disponibilites_prevues": EnTete("Disponibilités prévues n+1 (logements)", DROITS),
+    "soustraits_prevus": EnTete("Soustraits prévus n+1 (logements)", DROITS),
+    "flux_previsionnel": EnTete("Flux prévisionnel n+1 (logements)", DROITS),
+    "source_disponibilites_libelle": EnTete("Base des disponibilités"),
+    "relogements_realises_n": EnTete("Relogements réalisés en n (logements)", ENTIER, True),
+    "droits_previsionnels": EnTete("Droits prévisionnels n+1 (logements)", DROITS),
 }
 
-LIBELLES_DIMENSIONS = {
-    "typologie": "Typologie",
-    "financement": "Type de financement",
-    "qpv": "Localisation (QPV)",
-    "commune": "Commune",
-    "periode_construction": "Période de construction",
-}
-"""French names of the five décret breakdowns (CCH R. 441-5-1), keyed by ``referentiel.DIMENSIONS_DECRET``."""
+LIBELLES_DIMENSIONS = ref.DIMENSIONS.libelles
 
 LECTURES = {"max": "au plus", "min": "au moins", "": ""}
 """How to read an indicator's reference value (``Bilan.indicateurs.sens``)."""
