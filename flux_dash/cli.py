@@ -16,30 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flux_dash import __version__, formats
+from flux_dash.cli_aide import AIDE_VERSION, AnalyseurFrancais
 from flux_dash.problemes import ERREUR, Probleme, RapportValidation
 
 OK, ERREURS, ILLISIBLE = 0, 1, 2
 
 CODES_ILLISIBLES = {"fichier_illisible", "fichier_vide", "fichier_introuvable", "table_manquante", "aucun_fichier"}
 """Reading problems that mean "the input could not be read" (exit code 2) rather than "the data is wrong" (1)."""
-
-
-class _Analyseur(argparse.ArgumentParser):
-    """argparse in French, exiting with code 2 on bad usage (FORMAT.md §2.3)."""
-
-    def error(self, message: str) -> None:  # noqa: D102 - argparse API
-        self.print_usage(sys.stderr)
-        traductions = {
-            "the following arguments are required": "arguments obligatoires manquants",
-            "unrecognized arguments": "arguments non reconnus",
-            "invalid choice": "choix invalide",
-            "expected one argument": "une valeur est attendue",
-            "invalid int value": "nombre entier invalide",
-        }
-        for anglais, francais in traductions.items():
-            message = message.replace(anglais, francais)
-        print(f"flux-dash : erreur : {message}", file=sys.stderr)
-        sys.exit(ILLISIBLE)
 
 
 ANNEE_MIN, ANNEE_MAX = 1900, 2200
@@ -108,27 +91,62 @@ _ERREURS_SYSTEME = {
 """French wording of the usual system errors (the system's own text is English)."""
 
 
+def _entier(texte: str) -> int:
+    """``--graine``: any integer."""
+    try:
+        return int(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier invalide : {texte}") from None
+
+
+AIDE_FICHIERS = "classeur .xlsx des tours, ou les fichiers CSV de ses tables (reconnues par leurs colonnes)"
+
+
 def _analyseur() -> argparse.ArgumentParser:
-    p = _Analyseur(
+    p = AnalyseurFrancais(
         prog="flux-dash",
         description="Bilans et prévisionnels de la gestion en flux des logements sociaux (Île-de-France).",
-        epilog="Exemples : flux-dash valider tours.xlsx · flux-dash bilan tours.xlsx --annee 2024 --sortie bilans/",
+        epilog=(
+            "Exemples :\n"
+            "  flux-dash valider tours.xlsx\n"
+            '  flux-dash bilan tours.xlsx --annee 2024 --sortie bilans/ --bailleur "Mon bailleur" --zip\n'
+            "\n"
+            "Codes de sortie : 0 aucune erreur, "
+            "1 erreurs dans les données, 2 fichier illisible ou mauvaise utilisation."
+        ),
     )
-    p.add_argument("--version", action="version", version=f"flux-dash {__version__}")
+    p.add_argument("--version", action="version", version=f"flux-dash {__version__}", help=AIDE_VERSION)
     p.add_argument("--debug", action="store_true", help="affiche le détail technique d'une erreur inattendue")
-    sous = p.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_Analyseur)
+    sous = p.add_subparsers(
+        dest="commande", metavar="COMMANDE", help="la commande à lancer (flux-dash COMMANDE --help : son aide)"
+    )
 
-    v = sous.add_parser("valider", help="contrôle les fichiers et affiche les erreurs et avertissements")
-    v.add_argument("fichiers", nargs="+", metavar="FICHIER", help="un classeur .xlsx ou des fichiers CSV")
-    v.add_argument("--annee", type=_annee, help="année du bilan (par défaut : l'année la plus représentée)")
+    v = sous.add_parser(
+        "valider",
+        help="contrôle les fichiers et affiche les erreurs et avertissements",
+        description="Contrôle les fichiers des tours et affiche un résumé et le tableau des problèmes.",
+    )
+    v.add_argument("fichiers", nargs="+", metavar="FICHIER", help=AIDE_FICHIERS)
     v.add_argument(
-        "--max", type=_positif, default=50, help="nombre maximal de problèmes affichés (défaut 50, 0 = tous)"
+        "--annee", type=_annee, metavar="N", help="année du bilan (par défaut : l'année la plus représentée)"
+    )
+    v.add_argument(
+        "--max",
+        type=_positif,
+        default=50,
+        metavar="N",
+        help="nombre maximal de problèmes affichés (défaut 50, 0 = tous)",
     )
     v.add_argument("--csv", metavar="FICHIER", help="écrit aussi la liste complète des problèmes en CSV")
 
-    b = sous.add_parser("bilan", help="produit les bilans, prévisionnels et indicateurs de l'année")
-    b.add_argument("fichiers", nargs="+", metavar="FICHIER")
-    b.add_argument("--annee", type=_annee, required=True, help="année n du bilan")
+    b = sous.add_parser(
+        "bilan",
+        help="produit les bilans, prévisionnels et indicateurs de l'année",
+        description="Écrit les classeurs de l'année (réservataires, EPCI/EPT, État, prévisionnels) et "
+        "indicateurs_{n}.csv ; si les fichiers comportent des erreurs, seulement erreurs.csv.",
+    )
+    b.add_argument("fichiers", nargs="+", metavar="FICHIER", help=AIDE_FICHIERS)
+    b.add_argument("--annee", type=_annee, required=True, metavar="N", help="année n du bilan")
     b.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
     b.add_argument("--bailleur", default="", metavar="NOM", help="nom du bailleur (titres et nom de l'archive)")
     b.add_argument("--zip", action="store_true", help="écrit aussi l'archive ZIP de tous les fichiers")
@@ -142,13 +160,23 @@ def _analyseur() -> argparse.ArgumentParser:
         "--masquer", action="store_true", help="masque les effectifs de 1 à 4 (« < 5 ») des bilans consolidés"
     )
 
-    m = sous.add_parser("modele", help="écrit le classeur de saisie vide (en-têtes, notes, listes déroulantes)")
-    m.add_argument("--sortie", required=True, metavar="FICHIER.xlsx")
+    m = sous.add_parser(
+        "modele",
+        help="écrit le classeur de saisie vide (en-têtes, notes, listes déroulantes)",
+        description="Écrit le classeur de saisie vide : une feuille par table, en-têtes commentés, listes déroulantes.",
+    )
+    m.add_argument("--sortie", required=True, metavar="FICHIER.xlsx", help="chemin du classeur à écrire")
 
-    e = sous.add_parser("exemple", help="écrit le jeu de données d'exemple (classeur et CSV)")
-    e.add_argument("--sortie", required=True, metavar="DOSSIER")
-    e.add_argument("--logements", type=_strictement_positif, default=3000, help="nombre de logements (défaut 3000)")
-    e.add_argument("--graine", type=int, default=2024, help="graine du générateur (défaut 2024)")
+    e = sous.add_parser(
+        "exemple",
+        help="écrit le jeu de données d'exemple (classeur et CSV)",
+        description="Écrit le jeu de données d'exemple, fictif : un classeur et les mêmes tables en CSV.",
+    )
+    e.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire le jeu d'exemple")
+    e.add_argument(
+        "--logements", type=_strictement_positif, default=3000, metavar="N", help="nombre de logements (défaut 3000)"
+    )
+    e.add_argument("--graine", type=_entier, default=2024, metavar="N", help="graine du générateur (défaut 2024)")
     return p
 
 
