@@ -50,7 +50,7 @@ with col_aide:
         icon=":material/description:",
     )
 
-erreur = st.session_state.get(etat.ERREUR_CHARGEMENT)
+erreur = etat.erreur_chargement()
 if erreur:
     st.error(erreur)
 
@@ -65,25 +65,23 @@ annees = chargement.annees_couvertes(tables)
 choix = sorted({*annees, etat.annee()})
 col_annee, col_bailleur = st.columns([1, 3])
 with col_annee:
-    cle_annee = f"_fd_w_annee_{etat.jeton()[:8]}"
     annee = st.selectbox(
         "Année du bilan (n)",
         choix,
         index=choix.index(etat.annee()),
-        key=cle_annee,
+        key=etat.cle_annee(),
         on_change=chargement.changer_annee,
-        args=(cle_annee,),
+        args=(etat.cle_annee(),),
     )
     etat.definir_annee(annee)
     if chargement.revalider_pour_l_annee():  # year-dependent warnings (FORMAT.md §1.5) follow the chosen year
         rapport = etat.rapport()
         tables = rapport.tables
 with col_bailleur:
-    if "_fd_w_bailleur" not in st.session_state:
-        st.session_state["_fd_w_bailleur"] = etat.nom_bailleur()
+    etat.initialiser_widget(etat.CLE_BAILLEUR, etat.nom_bailleur())
     nom = st.text_input(
         "Nom du bailleur (imprimé sur les rapports)",
-        key="_fd_w_bailleur",
+        key=etat.CLE_BAILLEUR,
         max_chars=120,
         placeholder="par exemple : Habitat du Val",
     )

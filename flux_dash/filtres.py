@@ -12,6 +12,11 @@ logements*. The **réservataire** filter does NOT change the computation: it onl
 others, which is the same number, but the "part des attributions" would become 100 %: misleading).
 ``conventions`` and ``previsionnel`` are never filtered (conventions define perimeters; the prévisionnel is
 per département and belongs to the landlord's declaration).
+
+The sidebar offers, per filter, only the values present in the data (:func:`options_filtres`); communes are narrowed
+to the chosen départements / territories and territories to the chosen départements, and a choice the others no
+longer allow is dropped before anything is computed (:func:`restreindre_filtres`). :func:`resumer_filtres` restates
+the active filters in one French sentence.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from flux_dash import formats
 from flux_dash import referentiel as ref
 
 
@@ -54,6 +60,84 @@ class Filtres:
     def cle(self) -> tuple[tuple[str, ...], ...]:
         """A hashable, order-independent key (for caches)."""
         return tuple(tuple(sorted(getattr(self, f.name))) for f in fields(self))
+
+
+NOMS_FILTRES: tuple[str, ...] = tuple(f.name for f in fields(Filtres))
+"""The filters, in the sidebar's order."""
+LIBELLES_FILTRES = {
+    "departements": "Département",
+    "territoires": "EPCI / EPT",
+    "communes": "Commune",
+    "reservataires": "Réservataire (affichage)",
+    "qpv": "QPV",
+    "typologies": "Typologie",
+    "financements": "Financement",
+}
+"""French name of each filter (sidebar labels, :func:`resumer_filtres`)."""
+
+OptionsFiltres = dict[str, dict[str, str]]
+"""Per filter name, code → French label of the values offered."""
+
+
+def options_filtres(tables: dict[str, pd.DataFrame], choisis: Filtres | None = None) -> OptionsFiltres:
+    """Per filter, code → French label of the values present in the data (display order of the référentiel).
+
+    Communes are narrowed to the chosen départements / territories, territories to the chosen départements.
+    """
+    choisis = choisis or Filtres()
+    logements = tables.get("logements", pd.DataFrame(columns=["code_commune", "typologie", "financement", "qpv"]))
+    communes_ref = ref.communes().set_index("code_insee")
+    presentes = sorted(set(logements["code_commune"].dropna().astype(str)) & set(communes_ref.index))
+    c = communes_ref.loc[presentes]
+    deps = {d: f"{ref.DEPARTEMENTS_IDF.get(d, d)} ({d})" for d in sorted(set(c["code_departement"]))}
+    if choisis.departements:
+        c = c[c["code_departement"].isin(choisis.departements)]
+    ter = dict(sorted(zip(c["code_territoire"], c["nom_territoire"], strict=True), key=lambda kv: kv[1]))
+    if choisis.territoires:
+        c = c[c["code_territoire"].isin(choisis.territoires)]
+    comm = dict(sorted(((code, str(nom)) for code, nom in c["nom"].items()), key=lambda kv: (kv[1], kv[0])))
+    tours = tables.get("tours")
+    reservataires = sorted(set(tours["reservataire"].dropna().astype(str))) if tours is not None else []
+    typ = set(logements["typologie"].dropna().astype(str))
+    fin = set(logements["financement"].dropna().astype(str))
+    return {
+        "departements": deps,
+        "territoires": ter,
+        "communes": comm,
+        "reservataires": {r: r for r in reservataires},
+        "qpv": dict(ref.QPV.libelles),
+        "typologies": {k: v for k, v in ref.TYPOLOGIES.libelles.items() if k in typ},
+        "financements": {k: v for k, v in ref.FINANCEMENTS.libelles.items() if k in fin},
+    }
+
+
+def restreindre_filtres(tables: dict[str, pd.DataFrame], choisis: Filtres) -> tuple[Filtres, OptionsFiltres]:
+    """``choisis`` without the values the data or the other choices no longer offer, and the options offered.
+
+    The options are those of ``choisis`` (:func:`options_filtres`): a commune of a département just deselected
+    is dropped, so the bilan is never computed on a choice the sidebar no longer lists.
+    """
+    options = options_filtres(tables, choisis)
+    gardes = {nom: tuple(v for v in getattr(choisis, nom) if v in options[nom]) for nom in NOMS_FILTRES}
+    return Filtres(**gardes), options
+
+
+def resumer_filtres(f: Filtres, libelles: OptionsFiltres | None = None, nombre: int = 3) -> str:
+    """A short French sentence naming the active filters ("" when none): « Filtres actifs : EPCI / EPT : Est
+    Ensemble · Typologie : T1, T2 et 3 autres ». ``libelles``: :func:`options_filtres` (codes shown as such when
+    absent); at most ``nombre`` names per filter. Plain text: markdown-escape it before rendering."""
+    libelles = libelles or {}
+    parties = []
+    for nom in NOMS_FILTRES:
+        codes = list(getattr(f, nom))
+        if not codes:
+            continue
+        noms = [libelles.get(nom, {}).get(c, c) for c in codes]
+        texte = ", ".join(noms[:nombre]) + (
+            f" et {formats.nombre(len(noms) - nombre)} autres" if len(noms) > nombre else ""
+        )
+        parties.append(f"{LIBELLES_FILTRES[nom]} : {texte}")
+    return "Filtres actifs : " + " · ".join(parties) if parties else ""
 
 
 def masque_logements(logements: pd.DataFrame, filtres: Filtres) -> pd.Series:

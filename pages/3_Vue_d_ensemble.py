@@ -7,13 +7,13 @@ from flux_dash import graphiques as g
 from flux_dash.series import compter_par_mois
 from flux_dash.ui import etat
 from flux_dash.ui.commun import (
-    afficher_filtres,
     afficher_graphique,
     exiger_bilan,
     preparer_page,
     tableau,
     telecharger_tableau,
 )
+from flux_dash.ui.filtres import afficher_filtres
 
 preparer_page("Vue d'ensemble", "📊")
 bilan = exiger_bilan()

@@ -5,19 +5,19 @@ import streamlit as st
 from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
 from flux_dash.filtres import garder_reservataires
+from flux_dash.ui import etat
 from flux_dash.ui.commun import (
-    afficher_filtres,
     afficher_graphique,
     exiger_bilan,
     preparer_page,
     tableau,
     telecharger_tableau,
 )
+from flux_dash.ui.filtres import afficher_filtres
 
 preparer_page("Réservataires", "👥")
 bilan = exiger_bilan()
 filtres = afficher_filtres()
-CLE_RESERVATAIRE = "_fd_w_reservataire"
 
 libelles = g.libelles_reservataires(bilan)
 choix = list(garder_reservataires(bilan.reservataires, filtres)["reservataire"])
@@ -25,9 +25,9 @@ if not choix:
     st.info("Aucun réservataire ne correspond aux filtres.")
     st.stop()
 actifs = g.reservataires_actifs(bilan)
-if st.session_state.get(CLE_RESERVATAIRE) not in choix:  # first visit, or filtered out: open on an active holder
-    st.session_state[CLE_RESERVATAIRE] = next((r for r in choix if r in actifs), choix[0])
-reservataire = st.selectbox("Réservataire", choix, format_func=lambda r: libelles.get(r, r), key=CLE_RESERVATAIRE)
+# first visit, or filtered out: open on an active holder
+etat.initialiser_widget(etat.CLE_RESERVATAIRE, next((r for r in choix if r in actifs), choix[0]), options=choix)
+reservataire = st.selectbox("Réservataire", choix, format_func=lambda r: libelles.get(r, r), key=etat.CLE_RESERVATAIRE)
 slug = ref.slug(reservataire)
 if reservataire not in actifs:
     st.info(
@@ -70,7 +70,7 @@ perimetres = list(zip(lignes["perimetre_type"], lignes["perimetre_code"], strict
 noms = {
     p: f"{ref.PERIMETRES.libelle(p[0])} – {lib}" for p, lib in zip(perimetres, lignes["perimetre_libelle"], strict=True)
 }
-perimetre = st.selectbox("Périmètre", perimetres, format_func=noms.get, key="_fd_w_perimetre_repartition")
+perimetre = st.selectbox("Périmètre", perimetres, format_func=noms.get, key=etat.CLE_PERIMETRE_REPARTITION)
 if perimetre is not None:
     onglets = st.tabs([g.LIBELLES_DIMENSIONS[d] for d in ref.DIMENSIONS_DECRET])
     for onglet, dimension in zip(onglets, ref.DIMENSIONS_DECRET, strict=True):

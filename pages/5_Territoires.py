@@ -5,7 +5,9 @@ import streamlit as st
 
 from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
-from flux_dash.ui.commun import afficher_filtres, exiger_bilan, preparer_page, tableau, telecharger_tableau
+from flux_dash.ui import etat
+from flux_dash.ui.commun import exiger_bilan, preparer_page, tableau, telecharger_tableau
+from flux_dash.ui.filtres import afficher_filtres
 
 preparer_page("Territoires", "🗺️")
 bilan = exiger_bilan()
@@ -25,13 +27,13 @@ def _carte_et_tableau(fig, table, nom: str, cle: str) -> None:
 
 
 col1, col2 = st.columns(2)
-niveau = col1.radio("Niveau", list(g.NIVEAUX), format_func=g.NIVEAUX.get, horizontal=True, key="_fd_w_niveau_carte")
+niveau = col1.radio("Niveau", list(g.NIVEAUX), format_func=g.NIVEAUX.get, horizontal=True, key=etat.CLE_NIVEAU_CARTE)
 indicateur = col2.radio(
     "Chiffre",
     list(g.INDICATEURS_CARTE),
     format_func=g.INDICATEURS_CARTE.get,
     horizontal=True,
-    key="_fd_w_indicateur_carte",
+    key=etat.CLE_INDICATEUR_CARTE,
 )
 _carte_et_tableau(
     g.tracer_carte(bilan, niveau, indicateur),
@@ -52,7 +54,7 @@ if territoires.empty:
     st.info("Aucun EPCI / EPT dans le périmètre affiché.")
     st.stop()
 noms = dict(zip(territoires["Code"], territoires["Territoire"], strict=True))
-code = st.selectbox("EPCI / EPT", list(noms), format_func=noms.get, key="_fd_w_territoire_detail")
+code = st.selectbox("EPCI / EPT", list(noms), format_func=noms.get, key=etat.CLE_TERRITOIRE_DETAIL)
 slug = ref.slug(noms[code])
 _carte_et_tableau(
     g.tracer_carte(bilan, "COMMUNE", indicateur, territoire=code),

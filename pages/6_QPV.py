@@ -7,13 +7,13 @@ from flux_dash import graphiques as g
 from flux_dash.series import lister_qpv_logements
 from flux_dash.ui import etat
 from flux_dash.ui.commun import (
-    afficher_filtres,
     afficher_graphique,
     exiger_bilan,
     preparer_page,
     tableau,
     telecharger_tableau,
 )
+from flux_dash.ui.filtres import afficher_filtres
 
 preparer_page("QPV", "🏘️")
 bilan = exiger_bilan()
@@ -27,10 +27,14 @@ afficher_graphique(
 st.subheader("En et hors QPV par territoire")
 col1, col2 = st.columns(2)
 niveau = col1.radio(
-    "Niveau", ["EPCI_EPT", "DEPARTEMENT", "COMMUNE"], format_func=g.NIVEAUX.get, horizontal=True, key="_fd_w_niveau_qpv"
+    "Niveau",
+    ["EPCI_EPT", "DEPARTEMENT", "COMMUNE"],
+    format_func=g.NIVEAUX.get,
+    horizontal=True,
+    key=etat.CLE_NIVEAU_QPV,
 )
 mesure = col2.radio(
-    "Chiffre", list(g.MESURES_QPV), format_func=g.MESURES_QPV.get, horizontal=True, key="_fd_w_mesure_qpv"
+    "Chiffre", list(g.MESURES_QPV), format_func=g.MESURES_QPV.get, horizontal=True, key=etat.CLE_MESURE_QPV
 )
 afficher_graphique(
     g.tracer_qpv_territoires(bilan, niveau, mesure),

@@ -9,22 +9,20 @@ from flux_dash.calculs import calculer_previsionnel
 from flux_dash.series import assembler_previsionnel, preparer_previsionnel
 from flux_dash.ui import etat
 from flux_dash.ui.commun import (
-    afficher_filtres,
     afficher_graphique,
     exiger_bilan,
     preparer_page,
 )
+from flux_dash.ui.filtres import afficher_filtres
 
 preparer_page("Soustraits et prévisionnel", "🔮")
 bilan = exiger_bilan()
 filtres = afficher_filtres(reservataires=False)
-CLES_EDITEURS = ("_fd_w_prev_soustraits", "_fd_w_prev_disponibilites")
 
 
 def _reinitialiser() -> None:
     etat.definir_previsionnel_edite(None)
-    for cle in [c for c in st.session_state if str(c).startswith(CLES_EDITEURS)]:  # the editors' own edits too
-        st.session_state.pop(cle, None)
+    etat.oublier_widgets(etat.CLE_PREV_SOUSTRAITS, etat.CLE_PREV_DISPONIBILITES)  # the editors' own edits too
 
 
 st.subheader(f"Logements soustraits du flux en {bilan.annee}")
@@ -33,7 +31,7 @@ niveau = st.radio(
     ["DEPARTEMENT", "EPCI_EPT", "COMMUNE"],
     format_func=g.NIVEAUX.get,
     horizontal=True,
-    key="_fd_w_niveau_soustraits",
+    key=etat.CLE_NIVEAU_SOUSTRAITS,
 )
 afficher_graphique(
     g.tracer_soustraits_territoires(bilan, niveau),
@@ -76,7 +74,7 @@ gauche, droite = st.columns([3, 2])
 with gauche:
     soustraits = st.data_editor(
         base_soustraits,
-        key=CLES_EDITEURS[0] + suffixe,
+        key=etat.CLE_PREV_SOUSTRAITS + suffixe,
         num_rows="fixed",
         hide_index=True,
         placeholder="0",
@@ -97,7 +95,7 @@ with droite:
     # an empty cell means « the disponibilités of year n » (FORMAT.md §1.4): say so instead of Glide's « None »
     disponibilites = st.data_editor(
         base_disponibilites,
-        key=CLES_EDITEURS[1] + suffixe,
+        key=etat.CLE_PREV_DISPONIBILITES + suffixe,
         num_rows="fixed",
         hide_index=True,
         placeholder=f"comme en {bilan.annee}",

@@ -27,33 +27,30 @@ st.caption(
 
 # --- Options -------------------------------------------------------------------------------------------
 with st.expander("Options des rapports", expanded=False, icon=":material/settings:"):
-    if "_fd_w_bailleur_rapports" not in st.session_state:
-        st.session_state["_fd_w_bailleur_rapports"] = etat.nom_bailleur()
-    nom = st.text_input("Nom du bailleur", key="_fd_w_bailleur_rapports", max_chars=120)
+    etat.initialiser_widget(etat.CLE_BAILLEUR_RAPPORTS, etat.nom_bailleur())
+    nom = st.text_input("Nom du bailleur", key=etat.CLE_BAILLEUR_RAPPORTS, max_chars=120)
     etat.definir_nom_bailleur(nom)
     epci = bilan.perimetres[(bilan.perimetres["perimetre_type"] == "EPCI_EPT") & bilan.perimetres["strate"]]
     libelles_epci = dict(zip(epci["perimetre_code"], epci["perimetre_libelle"], strict=True))
     precedentes = etat.options_rapports()
     # Widget keys are dropped when the page is not rendered: restore them from the stored options.
-    if "_fd_w_lec" not in st.session_state:
-        defaut = (
-            precedentes.epci_lec
-            if precedentes and precedentes.epci_lec is not None
-            else [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())]
-        )
-        st.session_state["_fd_w_lec"] = [c for c in defaut if c in libelles_epci]
-    if "_fd_w_masquer" not in st.session_state:
-        st.session_state["_fd_w_masquer"] = bool(precedentes and precedentes.masquer_petits_effectifs)
+    defaut = (
+        precedentes.epci_lec
+        if precedentes and precedentes.epci_lec is not None
+        else [c for c in libelles_epci if c in set(ref.epci_lec_par_defaut())]
+    )
+    etat.initialiser_widget(etat.CLE_LEC, [c for c in defaut if c in libelles_epci])
+    etat.initialiser_widget(etat.CLE_MASQUER, bool(precedentes and precedentes.masquer_petits_effectifs))
     lec = st.multiselect(
         "EPCI « LEC » et EPT destinataires d'un bilan consolidé",
         list(libelles_epci),
         format_func=lambda c: libelles_epci.get(c, c),
-        key="_fd_w_lec",
+        key=etat.CLE_LEC,
         help="Par défaut : tous les EPT, Paris et les EPCI comptant au moins un QPV.",
     )
     masquer = st.checkbox(
         "Masquer les petits effectifs (1 à 4 affichés « < 5 ») dans les bilans consolidés diffusés au-delà du réservataire",
-        key="_fd_w_masquer",
+        key=etat.CLE_MASQUER,
     )
 options = pub.options_rapports(etat.nom_bailleur(), lec, masquer, commun.exiger_donnees().fichiers)
 etat.definir_options_rapports(options)
@@ -65,15 +62,15 @@ st.caption(
     f"et le fichier {nom_indicateurs(bilan)}."
 )
 cle = (etat.jeton(), annee, options)
-archive = st.session_state.get(etat.ARCHIVE)
+archive = etat.archive()
 if st.button("Préparer l'archive de tous les rapports", icon=":material/archive:"):
     barre = st.progress(0.0, text="Préparation…")
     try:
         octets = construire_archive(
             bilan, options, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte))
         )
-        archive = (cle, octets)
-        st.session_state[etat.ARCHIVE] = archive
+        etat.definir_archive(cle, octets)
+        archive = etat.archive()
         barre.progress(1.0, text="Archive prête.")
     except Exception:
         journal.exception("construire_archive")

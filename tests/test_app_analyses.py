@@ -117,7 +117,7 @@ def test_vue_d_ensemble_chiffres_cles_du_moteur(donnees_demo, bilan):
 
 def test_reservataires_choix_et_part_du_flux_du_moteur(donnees_demo, bilan):
     at = _page(donnees_demo, "reservataires")
-    choix = at.selectbox(key="_fd_w_reservataire")
+    choix = at.selectbox(key=etat.CLE_RESERVATAIRE)
     assert (
         choix.options[0] == f"{bilan.reservataires['reservataire'][0]} — {bilan.reservataires['categorie_libelle'][0]}"
     )
@@ -140,7 +140,7 @@ def test_territoires_carte_par_ept_et_detail(donnees_demo, bilan):
     at = _page(donnees_demo, "territoires")
     communes = set(bilan.flux.loc[bilan.flux["perimetre_type"] == "COMMUNE", "perimetre_code"])
     assert _communes_de(_figure(at, "Flux par commune")) == communes
-    at = at.radio(key="_fd_w_niveau_carte").set_value("EPCI_EPT").run()
+    at = at.radio(key=etat.CLE_NIVEAU_CARTE).set_value("EPCI_EPT").run()
     assert not at.exception
     carte = _figure(at, "Flux par EPCI / EPT")
     territoires = bilan.flux[
@@ -152,7 +152,7 @@ def test_territoires_carte_par_ept_et_detail(donnees_demo, bilan):
     )
     c = ref.communes()
     assert _communes_de(carte) == set(c.loc[c["code_territoire"].isin(territoires["perimetre_code"]), "code_insee"])
-    code = at.selectbox(key="_fd_w_territoire_detail").value
+    code = at.selectbox(key=etat.CLE_TERRITOIRE_DETAIL).value
     membres = bilan.appartenance[
         (bilan.appartenance["perimetre_type"] == "EPCI_EPT") & (bilan.appartenance["perimetre_code"] == code)
     ]["code_commune"]
@@ -175,11 +175,11 @@ def test_qpv_lectures_du_prefet_et_liste_des_qpv(donnees_demo, bilan):
 def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
     at = _page(donnees_demo, "soustraits-previsionnel")
     assert not at.exception
-    editeur = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_soustraits"))
-    assert editeur.key == "_fd_w_prev_soustraits_75-77-93-94"  # the key names the rows: no edit on a wrong row
+    editeur = next(e for e in at.data_editor if e.key.startswith(etat.CLE_PREV_SOUSTRAITS))
+    assert editeur.key == etat.CLE_PREV_SOUSTRAITS + "_75-77-93-94"  # the key names the rows: no edit on a wrong row
     grille = editeur.value
     assert list(grille.columns) == ["code_departement", "categorie_soustraction", "nombre_prevu"]
-    disponibilites = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_disponibilites"))
+    disponibilites = next(e for e in at.data_editor if e.key.startswith(etat.CLE_PREV_DISPONIBILITES))
     assert disponibilites.proto.placeholder == "comme en 2024"  # empty cells: not Glide's English « None »
     avant = _trace(_figure(at, "Flux prévisionnel"), "Flux prévisionnel")["y"]
     ligne = 0  # first département × MUTATION_INTERNE
@@ -214,7 +214,7 @@ def test_icones_d_onglet_sans_requete_exterieure():
 
 def test_previsionnel_une_saisie_reste_sur_son_departement_quand_un_filtre_change_les_lignes(donnees_demo):
     at = _page(donnees_demo, "soustraits-previsionnel")
-    editeur = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_soustraits"))
+    editeur = next(e for e in at.data_editor if e.key.startswith(etat.CLE_PREV_SOUSTRAITS))
     grille = editeur.value
     ligne = int(
         grille.index[(grille["code_departement"] == "94") & (grille["categorie_soustraction"] == "RELOGEMENT_RU")][0]
@@ -228,9 +228,9 @@ def test_previsionnel_une_saisie_reste_sur_son_departement_quand_un_filtre_chang
     at.run()
     next(m for m in at.sidebar.multiselect if m.label == "Département").set_value(["94"]).run()
     assert not at.exception
-    filtre = next(e for e in at.data_editor if e.key.startswith("_fd_w_prev_soustraits"))
+    filtre = next(e for e in at.data_editor if e.key.startswith(etat.CLE_PREV_SOUSTRAITS))
     vue = filtre.value.set_index(["code_departement", "categorie_soustraction"])["nombre_prevu"]
-    assert filtre.key == "_fd_w_prev_soustraits_" + "-".join(dict.fromkeys(filtre.value["code_departement"]))
+    assert filtre.key == etat.CLE_PREV_SOUSTRAITS + "_" + "-".join(dict.fromkeys(filtre.value["code_departement"]))
     assert int(vue[("94", "RELOGEMENT_RU")]) == valeur  # kept by code, not by row position
     assert int(vue[("94", "MUTATION_INTERNE")]) == int(
         grille.set_index(["code_departement", "categorie_soustraction"])["nombre_prevu"][("94", "MUTATION_INTERNE")]

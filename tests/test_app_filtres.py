@@ -29,17 +29,6 @@ def test_un_filtre_suit_l_utilisateur_d_une_page_a_l_autre(donnees_demo):
     assert at.session_state[etat.FILTRES] == Filtres(departements=("93",))
 
 
-def test_les_options_viennent_des_donnees_avec_leurs_libelles(donnees_demo):
-    tables = donnees_demo.rapport.tables
-    options = commun.options_filtres(tables)
-    assert set(options["typologies"].values()) <= {"T1", "T2", "T3", "T4", "T5 et +"}
-    assert options["qpv"] == {"EN_QPV": "En QPV", "HORS_QPV": "Hors QPV"}
-    assert "Seine-Saint-Denis (93)" in options["departements"].values()
-    restreintes = commun.options_filtres(tables, Filtres(departements=("93",)))
-    assert restreintes["communes"] and all(code.startswith("93") for code in restreintes["communes"])
-    assert set(restreintes["reservataires"]) == set(tables["tours"]["reservataire"].astype(str))
-
-
 def test_effacer_les_filtres(donnees_demo):
     at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
     _filtre(at, "Typologie").set_value(["T1"]).run()
@@ -69,25 +58,16 @@ def test_un_filtre_actif_est_rappele_par_son_nom_sous_le_titre(donnees_demo, pag
     assert rappels == [":material/filter_list: " + commun.echapper("Filtres actifs : EPCI / EPT : Est Ensemble")]
 
 
-def test_resume_des_filtres_nomme_trois_valeurs_au_plus():
-    libelles = {"typologies": {"T1": "T1", "T2": "T2", "T3": "T3", "T4": "T4", "T5+": "T5 et +"}}
-    f = Filtres(typologies=("T1", "T2", "T3", "T4", "T5+"), qpv=("EN_QPV",))
-    assert commun.resume_filtres(f, libelles) == commun.echapper(
-        "Filtres actifs : QPV : EN_QPV · Typologie : T1, T2, T3 et 2 autres"
-    )
-    assert commun.resume_filtres(Filtres()) == ""
-
-
 def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(donnees_demo):
     at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
     _filtre(at, "EPCI / EPT").set_value([EST_ENSEMBLE]).run()
     at.switch_page("pages/4_Réservataires.py").run()
     assert not at.exception
-    choisi = at.selectbox(key="_fd_w_reservataire").value
+    choisi = at.selectbox(key=etat.CLE_RESERVATAIRE).value
     assert "Paris" not in choisi  # the first holder in référentiel order has nothing in Est Ensemble
     assert not at.info
-    inactif = next(r for r in at.selectbox(key="_fd_w_reservataire").options if "Préfecture de Paris" in r)
-    at.selectbox(key="_fd_w_reservataire").set_value(
+    inactif = next(r for r in at.selectbox(key=etat.CLE_RESERVATAIRE).options if "Préfecture de Paris" in r)
+    at.selectbox(key=etat.CLE_RESERVATAIRE).set_value(
         next(r for r in donnees_demo.rapport.tables["tours"]["reservataire"].unique() if r in inactif)
     ).run()
     assert not at.exception

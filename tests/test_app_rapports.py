@@ -37,7 +37,7 @@ def test_jeu_casse_explique_que_le_bilan_est_bloque(donnees_cassees):
 def test_donnees_demo_un_bouton_par_rapport_plus_les_indicateurs(donnees_demo):
     at = installer(nouvelle_app(PAGE), donnees_demo).run()
     assert not at.exception
-    prevus = lister_rapports(donnees_demo.bilan, OptionsRapports(epci_lec=tuple(at.session_state["_fd_w_lec"])))
+    prevus = lister_rapports(donnees_demo.bilan, OptionsRapports(epci_lec=tuple(at.session_state[etat.CLE_LEC])))
     boutons = _boutons(at)
     assert boutons[0].proto.label == "Télécharger indicateurs_2024.csv"
     assert len(boutons) == 1 + len(prevus)
@@ -74,7 +74,7 @@ def test_bouton_archive_prepare_le_zip(donnees_demo, monkeypatch):
     prepare.click().run()
     assert not at.exception
     assert len(appels) == 1 and appels[0].bailleur == "Habitat Démo"
-    assert appels[0].epci_lec == tuple(sorted(at.session_state["_fd_w_lec"]))
+    assert appels[0].epci_lec == tuple(sorted(at.session_state[etat.CLE_LEC]))
     assert "Télécharger flux_2024_habitat-demo.zip" in [b.proto.label for b in _boutons(at)]
     _, octets = at.session_state[etat.ARCHIVE]
     assert zipfile.ZipFile(io.BytesIO(octets)).namelist() == ["indicateurs_2024.csv", "reservataires/a.xlsx"]
@@ -90,7 +90,7 @@ def test_nouvelles_donnees_retablissent_les_destinataires_lec_par_defaut(donnees
     attendus = sorted(c for c in epci if c in set(ref.epci_lec_par_defaut()))
     assert len(attendus) > 1
     at = installer(nouvelle_app(PAGE), donnees_demo).run()
-    at.multiselect(key="_fd_w_lec").set_value(attendus[:1]).run()
+    at.multiselect(key=etat.CLE_LEC).set_value(attendus[:1]).run()
     assert etat.OPTIONS_RAPPORTS in at.session_state and at.session_state[etat.OPTIONS_RAPPORTS].epci_lec == tuple(
         attendus[:1]
     )
@@ -99,4 +99,4 @@ def test_nouvelles_donnees_retablissent_les_destinataires_lec_par_defaut(donnees
     assert not at.exception
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert sorted(at.session_state["_fd_w_lec"]) == attendus
+    assert sorted(at.session_state[etat.CLE_LEC]) == attendus

@@ -36,3 +36,90 @@ def test_aucune_page_n_affiche_de_html_non_echappe():
     sources = [*(RACINE / "pages").glob("*.py"), RACINE / "app.py", *(RACINE / "flux_dash" / "ui").rglob("*.py")]
     assert sources
     assert [str(p.name) for p in sources if "unsafe_allow_html=True" in p.read_text("utf-8")] == []
+
+
+# --- Session state: declared once, in flux_dash/ui/etat.py (issue 14 §6) ---------------------------------------
+
+WIDGETS_A_ETAT = {
+    "selectbox",
+    "multiselect",
+    "radio",
+    "text_input",
+    "text_area",
+    "checkbox",
+    "toggle",
+    "number_input",
+    "slider",
+    "select_slider",
+    "date_input",
+    "data_editor",
+    "file_uploader",
+    "segmented_control",
+    "pills",
+}
+"""Streamlit widgets whose value lives in session state under their ``key``."""
+EN_ATTENTE = {"flux_dash/ui/chargement.py": "chargement.CLE_TELEVERSEMENT"}
+"""Modules not yet moved to ``etat``'s accessors (being reworked by another change at the time), and the widget key
+they still declare: remove the entry when the module is moved."""
+
+
+def _sources_ui() -> list:
+    return [
+        RACINE / "app.py",
+        *sorted((RACINE / "pages").glob("*.py")),
+        *sorted((RACINE / "flux_dash" / "ui").rglob("*.py")),
+    ]
+
+
+def _nom(p) -> str:
+    return p.relative_to(RACINE).as_posix()
+
+
+def test_seul_etat_touche_st_session_state():
+    import ast
+
+    fautifs = []
+    for p in _sources_ui():
+        if _nom(p) in ("flux_dash/ui/etat.py", *EN_ATTENTE):
+            continue
+        for noeud in ast.walk(ast.parse(p.read_text("utf-8"))):
+            if isinstance(noeud, ast.Attribute) and noeud.attr == "session_state":
+                fautifs.append(f"{_nom(p)}:{noeud.lineno}")
+    assert fautifs == []
+
+
+def test_chaque_cle_de_widget_est_declaree_dans_etat():
+    """No ``_fd_w_`` literal outside etat.py, and the ``key`` of every stateful widget comes from ``etat``."""
+    import ast
+
+    from flux_dash.ui import etat
+
+    litteraux, cles = [], []
+    for p in _sources_ui():
+        nom = _nom(p)
+        if nom == "flux_dash/ui/etat.py":
+            continue
+        arbre = ast.parse(p.read_text("utf-8"))
+        for noeud in ast.walk(arbre):
+            if (
+                isinstance(noeud, ast.Constant)
+                and isinstance(noeud.value, str)
+                and etat.PREFIXE_WIDGET in noeud.value
+                and nom not in EN_ATTENTE
+            ):
+                litteraux.append(f"{nom}:{noeud.lineno}")
+            if isinstance(noeud, ast.Call) and isinstance(noeud.func, ast.Attribute):
+                if noeud.func.attr not in WIDGETS_A_ETAT:
+                    continue
+                for mot in noeud.keywords:
+                    if mot.arg == "key":
+                        texte = ast.unparse(mot.value)
+                        if "etat." not in texte and texte not in EN_ATTENTE.values():
+                            cles.append(f"{nom}:{noeud.lineno}: key={texte}")
+    assert litteraux == []
+    assert cles == []
+    valeurs = [v for k, v in vars(etat).items() if k.startswith("CLE_") and isinstance(v, str)]
+    valeurs += list(etat.CLES_FILTRES.values())
+    assert len(valeurs) == len(set(valeurs)), "deux constantes d'etat déclarent la même clé"
+    assert all(v.startswith(etat.PREFIXE_WIDGET) for v in valeurs)
+    assert not any(str(c).startswith(etat.PREFIXE_WIDGET) for c in etat.DEFAUTS)  # plain keys: no widget owns them

@@ -1,11 +1,19 @@
-"""flux_dash.filtres: logement filters subset logements and their tours; the réservataire filter is display-only."""
+"""flux_dash.filtres: logement filters subset logements and their tours; the réservataire filter is display-only;
+the sidebar's options come from the data and a choice they no longer allow is dropped (no Streamlit here)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from flux_dash.filtres import Filtres, filtrer_tables, garder_reservataires
+from flux_dash.filtres import (
+    Filtres,
+    filtrer_tables,
+    garder_reservataires,
+    options_filtres,
+    restreindre_filtres,
+    resumer_filtres,
+)
 
 # L1 Saint-Denis (93, Plaine Commune 200057867), L2 Aubervilliers (93, Plaine Commune),
 # L3 Boulogne (92, GPSO 200057974), L4 Paris (75, 217500016), L5 Achères-la-Forêt (77, CA Fontainebleau 200072346)
@@ -85,3 +93,72 @@ def test_garder_reservataires_garde_les_lignes_du_perimetre_entier():
     resultats = pd.DataFrame({"reservataire": ["Préfet 93", "Bailleur", "", None], "n": [1, 2, 3, 4]})
     assert list(garder_reservataires(resultats, Filtres(reservataires=("Préfet 93",)))["n"]) == [1, 3, 4]
     assert list(garder_reservataires(resultats, Filtres())["n"]) == [1, 2, 3, 4]
+
+
+def test_options_viennent_des_donnees_avec_leurs_libelles_dans_l_ordre_d_affichage():
+    options = options_filtres(TABLES)
+    assert list(options["departements"].items()) == [
+        ("75", "Paris (75)"),
+        ("77", "Seine-et-Marne (77)"),
+        ("92", "Hauts-de-Seine (92)"),
+        ("93", "Seine-Saint-Denis (93)"),
+    ]
+    assert list(options["territoires"]) == ["200072346", "200057974", "217500016", "200057867"]  # by name
+    assert list(options["communes"].values()) == [
+        "Achères-la-Forêt",
+        "Aubervilliers",
+        "Boulogne-Billancourt",
+        "Paris",
+        "Saint-Denis",
+    ]
+    assert options["qpv"] == {"EN_QPV": "En QPV", "HORS_QPV": "Hors QPV"}
+    assert options["typologies"] == {"T1": "T1", "T2": "T2", "T3": "T3", "T5+": "T5 et +"}  # no T4 in the data
+    assert list(options["financements"]) == ["PLAI", "PLUS", "PLS", "ANCIEN"]  # référentiel order
+    assert list(options["reservataires"]) == ["Action Logement", "Bailleur", "Préfet 92", "Préfet 93", "Ville de Paris"]
+
+
+def test_options_sans_tables():
+    options = options_filtres({})
+    assert options["communes"] == {} and options["reservataires"] == {} and options["typologies"] == {}
+
+
+@pytest.mark.parametrize(
+    ("choisis", "attendus"),
+    [
+        pytest.param(Filtres(), Filtres(), id="rien"),
+        pytest.param(
+            Filtres(departements=("93",), communes=("93066", "75056")),
+            Filtres(departements=("93",), communes=("93066",)),
+            id="commune-d-un-autre-departement-retiree",
+        ),
+        pytest.param(
+            Filtres(departements=("93",), territoires=("200057974", "200057867")),
+            Filtres(departements=("93",), territoires=("200057867",)),
+            id="territoire-d-un-autre-departement-retire",
+        ),
+        pytest.param(
+            Filtres(territoires=("200057867",), communes=("93001", "92012")),
+            Filtres(territoires=("200057867",), communes=("93001",)),
+            id="commune-hors-du-territoire-retiree",
+        ),
+        pytest.param(Filtres(typologies=("T4", "T3")), Filtres(typologies=("T3",)), id="valeur-absente-des-donnees"),
+        pytest.param(
+            Filtres(reservataires=("Préfet 93", "Inconnu")), Filtres(reservataires=("Préfet 93",)), id="reservataire"
+        ),
+    ],
+)
+def test_restreindre_filtres_retire_ce_que_les_autres_choix_excluent(choisis, attendus):
+    restreints, options = restreindre_filtres(TABLES, choisis)
+    assert restreints == attendus
+    assert options == options_filtres(TABLES, choisis)
+
+
+def test_resumer_filtres_nomme_trois_valeurs_au_plus():
+    libelles = {"typologies": {"T1": "T1", "T2": "T2", "T3": "T3", "T4": "T4", "T5+": "T5 et +"}}
+    f = Filtres(typologies=("T1", "T2", "T3", "T4", "T5+"), qpv=("EN_QPV",))
+    assert resumer_filtres(f, libelles) == "Filtres actifs : QPV : EN_QPV · Typologie : T1, T2, T3 et 2 autres"
+    assert (
+        resumer_filtres(Filtres(communes=("93066",)), options_filtres(TABLES))
+        == "Filtres actifs : Commune : Saint-Denis"
+    )
+    assert resumer_filtres(Filtres()) == ""

@@ -1,10 +1,10 @@
-"""What every page shares: setup (page config + sidebar), early stops, filters, French tables and downloads.
+"""What every page shares: setup (page config + sidebar), early stops, French tables and downloads.
 
 A page reads top to bottom (style.md §2)::
 
     preparer_page("Réservataires", ":material/groups:")
     bilan = exiger_bilan()          # stops with a French message and a link when there is nothing to show
-    filtres = afficher_filtres()    # sidebar multiselects, persisted across pages
+    filtres = afficher_filtres()    # sidebar multiselects, persisted across pages (flux_dash.ui.filtres)
     tableau(df, {"reservataire": "Réservataire", ...}, pourcentages=["part"])
 
 User text (file names, réservataire names) is never rendered as raw markdown: :func:`echapper` escapes it, or
@@ -154,136 +154,6 @@ def exiger_bilan(complet: bool = False):
             "Le détail technique a été consigné dans le journal du serveur."
         )
         st.stop()
-
-
-# --- Filters -----------------------------------------------------------------------------------------
-
-_CLES_WIDGETS = {nom: f"_fd_w_filtre_{nom}" for nom in Filtres.__dataclass_fields__}
-_LIBELLES_FILTRES = {
-    "departements": "Département",
-    "territoires": "EPCI / EPT",
-    "communes": "Commune",
-    "reservataires": "Réservataire (affichage)",
-    "qpv": "QPV",
-    "typologies": "Typologie",
-    "financements": "Financement",
-}
-
-
-def options_filtres(tables: dict[str, pd.DataFrame], choisis: Filtres | None = None) -> dict[str, dict[str, str]]:
-    """Per filter, code → French label of the values present in the data (display order of the référentiel).
-
-    Communes are narrowed to the chosen départements / territories, territories to the chosen départements.
-    """
-    choisis = choisis or Filtres()
-    logements = tables.get("logements", pd.DataFrame(columns=["code_commune", "typologie", "financement", "qpv"]))
-    communes_ref = ref.communes().set_index("code_insee")
-    presentes = sorted(set(logements["code_commune"].dropna().astype(str)) & set(communes_ref.index))
-    c = communes_ref.loc[presentes]
-    deps = {d: f"{ref.DEPARTEMENTS_IDF.get(d, d)} ({d})" for d in sorted(set(c["code_departement"]))}
-    if choisis.departements:
-        c = c[c["code_departement"].isin(choisis.departements)]
-    ter = dict(sorted(zip(c["code_territoire"], c["nom_territoire"], strict=True), key=lambda kv: kv[1]))
-    if choisis.territoires:
-        c = c[c["code_territoire"].isin(choisis.territoires)]
-    comm = dict(sorted(((code, str(nom)) for code, nom in c["nom"].items()), key=lambda kv: (kv[1], kv[0])))
-    tours = tables.get("tours")
-    reservataires = sorted(set(tours["reservataire"].dropna().astype(str))) if tours is not None else []
-    typ = set(logements["typologie"].dropna().astype(str))
-    fin = set(logements["financement"].dropna().astype(str))
-    return {
-        "departements": deps,
-        "territoires": ter,
-        "communes": comm,
-        "reservataires": {r: r for r in reservataires},
-        "qpv": dict(ref.QPV.libelles),
-        "typologies": {k: v for k, v in ref.TYPOLOGIES.libelles.items() if k in typ},
-        "financements": {k: v for k, v in ref.FINANCEMENTS.libelles.items() if k in fin},
-    }
-
-
-def afficher_filtres(reservataires: bool = True) -> Filtres:
-    """The sidebar filters; their values persist across pages (mirrored into ``etat.FILTRES``).
-
-    ``reservataires=False`` hides the réservataire filter on pages where it means nothing. Returns the
-    current :class:`Filtres`; :func:`flux_dash.ui.etat.bilan` already applies the logement filters.
-    """
-    r = etat.rapport()
-    if r is None:
-        return Filtres()
-    actuels = etat.filtres()
-    # A widget key present in session state is the user's latest choice; absent (page change) → restore it.
-    valeurs = {
-        nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom)
-        for nom, cle in _CLES_WIDGETS.items()
-    }
-    choisis = Filtres(**valeurs)
-    options = options_filtres(r.tables, choisis)
-    valeurs = {nom: tuple(v for v in valeurs[nom] if v in options[nom]) for nom in valeurs}
-    with st.sidebar.expander("Filtres", expanded=Filtres(**valeurs).actifs, icon=":material/filter_list:"):
-        st.caption(
-            "Vide = tout. Les filtres de logements recalculent le bilan ; le filtre réservataire ne change que l'affichage."
-        )
-        for nom, cle in _CLES_WIDGETS.items():
-            if nom == "reservataires" and not reservataires:
-                continue
-            st.session_state[cle] = list(valeurs[nom])
-            libelles = options[nom]
-            st.multiselect(
-                _LIBELLES_FILTRES[nom],
-                options=list(libelles),
-                format_func=lambda code, lib=libelles: lib.get(code, code),
-                key=cle,
-                placeholder="Tous",
-                on_change=_memoriser_filtres,  # runs before the page: exiger_bilan() already sees the new filters
-            )
-            valeurs[nom] = tuple(st.session_state[cle])
-        if Filtres(**valeurs).actifs:
-            st.button("Effacer les filtres", on_click=_effacer_filtres, width="stretch")
-    resultat = Filtres(**valeurs)
-    etat.definir_filtres(resultat)
-    if resultat.actifs:  # never a silently narrowed page: the filters are restated above the figures
-        st.caption(f":material/filter_list: {resume_filtres(resultat, options)}")
-    return resultat
-
-
-def _memoriser_filtres() -> None:
-    """``on_change`` of a filter: runs before the page, so the bilan computed in this run already uses the new
-    filters — narrowed to the options they leave (a commune of a département just deselected is dropped)."""
-    actuels = etat.filtres()
-    valeurs = {
-        nom: tuple(st.session_state[cle]) if cle in st.session_state else getattr(actuels, nom)
-        for nom, cle in _CLES_WIDGETS.items()
-    }
-    r = etat.rapport()
-    if r is not None:
-        options = options_filtres(r.tables, Filtres(**valeurs))
-        valeurs = {nom: tuple(v for v in valeurs[nom] if v in options[nom]) for nom in valeurs}
-    etat.definir_filtres(Filtres(**valeurs))
-
-
-def _effacer_filtres() -> None:
-    for cle in _CLES_WIDGETS.values():
-        st.session_state[cle] = []
-    etat.definir_filtres(Filtres())
-
-
-def resume_filtres(f: Filtres, libelles: dict[str, dict[str, str]] | None = None, nombre: int = 3) -> str:
-    """A short French sentence naming the active filters ("" when none), markdown-escaped: « Filtres actifs :
-    EPCI / EPT : Est Ensemble · Typologie : T1, T2 et 3 autres ». ``libelles``: :func:`options_filtres` (codes
-    shown as such when absent); at most ``nombre`` names per filter."""
-    libelles = libelles or {}
-    parties = []
-    for nom in _CLES_WIDGETS:
-        codes = list(getattr(f, nom))
-        if not codes:
-            continue
-        noms = [libelles.get(nom, {}).get(c, c) for c in codes]
-        texte = ", ".join(noms[:nombre]) + (
-            f" et {formats.nombre(len(noms) - nombre)} autres" if len(noms) > nombre else ""
-        )
-        parties.append(f"{_LIBELLES_FILTRES[nom]} : {texte}")
-    return echapper("Filtres actifs : " + " · ".join(parties)) if parties else ""
 
 
 # --- Tables and downloads ----------------------------------------------------------------------------

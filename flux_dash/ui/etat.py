@@ -6,7 +6,10 @@ lives in the *plain* keys below (never in a widget key). The validated data (big
 bilans are cached in a small per-session LRU keyed by a token (sha256 of the upload) + year + filters (the
 edited prévisionnel is applied on top): the frames themselves are never hashed.
 
-Pages never read ``st.session_state`` directly: they call these accessors.
+Widget keys are declared here too (:data:`CLE_BAILLEUR`…, all under :data:`PREFIXE_WIDGET`): a widget whose value
+must come back when its page is shown again is restored from a plain key with :func:`initialiser_widget`.
+
+Pages and the other ``ui`` modules never read ``st.session_state`` directly: they call these accessors.
 """
 
 from __future__ import annotations
@@ -15,15 +18,19 @@ import dataclasses
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
-from flux_dash.filtres import Filtres, filtrer_tables
+from flux_dash.filtres import NOMS_FILTRES, Filtres, filtrer_tables
 from flux_dash.problemes import RapportValidation
 from flux_dash.rapports import OptionsRapports
+
+if TYPE_CHECKING:
+    from flux_dash.calculs import Bilan
 
 journal = logging.getLogger(__name__)
 
@@ -46,7 +53,7 @@ ANNEE_DEFAUT = "fd_annee_defaut"
 NOM_BAILLEUR = "fd_nom_bailleur"
 """str: the landlord's name printed on the reports."""
 FILTRES = "fd_filtres"
-"""Filtres: the sidebar filters (mirrored from the widget keys of :func:`flux_dash.ui.commun.afficher_filtres`)."""
+"""Filtres: the sidebar filters (mirrored from the widget keys :data:`CLES_FILTRES`)."""
 PREVISIONNEL = "fd_previsionnel_edite"
 """DataFrame | None: the prévisionnel table as edited in the dashboard (None → the uploaded one)."""
 BILANS = "fd_bilans"
@@ -74,6 +81,44 @@ DEFAUTS: dict[str, Any] = {
     ARCHIVE: None,
     OPTIONS_RAPPORTS: None,
 }
+
+# --- Widget keys (a widget's value is dropped when its page is not rendered) -------------------------
+PREFIXE_WIDGET = "_fd_w_"
+"""Every widget key starts with it: never confused with a plain key above."""
+CLE_ANNEE = PREFIXE_WIDGET + "annee"
+"""Home page's year selector; its key is suffixed by the data (:func:`cle_annee`): new data, a fresh selector."""
+CLE_BAILLEUR = PREFIXE_WIDGET + "bailleur"
+"""Home page's landlord name (mirrored into :data:`NOM_BAILLEUR`)."""
+CLE_BAILLEUR_RAPPORTS = PREFIXE_WIDGET + "bailleur_rapports"
+"""Rapports page's landlord name (the same :data:`NOM_BAILLEUR`)."""
+CLE_LEC = PREFIXE_WIDGET + "lec"
+"""Rapports page: the EPCI « LEC » / EPT receiving a consolidated bilan (restored from :data:`OPTIONS_RAPPORTS`)."""
+CLE_MASQUER = PREFIXE_WIDGET + "masquer"
+"""Rapports page: small-cell masking (restored from :data:`OPTIONS_RAPPORTS`)."""
+CLE_RESERVATAIRE = PREFIXE_WIDGET + "reservataire"
+"""Réservataires page: the holder shown."""
+CLE_PERIMETRE_REPARTITION = PREFIXE_WIDGET + "perimetre_repartition"
+"""Réservataires page: the perimeter of the décret breakdowns."""
+CLE_NIVEAU_CARTE = PREFIXE_WIDGET + "niveau_carte"
+"""Territoires page: the map's level (communes, EPCI/EPT, départements)."""
+CLE_INDICATEUR_CARTE = PREFIXE_WIDGET + "indicateur_carte"
+"""Territoires page: the map's figure (flux, proposés, attribués)."""
+CLE_TERRITOIRE_DETAIL = PREFIXE_WIDGET + "territoire_detail"
+"""Territoires page: the EPCI/EPT drilled into."""
+CLE_NIVEAU_QPV = PREFIXE_WIDGET + "niveau_qpv"
+"""QPV page: the level of the en/hors QPV chart."""
+CLE_MESURE_QPV = PREFIXE_WIDGET + "mesure_qpv"
+"""QPV page: the figure of the en/hors QPV chart (flux, attribués)."""
+CLE_NIVEAU_SOUSTRAITS = PREFIXE_WIDGET + "niveau_soustraits"
+"""Soustraits et prévisionnel page: the level of the soustraits chart."""
+CLE_PREV_SOUSTRAITS = PREFIXE_WIDGET + "prev_soustraits"
+"""Prefix of the editor of soustractions prévues; the key is suffixed by the rows' départements
+(:func:`flux_dash.ui.previsionnel.editer_previsionnel`)."""
+CLE_PREV_DISPONIBILITES = PREFIXE_WIDGET + "prev_disponibilites"
+"""Prefix of the editor of disponibilités prévues (suffixed like :data:`CLE_PREV_SOUSTRAITS`)."""
+CLES_FILTRES: dict[str, str] = {nom: f"{PREFIXE_WIDGET}filtre_{nom}" for nom in NOMS_FILTRES}
+"""Sidebar filter name → its multiselect's key (mirrored into :data:`FILTRES`)."""
+
 TAILLE_CACHE_BILANS = 4
 """Bilans kept per session (each holds only aggregates; a few filter combinations fit)."""
 
@@ -91,6 +136,37 @@ def _lire(cle: str) -> Any:
     if cle not in st.session_state:
         initialiser()
     return st.session_state[cle]
+
+
+# --- Widgets -------------------------------------------------------------------------------------------
+
+
+def lire_widget(cle: str, defaut: Any = None) -> Any:
+    """The value of widget ``cle`` in this run (``defaut`` when the widget is not rendered or has no value yet)."""
+    return st.session_state.get(cle, defaut)
+
+
+def definir_widget(cle: str, valeur: Any) -> None:
+    """Set widget ``cle``'s value before the widget is drawn (or in a callback)."""
+    st.session_state[cle] = valeur
+
+
+def initialiser_widget(cle: str, defaut: Any, options: Sequence[Any] | None = None) -> None:
+    """Give widget ``cle`` the value ``defaut`` when it has none (first visit, or its page was not rendered) or,
+    with ``options``, when its value is no longer one of them."""
+    if cle not in st.session_state or (options is not None and st.session_state[cle] not in options):
+        st.session_state[cle] = defaut
+
+
+def oublier_widgets(*prefixes: str) -> None:
+    """Drop the state of every widget whose key starts with one of ``prefixes`` (their own edits too)."""
+    for cle in [c for c in st.session_state if str(c).startswith(prefixes)]:
+        st.session_state.pop(cle, None)
+
+
+def cle_annee() -> str:
+    """The year selector's key for the loaded data (new data: the selector starts on that data's year)."""
+    return f"{CLE_ANNEE}_{jeton()[:8]}"
 
 
 # --- Loaded data -------------------------------------------------------------------------------------
@@ -250,6 +326,21 @@ def definir_previsionnel_edite(df: pd.DataFrame | None) -> None:
     st.session_state[PREVISIONNEL] = None if df is None else df.reset_index(drop=True).copy()
 
 
+def erreur_chargement() -> str | None:
+    """The French message of the last failed load (None when the last load succeeded)."""
+    return _lire(ERREUR_CHARGEMENT)
+
+
+def archive() -> tuple[Any, bytes] | None:
+    """The last ZIP built on the Rapports page: (key of the data, year and options it was built for, bytes)."""
+    return _lire(ARCHIVE)
+
+
+def definir_archive(cle: Any, octets: bytes) -> None:
+    _lire(ARCHIVE)
+    st.session_state[ARCHIVE] = (cle, octets)
+
+
 def options_rapports() -> OptionsRapports | None:
     """The options last chosen on the Rapports page (None before the first visit)."""
     return _lire(OPTIONS_RAPPORTS)
@@ -288,25 +379,25 @@ def tables_filtrees() -> dict[str, pd.DataFrame]:
     return tables
 
 
-def calculer(tables: dict[str, pd.DataFrame], annee_n: int):
+def calculer(tables: dict[str, pd.DataFrame], annee_n: int) -> Bilan:
     """:func:`flux_dash.calculs.calculer_bilan` of the (filtered) clean tables, with the uploaded prévisionnel."""
     from flux_dash.calculs import calculer_bilan
 
     return calculer_bilan(tables, annee_n)
 
 
-def bilan(filtres_choisis: Filtres | None = None):
+def bilan(filtres_choisis: Filtres | None = None) -> Bilan:
     """The :class:`flux_dash.calculs.Bilan` of the loaded data, for the chosen year, on the FILTERED tables.
 
     ``filtres_choisis`` None → the sidebar filters; ``Filtres()`` → the whole data (the Rapports page).
     The bilan of the uploaded data is cached per (upload token, year, filters); an edited prévisionnel is applied
     on top with :func:`flux_dash.calculs.calculer_previsionnel` (milliseconds), so a forecast edit never
     recomputes the bilan. Call only when data is loaded and valid (pages use
-    :func:`flux_dash.ui.commun.exiger_bilan`, which checks both).
+    :func:`flux_dash.ui.gardes.exiger_bilan`, which checks both).
     """
     r = rapport()
     if r is None:
-        raise RuntimeError("bilan() called without data: use commun.exiger_bilan()")
+        raise RuntimeError("bilan() called without data: use gardes.exiger_bilan()")
     f = filtres() if filtres_choisis is None else filtres_choisis
     cle = cle_bilan(jeton(), annee(), f)
     cache: OrderedDict = _lire(BILANS)
