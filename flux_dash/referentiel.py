@@ -131,6 +131,23 @@ CATEGORIES_RESERVATAIRE = Categorie(
     },
     source="DOMAINE.md §2; CCH R. 441-5",
 )
+HORS_CONVENTION = "HORS_CONVENTION"
+LIBELLE_HORS_CONVENTION = "Hors convention"
+"""Not a réservataire: the line of consolidated tables holding orientations and attributions to a réservataire
+outside its convention perimeters (DOMAINE.md §2), ``categorie`` of its rows in the tidy CSV (FORMAT.md §2.2)."""
+LIBELLES_COURTS_RESERVATAIRE = {
+    "ETAT_PRIORITAIRES": "État – publics prioritaires",
+    "ETAT_AGENTS": "État – agents de l'État",
+    "ACTION_LOGEMENT": "Action Logement Services",
+    "REGION": "Région Île-de-France",
+    "DEPARTEMENT": "Département",
+    "EPCI_EPT": "EPCI / EPT",
+    "COMMUNE": "Commune",
+    "AUTRE": "Autre réservataire",
+    BAILLEUR: "Bailleurs (logements non réservés ou repris)",
+    HORS_CONVENTION: LIBELLE_HORS_CONVENTION,
+}
+"""Short French label of each holder category (tables of the consolidation, where the long label is too wide)."""
 CATEGORIES_CONVENTION = [c for c in CATEGORIES_RESERVATAIRE.codes if c != BAILLEUR]
 """Categories allowed in the ``conventions`` table (BAILLEUR needs no convention)."""
 CATEGORIES_PREFET = ("ETAT_PRIORITAIRES", "ETAT_AGENTS")
