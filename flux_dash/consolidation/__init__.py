@@ -19,6 +19,189 @@ Modules: :mod:`.contrat` (what is read, what adds up), :mod:`.reception` (readin
 
 from __future__ import annotations
 
-from flux_dash.consolidation.reception import Envoi, FichierRecu, Reception, lire_envois
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-__all__ = ["Envoi", "FichierRecu", "Reception", "lire_envois"]
+import numpy as np
+import pandas as pd
+
+from flux_dash import referentiel as ref
+from flux_dash.consolidation import contrat as k
+from flux_dash.consolidation.reception import Envoi, FichierRecu, Reception, lire_envois
+from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, Probleme, problemes_en_tableau
+from flux_dash.regles import ReglesCalcul
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """The consolidated figures of year ``annee`` (DOMAINE.md §3.1), as tidy DataFrames like a
+    :class:`~flux_dash.calculs.Bilan`.
+
+    In every frame that has a ``bailleur`` column, rows with ``bailleur`` empty are **all landlords together** and
+    rows with a landlord's name are that landlord's own figures (FORMAT.md §3.2). Perimeters: ``perimetre_type``,
+    ``perimetre_code``, ``perimetre_libelle`` as in a Bilan. Holders: ``categorie`` (DOMAINE.md §2 code, plus
+    ``HORS_CONVENTION``) and ``reservataire``, the consolidated name of a réservataire identified by category and
+    convention perimeter (empty on a category's line, which adds up all its réservataires). Counts are float64
+    (droits are fractional logements); ratios are fractions, NaN when not significant.
+
+    ``envois`` — one row per landlord received: bailleur, fichiers, sha256 (``;``-joined), version, lignes.
+
+    ``perimetres`` — every perimeter where a landlord gives figures: perimetre_type, perimetre_code,
+    perimetre_libelle, strate (bool), nombre_bailleurs, complet (every landlord with logements there gives them),
+    manquants (landlords whose file does not cover it), sortie (bool: consolidated and inside the territories asked).
+
+    ``reservataires`` — one row per (réservataire, landlord, name the landlord uses): reservataire (consolidated
+    name), categorie, perimetre_type, perimetre_code (of the convention), bailleur, nom.
+
+    ``flux`` — one row per (bailleur, perimeter): disponibilites, soustraits, flux, relogements_realises,
+    logements_attribues (all holders, « Hors convention » included), nombre_bailleurs, part_disponibilites (the
+    landlord's share of the perimeter's disponibilités).
+
+    ``soustraits`` — one row per (bailleur, perimeter, soustraction category): categorie_soustraction,
+    categorie_libelle, soustraits, relogements_realises.
+
+    ``matrice`` — one row per (bailleur, perimeter, holder line): categorie, categorie_libelle, reservataire,
+    logements_proposes, part_flux_orientations, logements_attribues, part_attributions, attribues_en_qpv,
+    attribues_hors_qpv, and on a convention perimeter taux_convention (weighted), droits_theoriques, ecart,
+    taux_realisation; taux_transformation, tours, nombre_bailleurs.
+
+    ``repartitions`` — the décret breakdowns: one row per (bailleur, perimeter, holder line, dimension, modalite):
+    modalite_libelle, logements_proposes, logements_attribues.
+
+    ``indicateurs`` — DOMAINE.md §4 indicators from summed numerators and denominators: bailleur, indicateur,
+    libelle, perimeter, categorie, reservataire, numerateur, denominateur, valeur, cible, sens, unite,
+    nombre_bailleurs, complet (False when a landlord does not give the numerator: valeur NaN).
+
+    ``couverture`` — one row per landlord received or expected: bailleur, siren, statut (``recu``/``manquant``),
+    fichiers, sha256, disponibilites, communes (in the territories asked, the région when none),
+    part_disponibilites.
+
+    ``evolution`` — year-on-year when the figures of n−1 were given (else empty): perimeter, categorie,
+    reservataire, indicateur, libelle, unite, valeur_n, valeur_n_1, evolution, evolution_relative, and the same
+    « à bailleurs constants » (valeur_n_communs, valeur_n_1_communs, evolution_communs).
+
+    ``problemes`` — the warnings and informations of the consolidation (incomplete perimeters, missing landlords,
+    indicators not consolidated), French.
+    """
+
+    annee: int
+    regles: ReglesCalcul
+    territoires: tuple[tuple[str, str], ...]
+    envois: pd.DataFrame
+    perimetres: pd.DataFrame
+    reservataires: pd.DataFrame
+    flux: pd.DataFrame
+    soustraits: pd.DataFrame
+    matrice: pd.DataFrame
+    repartitions: pd.DataFrame
+    indicateurs: pd.DataFrame
+    couverture: pd.DataFrame
+    evolution: pd.DataFrame
+    problemes: list[Probleme] = field(default_factory=list)
+    fichiers: tuple[FichierRecu, ...] = ()
+    _lignes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    annee_precedente: int | None = None
+
+    def en_tableau(self) -> pd.DataFrame:
+        """Every consolidated figure as rows of FORMAT.md §2.2's header (the content of
+        ``indicateurs_consolides_{n}.csv``), ``valeur`` float64."""
+        return self._lignes.copy()
+
+    def du_bailleur(self, frame: str, bailleur: str = "") -> pd.DataFrame:
+        """Rows of one frame (``"flux"``, ``"matrice"``…) for one landlord, or all landlords together (default)."""
+        df = getattr(self, frame)
+        return df[df["bailleur"] == bailleur].reset_index(drop=True)
+
+    def tableau_problemes(self) -> pd.DataFrame:
+        return problemes_en_tableau(self.problemes)
+
+
+def consolider(
+    envois: Sequence[Envoi],
+    annee: int,
+    *,
+    territoires: Sequence[tuple[str, str]] | None = None,
+    attendus: pd.DataFrame | None = None,
+    precedents: Sequence[Envoi] | None = None,
+    regles: ReglesCalcul | None = None,
+) -> Consolidation:
+    """Consolidate the landlords' figures of year ``annee`` (the envois of other years are ignored).
+
+    ``territoires``: (perimetre_type, perimetre_code) to restrict to (with the perimeters inside them); by default
+    every perimeter. ``attendus``: the expected landlords (:func:`.couverture.lire_attendus`). ``precedents``: the
+    envois of n−1 (from the campaign store) for the year-on-year."""
+    from flux_dash.consolidation import couverture as cv
+    from flux_dash.consolidation import tableaux
+    from flux_dash.consolidation.moteur import ORDRE_LIGNES, calculer, trier
+
+    regles = regles or ReglesCalcul()
+    envois = [e for e in envois if e.annee == annee]
+    territoires = list(territoires or [])
+    calcul = calculer(envois, territoires)
+    sommes, ratios = calcul["sommes"], calcul["ratios"]
+    lignes = pd.concat([sommes.drop(columns="bailleurs"), ratios[sommes.columns.drop("bailleurs")]], ignore_index=True)
+    lignes = trier(lignes, ORDRE_LIGNES)
+    lignes.insert(0, "annee", annee)
+    lignes.insert(4, k.PL, [ref.libelle_perimetre(t, c) for t, c in zip(lignes[k.PT], lignes[k.PC], strict=True)])
+    lignes = lignes[k.ENTETE]
+
+    couverture, problemes_couverture = cv.couverture(envois, attendus, territoires)
+    evolution = pd.DataFrame(columns=tableaux.COLONNES_EVOLUTION)
+    annee_precedente = None
+    precedents = [e for e in (precedents or []) if e.annee == annee - 1]
+    if precedents:
+        annee_precedente = annee - 1
+        avant = calculer(precedents, territoires)
+        communs = {e.cle for e in envois} & {e.cle for e in precedents}
+        meme_champ = communs == {e.cle for e in envois} == {e.cle for e in precedents}
+        n_c = n_1_c = None
+        if communs and not meme_champ:
+            ceux_n = calculer([e for e in envois if e.cle in communs], territoires)
+            ceux_n_1 = calculer([e for e in precedents if e.cle in communs], territoires)
+            n_c = pd.concat([ceux_n["sommes"], ceux_n["ratios"]])
+            n_1_c = pd.concat([ceux_n_1["sommes"], ceux_n_1["ratios"]])
+        evolution = tableaux.evolution(
+            pd.concat([sommes, ratios]), pd.concat([avant["sommes"], avant["ratios"]]), n_c, n_1_c
+        )
+    envois_df = pd.DataFrame(
+        {
+            "bailleur": [e.bailleur for e in envois],
+            "fichiers": [" ; ".join(f.nom for f in e.fichiers) for e in envois],
+            "sha256": [" ; ".join(e.sha256) for e in envois],
+            "version": [e.version for e in envois],
+            "lignes": np.array([len(e.lignes) for e in envois], dtype="int64"),
+        }
+    )
+    fichiers = tuple(dict.fromkeys(f for e in envois for f in e.fichiers))
+    return Consolidation(
+        annee=annee,
+        regles=regles,
+        territoires=tuple(territoires),
+        envois=envois_df,
+        perimetres=calcul["perimetres"],
+        reservataires=calcul["identites"],
+        flux=tableaux.flux(sommes),
+        soustraits=tableaux.soustraits(sommes),
+        matrice=tableaux.matrice(sommes, ratios),
+        repartitions=tableaux.repartitions(sommes),
+        indicateurs=tableaux.indicateurs(ratios, regles),
+        couverture=couverture,
+        evolution=evolution,
+        problemes=[*calcul["problemes"], *problemes_couverture],
+        fichiers=fichiers,
+        _lignes=lignes,
+        annee_precedente=annee_precedente,
+    )
+
+
+__all__ = [
+    "AVERTISSEMENT",
+    "ERREUR",
+    "INFORMATION",
+    "Consolidation",
+    "Envoi",
+    "FichierRecu",
+    "Reception",
+    "consolider",
+    "lire_envois",
+]

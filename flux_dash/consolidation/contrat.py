@@ -85,17 +85,18 @@ COMPTES_DETENTEUR = (
     "logements_attribues",
     "tours",
     "droits_theoriques",
-    "ecart",
     "attributions_prioritaires",
     "attributions_dalo",
     "delai_cumule_orientation_attribution",
     "tours_sans_designation",
     "droits_previsionnels",
 )
-"""Counts of one holder in one perimeter (``droits_theoriques`` are fractional logements; ``ecart`` = proposés −
-droits is a difference of counts, so it adds up too)."""
+"""Counts of one holder in one perimeter (``droits_theoriques`` are fractional logements)."""
 
 COMPTES = frozenset(COMPTES_PERIMETRE) | frozenset(COMPTES_DETENTEUR)
+
+ECARTS: dict[str, tuple[str, str]] = {"ecart": ("logements_proposes", "droits_theoriques")}
+"""Differences recomputed from the summed counts (a landlord's ``ecart`` row is read and checked, not added)."""
 
 COMPTES_DE_STRATE = ("logements_proposes", "logements_attribues")
 """The holder counts a landlord gives at every strate where the holder has any (FORMAT.md §2.2 v1.1), with their
@@ -154,7 +155,7 @@ RATIOS: tuple[Ratio, ...] = (
 weighted taux of DOMAINE.md §3.1 (Σ droits ÷ Σ flux), a fraction like every ratio of the file."""
 
 PAR_CODE = {r.code: r for r in RATIOS}
-INDICATEURS_CONNUS = COMPTES | frozenset(PAR_CODE)
+INDICATEURS_CONNUS = COMPTES | frozenset(PAR_CODE) | frozenset(ECARTS)
 """Indicators a received file may carry; rows of any other indicator are ignored with an information."""
 
 NOMBRE_BAILLEURS = "nombre_bailleurs"

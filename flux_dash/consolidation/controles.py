@@ -166,6 +166,23 @@ def _controle_ratios(lignes: pd.DataFrame) -> tuple[str, list[str]]:
     return "des ratios ne sont pas le quotient de leurs comptes", messages
 
 
+def _controle_ecarts(lignes: pd.DataFrame) -> tuple[str, list[str]]:
+    """Every ``ecart`` of the file equals its proposés − droits."""
+    t = lignes[lignes["dimension"] == "total"]
+    cles = [PT, PC, "categorie", "reservataire"]
+    messages = []
+    for code, (a, b) in k.ECARTS.items():
+        j = t[t["indicateur"] == code].merge(t[t["indicateur"] == a], on=cles, suffixes=("", "_a"))
+        j = j.merge(t[t["indicateur"] == b], on=cles, suffixes=("", "_b"))
+        j["attendu"] = j["valeur_a"] - j["valeur_b"]
+        messages += [
+            f"{code} de {r.reservataire}, {_lieu(r[PT], r[PC])} : {_nombre(r.valeur)} au lieu de "
+            f"{_nombre(r.valeur_a)} − {_nombre(r.valeur_b)}"
+            for _, r in _ecarts(j, "valeur", "attendu").iterrows()
+        ]
+    return "des écarts aux droits ne sont pas la différence de leurs comptes", messages
+
+
 CONTROLES: tuple[Callable[[pd.DataFrame], tuple[str, list[str]]], ...] = (
     _controle_flux,
     _controle_soustraits,
@@ -173,6 +190,7 @@ CONTROLES: tuple[Callable[[pd.DataFrame], tuple[str, list[str]]], ...] = (
     _controle_attributions,
     _controle_repartitions,
     _controle_ratios,
+    _controle_ecarts,
 )
 """The reconciliations of one landlord's file, in reading order."""
 

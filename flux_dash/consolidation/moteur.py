@@ -1,0 +1,508 @@
+"""The consolidation engine (DOMAINE.md §3.1): from the landlords' tidy rows to the figures of the territory.
+
+A sequence of named steps, each a function from frames to a frame (house style §15):
+
+1. :func:`faits` — every landlord's rows in one frame, with a ``bailleur`` column;
+2. :func:`perimetres` — the perimeters present, how many landlords give figures there, and whether every
+   landlord with logements there does (a workbook received by e-mail covers only its recipient's perimeter);
+3. :func:`identites` — réservataires identified across landlords by **category and convention perimeter**,
+   never by name (``AUTRE``: by name within its category, FORMAT.md §3.1), with the names each landlord uses;
+4. :func:`lignes_perimetre`, :func:`lignes_categories`, :func:`lignes_reservataires` — the counts of each
+   landlord, re-keyed to the consolidated lines (perimeter-wide, category, réservataire);
+5. :func:`additionner` — sums over landlords (rows with ``bailleur`` empty) beside each landlord's own rows;
+6. :func:`recalculer_ratios` — every ratio from its summed numerator and denominator (:data:`contrat.RATIOS`),
+   never averaged; ``taux_convention`` becomes the weighted taux Σ droits ÷ Σ flux;
+7. :func:`nombre_bailleurs` and the restriction to the territories asked for.
+
+Nothing here needs tours, and no landlord's figure is recomputed another way: counts are the landlords' own,
+added; a réservataire's figures in a territory are its landlord's figures in that territory when the territory
+lies inside the réservataire's convention perimeter, its figures on the convention perimeter when the perimeter
+lies inside the territory, and the sum of its commune figures on the common communes otherwise (a logement lies
+in one commune: DOMAINE.md §3).
+
+Rules where the texts are silent [rule]:
+
+- a count that one landlord leaves empty (an optional column it does not fill) makes the consolidated count
+  empty; a ratio whose numerator one landlord does not give is not consolidated (« n.s. », with an information);
+- the weighted taux of a convention perimeter divides by the flux of every landlord with logements there
+  (a landlord without that convention holds no rights for the réservataire: its taux counts as 0);
+- a perimeter that a landlord with logements there does not cover (its file is an extract) is not consolidated,
+  with a warning naming the landlord and the perimeter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from flux_dash import referentiel as ref
+from flux_dash.consolidation import contrat as k
+from flux_dash.consolidation.codes import probleme
+from flux_dash.consolidation.controles import strates_de_commune
+from flux_dash.consolidation.reception import Envoi
+from flux_dash.problemes import Probleme
+
+PT, PC, PL = k.PT, k.PC, k.PL
+COLONNES = ["bailleur", PT, PC, "categorie", "reservataire", "dimension", "modalite", "indicateur", "valeur"]
+"""Columns of every frame of rows the steps exchange (``valeur`` float64)."""
+CLES_SOMME = ["bailleur", PT, PC, "categorie", "reservataire", "dimension", "modalite", "indicateur"]
+TOUS = ""
+"""``bailleur`` of the rows that add up every landlord (FORMAT.md §3.2)."""
+
+
+# --- 1. facts ---------------------------------------------------------------------------------------------------
+
+
+def faits(envois: list[Envoi]) -> pd.DataFrame:
+    """Every landlord's rows, with the landlord's name (``bailleur``), :data:`COLONNES` plus nothing else."""
+    morceaux = [e.lignes.drop(columns=[PL]).assign(bailleur=e.bailleur) for e in envois]
+    if not morceaux:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "valeur" else object) for c in COLONNES})
+    return pd.concat(morceaux, ignore_index=True)[COLONNES]
+
+
+def _perimetre_large(f: pd.DataFrame) -> pd.Series:
+    return ((f["reservataire"] == "") & (f["categorie"] == "")).to_numpy()
+
+
+# --- 2. perimeters ------------------------------------------------------------------------------------------------
+
+
+@cache
+def _communes(ptype: str, pcode: str) -> frozenset[str]:
+    return frozenset(ref.communes_du_perimetre(ptype, pcode))
+
+
+@cache
+def _strates() -> frozenset[tuple[str, str]]:
+    s = strates_de_commune()
+    return frozenset(zip(s[PT], s[PC], strict=True))
+
+
+def perimetres(f: pd.DataFrame) -> pd.DataFrame:
+    """One row per perimeter where a landlord gives figures: perimetre_type, perimetre_code, perimetre_libelle,
+    strate (a commune, EPCI/EPT territory, département or the région), nombre_bailleurs (landlords whose file gives
+    its perimeter-wide figures), complet (every landlord with logements in it gives them), manquants (names of the
+    landlords with logements there whose file does not cover it, ``;``-joined)."""
+    large = f[_perimetre_large(f)]
+    couverts = large[["bailleur", PT, PC]].drop_duplicates()
+    communes = couverts[couverts[PT] == "COMMUNE"].rename(columns={PC: "code_commune"}).drop(columns=PT)
+    presents = communes.merge(strates_de_commune(), on="code_commune")[["bailleur", PT, PC]].drop_duplicates()
+    manque = presents.merge(couverts, how="left", indicator=True)
+    manque = manque[manque["_merge"] == "left_only"].groupby([PT, PC])["bailleur"].agg(lambda s: ";".join(sorted(s)))
+    tous = pd.concat([couverts, presents])[[PT, PC]].drop_duplicates()
+    nombre = couverts.groupby([PT, PC]).size().rename("nombre_bailleurs")
+    out = tous.merge(nombre.reset_index(), on=[PT, PC], how="left")
+    out = out.merge(manque.rename("manquants").reset_index(), on=[PT, PC], how="left")
+    out["nombre_bailleurs"] = out["nombre_bailleurs"].fillna(0).astype("int64")
+    out["manquants"] = out["manquants"].fillna("").astype(object)
+    out["complet"] = out["manquants"] == ""
+    strates = _strates()
+    out["strate"] = [(t, c) in strates for t, c in zip(out[PT], out[PC], strict=True)]
+    out.insert(2, PL, [ref.libelle_perimetre(t, c) for t, c in zip(out[PT], out[PC], strict=True)])
+    return trier(out, [PT, PC])[[PT, PC, PL, "strate", "nombre_bailleurs", "complet", "manquants"]]
+
+
+def problemes_perimetres(p: pd.DataFrame) -> list[Probleme]:
+    """One warning per landlord whose file does not cover perimeters where it has logements."""
+    incomplets = p[~p["complet"]]
+    par_bailleur: dict[str, list[str]] = {}
+    for libelle, manquants in zip(incomplets[PL], incomplets["manquants"], strict=True):
+        for b in manquants.split(";"):
+            par_bailleur.setdefault(b, []).append(libelle)
+    return [
+        probleme(
+            "perimetre_incomplet",
+            f"le fichier de {b} ne couvre pas {len(libelles)} périmètres où il a des logements : ces périmètres ne "
+            "sont pas consolidés",
+            valeur=", ".join(libelles[:6]) + (f" et {len(libelles) - 6} autres" if len(libelles) > 6 else ""),
+            conseil="Le classeur reçu par un destinataire ne contient que les chiffres de son périmètre : demandez "
+            "au bailleur son archive ZIP ou son fichier indicateurs_{n}.csv.",
+        )
+        for b, libelles in sorted(par_bailleur.items())
+    ]
+
+
+# --- 3. identities -------------------------------------------------------------------------------------------------
+
+
+def libelle_reservataire(categorie: str, ptype: str, pcode: str, nom: str = "") -> str:
+    """The consolidated name of a réservataire: its category's short label (or, for ``AUTRE``, its name) and its
+    convention perimeter (« État – publics prioritaires – Seine-Saint-Denis (93) »)."""
+    debut = nom if categorie == "AUTRE" else ref.LIBELLES_COURTS_RESERVATAIRE.get(categorie, categorie)
+    return f"{debut} – {ref.libelle_perimetre(ptype, pcode)}"
+
+
+def identites(f: pd.DataFrame) -> pd.DataFrame:
+    """One row per (landlord, réservataire name, convention perimeter): bailleur, nom (the landlord's name for
+    it), categorie, perimetre_type, perimetre_code (of the convention), reservataire (the consolidated name).
+
+    A convention perimeter is one where the landlord's file gives the holder's ``taux_convention`` or
+    ``droits_theoriques``."""
+    conv = f[
+        f["indicateur"].isin(["taux_convention", "droits_theoriques"]).to_numpy()
+        & (f["dimension"] == "total").to_numpy()
+        & (f["reservataire"] != "").to_numpy()
+        & ~f["categorie"].isin(k.CATEGORIES_SANS_CONVENTION).to_numpy()
+    ]
+    conv = conv[["bailleur", "reservataire", "categorie", PT, PC]].drop_duplicates()
+    conv = conv.rename(columns={"reservataire": "nom"}).reset_index(drop=True)
+    autre = conv["categorie"] == "AUTRE"
+    conv["_cle"] = conv["categorie"] + "|" + conv[PT] + "|" + conv[PC]
+    conv.loc[autre, "_cle"] += "|" + conv.loc[autre, "nom"].map(ref.normaliser_texte)
+    # The spelling of an AUTRE réservataire: the most frequent among landlords, then alphabetical.
+    frequences = conv[autre].groupby(["_cle", "nom"]).size().rename("n").reset_index()
+    frequences = frequences.sort_values(["_cle", "n", "nom"], ascending=[True, False, True]).drop_duplicates("_cle")
+    orthographe = dict(zip(frequences["_cle"], frequences["nom"], strict=True))
+    conv["reservataire"] = [
+        libelle_reservataire(c, t, p, orthographe.get(cle, ""))
+        for c, t, p, cle in zip(conv["categorie"], conv[PT], conv[PC], conv["_cle"], strict=True)
+    ]
+    # Two identities never share a name (a réservataire AUTRE named like a category, say).
+    doublons = conv.drop_duplicates("_cle").duplicated("reservataire", keep=False)
+    if doublons.any():
+        a_renommer = set(conv.drop_duplicates("_cle").loc[doublons, "_cle"])
+        conv.loc[conv["_cle"].isin(a_renommer), "reservataire"] += " (" + conv["categorie"] + ")"
+    out = conv.drop(columns="_cle")
+    return trier(out, ["categorie", "reservataire", "bailleur", "nom"])[
+        ["reservataire", "categorie", PT, PC, "bailleur", "nom"]
+    ]
+
+
+# --- 4. lines of each landlord -------------------------------------------------------------------------------------
+
+
+def lignes_perimetre(f: pd.DataFrame) -> pd.DataFrame:
+    """Perimeter-wide counts of each landlord (``categorie`` and ``reservataire`` empty)."""
+    large = f[_perimetre_large(f) & f["indicateur"].isin(k.COMPTES_PERIMETRE).to_numpy()]
+    return large[COLONNES]
+
+
+def lignes_categories(f: pd.DataFrame) -> pd.DataFrame:
+    """Each category's line in each perimeter: the sum of its holders' counts there (``reservataire`` empty)."""
+    h = f[(f["categorie"] != "").to_numpy() & f["indicateur"].isin(k.COMPTES_DETENTEUR).to_numpy()]
+    return h.assign(reservataire="")[COLONNES]
+
+
+def _relations(strates: list[tuple[str, str]], conventions: list[tuple[str, str]]) -> pd.DataFrame:
+    """(convention perimeter Q, strate T ≠ Q, relation): ``dedans`` (T ⊂ Q), ``contient`` (Q ⊂ T) or ``chevauche``."""
+    lignes = []
+    for q in conventions:
+        cq = _communes(*q)
+        for t in strates:
+            if t == q:
+                continue
+            ct = _communes(*t)
+            if not cq or not ct or cq.isdisjoint(ct):
+                continue
+            relation = "dedans" if ct <= cq else "contient" if cq <= ct else "chevauche"
+            lignes.append((*q, *t, relation))
+    return pd.DataFrame(lignes, columns=["q_type", "q_code", PT, PC, "relation"], dtype=object)
+
+
+def lignes_reservataires(f: pd.DataFrame, ident: pd.DataFrame, strates: list[tuple[str, str]]) -> pd.DataFrame:
+    """Each réservataire's lines (``reservataire`` = its consolidated name): every figure on its convention
+    perimeter, and on every other strate it overlaps its proposés and attribués with their ``qpv`` and ``commune``
+    breakdowns (see the module's docstring for which figures of the landlord are read)."""
+    h = f[(f["reservataire"] != "").to_numpy() & f["indicateur"].isin(k.COMPTES_DETENTEUR).to_numpy()]
+    h = h.rename(columns={"reservataire": "nom"})
+    conv = ident.rename(columns={PT: "q_type", PC: "q_code"})
+    morceaux = []
+    # On the convention perimeter: every figure of the holder there.
+    sur_q = h.merge(
+        conv,
+        left_on=["bailleur", "nom", "categorie", PT, PC],
+        right_on=["bailleur", "nom", "categorie", "q_type", "q_code"],
+    )
+    morceaux.append(sur_q[COLONNES])
+    de_strate = h[
+        h["indicateur"].isin(k.COMPTES_DE_STRATE).to_numpy() & h["dimension"].isin(k.DIMENSIONS_DE_STRATE).to_numpy()
+    ]
+    rel = _relations(strates, sorted(set(zip(conv["q_type"], conv["q_code"], strict=True))))
+    # T inside Q: the holder's own figures on T.
+    dedans = rel[rel["relation"] == "dedans"]
+    a = de_strate.merge(conv, on=["bailleur", "nom", "categorie"]).merge(dedans, on=["q_type", "q_code", PT, PC])
+    morceaux.append(a[COLONNES])
+    # Q inside T: the holder's figures on Q, shown on T.
+    contient = rel[rel["relation"] == "contient"]
+    b = de_strate.merge(
+        conv,
+        left_on=["bailleur", "nom", "categorie", PT, PC],
+        right_on=["bailleur", "nom", "categorie", "q_type", "q_code"],
+    )
+    b = b.drop(columns=[PT, PC]).merge(contient, on=["q_type", "q_code"])
+    morceaux.append(b[COLONNES])
+    # Q and T overlap: the sum of the holder's commune figures on their common communes.
+    chevauche = rel[rel["relation"] == "chevauche"]
+    if len(chevauche):
+        communes = de_strate[
+            (de_strate[PT] == "COMMUNE").to_numpy() & de_strate["dimension"].isin(["total", "qpv"]).to_numpy()
+        ]
+        c = communes.merge(conv, on=["bailleur", "nom", "categorie"]).rename(columns={PC: "code_commune"})
+        c = c[
+            [
+                code in _communes(qt, qc)
+                for code, qt, qc in zip(c["code_commune"], c["q_type"], c["q_code"], strict=True)
+            ]
+        ]
+        appartient = strates_de_commune().rename(columns={PT: "t_type", PC: "t_code"})
+        c = c.drop(columns=[PT]).merge(appartient, on="code_commune")
+        c = c.merge(chevauche, left_on=["q_type", "q_code", "t_type", "t_code"], right_on=["q_type", "q_code", PT, PC])
+        morceaux.append(c[COLONNES])
+        par_commune = c[c["dimension"] == "total"].assign(dimension="commune", modalite=c["code_commune"])
+        morceaux.append(par_commune[COLONNES])
+    out = pd.concat(morceaux, ignore_index=True)
+    return out
+
+
+# --- 5. sums -------------------------------------------------------------------------------------------------------
+
+
+def additionner(lignes: pd.DataFrame) -> pd.DataFrame:
+    """Each landlord's lines summed per key (several holders of one landlord on one line), then the sums over
+    landlords (``bailleur`` = :data:`TOUS`). Adds ``bailleurs`` (int64): the landlords contributing a row. An empty
+    count of one landlord makes the sum empty (DOMAINE.md §4: an indicator needing an optional column is empty)."""
+    avec_vides = lignes.assign(_vide=lignes["valeur"].isna())
+    par_bailleur = avec_vides.groupby(CLES_SOMME, sort=False, observed=True).agg(
+        valeur=("valeur", "sum"), _vide=("_vide", "any")
+    )
+    par_bailleur["bailleurs"] = 1
+    par_bailleur = par_bailleur.reset_index()
+    cles = [c for c in CLES_SOMME if c != "bailleur"]
+    tous = par_bailleur.groupby(cles, sort=False, observed=True).agg(
+        valeur=("valeur", "sum"), _vide=("_vide", "any"), bailleurs=("bailleurs", "sum")
+    )
+    tous = tous.reset_index().assign(bailleur=TOUS)
+    out = pd.concat([tous, par_bailleur], ignore_index=True)
+    out.loc[out["_vide"].to_numpy(), "valeur"] = np.nan
+    out["bailleurs"] = out["bailleurs"].astype("int64")
+    return out[[*COLONNES, "bailleurs"]]
+
+
+def recalculer_ecarts(sommes: pd.DataFrame) -> pd.DataFrame:
+    """The differences of :data:`contrat.ECARTS` (écart = proposés − droits) on every ``total`` line that has both
+    counts, as rows of the same shape as ``sommes``."""
+    t = sommes[sommes["dimension"] == "total"]
+    cles = ["bailleur", PT, PC, "categorie", "reservataire"]
+    morceaux = []
+    for code, (a, b) in k.ECARTS.items():
+        j = t[t["indicateur"] == a].merge(
+            t[t["indicateur"] == b], on=[*cles, "dimension", "modalite"], suffixes=("", "_b")
+        )
+        morceaux.append(
+            j.assign(
+                indicateur=code,
+                valeur=j["valeur"] - j["valeur_b"],
+                bailleurs=np.minimum(j["bailleurs"], j["bailleurs_b"]),
+            )[[*COLONNES, "bailleurs"]]
+        )
+    return pd.concat(morceaux, ignore_index=True)
+
+
+# --- 6. ratios -----------------------------------------------------------------------------------------------------
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = num / den
+    r[~(den > 0)] = np.nan
+    return r
+
+
+def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
+    """Every ratio of :data:`contrat.RATIOS` on the ``total`` lines where its numerator is given, as rows with
+    ``numerateur`` and ``denominateur`` beside ``valeur``; ``complet`` is False (and the value NaN) when fewer
+    landlords give the numerator than the denominator on the same line."""
+    t = sommes[sommes["dimension"] == "total"]
+    cles_ligne = ["bailleur", PT, PC, "categorie", "reservataire"]
+    ligne = t.set_index([*cles_ligne, "indicateur"])[["valeur", "bailleurs"]]
+    large = t[(t["categorie"] == "") & (t["reservataire"] == "")].set_index(["bailleur", PT, PC, "indicateur"])[
+        ["valeur", "bailleurs"]
+    ]
+    morceaux = []
+    for r in k.RATIOS:
+        base = t[t["indicateur"] == r.numerateur]
+        base = base[
+            (base["categorie"] != "") if r.detenteur else (base["categorie"] == "") & (base["reservataire"] == "")
+        ]
+        if base.empty:
+            continue
+        cles = base[cles_ligne].reset_index(drop=True)
+
+        def terme(nom: str, niveau: str, cles=cles) -> tuple[np.ndarray, np.ndarray]:
+            if niveau == "perimetre":
+                index = pd.MultiIndex.from_arrays([cles["bailleur"], cles[PT], cles[PC], np.full(len(cles), nom)])
+                v = large.reindex(index)
+            else:
+                index = pd.MultiIndex.from_arrays([*(cles[c] for c in cles_ligne), np.full(len(cles), nom)])
+                v = ligne.reindex(index)
+            return v["valeur"].to_numpy(dtype="float64"), v["bailleurs"].fillna(0).to_numpy(dtype="int64")
+
+        num, n_num = terme(r.numerateur, r.niveau_numerateur)
+        den, n_den = terme(r.denominateur, r.niveau_denominateur)
+        presents = n_den > 0
+        if not presents.any():
+            continue
+        cles, num, n_num, den, n_den = (
+            cles[presents].reset_index(drop=True),
+            num[presents],
+            n_num[presents],
+            den[presents],
+            n_den[presents],
+        )
+        meme_ligne = r.niveau_numerateur == r.niveau_denominateur
+        complet = (n_num >= n_den) if meme_ligne else np.ones(len(cles), dtype=bool)
+        complet &= ~(np.isnan(num) & (den > 0))  # a landlord leaves the numerator empty: not consolidated
+        valeur = _ratio(num, den)
+        valeur[~complet] = np.nan
+        morceaux.append(
+            cles.assign(
+                dimension="total",
+                modalite="",
+                indicateur=r.code,
+                valeur=valeur,
+                numerateur=np.where(complet, num, np.nan),
+                denominateur=den,
+                bailleurs=n_num,
+                complet=complet,
+            )
+        )
+    if not morceaux:
+        return pd.DataFrame(columns=[*COLONNES, "numerateur", "denominateur", "bailleurs", "complet"])
+    return pd.concat(morceaux, ignore_index=True)
+
+
+# --- 7. the number of landlords, restriction, order ------------------------------------------------------------------
+
+
+def lignes_nombre_bailleurs(p: pd.DataFrame) -> pd.DataFrame:
+    """``nombre_bailleurs`` of every perimeter (perimeter-wide, all landlords)."""
+    return pd.DataFrame(
+        {
+            "bailleur": TOUS,
+            PT: p[PT],
+            PC: p[PC],
+            "categorie": "",
+            "reservataire": "",
+            "dimension": "total",
+            "modalite": "",
+            "indicateur": k.NOMBRE_BAILLEURS,
+            "valeur": p["nombre_bailleurs"].astype("float64"),
+            "bailleurs": p["nombre_bailleurs"],
+        }
+    )
+
+
+_RANG_PT = {c: i for i, c in enumerate(ref.PERIMETRES.codes)}
+_RANG_CAT = {"": -1, **{c: i for i, c in enumerate(k.CATEGORIES)}}
+_RANG_DIM = {c: i for i, c in enumerate(k.DIMENSIONS)}
+_RANG_IND = {
+    c: i
+    for i, c in enumerate(dict.fromkeys([*k.COMPTES_PERIMETRE, k.NOMBRE_BAILLEURS, *k.COMPTES_DETENTEUR, *k.PAR_CODE]))
+}
+
+
+@cache
+def _rang_modalites() -> dict[str, int]:
+    rangs: dict[str, int] = {}
+    for cat in (ref.TYPOLOGIES, ref.FINANCEMENTS, ref.QPV, ref.PERIODES_CONSTRUCTION, ref.SOUSTRACTIONS, ref.ISSUES):
+        rangs.update({c: i for i, c in enumerate(cat.codes)})
+    return rangs
+
+
+def trier(df: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
+    """Deterministic order: perimeter types, categories, dimensions, indicators and modalities in référentiel
+    order; landlords with all landlords (empty name) first; anything else alphabetical."""
+    rangs = {
+        PT: _RANG_PT,
+        "categorie": _RANG_CAT,
+        "dimension": _RANG_DIM,
+        "indicateur": _RANG_IND,
+    }
+    tri = []
+    out = df.copy()
+    for cle in cles:
+        if cle in rangs:
+            out[f"_r_{cle}"] = out[cle].map(rangs[cle]).fillna(len(rangs[cle])).astype("int64")
+            tri.append(f"_r_{cle}")
+        elif cle == "modalite":
+            out["_r_modalite"] = out["modalite"].map(_rang_modalites()).fillna(0).astype("int64")
+            tri += ["_r_modalite", "modalite"]
+            continue
+        tri.append(cle)
+    out = out.sort_values(tri, kind="stable").drop(columns=[c for c in out.columns if c.startswith("_r_")])
+    return out.reset_index(drop=True)
+
+
+ORDRE_LIGNES = [PT, PC, "bailleur", "categorie", "reservataire", "indicateur", "dimension", "modalite"]
+
+
+# --- the whole computation -------------------------------------------------------------------------------------------
+
+
+def territoires_presents(p: pd.DataFrame, lec: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """The default territories of the consolidated workbooks: the région, every département, and every EPCI « LEC »
+    / EPT (DOMAINE.md §2) that is consolidated (complete)."""
+    lec = set(ref.epci_lec_par_defaut() if lec is None else lec)
+    ok = p[p["complet"] & p["strate"]]
+    garder = ok[PT].isin(["REGION", "DEPARTEMENT"]) | ((ok[PT] == "EPCI_EPT") & ok[PC].isin(lec))
+    return list(zip(ok.loc[garder, PT], ok.loc[garder, PC], strict=True))
+
+
+def perimetres_de_sortie(p: pd.DataFrame, territoires: list[tuple[str, str]] | None) -> pd.DataFrame:
+    """``p`` restricted to what is written: complete perimeters (any perimeter that is not a strate) and, when
+    territories are asked for, those territories and the perimeters inside them (all their communes in one)."""
+    garder = p["complet"] | ~p["strate"]
+    if territoires:
+        dans = np.zeros(len(p), dtype=bool)
+        for t in territoires:
+            ct = _communes(*t)
+            dans |= np.array(
+                [
+                    (x, y) == t or (bool(_communes(x, y)) and _communes(x, y) <= ct)
+                    for x, y in zip(p[PT], p[PC], strict=True)
+                ]
+            )
+        garder &= dans
+    return p[garder.to_numpy() if hasattr(garder, "to_numpy") else garder].reset_index(drop=True)
+
+
+def calculer(envois: list[Envoi], territoires: list[tuple[str, str]] | None = None) -> dict[str, object]:
+    """Steps 1–7: the consolidated rows (``lignes``: counts, ``ratios``), the perimeters, the identities and the
+    problems, restricted to ``territoires`` (and the perimeters inside them) when given."""
+    f = faits(envois)
+    p = perimetres(f)
+    problemes = problemes_perimetres(p)
+    ident = identites(f)
+    strates = list(zip(p.loc[p["strate"], PT], p.loc[p["strate"], PC], strict=True))
+    lignes = pd.concat(
+        [lignes_perimetre(f), lignes_categories(f), lignes_reservataires(f, ident, strates)], ignore_index=True
+    )
+    sommes = additionner(lignes)
+    sommes = pd.concat([sommes, recalculer_ecarts(sommes), lignes_nombre_bailleurs(p)], ignore_index=True)
+    ratios = recalculer_ratios(sommes)
+    sortie = perimetres_de_sortie(p, territoires)
+    cles = sortie[[PT, PC]]
+    sommes = sommes.merge(cles, on=[PT, PC])
+    ratios = ratios.merge(cles, on=[PT, PC])
+    incomplets = ratios[~ratios["complet"] & (ratios["bailleur"] == TOUS)]
+    for code, groupe in incomplets.groupby("indicateur", sort=True):
+        problemes.append(
+            probleme(
+                "indicateur_incomplet",
+                f"« {code} » n'est pas consolidé sur {len(groupe)} lignes : un bailleur au moins ne le renseigne pas "
+                "(colonne facultative de ses tours)",
+                valeur=", ".join(
+                    sorted({ref.libelle_perimetre(t, c) for t, c in zip(groupe[PT], groupe[PC], strict=True)})[:5]
+                ),
+            )
+        )
+    return {
+        "perimetres": p.assign(sortie=p.set_index([PT, PC]).index.isin(cles.set_index([PT, PC]).index)),
+        "identites": ident,
+        "sommes": sommes,
+        "ratios": ratios,
+        "problemes": problemes,
+    }
