@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from flux_dash import __version__, formats
+from flux_dash import __version__, formats, garde
 from flux_dash.cli_aide import AIDE_VERSION, AnalyseurFrancais
 from flux_dash.problemes import ERREUR, Probleme, RapportValidation
 
@@ -260,7 +260,7 @@ def _charger(fichiers: Sequence[str], annee: int | None) -> RapportValidation | 
 def _ecrire_problemes_csv(problemes: Sequence[Probleme], chemin: Path) -> None:
     from flux_dash.problemes import LIBELLES_COLONNES_PROBLEMES, problemes_en_tableau
 
-    df = problemes_en_tableau(list(problemes)).rename(columns=LIBELLES_COLONNES_PROBLEMES)
+    df = garde.neutraliser_tableau(problemes_en_tableau(list(problemes))).rename(columns=LIBELLES_COLONNES_PROBLEMES)
     texte = df.to_csv(sep=";", index=False, lineterminator="\n")
     chemin.write_bytes(texte.encode("utf-8-sig"))
 

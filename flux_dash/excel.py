@@ -42,7 +42,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from flux_dash import formats
+from flux_dash import formats, garde
 from flux_dash.referentiel import slug
 
 # --- Number formats (OOXML codes; French Excel/LibreOffice localise the separators) ----------------
@@ -172,7 +172,6 @@ def identifiants_de_style(wb: Workbook, noms: Iterable[str]) -> frozenset[int]:
 
 # --- Safe values -------------------------------------------------------------------------------------
 
-_DEBUTS_FORMULE = ("=", "+", "-", "@")
 LONGUEUR_MAX_CELLULE = 32767
 """Excel's limit on the characters of one cell (a longer text makes Excel "repair" the file)."""
 
@@ -189,8 +188,8 @@ def ecrire_texte(cell: Cell, valeur: object) -> None:
     """Store ``valeur`` as TEXT, whatever it looks like (FORMAT.md §2.1: never a formula).
 
     openpyxl turns a string starting with ``=`` into a live formula; it is switched back to a string cell.
-    Values starting with ``= + - @`` also get Excel's "quote prefix", so that editing the cell in Excel keeps it
-    text. Illegal control characters are removed and the text is cut to Excel's 32 767 characters. None writes
+    Values starting with ``= + - @``, tab or CR (:func:`flux_dash.garde.est_dangereux`) also get Excel's "quote
+    prefix", so that editing the cell in Excel keeps it text. Illegal control characters are removed and the text is cut to Excel's 32 767 characters. None writes
     an empty cell.
     """
     if valeur is None:
@@ -200,7 +199,7 @@ def ecrire_texte(cell: Cell, valeur: object) -> None:
     cell.value = texte
     if cell.data_type == "f":
         cell.data_type = "s"
-    if texte.startswith(_DEBUTS_FORMULE):
+    if garde.est_dangereux(texte):
         cell.quotePrefix = True
 
 

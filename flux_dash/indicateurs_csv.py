@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from flux_dash import garde
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.calculs.definitions import DEFINITIONS
@@ -30,7 +31,6 @@ _MESURES_REALISATION = [
     "droits_theoriques",
     "ecart",
 ]
-_DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _long(
@@ -117,18 +117,13 @@ def _nombre(valeur: float) -> str:
     return texte.replace(".", ",")
 
 
-def proteger(texte: str) -> str:
-    """CSV-injection guard (FORMAT.md §2.2): a leading ``'`` before = + - @ tab CR."""
-    return "'" + texte if texte.startswith(_DEBUTS_DANGEREUX) else texte
-
-
 def ecrire_indicateurs_csv(bilan: Bilan) -> bytes:
     """``indicateurs_{n}.csv``: UTF-8 with BOM, ``;``, decimal comma (FORMAT.md §2.2)."""
     t = indicateurs_en_tableau(bilan)
     colonnes = {
         "annee": t["annee"].astype(str),
         **{
-            c: t[c].astype(str).map(proteger)
+            c: t[c].astype(str).map(garde.neutraliser)  # CSV-injection guard (FORMAT.md §2.2)
             for c in [PT, PC, PL, "reservataire", "dimension", "modalite", "indicateur"]
         },
         "valeur": t["valeur"].map(_nombre),

@@ -31,8 +31,8 @@ def classeur() -> tuple[openpyxl.Workbook, openpyxl.worksheet.worksheet.Workshee
 
 @pytest.mark.parametrize(
     "texte",
-    ['=HYPERLINK("http://x")', "+1", "-1+2", "@SUM(A1)", "=1+1", "=", "-"],
-    ids=["hyperlink", "plus", "moins", "arobase", "egal-calcul", "egal-seul", "tiret-seul"],
+    ['=HYPERLINK("http://x")', "+1", "-1+2", "@SUM(A1)", "=1+1", "=", "-", "\t=1"],
+    ids=["hyperlink", "plus", "moins", "arobase", "egal-calcul", "egal-seul", "tiret-seul", "tabulation"],
 )
 def test_ecrire_texte_stocke_le_texte_jamais_une_formule(texte):
     wb, ws = classeur()

@@ -1,8 +1,8 @@
 """Tables as downloadable files (CSV for spreadsheets, xlsx): pure functions, no Streamlit, tested.
 
 CSV: UTF-8 with BOM, separator ``;``, decimal comma (what French Excel opens directly, as FORMAT.md §2.2),
-text cells starting with ``= + - @`` tab or CR prefixed with ``'`` (CSV-injection guard). xlsx: numbers stay
-numeric cells, user text never becomes a formula (stack.md, openpyxl).
+text cells starting with ``= + - @`` tab or CR prefixed with ``'`` (:mod:`flux_dash.garde`). xlsx: numbers stay
+numeric cells, user text never becomes a formula and gets Excel's quote prefix when it looks like one.
 """
 
 from __future__ import annotations
@@ -11,24 +11,15 @@ import io
 
 import pandas as pd
 
-DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _texte_sur(valeur: object) -> object:
-    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DANGEREUX):
-        return "'" + valeur
-    return valeur
+from flux_dash import garde
 
 
 def tableau_en_csv(df: pd.DataFrame, libelles: dict[str, str] | None = None) -> bytes:
     """``df`` as French CSV bytes (columns renamed with ``libelles`` when given)."""
-    sortie = df.copy()
+    sortie = garde.neutraliser_tableau(df)
     for col in sortie.columns:
-        if not pd.api.types.is_numeric_dtype(sortie[col]) and not pd.api.types.is_bool_dtype(sortie[col]):
-            if pd.api.types.is_datetime64_any_dtype(sortie[col]):
-                sortie[col] = sortie[col].dt.strftime("%d/%m/%Y")
-            else:
-                sortie[col] = sortie[col].astype("object").map(_texte_sur)
+        if pd.api.types.is_datetime64_any_dtype(sortie[col]):
+            sortie[col] = sortie[col].dt.strftime("%d/%m/%Y")
     if libelles:
         sortie = sortie.rename(columns=libelles)
     return sortie.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n").encode("utf-8-sig")
@@ -65,6 +56,8 @@ def tableau_en_xlsx(df: pd.DataFrame, titre: str = "Tableau", libelles: dict[str
         for cell in row:
             if cell.data_type == "f":  # user text starting with "=": keep it as text
                 cell.data_type = "s"
+            if garde.est_dangereux(cell.value):
+                cell.quotePrefix = True
             elif cell.is_date:
                 cell.number_format = "DD/MM/YYYY"
     for i, entete in enumerate(entetes, start=1):
