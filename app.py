@@ -6,13 +6,14 @@ import logging
 
 import streamlit as st
 
-from flux_dash import formats
 from flux_dash.modele import modele_saisie
-from flux_dash.ui import chargement, commun, etat
+from flux_dash.ui import chargement, etat
+from flux_dash.ui.accueil import afficher_resume
+from flux_dash.ui.page import preparer_page
 
 journal = logging.getLogger(__name__)
 
-commun.preparer_page("Gestion en flux : bilans et prévisionnels", "🏠")
+preparer_page("Gestion en flux : bilans et prévisionnels", "🏠")
 
 st.markdown(
     "Cet outil transforme le suivi des **tours de commercialisation** d'un bailleur social en bilans annuels de la "
@@ -60,8 +61,7 @@ if rapport is None:
     st.stop()
 
 # --- Parameters ----------------------------------------------------------------------------------------
-tables = rapport.tables
-annees = chargement.annees_couvertes(tables)
+annees = chargement.annees_couvertes(rapport.tables)
 choix = sorted({*annees, etat.annee()})
 col_annee, col_bailleur = st.columns([1, 3])
 with col_annee:
@@ -76,7 +76,6 @@ with col_annee:
     etat.definir_annee(annee)
     if chargement.revalider_pour_l_annee():  # year-dependent warnings (FORMAT.md §1.5) follow the chosen year
         rapport = etat.rapport()
-        tables = rapport.tables
 with col_bailleur:
     etat.initialiser_widget(etat.CLE_BAILLEUR, etat.nom_bailleur())
     nom = st.text_input(
@@ -88,35 +87,6 @@ with col_bailleur:
     etat.definir_nom_bailleur(nom)
 
 # --- Summary -------------------------------------------------------------------------------------------
-st.subheader("Données chargées")
-
-
-def _nombre_lignes(nom: str) -> str:
-    return formats.nombre(len(tables[nom])) if nom in tables else "—"
-
-
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Logements", _nombre_lignes("logements"))
-c2.metric("Tours", _nombre_lignes("tours"))
-c3.metric("Conventions", _nombre_lignes("conventions"))
-c4.metric("Années couvertes", f"{annees[0]}–{annees[-1]}" if len(annees) > 1 else (str(annees[0]) if annees else "—"))
-
-nb_e, nb_a, nb_i = len(rapport.erreurs), len(rapport.avertissements), len(rapport.informations)
-if nb_e:
-    st.error(
-        f"{formats.nombre(nb_e)} erreur{'s' if nb_e > 1 else ''} bloque{'nt' if nb_e > 1 else ''} le bilan "
-        f"({formats.nombre(nb_a)} avertissement{'s' if nb_a > 1 else ''}). Consultez les contrôles, corrigez le "
-        "fichier, retirez l'ancienne version de la zone de dépôt (✕) puis déposez la nouvelle."
-    )
-    commun.lien_page(commun.PAGE_CONTROLES, "Voir les contrôles", ":material/fact_check:")
-else:
-    st.success(
-        f"Aucune erreur : le bilan {annee} peut être produit ({formats.nombre(nb_a)} "
-        f"avertissement{'s' if nb_a > 1 else ''}, {formats.nombre(nb_i)} information{'s' if nb_i > 1 else ''})."
-    )
-    st.markdown("**Étapes suivantes**")
-    commun.lien_page(commun.PAGE_CONTROLES, "Relire les avertissements", ":material/fact_check:")
-    commun.lien_page(commun.PAGE_VUE, "Explorer le bilan", ":material/dashboard:")
-    commun.lien_page(commun.PAGE_RAPPORTS, "Télécharger les rapports", ":material/folder_zip:")
+afficher_resume(rapport, annees, annee)
 
 st.button("Décharger les données", on_click=etat.oublier_donnees, icon=":material/delete:")

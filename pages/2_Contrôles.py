@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from flux_dash import formats
-from flux_dash.ui import commun
 from flux_dash.ui import controles as ctl
+from flux_dash.ui.affichage import tableau, telecharger_tableau
+from flux_dash.ui.gardes import exiger_donnees
+from flux_dash.ui.page import preparer_page
 
-commun.preparer_page("Contrôles", "✅")
-rapport = commun.exiger_donnees()
+preparer_page("Contrôles", "✅")
+rapport = exiger_donnees()
 
 titre = ctl.titre_controles(rapport)
 if rapport.erreurs:
@@ -30,7 +32,7 @@ if tous.empty:
     st.stop()
 
 st.subheader("Nombre de problèmes par règle")
-commun.tableau(ctl.compter_par_regle(tous), ctl.LIBELLES, cle="par_regle")
+tableau(ctl.compter_par_regle(tous), ctl.LIBELLES, cle="par_regle")
 
 st.subheader("Détail")
 f1, f2, f3, f4 = st.columns([1, 1, 2, 2])
@@ -40,7 +42,7 @@ regles = f3.multiselect("Règle", sorted(set(tous["regle"].astype(str))), placeh
 recherche = f4.text_input("Rechercher", placeholder="texte, valeur, colonne…")
 choisis = ctl.filtrer_problemes(tous, gravites, sources, regles, recherche)
 st.caption(f"{formats.nombre(len(choisis))} ligne{'s' if len(choisis) > 1 else ''} sur {formats.nombre(len(tous))}")
-commun.tableau(
+tableau(
     choisis[ctl.COLONNES_AFFICHEES],
     ctl.LIBELLES,
     cle="problemes",
@@ -48,4 +50,4 @@ commun.tableau(
     hauteur_ligne=ctl.HAUTEUR_LIGNE,
     hauteur=min(40 + ctl.HAUTEUR_LIGNE * len(choisis), 8 * ctl.HAUTEUR_LIGNE),
 )
-commun.telecharger_tableau(choisis, "problemes", ctl.LIBELLES, cle="problemes")
+telecharger_tableau(choisis, "problemes", ctl.LIBELLES, cle="problemes")

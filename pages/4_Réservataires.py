@@ -6,14 +6,10 @@ from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
 from flux_dash.filtres import garder_reservataires
 from flux_dash.ui import etat
-from flux_dash.ui.commun import (
-    afficher_graphique,
-    exiger_bilan,
-    preparer_page,
-    tableau,
-    telecharger_tableau,
-)
+from flux_dash.ui.affichage import afficher_graphique, tableau, telecharger_tableau
 from flux_dash.ui.filtres import afficher_filtres
+from flux_dash.ui.gardes import exiger_bilan
+from flux_dash.ui.page import preparer_page
 
 preparer_page("Réservataires", "👥")
 bilan = exiger_bilan()

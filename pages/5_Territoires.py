@@ -6,24 +6,14 @@ import streamlit as st
 from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
 from flux_dash.ui import etat
-from flux_dash.ui.commun import exiger_bilan, preparer_page, tableau, telecharger_tableau
+from flux_dash.ui.affichage import afficher_carte, tableau, telecharger_tableau
 from flux_dash.ui.filtres import afficher_filtres
+from flux_dash.ui.gardes import exiger_bilan
+from flux_dash.ui.page import preparer_page
 
 preparer_page("Territoires", "🗺️")
 bilan = exiger_bilan()
 afficher_filtres(reservataires=False)
-
-
-def _carte_et_tableau(fig, table, nom: str, cle: str) -> None:
-    """Map on the left, its figures on the right, downloads below (private helper)."""
-    gauche, droite = st.columns([3, 2])
-    with gauche:
-        st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False}, width="stretch")
-    with droite:
-        # as tall as the map at most, no empty grid under a few rows; codes: in the downloads
-        tableau(table.drop(columns="Code"), hauteur=min(460, 35 * (len(table) + 1) + 3), cle=f"tab_{cle}")
-    with st.expander("Voir les données"):
-        telecharger_tableau(table, nom, cle=cle)
 
 
 col1, col2 = st.columns(2)
@@ -35,7 +25,7 @@ indicateur = col2.radio(
     horizontal=True,
     key=etat.CLE_INDICATEUR_CARTE,
 )
-_carte_et_tableau(
+afficher_carte(
     g.tracer_carte(bilan, niveau, indicateur),
     g.tableau_territoires(bilan, niveau),
     f"territoires_{niveau.lower()}_{bilan.annee}",
@@ -56,7 +46,7 @@ if territoires.empty:
 noms = dict(zip(territoires["Code"], territoires["Territoire"], strict=True))
 code = st.selectbox("EPCI / EPT", list(noms), format_func=noms.get, key=etat.CLE_TERRITOIRE_DETAIL)
 slug = ref.slug(noms[code])
-_carte_et_tableau(
+afficher_carte(
     g.tracer_carte(bilan, "COMMUNE", indicateur, territoire=code),
     g.tableau_territoires(bilan, "COMMUNE", territoire=code),
     f"communes_{slug}_{bilan.annee}",

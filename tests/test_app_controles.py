@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from flux_dash import formats
-from flux_dash.ui import commun
+from flux_dash.ui.affichage import colonnes_tableau
+from flux_dash.ui.navigation import PAGE_CONTROLES
 from tests.ui_outils import donnees_cassees, donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
 
-PAGE = commun.PAGE_CONTROLES
+PAGE = PAGE_CONTROLES
 
 
 def _metriques(at) -> dict[str, str]:
@@ -100,7 +101,7 @@ def test_mise_en_forme_des_colonnes(colonnes, attendu):
     df = pd.DataFrame(
         {"Nom": ["Est Ensemble"], "Texte": ["x" * 41], "Nombre": [3], **{f"C{i}": ["c"] for i in range(colonnes - 3)}}
     )
-    config = commun.colonnes_tableau(df, list(df.columns))
+    config = colonnes_tableau(df, list(df.columns))
     vu = {
         nom: {k: v for k, v in c.items() if k in ("width", "pinned", "alignment") and v is not None}
         for nom, c in config.items()

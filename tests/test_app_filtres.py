@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from flux_dash.filtres import Filtres
-from flux_dash.ui import commun, etat
+from flux_dash.ui import etat
+from flux_dash.ui.affichage import echapper
+from flux_dash.ui.navigation import PAGE_QPV, PAGE_RESERVATAIRES, PAGE_TERRITOIRES, PAGE_VUE
 from tests.ui_outils import donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
 
 
@@ -16,21 +18,21 @@ def _filtre(at, libelle):
 
 
 def test_un_filtre_suit_l_utilisateur_d_une_page_a_l_autre(donnees_demo):
-    at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
+    at = installer(nouvelle_app(PAGE_VUE), donnees_demo).run()
     assert not at.exception
     _filtre(at, "Département").set_value(["93"]).run()
     assert not at.exception
     assert at.session_state[etat.FILTRES] == Filtres(departements=("93",))
     bilans = at.session_state[etat.BILANS]
     assert [c.filtres[0] for c in bilans] == [(), ("93",)]  # the filtered bilan was computed and cached
-    at.switch_page("pages/4_Réservataires.py").run()
+    at.switch_page(PAGE_RESERVATAIRES).run()
     assert not at.exception
     assert _filtre(at, "Département").value == ["93"]
     assert at.session_state[etat.FILTRES] == Filtres(departements=("93",))
 
 
 def test_effacer_les_filtres(donnees_demo):
-    at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
+    at = installer(nouvelle_app(PAGE_VUE), donnees_demo).run()
     _filtre(at, "Typologie").set_value(["T1"]).run()
     next(b for b in at.sidebar.button if b.label == "Effacer les filtres").click().run()
     assert not at.exception
@@ -44,9 +46,9 @@ EST_ENSEMBLE = "200057875"
 @pytest.mark.parametrize(
     "page",
     [
-        pytest.param(commun.PAGE_VUE, id="vue-d-ensemble"),
-        pytest.param("pages/5_Territoires.py", id="territoires"),
-        pytest.param("pages/6_QPV.py", id="qpv"),
+        pytest.param(PAGE_VUE, id="vue-d-ensemble"),
+        pytest.param(PAGE_TERRITOIRES, id="territoires"),
+        pytest.param(PAGE_QPV, id="qpv"),
     ],
 )
 def test_un_filtre_actif_est_rappele_par_son_nom_sous_le_titre(donnees_demo, page):
@@ -55,13 +57,13 @@ def test_un_filtre_actif_est_rappele_par_son_nom_sous_le_titre(donnees_demo, pag
     _filtre(at, "EPCI / EPT").set_value([EST_ENSEMBLE]).run()
     assert not at.exception
     rappels = [c.value for c in at.main.caption if c.value.startswith(":material/filter_list:")]
-    assert rappels == [":material/filter_list: " + commun.echapper("Filtres actifs : EPCI / EPT : Est Ensemble")]
+    assert rappels == [":material/filter_list: " + echapper("Filtres actifs : EPCI / EPT : Est Ensemble")]
 
 
 def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(donnees_demo):
-    at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
+    at = installer(nouvelle_app(PAGE_VUE), donnees_demo).run()
     _filtre(at, "EPCI / EPT").set_value([EST_ENSEMBLE]).run()
-    at.switch_page("pages/4_Réservataires.py").run()
+    at.switch_page(PAGE_RESERVATAIRES).run()
     assert not at.exception
     choisi = at.selectbox(key=etat.CLE_RESERVATAIRE).value
     assert "Paris" not in choisi  # the first holder in référentiel order has nothing in Est Ensemble
@@ -79,7 +81,7 @@ def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(don
 def test_changer_de_departement_oublie_les_communes_de_l_ancien_avant_le_calcul(donnees_demo):
     # Commune options follow the chosen département: a commune of the previous département must not narrow the
     # bilan computed in the same run (it would show an empty bilan under a sidebar that no longer lists it).
-    at = installer(nouvelle_app(commun.PAGE_VUE), donnees_demo).run()
+    at = installer(nouvelle_app(PAGE_VUE), donnees_demo).run()
     _filtre(at, "Département").set_value(["93"]).run()
     _filtre(at, "Commune").set_value(["93066"]).run()
     assert at.session_state[etat.FILTRES] == Filtres(departements=("93",), communes=("93066",))

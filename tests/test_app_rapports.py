@@ -8,11 +8,12 @@ import io
 import zipfile
 
 from flux_dash.rapports import OptionsRapports, lister_rapports
-from flux_dash.ui import commun, etat
-from flux_dash.ui.commun import echapper
+from flux_dash.ui import etat
+from flux_dash.ui.affichage import echapper
+from flux_dash.ui.navigation import PAGE_RAPPORTS
 from tests.ui_outils import donnees_cassees, donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
 
-PAGE = commun.PAGE_RAPPORTS
+PAGE = PAGE_RAPPORTS
 
 
 def _boutons(at) -> list:

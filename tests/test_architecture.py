@@ -123,3 +123,26 @@ def test_chaque_cle_de_widget_est_declaree_dans_etat():
     assert len(valeurs) == len(set(valeurs)), "deux constantes d'etat déclarent la même clé"
     assert all(v.startswith(etat.PREFIXE_WIDGET) for v in valeurs)
     assert not any(str(c).startswith(etat.PREFIXE_WIDGET) for c in etat.DEFAUTS)  # plain keys: no widget owns them
+
+
+LIGNES_PAR_PAGE = 120
+"""style.md §2: a page over ~120 lines is asking for a helper in ``flux_dash/ui/``."""
+
+
+def test_pages_courtes():
+    longues = {
+        _nom(p): n
+        for p in [RACINE / "app.py", *sorted((RACINE / "pages").glob("*.py"))]
+        if (n := len(p.read_text("utf-8").splitlines())) > LIGNES_PAR_PAGE
+    }
+    assert longues == {}
+
+
+def test_chaque_page_est_dans_un_menu_et_chaque_entree_existe():
+    from flux_dash.ui.navigation import MENUS
+
+    chemins = {page.chemin for menu in MENUS.values() for page in menu}
+    scripts = {"app.py", *(p.relative_to(RACINE).as_posix() for p in (RACINE / "pages").glob("*.py"))}
+    assert chemins == scripts, "une page absente des menus, ou une entrée sans page"
+    for cote, menu in MENUS.items():
+        assert len({page.chemin for page in menu}) == len(menu), f"page en double dans le menu {cote}"

@@ -11,7 +11,7 @@ import streamlit as st
 
 from flux_dash.filtres import LIBELLES_FILTRES, Filtres, OptionsFiltres, restreindre_filtres, resumer_filtres
 from flux_dash.ui import etat
-from flux_dash.ui.commun import echapper
+from flux_dash.ui.affichage import echapper
 
 
 def _lire_filtres() -> tuple[Filtres, OptionsFiltres]:
