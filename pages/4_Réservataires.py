@@ -68,7 +68,7 @@ noms = {
 }
 perimetre = st.selectbox("Périmètre", perimetres, format_func=noms.get, key=etat.CLE_PERIMETRE_REPARTITION)
 if perimetre is not None:
-    onglets = st.tabs([g.LIBELLES_DIMENSIONS[d] for d in ref.DIMENSIONS_DECRET])
+    onglets = st.tabs([ref.DIMENSIONS.libelle(d) for d in ref.DIMENSIONS_DECRET])
     for onglet, dimension in zip(onglets, ref.DIMENSIONS_DECRET, strict=True):
         with onglet:
             afficher_graphique(

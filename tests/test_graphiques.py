@@ -1,4 +1,4 @@
-"""Specification of flux_dash.graphiques: every chart plots exactly the figures of the Bilan, in French.
+"""Specification of flux_dash.graphiques (the package, through its re-exports): every chart plots exactly the figures of the Bilan, in French.
 
 A small Bilan is written by hand below (one département, the EPT Plaine Commune, two of its communes, the préfet,
 Action Logement and the landlord); each test reads a figure and checks its traces against those literal values.
@@ -15,6 +15,7 @@ import pytest
 from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
+from flux_dash.graphiques.commun import horizontal_si_nombreux, mise_en_page
 from flux_dash.regles import ReglesCalcul
 
 PC = "200057867"  # EPT Plaine Commune
@@ -532,7 +533,7 @@ def test_barres_horizontales_au_dela_de_six_categories(nombre, horizontal):
     noms = [f"Réservataire au nom assez long numéro {i}" for i in range(nombre)]
     fig = go.Figure(go.Bar(x=noms, y=list(range(nombre)), hovertemplate="%{x} : %{y:,.0f}<extra></extra>"))
     fig.add_hline(y=2.5, line_dash="dash", annotation_text="Référence : 2,5")
-    fig = g._horizontal_si_nombreux(g._mise_en_page(fig, "Titre", x="Réservataire", y="Logements"), noms)
+    fig = horizontal_si_nombreux(mise_en_page(fig, "Titre", x="Réservataire", y="Logements"), noms)
     barres = fig.data[0]
     if not horizontal:
         assert barres.orientation in (None, "v") and list(barres.x) == noms and len(fig.layout.shapes) == 1
@@ -785,3 +786,27 @@ def test_libelles_des_reservataires_sans_repetition():
         "Ville de Montreuil": "Ville de Montreuil — Commune (Ville de Paris incluse)",
         "Bailleur": "Bailleur",
     }
+
+
+def test_chaque_tracer_est_dans_le_module_de_son_tableau_et_reexporte():
+    """The package is split by subject; a chart and its table stay side by side, and ``g.x`` reaches every one."""
+    import importlib
+    import pkgutil
+
+    modules = {
+        m.name: importlib.import_module(f"flux_dash.graphiques.{m.name}") for m in pkgutil.iter_modules(g.__path__)
+    }
+    lieux = {
+        nom: module
+        for module, mod in modules.items()
+        for nom, objet in vars(mod).items()
+        if nom.startswith(("tableau_", "tracer_")) and callable(objet) and objet.__module__ == mod.__name__
+    }
+    traces = {nom.removeprefix("tracer_") for nom in lieux if nom.startswith("tracer_")}
+    paires = traces & {nom.removeprefix("tableau_") for nom in lieux if nom.startswith("tableau_")}
+    # the three charts drawn from a wider table of their module (tableau_realisation, tableau_territoires)
+    assert traces - paires == {"part_flux", "droits_proposes", "carte"}
+    assert lieux["tracer_part_flux"] == lieux["tracer_droits_proposes"] == lieux["tableau_realisation"]
+    assert lieux["tracer_carte"] == lieux["tableau_territoires"]
+    assert {p: lieux[f"tracer_{p}"] for p in paires} == {p: lieux[f"tableau_{p}"] for p in paires}
+    assert set(lieux) <= set(g.__all__) and all(hasattr(g, nom) for nom in g.__all__)
