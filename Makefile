@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test install format benchmark clean
+.PHONY: run test install format benchmark profil clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,17 @@ test: install
 format: install
 	$(BIN)/ruff format flux_dash pages tests app.py benchmarks
 
-benchmark: install
-	$(BIN)/python benchmarks/benchmark.py
+# Benchmark (README « Performances »): make benchmark [ARGS="--tailles 1000000 --repetitions 1"]. nice: the
+# machine may be shared; on an idle one it changes nothing.
+$(VENV)/.bench: $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	touch $(VENV)/.bench
+
+benchmark: $(VENV)/.bench
+	nice -n 10 $(BIN)/python -m benchmarks.benchmark $(ARGS)
+
+profil: $(VENV)/.bench
+	nice -n 10 $(BIN)/python -m benchmarks.profil $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
