@@ -16,8 +16,8 @@ import pandas as pd
 from flux_dash import garde
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
+from flux_dash.calculs.cles import PC, PL, PT, trier
 from flux_dash.calculs.definitions import DEFINITIONS
-from flux_dash.calculs.moteur import PC, PL, PT, trier
 
 ENTETE = ["annee", PT, PC, PL, "reservataire", "dimension", "modalite", "indicateur", "valeur"]
 _RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}

@@ -7,6 +7,8 @@ Each entry is (indicateur, libellé, phrase): the code used in the CSV (FORMAT.m
 
 from __future__ import annotations
 
+from flux_dash.regles import ReglesCalcul
+
 DEFINITIONS: list[tuple[str, str, str]] = [
     # DOMAINE.md §3
     (
@@ -149,8 +151,6 @@ LIBELLES: dict[str, str] = {code: libelle for code, libelle, _ in DEFINITIONS}
 def rediger_documentation() -> str:
     """The text of ``docs/calculs.md`` (French, for users), generated from :data:`DEFINITIONS` and the default
     :class:`~flux_dash.regles.ReglesCalcul` so that the document cannot drift from the code."""
-    from flux_dash.regles import ReglesCalcul
-
     lignes = [
         "# Comment flux_dash calcule les chiffres du bilan",
         "",

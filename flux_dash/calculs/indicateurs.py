@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from flux_dash import referentiel as ref
+from flux_dash.calculs.cles import CLES_PERIMETRE, PC, PT, libeller, ratio, sommer, trier
 from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
-from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PT, _libeller, _ratio, _sommer, trier
 from flux_dash.regles import ReglesCalcul
 
 COLONNES = [
@@ -49,7 +49,7 @@ def _lignes(
             "indicateur": indicateur,
             "numerateur": num,
             "denominateur": den,
-            "valeur": _ratio(num, den) if valeur is None else np.asarray(valeur, dtype="float64"),
+            "valeur": ratio(num, den) if valeur is None else np.asarray(valeur, dtype="float64"),
             "cible": np.broadcast_to(np.asarray(cible, dtype="float64"), (n,)),
             "sens": np.broadcast_to(np.asarray(sens, dtype=object), (n,)),
             "unite": unite,
@@ -65,7 +65,7 @@ def _par_perimetre(paires: pd.DataFrame, A: pd.DataFrame, **sommes: str) -> pd.D
     faits = faits.assign(hors_qpv=~faits["qpv"].astype(bool), _n=1)
     colonnes = {"_n": "n"} | {source: nom for nom, source in sommes.items()}
     par_commune = faits.groupby("code_commune", as_index=False, sort=False)[list(colonnes)].sum()
-    return _sommer(par_commune.rename(columns=colonnes), A, CLES_PERIMETRE, list(colonnes.values()))
+    return sommer(par_commune.rename(columns=colonnes), A, CLES_PERIMETRE, list(colonnes.values()))
 
 
 def _joindre(base: pd.DataFrame, comptes: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +167,7 @@ def calculer_indicateurs(
 
     out = pd.concat(morceaux, ignore_index=True)
     out["libelle"] = out["indicateur"].map(LIBELLES)
-    out = _libeller(out)
+    out = libeller(out)
     out["_r_ind"] = out["indicateur"].map(_RANG_INDICATEUR)
     out = trier(out, ["_r_ind", PT, PC, "categorie", "reservataire"])
     return out[COLONNES]

@@ -9,18 +9,29 @@ logements because the pairs are de-duplicated before grouping and a logement lie
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pandas as pd
 
 from flux_dash import referentiel as ref
-from flux_dash.calculs.definitions import LIBELLES
+from flux_dash.calculs.cles import (
+    CLES_PERIMETRE,
+    MODALITES,
+    PC,
+    PL,
+    PT,
+    en_booleen,
+    en_texte,
+    libeller,
+    objets,
+    ratio,
+    sommer,
+    trier,
+)
+from flux_dash.calculs.indicateurs import calculer_indicateurs
+from flux_dash.calculs.perimetres import calculer_appartenance, calculer_perimetres
+from flux_dash.calculs.previsionnel import calculer_previsionnel_frames
 from flux_dash.regles import ReglesCalcul
 
-PT, PC, PL = "perimetre_type", "perimetre_code", "perimetre_libelle"
-CLES_PERIMETRE = [PT, PC]
-STRATES = ["COMMUNE", "EPCI_EPT", "DEPARTEMENT", "REGION"]
 OPTIONNELLES = ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]
 COMPTES_OPTIONNELS = {
     "attribues_prioritaires": "menage_prioritaire",
@@ -28,108 +39,22 @@ COMPTES_OPTIONNELS = {
     "attribues_premier_quartile": "premier_quartile",
 }
 
-_RANG_PERIMETRE = {c: i for i, c in enumerate(ref.PERIMETRES.codes)}
-_RANG_CATEGORIE = {c: i for i, c in enumerate(ref.CATEGORIES_RESERVATAIRE.codes)}
-_RANG_DIMENSION = {c: i for i, c in enumerate(["total", *ref.DIMENSIONS_DECRET, "categorie_soustraction", "issue"])}
-_MODALITES = {
-    "typologie": ref.TYPOLOGIES,
-    "financement": ref.FINANCEMENTS,
-    "qpv": ref.QPV,
-    "periode_construction": ref.PERIODES_CONSTRUCTION,
-}
-
-
-# --- small helpers --------------------------------------------------------------------------------------
-
-
-def _texte(s: pd.Series) -> pd.Series:
-    return s.astype("string").fillna("").astype(str)
-
-
-def _booleen(df: pd.DataFrame, nom: str) -> pd.Series:
-    if nom not in df.columns:
-        return pd.Series(pd.NA, index=df.index, dtype="boolean")
-    return df[nom].astype("boolean")
-
-
-def _ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
-    """num / den as float64, NaN where den is 0 or NaN (DOMAINE.md §3: n.s., never 0 nor inf)."""
-    num = np.asarray(num, dtype="float64")
-    den = np.asarray(den, dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = num / den
-    r[~(den > 0)] = np.nan
-    return r
-
-
-def trier(df: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
-    """Sort by ``cles`` using référentiel ranks for perimeter types, holder categories, dimensions and modalities."""
-    tri: list[str] = []
-    out = df.copy()
-    for cle in cles:
-        if cle == PT:
-            out["_r_pt"] = out[PT].map(_RANG_PERIMETRE).fillna(99)
-            tri.append("_r_pt")
-        elif cle == "categorie":
-            out["_r_cat"] = out["categorie"].map(_RANG_CATEGORIE).fillna(99)
-            tri.append("_r_cat")
-        elif cle == "dimension":
-            out["_r_dim"] = out["dimension"].map(_RANG_DIMENSION).fillna(99)
-            tri.append("_r_dim")
-        elif cle == "modalite":
-            toutes = _MODALITES | {"categorie_soustraction": ref.SOUSTRACTIONS, "issue": ref.ISSUES}
-            rang = {f"{d}|{c}": i for d, cat in toutes.items() for i, c in enumerate(cat.codes)}
-            out["_r_mod"] = (out["dimension"] + "|" + out["modalite"]).map(rang).fillna(0)
-            tri += ["_r_mod", "modalite"]
-            continue
-        elif cle == "issue":
-            out["_r_iss"] = out["issue"].map(ref.ISSUES.ordre)
-            tri.append("_r_iss")
-            continue
-        elif cle == "categorie_soustraction":
-            out["_r_sou"] = out["categorie_soustraction"].map(ref.SOUSTRACTIONS.ordre)
-            tri.append("_r_sou")
-            continue
-        tri.append(cle)
-    out = out.sort_values(tri, kind="stable").drop(columns=[c for c in out.columns if c.startswith("_r_")])
-    return out.reset_index(drop=True)
-
-
-def _libeller(df: pd.DataFrame) -> pd.DataFrame:
-    libelles = ref.libelles_perimetres()
-    lib = [libelles.get((t, c), c) for t, c in zip(df[PT], df[PC], strict=True)]
-    position = df.columns.get_loc(PC) + 1
-    df = df.copy()
-    df.insert(position, PL, pd.Series(lib, index=df.index, dtype=object).astype(str))
-    return df
-
-
-def _sommer(par_commune: pd.DataFrame, A: pd.DataFrame, cles: list[str], mesures: list[str]) -> pd.DataFrame:
-    """Sum commune-level tallies (column ``code_commune``) over the communes of every perimeter of ``A``."""
-    g = par_commune.merge(A, on="code_commune").groupby(cles, as_index=False, sort=False)[mesures].sum()
-    return _objets(g, cles)
-
-
-def _objets(df: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
-    """Empty aggregates get object keys: pandas cannot outer-merge empty Arrow-backed string columns."""
-    return df.astype({c: object for c in cles}) if df.empty else df
-
 
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
 def _logements(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul) -> pd.DataFrame:
     lg = tables["logements"].drop_duplicates("id_logement")
-    cat = _texte(lg["categorie_soustraction"]) if "categorie_soustraction" in lg else pd.Series("", index=lg.index)
+    cat = en_texte(lg["categorie_soustraction"]) if "categorie_soustraction" in lg else pd.Series("", index=lg.index)
     periode = ref.periodes_construction(lg["annee_construction"])
     faits = pd.DataFrame(
         {
-            "id_logement": _texte(lg["id_logement"]),
-            "code_commune": _texte(lg["code_commune"]),
+            "id_logement": en_texte(lg["id_logement"]),
+            "code_commune": en_texte(lg["code_commune"]),
             "qpv": lg["qpv"].astype("boolean").fillna(False).astype(bool),
-            "typologie": _texte(lg["typologie"]),
-            "financement": _texte(lg["financement"]),
-            "periode_construction": _texte(periode),
+            "typologie": en_texte(lg["typologie"]),
+            "financement": en_texte(lg["financement"]),
+            "periode_construction": en_texte(periode),
             "categorie_soustraction": cat,
             "dispo_n": regles.dans_annee(lg["date_disponibilite"], annee),
         }
@@ -141,7 +66,7 @@ def _logements(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul
 
 def _nom_holder(noms: pd.Series, connus: set[str]) -> pd.Series:
     """Tours name the landlord ``Bailleur`` (any case/accents): map it to :data:`ref.NOM_BAILLEUR`."""
-    noms = _texte(noms)
+    noms = en_texte(noms)
     cible = ref.normaliser_texte(ref.NOM_BAILLEUR)
     bailleurs = [n for n in noms.unique() if n not in connus and ref.normaliser_texte(n) == cible]  # a few dozen names
     return noms.where(~noms.isin(bailleurs), ref.NOM_BAILLEUR)
@@ -151,14 +76,14 @@ def _conventions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     cv = tables["conventions"]
     out = pd.DataFrame(
         {
-            "reservataire": _texte(cv["reservataire"]),
-            "categorie": _texte(cv["categorie"]),
-            PT: _texte(cv[PT]),
-            PC: _texte(cv[PC]),
+            "reservataire": en_texte(cv["reservataire"]),
+            "categorie": en_texte(cv["categorie"]),
+            PT: en_texte(cv[PT]),
+            PC: en_texte(cv[PC]),
             "taux_convention": pd.to_numeric(cv["taux"], errors="coerce").astype("float64"),
         }
     ).drop_duplicates(["reservataire", PT, PC])
-    out = _libeller(out)
+    out = libeller(out)
     return trier(out, ["categorie", "reservataire", PT, PC])
 
 
@@ -171,112 +96,34 @@ def _reservataires(conventions: pd.DataFrame) -> pd.DataFrame:
     return trier(r, ["categorie", "reservataire"])
 
 
-# --- perimeters -----------------------------------------------------------------------------------------
-
-
-@cache
-def communes_reference() -> pd.DataFrame:
-    """``referentiel.communes()`` indexed by ``code_insee`` (computed once; never mutate it)."""
-    return ref.communes().set_index("code_insee")
-
-
-@cache
-def _communes_par_perimetre() -> dict[tuple[str, str], frozenset[str]]:
-    """(perimetre_type, perimetre_code) → its communes, for every commune, département, EPCI/EPT territory and
-    EPCI (an EPCI that is not a territory, such as the MGP 200054781, is matched through ``code_epci``), as
-    ``referentiel.communes_du_perimetre`` but computed once."""
-    c = communes_reference()
-    out: dict[tuple[str, str], set[str]] = {("REGION", ref.CODE_REGION): set(c.index)}
-    for code, dep, territoire, epci in zip(
-        c.index, c["code_departement"], c["code_territoire"], c["code_epci"], strict=True
-    ):
-        out[("COMMUNE", code)] = {code}
-        out.setdefault(("DEPARTEMENT", dep), set()).add(code)
-        for siren in (territoire, epci):
-            if siren:
-                out.setdefault(("EPCI_EPT", siren), set()).add(code)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def _perimetres(
-    communes_stock: list[str], conventions: pd.DataFrame, regles: ReglesCalcul
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(perimetres, appartenance): strates of the stock's communes ∪ convention perimeters, and their communes."""
-    com = communes_reference()
-    departement_de = com["code_departement"].to_dict()
-    territoire_de = com["code_territoire"].to_dict()
-    par_perimetre = _communes_par_perimetre()
-    # Strates of each commune of the stock (an unknown code is only its own commune: validation rejects it).
-    lignes: list[tuple[str, str, str]] = []
-    for code in communes_stock:
-        lignes.append(("COMMUNE", code, code))
-        if code in departement_de:
-            lignes += [
-                ("EPCI_EPT", territoire_de[code], code),
-                ("DEPARTEMENT", departement_de[code], code),
-                ("REGION", ref.CODE_REGION, code),
-            ]
-    strates = {(t, c) for t, c, _ in lignes}
-    cles_conv = list(dict.fromkeys(zip(conventions[PT], conventions[PC], strict=True)))
-    stock = set(communes_stock)
-    for cle in cles_conv:  # a few dozen perimeters
-        lignes += [(*cle, code) for code in sorted(par_perimetre.get(cle, frozenset()) & stock)]
-    appartenance = pd.DataFrame(list(dict.fromkeys(lignes)), columns=[PT, PC, "code_commune"], dtype=object)
-    appartenance = trier(appartenance.astype(str), [PT, PC, "code_commune"])
-
-    departements: dict[tuple[str, str], set[str]] = {}
-    for t, c, code in lignes:
-        departements.setdefault((t, c), set())
-        if code in departement_de:
-            departements[(t, c)].add(departement_de[code])
-    cles = sorted(strates | set(cles_conv))
-    conv = set(cles_conv)
-    liste = pd.DataFrame(
-        {
-            PT: [t for t, _ in cles],
-            PC: [c for _, c in cles],
-            "strate": [k in strates for k in cles],
-            "convention": [k in conv for k in cles],
-            "departements": [
-                c if t == "DEPARTEMENT" else ";".join(sorted(departements.get((t, c), ()))) for t, c in cles
-            ],
-            "code_territoire": [territoire_de.get(c, "") if t == "COMMUNE" else "" for t, c in cles],
-        }
-    )
-    lec = set(regles.epci_lec)
-    liste["lec"] = (liste[PT] == "EPCI_EPT") & liste[PC].isin(lec)
-    liste = _libeller(liste)
-    return trier(liste, [PT, PC]), appartenance
-
-
 # --- the computation ------------------------------------------------------------------------------------
 
 
 def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, previsionnel: pd.DataFrame | None):
     from flux_dash.calculs import Bilan
-    from flux_dash.calculs.indicateurs import calculer_indicateurs
-    from flux_dash.calculs.previsionnel import calculer_previsionnel_frames
 
     L = _logements(tables, annee, regles)
     conventions = _conventions(tables)
     reservataires = _reservataires(conventions)
     categorie_de = dict(zip(reservataires["reservataire"], reservataires["categorie"], strict=True))
-    perimetres, A = _perimetres(sorted(L["code_commune"].unique()), conventions, regles)
+    communes_stock = sorted(L["code_commune"].unique())
+    A = calculer_appartenance(communes_stock, conventions)
+    perimetres = calculer_perimetres(communes_stock, conventions, A, regles)
 
     # Tours: holder known, logement known (FORMAT.md §1.5 errors otherwise: dropped defensively).
     tr = tables["tours"]
     T = pd.DataFrame(
         {
-            "id_logement": _texte(tr["id_logement"]),
+            "id_logement": en_texte(tr["id_logement"]),
             "reservataire": _nom_holder(tr["reservataire"], set(conventions["reservataire"])),
-            "issue": _texte(tr["issue"]),
+            "issue": en_texte(tr["issue"]),
             "date_orientation": tr["date_orientation"],
             "date_attribution": tr.get("date_attribution", pd.NaT),
         }
     )
     optionnelles_presentes = {}
     for nom in OPTIONNELLES:
-        b = _booleen(tr, nom)
+        b = en_booleen(tr, nom)
         optionnelles_presentes[nom] = bool(b.notna().any())
         T[nom] = b.fillna(False).astype(bool).to_numpy()
     T = T.merge(L[["id_logement", "code_commune", "soustrait", "qpv"]], on="id_logement", how="inner")
@@ -331,9 +178,9 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
         list(noms_flux)
     ].sum()
     par_commune = par_commune.rename(columns=noms_flux)
-    flux = _sommer(par_commune, A, CLES_PERIMETRE, list(noms_flux.values()))
+    flux = sommer(par_commune, A, CLES_PERIMETRE, list(noms_flux.values()))
     att_commune = attribues.drop_duplicates("id_logement").groupby("code_commune", as_index=False).size()
-    tot_att = _sommer(att_commune.rename(columns={"size": "attributions"}), A, CLES_PERIMETRE, ["attributions"])
+    tot_att = sommer(att_commune.rename(columns={"size": "attributions"}), A, CLES_PERIMETRE, ["attributions"])
     flux = (
         perimetres[[PT, PC, PL]]
         .merge(flux, on=CLES_PERIMETRE, how="left")
@@ -369,7 +216,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     ]
 
     # Soustraits by category (all six categories per perimeter).
-    sous = _sommer(
+    sous = sommer(
         par_commune[par_commune["categorie_soustraction"] != ""],
         A,
         [PT, PC, "categorie_soustraction"],
@@ -392,7 +239,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     prop_l = proposes.merge(L[["id_logement", *dims]], on="id_logement")
     att_l = attribues.merge(L[["id_logement", *dims]], on="id_logement").assign(_un=1)
     prop_c = prop_l.groupby(cles_hc, as_index=False, sort=False).size().rename(columns={"size": "logements_proposes"})
-    agg = _sommer(prop_c, A, cles_hp, ["logements_proposes"])
+    agg = sommer(prop_c, A, cles_hp, ["logements_proposes"])
     sommes_att = {
         "_un": "logements_attribues",
         "qpv": "attribues_en_qpv",
@@ -402,11 +249,11 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
         "delai": "_delai_total",
     }
     att_c = att_l.groupby(cles_hc, as_index=False, sort=False)[list(sommes_att)].sum().rename(columns=sommes_att)
-    agg_att = _sommer(att_c, A, cles_hp, list(sommes_att.values()))
+    agg_att = sommer(att_c, A, cles_hp, list(sommes_att.values()))
     tours_c = Tn.groupby([*cles_hc, "issue"], as_index=False, sort=False).size().rename(columns={"size": "tours"})
-    agg_tours = _sommer(tours_c, A, [*cles_hp, "issue"], ["tours"])
+    agg_tours = sommer(tours_c, A, [*cles_hp, "issue"], ["tours"])
     agg = agg.merge(agg_att, on=cles_hp, how="outer").merge(
-        _objets(agg_tours.groupby(cles_hp, as_index=False)["tours"].sum(), cles_hp), on=cles_hp, how="outer"
+        objets(agg_tours.groupby(cles_hp, as_index=False)["tours"].sum(), cles_hp), on=cles_hp, how="outer"
     )
     sans_designation = agg_tours[agg_tours["issue"] == "ABSENCE_DESIGNATION"].drop(columns="issue")
     agg = agg.merge(sans_designation.rename(columns={"tours": "tours_sans_designation"}), on=cles_hp, how="left")
@@ -429,9 +276,9 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     realisation = _remplir(lignes, agg, flux, cles_hp, optionnelles_presentes)
     realisation["droits_theoriques"] = realisation["taux_convention"] * realisation["flux"] / 100
     realisation["ecart"] = realisation["logements_proposes"] - realisation["droits_theoriques"]
-    realisation["taux_realisation"] = _ratio(realisation["logements_proposes"], realisation["droits_theoriques"])
-    realisation["taux_transformation"] = _ratio(realisation["logements_attribues"], realisation["logements_proposes"])
-    realisation = _libeller(realisation)
+    realisation["taux_realisation"] = ratio(realisation["logements_proposes"], realisation["droits_theoriques"])
+    realisation["taux_transformation"] = ratio(realisation["logements_attribues"], realisation["logements_proposes"])
+    realisation = libeller(realisation)
     realisation = trier(realisation, ["categorie", "reservataire", PT, PC])
     colonnes_realisation = [
         "reservataire",
@@ -478,7 +325,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     presents = pd.concat([presents, strates.assign(reservataire=ref.NOM_BAILLEUR)]).drop_duplicates()
     presents["categorie"] = presents["reservataire"].map(categorie_de)
     consolidation = _remplir(presents, agg, flux, cles_hp, optionnelles_presentes)
-    consolidation = _libeller(consolidation)
+    consolidation = libeller(consolidation)
     consolidation = trier(consolidation, [PT, PC, "categorie", "reservataire"])[
         [
             PT,
@@ -549,8 +396,8 @@ def _remplir(
     out = out.merge(
         flux[[PT, PC, "disponibilites", "soustraits", "flux", "attributions"]], on=CLES_PERIMETRE, how="left"
     )
-    out["part_flux_orientations"] = _ratio(out["logements_proposes"], out["flux"])
-    out["part_attributions"] = _ratio(out["logements_attribues"], out["attributions"])
+    out["part_flux_orientations"] = ratio(out["logements_proposes"], out["flux"])
+    out["part_attributions"] = ratio(out["logements_attribues"], out["attributions"])
     return out
 
 
@@ -563,7 +410,7 @@ def _repartitions(
     (holder, commune) in a column named after the measure)."""
     cles_hp = ["reservataire", PT, PC]
     fixes = pd.DataFrame(
-        [(d, c, cat.libelle(c)) for d, cat in _MODALITES.items() for c in cat.codes],
+        [(d, c, cat.libelle(c)) for d, cat in MODALITES.items() for c in cat.codes],
         columns=["dimension", "modalite", "modalite_libelle"],
     )
     communes = A.rename(columns={"code_commune": "modalite"}).assign(dimension="commune")
@@ -583,7 +430,7 @@ def _repartitions(
             c = detail.groupby(["reservataire", "code_commune", colonne], as_index=False, sort=False).size()
             comptes.append(c.rename(columns={colonne: "modalite", "size": nom}).assign(dimension=dimension))
         tous = pd.concat([c[["reservataire", "code_commune", "dimension", "modalite", nom]] for c in comptes])
-        par_mesure.append(_sommer(tous, A, cles, [nom]))
+        par_mesure.append(sommer(tous, A, cles, [nom]))
     out = grille.merge(par_mesure[0], on=cles, how="left").merge(par_mesure[1], on=cles, how="left")
     out[["logements_proposes", "logements_attribues"]] = (
         out[["logements_proposes", "logements_attribues"]].fillna(0).astype("int64")
@@ -592,7 +439,3 @@ def _repartitions(
     return out[
         [*lignes.columns, "dimension", "modalite", "modalite_libelle", "logements_proposes", "logements_attribues"]
     ]
-
-
-def libelle_indicateur(code: str) -> str:
-    return LIBELLES.get(code, code)

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from flux_dash import referentiel as ref
-from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PL, PT, _libeller, communes_reference, trier
+from flux_dash.calculs.cles import CLES_PERIMETRE, PC, PL, PT, libeller, trier
+from flux_dash.calculs.perimetres import communes_reference
 
 
 def _normaliser(prev: pd.DataFrame | None) -> pd.DataFrame:
@@ -91,7 +92,7 @@ def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
     prevus = prevus.merge(reloges, on=[PT, PC, "categorie_soustraction"], how="left")
     prevus["relogements_realises_n"] = prevus.pop("relogements_realises").fillna(0).astype("int64")
     prevus["categorie_libelle"] = prevus["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle)
-    prevus = trier(_libeller(prevus), [PT, PC, "categorie_soustraction"])[
+    prevus = trier(libeller(prevus), [PT, PC, "categorie_soustraction"])[
         [PT, PC, PL, "categorie_soustraction", "categorie_libelle", "soustraits_prevus", "relogements_realises_n"]
     ]
 
@@ -104,7 +105,7 @@ def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
     base = resume["disponibilites_prevues"].where(donnees, resume["disponibilites_n"].astype("float64"))
     resume["flux_previsionnel"] = base - resume["soustraits_prevus"]
     resume["source_disponibilites"] = np.where(donnees, "prevues", "annee_n")
-    resume = trier(_libeller(resume), [PT, PC])[
+    resume = trier(libeller(resume), [PT, PC])[
         [
             PT,
             PC,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from flux_dash.calculs.moteur import CLES_PERIMETRE, PC, PL, PT
+from flux_dash.calculs.cles import CLES_PERIMETRE, PC, PL, PT
 
 COLONNES = ["controle", "perimetre", "attendu", "obtenu", "ok"]
 _TOLERANCE = 1e-9
