@@ -15,7 +15,7 @@ import pandas as pd
 
 from flux_dash import garde
 from flux_dash import referentiel as ref
-from flux_dash.calculs import Bilan
+from flux_dash.calculs.bilan import Bilan
 from flux_dash.calculs.cles import PC, PL, PT, trier
 from flux_dash.calculs.definitions import DEFINITIONS
 

@@ -11,25 +11,11 @@ import numpy as np
 import pandas as pd
 
 from flux_dash import referentiel as ref
+from flux_dash.calculs.bilan import selectionner
 from flux_dash.calculs.cles import CLES_PERIMETRE, PC, PT, libeller, ratio, sommer, trier
 from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
 from flux_dash.regles import ReglesCalcul
 
-COLONNES = [
-    "indicateur",
-    "libelle",
-    PT,
-    PC,
-    "perimetre_libelle",
-    "reservataire",
-    "categorie",
-    "numerateur",
-    "denominateur",
-    "valeur",
-    "cible",
-    "sens",
-    "unite",
-]
 _RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
 
 
@@ -170,4 +156,4 @@ def calculer_indicateurs(
     out = libeller(out)
     out["_r_ind"] = out["indicateur"].map(_RANG_INDICATEUR)
     out = trier(out, ["_r_ind", PT, PC, "categorie", "reservataire"])
-    return out[COLONNES]
+    return selectionner(out, "indicateurs")

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from flux_dash import referentiel as ref
+from flux_dash.calculs.bilan import Bilan, selectionner
 from flux_dash.calculs.cles import (
     CLES_PERIMETRE,
     MODALITES,
@@ -29,7 +30,7 @@ from flux_dash.calculs.cles import (
 )
 from flux_dash.calculs.indicateurs import calculer_indicateurs
 from flux_dash.calculs.perimetres import calculer_appartenance, calculer_perimetres
-from flux_dash.calculs.previsionnel import calculer_previsionnel_frames
+from flux_dash.calculs.previsionnel import calculer_previsionnel
 from flux_dash.regles import ReglesCalcul
 
 OPTIONNELLES = ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]
@@ -99,9 +100,19 @@ def _reservataires(conventions: pd.DataFrame) -> pd.DataFrame:
 # --- the computation ------------------------------------------------------------------------------------
 
 
-def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, previsionnel: pd.DataFrame | None):
-    from flux_dash.calculs import Bilan
+def calculer_bilan(
+    tables: dict[str, pd.DataFrame],
+    annee: int,
+    regles: ReglesCalcul | None = None,
+    previsionnel: pd.DataFrame | None = None,
+) -> Bilan:
+    """Compute the bilan of year ``annee`` from the clean tables of a ``RapportValidation`` (``rapport.tables``).
 
+    ``previsionnel`` (same columns as the ``previsionnel`` input table) overrides ``tables["previsionnel"]``:
+    the dashboard's editable forecast. To recompute only the prévisionnel of an existing bilan, use
+    :func:`~flux_dash.calculs.previsionnel.calculer_previsionnel`.
+    """
+    regles = regles or ReglesCalcul()
     L = _logements(tables, annee, regles)
     conventions = _conventions(tables)
     reservataires = _reservataires(conventions)
@@ -198,22 +209,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     flux[entiers] = flux[entiers].fillna(0).astype("int64")
     flux["disponibilites_hors_qpv"] = flux["disponibilites"] - flux["disponibilites_en_qpv"]
     flux["flux_hors_qpv"] = flux["flux"] - flux["flux_en_qpv"]
-    flux = flux[
-        [
-            PT,
-            PC,
-            PL,
-            "disponibilites",
-            "soustraits",
-            "flux",
-            "relogements_realises",
-            "disponibilites_en_qpv",
-            "disponibilites_hors_qpv",
-            "flux_en_qpv",
-            "flux_hors_qpv",
-            "attributions",
-        ]
-    ]
+    flux = selectionner(flux, "flux")
 
     # Soustraits by category (all six categories per perimeter).
     sous = sommer(
@@ -230,7 +226,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
         soustraits[["soustraits", "relogements_realises"]].fillna(0).astype("int64")
     )
     soustraits.insert(4, "categorie_libelle", soustraits["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle))
-    soustraits = trier(soustraits, [PT, PC, "categorie_soustraction"])
+    soustraits = selectionner(trier(soustraits, [PT, PC, "categorie_soustraction"]), "soustraits")
 
     # (holder, perimeter) aggregates, used by realisation and consolidation: tallies per (holder, commune).
     cles_hp = ["reservataire", PT, PC]
@@ -280,29 +276,8 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     realisation["taux_transformation"] = ratio(realisation["logements_attribues"], realisation["logements_proposes"])
     realisation = libeller(realisation)
     realisation = trier(realisation, ["categorie", "reservataire", PT, PC])
-    colonnes_realisation = [
-        "reservataire",
-        "categorie",
-        PT,
-        PC,
-        PL,
-        "convention",
-        "disponibilites",
-        "soustraits",
-        "flux",
-        "logements_proposes",
-        "logements_attribues",
-        "tours",
-        "part_flux_orientations",
-        "part_attributions",
-        "taux_convention",
-        "droits_theoriques",
-        "ecart",
-        "taux_realisation",
-        "taux_transformation",
-    ]
     interne = realisation  # keeps the optional counts for the indicators
-    realisation = realisation[colonnes_realisation]
+    realisation = selectionner(realisation, "realisation")
 
     # issues: realisation rows × five issues.
     cles_r = ["reservataire", "categorie", PT, PC, PL]
@@ -310,7 +285,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     issues = issues.merge(agg_tours, on=[*cles_hp, "issue"], how="left")
     issues["tours"] = issues["tours"].fillna(0).astype("int64")
     issues.insert(6, "issue_libelle", issues["issue"].map(ref.ISSUES.libelle))
-    issues = trier(issues, ["categorie", "reservataire", PT, PC, "issue"])
+    issues = selectionner(trier(issues, ["categorie", "reservataire", PT, PC, "issue"]), "issues")
 
     repartitions = _repartitions(
         realisation[cles_r], {"logements_proposes": (prop_l, prop_c), "logements_attribues": (att_l, att_c)}, A
@@ -326,24 +301,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
     presents["categorie"] = presents["reservataire"].map(categorie_de)
     consolidation = _remplir(presents, agg, flux, cles_hp, optionnelles_presentes)
     consolidation = libeller(consolidation)
-    consolidation = trier(consolidation, [PT, PC, "categorie", "reservataire"])[
-        [
-            PT,
-            PC,
-            PL,
-            "reservataire",
-            "categorie",
-            "logements_proposes",
-            "part_flux_orientations",
-            "logements_attribues",
-            "part_attributions",
-            "attribues_en_qpv",
-            "attribues_hors_qpv",
-            "attribues_prioritaires",
-            "attribues_dalo",
-            "attribues_premier_quartile",
-        ]
-    ]
+    consolidation = selectionner(trier(consolidation, [PT, PC, "categorie", "reservataire"]), "consolidation")
 
     indicateurs = calculer_indicateurs(
         regles=regles,
@@ -373,7 +331,7 @@ def calculer(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul, 
         consolidation=consolidation,
         indicateurs=indicateurs,
     )
-    return calculer_previsionnel_frames(bilan, prev)
+    return calculer_previsionnel(bilan, prev)
 
 
 def _remplir(
@@ -436,6 +394,4 @@ def _repartitions(
         out[["logements_proposes", "logements_attribues"]].fillna(0).astype("int64")
     )
     out = trier(out, ["categorie", "reservataire", PT, PC, "dimension", "modalite"])
-    return out[
-        [*lignes.columns, "dimension", "modalite", "modalite_libelle", "logements_proposes", "logements_attribues"]
-    ]
+    return selectionner(out, "repartitions")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from flux_dash import referentiel as ref
+from flux_dash.calculs.bilan import Bilan, selectionner
 from flux_dash.calculs.cles import CLES_PERIMETRE, PC, PL, PT, libeller, trier
 from flux_dash.calculs.perimetres import communes_reference
 
@@ -36,7 +37,7 @@ def _normaliser(prev: pd.DataFrame | None) -> pd.DataFrame:
     return out[out["code_departement"] != ""]
 
 
-def _poids(bilan, cibles: pd.DataFrame, departements: list[str], prorata: bool) -> pd.DataFrame:
+def _poids(bilan: Bilan, cibles: pd.DataFrame, departements: list[str], prorata: bool) -> pd.DataFrame:
     """(perimetre_type, perimetre_code, code_departement, poids): share of each département's forecast."""
     directs = cibles[cibles[PT] == "DEPARTEMENT"].assign(code_departement=lambda d: d[PC], poids=1.0)
     autres = cibles[cibles[PT] != "DEPARTEMENT"]
@@ -56,8 +57,10 @@ def _poids(bilan, cibles: pd.DataFrame, departements: list[str], prorata: bool) 
     return pd.concat([directs, morceaux[[PT, PC, "code_departement", "poids"]]], ignore_index=True)
 
 
-def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
-    """A copy of ``bilan`` with ``previsionnel``, ``previsionnel_soustraits`` and ``previsionnel_reservataires``."""
+def calculer_previsionnel(bilan: Bilan, previsionnel: pd.DataFrame | None) -> Bilan:
+    """A copy of ``bilan`` whose three ``previsionnel*`` frames are computed from an (edited) ``previsionnel``
+    table (columns code_departement, categorie_soustraction, nombre_prevu, disponibilites_prevues); None or an
+    empty table means "no soustraits prévus"."""
     prev = _normaliser(previsionnel)
     p = bilan.perimetres
     deps = sorted(set(p.loc[(p[PT] == "DEPARTEMENT"), PC]) | set(prev["code_departement"]))
@@ -92,9 +95,7 @@ def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
     prevus = prevus.merge(reloges, on=[PT, PC, "categorie_soustraction"], how="left")
     prevus["relogements_realises_n"] = prevus.pop("relogements_realises").fillna(0).astype("int64")
     prevus["categorie_libelle"] = prevus["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle)
-    prevus = trier(libeller(prevus), [PT, PC, "categorie_soustraction"])[
-        [PT, PC, PL, "categorie_soustraction", "categorie_libelle", "soustraits_prevus", "relogements_realises_n"]
-    ]
+    prevus = selectionner(trier(libeller(prevus), [PT, PC, "categorie_soustraction"]), "previsionnel_soustraits")
 
     total = prevus.groupby(CLES_PERIMETRE, as_index=False)["soustraits_prevus"].sum(min_count=1)
     resume = cibles.merge(bilan.flux[[PT, PC, "disponibilites"]], on=CLES_PERIMETRE, how="left")
@@ -105,29 +106,14 @@ def calculer_previsionnel_frames(bilan, previsionnel: pd.DataFrame | None):
     base = resume["disponibilites_prevues"].where(donnees, resume["disponibilites_n"].astype("float64"))
     resume["flux_previsionnel"] = base - resume["soustraits_prevus"]
     resume["source_disponibilites"] = np.where(donnees, "prevues", "annee_n")
-    resume = trier(libeller(resume), [PT, PC])[
-        [
-            PT,
-            PC,
-            PL,
-            "disponibilites_n",
-            "disponibilites_prevues",
-            "soustraits_prevus",
-            "flux_previsionnel",
-            "source_disponibilites",
-        ]
-    ]
+    resume = selectionner(trier(libeller(resume), [PT, PC]), "previsionnel")
 
     droits = bilan.conventions[["reservataire", "categorie", PT, PC, PL, "taux_convention"]].merge(
         resume[[PT, PC, "flux_previsionnel"]], on=CLES_PERIMETRE, how="left"
     )
     droits["droits_previsionnels"] = droits["taux_convention"] * droits["flux_previsionnel"] / 100
-    droits = trier(droits, ["categorie", "reservataire", PT, PC])
+    droits = selectionner(trier(droits, ["categorie", "reservataire", PT, PC]), "previsionnel_reservataires")
 
     return dataclasses.replace(
         bilan, previsionnel=resume, previsionnel_soustraits=prevus, previsionnel_reservataires=droits
     )
-
-
-def recalculer(bilan, previsionnel: pd.DataFrame | None):
-    return calculer_previsionnel_frames(bilan, previsionnel)

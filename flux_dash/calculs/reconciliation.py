@@ -1,8 +1,9 @@
-"""Reconciliation checks of a :class:`Bilan`: the figures a landlord sends must add up (DOMAINE.md §3).
+"""Reconciliation checks of a bilan's frames: the figures a landlord sends must add up (DOMAINE.md §3).
 
 One row per check × perimeter (× holder, dimension when relevant): ``controle`` (French), ``perimetre``
-(French label of what is checked), ``attendu``, ``obtenu`` (float64) and ``ok``. Available to the UI and
-asserted on random datasets by the property-based tests.
+(French label of what is checked), ``attendu``, ``obtenu`` (float64) and ``ok``. Each check is a function of
+the frames it reads; :func:`controler_bilan` runs them all (``Bilan.reconciliation()``). Available to the UI
+and asserted on random datasets by the property-based tests.
 """
 
 from __future__ import annotations
@@ -37,62 +38,72 @@ def _nom(df: pd.DataFrame, *suffixes: str) -> pd.Series:
     return nom
 
 
-def verifier_reconciliation(bilan) -> pd.DataFrame:
-    morceaux: list[pd.DataFrame] = []
-    flux = bilan.flux
-
-    # disponibilités = flux + Σ soustraits by category
-    somme = bilan.soustraits.groupby(CLES_PERIMETRE, as_index=False)["soustraits"].sum()
+def controler_soustraits(flux: pd.DataFrame, soustraits: pd.DataFrame) -> pd.DataFrame:
+    """disponibilités = flux + Σ soustraits by category, per perimeter."""
+    somme = soustraits.groupby(CLES_PERIMETRE, as_index=False)["soustraits"].sum()
     f = flux.merge(somme.rename(columns={"soustraits": "_s"}), on=CLES_PERIMETRE, how="left").fillna({"_s": 0})
-    morceaux.append(
-        _lignes("Disponibilités = flux + Σ soustraits par catégorie", _nom(f), f["disponibilites"], f["flux"] + f["_s"])
+    return _lignes(
+        "Disponibilités = flux + Σ soustraits par catégorie", _nom(f), f["disponibilites"], f["flux"] + f["_s"]
     )
 
-    # Σ part des attributions = 100 % over holders (consolidated views), where attributions > 0
-    c = bilan.consolidation.groupby([PT, PC, PL], as_index=False).agg(
+
+def controler_parts_attributions(consolidation: pd.DataFrame) -> pd.DataFrame:
+    """Σ part des attributions = 100 % over the holders of each consolidated perimeter with attributions."""
+    c = consolidation.groupby([PT, PC, PL], as_index=False).agg(
         _part=("part_attributions", "sum"), _att=("logements_attribues", "sum")
     )
     c = c[c["_att"] > 0]
-    morceaux.append(_lignes("Σ des parts des attributions = 100 %", _nom(c), np.ones(len(c)), c["_part"]))
+    return _lignes("Σ des parts des attributions = 100 %", _nom(c), np.ones(len(c)), c["_part"])
 
-    # each décret breakdown adds up to the total
-    r = bilan.repartitions.groupby(["reservataire", PT, PC, PL, "dimension"], as_index=False)[
+
+def controler_repartitions(repartitions: pd.DataFrame, realisation: pd.DataFrame) -> list[pd.DataFrame]:
+    """Each décret breakdown adds up to the holder's total (proposés, then attribués)."""
+    r = repartitions.groupby(["reservataire", PT, PC, PL, "dimension"], as_index=False)[
         ["logements_proposes", "logements_attribues"]
     ].sum()
-    r = r.merge(bilan.realisation, on=["reservataire", PT, PC, PL], suffixes=("", "_total"))
-    for mesure, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]:
-        morceaux.append(
-            _lignes(
-                f"Répartition des {texte} = total",
-                _nom(r, "reservataire", "dimension"),
-                r[f"{mesure}_total"],
-                r[mesure],
-            )
+    r = r.merge(realisation, on=["reservataire", PT, PC, PL], suffixes=("", "_total"))
+    return [
+        _lignes(
+            f"Répartition des {texte} = total",
+            _nom(r, "reservataire", "dimension"),
+            r[f"{mesure}_total"],
+            r[mesure],
         )
+        for mesure, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]
+    ]
 
-    # Σ issues = tours
-    i = bilan.issues.groupby(["reservataire", PT, PC, PL], as_index=False)["tours"].sum()
-    i = i.merge(bilan.realisation, on=["reservataire", PT, PC, PL], suffixes=("", "_total"))
-    morceaux.append(_lignes("Σ des tours par issue = tours", _nom(i, "reservataire"), i["tours_total"], i["tours"]))
 
-    # commune-level figures add up to the EPCI/EPT, département and région strates
-    a = bilan.appartenance
+def controler_issues(issues: pd.DataFrame, realisation: pd.DataFrame) -> pd.DataFrame:
+    """Σ tours by issue = tours, per holder × perimeter."""
+    i = issues.groupby(["reservataire", PT, PC, PL], as_index=False)["tours"].sum()
+    i = i.merge(realisation, on=["reservataire", PT, PC, PL], suffixes=("", "_total"))
+    return _lignes("Σ des tours par issue = tours", _nom(i, "reservataire"), i["tours_total"], i["tours"])
+
+
+def _strates_au_dessus(perimetres: pd.DataFrame) -> pd.DataFrame:
+    return perimetres.loc[perimetres["strate"] & (perimetres[PT] != "COMMUNE"), CLES_PERIMETRE]
+
+
+def controler_strates(flux: pd.DataFrame, perimetres: pd.DataFrame, appartenance: pd.DataFrame) -> list[pd.DataFrame]:
+    """Commune-level figures add up to the EPCI/EPT, département and région strates, one block per measure."""
     communes = flux[flux[PT] == "COMMUNE"].drop(columns=[PT, PL]).rename(columns={PC: "code_commune"})
-    strates = bilan.perimetres.loc[bilan.perimetres["strate"] & (bilan.perimetres[PT] != "COMMUNE"), CLES_PERIMETRE]
     mesures = ["disponibilites", "soustraits", "flux", "relogements_realises", "attributions"]
-    s = strates.merge(a, on=CLES_PERIMETRE).merge(communes, on="code_commune")
+    s = _strates_au_dessus(perimetres).merge(appartenance, on=CLES_PERIMETRE).merge(communes, on="code_commune")
     s = s.groupby(CLES_PERIMETRE, as_index=False)[mesures].sum()
     s = s.merge(flux, on=CLES_PERIMETRE, suffixes=("", "_total"))
-    for m in mesures:
-        morceaux.append(_lignes(f"Σ communes = périmètre ({m})", _nom(s), s[f"{m}_total"], s[m]))
+    return [_lignes(f"Σ communes = périmètre ({m})", _nom(s), s[f"{m}_total"], s[m]) for m in mesures]
 
-    cons = bilan.consolidation
-    com = cons[cons[PT] == "COMMUNE"].rename(columns={PC: "code_commune"})[
+
+def controler_consolidation(
+    consolidation: pd.DataFrame, perimetres: pd.DataFrame, appartenance: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """Each holder's commune-level proposés and attribués add up to its figures on the strates above."""
+    com = consolidation[consolidation[PT] == "COMMUNE"].rename(columns={PC: "code_commune"})[
         ["code_commune", "reservataire", "logements_proposes", "logements_attribues"]
     ]
-    h = strates.merge(a, on=CLES_PERIMETRE).merge(com, on="code_commune")
+    h = _strates_au_dessus(perimetres).merge(appartenance, on=CLES_PERIMETRE).merge(com, on="code_commune")
     h = h.groupby([PT, PC, "reservataire"], as_index=False)[["logements_proposes", "logements_attribues"]].sum()
-    h = h.merge(cons, on=[PT, PC, "reservataire"], how="outer", suffixes=("", "_total"))
+    h = h.merge(consolidation, on=[PT, PC, "reservataire"], how="outer", suffixes=("", "_total"))
     h = h.fillna(
         {
             "logements_proposes": 0,
@@ -103,12 +114,30 @@ def verifier_reconciliation(bilan) -> pd.DataFrame:
     )
     h = h[h[PT].ne("COMMUNE")]
     h[PL] = h[PL].fillna("")
-    for m, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]:
-        morceaux.append(
-            _lignes(
-                f"Σ communes = périmètre ({texte} par attributaire)", _nom(h, "reservataire"), h[f"{m}_total"], h[m]
-            )
-        )
+    return [
+        _lignes(f"Σ communes = périmètre ({texte} par attributaire)", _nom(h, "reservataire"), h[f"{m}_total"], h[m])
+        for m, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]
+    ]
 
-    out = pd.concat(morceaux, ignore_index=True)
-    return out[COLONNES]
+
+def controler_bilan(
+    *,
+    perimetres: pd.DataFrame,
+    appartenance: pd.DataFrame,
+    flux: pd.DataFrame,
+    soustraits: pd.DataFrame,
+    realisation: pd.DataFrame,
+    issues: pd.DataFrame,
+    repartitions: pd.DataFrame,
+    consolidation: pd.DataFrame,
+) -> pd.DataFrame:
+    """Every check, in reading order (columns :data:`COLONNES`)."""
+    morceaux = [
+        controler_soustraits(flux, soustraits),
+        controler_parts_attributions(consolidation),
+        *controler_repartitions(repartitions, realisation),
+        controler_issues(issues, realisation),
+        *controler_strates(flux, perimetres, appartenance),
+        *controler_consolidation(consolidation, perimetres, appartenance),
+    ]
+    return pd.concat(morceaux, ignore_index=True)[COLONNES]
