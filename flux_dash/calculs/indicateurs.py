@@ -7,6 +7,8 @@ widens the 1er-quartile numerator: when absent it counts as "non".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -17,11 +19,22 @@ from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
 from flux_dash.regles import ReglesCalcul
 
 _RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
+Valeurs = pd.Series | np.ndarray | float
 
 
 def _lignes(
-    base: pd.DataFrame, indicateur: str, num, den, valeur=None, *, cible=np.nan, sens="", unite: str = "ratio"
+    base: pd.DataFrame,
+    indicateur: str,
+    num: Valeurs,
+    den: Valeurs,
+    valeur: Valeurs | None = None,
+    *,
+    cible: Valeurs = np.nan,
+    sens: str | np.ndarray = "",
+    unite: str = "ratio",
 ) -> pd.DataFrame:
+    """One row per row of ``base`` (perimeter, and holder when ``base`` has one): the indicator's numerator,
+    denominator, value (num / den unless given) and reference."""
     n = len(base)
     num = np.broadcast_to(np.asarray(num, dtype="float64"), (n,))
     den = np.broadcast_to(np.asarray(den, dtype="float64"), (n,))
@@ -44,14 +57,14 @@ def _lignes(
     )
 
 
-def _par_perimetre(paires: pd.DataFrame, A: pd.DataFrame, **sommes: str) -> pd.DataFrame:
+def _par_perimetre(paires: pd.DataFrame, appartenance: pd.DataFrame, **sommes: str) -> pd.DataFrame:
     """Distinct logements of ``paires`` (columns id_logement, code_commune, qpv and the summed flags) per perimeter
     (``n``) and sums of logement-level flags, tallied per commune then summed over each perimeter's communes."""
     faits = paires.drop_duplicates("id_logement")
     faits = faits.assign(hors_qpv=~faits["qpv"].astype(bool), _n=1)
     colonnes = {"_n": "n"} | {source: nom for nom, source in sommes.items()}
     par_commune = faits.groupby("code_commune", as_index=False, sort=False)[list(colonnes)].sum()
-    return sommer(par_commune.rename(columns=colonnes), A, CLES_PERIMETRE, list(colonnes.values()))
+    return sommer(par_commune.rename(columns=colonnes), appartenance, CLES_PERIMETRE, list(colonnes.values()))
 
 
 def _joindre(base: pd.DataFrame, comptes: pd.DataFrame) -> pd.DataFrame:
@@ -61,41 +74,42 @@ def _joindre(base: pd.DataFrame, comptes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def calculer_indicateurs(
-    *,
-    regles: ReglesCalcul,
-    perimetres: pd.DataFrame,
-    flux: pd.DataFrame,
-    realisation: pd.DataFrame,
-    A: pd.DataFrame,
+def indicateurs_prefet(
     proposes: pd.DataFrame,
-    attributions_cia: pd.DataFrame,
-    categorie_de: dict[str, str],
-    optionnelles: dict[str, bool],
-) -> pd.DataFrame:
-    morceaux: list[pd.DataFrame] = []
+    reservataires: pd.DataFrame,
+    perimetres: pd.DataFrame,
+    appartenance: pd.DataFrame,
+    flux: pd.DataFrame,
+    regles: ReglesCalcul,
+) -> list[pd.DataFrame]:
+    """The préfet's share of the flux per département and per commune, the agents' share, and the préfet's
+    orientations hors QPV in readings a and b, per département (CCH R. 441-5-2, DOMAINE.md §4); ``proposes``: the
+    (logement, holder) pairs proposés in n with code_commune and qpv."""
+    categorie_de = dict(zip(reservataires["reservataire"], reservataires["categorie"], strict=True))
     categories = proposes["reservataire"].map(categorie_de)
-
-    # Préfet share of the flux, per département and per commune (CCH R. 441-5-2).
-    prefet = _par_perimetre(proposes[categories.isin(ref.CATEGORIES_PREFET)], A, hors_qpv="hors_qpv")
-    agents = _par_perimetre(proposes[categories == "ETAT_AGENTS"], A)
+    prefet = _par_perimetre(proposes[categories.isin(ref.CATEGORIES_PREFET)], appartenance, hors_qpv="hors_qpv")
+    agents = _par_perimetre(proposes[categories == "ETAT_AGENTS"], appartenance)
     strates = perimetres.loc[perimetres["strate"], CLES_PERIMETRE]
     base = strates[strates[PT].isin(["DEPARTEMENT", "COMMUNE"])].merge(flux, on=CLES_PERIMETRE)
     p = _joindre(base, prefet)
-    morceaux.append(_lignes(p, "part_prefet_flux", p["n"], p["flux"], cible=regles.plafond_prefet, sens="max"))
     a = _joindre(base, agents)
-    morceaux.append(_lignes(a, "part_agents_flux", a["n"], a["flux"], cible=regles.plafond_agents, sens="max"))
     d = p[p[PT] == "DEPARTEMENT"]
-    morceaux.append(
-        _lignes(d, "prefet_hors_qpv_a", d["hors_qpv"], d["n"], cible=regles.plancher_prefet_hors_qpv, sens="min")
-    )
-    morceaux.append(_lignes(d, "prefet_hors_qpv_b", d["hors_qpv"], d["flux_hors_qpv"]))
+    return [
+        _lignes(p, "part_prefet_flux", p["n"], p["flux"], cible=regles.plafond_prefet, sens="max"),
+        _lignes(a, "part_agents_flux", a["n"], a["flux"], cible=regles.plafond_agents, sens="max"),
+        _lignes(d, "prefet_hors_qpv_a", d["hors_qpv"], d["n"], cible=regles.plancher_prefet_hors_qpv, sens="min"),
+        _lignes(d, "prefet_hors_qpv_b", d["hors_qpv"], d["flux_hors_qpv"]),
+    ]
 
-    # Per holder × perimeter (the rows of realisation).
+
+def indicateurs_titulaires(realisation: pd.DataFrame, regles: ReglesCalcul) -> list[pd.DataFrame]:
+    """Per holder × perimeter (the rows of ``realisation`` with its optional counts, tours_sans_designation and
+    _delai_total): publics prioritaires (≥ 25 % for non-État holders, L. 441-1), DALO count and share, mean delay
+    from orientation to attribution, tours sans désignation (DOMAINE.md §4)."""
     r = realisation
     non_etat = ~r["categorie"].isin(ref.CATEGORIES_PREFET)
     cible_prio = np.where(non_etat, regles.plancher_prioritaires, np.nan)
-    morceaux.append(
+    return [
         _lignes(
             r,
             "part_publics_prioritaires",
@@ -103,14 +117,10 @@ def calculer_indicateurs(
             r["logements_attribues"],
             cible=cible_prio,
             sens=np.where(non_etat, "min", ""),
-        )
-    )
-    morceaux.append(_lignes(r, "attributions_dalo", r["attribues_dalo"], np.nan, r["attribues_dalo"], unite="nombre"))
-    morceaux.append(_lignes(r, "part_dalo", r["attribues_dalo"], r["logements_attribues"]))
-    morceaux.append(
-        _lignes(r, "delai_moyen_orientation_attribution", r["_delai_total"], r["logements_attribues"], unite="jours")
-    )
-    morceaux.append(
+        ),
+        _lignes(r, "attributions_dalo", r["attribues_dalo"], np.nan, r["attribues_dalo"], unite="nombre"),
+        _lignes(r, "part_dalo", r["attribues_dalo"], r["logements_attribues"]),
+        _lignes(r, "delai_moyen_orientation_attribution", r["_delai_total"], r["logements_attribues"], unite="jours"),
         _lignes(
             r,
             "tours_sans_designation",
@@ -118,19 +128,30 @@ def calculer_indicateurs(
             np.nan,
             r["tours_sans_designation"],
             unite="nombre",
-        )
-    )
+        ),
+    ]
 
-    # CIA indicators per EPCI/EPT (loi Égalité et Citoyenneté, L. 441-1): all holders' attributions of n, one row
-    # per logement (soustraits included by default: ReglesCalcul.cia_avec_soustraits).
+
+def indicateurs_cia(
+    attributions_cia: pd.DataFrame,
+    perimetres: pd.DataFrame,
+    appartenance: pd.DataFrame,
+    optionnelles: Mapping[str, bool],
+    regles: ReglesCalcul,
+) -> list[pd.DataFrame]:
+    """The CIA indicators per EPCI/EPT (loi Égalité et Citoyenneté, L. 441-1): 1er quartile (or relogé RU) among
+    the attributions hors QPV, non-1er-quartile among the attributions en QPV; ``attributions_cia``: one row per
+    logement attributed in n, all holders (soustraits included by default: ``regles.cia_avec_soustraits``)."""
     att = attributions_cia.copy()
     att["pq_en_qpv_non"] = ~att["premier_quartile"] & att["qpv"]
     att["pq_ou_ru_hors"] = (att["premier_quartile"] | att["menage_relogement_ru"]) & ~att["qpv"]
-    comptes = _par_perimetre(att, A, hors="hors_qpv", pq_ou_ru_hors="pq_ou_ru_hors", non_pq_en="pq_en_qpv_non")
+    comptes = _par_perimetre(
+        att, appartenance, hors="hors_qpv", pq_ou_ru_hors="pq_ou_ru_hors", non_pq_en="pq_en_qpv_non"
+    )
     comptes["en"] = comptes["n"] - comptes["hors"]
     epci = _joindre(perimetres.loc[perimetres[PT] == "EPCI_EPT", CLES_PERIMETRE], comptes)
     pq = optionnelles["premier_quartile"]
-    morceaux.append(
+    return [
         _lignes(
             epci,
             "part_premier_quartile_hors_qpv",
@@ -138,9 +159,7 @@ def calculer_indicateurs(
             epci["hors"],
             cible=regles.plancher_premier_quartile_hors_qpv,
             sens="min",
-        )
-    )
-    morceaux.append(
+        ),
         _lignes(
             epci,
             "part_hors_premier_quartile_en_qpv",
@@ -148,9 +167,28 @@ def calculer_indicateurs(
             epci["en"],
             cible=regles.plancher_hors_premier_quartile_en_qpv,
             sens="min",
-        )
-    )
+        ),
+    ]
 
+
+def calculer_indicateurs(
+    *,
+    regles: ReglesCalcul,
+    perimetres: pd.DataFrame,
+    appartenance: pd.DataFrame,
+    flux: pd.DataFrame,
+    realisation: pd.DataFrame,
+    proposes: pd.DataFrame,
+    attributions_cia: pd.DataFrame,
+    reservataires: pd.DataFrame,
+    optionnelles: Mapping[str, bool],
+) -> pd.DataFrame:
+    """``Bilan.indicateurs``: the three families of §4 indicators, labelled, in :data:`DEFINITIONS` order."""
+    morceaux = [
+        *indicateurs_prefet(proposes, reservataires, perimetres, appartenance, flux, regles),
+        *indicateurs_titulaires(realisation, regles),
+        *indicateurs_cia(attributions_cia, perimetres, appartenance, optionnelles, regles),
+    ]
     out = pd.concat(morceaux, ignore_index=True)
     out["libelle"] = out["indicateur"].map(LIBELLES)
     out = libeller(out)

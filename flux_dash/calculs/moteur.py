@@ -1,13 +1,34 @@
-"""The computation of a :class:`~flux_dash.calculs.Bilan` (DOMAINE.md §3–§4), vectorised with pandas.
+"""The engine: from the clean tables and a year n to a :class:`~flux_dash.calculs.bilan.Bilan` (DOMAINE.md §3–§5),
+as a sequence of named, typed steps, vectorised with pandas (house style §15). :func:`calculer_bilan` runs them
+in this order; each one is a small function of frames that a test can call alone.
 
-Pipeline: one fact row per logement (commune, QPV, décret modalities, soustrait, available in n) → commune
-membership of every perimeter → tours kept for the figures (holder known, logement inside one of the holder's
-convention perimeters or holder = Bailleur, logement not soustrait) → (holder, logement) pairs proposés /
-attribués → group by (holder, perimeter) through the membership table. Every count is a count of distinct
-logements because the pairs are de-duplicated before grouping and a logement lies in exactly one commune.
+1. :func:`faits_logements` — one fact row per logement: commune, QPV, décret modalities, soustrait, available in n;
+2. :func:`normaliser_conventions`, :func:`lister_reservataires` — ``Bilan.conventions``, ``Bilan.reservataires``;
+3. ``calculer_appartenance``, ``calculer_perimetres`` (:mod:`.perimetres`) — ``Bilan.appartenance``, ``.perimetres``;
+4. :func:`faits_tours` — one row per tour of a known holder on a known logement, with its dates of n;
+   :func:`marquer_relogements` — the relogements réalisés of n among the soustraits logements;
+5. :func:`communes_conventionnees`, :func:`tours_retenus` — **the rule of valid tours** (inside one of the
+   holder's convention perimeters, or Bailleur); :func:`tours_du_flux` — those on logements of the flux;
+6. :func:`apparier` — the (logement, holder) pairs proposés and attribués in n; :func:`attributions_cia`;
+7. :func:`compter_par_commune`, :func:`calculer_flux`, :func:`calculer_soustraits` — ``Bilan.flux``,
+   ``Bilan.soustraits``;
+8. :func:`agreger_titulaires` — **the holder × perimeter aggregation** of the pairs (counts, issues, flags);
+9. :func:`calculer_realisation`, :func:`calculer_issues`, :func:`calculer_repartitions` — ``Bilan.realisation``
+   (réservataire × convention perimeter, Bailleur × strates), ``.issues``, ``.repartitions``;
+10. :func:`titulaires_presents`, :func:`calculer_consolidation` — ``Bilan.consolidation``;
+11. ``calculer_indicateurs`` (:mod:`.indicateurs`) — ``Bilan.indicateurs``;
+12. ``calculer_previsionnel`` (:mod:`.previsionnel`) — the three ``previsionnel*`` frames.
+
+Every count is a count of distinct logements: the (logement, holder) pairs are de-duplicated before grouping, and
+every count is first tallied per commune (a logement lies in exactly one commune), then summed over the communes
+of each perimeter (:func:`~flux_dash.calculs.cles.sommer`): the membership join runs on a few hundred tallies
+instead of every logement × its four or five perimeters.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,6 +37,8 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs.bilan import Bilan, selectionner
 from flux_dash.calculs.cles import (
     CLES_PERIMETRE,
+    CLES_TITULAIRE_COMMUNE,
+    CLES_TITULAIRE_PERIMETRE,
     MODALITES,
     PC,
     PL,
@@ -34,18 +57,31 @@ from flux_dash.calculs.previsionnel import calculer_previsionnel
 from flux_dash.regles import ReglesCalcul
 
 OPTIONNELLES = ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]
+"""The optional boolean columns of ``tours`` the figures read (FORMAT.md §1.2)."""
 COMPTES_OPTIONNELS = {
     "attribues_prioritaires": "menage_prioritaire",
     "attribues_dalo": "dalo",
     "attribues_premier_quartile": "premier_quartile",
 }
+"""Count of attributions → the optional column it sums: NaN when that column is absent from the file."""
+DIMENSIONS_LOGEMENT = ["typologie", "financement", "modalite_qpv", "periode_construction"]
+"""The columns of :func:`faits_logements` that carry the décret modalities (``qpv`` as ``EN_QPV``/``HORS_QPV``)."""
+_SOURCES_MODALITES = {
+    "typologie": "typologie",
+    "financement": "financement",
+    "qpv": "modalite_qpv",
+    "periode_construction": "periode_construction",
+}
 
 
-# --- inputs ---------------------------------------------------------------------------------------------
+# --- the inputs, one fact row per logement, convention, holder ------------------------------------------
 
 
-def _logements(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul) -> pd.DataFrame:
-    lg = tables["logements"].drop_duplicates("id_logement")
+def faits_logements(logements: pd.DataFrame, annee: int, regles: ReglesCalcul) -> pd.DataFrame:
+    """One row per logement of the ``logements`` table (DOMAINE.md §3): id_logement, code_commune, qpv (bool),
+    typologie, financement, periode_construction, categorie_soustraction ("" when not soustrait), dispo_n (bool:
+    ``date_disponibilite`` in year n), modalite_qpv (``EN_QPV``/``HORS_QPV``), soustrait (bool)."""
+    lg = logements.drop_duplicates("id_logement")
     cat = en_texte(lg["categorie_soustraction"]) if "categorie_soustraction" in lg else pd.Series("", index=lg.index)
     periode = ref.periodes_construction(lg["annee_construction"])
     faits = pd.DataFrame(
@@ -65,7 +101,33 @@ def _logements(tables: dict[str, pd.DataFrame], annee: int, regles: ReglesCalcul
     return faits.reset_index(drop=True)
 
 
-def _nom_holder(noms: pd.Series, connus: set[str]) -> pd.Series:
+def normaliser_conventions(conventions: pd.DataFrame) -> pd.DataFrame:
+    """``Bilan.conventions``: one row per (réservataire, perimeter) of the ``conventions`` table (the first one
+    when repeated), with the perimeter's label, sorted by holder (DOMAINE.md §2: one taux per convention)."""
+    out = pd.DataFrame(
+        {
+            "reservataire": en_texte(conventions["reservataire"]),
+            "categorie": en_texte(conventions["categorie"]),
+            PT: en_texte(conventions[PT]),
+            PC: en_texte(conventions[PC]),
+            "taux_convention": pd.to_numeric(conventions["taux"], errors="coerce").astype("float64"),
+        }
+    ).drop_duplicates(CLES_TITULAIRE_PERIMETRE)
+    return selectionner(trier(libeller(out), ["categorie", "reservataire", PT, PC]), "conventions")
+
+
+def lister_reservataires(conventions: pd.DataFrame) -> pd.DataFrame:
+    """``Bilan.reservataires``: every réservataire of ``conventions`` and ``Bailleur`` (DOMAINE.md §2: the landlord
+    needs no convention row), with the category label and the file-name slug."""
+    r = conventions.drop_duplicates("reservataire")[["reservataire", "categorie"]]
+    r = pd.concat([r, pd.DataFrame({"reservataire": [ref.NOM_BAILLEUR], "categorie": [ref.BAILLEUR]})])
+    r = r.drop_duplicates("reservataire")
+    r["categorie_libelle"] = r["categorie"].map(ref.CATEGORIES_RESERVATAIRE.libelle)
+    r["slug"] = r["reservataire"].map(ref.slug)
+    return selectionner(trier(r, ["categorie", "reservataire"]), "reservataires")
+
+
+def _nom_titulaire(noms: pd.Series, connus: set[str]) -> pd.Series:
     """Tours name the landlord ``Bailleur`` (any case/accents): map it to :data:`ref.NOM_BAILLEUR`."""
     noms = en_texte(noms)
     cible = ref.normaliser_texte(ref.NOM_BAILLEUR)
@@ -73,31 +135,388 @@ def _nom_holder(noms: pd.Series, connus: set[str]) -> pd.Series:
     return noms.where(~noms.isin(bailleurs), ref.NOM_BAILLEUR)
 
 
-def _conventions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    cv = tables["conventions"]
-    out = pd.DataFrame(
+def optionnelles_renseignees(tours: pd.DataFrame) -> dict[str, bool]:
+    """Optional column of :data:`OPTIONNELLES` → whether the file fills it at least once (else the figures that
+    need it are NaN, never 0: DOMAINE.md §4)."""
+    return {nom: bool(en_booleen(tours, nom).notna().any()) for nom in OPTIONNELLES}
+
+
+def faits_tours(
+    tours: pd.DataFrame, logements: pd.DataFrame, reservataires: pd.DataFrame, annee: int, regles: ReglesCalcul
+) -> pd.DataFrame:
+    """One row per tour whose holder is a réservataire of the conventions or the Bailleur and whose logement is in
+    ``logements`` (:func:`faits_logements`); FORMAT.md §1.5 rejects the others, dropped here defensively. The
+    dates of n are read as DOMAINE.md §3 defines proposés (orientation) and attribués (attribution).
+
+    Columns: id_logement, reservataire, issue, date_orientation, date_attribution, the :data:`OPTIONNELLES` flags
+    (bool, False when empty), the logement's code_commune, soustrait and qpv, orientation_n (bool:
+    ``date_orientation`` in n), attribution_n (bool: ``ATTRIBUE`` with ``date_attribution`` in n)."""
+    connus = set(reservataires["reservataire"])
+    t = pd.DataFrame(
         {
-            "reservataire": en_texte(cv["reservataire"]),
-            "categorie": en_texte(cv["categorie"]),
-            PT: en_texte(cv[PT]),
-            PC: en_texte(cv[PC]),
-            "taux_convention": pd.to_numeric(cv["taux"], errors="coerce").astype("float64"),
+            "id_logement": en_texte(tours["id_logement"]),
+            "reservataire": _nom_titulaire(tours["reservataire"], connus - {ref.NOM_BAILLEUR}),
+            "issue": en_texte(tours["issue"]),
+            "date_orientation": tours["date_orientation"],
+            "date_attribution": tours.get("date_attribution", pd.NaT),
         }
-    ).drop_duplicates(["reservataire", PT, PC])
-    out = libeller(out)
-    return trier(out, ["categorie", "reservataire", PT, PC])
+    )
+    for nom in OPTIONNELLES:
+        t[nom] = en_booleen(tours, nom).fillna(False).astype(bool).to_numpy()
+    t = t.merge(logements[["id_logement", "code_commune", "soustrait", "qpv"]], on="id_logement", how="inner")
+    t = t[t["reservataire"].isin(connus)]
+    t["orientation_n"] = regles.dans_annee(t["date_orientation"], annee)
+    t["attribution_n"] = (t["issue"] == "ATTRIBUE") & regles.dans_annee(t["date_attribution"], annee)
+    return t
 
 
-def _reservataires(conventions: pd.DataFrame) -> pd.DataFrame:
-    r = conventions.drop_duplicates("reservataire")[["reservataire", "categorie"]]
-    r = pd.concat([r, pd.DataFrame({"reservataire": [ref.NOM_BAILLEUR], "categorie": [ref.BAILLEUR]})])
-    r = r.drop_duplicates("reservataire")
-    r["categorie_libelle"] = r["categorie"].map(ref.CATEGORIES_RESERVATAIRE.libelle)
-    r["slug"] = r["reservataire"].map(ref.slug)
-    return trier(r, ["categorie", "reservataire"])
+def marquer_relogements(logements: pd.DataFrame, tours: pd.DataFrame, regles: ReglesCalcul) -> pd.DataFrame:
+    """``logements`` with reloge_n (bool): a soustrait logement with an ``ATTRIBUE`` tour dated in n, any holder,
+    whatever its date_disponibilite unless ``regles.relogements_disponibles_n`` (DOMAINE.md §3, R. 441-5)."""
+    reloges = set(tours.loc[tours["attribution_n"] & tours["soustrait"], "id_logement"])
+    reloge_n = logements["id_logement"].isin(reloges) & logements["soustrait"]
+    if regles.relogements_disponibles_n:
+        reloge_n &= logements["dispo_n"]
+    return logements.assign(reloge_n=reloge_n)
 
 
-# --- the computation ------------------------------------------------------------------------------------
+# --- the tours counted: valid tours, then (logement, holder) pairs ---------------------------------------
+
+
+def communes_conventionnees(conventions: pd.DataFrame, appartenance: pd.DataFrame) -> pd.DataFrame:
+    """(reservataire, code_commune): the communes of the stock inside at least one of the holder's convention
+    perimeters, one row per pair (DOMAINE.md §2: a convention's perimeter is the set of its communes)."""
+    paires = conventions[CLES_TITULAIRE_PERIMETRE].merge(appartenance, on=CLES_PERIMETRE)
+    return paires[CLES_TITULAIRE_COMMUNE].drop_duplicates()
+
+
+def tours_retenus(tours: pd.DataFrame, communes_conventionnees: pd.DataFrame) -> pd.DataFrame:
+    """The tours of :func:`faits_tours` that count for their holder (DOMAINE.md §3): on a logement inside one of
+    the holder's convention perimeters, or to the Bailleur (which needs no convention). An orientation outside
+    the holder's perimeters is in none of its figures (the validation warns about it). Soustraits included.
+
+    The tours this step leaves out are the ones a « Hors convention » line (DOMAINE.md §2–§3) would count in the
+    perimeter's totals."""
+    dans = communes_conventionnees.assign(_dans=True)
+    t = tours.merge(dans, on=CLES_TITULAIRE_COMMUNE, how="left")
+    valide = t["_dans"].fillna(False).astype(bool) | (t["reservataire"] == ref.NOM_BAILLEUR)
+    return t.drop(columns="_dans")[valide]
+
+
+def tours_du_flux(tours_retenus: pd.DataFrame) -> pd.DataFrame:
+    """The retained tours on logements of the flux: soustraits are out of proposés, attribués and tours
+    (DOMAINE.md §3)."""
+    return tours_retenus[~tours_retenus["soustrait"]]
+
+
+@dataclass(frozen=True)
+class Paires:
+    """The (logement, holder) pairs of year n counted by the figures, with the logement's décret modalities
+    (:data:`DIMENSIONS_LOGEMENT`), and the tours of n they come from."""
+
+    proposes: pd.DataFrame
+    """One row per (logement, holder) with a tour oriented in n: id_logement, reservataire, code_commune, qpv and
+    the décret modalities."""
+    attribues: pd.DataFrame
+    """One row per (logement, holder) with an ``ATTRIBUE`` tour dated in n: the tour's columns, the modalities,
+    delai (days from orientation to attribution, float64), hors_qpv (bool), _un (1, to count by summing)."""
+    tours_n: pd.DataFrame
+    """The tours oriented in n (a logement oriented twice to a holder counts two tours)."""
+
+
+def apparier(tours_du_flux: pd.DataFrame, logements: pd.DataFrame) -> Paires:
+    """The (logement, holder) pairs proposés and attribués in n from the tours of the flux (DOMAINE.md §3:
+    proposé = at least one tour to R oriented in n; attribué = a tour to R ``ATTRIBUE`` with date_attribution in n,
+    whenever it was oriented)."""
+    tours_n = tours_du_flux[tours_du_flux["orientation_n"]]
+    proposes = tours_n[["id_logement", "reservataire", "code_commune", "qpv"]].drop_duplicates(
+        ["id_logement", "reservataire"]
+    )
+    attribues = tours_du_flux[tours_du_flux["attribution_n"]].drop_duplicates(["id_logement", "reservataire"]).copy()
+    attribues["delai"] = (attribues["date_attribution"] - attribues["date_orientation"]).dt.days.astype("float64")
+    attribues["hors_qpv"] = ~attribues["qpv"]
+    modalites = logements[["id_logement", *DIMENSIONS_LOGEMENT]]
+    return Paires(
+        proposes=proposes.merge(modalites, on="id_logement"),
+        attribues=attribues.merge(modalites, on="id_logement").assign(_un=1),
+        tours_n=tours_n,
+    )
+
+
+def attributions_cia(tours_retenus: pd.DataFrame, regles: ReglesCalcul) -> pd.DataFrame:
+    """The attributions of n counted by the CIA indicators (DOMAINE.md §4, L. 441-1: every attribution of the
+    year, soustraits included unless ``regles.cia_avec_soustraits`` is False), one row per logement: id_logement,
+    code_commune, qpv, premier_quartile, menage_relogement_ru."""
+    base = tours_retenus if regles.cia_avec_soustraits else tours_du_flux(tours_retenus)
+    return base[base["attribution_n"]].drop_duplicates("id_logement")[
+        ["id_logement", "code_commune", "qpv", "premier_quartile", "menage_relogement_ru"]
+    ]
+
+
+# --- per-perimeter figures: flux and soustraits ----------------------------------------------------------
+
+_TALLIES_LOGEMENTS = {
+    "dispo_n": "disponibilites",
+    "sous_n": "soustraits",
+    "reloge_n": "relogements_realises",
+    "en_qpv_n": "disponibilites_en_qpv",
+    "flux_n": "flux",
+    "flux_en_qpv_n": "flux_en_qpv",
+}
+
+
+def compter_par_commune(logements: pd.DataFrame) -> pd.DataFrame:
+    """Per (code_commune, categorie_soustraction): disponibilites, soustraits, relogements_realises,
+    disponibilites_en_qpv, flux, flux_en_qpv (DOMAINE.md §3; ``logements`` from :func:`marquer_relogements`)."""
+    dispo = logements["dispo_n"]
+    flux_n = dispo & ~logements["soustrait"]
+    drapeaux = logements[["code_commune", "categorie_soustraction", "dispo_n", "reloge_n"]].assign(
+        en_qpv_n=dispo & logements["qpv"],
+        flux_n=flux_n,
+        sous_n=dispo & logements["soustrait"],
+        flux_en_qpv_n=flux_n & logements["qpv"],
+    )
+    par_commune = drapeaux.groupby(["code_commune", "categorie_soustraction"], as_index=False, sort=False)[
+        list(_TALLIES_LOGEMENTS)
+    ].sum()
+    return par_commune.rename(columns=_TALLIES_LOGEMENTS)
+
+
+def calculer_flux(
+    par_commune: pd.DataFrame, attribues: pd.DataFrame, perimetres: pd.DataFrame, appartenance: pd.DataFrame
+) -> pd.DataFrame:
+    """``Bilan.flux``: disponibilités, soustraits, flux = disponibilités − soustraits, relogements réalisés, their
+    QPV split, and the logements attribués in n by any holder (the denominator of part des attributions), per
+    perimeter (DOMAINE.md §3)."""
+    mesures = list(_TALLIES_LOGEMENTS.values())
+    flux = sommer(par_commune, appartenance, CLES_PERIMETRE, mesures)
+    att_commune = attribues.drop_duplicates("id_logement").groupby("code_commune", as_index=False).size()
+    attributions = sommer(
+        att_commune.rename(columns={"size": "attributions"}), appartenance, CLES_PERIMETRE, ["attributions"]
+    )
+    flux = (
+        perimetres[[PT, PC, PL]]
+        .merge(flux, on=CLES_PERIMETRE, how="left")
+        .merge(attributions, on=CLES_PERIMETRE, how="left")
+    )
+    entiers = [*mesures, "attributions"]
+    flux[entiers] = flux[entiers].fillna(0).astype("int64")
+    flux["disponibilites_hors_qpv"] = flux["disponibilites"] - flux["disponibilites_en_qpv"]
+    flux["flux_hors_qpv"] = flux["flux"] - flux["flux_en_qpv"]
+    return selectionner(flux, "flux")
+
+
+def calculer_soustraits(
+    par_commune: pd.DataFrame, perimetres: pd.DataFrame, appartenance: pd.DataFrame
+) -> pd.DataFrame:
+    """``Bilan.soustraits``: soustraits of n and relogements réalisés per perimeter × soustraction category, all
+    six categories listed (DOMAINE.md §3, R. 441-5)."""
+    sous = sommer(
+        par_commune[par_commune["categorie_soustraction"] != ""],
+        appartenance,
+        [PT, PC, "categorie_soustraction"],
+        ["soustraits", "relogements_realises"],
+    )
+    grille = perimetres[[PT, PC, PL]].merge(
+        pd.DataFrame({"categorie_soustraction": ref.SOUSTRACTIONS.codes}), how="cross"
+    )
+    soustraits = grille.merge(sous, on=[PT, PC, "categorie_soustraction"], how="left")
+    soustraits[["soustraits", "relogements_realises"]] = (
+        soustraits[["soustraits", "relogements_realises"]].fillna(0).astype("int64")
+    )
+    soustraits["categorie_libelle"] = soustraits["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle)
+    return selectionner(trier(soustraits, [PT, PC, "categorie_soustraction"]), "soustraits")
+
+
+# --- holder × perimeter figures ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agregats:
+    """The pairs of :class:`Paires` aggregated per holder × perimeter (and the per-commune tallies they are summed
+    from, which the décret breakdowns reuse)."""
+
+    par_titulaire: pd.DataFrame
+    """One row per (reservataire, perimetre_type, perimetre_code) with a pair or a tour: logements_proposes,
+    logements_attribues, attribues_en_qpv, attribues_hors_qpv, tours, tours_sans_designation (int64),
+    attribues_prioritaires, attribues_dalo, attribues_premier_quartile, _delai_total (float64, 0 when absent)."""
+    par_issue: pd.DataFrame
+    """One row per (reservataire, perimetre_type, perimetre_code, issue) with tours of n: tours."""
+    proposes_par_commune: pd.DataFrame
+    """(reservataire, code_commune) → logements_proposes."""
+    attribues_par_commune: pd.DataFrame
+    """(reservataire, code_commune) → logements_attribues and the sums of :attr:`par_titulaire`."""
+
+
+_SOMMES_ATTRIBUES = {
+    "_un": "logements_attribues",
+    "qpv": "attribues_en_qpv",
+    "menage_prioritaire": "attribues_prioritaires",
+    "dalo": "attribues_dalo",
+    "premier_quartile": "attribues_premier_quartile",
+    "delai": "_delai_total",
+}
+_ENTIERS_TITULAIRE = [
+    "logements_proposes",
+    "logements_attribues",
+    "attribues_en_qpv",
+    "attribues_hors_qpv",
+    "tours",
+    "tours_sans_designation",
+]
+
+
+def agreger_titulaires(paires: Paires, appartenance: pd.DataFrame) -> Agregats:
+    """Counts per holder × perimeter (DOMAINE.md §3): logements proposés and attribués, attribués en QPV / hors QPV,
+    prioritaires, DALO, 1er quartile, total delay, tours by issue; tallied per (holder, commune) then summed over
+    the communes of each perimeter of ``appartenance`` (any perimeter, convention or strate)."""
+    cles = CLES_TITULAIRE_PERIMETRE
+    prop_c = paires.proposes.groupby(CLES_TITULAIRE_COMMUNE, as_index=False, sort=False).size()
+    prop_c = prop_c.rename(columns={"size": "logements_proposes"})
+    agg = sommer(prop_c, appartenance, cles, ["logements_proposes"])
+    att_c = paires.attribues.groupby(CLES_TITULAIRE_COMMUNE, as_index=False, sort=False)[list(_SOMMES_ATTRIBUES)].sum()
+    att_c = att_c.rename(columns=_SOMMES_ATTRIBUES)
+    agg_att = sommer(att_c, appartenance, cles, list(_SOMMES_ATTRIBUES.values()))
+    tours_c = paires.tours_n.groupby([*CLES_TITULAIRE_COMMUNE, "issue"], as_index=False, sort=False).size()
+    par_issue = sommer(tours_c.rename(columns={"size": "tours"}), appartenance, [*cles, "issue"], ["tours"])
+    agg = agg.merge(agg_att, on=cles, how="outer").merge(
+        objets(par_issue.groupby(cles, as_index=False)["tours"].sum(), cles), on=cles, how="outer"
+    )
+    sans_designation = par_issue[par_issue["issue"] == "ABSENCE_DESIGNATION"].drop(columns="issue")
+    agg = agg.merge(sans_designation.rename(columns={"tours": "tours_sans_designation"}), on=cles, how="left")
+    for col in ["logements_proposes", "logements_attribues", "attribues_en_qpv", "tours", "tours_sans_designation"]:
+        agg[col] = agg[col].fillna(0).astype("int64")
+    for col in ["attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile", "_delai_total"]:
+        agg[col] = agg[col].fillna(0).astype("float64")
+    agg["attribues_hors_qpv"] = agg["logements_attribues"] - agg["attribues_en_qpv"]
+    return Agregats(par_titulaire=agg, par_issue=par_issue, proposes_par_commune=prop_c, attribues_par_commune=att_c)
+
+
+def remplir_titulaires(
+    lignes: pd.DataFrame, par_titulaire: pd.DataFrame, flux: pd.DataFrame, optionnelles: Mapping[str, bool]
+) -> pd.DataFrame:
+    """Holder × perimeter rows (``lignes``: reservataire, perimetre_type, perimetre_code, …) with their counts of
+    :attr:`Agregats.par_titulaire` (zeros when absent; the optional counts NaN when their column is absent), the
+    perimeter's disponibilites, soustraits, flux, attributions, and the two shares (DOMAINE.md §3)."""
+    out = lignes.merge(par_titulaire, on=CLES_TITULAIRE_PERIMETRE, how="left")
+    for col in _ENTIERS_TITULAIRE:
+        out[col] = out[col].fillna(0).astype("int64")
+    out["_delai_total"] = out["_delai_total"].fillna(0.0)
+    for col, nom in COMPTES_OPTIONNELS.items():
+        out[col] = out[col].astype("float64").fillna(0.0) if optionnelles[nom] else np.nan
+    out = out.merge(
+        flux[[PT, PC, "disponibilites", "soustraits", "flux", "attributions"]], on=CLES_PERIMETRE, how="left"
+    )
+    out["part_flux_orientations"] = ratio(out["logements_proposes"], out["flux"])
+    out["part_attributions"] = ratio(out["logements_attribues"], out["attributions"])
+    return out
+
+
+def calculer_realisation(
+    conventions: pd.DataFrame,
+    perimetres: pd.DataFrame,
+    agregats: Agregats,
+    flux: pd.DataFrame,
+    optionnelles: Mapping[str, bool],
+) -> pd.DataFrame:
+    """The rows of ``Bilan.realisation`` — each réservataire × each of its convention perimeters, Bailleur × every
+    strate — with droits théoriques = taux × flux / 100, écart, taux de réalisation and de transformation
+    (DOMAINE.md §3). The frame keeps the columns the indicators read beside the declared ones (attribues_*,
+    tours_sans_designation, _delai_total): select with ``selectionner(…, "realisation")``."""
+    strates = perimetres.loc[perimetres["strate"], [PT, PC]]
+    lignes = pd.concat(
+        [
+            conventions[["reservataire", "categorie", PT, PC, "taux_convention"]].assign(convention=True),
+            strates.assign(
+                reservataire=ref.NOM_BAILLEUR, categorie=ref.BAILLEUR, taux_convention=np.nan, convention=False
+            ),
+        ]
+    )
+    r = remplir_titulaires(lignes, agregats.par_titulaire, flux, optionnelles)
+    r["droits_theoriques"] = r["taux_convention"] * r["flux"] / 100
+    r["ecart"] = r["logements_proposes"] - r["droits_theoriques"]
+    r["taux_realisation"] = ratio(r["logements_proposes"], r["droits_theoriques"])
+    r["taux_transformation"] = ratio(r["logements_attribues"], r["logements_proposes"])
+    return trier(libeller(r), ["categorie", "reservataire", PT, PC])
+
+
+def calculer_issues(realisation: pd.DataFrame, agregats: Agregats) -> pd.DataFrame:
+    """``Bilan.issues``: the tours of n of every row of ``realisation`` by issue, the five issues listed
+    (DOMAINE.md §3 « Outcome of a tour », §5.1)."""
+    cles = ["reservataire", "categorie", PT, PC, PL]
+    issues = realisation[cles].merge(pd.DataFrame({"issue": ref.ISSUES.codes}), how="cross")
+    issues = issues.merge(agregats.par_issue, on=[*CLES_TITULAIRE_PERIMETRE, "issue"], how="left")
+    issues["tours"] = issues["tours"].fillna(0).astype("int64")
+    issues["issue_libelle"] = issues["issue"].map(ref.ISSUES.libelle)
+    return selectionner(trier(issues, ["categorie", "reservataire", PT, PC, "issue"]), "issues")
+
+
+def calculer_repartitions(
+    realisation: pd.DataFrame, paires: Paires, agregats: Agregats, appartenance: pd.DataFrame
+) -> pd.DataFrame:
+    """``Bilan.repartitions``: the five décret breakdowns (DOMAINE.md §3, CCH R. 441-5-1) of proposés and attribués
+    for every row of ``realisation``; every fixed modality listed, and the communes of the perimeter."""
+    lignes = realisation[["reservataire", "categorie", PT, PC, PL]]
+    fixes = pd.DataFrame(
+        [(d, c, cat.libelle(c)) for d, cat in MODALITES.items() for c in cat.codes],
+        columns=["dimension", "modalite", "modalite_libelle"],
+    )
+    communes = appartenance.rename(columns={"code_commune": "modalite"}).assign(dimension="commune")
+    communes["modalite_libelle"] = communes["modalite"].map(ref.nom_commune)
+    grille = pd.concat([lignes.merge(fixes, how="cross"), lignes.merge(communes, on=CLES_PERIMETRE)], ignore_index=True)
+    cles = [*CLES_TITULAIRE_PERIMETRE, "dimension", "modalite"]
+    mesures = {
+        "logements_proposes": (paires.proposes, agregats.proposes_par_commune),
+        "logements_attribues": (paires.attribues, agregats.attribues_par_commune),
+    }
+    out = grille
+    for nom, (detail, par_commune) in mesures.items():
+        comptes = [par_commune.assign(modalite=par_commune["code_commune"], dimension="commune")]
+        for dimension, colonne in _SOURCES_MODALITES.items():
+            c = detail.groupby(["reservataire", "code_commune", colonne], as_index=False, sort=False).size()
+            comptes.append(c.rename(columns={colonne: "modalite", "size": nom}).assign(dimension=dimension))
+        tous = pd.concat([c[["reservataire", "code_commune", "dimension", "modalite", nom]] for c in comptes])
+        out = out.merge(sommer(tous, appartenance, cles, [nom]), on=cles, how="left")
+    out[list(mesures)] = out[list(mesures)].fillna(0).astype("int64")
+    out = trier(out, ["categorie", "reservataire", PT, PC, "dimension", "modalite"])
+    return selectionner(out, "repartitions")
+
+
+def titulaires_presents(
+    tours_du_flux: pd.DataFrame,
+    communes_conventionnees: pd.DataFrame,
+    perimetres: pd.DataFrame,
+    appartenance: pd.DataFrame,
+    reservataires: pd.DataFrame,
+) -> pd.DataFrame:
+    """The rows of the consolidated views (DOMAINE.md §5.2–5.3): (perimetre_type, perimetre_code, reservataire,
+    categorie) for every strate perimeter × every holder with a tour of the flux on one of its logements (any
+    date) or a convention overlapping it, and always the Bailleur."""
+    strates = perimetres.loc[perimetres["strate"], [PT, PC]]
+    presents = tours_du_flux[CLES_TITULAIRE_COMMUNE].drop_duplicates()
+    presents = (
+        pd.concat([presents, communes_conventionnees[CLES_TITULAIRE_COMMUNE]])
+        .drop_duplicates()
+        .merge(appartenance, on="code_commune")
+    )
+    presents = presents[CLES_TITULAIRE_PERIMETRE].drop_duplicates().merge(strates, on=CLES_PERIMETRE)
+    presents = pd.concat([presents, strates.assign(reservataire=ref.NOM_BAILLEUR)]).drop_duplicates()
+    categorie_de = dict(zip(reservataires["reservataire"], reservataires["categorie"], strict=True))
+    presents["categorie"] = presents["reservataire"].map(categorie_de)
+    return presents
+
+
+def calculer_consolidation(
+    presents: pd.DataFrame, agregats: Agregats, flux: pd.DataFrame, optionnelles: Mapping[str, bool]
+) -> pd.DataFrame:
+    """``Bilan.consolidation``: the holder × strate figures of the consolidated views (proposés, part du flux,
+    attribués, part des attributions, QPV split, prioritaires, DALO, 1er quartile), for the rows of
+    :func:`titulaires_presents` (DOMAINE.md §3.1, §5.2)."""
+    consolidation = libeller(remplir_titulaires(presents, agregats.par_titulaire, flux, optionnelles))
+    return selectionner(trier(consolidation, [PT, PC, "categorie", "reservataire"]), "consolidation")
+
+
+# --- the sequence ----------------------------------------------------------------------------------------
 
 
 def calculer_bilan(
@@ -113,285 +532,56 @@ def calculer_bilan(
     :func:`~flux_dash.calculs.previsionnel.calculer_previsionnel`.
     """
     regles = regles or ReglesCalcul()
-    L = _logements(tables, annee, regles)
-    conventions = _conventions(tables)
-    reservataires = _reservataires(conventions)
-    categorie_de = dict(zip(reservataires["reservataire"], reservataires["categorie"], strict=True))
-    communes_stock = sorted(L["code_commune"].unique())
-    A = calculer_appartenance(communes_stock, conventions)
-    perimetres = calculer_perimetres(communes_stock, conventions, A, regles)
+    logements = faits_logements(tables["logements"], annee, regles)
+    conventions = normaliser_conventions(tables["conventions"])
+    reservataires = lister_reservataires(conventions)
+    communes_stock = sorted(logements["code_commune"].unique())
+    appartenance = calculer_appartenance(communes_stock, conventions)
+    perimetres = calculer_perimetres(communes_stock, conventions, appartenance, regles)
 
-    # Tours: holder known, logement known (FORMAT.md §1.5 errors otherwise: dropped defensively).
-    tr = tables["tours"]
-    T = pd.DataFrame(
-        {
-            "id_logement": en_texte(tr["id_logement"]),
-            "reservataire": _nom_holder(tr["reservataire"], set(conventions["reservataire"])),
-            "issue": en_texte(tr["issue"]),
-            "date_orientation": tr["date_orientation"],
-            "date_attribution": tr.get("date_attribution", pd.NaT),
-        }
-    )
-    optionnelles_presentes = {}
-    for nom in OPTIONNELLES:
-        b = en_booleen(tr, nom)
-        optionnelles_presentes[nom] = bool(b.notna().any())
-        T[nom] = b.fillna(False).astype(bool).to_numpy()
-    T = T.merge(L[["id_logement", "code_commune", "soustrait", "qpv"]], on="id_logement", how="inner")
-    T = T[T["reservataire"].isin(categorie_de)]
-    T["orientation_n"] = regles.dans_annee(T["date_orientation"], annee)
-    T["attribution_n"] = (T["issue"] == "ATTRIBUE") & regles.dans_annee(T["date_attribution"], annee)
+    tours = faits_tours(tables["tours"], logements, reservataires, annee, regles)
+    optionnelles = optionnelles_renseignees(tables["tours"])
+    logements = marquer_relogements(logements, tours, regles)
+    conventionnees = communes_conventionnees(conventions, appartenance)
+    retenus = tours_retenus(tours, conventionnees)
+    du_flux = tours_du_flux(retenus)
+    paires = apparier(du_flux, logements)
 
-    # DOMAINE.md §3: an orientation outside the holder's convention perimeters is not counted.
-    droits = conventions[["reservataire", PT, PC]].merge(A, on=CLES_PERIMETRE)[["reservataire", "code_commune"]]
-    droits = droits.drop_duplicates().assign(_dans=True)
-    T = T.merge(droits, on=["reservataire", "code_commune"], how="left")
-    T["valide"] = T["_dans"].fillna(False).astype(bool) | (T["reservataire"] == ref.NOM_BAILLEUR)
-    T = T.drop(columns="_dans")
+    par_commune = compter_par_commune(logements)
+    flux = calculer_flux(par_commune, paires.attribues, perimetres, appartenance)
+    soustraits = calculer_soustraits(par_commune, perimetres, appartenance)
 
-    # Relogements réalisés: soustraits with an ATTRIBUE tour dated in n (any holder), whatever their
-    # date_disponibilite unless regles.relogements_disponibles_n (DOMAINE.md §3, R. 441-5).
-    reloges = set(T.loc[T["attribution_n"] & T["soustrait"], "id_logement"])
-    L["reloge_n"] = L["id_logement"].isin(reloges) & L["soustrait"]
-    if regles.relogements_disponibles_n:
-        L["reloge_n"] &= L["dispo_n"]
-
-    TV = T[T["valide"] & ~T["soustrait"]]
-    Tn = TV[TV["orientation_n"]]
-    proposes = Tn[["id_logement", "reservataire", "code_commune", "qpv"]].drop_duplicates(
-        ["id_logement", "reservataire"]
-    )
-    attribues = TV[TV["attribution_n"]].drop_duplicates(["id_logement", "reservataire"]).copy()
-    attribues["delai"] = (attribues["date_attribution"] - attribues["date_orientation"]).dt.days.astype("float64")
-    attribues["hors_qpv"] = ~attribues["qpv"]
-    # CIA indicators (L. 441-1): every attribution of n, soustraits included unless the rule says otherwise.
-    base_cia = T[T["valide"]] if regles.cia_avec_soustraits else TV
-    attributions_cia = base_cia[base_cia["attribution_n"]].drop_duplicates("id_logement")[
-        ["id_logement", "code_commune", "qpv", "premier_quartile", "menage_relogement_ru"]
-    ]
-
-    # Per-perimeter figures (DOMAINE.md §3). Every count is first tallied per commune (a logement lies in exactly
-    # one commune), then summed over the communes of each perimeter: the membership join runs on a few hundred
-    # tallies instead of every logement × its four or five perimeters.
-    L["en_qpv_n"] = L["dispo_n"] & L["qpv"]
-    L["flux_n"] = L["dispo_n"] & ~L["soustrait"]
-    L["sous_n"] = L["dispo_n"] & L["soustrait"]
-    L["flux_en_qpv_n"] = L["flux_n"] & L["qpv"]
-    noms_flux = {
-        "dispo_n": "disponibilites",
-        "sous_n": "soustraits",
-        "reloge_n": "relogements_realises",
-        "en_qpv_n": "disponibilites_en_qpv",
-        "flux_n": "flux",
-        "flux_en_qpv_n": "flux_en_qpv",
-    }
-    par_commune = L.groupby(["code_commune", "categorie_soustraction"], as_index=False, sort=False)[
-        list(noms_flux)
-    ].sum()
-    par_commune = par_commune.rename(columns=noms_flux)
-    flux = sommer(par_commune, A, CLES_PERIMETRE, list(noms_flux.values()))
-    att_commune = attribues.drop_duplicates("id_logement").groupby("code_commune", as_index=False).size()
-    tot_att = sommer(att_commune.rename(columns={"size": "attributions"}), A, CLES_PERIMETRE, ["attributions"])
-    flux = (
-        perimetres[[PT, PC, PL]]
-        .merge(flux, on=CLES_PERIMETRE, how="left")
-        .merge(tot_att, on=CLES_PERIMETRE, how="left")
-    )
-    entiers = [
-        "disponibilites",
-        "soustraits",
-        "flux",
-        "relogements_realises",
-        "disponibilites_en_qpv",
-        "flux_en_qpv",
-        "attributions",
-    ]
-    flux[entiers] = flux[entiers].fillna(0).astype("int64")
-    flux["disponibilites_hors_qpv"] = flux["disponibilites"] - flux["disponibilites_en_qpv"]
-    flux["flux_hors_qpv"] = flux["flux"] - flux["flux_en_qpv"]
-    flux = selectionner(flux, "flux")
-
-    # Soustraits by category (all six categories per perimeter).
-    sous = sommer(
-        par_commune[par_commune["categorie_soustraction"] != ""],
-        A,
-        [PT, PC, "categorie_soustraction"],
-        ["soustraits", "relogements_realises"],
-    )
-    grille = perimetres[[PT, PC, PL]].merge(
-        pd.DataFrame({"categorie_soustraction": ref.SOUSTRACTIONS.codes}), how="cross"
-    )
-    soustraits = grille.merge(sous, on=[PT, PC, "categorie_soustraction"], how="left")
-    soustraits[["soustraits", "relogements_realises"]] = (
-        soustraits[["soustraits", "relogements_realises"]].fillna(0).astype("int64")
-    )
-    soustraits.insert(4, "categorie_libelle", soustraits["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle))
-    soustraits = selectionner(trier(soustraits, [PT, PC, "categorie_soustraction"]), "soustraits")
-
-    # (holder, perimeter) aggregates, used by realisation and consolidation: tallies per (holder, commune).
-    cles_hp = ["reservataire", PT, PC]
-    cles_hc = ["reservataire", "code_commune"]
-    dims = ["typologie", "financement", "modalite_qpv", "periode_construction"]
-    prop_l = proposes.merge(L[["id_logement", *dims]], on="id_logement")
-    att_l = attribues.merge(L[["id_logement", *dims]], on="id_logement").assign(_un=1)
-    prop_c = prop_l.groupby(cles_hc, as_index=False, sort=False).size().rename(columns={"size": "logements_proposes"})
-    agg = sommer(prop_c, A, cles_hp, ["logements_proposes"])
-    sommes_att = {
-        "_un": "logements_attribues",
-        "qpv": "attribues_en_qpv",
-        "menage_prioritaire": "attribues_prioritaires",
-        "dalo": "attribues_dalo",
-        "premier_quartile": "attribues_premier_quartile",
-        "delai": "_delai_total",
-    }
-    att_c = att_l.groupby(cles_hc, as_index=False, sort=False)[list(sommes_att)].sum().rename(columns=sommes_att)
-    agg_att = sommer(att_c, A, cles_hp, list(sommes_att.values()))
-    tours_c = Tn.groupby([*cles_hc, "issue"], as_index=False, sort=False).size().rename(columns={"size": "tours"})
-    agg_tours = sommer(tours_c, A, [*cles_hp, "issue"], ["tours"])
-    agg = agg.merge(agg_att, on=cles_hp, how="outer").merge(
-        objets(agg_tours.groupby(cles_hp, as_index=False)["tours"].sum(), cles_hp), on=cles_hp, how="outer"
-    )
-    sans_designation = agg_tours[agg_tours["issue"] == "ABSENCE_DESIGNATION"].drop(columns="issue")
-    agg = agg.merge(sans_designation.rename(columns={"tours": "tours_sans_designation"}), on=cles_hp, how="left")
-    for col in ["logements_proposes", "logements_attribues", "attribues_en_qpv", "tours", "tours_sans_designation"]:
-        agg[col] = agg[col].fillna(0).astype("int64")
-    for col in ["attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile", "_delai_total"]:
-        agg[col] = agg[col].fillna(0).astype("float64")
-    agg["attribues_hors_qpv"] = agg["logements_attribues"] - agg["attribues_en_qpv"]
-
-    # realisation: réservataire × convention perimeters, Bailleur × strates.
-    strates = perimetres.loc[perimetres["strate"], [PT, PC]]
-    lignes = pd.concat(
-        [
-            conventions[["reservataire", "categorie", PT, PC, "taux_convention"]].assign(convention=True),
-            strates.assign(
-                reservataire=ref.NOM_BAILLEUR, categorie=ref.BAILLEUR, taux_convention=np.nan, convention=False
-            ),
-        ]
-    )
-    realisation = _remplir(lignes, agg, flux, cles_hp, optionnelles_presentes)
-    realisation["droits_theoriques"] = realisation["taux_convention"] * realisation["flux"] / 100
-    realisation["ecart"] = realisation["logements_proposes"] - realisation["droits_theoriques"]
-    realisation["taux_realisation"] = ratio(realisation["logements_proposes"], realisation["droits_theoriques"])
-    realisation["taux_transformation"] = ratio(realisation["logements_attribues"], realisation["logements_proposes"])
-    realisation = libeller(realisation)
-    realisation = trier(realisation, ["categorie", "reservataire", PT, PC])
-    interne = realisation  # keeps the optional counts for the indicators
-    realisation = selectionner(realisation, "realisation")
-
-    # issues: realisation rows × five issues.
-    cles_r = ["reservataire", "categorie", PT, PC, PL]
-    issues = realisation[cles_r].merge(pd.DataFrame({"issue": ref.ISSUES.codes}), how="cross")
-    issues = issues.merge(agg_tours, on=[*cles_hp, "issue"], how="left")
-    issues["tours"] = issues["tours"].fillna(0).astype("int64")
-    issues.insert(6, "issue_libelle", issues["issue"].map(ref.ISSUES.libelle))
-    issues = selectionner(trier(issues, ["categorie", "reservataire", PT, PC, "issue"]), "issues")
-
-    repartitions = _repartitions(
-        realisation[cles_r], {"logements_proposes": (prop_l, prop_c), "logements_attribues": (att_l, att_c)}, A
-    )
-
-    # consolidation: strate perimeter × holders present (tour any date, overlapping convention) + Bailleur.
-    presents = TV[["reservataire", "code_commune"]].drop_duplicates()
-    presents = (
-        pd.concat([presents, droits[["reservataire", "code_commune"]]]).drop_duplicates().merge(A, on="code_commune")
-    )
-    presents = presents[[*cles_hp]].drop_duplicates().merge(strates, on=CLES_PERIMETRE)
-    presents = pd.concat([presents, strates.assign(reservataire=ref.NOM_BAILLEUR)]).drop_duplicates()
-    presents["categorie"] = presents["reservataire"].map(categorie_de)
-    consolidation = _remplir(presents, agg, flux, cles_hp, optionnelles_presentes)
-    consolidation = libeller(consolidation)
-    consolidation = selectionner(trier(consolidation, [PT, PC, "categorie", "reservataire"]), "consolidation")
-
+    agregats = agreger_titulaires(paires, appartenance)
+    realisation = calculer_realisation(conventions, perimetres, agregats, flux, optionnelles)
+    issues = calculer_issues(realisation, agregats)
+    repartitions = calculer_repartitions(realisation, paires, agregats, appartenance)
+    presents = titulaires_presents(du_flux, conventionnees, perimetres, appartenance, reservataires)
+    consolidation = calculer_consolidation(presents, agregats, flux, optionnelles)
     indicateurs = calculer_indicateurs(
         regles=regles,
         perimetres=perimetres,
+        appartenance=appartenance,
         flux=flux,
-        realisation=interne,
-        A=A,
-        proposes=proposes,
-        attributions_cia=attributions_cia,
-        categorie_de=categorie_de,
-        optionnelles=optionnelles_presentes,
+        realisation=realisation,
+        proposes=paires.proposes,
+        attributions_cia=attributions_cia(retenus, regles),
+        reservataires=reservataires,
+        optionnelles=optionnelles,
     )
 
-    prev = previsionnel if previsionnel is not None else tables.get("previsionnel")
     bilan = Bilan(
         annee=annee,
         regles=regles,
-        perimetres=perimetres,
-        appartenance=A,
+        perimetres=selectionner(perimetres, "perimetres"),
+        appartenance=selectionner(appartenance, "appartenance"),
         reservataires=reservataires,
         conventions=conventions,
         flux=flux,
         soustraits=soustraits,
-        realisation=realisation,
+        realisation=selectionner(realisation, "realisation"),
         issues=issues,
         repartitions=repartitions,
         consolidation=consolidation,
         indicateurs=indicateurs,
     )
-    return calculer_previsionnel(bilan, prev)
-
-
-def _remplir(
-    lignes: pd.DataFrame, agg: pd.DataFrame, flux: pd.DataFrame, cles_hp: list[str], optionnelles: dict[str, bool]
-) -> pd.DataFrame:
-    """Holder × perimeter rows with their counts (zeros when absent) and perimeter-level figures and shares."""
-    out = lignes.merge(agg, on=cles_hp, how="left")
-    for col in [
-        "logements_proposes",
-        "logements_attribues",
-        "attribues_en_qpv",
-        "attribues_hors_qpv",
-        "tours",
-        "tours_sans_designation",
-    ]:
-        out[col] = out[col].fillna(0).astype("int64")
-    out["_delai_total"] = out["_delai_total"].fillna(0.0)
-    for col, nom in COMPTES_OPTIONNELS.items():
-        out[col] = out[col].astype("float64").fillna(0.0) if optionnelles[nom] else np.nan
-    out = out.merge(
-        flux[[PT, PC, "disponibilites", "soustraits", "flux", "attributions"]], on=CLES_PERIMETRE, how="left"
-    )
-    out["part_flux_orientations"] = ratio(out["logements_proposes"], out["flux"])
-    out["part_attributions"] = ratio(out["logements_attribues"], out["attributions"])
-    return out
-
-
-def _repartitions(
-    lignes: pd.DataFrame, paires: dict[str, tuple[pd.DataFrame, pd.DataFrame]], A: pd.DataFrame
-) -> pd.DataFrame:
-    """The five décret breakdowns (CCH R. 441-5-1) of proposés and attribués for every realisation row.
-
-    ``paires`` maps each measure to (its (holder, logement) pairs with their modalities, their tally per
-    (holder, commune) in a column named after the measure)."""
-    cles_hp = ["reservataire", PT, PC]
-    fixes = pd.DataFrame(
-        [(d, c, cat.libelle(c)) for d, cat in MODALITES.items() for c in cat.codes],
-        columns=["dimension", "modalite", "modalite_libelle"],
-    )
-    communes = A.rename(columns={"code_commune": "modalite"}).assign(dimension="commune")
-    communes["modalite_libelle"] = communes["modalite"].map(ref.nom_commune)
-    grille = pd.concat([lignes.merge(fixes, how="cross"), lignes.merge(communes, on=CLES_PERIMETRE)], ignore_index=True)
-    sources = {
-        "typologie": "typologie",
-        "financement": "financement",
-        "qpv": "modalite_qpv",
-        "periode_construction": "periode_construction",
-    }
-    cles = [*cles_hp, "dimension", "modalite"]
-    par_mesure = []
-    for nom, (detail, par_commune) in paires.items():
-        comptes = [par_commune.assign(modalite=par_commune["code_commune"], dimension="commune")]
-        for dimension, colonne in sources.items():
-            c = detail.groupby(["reservataire", "code_commune", colonne], as_index=False, sort=False).size()
-            comptes.append(c.rename(columns={colonne: "modalite", "size": nom}).assign(dimension=dimension))
-        tous = pd.concat([c[["reservataire", "code_commune", "dimension", "modalite", nom]] for c in comptes])
-        par_mesure.append(sommer(tous, A, cles, [nom]))
-    out = grille.merge(par_mesure[0], on=cles, how="left").merge(par_mesure[1], on=cles, how="left")
-    out[["logements_proposes", "logements_attribues"]] = (
-        out[["logements_proposes", "logements_attribues"]].fillna(0).astype("int64")
-    )
-    out = trier(out, ["categorie", "reservataire", PT, PC, "dimension", "modalite"])
-    return selectionner(out, "repartitions")
+    return calculer_previsionnel(bilan, previsionnel if previsionnel is not None else tables.get("previsionnel"))
