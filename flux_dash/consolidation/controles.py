@@ -16,7 +16,7 @@ import pandas as pd
 from flux_dash import referentiel as ref
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.codes import probleme
-from flux_dash.consolidation.reception import Envoi
+from flux_dash.consolidation.envoi import Envoi
 from flux_dash.problemes import Probleme
 
 PT, PC = k.PT, k.PC
