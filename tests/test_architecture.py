@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import RACINE
 
@@ -146,3 +148,179 @@ def test_chaque_page_est_dans_un_menu_et_chaque_entree_existe():
     assert chemins == scripts, "une page absente des menus, ou une entrée sans page"
     for cote, menu in MENUS.items():
         assert len({page.chemin for page in menu}) == len(menu), f"page en double dans le menu {cote}"
+
+
+# --- imports between the modules of flux_dash (issue 14: no import cycle, lazy imports included) -------------
+
+
+def _modules(racine: Path, paquet: str) -> dict[str, Path]:
+    """Dotted name → file of every module of ``paquet`` under ``racine`` (a package is its ``__init__``)."""
+    modules = {}
+    for chemin in sorted((racine / paquet).rglob("*.py")):
+        parties = chemin.relative_to(racine).with_suffix("").parts
+        modules[".".join(parties[:-1] if parties[-1] == "__init__" else parties)] = chemin
+    return modules
+
+
+def _cible(nom: str, modules: dict[str, Path]) -> str | None:
+    """The module of ``paquet`` that ``import nom`` loads: ``nom`` itself or its longest known prefix."""
+    while nom and nom not in modules:
+        nom = nom.rpartition(".")[0]
+    return nom or None
+
+
+def _imports(module: str, chemin: Path, modules: dict[str, Path]) -> dict[str, int]:
+    """Modules of the package imported by ``module`` → line of the first import, wherever the import sits
+    (module level, inside a function, under ``if TYPE_CHECKING``, in a ``try``): ``import a.b``,
+    ``from a import b`` (``b`` a submodule or a name), relative imports, and ``import_module("a.b")``. A module
+    that calls ``import_module`` with a computed name (a table of names, as ``flux_dash.__init__`` does) is
+    taken to import every module whose dotted name appears in it as a string literal."""
+    arbre = ast.parse(chemin.read_text("utf-8"), filename=str(chemin))
+    paquet_courant = module if chemin.name == "__init__.py" else module.rpartition(".")[0]
+    trouves: dict[str, int] = {}
+
+    def ajouter(nom: str | None, ligne: int) -> None:
+        cible = _cible(nom, modules) if nom else None
+        if cible and cible != module:
+            trouves.setdefault(cible, ligne)
+
+    dynamique = False
+    for noeud in ast.walk(arbre):
+        if isinstance(noeud, ast.Import):
+            for alias in noeud.names:
+                ajouter(alias.name, noeud.lineno)
+        elif isinstance(noeud, ast.ImportFrom):
+            if noeud.level:
+                base = paquet_courant.split(".")
+                base = base[: len(base) - noeud.level + 1]
+                source = ".".join([*base, noeud.module] if noeud.module else base)
+            else:
+                source = noeud.module or ""
+            for alias in noeud.names:
+                sous_module = f"{source}.{alias.name}"
+                ajouter(sous_module if sous_module in modules else source, noeud.lineno)
+        elif isinstance(noeud, ast.Call):
+            fonction = noeud.func
+            nom = fonction.attr if isinstance(fonction, ast.Attribute) else getattr(fonction, "id", "")
+            if nom in ("import_module", "__import__"):
+                argument = noeud.args[0] if noeud.args else None
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    ajouter(argument.value, noeud.lineno)
+                else:
+                    dynamique = True
+    if dynamique:
+        for noeud in ast.walk(arbre):
+            if isinstance(noeud, ast.Constant) and isinstance(noeud.value, str) and noeud.value in modules:
+                ajouter(noeud.value, noeud.lineno)
+    return trouves
+
+
+def graphe_des_imports(racine: Path, paquet: str) -> dict[str, dict[str, int]]:
+    """module → {imported module of the package → line}, for every module of ``paquet``."""
+    modules = _modules(racine, paquet)
+    return {m: _imports(m, chemin, modules) for m, chemin in modules.items()}
+
+
+def cycles_d_imports(graphe: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The import cycles (``[a, b, …, a]``): for every strongly connected component of more than one module
+    (Tarjan's algorithm, iterative), the shortest cycle through each of its modules, without repeats, sorted."""
+    index: dict[str, int] = {}
+    bas: dict[str, int] = {}
+    pile: list[str] = []
+    sur_pile: set[str] = set()
+    composantes: list[set[str]] = []
+    for depart in sorted(graphe):
+        if depart in index:
+            continue
+        travail = [(depart, iter(sorted(graphe[depart])))]
+        index[depart] = bas[depart] = len(index)
+        pile.append(depart)
+        sur_pile.add(depart)
+        while travail:
+            noeud, voisins = travail[-1]
+            suivant = next((v for v in voisins if v in graphe), None)
+            if suivant is not None:
+                if suivant not in index:
+                    index[suivant] = bas[suivant] = len(index)
+                    pile.append(suivant)
+                    sur_pile.add(suivant)
+                    travail.append((suivant, iter(sorted(graphe[suivant]))))
+                elif suivant in sur_pile:
+                    bas[noeud] = min(bas[noeud], index[suivant])
+                continue
+            travail.pop()
+            if travail:
+                parent = travail[-1][0]
+                bas[parent] = min(bas[parent], bas[noeud])
+            if bas[noeud] == index[noeud]:
+                composante = set()
+                while True:
+                    m = pile.pop()
+                    sur_pile.discard(m)
+                    composante.add(m)
+                    if m == noeud:
+                        break
+                if len(composante) > 1:
+                    composantes.append(composante)
+    cycles: list[list[str]] = []
+    for composante in composantes:
+        vus: set[tuple[str, ...]] = set()
+        for depart in sorted(composante):  # the shortest cycle through each module of the component
+            chemins = {depart: [depart]}
+            file = [depart]
+            while file:  # breadth first, inside the component
+                noeud = file.pop(0)
+                if depart in graphe[noeud]:
+                    cycle = chemins[noeud]
+                    rotation = cycle.index(min(cycle))
+                    canonique = tuple(cycle[rotation:] + cycle[:rotation])
+                    if canonique not in vus:
+                        vus.add(canonique)
+                        cycles.append([*canonique, canonique[0]])
+                    break
+                for v in sorted(graphe[noeud]):
+                    if v in composante and v not in chemins:
+                        chemins[v] = [*chemins[noeud], v]
+                        file.append(v)
+    return sorted(cycles)
+
+
+def _decrire(cycle: list[str], graphe: dict[str, dict[str, int]]) -> str:
+    return " → ".join([f"{a} (ligne {graphe[a][b]})" for a, b in zip(cycle, cycle[1:], strict=False)] + [cycle[-1]])
+
+
+def test_aucun_cycle_d_imports_dans_flux_dash():
+    graphe = graphe_des_imports(RACINE, "flux_dash")
+    assert "flux_dash.calculs.moteur" in graphe and graphe["flux_dash"], "le parcours des imports ne voit rien"
+    cycles = cycles_d_imports(graphe)
+    assert not cycles, "cycles d'imports :\n" + "\n".join(_decrire(c, graphe) for c in cycles)
+
+
+def test_le_parcours_des_imports_voit_les_imports_differes(tmp_path):
+    # a synthetic package: a → b at module level, b → a inside a function (a "lazy" import hiding the cycle),
+    # c → d through import_module("…"), d → c through a relative import, e imports names from a table of strings.
+    paquet = tmp_path / "paq"
+    (paquet / "sous").mkdir(parents=True)
+    fichiers = {
+        "__init__.py": "",
+        "a.py": "from paq import b\n",
+        "b.py": "def f():\n    from paq.a import x\n    return x\n",
+        "c.py": "import importlib\n\ndef f():\n    return importlib.import_module('paq.sous.d')\n",
+        "sous/__init__.py": "",
+        "sous/d.py": "from .. import c\n",
+        "e.py": "from importlib import import_module\nNOMS = {'x': 'paq.f'}\n\ndef g(n):\n"
+        "    return import_module(NOMS[n])\n",
+        "f.py": "from paq.e import g\n",
+    }
+    for nom, texte in fichiers.items():
+        (paquet / nom).write_text(texte, encoding="utf-8")
+    graphe = graphe_des_imports(tmp_path, "paq")
+    assert graphe["paq.b"] == {"paq.a": 2}
+    assert graphe["paq.c"] == {"paq.sous.d": 4}
+    assert graphe["paq.sous.d"] == {"paq.c": 1}
+    assert cycles_d_imports(graphe) == [
+        ["paq.a", "paq.b", "paq.a"],
+        ["paq.c", "paq.sous.d", "paq.c"],
+        ["paq.e", "paq.f", "paq.e"],
+    ]
+    assert _decrire(["paq.a", "paq.b", "paq.a"], graphe) == "paq.a (ligne 1) → paq.b (ligne 2) → paq.a"

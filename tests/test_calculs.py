@@ -28,13 +28,14 @@ Commune (EPCI_EPT 200057867, 10 %), Ville de Paris (COMMUNE 75056, 20 %).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from flux_dash.calculs import Bilan, calculer_bilan, calculer_previsionnel
+from flux_dash.calculs import CADRES, Bilan, calculer_bilan, calculer_previsionnel, reconciliation
 from flux_dash.calculs.definitions import DEFINITIONS, rediger_documentation
 from flux_dash.regles import ReglesCalcul
 
@@ -645,12 +646,46 @@ def test_previsionnel_edite_remplace_la_table(bilan):
     assert ligne(bilan.previsionnel, perimetre_type="DEPARTEMENT", perimetre_code="93").flux_previsionnel == 2.0
 
 
+# --- the declared frames of the Bilan (flux_dash.calculs.bilan.CADRES) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tables", "annee"),
+    [
+        pytest.param(jeu_principal, N, id="jeu principal"),
+        pytest.param(lambda: jeu_principal(optionnelles=False), N, id="sans colonnes facultatives"),
+        pytest.param(lambda: faire_tables(LOGEMENTS, TOURS, CONVENTIONS), 2030, id="annee sans disponibilite"),
+        pytest.param(lambda: faire_tables(LOGEMENTS, [], CONVENTIONS), N, id="aucun tour"),
+    ],
+)
+def test_chaque_table_a_les_colonnes_et_les_types_declares(tables, annee):
+    b = calculer_bilan(tables(), annee)
+    for nom, cadre in CADRES.items():
+        df = getattr(b, nom)
+        assert list(df.columns) == list(cadre.colonnes), nom
+        assert isinstance(df.index, pd.RangeIndex), nom
+        for colonne, dtype in cadre.colonnes.items():
+            if dtype == "str":  # str, or object holding str (the prévisionnel's perimetre_code)
+                assert pd.api.types.is_string_dtype(df[colonne]), (nom, colonne, df[colonne].dtype)
+            else:
+                assert str(df[colonne].dtype) == dtype, (nom, colonne, df[colonne].dtype)
+
+
+def test_les_declarations_decrivent_toutes_les_tables_du_bilan():
+    tables = [f.name for f in dataclasses.fields(Bilan) if f.name not in ("annee", "regles")]
+    assert list(CADRES) == tables
+    for nom, cadre in CADRES.items():
+        assert set(cadre.definitions) <= set(cadre.colonnes), nom
+        assert f"``{nom}`` — {cadre.ligne}" in Bilan.__doc__
+        assert all(f"    {colonne} ({dtype}" in Bilan.__doc__ for colonne, dtype in cadre.colonnes.items()), nom
+
+
 # --- reconciliation, rules, definitions -----------------------------------------------------------------
 
 
 def test_reconciliation_du_jeu_principal(bilan):
     rec = bilan.reconciliation()
-    assert list(rec.columns) == ["controle", "perimetre", "attendu", "obtenu", "ok"]
+    assert list(rec.columns) == reconciliation.COLONNES
     assert rec.ok.all(), rec[~rec.ok]
     assert {
         "Disponibilités = flux + Σ soustraits par catégorie",
@@ -661,8 +696,6 @@ def test_reconciliation_du_jeu_principal(bilan):
 
 
 def test_reconciliation_signale_une_incoherence(bilan):
-    import dataclasses
-
     faux = bilan.flux.copy()
     faux.loc[faux.perimetre_code == "93", "flux"] += 1
     rec = dataclasses.replace(bilan, flux=faux).reconciliation()
