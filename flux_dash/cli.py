@@ -284,6 +284,7 @@ def commande_valider(args: argparse.Namespace) -> int:
                 f"… et {len(problemes) - len(montres)} autres problèmes (option --max 0 pour tout afficher, --csv pour un fichier)."
             )
     if args.csv:
+        Path(args.csv).parent.mkdir(parents=True, exist_ok=True)  # --csv sortie/problemes.csv in a fresh clone
         _ecrire_problemes_csv(rapport.problemes, Path(args.csv))
         print(f"Liste complète écrite dans {args.csv}.")
     print(f"\nDurée : {formats.nombre(time.perf_counter() - debut, 1)} s.")

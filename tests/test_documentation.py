@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +42,69 @@ def test_carnet_d_exemple_s_execute(monkeypatch):
     for i, cellule in enumerate(cellules):
         exec(compile("".join(cellule["source"]), f"exemple.ipynb[{i}]", "exec"), espace)
     assert espace["controles"]["ok"].all()
+
+
+def _bloc_bash_apres(titre: str) -> list[str]:
+    section = README.split(titre, 1)[1]
+    bloc = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    return [ligne for ligne in bloc.splitlines() if ligne.strip()]
+
+
+def _code_documente(ligne: str) -> int:
+    """The exit code a README line promises in its comment (« # code 1 : … »); the activation line succeeds."""
+    trouve = re.search(r"#\s*code (\d)\b", ligne)
+    if trouve:
+        return int(trouve.group(1))
+    assert ligne.startswith("source "), f"ligne du README sans code de sortie documenté : {ligne}"
+    return 0
+
+
+def _clone_neuf(destination: Path) -> Path:
+    """A fresh clone of the commit under test (what a newcomer gets with git clone)."""
+    if shutil.which("git") is None or not (RACINE / ".git").exists():
+        pytest.skip("git ou le dépôt git est introuvable")
+    commit = subprocess.run(
+        ["git", "-C", str(RACINE), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(RACINE), str(destination)], check=True)
+    subprocess.run(["git", "-C", str(destination), "checkout", "--quiet", commit], check=True)
+    return destination
+
+
+@pytest.mark.lent
+def test_ligne_de_commande_du_readme_telle_qu_ecrite_dans_un_clone_neuf(tmp_path):
+    lignes = _bloc_bash_apres("## Ligne de commande")
+    attendus = [_code_documente(ligne) for ligne in lignes]
+    assert any(ligne.startswith("source .venv/bin/activate") for ligne in lignes)
+
+    clone = _clone_neuf(tmp_path / "clone")
+    # The README's set-up (make run / make test) made .venv; the environment running these tests stands for it.
+    environnement = Path(sys.prefix)
+    assert (environnement / "bin" / "activate").is_file() and (environnement / "bin" / "flux-dash").is_file(), (
+        "les tests doivent tourner dans l'environnement installé par make test (.venv)"
+    )
+    (clone / ".venv").symlink_to(environnement, target_is_directory=True)
+    script = "".join(f"{ligne}\nprintf '@@code %s\\n' $?\n" for ligne in lignes)
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONHOME"}}
+    env["PYTHONPATH"] = str(clone)  # the clone's code, whatever checkout the environment was installed from
+    res = subprocess.run(
+        ["bash", "-c", script], cwd=clone, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    sortie = res.stdout + res.stderr
+    codes = [int(c) for c in re.findall(r"^@@code (\d+)$", res.stdout, re.M)]
+    assert list(zip(lignes, codes, strict=True)) == list(zip(lignes, attendus, strict=True)), sortie
+    assert "Traceback" not in sortie and "command not found" not in sortie, sortie
+
+    # Everything the examples wrote is under sortie/, which git ignores: the clone stays clean.
+    statut = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert [ligne for ligne in statut if ligne != "?? .venv"] == []
+    ecrits = sorted(str(p.relative_to(clone / "sortie")) for p in (clone / "sortie").rglob("*") if p.is_file())
+    assert "problemes.csv" in ecrits and "modele_saisie.xlsx" in ecrits
+    assert [e for e in ecrits if e.startswith("casse/")] == ["casse/erreurs.csv"]
+    assert "bilans/flux_2024_habitat-francilien-demo.zip" in ecrits
+    assert any(e.startswith("demo/") and e.endswith(".xlsx") for e in ecrits)
 
 
 @pytest.mark.parametrize("commande", sorted(COMMANDES))
