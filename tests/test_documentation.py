@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -39,9 +41,25 @@ def test_carnet_d_exemple_s_execute(monkeypatch):
     espace: dict[str, object] = {}
     cellules = [c for c in carnet["cells"] if c["cell_type"] == "code"]
     assert len(cellules) >= 5
-    for i, cellule in enumerate(cellules):
-        exec(compile("".join(cellule["source"]), f"exemple.ipynb[{i}]", "exec"), espace)
+    imprime = io.StringIO()
+    with contextlib.redirect_stdout(imprime):
+        for i, cellule in enumerate(cellules):
+            exec(compile("".join(cellule["source"]), f"exemple.ipynb[{i}]", "exec"), espace)
     assert espace["controles"]["ok"].all()
+    # What the notebook prints reads as text: no pandas array repr (« <ArrowStringArray> », « Length: 12, dtype »).
+    assert not re.search(r"Array>|dtype:|Length: \d", imprime.getvalue()), imprime.getvalue()
+
+
+def test_carnet_au_format_jupyter_actuel():
+    """nbformat 4.5: every cell has a unique id (else Jupyter warns, MissingIDFieldWarning); no output stored."""
+    carnet = json.loads((RACINE / "docs" / "exemple.ipynb").read_text(encoding="utf-8"))
+    assert (carnet["nbformat"], carnet["nbformat_minor"]) >= (4, 5)
+    ids = [c.get("id", "") for c in carnet["cells"]]
+    assert all(re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", i) for i in ids), ids
+    assert len(set(ids)) == len(ids)
+    assert all(not c.get("outputs") for c in carnet["cells"] if c["cell_type"] == "code")
+    sources = "".join("".join(c["source"]) for c in carnet["cells"])
+    assert not re.search(r"\btidy\b", sources)
 
 
 def _bloc_bash_apres(titre: str) -> list[str]:
