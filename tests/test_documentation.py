@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from flux_dash.cli import COMMANDES
+from flux_dash.colonnes import TABLES
 from tests.conftest import RACINE
 
 README = (RACINE / "README.md").read_text(encoding="utf-8")
@@ -139,3 +140,38 @@ def test_les_deux_commandes_du_readme_existent_dans_le_makefile():
 def test_ci_appelle_la_commande_de_test_du_readme():
     assert "make test" in (RACINE / ".ci" / "run").read_text(encoding="utf-8")
     assert os.access(RACINE / ".ci" / "run", os.X_OK)
+
+
+# --- docs/format.md: the contract users read -------------------------------------------------------------------
+
+FORMAT = (RACINE / "docs" / "format.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.nom)
+def test_le_contrat_nomme_chaque_colonne_d_entree(table):
+    assert f"`{table.nom}`" in FORMAT
+    manquantes = [c for c in table.noms if f"| `{c}` |" not in FORMAT]
+    assert not manquantes, f"colonnes de {table.nom} absentes des tableaux de docs/format.md : {manquantes}"
+
+
+@pytest.mark.parametrize("commande", sorted(COMMANDES))
+def test_le_contrat_decrit_chaque_commande(commande):
+    assert f"`flux-dash {commande}" in FORMAT
+
+
+def test_le_contrat_se_suffit_a_lui_meme():
+    """Every link leads to a file of the repository (or an anchor of the page); no file outside it is cited."""
+    assert not re.search(r"DOMAINE\.md|FORMAT\.md|\.\./", FORMAT)
+    for cible in re.findall(r"\]\(([^)#\s]+)", FORMAT):
+        assert (RACINE / "docs" / cible).exists(), cible
+    titres = {
+        re.sub(r"[^\w\- ]", "", titre.strip().lower()).replace(" ", "-")
+        for titre in re.findall(r"^#+ (.+)$", FORMAT, re.M)
+    }
+    for ancre in re.findall(r"\]\(#([^)]+)\)", FORMAT):
+        assert ancre in titres, ancre
+
+
+def test_le_contrat_est_en_francais():
+    anglais = re.findall(r"\b(the|of the|and|with|must|which|required|optional|output|input)\b", FORMAT)
+    assert not anglais, anglais
