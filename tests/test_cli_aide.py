@@ -11,11 +11,23 @@ from flux_dash.cli import COMMANDES, _analyseur, main
 from flux_dash.cli_aide import AnalyseurFrancais, traduire
 
 MOTS_ANGLAIS = re.compile(
-    r"\b(usage|positional|optional|options:|show|message|exit|error|required|invalid|choices?|choose|unrecognized|"
-    r"expected|ambiguous|could match|allowed|ignored|explicit|unexpected|program'?s?|subcommands|default|"
-    r"maybe you meant|can't open)\b",
+    r"\b(?:usage|positional|optional|show|exit|error|required|invalid|choices?|choose|unrecognized|expected|"
+    r"ambiguous|could match|allowed|ignored|explicit|unexpected|program'?s?|subcommands|default|maybe you meant|"
+    r"can't open)\b|\boptions:",
     re.IGNORECASE,
 )
+
+
+def test_la_liste_reconnait_l_aide_anglaise_d_argparse():
+    anglais = argparse.ArgumentParser(prog="essai")
+    anglais.add_argument("fichier")
+    assert set(m.lower() for m in MOTS_ANGLAIS.findall(anglais.format_help())) >= {
+        "usage",
+        "positional",
+        "show",
+        "exit",
+    }
+    assert MOTS_ANGLAIS.search("options:\n  -h")
 
 
 def _lancer(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
