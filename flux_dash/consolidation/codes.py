@@ -46,6 +46,7 @@ CODES: dict[str, tuple[Gravite, str]] = {
     "base_deja_presente": (INFORMATION, "fichier déjà présent dans la base"),
     "base_remplacement_requis": (ERREUR, "la base contient déjà d'autres chiffres de ce bailleur pour cette année"),
     "base_remplace": (INFORMATION, "chiffres d'un bailleur remplacés dans la base"),
+    "base_retire": (INFORMATION, "chiffres d'un bailleur retirés de la base"),
 }
 """Code → (gravity, what it means in one French phrase)."""
 
