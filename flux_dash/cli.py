@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flux_dash import __version__, formats, garde
 from flux_dash.cli_aide import AIDE_VERSION, AnalyseurFrancais
+from flux_dash.consolidation import commandes as receveur
 from flux_dash.problemes import ERREUR, Probleme, RapportValidation
 
 OK, ERREURS, ILLISIBLE = 0, 1, 2
@@ -177,6 +178,7 @@ def _analyseur() -> argparse.ArgumentParser:
         "--logements", type=_strictement_positif, default=3000, metavar="N", help="nombre de logements (défaut 3000)"
     )
     e.add_argument("--graine", type=_entier, default=2024, metavar="N", help="graine du générateur (défaut 2024)")
+    receveur.ajouter_analyseurs(sous, _annee)  # consolider, campagne (FORMAT.md §3)
     return p
 
 
@@ -368,6 +370,8 @@ COMMANDES = {
     "bilan": commande_bilan,
     "modele": commande_modele,
     "exemple": commande_exemple,
+    "consolider": receveur.commande_consolider,
+    "campagne": receveur.commande_campagne,
 }
 
 

@@ -9,8 +9,9 @@ import zipfile
 
 import openpyxl
 
+from flux_dash.garde import DEBUTS_DANGEREUX as DANGEREUX
+
 ENTETE = "annee;bailleur;perimetre_type;perimetre_code;perimetre_libelle;categorie;reservataire;dimension;modalite;indicateur;valeur"
-DANGEREUX = ("=", "+", "-", "@")
 
 MONTREUIL, BAGNOLET, PARIS, SAINT_DENIS = "93048", "93006", "75056", "93066"
 EST_ENSEMBLE, PLAINE_COMMUNE, T_PARIS = "200057875", "200057867", "217500016"

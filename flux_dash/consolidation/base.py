@@ -62,6 +62,10 @@ class ErreurBase(Exception):
     is French and says what to do."""
 
 
+class BailleurAbsent(ErreurBase):
+    """:meth:`Base.retirer` of a landlord the store does not hold for that year."""
+
+
 def chemin_par_defaut() -> Path:
     """``FLUX_DASH_BASE``, else the user's data folder (see the module's docstring)."""
     if os.environ.get(VARIABLE):
@@ -425,9 +429,9 @@ class Base:
             finally:
                 con.unregister("_nouvelles")
             con.execute(
-                "UPDATE depots SET empreinte = ?, version = coalesce(nullif(?, ''), version), ajoute_le = ? "
-                "WHERE id = ?",
-                [empreinte_lignes(lignes), e.version, quand, depot],
+                "UPDATE depots SET empreinte = ?, version = coalesce(nullif(?, ''), version), ajoute_le = ?, "
+                "bailleur = ? WHERE id = ?",
+                [empreinte_lignes(lignes), e.version, quand, e.bailleur, depot],
             )
         presents = {s for (s,) in con.execute("SELECT sha256 FROM fichiers WHERE depot_id = ?", [depot]).fetchall()}
         for f in e.fichiers:
@@ -458,7 +462,9 @@ class Base:
                     if noms
                     else f"aucun bailleur de {annee} dans la base"
                 )
-                raise ErreurBase(f"Aucun chiffre {annee} de « {bailleur} » dans la base {self.chemin} ({presents}).")
+                raise BailleurAbsent(
+                    f"Aucun chiffre {annee} de « {bailleur} » dans la base {self.chemin} ({presents})."
+                )
             depot, nom = ligne
             sha = " ; ".join(
                 s

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, Gravite, Probleme
 
-TABLE = "envois"
-"""``Probleme.table`` of every problem of the receiving side (what was received, not the landlord's tables)."""
+TABLE = ""
+"""``Probleme.table`` of the receiving side's problems: none (they name the file received, ``source``)."""
 
 CODES: dict[str, tuple[Gravite, str]] = {
     # reading (errors: the file is not used)

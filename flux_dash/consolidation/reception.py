@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from flux_dash import garde
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import TABLES
 from flux_dash.consolidation import contrat as k
@@ -45,7 +46,8 @@ LIGNES_EN_TETE_MAX = 40
 EXEMPLES_MAX = 10
 """Bad lines quoted one by one in a problem; the rest are counted."""
 
-_GARDE = re.compile(r"^'(?=[=+\-@\t\r])")
+_GARDE = re.compile("^'(?=[" + re.escape("".join(garde.DEBUTS_DANGEREUX)) + "])")
+"""The CSV-injection guard of FORMAT.md §2.2 (:mod:`flux_dash.garde`), removed when reading."""
 _CONSEIL_BILAN = (
     "Demandez au bailleur son bilan produit par flux_dash (l'archive ZIP, le fichier indicateurs_{n}.csv ou un de "
     "ses classeurs), ou produisez-le à partir de ce fichier avec « flux-dash bilan FICHIER --annee N --sortie "
