@@ -1,23 +1,41 @@
-"""Excel hygiene shared by every workbook flux_dash writes (FORMAT.md §2.1, DOMAINE.md §3 and §5–§6).
+"""The one xlsx writer of flux_dash (FORMAT.md §2.1, DOMAINE.md §3 and §5–§6).
 
-This module owns, for the input template (:mod:`flux_dash.modele`) and every report workbook:
+Every workbook the product writes — the trames (:mod:`flux_dash.rapports`), the input template
+(:mod:`flux_dash.modele`), the demo workbook (:mod:`flux_dash.demo`) and the tables downloaded from the app
+(:mod:`flux_dash.ui.exports`) — is composed with this module and serialised by it. Nothing else in the product
+imports a spreadsheet library to write (openpyxl is used for reading only, by tests and the reader).
 
-- the style kit: named styles (title, subtitle, table header, body, totals row, note) in a sober,
-  colour-blind-safe palette, Calibri 10–14;
-- the number formats (counts ``#,##0``, shares ``0.0%``, droits ``#,##0.0``, dates ``DD/MM/YYYY``), stored in
-  OOXML form: French Excel and LibreOffice display them with French separators (``1 234``, ``12,3 %``);
-- safe writing: user text is always stored as text, never as a formula (formula injection, FORMAT.md §2.1),
-  illegal XML control characters are removed, numbers are numeric cells, a missing ratio is the grey text
-  ``n.s.`` (DOMAINE.md §3), optional small-cell masking (DOMAINE.md §6);
-- tables (header + rows + optional totals row, Excel table or autofilter, no merged cells), column widths,
-  frozen panes, print layout, sheet-title sanitising, the "Paramètres" and "Définitions" sheets every report
-  carries (DOMAINE.md §5), native bar charts, and serialisation to bytes.
+How it works: a :class:`Classeur` holds :class:`Feuille` objects, plain Python descriptions of sheets (cells with
+a value, a :class:`Style` and a number format; column widths, row heights, frozen panes, print setup, Excel tables,
+autofilter, data validation, comments, native bar charts, hidden state). Callers compose and adjust them freely
+(widths are computed from the cells written, a format can be changed after the fact); :func:`classeur_en_octets`
+then serialises the whole workbook **in memory** with XlsxWriter (``in_memory``: no temporary file, DOMAINE.md
+§6 — tours never reach the disk, not even as a library's spill file), creating each cell format once per
+workbook (a cache keyed by style, number format and quote prefix).
+
+Why XlsxWriter (measured, see ``benchmarks/ecriture.py``): it writes the same cells 2–3× faster than plain
+openpyxl and never spills to ``/tmp``, where openpyxl writes every sheet while saving. openpyxl stays the
+reader (tests, golden snapshots, LibreOffice round trips).
+
+This module also owns:
+
+- the style kit: title, subtitle, table header, body, totals row, note, in a sober, colour-blind-safe palette,
+  Calibri 9–14 (:class:`Style`; the ``nom`` of a style is its role, used for column widths);
+- the number formats (counts ``#,##0``, shares ``0.0%``, droits ``#,##0.0``, dates ``DD/MM/YYYY``) in OOXML form:
+  French Excel and LibreOffice display them with French separators (``1 234``, ``12,3 %``);
+- safe writing: user text is always a string cell, never a formula, with Excel's quote prefix when it starts
+  like one (:mod:`flux_dash.garde`, applied to every text cell when the workbook is serialised), illegal XML
+  control characters removed, numbers as numeric cells, a missing ratio as the grey text ``n.s.``
+  (DOMAINE.md §3), optional small-cell masking (DOMAINE.md §6);
+- the sheet-title and table-name rules of Excel, and the "Paramètres" and "Définitions" sheets every report
+  carries (DOMAINE.md §5).
 
 Nothing here knows about a particular report: contents (labels, values, definitions) come from the callers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import functools
@@ -25,22 +43,12 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from copy import copy
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
 
 from flux_dash import formats, garde
 from flux_dash.referentiel import slug
@@ -77,130 +85,77 @@ PALETTE = tuple(c.removeprefix("#") for c in formats.PALETTE)
 POLICE = "Calibri"
 TAILLE = 10
 
-# --- Named styles ------------------------------------------------------------------------------------
 
-STYLE_TITRE = "Flux titre"
-STYLE_SOUS_TITRE = "Flux sous-titre"
-STYLE_ENTETE = "Flux en-tête"
-STYLE_ENTETE_FACULTATIF = "Flux en-tête facultatif"
-STYLE_INTERTITRE = "Flux intertitre"
-STYLE_TEXTE = "Flux texte"
-STYLE_CORPS = "Flux corps"
-STYLE_TOTAL = "Flux total"
-STYLE_NOTE = "Flux note"
-STYLES_HORS_LARGEUR = frozenset({STYLE_TITRE, STYLE_SOUS_TITRE, STYLE_INTERTITRE, STYLE_TEXTE, STYLE_NOTE})
-"""Styles of free text lines that overflow to the right: ignored when column widths are computed."""
-
-_fin = Side(style="thin", color=GRIS_BORDURE)
-_BORDURE = Border(left=_fin, right=_fin, top=_fin, bottom=_fin)
-_BORDURE_TOTAL = Border(left=_fin, right=_fin, top=Side(style="medium", color=BLEU_FONCE), bottom=_fin)
-_DROITE = Alignment(horizontal="right", vertical="top")
-_GAUCHE_HAUT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+# --- Styles --------------------------------------------------------------------------------------------
 
 
-def _style_nomme(nom: str) -> NamedStyle:
-    """A fresh NamedStyle ``nom`` (openpyxl binds a NamedStyle to one workbook: never share them)."""
-    return _FABRIQUES_DE_STYLES[nom]()
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a cell looks (font, fill, borders, alignment) and what role it plays in the layout.
 
-
-_FABRIQUES_DE_STYLES = {
-    STYLE_TITRE: lambda: NamedStyle(STYLE_TITRE, font=Font(name=POLICE, size=14, bold=True, color=BLEU_FONCE)),
-    STYLE_SOUS_TITRE: lambda: NamedStyle(STYLE_SOUS_TITRE, font=Font(name=POLICE, size=11, color=GRIS_TEXTE)),
-    STYLE_ENTETE: lambda: NamedStyle(
-        STYLE_ENTETE,
-        font=Font(name=POLICE, size=TAILLE, bold=True, color=BLANC),
-        fill=PatternFill("solid", fgColor=BLEU_FONCE),
-        border=_BORDURE,
-        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-    ),
-    STYLE_ENTETE_FACULTATIF: lambda: NamedStyle(
-        STYLE_ENTETE_FACULTATIF,
-        font=Font(name=POLICE, size=TAILLE, color=BLEU_FONCE),
-        fill=PatternFill("solid", fgColor=BLEU_CLAIR),
-        border=_BORDURE,
-        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-    ),
-    STYLE_INTERTITRE: lambda: NamedStyle(
-        STYLE_INTERTITRE, font=Font(name=POLICE, size=12, bold=True, color=BLEU_FONCE)
-    ),
-    STYLE_TEXTE: lambda: NamedStyle(STYLE_TEXTE, font=Font(name=POLICE, size=TAILLE)),
-    STYLE_CORPS: lambda: NamedStyle(
-        STYLE_CORPS, font=Font(name=POLICE, size=TAILLE), border=_BORDURE, alignment=Alignment(vertical="top")
-    ),
-    STYLE_TOTAL: lambda: NamedStyle(
-        STYLE_TOTAL,
-        font=Font(name=POLICE, size=TAILLE, bold=True),
-        fill=PatternFill("solid", fgColor=BLEU_CLAIR),
-        border=_BORDURE_TOTAL,
-        alignment=Alignment(vertical="top"),
-    ),
-    STYLE_NOTE: lambda: NamedStyle(STYLE_NOTE, font=Font(name=POLICE, size=9, italic=True, color=GRIS_TEXTE)),
-}
-
-
-def appliquer_style(cell: Cell, nom: str) -> None:
-    """Give ``cell`` one of the named styles ``STYLE_*``, registering it in the workbook on first use.
-
-    Assigning ``cell.style = nom`` looks the name up in the workbook's style list on every call (a third of the
-    time of a report); the style array it yields is kept per workbook and copied to the next cells instead.
+    Frozen and hashable: the serialiser creates one cell format per distinct (style, number format, quote
+    prefix) of a workbook. ``nom`` names the role (``"Flux corps"``…): :data:`STYLES_HORS_LARGEUR` roles overflow
+    to the right and are left out of column widths, header roles count at most 30 characters.
     """
-    wb = cell.parent.parent
-    modeles = _modeles_de_style(wb)
-    modele = modeles.get(nom)
-    if modele is None:
-        if nom not in wb.named_styles:
-            wb.add_named_style(_style_nomme(nom))
-        cell.style = nom
-        modeles[nom] = copy(cell._style)
-        return
-    cell._style = copy(modele)
+
+    nom: str = ""
+    taille: float = TAILLE
+    gras: bool = False
+    italique: bool = False
+    couleur: str | None = None
+    """Font colour, ``RRGGBB``."""
+    fond: str | None = None
+    """Solid fill colour, ``RRGGBB``."""
+    bordure: bool = False
+    """Thin grey borders on the four sides."""
+    bordure_haut_forte: bool = False
+    """A medium dark-blue top border (totals row)."""
+    horizontal: str | None = None
+    """``left`` | ``center`` | ``right`` (None: Excel's default, numbers right and text left)."""
+    vertical: str | None = None
+    """``top`` | ``center`` (None: bottom)."""
+    renvoi: bool = False
+    """Wrap text on several lines."""
+
+    def avec(self, **changements: object) -> Style:
+        """The same style with some attributes changed (the role is kept)."""
+        return dataclasses.replace(self, **changements)  # type: ignore[arg-type]
 
 
-def _modeles_de_style(wb: Workbook) -> dict[str, object]:
-    modeles = wb.__dict__.get("_flux_modeles_de_style")
-    if modeles is None:
-        modeles = wb.__dict__["_flux_modeles_de_style"] = {}
-    return modeles
-
-
-def identifiants_de_style(wb: Workbook, noms: Iterable[str]) -> frozenset[int]:
-    """The ``xfId`` of the named styles ``noms`` registered in ``wb``: comparing a cell's ``_style.xfId`` with
-    them is much cheaper than reading ``cell.style`` (which rebuilds the list of names each time)."""
-    tous = wb._named_styles.names
-    return frozenset(tous.index(nom) for nom in noms if nom in tous)
+STYLE_TITRE = Style("Flux titre", taille=14, gras=True, couleur=BLEU_FONCE)
+STYLE_SOUS_TITRE = Style("Flux sous-titre", taille=11, couleur=GRIS_TEXTE)
+STYLE_ENTETE = Style(
+    "Flux en-tête", gras=True, couleur=BLANC, fond=BLEU_FONCE, bordure=True, horizontal="center", vertical="center"
+).avec(renvoi=True)
+STYLE_ENTETE_FACULTATIF = Style(
+    "Flux en-tête facultatif", couleur=BLEU_FONCE, fond=BLEU_CLAIR, bordure=True, horizontal="center"
+).avec(vertical="center", renvoi=True)
+STYLE_INTERTITRE = Style("Flux intertitre", taille=12, gras=True, couleur=BLEU_FONCE)
+STYLE_TEXTE = Style("Flux texte")
+STYLE_CORPS = Style("Flux corps", bordure=True, vertical="top")
+STYLE_TOTAL = Style("Flux total", gras=True, fond=BLEU_CLAIR, bordure=True, bordure_haut_forte=True, vertical="top")
+STYLE_NOTE = Style("Flux note", taille=9, italique=True, couleur=GRIS_TEXTE)
+STYLE_GRAS = Style("Gras", taille=11, gras=True)
+"""Bold Calibri 11: the header of a plain table (downloads of the app)."""
+STYLE_ENTETE_DONNEES = Style("Flux en-tête de données", taille=11, gras=True, fond="DDEBF7")
+"""Bold Calibri 11 on a light fill: the header row of a data sheet (the demo workbook, FORMAT.md §1)."""
+STYLES_HORS_LARGEUR = frozenset(
+    s.nom for s in (STYLE_TITRE, STYLE_SOUS_TITRE, STYLE_INTERTITRE, STYLE_TEXTE, STYLE_NOTE)
+)
+"""Roles of free text lines that overflow to the right: ignored when column widths are computed."""
+STYLES_ENTETE = frozenset({STYLE_ENTETE.nom, STYLE_ENTETE_FACULTATIF.nom})
 
 
 # --- Safe values -------------------------------------------------------------------------------------
 
 LONGUEUR_MAX_CELLULE = 32767
 """Excel's limit on the characters of one cell (a longer text makes Excel "repair" the file)."""
+_CARACTERES_INTERDITS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def nettoyer_texte(valeur: object) -> str:
-    """``str(valeur)`` without the control characters XML 1.0 forbids (openpyxl would raise IllegalCharacterError).
-
-    Tab, line feed and carriage return are legal and kept.
-    """
-    return ILLEGAL_CHARACTERS_RE.sub("", str(valeur))
-
-
-def ecrire_texte(cell: Cell, valeur: object) -> None:
-    """Store ``valeur`` as TEXT, whatever it looks like (FORMAT.md §2.1: never a formula).
-
-    openpyxl turns a string starting with ``=`` into a live formula; it is switched back to a string cell.
-    Values starting with ``= + - @``, tab or CR (:func:`flux_dash.garde.est_dangereux`) also get Excel's "quote
-    prefix", so that editing the cell in Excel keeps it text. Illegal control characters are removed and the text is cut to Excel's 32 767 characters. None writes
-    an empty cell.
-    """
-    if valeur is None:
-        cell.value = None
-        return
-    texte = nettoyer_texte(valeur)[:LONGUEUR_MAX_CELLULE]
-    cell.value = texte
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    if garde.est_dangereux(texte):
-        cell.quotePrefix = True
+    """``str(valeur)`` without the control characters XML 1.0 forbids. Tab, line feed and carriage return stay."""
+    return _CARACTERES_INTERDITS.sub("", str(valeur))
 
 
 def est_manquant(valeur: object) -> bool:
@@ -227,65 +182,6 @@ def _vers_nombre(texte: str) -> float | int | None:
     return int(propre) if re.fullmatch(r"[-+]?\d+", propre) else float(propre)
 
 
-def _marquer_non_numerique(cell: Cell) -> None:
-    """Grey, right-aligned text in a numeric column ("n.s.", "< 5"), keeping the row's boldness."""
-    cell.font = Font(name=POLICE, size=TAILLE, color=GRIS_NS, bold=bool(cell.font and cell.font.b))
-    cell.alignment = _DROITE
-
-
-def ecrire_valeur(
-    cell: Cell,
-    valeur: object,
-    format: str | None = None,
-    *,
-    manquant: str | None = None,
-    texte_en_nombre: bool = False,
-) -> None:
-    """Write one value with the right cell type and number format.
-
-    - missing (None, NA, NaN, NaT, ±inf): with a numeric ``format`` the grey text ``manquant`` (default
-      ``"n.s."``, DOMAINE.md §3); otherwise an empty cell (or ``manquant`` if given);
-    - bool (Python or numpy): the text ``oui`` / ``non``;
-    - int / float / Decimal (numpy included): a numeric cell, default format ``#,##0`` for integers;
-    - date / datetime / pandas Timestamp: a datetime cell, default format ``DD/MM/YYYY`` (time zone dropped);
-    - str: text through :func:`ecrire_texte`, even when it looks like a number, unless ``texte_en_nombre``
-      (then ``"1 234,5"`` becomes 1234.5); a text in a numeric column is grey and right-aligned ("< 5");
-    - anything else: its ``str`` as text.
-    """
-    numerique = format in FORMATS_NUMERIQUES
-    if est_manquant(valeur):
-        texte = manquant if manquant is not None else (NON_SIGNIFICATIF if numerique else None)
-        ecrire_texte(cell, texte)
-        if texte and numerique:
-            _marquer_non_numerique(cell)
-        return
-    if type(valeur).__module__ == "numpy" and hasattr(valeur, "item"):
-        valeur = valeur.item()  # type: ignore[union-attr]
-    if isinstance(valeur, bool):
-        ecrire_texte(cell, "oui" if valeur else "non")
-        return
-    if isinstance(valeur, str) and texte_en_nombre and (nombre := _vers_nombre(valeur)) is not None:
-        valeur = nombre
-    if isinstance(valeur, int | float | decimal.Decimal):
-        cell.value = float(valeur) if isinstance(valeur, decimal.Decimal) else valeur
-        cell.number_format = format or (FORMAT_ENTIER if isinstance(valeur, int) else FORMAT_DROITS)
-        return
-    if isinstance(valeur, pd.Timestamp):
-        valeur = valeur.tz_localize(None) if valeur.tzinfo else valeur
-        valeur = valeur.to_pydatetime()
-    if isinstance(valeur, dt.datetime) and valeur.tzinfo is not None:
-        valeur = valeur.replace(tzinfo=None)
-    if isinstance(valeur, dt.date):
-        cell.value = valeur
-        cell.number_format = format or FORMAT_DATE
-        return
-    ecrire_texte(cell, valeur)
-    if format:
-        cell.number_format = format
-    if numerique:
-        _marquer_non_numerique(cell)
-
-
 def masquer_petits_effectifs(valeur: object, seuil: int = 5) -> object:
     """Small-cell masking (DOMAINE.md §6): a count from 1 to ``seuil - 1`` becomes the text ``"< seuil"``.
 
@@ -301,42 +197,348 @@ def masquer_petits_effectifs(valeur: object, seuil: int = 5) -> object:
     return f"< {seuil}" if 0 < nombre < seuil else valeur
 
 
+# --- The model: workbook, sheets, cells -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Cellule:
+    """One written cell: a value (str, int, float, date or datetime; None for a styled empty cell), its style
+    (None: the workbook's default, Calibri 11) and its number format."""
+
+    valeur: object
+    style: Style | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class Impression:
+    """Print layout of a sheet: A4, fit to the page width, narrow margins, header rows repeated on each page."""
+
+    paysage: bool = True
+    lignes_repetees: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class PiedDePage:
+    """Page footer in Excel's header/footer codes (``&A`` sheet name, ``&P`` page, ``&N`` pages), printed in 8 pt.
+
+    Plain text (a landlord's name) must go through :func:`echapper_pied` first.
+    """
+
+    gauche: str = "&A"
+    centre: str = ""
+    droite: str = "Page &P / &N"
+
+
+PIED_DE_PAGE = PiedDePage()
+LONGUEUR_MAX_PIED = 255
+"""Excel's limit on a header or footer (codes included)."""
+
+
+def echapper_pied(texte: str) -> str:
+    """Plain text for a footer: ``&`` doubled (else Excel reads a code), control characters removed."""
+    return nettoyer_texte(texte).replace("\n", " ").replace("\r", " ").replace("&", "&&")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Data validation of a range (``zone`` = ``"B2:B5000"``): a warning, never a block, on unexpected input.
+
+    ``genre``: ``liste`` (``source`` = a workbook name, or the list of allowed values), ``entier``, ``decimal``
+    or ``date`` (bounds ``minimum`` / ``maximum``; no maximum: greater than or equal to the minimum).
+    """
+
+    zone: str
+    genre: str
+    titre_erreur: str
+    message_erreur: str
+    source: str | tuple[str, ...] | None = None
+    minimum: float | dt.date | None = None
+    maximum: float | dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Commentaire:
+    """A cell note (Excel comment), hidden until hovered; size in pixels."""
+
+    texte: str
+    auteur: str
+    largeur: int = 320
+    hauteur: int = 80
+
+
+@dataclass
+class Graphique:
+    """A native bar chart of a table (see :func:`ajouter_graphique_barres`); rows and columns are 1-based."""
+
+    titre: str
+    ancre: str
+    ligne_entete: int
+    premiere_ligne: int
+    derniere_ligne: int
+    colonne_categories: int
+    colonnes: tuple[int, ...]
+    horizontal: bool = False
+    empile: bool = False
+    titre_axe: str | None = None
+    format_axe: str | None = None
+    largeur_cm: float = 16
+    hauteur_cm: float = 8
+    categories_inversees: bool = False
+    """Categories drawn from top to bottom in the table's order (horizontal bars)."""
+
+
+@dataclass(frozen=True)
+class TableauExcel:
+    """An Excel table (with its autofilter) over a header row and data rows."""
+
+    nom: str
+    premiere_ligne: int
+    derniere_ligne: int
+    premiere_colonne: int
+    derniere_colonne: int
+    entetes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BlocDeDonnees:
+    """Plain data written in bulk by :func:`ecrire_donnees` (no cell objects: large tables stay cheap)."""
+
+    ligne: int
+    colonne: int
+    df: pd.DataFrame
+    formats: Mapping[str, str]
+
+
+class Feuille:
+    """A sheet being composed. Rows and columns are 1-based, as in Excel (A1 = (1, 1))."""
+
+    def __init__(self, titre: str) -> None:
+        self.titre = titre
+        self.cellules: dict[tuple[int, int], Cellule] = {}
+        self.largeurs: dict[int, float] = {}
+        """Column → width in characters (Excel's unit)."""
+        self.formats_colonnes: dict[int, str] = {}
+        """Column → number format of the cells a user types in (input template)."""
+        self.hauteurs: dict[int, float] = {}
+        """Row → height in points."""
+        self.fige: str | None = None
+        """Top-left cell of the scrolling part (``"A2"`` freezes row 1)."""
+        self.impression: Impression | None = None
+        self.pied: PiedDePage | None = None
+        self.tableaux: list[TableauExcel] = []
+        self.filtre: tuple[int, int, int, int] | None = None
+        """Autofilter range (first row, first column, last row, last column)."""
+        self.validations: list[Validation] = []
+        self.commentaires: dict[tuple[int, int], Commentaire] = {}
+        self.graphiques: list[Graphique] = []
+        self.blocs: list[BlocDeDonnees] = []
+        self.masquee = False
+
+    def cellule(self, ligne: int, colonne: int) -> Cellule | None:
+        return self.cellules.get((ligne, colonne))
+
+    def valeur(self, ligne: int, colonne: int) -> object:
+        cellule = self.cellules.get((ligne, colonne))
+        return None if cellule is None else cellule.valeur
+
+    @property
+    def derniere_ligne(self) -> int:
+        """The last row holding a cell (0 for an empty sheet)."""
+        return max((ligne for ligne, _ in self.cellules), default=0)
+
+    def styler(self, ligne: int, colonne: int, style: Style | None) -> None:
+        """Give a style to a cell (an empty styled cell if nothing was written there)."""
+        cellule = self.cellules.get((ligne, colonne))
+        if cellule is None:
+            self.cellules[(ligne, colonne)] = Cellule(None, style)
+        else:
+            cellule.style = style
+
+
+def copier_cellules(source: Feuille, cible: Feuille, decalage: int = 0) -> None:
+    """Copies the cells of ``source`` into ``cible``, ``decalage`` rows lower (a section built once, reused by
+    every workbook of a batch; the copies can be restyled without touching the source)."""
+    for (ligne, colonne), c in source.cellules.items():
+        cible.cellules[(ligne + decalage, colonne)] = Cellule(c.valeur, c.style, c.format)
+
+
+class Classeur:
+    """A workbook being composed: its sheets in order, workbook-level names, properties and page footer."""
+
+    def __init__(self, auteur: str = "flux_dash") -> None:
+        self.feuilles: list[Feuille] = []
+        self.noms: dict[str, str] = {}
+        """Workbook-level names → ranges (``'Listes'!$A$2:$A$6``)."""
+        self.titre = ""
+        self.auteur = auteur
+        self.date: dt.datetime | None = None
+        """Creation date of the file's properties (None: now); fixed, the same content gives the same bytes."""
+        self.pied: PiedDePage | None = None
+        """A footer for every sheet that has a print layout, replacing the sheets' own."""
+        self.active = 0
+
+    @property
+    def titres(self) -> list[str]:
+        return [f.titre for f in self.feuilles]
+
+    def __getitem__(self, titre: str) -> Feuille:
+        for feuille in self.feuilles:
+            if feuille.titre == titre:
+                return feuille
+        raise KeyError(titre)
+
+    def __iter__(self) -> Iterator[Feuille]:
+        return iter(self.feuilles)
+
+    def ajouter(self, feuille: Feuille, index: int | None = None) -> Feuille:
+        """Adds a sheet built elsewhere (its title must be free, case ignored, as Excel wants)."""
+        if feuille.titre.lower() in {t.lower() for t in self.titres}:
+            raise ValueError(f"Feuille en double : {feuille.titre}")
+        self.feuilles.insert(len(self.feuilles) if index is None else index, feuille)
+        return feuille
+
+
+def nouveau_classeur() -> Classeur:
+    """An empty workbook with flux_dash as author."""
+    return Classeur()
+
+
+_INTERDITS_FEUILLE = re.compile(r"[\[\]:*?/\\]")
+_RESERVES_FEUILLE = {"history"}  # Excel refuses a sheet named "History"
+
+
+def titre_feuille(texte: str, existants: Iterable[str] = ()) -> str:
+    """A valid, unique sheet title from ``texte``.
+
+    Excel's rules: at most 31 characters, none of ``[ ] : * ? / \\``, no leading or trailing apostrophe, not
+    empty, not "History", unique without regard to case. Forbidden characters become spaces, runs of spaces
+    collapse; a duplicate gets `` (2)``, `` (3)``… (the base shortened to fit 31 characters).
+    """
+    propre = _INTERDITS_FEUILLE.sub(" ", nettoyer_texte(texte))
+    propre = re.sub(r"\s+", " ", propre).strip().strip("'").strip()
+    propre = propre[:31].rstrip().rstrip("'").rstrip() or "Feuille"
+    pris = {e.lower() for e in existants} | _RESERVES_FEUILLE
+    titre, i = propre, 2
+    while titre.lower() in pris:
+        suffixe = f" ({i})"
+        titre = propre[: 31 - len(suffixe)].rstrip().rstrip("'").rstrip() + suffixe
+        i += 1
+    return titre
+
+
+def nouvelle_feuille(wb: Classeur, texte: str, index: int | None = None) -> Feuille:
+    """A new sheet whose title is ``texte`` sanitised by :func:`titre_feuille` against the workbook's titles."""
+    return wb.ajouter(Feuille(titre_feuille(texte, wb.titres)), index)
+
+
+def lettre(colonne: int) -> str:
+    """Column letters of a 1-based column number: 1 → ``A``, 28 → ``AB``."""
+    lettres = ""
+    while colonne:
+        colonne, reste = divmod(colonne - 1, 26)
+        lettres = chr(65 + reste) + lettres
+    return lettres
+
+
+# --- Writing values ------------------------------------------------------------------------------------
+
+
+def ecrire_texte(ws: Feuille, ligne: int, colonne: int, valeur: object, style: Style | None = None) -> Cellule:
+    """Store ``valeur`` as TEXT, whatever it looks like (FORMAT.md §2.1: never a formula).
+
+    The cell is a string cell; when the text starts with ``= + - @``, tab or CR (:func:`flux_dash.garde.est_dangereux`)
+    the serialiser also gives it Excel's "quote prefix", so that editing the cell in Excel keeps it text. Illegal
+    control characters are removed and the text is cut to Excel's 32 767 characters. None writes an empty cell.
+    """
+    texte = None if valeur is None else nettoyer_texte(valeur)[:LONGUEUR_MAX_CELLULE]
+    cellule = Cellule(texte or None, style)
+    ws.cellules[(ligne, colonne)] = cellule
+    return cellule
+
+
+def _non_numerique(style: Style | None) -> Style:
+    """Grey, right-aligned text in a numeric column ("n.s.", "< 5"), keeping the row's boldness."""
+    return (style or Style()).avec(couleur=GRIS_NS, horizontal="right", vertical="top")
+
+
+def ecrire_valeur(
+    ws: Feuille,
+    ligne: int,
+    colonne: int,
+    valeur: object,
+    format: str | None = None,
+    style: Style | None = None,
+    *,
+    manquant: str | None = None,
+    texte_en_nombre: bool = False,
+) -> Cellule:
+    """Write one value with the right cell type and number format.
+
+    - missing (None, NA, NaN, NaT, ±inf): with a numeric ``format`` the grey text ``manquant`` (default
+      ``"n.s."``, DOMAINE.md §3); otherwise an empty cell (or ``manquant`` if given);
+    - bool (Python or numpy): the text ``oui`` / ``non``;
+    - int / float / Decimal (numpy included): a numeric cell, default format ``#,##0`` for integers;
+    - date / datetime / pandas Timestamp: a datetime cell, default format ``DD/MM/YYYY`` (time zone dropped);
+    - str: text through :func:`ecrire_texte`, even when it looks like a number, unless ``texte_en_nombre``
+      (then ``"1 234,5"`` becomes 1234.5); a text in a numeric column is grey and right-aligned ("< 5");
+    - anything else: its ``str`` as text.
+    """
+    numerique = format in FORMATS_NUMERIQUES
+    if est_manquant(valeur):
+        texte = manquant if manquant is not None else (NON_SIGNIFICATIF if numerique else None)
+        return ecrire_texte(ws, ligne, colonne, texte, _non_numerique(style) if texte and numerique else style)
+    if type(valeur).__module__ == "numpy" and hasattr(valeur, "item"):
+        valeur = valeur.item()  # type: ignore[union-attr]
+    if isinstance(valeur, bool):
+        return ecrire_texte(ws, ligne, colonne, "oui" if valeur else "non", style)
+    if isinstance(valeur, str) and texte_en_nombre and (nombre := _vers_nombre(valeur)) is not None:
+        valeur = nombre
+    if isinstance(valeur, int | float | decimal.Decimal):
+        nombre = float(valeur) if isinstance(valeur, decimal.Decimal) else valeur
+        cellule = Cellule(nombre, style, format or (FORMAT_ENTIER if isinstance(valeur, int) else FORMAT_DROITS))
+        ws.cellules[(ligne, colonne)] = cellule
+        return cellule
+    if isinstance(valeur, pd.Timestamp):
+        valeur = valeur.tz_localize(None) if valeur.tzinfo else valeur
+        valeur = valeur.to_pydatetime()
+    if isinstance(valeur, dt.datetime) and valeur.tzinfo is not None:
+        valeur = valeur.replace(tzinfo=None)
+    if isinstance(valeur, dt.date):
+        cellule = Cellule(valeur, style, format or FORMAT_DATE)
+        ws.cellules[(ligne, colonne)] = cellule
+        return cellule
+    cellule = ecrire_texte(ws, ligne, colonne, valeur, _non_numerique(style) if numerique else style)
+    cellule.format = format
+    return cellule
+
+
 # --- Titles and notes ---------------------------------------------------------------------------------
 
 
-def ecrire_titre(ws: Worksheet, titre: str, sous_titres: Sequence[str] = (), ligne: int = 1, colonne: int = 1) -> int:
+def ecrire_titre(ws: Feuille, titre: str, sous_titres: Sequence[str] = (), ligne: int = 1, colonne: int = 1) -> int:
     """Title block: the title, then one subtitle per line. Returns the next free row (one blank row after)."""
-    cell = ws.cell(ligne, colonne)
-    ecrire_texte(cell, titre)
-    appliquer_style(cell, STYLE_TITRE)
+    ecrire_texte(ws, ligne, colonne, titre, STYLE_TITRE)
     for i, texte in enumerate(sous_titres, start=1):
-        cell = ws.cell(ligne + i, colonne)
-        ecrire_texte(cell, texte)
-        appliquer_style(cell, STYLE_SOUS_TITRE)
+        ecrire_texte(ws, ligne + i, colonne, texte, STYLE_SOUS_TITRE)
     return ligne + len(sous_titres) + 2
 
 
-def ecrire_intertitre(ws: Worksheet, texte: str, ligne: int, colonne: int = 1) -> int:
+def ecrire_intertitre(ws: Feuille, texte: str, ligne: int, colonne: int = 1) -> int:
     """A section heading (bold, dark blue). Returns the next row."""
-    cell = ws.cell(ligne, colonne)
-    ecrire_texte(cell, texte)
-    appliquer_style(cell, STYLE_INTERTITRE)
+    ecrire_texte(ws, ligne, colonne, texte, STYLE_INTERTITRE)
     return ligne + 1
 
 
-def ecrire_paragraphe(ws: Worksheet, texte: str, ligne: int, colonne: int = 1) -> int:
+def ecrire_paragraphe(ws: Feuille, texte: str, ligne: int, colonne: int = 1) -> int:
     """A line of free text that overflows to the right (not counted in column widths). Returns the next row."""
-    cell = ws.cell(ligne, colonne)
-    ecrire_texte(cell, texte)
-    appliquer_style(cell, STYLE_TEXTE)
+    ecrire_texte(ws, ligne, colonne, texte, STYLE_TEXTE)
     return ligne + 1
 
 
-def ecrire_note(ws: Worksheet, texte: str, ligne: int, colonne: int = 1) -> int:
+def ecrire_note(ws: Feuille, texte: str, ligne: int, colonne: int = 1) -> int:
     """A note or source line in small grey italics. Returns the next row."""
-    cell = ws.cell(ligne, colonne)
-    ecrire_texte(cell, texte)
-    appliquer_style(cell, STYLE_NOTE)
+    ecrire_texte(ws, ligne, colonne, texte, STYLE_NOTE)
     return ligne + 1
 
 
@@ -365,8 +567,7 @@ class Plage(NamedTuple):
     def ref(self) -> str:
         """``"A3:F10"``: the whole range, header and totals included."""
         return (
-            f"{get_column_letter(self.premiere_colonne)}{self.premiere_ligne}:"
-            f"{get_column_letter(self.derniere_colonne)}{self.derniere_ligne}"
+            f"{lettre(self.premiere_colonne)}{self.premiere_ligne}:{lettre(self.derniere_colonne)}{self.derniere_ligne}"
         )
 
 
@@ -393,12 +594,12 @@ def nom_tableau(texte: str, existants: Iterable[str] = ()) -> str:
     return nom
 
 
-def _tableaux_du_classeur(wb: Workbook) -> list[str]:
-    return [nom for ws in wb.worksheets for nom in ws.tables]
+def _tableaux_du_classeur(wb: Classeur) -> list[str]:
+    return [t.nom for ws in wb.feuilles for t in ws.tableaux]
 
 
 def ecrire_tableau(
-    ws: Worksheet,
+    ws: Feuille,
     df: pd.DataFrame,
     ligne: int = 1,
     colonne: int = 1,
@@ -408,6 +609,7 @@ def ecrire_tableau(
     total: Mapping[str, object] | bool | None = None,
     libelle_total: str = "Total",
     tableau: str | None = None,
+    classeur: Classeur | None = None,
     filtre: bool = False,
     colonnes_masquees: Iterable[str] = (),
     seuil_masquage: int = 5,
@@ -421,8 +623,9 @@ def ecrire_tableau(
     - ``total``: a mapping column → value for the totals row (values computed by the caller: ratios are never
       summed), or True to sum the columns formatted as counts or droits; the first column holds
       ``libelle_total`` unless the mapping gives it;
-    - ``tableau``: the name of an Excel table (sanitised and made unique) over header and data rows, with its
-      autofilter; else ``filtre`` sets the sheet's autofilter on the same range. No merged cells;
+    - ``tableau``: the name of an Excel table (sanitised and made unique among the tables of ``classeur``) over
+      header and data rows, with its autofilter; else ``filtre`` sets the sheet's autofilter on the same range.
+      No merged cells;
     - ``colonnes_masquees``: count columns where 1…``seuil_masquage - 1`` is shown as ``"< 5"`` (DOMAINE.md §6);
     - ``manquant``: text for a missing value in a numeric column (default ``"n.s."``).
 
@@ -435,19 +638,17 @@ def ecrire_tableau(
     fmts = [formats.get(c, _format_par_defaut(df[c])) for c in noms]
 
     for j, nom in enumerate(noms):
-        cell = ws.cell(ligne, colonne + j)
-        ecrire_texte(cell, libelles.get(nom, nom))
-        appliquer_style(cell, STYLE_ENTETE)
+        ecrire_texte(ws, ligne, colonne + j, libelles.get(nom, nom), STYLE_ENTETE)
 
     ligne_courante = ligne
-    for enregistrement in df.itertuples(index=False, name=None):
+    masques = [nom in masquees for nom in noms]
+    # One conversion to Python objects (5× cheaper than itertuples on Arrow-backed string columns).
+    for enregistrement in df.to_numpy(dtype=object):
         ligne_courante += 1
         for j, valeur in enumerate(enregistrement):
-            cell = ws.cell(ligne_courante, colonne + j)
-            appliquer_style(cell, STYLE_CORPS)
-            if noms[j] in masquees:
+            if masques[j]:
                 valeur = masquer_petits_effectifs(valeur, seuil_masquage)
-            ecrire_valeur(cell, valeur, fmts[j], manquant=manquant)
+            ecrire_valeur(ws, ligne_courante, colonne + j, valeur, fmts[j], STYLE_CORPS, manquant=manquant)
     derniere_donnees = ligne_courante
 
     ligne_total = None
@@ -463,92 +664,163 @@ def ecrire_tableau(
         ligne_courante += 1
         ligne_total = ligne_courante
         for j, nom in enumerate(noms):
-            cell = ws.cell(ligne_total, colonne + j)
-            appliquer_style(cell, STYLE_TOTAL)
-            valeur = valeurs.get(nom)
+            if nom not in valeurs:
+                ws.styler(ligne_total, colonne + j, STYLE_TOTAL)
+                continue
+            valeur = valeurs[nom]
             if nom in masquees:
                 valeur = masquer_petits_effectifs(valeur, seuil_masquage)
-            if nom in valeurs:
-                ecrire_valeur(cell, valeur, fmts[j], manquant=manquant)
+            ecrire_valeur(ws, ligne_total, colonne + j, valeur, fmts[j], STYLE_TOTAL, manquant=manquant)
 
     plage = Plage(ligne, ligne_courante, colonne, colonne + max(len(noms), 1) - 1, ligne_total)
-    ref_donnees = (
-        f"{get_column_letter(plage.premiere_colonne)}{ligne}:"
-        f"{get_column_letter(plage.derniere_colonne)}{derniere_donnees}"
-    )
     a_des_donnees = derniere_donnees > ligne
     if tableau and noms and a_des_donnees:
-        entetes = [str(libelles.get(n, n)) for n in noms]
+        entetes = tuple(str(libelles.get(n, n)) for n in noms)
         if len(set(entetes)) != len(entetes):
-            raise ValueError(f"En-têtes en double, impossible de créer un tableau Excel : {entetes}")
-        table = Table(displayName=nom_tableau(tableau, _tableaux_du_classeur(ws.parent)), ref=ref_donnees)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        ws.add_table(table)
+            raise ValueError(f"En-têtes en double, impossible de créer un tableau Excel : {list(entetes)}")
+        existants = _tableaux_du_classeur(classeur) if classeur is not None else [t.nom for t in ws.tableaux]
+        nom = nom_tableau(tableau, existants)
+        ws.tableaux.append(
+            TableauExcel(nom, ligne, derniere_donnees, plage.premiere_colonne, plage.derniere_colonne, entetes)
+        )
     elif filtre and noms and a_des_donnees:
-        ws.auto_filter.ref = ref_donnees
+        ws.filtre = (ligne, plage.premiere_colonne, derniere_donnees, plage.derniere_colonne)
     return plage
+
+
+def ecrire_donnees(
+    ws: Feuille, df: pd.DataFrame, ligne: int = 2, colonne: int = 1, formats: Mapping[str, str] | None = None
+) -> None:
+    """Plain data in bulk from ``(ligne, colonne)``: one row per record, no style, the number format of
+    ``formats`` per column (datetimes default to ``DD/MM/YYYY``).
+
+    Numbers are numeric cells, datetimes date cells, booleans ``oui``/``non``, other values text cells (with the
+    quote prefix of :mod:`flux_dash.garde` when they start like a formula); missing values and empty strings leave
+    the cell empty. Meant for big tables (the demo's 100 000 logements, a long list of problems): the frame is
+    kept as is and converted column by column when the workbook is serialised. Headers are ordinary cells
+    (:func:`ecrire_texte`).
+    """
+    ws.blocs.append(BlocDeDonnees(ligne, colonne, df, dict(formats or {})))
+
+
+_ORIGINE_EXCEL = pd.Timestamp("1899-12-30")
+
+
+def _ecrire_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats) -> None:
+    """Column by column, with vectorised conversions (dates to Excel serial numbers, numbers to Python floats)."""
+    est_dangereux = garde.est_dangereux
+    for j, nom in enumerate(bloc.df.columns):
+        c = bloc.colonne - 1 + j
+        serie = bloc.df[nom]
+        format = bloc.formats.get(nom)
+        depart = bloc.ligne - 1
+        if pd.api.types.is_datetime64_any_dtype(serie.dtype):
+            if getattr(serie.dt, "tz", None) is not None:
+                serie = serie.dt.tz_localize(None)
+            jours = ((serie - _ORIGINE_EXCEL) / pd.Timedelta(days=1)).to_numpy(dtype="float64", na_value=math.nan)
+            f = fmt(None, format or FORMAT_DATE)
+            for i, v in enumerate(jours.tolist(), start=depart):
+                if v == v:
+                    xs.write_number(i, c, v, f)
+        elif pd.api.types.is_bool_dtype(serie.dtype):
+            f = fmt(None, format)
+            for i, v in enumerate(serie.tolist(), start=depart):
+                if v is True or v is False:
+                    xs.write_string(i, c, "oui" if v else "non", f)
+        elif pd.api.types.is_numeric_dtype(serie.dtype):
+            f = fmt(None, format)
+            for i, v in enumerate(serie.to_numpy(dtype="float64", na_value=math.nan).tolist(), start=depart):
+                if v == v and v not in (math.inf, -math.inf):
+                    xs.write_number(i, c, v, f)
+        else:
+            f, f_prefixe = fmt(None, format), fmt(None, format, True)
+            for i, v in enumerate(serie.tolist(), start=depart):
+                if type(v) is not str:  # text columns hold str; object columns may mix numbers, dates, NA
+                    if est_manquant(v):
+                        continue
+                    if type(v).__module__ == "numpy" and hasattr(v, "item"):
+                        v = v.item()
+                    if isinstance(v, bool):
+                        v = "oui" if v else "non"
+                    elif isinstance(v, int | float | decimal.Decimal):
+                        xs.write_number(i, c, float(v), f)
+                        continue
+                    elif isinstance(v, dt.date):
+                        jour = pd.Timestamp(v).tz_localize(None) if getattr(v, "tzinfo", None) else pd.Timestamp(v)
+                        xs.write_number(i, c, (jour - _ORIGINE_EXCEL) / pd.Timedelta(days=1), fmt(None, FORMAT_DATE))
+                        continue
+                    else:
+                        v = str(v)
+                if not v:
+                    continue
+                if _CARACTERES_INTERDITS.search(v):
+                    v = nettoyer_texte(v)
+                v = v[:LONGUEUR_MAX_CELLULE]
+                xs.write_string(i, c, v, f_prefixe if est_dangereux(v) else f)
 
 
 # --- Sheet layout ------------------------------------------------------------------------------------
 
 
-def _largeur_texte(cell: Cell) -> int:
-    valeur = cell.value
+def largeur_texte(cellule: Cellule) -> int:
+    """Characters a cell's content takes once displayed (numbers as formatted, the longest line of a text)."""
+    valeur = cellule.valeur
     if valeur is None:
         return 0
     if isinstance(valeur, dt.date):
         return 10
     if isinstance(valeur, int | float) and not isinstance(valeur, bool):
-        if cell.number_format == FORMAT_PART:
+        if cellule.format == FORMAT_PART:
             return 7
-        texte = f"{valeur:,.1f}" if cell.number_format == FORMAT_DROITS else f"{valeur:,.0f}"
+        texte = f"{valeur:,.1f}" if cellule.format == FORMAT_DROITS else f"{valeur:,.0f}"
         return len(texte)
     return max((len(morceau) for morceau in str(valeur).splitlines()), default=0)
 
 
-def ajuster_largeurs(ws: Worksheet, minimum: float = 8, maximum: float = 60) -> None:
+def ajuster_largeurs(ws: Feuille, minimum: float = 8, maximum: float = 60) -> None:
     """Column widths from the longest content of each column, bounded to [minimum, maximum].
 
     Title, subtitle and note lines (which overflow to the right) are ignored; wrapped header cells count at
     most 30 characters (they wrap onto several lines).
     """
-    hors = identifiants_de_style(ws.parent, STYLES_HORS_LARGEUR)
-    entetes = identifiants_de_style(ws.parent, (STYLE_ENTETE, STYLE_ENTETE_FACULTATIF))
     largeurs: dict[int, int] = {}
-    for cell in ws._cells.values():
-        if cell._value is None:
+    for (_, colonne), cellule in ws.cellules.items():
+        if cellule.valeur is None:
             continue
-        xf = cell._style.xfId
-        if xf in hors:
+        nom = cellule.style.nom if cellule.style is not None else ""
+        if nom in STYLES_HORS_LARGEUR:
             continue
-        n = _largeur_texte(cell)
-        if xf in entetes:
+        n = largeur_texte(cellule)
+        if nom in STYLES_ENTETE:
             n = min(n, 30)
-        if n > largeurs.get(cell.column, -1):
-            largeurs[cell.column] = n
-    for col in sorted(largeurs):
-        ws.column_dimensions[get_column_letter(col)].width = min(max(largeurs[col] + 2, minimum), maximum)
+        if n > largeurs.get(colonne, -1):
+            largeurs[colonne] = n
+    for colonne in sorted(largeurs):
+        ws.largeurs[colonne] = min(max(largeurs[colonne] + 2, minimum), maximum)
 
 
-def ajuster_hauteurs(ws: Worksheet, hauteur_ligne: float = 13.0) -> None:
+LARGEUR_PAR_DEFAUT = 8.43
+"""Excel's default column width (characters)."""
+
+
+def ajuster_hauteurs(ws: Feuille, hauteur_ligne: float = 13.0) -> None:
     """Row heights for wrapped text (Excel does not recompute them when it opens a file).
 
     Call after the column widths are set: the number of lines of a wrapped cell is estimated from its
     column's width (word wrap at about one character per width unit), and a row is as high as its tallest wrapped cell.
     Rows without wrapped text keep the default height.
     """
-    largeurs = {lettre: dimension.width for lettre, dimension in ws.column_dimensions.items() if dimension.width}
     lignes: dict[int, int] = {}
-    for cell in ws._cells.values():
-        if cell._value is None or not (cell.alignment and cell.alignment.wrap_text):
+    for (ligne, colonne), cellule in ws.cellules.items():
+        if cellule.valeur is None or cellule.style is None or not cellule.style.renvoi:
             continue
-        largeur = max(int(largeurs.get(cell.column_letter, 8.43)), 1)
-        n = nombre_de_lignes(str(cell._value), largeur)
-        if n > lignes.get(cell.row, 0):
-            lignes[cell.row] = n
+        largeur = max(int(ws.largeurs.get(colonne, LARGEUR_PAR_DEFAUT)), 1)
+        n = nombre_de_lignes(str(cellule.valeur), largeur)
+        if n > lignes.get(ligne, 0):
+            lignes[ligne] = n
     for ligne in sorted(lignes):
         if lignes[ligne] > 1:
-            ws.row_dimensions[ligne].height = hauteur_ligne * lignes[ligne] + 2
+            ws.hauteurs[ligne] = hauteur_ligne * lignes[ligne] + 2
 
 
 @functools.lru_cache(maxsize=4096)
@@ -558,82 +830,53 @@ def nombre_de_lignes(texte: str, largeur: int) -> int:
     return sum(max(1, len(textwrap.wrap(m, largeur))) for m in morceaux)
 
 
-def figer_entete(ws: Worksheet, cell: str = "A2") -> None:
-    """Freeze the rows above and the columns left of ``cell`` (``"B5"`` keeps rows 1–4 and column A in view)."""
-    ws.freeze_panes = cell
+def figer_entete(ws: Feuille, cellule: str = "A2") -> None:
+    """Freeze the rows above and the columns left of ``cellule`` (``"B5"`` keeps rows 1–4 and column A in view)."""
+    ws.fige = cellule
 
 
-def mise_en_page(ws: Worksheet, lignes_repetees: tuple[int, int] | None = None, paysage: bool = True) -> None:
+def mise_en_page(ws: Feuille, lignes_repetees: tuple[int, int] | None = None, paysage: bool = True) -> None:
     """Print layout: A4 landscape, fit to the page width, narrow margins, header rows repeated on every page,
     footer with the sheet name and "Page n / N"."""
-    ws.page_setup.orientation = "landscape" if paysage else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-    if lignes_repetees:
-        ws.print_title_rows = f"{lignes_repetees[0]}:{lignes_repetees[1]}"
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P / &N"
-    ws.oddFooter.left.size = ws.oddFooter.right.size = 8
-
-
-_INTERDITS_FEUILLE = re.compile(r"[\[\]:*?/\\]")
-_RESERVES_FEUILLE = {"history"}  # Excel refuses a sheet named "History"
-
-
-def titre_feuille(texte: str, existants: Iterable[str] = ()) -> str:
-    """A valid, unique sheet title from ``texte``.
-
-    Excel's rules: at most 31 characters, none of ``[ ] : * ? / \\``, no leading or trailing apostrophe, not
-    empty, not "History", unique without regard to case. Forbidden characters become spaces, runs of spaces
-    collapse; a duplicate gets `` (2)``, `` (3)``… (the base shortened to fit 31 characters).
-    """
-    propre = _INTERDITS_FEUILLE.sub(" ", nettoyer_texte(texte))
-    propre = re.sub(r"\s+", " ", propre).strip().strip("'").strip()
-    propre = propre[:31].rstrip().rstrip("'").rstrip() or "Feuille"
-    pris = {e.lower() for e in existants} | _RESERVES_FEUILLE
-    titre, i = propre, 2
-    while titre.lower() in pris:
-        suffixe = f" ({i})"
-        titre = propre[: 31 - len(suffixe)].rstrip().rstrip("'").rstrip() + suffixe
-        i += 1
-    return titre
-
-
-def nouvelle_feuille(wb: Workbook, texte: str, index: int | None = None) -> Worksheet:
-    """A new sheet whose title is ``texte`` sanitised by :func:`titre_feuille` against the workbook's titles."""
-    return wb.create_sheet(titre_feuille(texte, wb.sheetnames), index)
+    ws.impression = Impression(paysage, lignes_repetees)
+    ws.pied = PIED_DE_PAGE
 
 
 # --- The Paramètres and Définitions sheets (DOMAINE.md §5) ------------------------------------------
 
+_GAUCHE_HAUT = {"horizontal": "left", "vertical": "top", "renvoi": True}
+
 
 def _feuille_deux_colonnes(
-    wb: Workbook,
+    onglet: str,
     titre: str,
     sous_titres: Sequence[str],
     entetes: tuple[str, str],
     lignes: Sequence[tuple[str, object]],
-    ecrire: Callable[[Cell, object], None],
+    en_texte: bool,
     largeur_max_a: int,
-    largeur_b: Callable[[float], float],
-) -> Worksheet:
-    """A title block, then a two-column table (term | value) with wrapped, top-aligned cells, printed portrait."""
-    ws = nouvelle_feuille(wb, titre)
+    largeur_b: float | None,
+) -> Feuille:
+    """A title block, then a two-column table (term | value) with wrapped, top-aligned cells, printed portrait.
+
+    Values are written by :func:`ecrire_valeur` (integers as years, without a thousands separator), or as text
+    when ``en_texte``. ``largeur_b`` None: column B at least 40 characters wide, else exactly ``largeur_b``.
+    """
+    ws = Feuille(onglet)
     debut = ecrire_titre(ws, titre, sous_titres)
     for j, entete in enumerate(entetes, start=1):
-        ws.cell(debut, j).value = entete
-        appliquer_style(ws.cell(debut, j), STYLE_ENTETE)
+        ecrire_texte(ws, debut, j, entete, STYLE_ENTETE)
+    corps = STYLE_CORPS.avec(**_GAUCHE_HAUT)
     for i, ligne in enumerate(lignes, start=debut + 1):
         for j, v in enumerate(ligne, start=1):
-            cell = ws.cell(i, j)
-            appliquer_style(cell, STYLE_CORPS)
-            ecrire(cell, v)
-            cell.alignment = _GAUCHE_HAUT
+            if en_texte:
+                ecrire_texte(ws, i, j, v, corps)
+                continue
+            entier = isinstance(v, int) and not isinstance(v, bool)
+            cellule = ecrire_valeur(ws, i, j, v, FORMAT_ANNEE if entier else None, STYLE_CORPS)
+            cellule.style = (cellule.style or STYLE_CORPS).avec(**_GAUCHE_HAUT)
     ajuster_largeurs(ws, maximum=largeur_max_a)
-    ws.column_dimensions["B"].width = largeur_b(ws.column_dimensions["B"].width or 0)
+    ws.largeurs[2] = max(ws.largeurs.get(2, 0), 40) if largeur_b is None else largeur_b
     ajuster_hauteurs(ws)
     figer_entete(ws, f"A{debut + 1}")
     mise_en_page(ws, (debut, debut), paysage=False)
@@ -641,36 +884,46 @@ def _feuille_deux_colonnes(
 
 
 def feuille_parametres(
-    wb: Workbook, lignes: Sequence[tuple[str, object]], titre: str = "Paramètres", sous_titres: Sequence[str] = ()
-) -> Worksheet:
+    wb: Classeur,
+    lignes: Sequence[tuple[str, object]],
+    titre: str = "Paramètres",
+    sous_titres: Sequence[str] = (),
+) -> Feuille:
     """The "Paramètres" sheet: a title block, then a two-column table Paramètre | Valeur.
 
     Values are written by :func:`ecrire_valeur` (dates as dates, numbers as numbers, text as safe text);
     integers without a thousands separator (a year reads 2024, not 2 024).
     """
-
-    def ecrire(cell: Cell, v: object) -> None:
-        ecrire_valeur(cell, v, FORMAT_ANNEE if isinstance(v, int) and not isinstance(v, bool) else None)
-
-    return _feuille_deux_colonnes(
-        wb, titre, sous_titres, ("Paramètre", "Valeur"), lignes, ecrire, 60, lambda largeur: max(largeur, 40)
+    onglet = titre_feuille(titre, wb.titres)
+    return wb.ajouter(
+        _feuille_deux_colonnes(onglet, titre, sous_titres, ("Paramètre", "Valeur"), lignes, False, 60, None)
     )
 
 
 def feuille_definitions(
-    wb: Workbook, lignes: Sequence[tuple[str, str]], titre: str = "Définitions", sous_titres: Sequence[str] = ()
-) -> Worksheet:
-    """The "Définitions" sheet: a title block, then a two-column table Terme | Définition (wrapped text)."""
-    return _feuille_deux_colonnes(
-        wb, titre, sous_titres, ("Terme", "Définition"), lignes, ecrire_texte, 40, lambda _largeur: 100
-    )
+    wb: Classeur, lignes: Sequence[tuple[str, str]], titre: str = "Définitions", sous_titres: Sequence[str] = ()
+) -> Feuille:
+    """The "Définitions" sheet: a title block, then a two-column table Terme | Définition (wrapped text).
+
+    The sheet is built once per content (:func:`_definitions`) and shared by the workbooks of a batch: the
+    definitions are the same in every workbook.
+    """
+    onglet = titre_feuille(titre, wb.titres)
+    return wb.ajouter(_definitions(onglet, titre, tuple(lignes), tuple(sous_titres)))
+
+
+@functools.lru_cache(maxsize=16)
+def _definitions(onglet: str, titre: str, lignes: tuple[tuple[str, str], ...], sous_titres: tuple[str, ...]) -> Feuille:
+    """Shared by every workbook that adds it: never modify it (a batch's footer is set on the workbook,
+    :attr:`Classeur.pied`)."""
+    return _feuille_deux_colonnes(onglet, titre, sous_titres, ("Terme", "Définition"), lignes, True, 40, 100)
 
 
 # --- Charts ------------------------------------------------------------------------------------------
 
 
 def ajouter_graphique_barres(
-    ws: Worksheet,
+    ws: Feuille,
     plage: Plage,
     titre: str,
     ancre: str,
@@ -682,66 +935,254 @@ def ajouter_graphique_barres(
     format_axe: str | None = None,
     largeur_cm: float = 16,
     hauteur_cm: float = 8,
-) -> BarChart:
+    categories_inversees: bool = False,
+) -> Graphique:
     """A native Excel bar chart of a table written by :func:`ecrire_tableau`, anchored at ``ancre`` ("H3").
 
     Categories are the table's first column; series are ``colonnes`` (1-based sheet column numbers, default
     every other column of the table), named by their header. The totals row is left out. Series colours follow
-    :data:`PALETTE`.
+    :data:`PALETTE`; the value axis starts at zero, without gridlines; the legend is under the plot.
     """
-    graphique = BarChart()
-    graphique.type = "bar" if horizontal else "col"
-    graphique.grouping = "stacked" if empile else "clustered"
-    if empile:
-        graphique.overlap = 100
-    graphique.title = _titre_graphique(titre)
-    graphique.style = 10
-    graphique.width, graphique.height = largeur_cm, hauteur_cm
-    if titre_axe:
-        graphique.y_axis.title = titre_axe
-    if format_axe:
-        graphique.y_axis.numFmt = format_axe
-    graphique.y_axis.majorGridlines = None
-    graphique.y_axis.scaling.min = 0  # bars of counts start at zero (LibreOffice otherwise starts near the minimum)
-    graphique.legend.position = "b"
-    derniere = plage.derniere_ligne_donnees
-    for col in colonnes or range(plage.premiere_colonne + 1, plage.derniere_colonne + 1):
-        donnees = Reference(ws, min_col=col, min_row=plage.premiere_ligne, max_row=derniere)
-        graphique.add_data(donnees, titles_from_data=True)
-    graphique.set_categories(
-        Reference(ws, min_col=plage.premiere_colonne, min_row=plage.premiere_ligne + 1, max_row=derniere)
+    graphique = Graphique(
+        titre=titre,
+        ancre=ancre,
+        ligne_entete=plage.premiere_ligne,
+        premiere_ligne=plage.premiere_ligne + 1,
+        derniere_ligne=plage.derniere_ligne_donnees,
+        colonne_categories=plage.premiere_colonne,
+        colonnes=tuple(colonnes or range(plage.premiere_colonne + 1, plage.derniere_colonne + 1)),
+        horizontal=horizontal,
+        empile=empile,
+        titre_axe=titre_axe,
+        format_axe=format_axe,
+        largeur_cm=largeur_cm,
+        hauteur_cm=hauteur_cm,
+        categories_inversees=categories_inversees,
     )
-    for i, serie in enumerate(graphique.series):
-        couleur = PALETTE[i % len(PALETTE)]
-        serie.graphicalProperties.solidFill = couleur
-        serie.graphicalProperties.line.solidFill = couleur
-    # openpyxl ≥ 3.1 hides axes unless told otherwise (delete=True by default).
-    graphique.x_axis.delete = False
-    graphique.y_axis.delete = False
-    ws.add_chart(graphique, ancre)
+    ws.graphiques.append(graphique)
     return graphique
 
 
-def _titre_graphique(texte: str, taille: int = 12) -> Title:
-    """A chart title in bold ``taille`` pt (the default 18 pt title takes a third of a small chart)."""
-    police = CharacterProperties(sz=taille * 100, b=True)
-    paragraphe = Paragraph(pPr=ParagraphProperties(defRPr=police), r=[RegularTextRun(rPr=police, t=texte)])
-    return Title(tx=Text(rich=RichText(p=[paragraphe])), overlay=False)
+# --- Serialisation (XlsxWriter, in memory) ---------------------------------------------------------
+
+OPTIONS_XLSXWRITER = {
+    "in_memory": True,  # no temporary file: nothing derived from an upload reaches the disk (DOMAINE.md §6)
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
+PIXELS_PAR_CARACTERE = 7
+"""Width of a digit of Calibri 11 in pixels: Excel's column-width unit."""
+PIXELS_PAR_CM = 96 / 2.54
 
 
-# --- Serialisation -----------------------------------------------------------------------------------
+def _proprietes(style: Style | None, format: str | None, prefixe: bool) -> dict[str, object]:
+    """XlsxWriter format properties of a cell."""
+    p: dict[str, object] = {}
+    if style is not None:
+        p["font_name"] = POLICE
+        p["font_size"] = style.taille
+        if style.gras:
+            p["bold"] = True
+        if style.italique:
+            p["italic"] = True
+        if style.couleur:
+            p["font_color"] = "#" + style.couleur
+        if style.fond:
+            p["pattern"] = 1
+            p["bg_color"] = "#" + style.fond
+        if style.bordure:
+            p["border"] = 1
+            p["border_color"] = "#" + GRIS_BORDURE
+        if style.bordure_haut_forte:
+            p["top"] = 2
+            p["top_color"] = "#" + BLEU_FONCE
+        if style.horizontal:
+            p["align"] = style.horizontal
+        if style.vertical:
+            p["valign"] = "vcenter" if style.vertical == "center" else style.vertical
+        if style.renvoi:
+            p["text_wrap"] = True
+    if format:
+        p["num_format"] = format
+    if prefixe:
+        p["quote_prefix"] = True
+    return p
 
 
-def classeur_en_octets(wb: Workbook) -> bytes:
+class _Formats:
+    """The cell formats of one workbook, each created once (keyed by style, number format and quote prefix)."""
+
+    def __init__(self, xw: xlsxwriter.Workbook) -> None:
+        self._xw = xw
+        self._cache: dict[tuple[Style | None, str | None, bool], object] = {}
+
+    def __call__(self, style: Style | None, format: str | None = None, prefixe: bool = False):
+        cle = (style, format, prefixe)
+        fmt = self._cache.get(cle, False)
+        if fmt is False:
+            proprietes = _proprietes(style, format, prefixe)
+            fmt = self._cache[cle] = self._xw.add_format(proprietes) if proprietes else None
+        return fmt
+
+
+def _ecrire_cellules(xs, feuille: Feuille, fmt: _Formats) -> None:
+    est_dangereux = garde.est_dangereux
+    for (ligne, colonne), cellule in feuille.cellules.items():
+        valeur, r, c = cellule.valeur, ligne - 1, colonne - 1
+        if valeur is None:
+            if cellule.style is not None or cellule.format:
+                xs.write_blank(r, c, None, fmt(cellule.style, cellule.format))
+        elif isinstance(valeur, str):
+            xs.write_string(r, c, valeur, fmt(cellule.style, cellule.format, est_dangereux(valeur)))
+        elif isinstance(valeur, int | float):
+            xs.write_number(r, c, valeur, fmt(cellule.style, cellule.format))
+        elif isinstance(valeur, dt.date | dt.datetime):
+            xs.write_datetime(r, c, valeur, fmt(cellule.style, cellule.format or FORMAT_DATE))
+        else:  # pragma: no cover - ecrire_valeur stores only the types above
+            raise TypeError(f"valeur de cellule inattendue : {type(valeur).__name__}")
+
+
+def _validation(v: Validation) -> dict[str, object]:
+    options: dict[str, object] = {
+        "ignore_blank": True,
+        "show_error": True,
+        "error_type": "warning",
+        "error_title": v.titre_erreur,
+        "error_message": v.message_erreur,
+    }
+    if v.genre == "liste":
+        options["validate"] = "list"
+        options["source"] = list(v.source) if isinstance(v.source, tuple) else f"={v.source}"
+        return options
+    options["validate"] = {"entier": "integer", "decimal": "decimal", "date": "date"}[v.genre]
+    if v.maximum is None:
+        options.update(criteria=">=", value=_borne(v.minimum))
+    else:
+        options.update(criteria="between", minimum=_borne(v.minimum), maximum=_borne(v.maximum))
+    return options
+
+
+def _borne(valeur: float | dt.date | None) -> float | int | None:
+    """A bound of a validation: a date becomes its Excel serial number (days since 30/12/1899)."""
+    if isinstance(valeur, dt.date):
+        return (valeur - dt.date(1899, 12, 30)).days
+    return valeur
+
+
+def _ecrire_graphique(xw: xlsxwriter.Workbook, xs, feuille: Feuille, g: Graphique) -> None:
+    options: dict[str, object] = {"type": "bar" if g.horizontal else "column"}
+    if g.empile:
+        options["subtype"] = "stacked"
+    chart = xw.add_chart(options)
+    r1, r2, cat = g.premiere_ligne - 1, g.derniere_ligne - 1, g.colonne_categories - 1
+    for i, colonne in enumerate(g.colonnes):
+        couleur = "#" + PALETTE[i % len(PALETTE)]
+        chart.add_series(
+            {
+                "name": [feuille.titre, g.ligne_entete - 1, colonne - 1],
+                "categories": [feuille.titre, r1, cat, r2, cat],
+                "values": [feuille.titre, r1, colonne - 1, r2, colonne - 1],
+                "fill": {"color": couleur},
+                "border": {"color": couleur},
+            }
+        )
+    chart.set_title({"name": g.titre, "name_font": {"size": 12, "bold": True}, "overlay": False})
+    chart.set_style(10)
+    valeurs: dict[str, object] = {"min": 0, "major_gridlines": {"visible": False}, "major_tick_mark": "none"}
+    if g.titre_axe:
+        valeurs["name"] = g.titre_axe
+    if g.format_axe:
+        valeurs["num_format"] = g.format_axe
+    categories: dict[str, object] = {"major_tick_mark": "none"}
+    if g.categories_inversees:
+        categories["reverse"] = True
+    # XlsxWriter's bar (horizontal) charts swap the axes: there, the x axis is the value axis.
+    (chart.set_x_axis if g.horizontal else chart.set_y_axis)(valeurs)
+    (chart.set_y_axis if g.horizontal else chart.set_x_axis)(categories)
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": round(g.largeur_cm * PIXELS_PAR_CM), "height": round(g.hauteur_cm * PIXELS_PAR_CM)})
+    xs.insert_chart(g.ancre, chart, {"object_position": 2})
+
+
+def _pied(pied: PiedDePage) -> str:
+    """The footer string in 8 pt, the centre part shortened to Excel's 255 characters if needed.
+
+    A space follows each size code ``&8``: a text starting with a digit (« 3F Habitat ») would otherwise change
+    the size (``&83``)."""
+    gauche, droite = f"&L&8 {pied.gauche}", f"&R&8 {pied.droite}"
+    place = LONGUEUR_MAX_PIED - len(gauche) - len(droite) - len("&C&8 ")
+    centre = pied.centre[: max(place, 0)] if pied.centre else ""
+    if (len(centre) - len(centre.rstrip("&"))) % 2:  # never end on half of an escaped "&&"
+        centre = centre[:-1]
+    return gauche + (f"&C&8 {centre}" if centre else "") + droite
+
+
+def _ecrire_feuille(xw: xlsxwriter.Workbook, wb: Classeur, feuille: Feuille, fmt: _Formats) -> None:
+    xs = xw.add_worksheet(feuille.titre)
+    for t in feuille.tableaux:  # before the cells: XlsxWriter writes its own header cells, ours replace them
+        xs.add_table(
+            t.premiere_ligne - 1,
+            t.premiere_colonne - 1,
+            t.derniere_ligne - 1,
+            t.derniere_colonne - 1,
+            {
+                "name": t.nom,
+                "style": "Table Style Light 1",
+                "banded_rows": False,
+                "columns": [{"header": e} for e in t.entetes],
+            },
+        )
+    _ecrire_cellules(xs, feuille, fmt)
+    for bloc in feuille.blocs:
+        _ecrire_bloc(xs, bloc, fmt)
+    for colonne in sorted(set(feuille.largeurs) | set(feuille.formats_colonnes)):
+        largeur = feuille.largeurs.get(colonne)
+        pixels = None if largeur is None else largeur * PIXELS_PAR_CARACTERE
+        format_colonne = feuille.formats_colonnes.get(colonne)
+        xs.set_column_pixels(colonne - 1, colonne - 1, pixels, fmt(None, format_colonne) if format_colonne else None)
+    for ligne, hauteur in sorted(feuille.hauteurs.items()):
+        xs.set_row_pixels(ligne - 1, hauteur / 0.75)  # set_row would round the height to whole pixels
+    if feuille.fige:
+        xs.freeze_panes(feuille.fige)
+    if feuille.filtre:
+        xs.autofilter(*(k - 1 for k in feuille.filtre))
+    for v in feuille.validations:
+        xs.data_validation(v.zone, _validation(v))
+    for (ligne, colonne), c in sorted(feuille.commentaires.items()):
+        xs.write_comment(ligne - 1, colonne - 1, c.texte, {"author": c.auteur, "width": c.largeur, "height": c.hauteur})
+    for graphique in feuille.graphiques:
+        _ecrire_graphique(xw, xs, feuille, graphique)
+    if feuille.impression is not None:
+        i = feuille.impression
+        xs.set_landscape() if i.paysage else xs.set_portrait()
+        xs.set_paper(9)  # A4
+        xs.fit_to_pages(1, 0)
+        xs.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        if i.lignes_repetees:
+            xs.repeat_rows(i.lignes_repetees[0] - 1, i.lignes_repetees[1] - 1)
+        xs.set_header("", {"margin": 0.3})
+    pied = wb.pied if (wb.pied is not None and feuille.impression is not None) else feuille.pied
+    if pied is not None:
+        xs.set_footer(_pied(pied), {"margin": 0.3})
+    if feuille.masquee:
+        xs.hide()
+
+
+def classeur_en_octets(wb: Classeur) -> bytes:
     """The workbook as ``.xlsx`` bytes, built in memory (never written to disk, DOMAINE.md §6)."""
     tampon = io.BytesIO()
-    wb.save(tampon)
+    xw = xlsxwriter.Workbook(tampon, OPTIONS_XLSXWRITER)
+    proprietes: dict[str, object] = {"author": wb.auteur, "created": wb.date or dt.datetime.now()}
+    if wb.titre:
+        proprietes["title"] = nettoyer_texte(wb.titre)
+    xw.set_properties(proprietes)
+    fmt = _Formats(xw)
+    for feuille in wb.feuilles:
+        _ecrire_feuille(xw, wb, feuille, fmt)
+    for nom, zone in wb.noms.items():
+        xw.define_name(nom, f"={zone}")
+    if wb.feuilles:
+        xw.worksheets()[wb.active].activate()
+    xw.close()
     return tampon.getvalue()
-
-
-def nouveau_classeur() -> Workbook:
-    """An empty workbook without its default sheet, with flux_dash as author."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.creator = "flux_dash"
-    return wb

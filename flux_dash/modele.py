@@ -13,18 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from flux_dash import excel as xl
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import TABLES, Colonne, Table
+from flux_dash.excel import Classeur, Feuille
 from flux_dash.referentiel import Categorie
 
 DERNIERE_LIGNE = 5000
@@ -52,10 +45,11 @@ FORMATS_COLONNE = {
     "categorie": xl.FORMAT_TEXTE,
     "booleen": xl.FORMAT_TEXTE,
     "entier": xl.FORMAT_ANNEE,
-    "nombre": "General",
+    "nombre": None,
     "date": xl.FORMAT_DATE,
 }
-"""Number format of each kind of column (text columns are ``@`` so that ``01`` or ``1`` stays as typed)."""
+"""Number format of each kind of column (text columns are ``@`` so that ``01`` or ``1`` stays as typed; None:
+Excel's general format)."""
 
 LARGEURS_NOTICE = (24, 28, 60, 28, 12, 40, 22)
 """Widths of columns A–G of the « Notice » sheet."""
@@ -120,82 +114,62 @@ def texte_commentaire(colonne: Colonne, annee_courante: int) -> str:
 # --- Data sheets -------------------------------------------------------------------------------------
 
 
-def _validation(colonne: Colonne, annee_courante: int) -> DataValidation | None:
-    commun = {"allow_blank": True, "showErrorMessage": True, "errorStyle": "warning", "errorTitle": "Valeur inattendue"}
+def _validation(colonne: Colonne, annee_courante: int, zone: str) -> xl.Validation | None:
+    titre = "Valeur inattendue"
     if colonne.categorie is not None:
-        return DataValidation(
-            type="list",
-            formula1=nom_liste(colonne.categorie),
-            error="Choisissez une valeur de la liste (les alias décrits dans la feuille Notice sont acceptés).",
-            **commun,
+        return xl.Validation(
+            zone,
+            "liste",
+            titre,
+            "Choisissez une valeur de la liste (les alias décrits dans la feuille Notice sont acceptés).",
+            source=nom_liste(colonne.categorie),
         )
     if colonne.genre == "booleen":
-        return DataValidation(type="list", formula1='"oui,non"', error="Saisissez oui ou non.", **commun)
+        return xl.Validation(zone, "liste", titre, "Saisissez oui ou non.", source=("oui", "non"))
     if colonne.genre == "date":
-        return DataValidation(
-            type="date",
-            operator="between",
-            formula1=str(int(to_excel(DATE_MIN))),
-            formula2=str(int(to_excel(DATE_MAX))),
-            error="Saisissez une date au format JJ/MM/AAAA.",
-            **commun,
-        )
+        message = "Saisissez une date au format JJ/MM/AAAA."
+        return xl.Validation(zone, "date", titre, message, minimum=DATE_MIN, maximum=DATE_MAX)
     if colonne.genre in ("entier", "nombre"):
         bas, haut = bornes(colonne, annee_courante)
-        genre = "whole" if colonne.genre == "entier" else "decimal"
+        genre = "entier" if colonne.genre == "entier" else "decimal"
         quoi = "un nombre entier" if colonne.genre == "entier" else "un nombre"
         if haut is None:
-            return DataValidation(
-                type=genre,
-                operator="greaterThanOrEqual",
-                formula1=f"{bas:g}",
-                error=f"Saisissez {quoi} supérieur ou égal à {bas:g}.",
-                **commun,
-            )
-        return DataValidation(
-            type=genre,
-            operator="between",
-            formula1=f"{bas:g}",
-            formula2=f"{haut:g}",
-            error=f"Saisissez {quoi} compris entre {bas:g} et {haut:g}.",
-            **commun,
-        )
+            message = f"Saisissez {quoi} supérieur ou égal à {bas:g}."
+        else:
+            message = f"Saisissez {quoi} compris entre {bas:g} et {haut:g}."
+        return xl.Validation(zone, genre, titre, message, minimum=bas, maximum=haut)
     return None
 
 
-def _feuille_table(wb: Workbook, table: Table, annee_courante: int) -> Worksheet:
-    ws = wb.create_sheet(table.libelle)
+def _feuille_table(wb: Classeur, table: Table, annee_courante: int) -> Feuille:
+    ws = xl.nouvelle_feuille(wb, table.libelle)
     for j, colonne in enumerate(table.colonnes, start=1):
-        lettre = get_column_letter(j)
-        cell = ws.cell(1, j)
-        xl.ecrire_texte(cell, colonne.nom)
-        xl.appliquer_style(cell, xl.STYLE_ENTETE if colonne.obligatoire else xl.STYLE_ENTETE_FACULTATIF)
+        lettre = xl.lettre(j)
+        style = xl.STYLE_ENTETE if colonne.obligatoire else xl.STYLE_ENTETE_FACULTATIF
+        xl.ecrire_texte(ws, 1, j, colonne.nom, style)
         texte = texte_commentaire(colonne, annee_courante)
         hauteur = 20 + 15 * sum(1 + len(ligne) // 45 for ligne in texte.splitlines())
-        cell.comment = Comment(texte, AUTEUR, height=hauteur, width=320)
-        dimension = ws.column_dimensions[lettre]
-        dimension.number_format = FORMATS_COLONNE[colonne.genre]
-        dimension.width = min(max(len(colonne.nom), len(colonne.exemple), 10) + 3, 40)
-        if (validation := _validation(colonne, annee_courante)) is not None:
-            validation.add(f"{lettre}2:{lettre}{DERNIERE_LIGNE}")
-            ws.add_data_validation(validation)
-    ws.row_dimensions[1].height = 30
+        ws.commentaires[(1, j)] = xl.Commentaire(texte, AUTEUR, largeur=320, hauteur=hauteur)
+        if (format := FORMATS_COLONNE[colonne.genre]) is not None:
+            ws.formats_colonnes[j] = format
+        ws.largeurs[j] = min(max(len(colonne.nom), len(colonne.exemple), 10) + 3, 40)
+        if (validation := _validation(colonne, annee_courante, f"{lettre}2:{lettre}{DERNIERE_LIGNE}")) is not None:
+            ws.validations.append(validation)
+    ws.hauteurs[1] = 30
     xl.figer_entete(ws, "A2")
     return ws
 
 
-def _feuille_listes(wb: Workbook) -> Worksheet:
-    ws = wb.create_sheet(FEUILLE_LISTES)
+def _feuille_listes(wb: Classeur) -> Feuille:
+    ws = xl.nouvelle_feuille(wb, FEUILLE_LISTES)
     for j, categorie in enumerate(_categories(), start=1):
-        lettre = get_column_letter(j)
-        xl.ecrire_texte(ws.cell(1, j), categorie.nom)
+        lettre = xl.lettre(j)
+        xl.ecrire_texte(ws, 1, j, categorie.nom)
         for i, code in enumerate(categorie.codes, start=2):
-            xl.ecrire_texte(ws.cell(i, j), code)
-        nom = nom_liste(categorie)
-        zone = f"'{FEUILLE_LISTES}'!${lettre}$2:${lettre}${len(categorie.codes) + 1}"
-        wb.defined_names[nom] = DefinedName(nom, attr_text=zone)
-        ws.column_dimensions[lettre].width = max(len(c) for c in [categorie.nom, *categorie.codes]) + 2
-    ws.sheet_state = "hidden"
+            xl.ecrire_texte(ws, i, j, code)
+        wb.noms[nom_liste(categorie)] = f"'{FEUILLE_LISTES}'!${lettre}$2:${lettre}${len(categorie.codes) + 1}"
+        ws.largeurs[j] = max(len(c) for c in [categorie.nom, *categorie.codes]) + 2
+    ws.masquee = True
     return ws
 
 
@@ -253,8 +227,8 @@ def _aliases_par_code(categorie: Categorie) -> dict[str, list[str]]:
     return groupes
 
 
-def _feuille_notice(wb: Workbook, annee_courante: int) -> Worksheet:
-    ws = wb.create_sheet(FEUILLE_NOTICE)
+def _feuille_notice(wb: Classeur, annee_courante: int) -> Feuille:
+    ws = xl.nouvelle_feuille(wb, FEUILLE_NOTICE)
     ligne = xl.ecrire_titre(
         ws,
         "Modèle de saisie – gestion en flux des réservations (format v1)",
@@ -335,14 +309,13 @@ def _feuille_notice(wb: Workbook, annee_courante: int) -> Worksheet:
         plage.derniere_ligne + 1,
     )
 
-    for rangee in ws.iter_rows(min_row=1):
-        for cell in rangee:
-            if cell.style == xl.STYLE_CORPS:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for cellule in ws.cellules.values():
+        if cellule.style is not None and cellule.style.nom == xl.STYLE_CORPS.nom:
+            cellule.style = cellule.style.avec(horizontal=None, vertical="top", renvoi=True)
     # The stacked tables share columns: A–C hold (Feuille | Obligatoire | Contenu), (Feuille | Colonne |
     # Description) and (Colonne | Code | Alias acceptés), so the wide text always falls in column C.
-    for lettre, largeur in zip("ABCDEFG", LARGEURS_NOTICE, strict=True):
-        ws.column_dimensions[lettre].width = largeur
+    for colonne, largeur in enumerate(LARGEURS_NOTICE, start=1):
+        ws.largeurs[colonne] = largeur
     xl.ajuster_hauteurs(ws)
     xl.mise_en_page(ws, paysage=True)
     return ws
@@ -351,15 +324,14 @@ def _feuille_notice(wb: Workbook, annee_courante: int) -> Worksheet:
 # --- The template ------------------------------------------------------------------------------------
 
 
-def construire_modele(annee_courante: int | None = None) -> Workbook:
-    """The template as an openpyxl Workbook (see :func:`modele_saisie`)."""
+def construire_modele(annee_courante: int | None = None) -> Classeur:
+    """The template as a :class:`~flux_dash.excel.Classeur` (see :func:`modele_saisie`)."""
     annee = annee_courante or dt.date.today().year
     wb = xl.nouveau_classeur()
     _feuille_notice(wb, annee)
     for table in TABLES:
         _feuille_table(wb, table, annee)
     _feuille_listes(wb)
-    wb.active = 0
     return wb
 
 

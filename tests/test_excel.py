@@ -1,4 +1,5 @@
-"""Specification of flux_dash.excel: the Excel hygiene shared by every workbook (FORMAT.md §2.1)."""
+"""Specification of flux_dash.excel, the one xlsx writer: Excel hygiene shared by every workbook (FORMAT.md §2.1),
+checked on the bytes it writes, read back with openpyxl (and LibreOffice)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,18 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from openpyxl.styles import Alignment
 
 from flux_dash import excel as xl
+from tests.sorties import role
 
 
-def recharger(wb: openpyxl.Workbook) -> openpyxl.Workbook:
+def recharger(wb: xl.Classeur) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(xl.classeur_en_octets(wb)))
 
 
-def classeur() -> tuple[openpyxl.Workbook, openpyxl.worksheet.worksheet.Worksheet]:
+def classeur() -> tuple[xl.Classeur, xl.Feuille]:
     wb = xl.nouveau_classeur()
-    return wb, wb.create_sheet("Feuille")
+    return wb, xl.nouvelle_feuille(wb, "Feuille")
 
 
 # --- Formula injection and illegal characters -----------------------------------------------------
@@ -36,7 +37,7 @@ def classeur() -> tuple[openpyxl.Workbook, openpyxl.worksheet.worksheet.Workshee
 )
 def test_ecrire_texte_stocke_le_texte_jamais_une_formule(texte):
     wb, ws = classeur()
-    xl.ecrire_texte(ws["A1"], texte)
+    xl.ecrire_texte(ws, 1, 1, texte)
     cell = recharger(wb)["Feuille"]["A1"]
     assert cell.data_type == "s"
     assert cell.value == texte
@@ -45,7 +46,7 @@ def test_ecrire_texte_stocke_le_texte_jamais_une_formule(texte):
 
 def test_ecrire_texte_ordinaire_sans_prefixe():
     wb, ws = classeur()
-    xl.ecrire_texte(ws["A1"], "Préfecture 93")
+    xl.ecrire_texte(ws, 1, 1, "Préfecture 93")
     cell = recharger(wb)["Feuille"]["A1"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("Préfecture 93", "s", False)
 
@@ -62,7 +63,7 @@ def test_ecrire_texte_ordinaire_sans_prefixe():
 )
 def test_caracteres_de_controle_retires(brut, attendu):
     wb, ws = classeur()
-    xl.ecrire_texte(ws["A1"], brut)  # openpyxl would raise IllegalCharacterError on the raw text
+    xl.ecrire_texte(ws, 1, 1, brut)  # illegal in XML 1.0: Excel would refuse the file
     cell = recharger(wb)["Feuille"]["A1"]
     assert cell.value == attendu
     assert cell.data_type == "s"
@@ -70,7 +71,7 @@ def test_caracteres_de_controle_retires(brut, attendu):
 
 def test_texte_coupe_a_la_limite_excel():
     wb, ws = classeur()
-    xl.ecrire_texte(ws["A1"], "x" * 40000)
+    xl.ecrire_texte(ws, 1, 1, "x" * 40000)
     assert recharger(wb)["Feuille"]["A1"].value == "x" * 32767
 
 
@@ -110,7 +111,7 @@ def test_texte_coupe_a_la_limite_excel():
 )
 def test_ecrire_valeur_type_et_format(valeur, format, valeur_lue, format_lu, type_lu):
     wb, ws = classeur()
-    xl.ecrire_valeur(ws["B2"], valeur, format)
+    xl.ecrire_valeur(ws, 2, 2, valeur, format)
     cell = recharger(wb)["Feuille"]["B2"]
     assert cell.value == valeur_lue
     assert cell.number_format == format_lu
@@ -124,7 +125,7 @@ def test_ecrire_valeur_type_et_format(valeur, format, valeur_lue, format_lu, typ
 )
 def test_ecrire_valeur_texte_en_nombre_sur_demande(texte, attendu):
     wb, ws = classeur()
-    xl.ecrire_valeur(ws["A1"], texte, texte_en_nombre=True)
+    xl.ecrire_valeur(ws, 1, 1, texte, texte_en_nombre=True)
     assert recharger(wb)["Feuille"]["A1"].value == attendu
 
 
@@ -135,11 +136,11 @@ def test_ecrire_valeur_texte_en_nombre_sur_demande(texte, attendu):
 )
 def test_ratio_manquant_devient_ns_gris_a_droite(manquant):
     wb, ws = classeur()
-    xl.ecrire_valeur(ws["A1"], manquant, xl.FORMAT_PART)
+    xl.ecrire_valeur(ws, 1, 1, manquant, xl.FORMAT_PART)
     cell = recharger(wb)["Feuille"]["A1"]
     assert (cell.value, cell.data_type) == ("n.s.", "s")
     assert cell.alignment.horizontal == "right"
-    assert cell.font.color.rgb == "00" + xl.GRIS_NS
+    assert cell.font.color.rgb[-6:] == xl.GRIS_NS
 
 
 @pytest.mark.parametrize(
@@ -149,7 +150,7 @@ def test_ratio_manquant_devient_ns_gris_a_droite(manquant):
 )
 def test_valeur_manquante_hors_ratio(format, manquant, attendu):
     wb, ws = classeur()
-    xl.ecrire_valeur(ws["A1"], None, format, manquant=manquant)
+    xl.ecrire_valeur(ws, 1, 1, None, format, manquant=manquant)
     assert recharger(wb)["Feuille"]["A1"].value == attendu
 
 
@@ -228,6 +229,8 @@ def test_titre_feuille_accepte_par_openpyxl_et_unique():
     for texte in ["Bilan/2024", "Bilan 2024", "Bilan:2024", "Bilan 2024"]:
         xl.nouvelle_feuille(wb, texte)
     assert recharger(wb).sheetnames == ["Bilan 2024", "Bilan 2024 (2)", "Bilan 2024 (3)", "Bilan 2024 (4)"]
+    with pytest.raises(ValueError, match="Feuille en double"):
+        wb.ajouter(xl.Feuille("BILAN 2024"))
 
 
 # --- Tables ----------------------------------------------------------------------------------------
@@ -271,9 +274,10 @@ def test_ecrire_tableau_valeurs_formats_et_plage():
     formats = [c.number_format for c in ws2[4][2:6]]
     assert formats == ["#,##0", "0.0%", "#,##0.0", "DD/MM/YYYY"]
     assert ws2["B4"].data_type == "s"
-    assert ws2["B3"].style == xl.STYLE_ENTETE
-    assert ws2["C5"].style == xl.STYLE_CORPS
-    assert ws2["C6"].style == xl.STYLE_TOTAL and ws2["C6"].number_format == "#,##0"
+    assert role(ws2["B3"]) == xl.STYLE_ENTETE.nom
+    assert role(ws2["C5"]) == xl.STYLE_CORPS.nom
+    assert role(ws2["C6"]) == xl.STYLE_TOTAL.nom and ws2["C6"].number_format == "#,##0"
+    assert role(ws2["F6"]) == xl.STYLE_TOTAL.nom  # a totals cell without value keeps the row's look
     assert ws2.merged_cells.ranges == set()
 
 
@@ -297,15 +301,17 @@ def test_ecrire_tableau_masquage_des_colonnes_choisies():
 def test_ecrire_tableau_excel_table_et_filtre():
     wb, ws = classeur()
     df = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
-    xl.ecrire_tableau(ws, df, tableau="Bilan 2024 préfet", total=True)
-    xl.ecrire_tableau(ws, df, 10, tableau="Bilan 2024 préfet")
-    autre = wb.create_sheet("Autre")
+    xl.ecrire_tableau(ws, df, tableau="Bilan 2024 préfet", total=True, classeur=wb)
+    xl.ecrire_tableau(ws, df, 10, tableau="Bilan 2024 préfet", classeur=wb)
+    autre = xl.nouvelle_feuille(wb, "Autre")
     xl.ecrire_tableau(autre, df, filtre=True)
     wb2 = recharger(wb)
     tables = wb2["Feuille"].tables
     assert sorted(tables) == ["T_bilan_2024_prefet", "T_bilan_2024_prefet_2"]
     assert tables["T_bilan_2024_prefet"].ref == "A1:B3"  # the totals row stays outside the table
     assert tables["T_bilan_2024_prefet_2"].ref == "A10:B12"
+    assert tables["T_bilan_2024_prefet"].tableStyleInfo.showRowStripes is False
+    assert role(wb2["Feuille"]["A1"]) == xl.STYLE_ENTETE.nom  # the table keeps the house header
     assert wb2["Autre"].auto_filter.ref == "A1:B3"
 
 
@@ -331,8 +337,9 @@ def test_ajuster_largeurs_bornees_et_titres_ignores():
     df = pd.DataFrame({"c": ["x"], "long": ["y" * 100], "n": [1234567]})
     xl.ecrire_tableau(ws, df, 4)
     xl.ajuster_largeurs(ws)
-    largeurs = {c: ws.column_dimensions[c].width for c in "ABC"}
-    assert largeurs == {"A": 8, "B": 60, "C": len("1,234,567") + 2}
+    assert ws.largeurs == {1: 8, 2: 60, 3: len("1,234,567") + 2}
+    relue = recharger(wb)["Feuille"]
+    assert [relue.column_dimensions[c].width for c in "ABC"] == [8, 60, 11]  # Excel's unit, as computed
 
 
 @pytest.mark.parametrize(
@@ -342,12 +349,12 @@ def test_ajuster_largeurs_bornees_et_titres_ignores():
 )
 def test_ajuster_hauteurs_du_texte_renvoye_a_la_ligne(texte, hauteur):
     wb, ws = classeur()
-    ws.column_dimensions["B"].width = 10
-    ws["B2"] = texte
-    ws["B2"].alignment = Alignment(wrap_text=True)
-    ws["C2"] = "un texte long sans retour à la ligne qui ne compte pas"
+    ws.largeurs[2] = 10
+    xl.ecrire_texte(ws, 2, 2, texte, xl.Style(renvoi=True))
+    xl.ecrire_texte(ws, 2, 3, "un texte long sans retour à la ligne qui ne compte pas", xl.STYLE_CORPS)
     xl.ajuster_hauteurs(ws)
-    assert ws.row_dimensions[2].height == hauteur
+    assert ws.hauteurs.get(2) == hauteur
+    assert recharger(wb)["Feuille"].row_dimensions[2].height == hauteur  # written exactly, not rounded to pixels
 
 
 def test_mise_en_page_et_figer():
@@ -356,11 +363,37 @@ def test_mise_en_page_et_figer():
     xl.figer_entete(ws, "B5")
     ws2 = recharger(wb)["Feuille"]
     assert ws2.page_setup.orientation == "landscape"
-    assert ws2.page_setup.fitToWidth == 1 and ws2.page_setup.fitToHeight == 0
+    assert (ws2.page_setup.fitToWidth or 1) == 1 and ws2.page_setup.fitToHeight == 0  # absent = 1 (ECMA-376)
     assert ws2.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws2.print_title_rows == "$3:$4"
     assert ws2.oddFooter.right.text == "Page &P / &N"
+    assert ws2.oddFooter.left.text == "&A" and ws2.oddFooter.left.size == 8
     assert ws2.freeze_panes == "B5"
+
+
+@pytest.mark.parametrize(
+    ("bailleur", "centre"),
+    [("Habitat & Cie", "Habitat && Cie"), ("3F Seine-Saint-Denis", "3F Seine-Saint-Denis")],  # && = one "&"
+    ids=["esperluette", "chiffre-en-tete"],
+)
+def test_pied_de_page_du_classeur(bailleur, centre):
+    wb, ws = classeur()
+    xl.ecrire_texte(ws, 1, 1, "x")
+    xl.mise_en_page(ws)
+    wb.pied = xl.PiedDePage("&A – édité le 01/02/2025", xl.echapper_pied(bailleur), "Page &P / &N")
+    pied = recharger(wb)["Feuille"].oddFooter
+    assert (pied.left.text, pied.center.text, pied.center.size) == ("&A – édité le 01/02/2025", centre, 8)
+
+
+def test_pied_de_page_tronque_a_la_limite_excel():
+    wb, ws = classeur()
+    xl.mise_en_page(ws)
+    wb.pied = xl.PiedDePage(centre=xl.echapper_pied("&" * 400))
+    with zipfile.ZipFile(io.BytesIO(xl.classeur_en_octets(wb))) as archive:
+        feuille = archive.read("xl/worksheets/sheet1.xml").decode()
+    pied = feuille.split("<oddFooter>")[1].split("</oddFooter>")[0].replace("&amp;", "&")
+    assert len(pied) <= xl.LONGUEUR_MAX_PIED
+    assert "&&&&" in pied and (len(pied.split("&C&8 ")[1].split("&R")[0])) % 2 == 0
 
 
 # --- Paramètres, Définitions, charts, styles ------------------------------------------------------
@@ -386,43 +419,128 @@ def test_feuilles_parametres_et_definitions():
     assert definitions["A1"].value == "Définitions"
     assert [definitions.cell(i, 2).value for i in (4, 5)] == ["Disponibilités moins soustraits.", "Non significatif."]
     assert definitions["B4"].alignment.wrap_text is True
+    # Built once and shared by the workbooks of a batch: the same definitions give the same sheet object.
+    autre = xl.nouveau_classeur()
+    xl.feuille_definitions(autre, [("Flux", "Disponibilités moins soustraits."), ("n.s.", "Non significatif.")])
+    assert autre["Définitions"] is wb["Définitions"]
 
 
 def test_graphique_barres_reference_le_tableau_sans_total():
     wb, ws = classeur()
     df = pd.DataFrame({"typologie": ["T1", "T2", "T3"], "proposes": [5, 8, 2], "attribues": [3, 4, 1]})
     plage = xl.ecrire_tableau(ws, df, 2, total=True)
-    graphique = xl.ajouter_graphique_barres(ws, plage, "Proposés et attribués", "F2")
-    assert len(graphique.series) == 2
-    assert graphique.series[0].val.numRef.f == "'Feuille'!$B$3:$B$5"
-    assert graphique.series[1].val.numRef.f == "'Feuille'!$C$3:$C$5"
-    assert graphique.series[0].tx.strRef.f == "'Feuille'!B2"
-    assert graphique.series[1].cat.numRef.f == "'Feuille'!$A$3:$A$5"
-    assert graphique.series[0].graphicalProperties.solidFill.srgbClr == xl.PALETTE[0]
+    xl.ajouter_graphique_barres(ws, plage, "Proposés et attribués", "F2", titre_axe="Logements")
     octets = xl.classeur_en_octets(wb)
+    (graphique,) = openpyxl.load_workbook(io.BytesIO(octets))["Feuille"]._charts
+    assert len(graphique.series) == 2
+    assert graphique.series[0].val.numRef.f == "Feuille!$B$3:$B$5"
+    assert graphique.series[1].val.numRef.f == "Feuille!$C$3:$C$5"
+    assert graphique.series[0].tx.strRef.f == "Feuille!$B$2"
+    assert graphique.series[1].cat.strRef.f == "Feuille!$A$3:$A$5"
+    assert graphique.series[0].graphicalProperties.solidFill.srgbClr == xl.PALETTE[0]
+    assert graphique.series[1].graphicalProperties.solidFill.srgbClr == xl.PALETTE[1]
+    assert (graphique.type, graphique.grouping) == ("col", "clustered")
+    assert graphique.y_axis.scaling.min == 0 and graphique.y_axis.majorGridlines is None
+    assert graphique.legend.position == "b"
     with zipfile.ZipFile(io.BytesIO(octets)) as archive:
         assert any(nom.startswith("xl/charts/chart") for nom in archive.namelist())
 
 
-def test_styles_nommes_enregistres_une_fois_par_classeur():
-    for _ in range(2):  # a second workbook gets its own, fresh named styles
-        wb, ws = classeur()
-        xl.ecrire_titre(ws, "Titre", ["a", "b"])
-        xl.ecrire_tableau(ws, pd.DataFrame({"a": [1]}), 5, total=True)
-        xl.ecrire_note(ws, "Source : test", 8)
-        noms = recharger(wb).named_styles
-        assert {xl.STYLE_TITRE, xl.STYLE_SOUS_TITRE, xl.STYLE_ENTETE, xl.STYLE_CORPS, xl.STYLE_TOTAL} <= set(noms)
-        assert len(noms) == len(set(noms))
-    assert ws["A1"].font.name == "Calibri" and ws["A1"].font.b is True
-    assert ws["A8"].font.i is True
+def test_graphique_horizontal_dans_l_ordre_du_tableau():
+    wb, ws = classeur()
+    df = pd.DataFrame({"reservataire": ["A", "B"], "proposes": [5, 8]})
+    plage = xl.ecrire_tableau(ws, df)
+    xl.ajouter_graphique_barres(ws, plage, "Proposés", "D2", horizontal=True, categories_inversees=True)
+    (graphique,) = recharger(wb)["Feuille"]._charts
+    assert graphique.type == "bar"
+    assert graphique.x_axis.scaling.orientation == "maxMin"  # categories top to bottom in the table's order
+
+
+def test_un_format_par_style_et_par_classeur():
+    wb, ws = classeur()
+    xl.ecrire_titre(ws, "Titre", ["a", "b"])
+    df = pd.DataFrame({"a": range(200), "b": [f"t{i}" for i in range(200)]})
+    xl.ecrire_tableau(ws, df, 5, total=True)
+    xl.ecrire_note(ws, "Source : test", 300)
+    with zipfile.ZipFile(io.BytesIO(xl.classeur_en_octets(wb))) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    formats = int(styles.split('<cellXfs count="')[1].split('"')[0])
+    assert formats <= 10  # default, title, subtitle, header, body text, body count, totals (text, count), note
+    relu = recharger(wb)["Feuille"]
+    assert relu["A1"].font.name == "Calibri" and relu["A1"].font.b is True and relu["A1"].font.sz == 14
+    assert relu["A300"].font.i is True
+    assert [role(relu[c]) for c in ("A1", "A2", "A5", "A6", "B6", "A206", "A300")] == [
+        "Flux titre",
+        "Flux sous-titre",
+        "Flux en-tête",
+        "Flux corps",
+        "Flux corps",
+        "Flux total",
+        "Flux note",
+    ]
 
 
 def test_classeur_en_octets_est_un_xlsx():
     wb, ws = classeur()
-    ws["A1"] = 1
+    xl.ecrire_valeur(ws, 1, 1, 1)
+    wb.titre = "Bilan – test"
     octets = xl.classeur_en_octets(wb)
     assert octets[:2] == b"PK"
-    assert openpyxl.load_workbook(io.BytesIO(octets))["Feuille"]["A1"].value == 1
+    relu = openpyxl.load_workbook(io.BytesIO(octets))
+    assert relu["Feuille"]["A1"].value == 1
+    assert (relu.properties.creator, relu.properties.title) == ("flux_dash", "Bilan – test")
+
+
+def test_memes_cellules_memes_octets_a_date_fixee():
+    def construire() -> bytes:
+        wb, ws = classeur()
+        wb.date = dt.datetime(2024, 1, 1)
+        xl.ecrire_tableau(ws, tableau_exemple())
+        return xl.classeur_en_octets(wb)
+
+    assert construire() == construire()
+
+
+def test_feuille_masquee_active_et_noms_du_classeur():
+    wb, ws = classeur()
+    listes = xl.nouvelle_feuille(wb, "Listes")
+    xl.ecrire_texte(listes, 2, 1, "T1")
+    listes.masquee = True
+    wb.noms["liste_typologie"] = "'Listes'!$A$2:$A$2"
+    ws.validations.append(xl.Validation("A2:A10", "liste", "Valeur inattendue", "Choisir.", source="liste_typologie"))
+    ws.commentaires[(1, 1)] = xl.Commentaire("Aide.", "flux_dash")
+    relu = recharger(wb)
+    assert [f.sheet_state for f in relu] == ["visible", "hidden"]
+    assert relu.active.title == "Feuille"
+    assert list(relu.defined_names["liste_typologie"].destinations) == [("Listes", "$A$2:$A$2")]
+    (dv,) = relu["Feuille"].data_validations.dataValidation
+    assert (dv.type, dv.formula1, str(dv.sqref), dv.errorStyle) == ("list", "liste_typologie", "A2:A10", "warning")
+    assert relu["Feuille"]["A1"].comment.text == "Aide."
+
+
+def test_donnees_en_bloc_typees_et_gardees():
+    wb, ws = classeur()
+    df = pd.DataFrame(
+        {
+            "code": ["0123", "=1+1", "", None],
+            "n": pd.array([1, None, -3, 4], dtype="Int64"),
+            "x": [0.5, float("nan"), float("inf"), -2.25],
+            "jour": pd.to_datetime(["2024-03-15", None, "2024-12-31", "2025-01-01"]),
+            "oui": [True, False, True, False],
+        }
+    )
+    xl.ecrire_donnees(ws, df, 2, 1, formats={"code": xl.FORMAT_TEXTE})
+    relu = recharger(wb)["Feuille"]
+    lignes = [[c.value for c in rangee] for rangee in relu.iter_rows(min_row=2, max_row=5, max_col=5)]
+    assert lignes == [
+        ["0123", 1, 0.5, dt.datetime(2024, 3, 15), "oui"],
+        ["=1+1", None, None, None, "non"],
+        [None, -3, None, dt.datetime(2024, 12, 31), "oui"],
+        [None, 4, -2.25, dt.datetime(2025, 1, 1), "non"],
+    ]
+    assert relu["A2"].number_format == "@" and relu["D2"].number_format == "DD/MM/YYYY"
+    assert relu["A3"].data_type == "s" and relu["A3"].quotePrefix is True
+    assert relu["B5"].data_type == "n"
 
 
 # --- An independent reader: LibreOffice -----------------------------------------------------------
@@ -440,7 +558,7 @@ def test_libreoffice_ouvre_le_classeur_et_affiche_les_formats(tmp_path):
             "date": pd.to_datetime(["2024-03-15", "2024-12-31"]),
         }
     )
-    plage = xl.ecrire_tableau(ws, df, debut, formats={"part": xl.FORMAT_PART}, total=True, tableau="bilan")
+    plage = xl.ecrire_tableau(ws, df, debut, formats={"part": xl.FORMAT_PART}, total=True, tableau="bilan", classeur=wb)
     xl.ajouter_graphique_barres(ws, plage, "Proposés", "G2", [2])
     xl.mise_en_page(ws, (debut, debut))
     (tmp_path / "bilan.xlsx").write_bytes(xl.classeur_en_octets(wb))

@@ -17,14 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from flux_dash import excel
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
+from flux_dash.excel import Classeur, Feuille
+from flux_dash.regles import ReglesCalcul
 
 # --- Headers and formats of the engine's columns (FORMAT.md §2.1: numbers are numeric cells) ----------
 
@@ -160,17 +158,13 @@ def masquer_parts(df: pd.DataFrame, seuil: int = 5) -> pd.DataFrame:
 # --- Sections: a heading, one table, a note saying how it is computed -------------------------------
 
 
-def ecrire_intertitre(ws: Worksheet, texte: str, ligne: int) -> int:
+def ecrire_intertitre(ws: Feuille, texte: str, ligne: int) -> int:
     """A section heading (bold, dark blue), left out of column-width computation. Returns the next row."""
-    cell = ws.cell(ligne, 1)
-    excel.ecrire_texte(cell, texte)
-    excel.appliquer_style(cell, excel.STYLE_SOUS_TITRE)
-    cell.font = Font(name=excel.POLICE, size=12, bold=True, color=excel.BLEU_FONCE)
-    return ligne + 1
+    return excel.ecrire_intertitre(ws, texte, ligne)
 
 
 def ecrire_section(
-    ws: Worksheet,
+    ws: Feuille,
     ligne: int,
     titre: str,
     df: pd.DataFrame,
@@ -217,67 +211,61 @@ ENTETE_MAX = 16
 LARGEUR_MAX = 45
 
 
-def ajuster_colonnes(ws: Worksheet) -> None:
+def ajuster_colonnes(ws: Feuille) -> None:
     """Report column widths: :func:`excel.ajuster_largeurs` lets a header widen its column up to 30 characters;
     report tables have many numeric columns with long French headers, so here a header counts at most
     :data:`ENTETE_MAX` characters and wraps, header rows get the height of their longest wrapped header, and text
     cells wider than :data:`LARGEUR_MAX` wrap.
 
-    One pass over the written cells (styles compared by id, not by name: see :func:`excel.identifiants_de_style`).
+    One pass over the written cells (roles read from each cell's :class:`~flux_dash.excel.Style`).
     """
     excel.ajuster_largeurs(ws, maximum=LARGEUR_MAX)
-    hors = excel.identifiants_de_style(ws.parent, excel.STYLES_HORS_LARGEUR)
-    (entete,) = excel.identifiants_de_style(ws.parent, [excel.STYLE_ENTETE]) or (-1,)
-    corps_ids = excel.identifiants_de_style(ws.parent, [excel.STYLE_CORPS])
     corps: dict[int, int] = {}
     entetes: dict[int, list[tuple[int, str]]] = {}
     a_envelopper = []
-    for cell in ws._cells.values():
-        valeur = cell._value
+    for (ligne, colonne), cellule in ws.cellules.items():
+        valeur = cellule.valeur
         if valeur is None:
             continue
-        xf = cell._style.xfId
-        if xf in hors:
+        nom = cellule.style.nom if cellule.style is not None else ""
+        if nom in excel.STYLES_HORS_LARGEUR:
             continue
-        if xf == entete:
-            entetes.setdefault(cell.column, []).append((cell.row, str(valeur)))
+        if nom == excel.STYLE_ENTETE.nom:
+            entetes.setdefault(colonne, []).append((ligne, str(valeur)))
             continue
-        n = _largeur(cell)
-        if n > corps.get(cell.column, 0):
-            corps[cell.column] = n
-        if xf in corps_ids and isinstance(valeur, str) and len(valeur) > LARGEUR_MAX - 2:
-            a_envelopper.append(cell)
+        n = _largeur(cellule)
+        if n > corps.get(colonne, 0):
+            corps[colonne] = n
+        if nom == excel.STYLE_CORPS.nom and isinstance(valeur, str) and len(valeur) > LARGEUR_MAX - 2:
+            a_envelopper.append((ligne, colonne, cellule))
     hauteurs: dict[int, int] = {}
     for colonne in sorted(entetes):
         lignes = entetes[colonne]
         largeur = min(max(corps.get(colonne, 0), *(min(len(t), ENTETE_MAX) for _, t in lignes)) + 2, LARGEUR_MAX)
         largeur = max(largeur, 8)
-        ws.column_dimensions[get_column_letter(colonne)].width = largeur
+        ws.largeurs[colonne] = largeur
         for ligne, texte in lignes:
             hauteurs[ligne] = max(hauteurs.get(ligne, 1), _nombre_lignes(texte, largeur - 2))
     for ligne in sorted(hauteurs):
-        ws.row_dimensions[ligne].height = 13.5 * hauteurs[ligne] + 2
-    for cell in a_envelopper:
-        cell.alignment = _ENVELOPPE
-        # Excel and LibreOffice keep the default height of a row with wrapped text written by openpyxl: without
-        # this the second line of a long label is drawn over the next row.
-        largeur = int(ws.column_dimensions[get_column_letter(cell.column)].width or LARGEUR_MAX) - 1
-        n = excel.nombre_de_lignes(str(cell._value), max(largeur, 1))
-        hauteur = ws.row_dimensions[cell.row].height or 0
+        ws.hauteurs[ligne] = 13.5 * hauteurs[ligne] + 2
+    for ligne, colonne, cellule in a_envelopper:
+        cellule.style = cellule.style.avec(vertical="top", renvoi=True)  # type: ignore[union-attr]
+        # Excel and LibreOffice keep the row height written in the file: without this the second line of a long
+        # label is drawn over the next row.
+        largeur = int(ws.largeurs.get(colonne) or LARGEUR_MAX) - 1
+        n = excel.nombre_de_lignes(str(cellule.valeur), max(largeur, 1))
+        hauteur = ws.hauteurs.get(ligne) or 0
         if n > 1 and 13.5 * n + 2 > hauteur:
-            ws.row_dimensions[cell.row].height = 13.5 * n + 2
+            ws.hauteurs[ligne] = 13.5 * n + 2
 
 
-_ENVELOPPE = Alignment(vertical="top", wrap_text=True)
-
-
-def _largeur(cell) -> int:
-    valeur = cell.value
+def _largeur(cellule: excel.Cellule) -> int:
+    valeur = cellule.valeur
     if isinstance(valeur, bool) or not isinstance(valeur, int | float):
         return max((len(m) for m in str(valeur).splitlines()), default=0)
-    if cell.number_format == PART:
+    if cellule.format == PART:
         return 7
-    return len(f"{valeur:,.1f}" if cell.number_format in (DROITS, TAUX) else f"{valeur:,.0f}")
+    return len(f"{valeur:,.1f}" if cellule.format in (DROITS, TAUX) else f"{valeur:,.0f}")
 
 
 def _nombre_lignes(texte: str, largeur: int) -> int:
@@ -291,7 +279,7 @@ def _nombre_lignes(texte: str, largeur: int) -> int:
     return lignes
 
 
-def finir_feuille(ws: Worksheet, figer: str | None, lignes_repetees: tuple[int, int] | None = None) -> None:
+def finir_feuille(ws: Feuille, figer: str | None, lignes_repetees: tuple[int, int] | None = None) -> None:
     """Column widths, frozen panes and print setup (A4 landscape, fit to width) of a report sheet."""
     ajuster_colonnes(ws)
     if figer:
@@ -300,7 +288,7 @@ def finir_feuille(ws: Worksheet, figer: str | None, lignes_repetees: tuple[int, 
 
 
 def bloc_titre(
-    ws: Worksheet, titre: str, bilan: Bilan, bailleur: str, destinataire: str, autres: Sequence[str] = ()
+    ws: Feuille, titre: str, bilan: Bilan, bailleur: str, destinataire: str, autres: Sequence[str] = ()
 ) -> int:
     """The title block every sheet starts with: title, landlord, recipient, year. Returns the next free row."""
     sous_titres = [
@@ -317,7 +305,7 @@ def _date(jour: pd.Timestamp) -> str:
     return jour.strftime("%d/%m/%Y")
 
 
-def nouvelle_feuille(wb: Workbook, titre: str) -> Worksheet:
+def nouvelle_feuille(wb: Classeur, titre: str) -> Feuille:
     return excel.nouvelle_feuille(wb, titre)
 
 
@@ -383,7 +371,7 @@ def avec_libelles(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def formater_indicateurs(ws: Worksheet, plage: excel.Plage, table: pd.DataFrame, unites: pd.Series) -> None:
+def formater_indicateurs(ws: Feuille, plage: excel.Plage, table: pd.DataFrame, unites: pd.Series) -> None:
     """Per-row number formats of an indicators table written by :func:`ecrire_section`: ``valeur`` and ``cible``
     as ``0.0%`` for ratios, one decimal for days, ``#,##0`` for counts (the engine's ``unite``); numerator and
     denominator as counts (days for a délai). A missing reference value shows "—" (there is none), not "n.s."."""
@@ -393,18 +381,19 @@ def formater_indicateurs(ws: Worksheet, plage: excel.Plage, table: pd.DataFrame,
         for nom in ("numerateur", "denominateur", "valeur", "cible"):
             if nom not in colonnes:
                 continue
-            cell = ws.cell(ligne, plage.premiere_colonne + colonnes.index(nom))
+            colonne = plage.premiere_colonne + colonnes.index(nom)
+            cellule = ws.cellule(ligne, colonne)
             sans_objet = nom == "cible" or (nom == "denominateur" and unite == "nombre")
             if sans_objet and excel.est_manquant(table.at[i, nom]):
-                excel.ecrire_texte(cell, SANS_REFERENCE)
-                cell.alignment = Alignment(horizontal="right")
+                style = (cellule.style if cellule is not None else None) or excel.STYLE_CORPS
+                excel.ecrire_texte(ws, ligne, colonne, SANS_REFERENCE, style.avec(horizontal="right", vertical=None))
                 continue
-            if not isinstance(cell.value, int | float):
+            if cellule is None or not isinstance(cellule.valeur, int | float):
                 continue
             if nom in ("numerateur", "denominateur"):
-                cell.number_format = ENTIER if float(cell.value).is_integer() else DROITS
+                cellule.format = ENTIER if float(cellule.valeur).is_integer() else DROITS
             else:
-                cell.number_format = {"ratio": PART, "jours": DROITS}.get(unite, ENTIER)
+                cellule.format = {"ratio": PART, "jours": DROITS}.get(unite, ENTIER)
 
 
 # --- Paramètres and Définitions (DOMAINE.md §5.5) ----------------------------------------------------
@@ -422,14 +411,14 @@ def version_outil() -> str:
 
 
 def feuille_parametres(
-    wb: Workbook,
+    wb: Classeur,
     bilan: Bilan,
     bailleur: str,
     destinataire: str,
     document: str,
     fichiers: Sequence[tuple[str, str]],
     masquage: bool | None = None,
-) -> Worksheet:
+) -> Feuille:
     """The "Paramètres" sheet: landlord, year, recipient, source files and their sha256, generation date, tool
     version, then the computation rules (:meth:`ReglesCalcul.en_lignes`) with their reasons, and — for the
     documents that may mask small counts (``masquage`` not None) — whether and how they are masked."""
@@ -446,41 +435,52 @@ def feuille_parametres(
         lignes.append(("Fichier source", "non renseigné"))
     lignes += [("Date de génération", horodatage()), ("Version de flux_dash", version_outil())]
     ws = excel.feuille_parametres(wb, lignes, sous_titres=[f"{document} – {destinataire}"])
-    ws.cell(_ligne_annee(ws), 2).number_format = excel.FORMAT_ANNEE
-    # Renamed: "valeur" is also the indicators' numeric column (COLONNES), whose number format would grey the text.
-    regles = regles_en_lignes(bilan.regles).rename(columns={"libelle": "regle", "valeur": "choix"})
-    if masquage is not None:
-        choix = REGLE_MASQUAGE if masquage else "non : effectifs exacts"
-        regles = pd.concat(
-            [
-                regles,
-                pd.DataFrame([{"regle": "Masquage appliqué à ce document", "choix": choix, "raison": RAISON_MASQUAGE}]),
-            ],
-            ignore_index=True,
-        )
-    _, _ = ecrire_section(
-        ws,
-        ws.max_row + 2,
-        "Règles de calcul",
-        regles,
-        ["Choix faits là où les textes sont muets (DOMAINE.md) et valeurs de référence légales."],
-        libelles={"regle": "Règle", "choix": "Choix retenu", "raison": "Raison ou référence"},
-    )
+    excel.copier_cellules(section_regles(bilan.regles, masquage), ws, ws.derniere_ligne + 1)
     excel.ajuster_largeurs(ws, maximum=60)
-    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 45)
-    ws.column_dimensions["C"].width = 60
-    corps = excel.identifiants_de_style(wb, [excel.STYLE_CORPS])
-    for cell in ws._cells.values():
-        if cell._value is not None and cell._style.xfId in corps:
-            cell.alignment = _GAUCHE_HAUT
+    ws.largeurs[2] = max(ws.largeurs.get(2) or 0, 45)
+    ws.largeurs[3] = 60
+    for cellule in ws.cellules.values():
+        if cellule.valeur is not None and cellule.style is not None and cellule.style.nom == excel.STYLE_CORPS.nom:
+            cellule.style = cellule.style.avec(horizontal="left", vertical="top", renvoi=True)
     excel.ajuster_hauteurs(ws)
     return ws
 
 
-_GAUCHE_HAUT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+def section_regles(regles: ReglesCalcul, masquage: bool | None) -> Feuille:
+    """The « Règles de calcul » section of the Paramètres sheet (heading on row 1, table, note), built once per
+    set of rules and masking choice: every workbook of a batch copies it under its own header lines."""
+    try:
+        return _section_regles(regles, masquage)
+    except TypeError:  # pragma: no cover - unhashable rules (a field holding a list)
+        return _section_regles.__wrapped__(regles, masquage)
 
 
-def regles_en_lignes(regles) -> pd.DataFrame:
+@functools.lru_cache(maxsize=16)
+def _section_regles(regles: ReglesCalcul, masquage: bool | None) -> Feuille:
+    ws = Feuille("Règles de calcul")
+    # Renamed: "valeur" is also the indicators' numeric column (COLONNES), whose number format would grey the text.
+    table = regles_en_lignes(regles).rename(columns={"libelle": "regle", "valeur": "choix"})
+    if masquage is not None:
+        choix = REGLE_MASQUAGE if masquage else "non : effectifs exacts"
+        table = pd.concat(
+            [
+                table,
+                pd.DataFrame([{"regle": "Masquage appliqué à ce document", "choix": choix, "raison": RAISON_MASQUAGE}]),
+            ],
+            ignore_index=True,
+        )
+    ecrire_section(
+        ws,
+        1,
+        "Règles de calcul",
+        table,
+        ["Choix faits là où les textes sont muets (DOMAINE.md) et valeurs de référence légales."],
+        libelles={"regle": "Règle", "choix": "Choix retenu", "raison": "Raison ou référence"},
+    )
+    return ws
+
+
+def regles_en_lignes(regles: ReglesCalcul) -> pd.DataFrame:
     """``regles.en_lignes()`` (libellé, valeur, raison), computed once per set of rules (frozen, hashable) for a
     whole batch of workbooks; the frame returned is shared: never modify it."""
     try:
@@ -490,15 +490,8 @@ def regles_en_lignes(regles) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=8)
-def _regles_en_lignes(regles) -> pd.DataFrame:
+def _regles_en_lignes(regles: ReglesCalcul) -> pd.DataFrame:
     return regles.en_lignes()[["libelle", "valeur", "raison"]]
-
-
-def _ligne_annee(ws: Worksheet) -> int:
-    for ligne in range(1, ws.max_row + 1):
-        if ws.cell(ligne, 1).value == "Année du bilan":
-            return ligne
-    raise LookupError("Année du bilan")  # pragma: no cover - written just above
 
 
 def definitions() -> list[tuple[str, str, str]]:
@@ -508,7 +501,7 @@ def definitions() -> list[tuple[str, str, str]]:
     return list(DEFINITIONS)
 
 
-def feuille_definitions(wb: Workbook, masquage: bool = False) -> Worksheet:
+def feuille_definitions(wb: Classeur, masquage: bool = False) -> Feuille:
     """The "Définitions" sheet: one line per figure the engine produces, then the display conventions."""
     lignes = [(libelle, phrase) for _, libelle, phrase in definitions()]
     lignes.append(("n.s.", "Non significatif : division par zéro, ou colonne facultative absente du fichier source."))
@@ -595,7 +588,7 @@ def selection(df: pd.DataFrame, colonnes: Sequence[str]) -> pd.DataFrame:
 
 
 def terminer(
-    wb: Workbook, bilan: Bilan, options: OptionsRapports, destinataire: str, document: str, consolide: bool = False
+    wb: Classeur, bilan: Bilan, options: OptionsRapports, destinataire: str, document: str, consolide: bool = False
 ) -> bytes:
     """The end every trame shares: the "Paramètres" and "Définitions" sheets, then the workbook's bytes.
 
@@ -608,22 +601,18 @@ def terminer(
     return octets(wb, f"{document} – {destinataire}", options.bailleur)
 
 
-def octets(wb: Workbook, titre: str = "", bailleur: str = "") -> bytes:
+def octets(wb: Classeur, titre: str = "", bailleur: str = "") -> bytes:
     """The workbook's bytes, after the last touches every trame shares: document title (properties, no personal
     data: creator "flux_dash") and the page footer of every sheet — sheet name and generation date JJ/MM/AAAA on
     the left, landlord in the middle, "Page n / N" on the right."""
     if titre:
-        wb.properties.title = titre
+        wb.titre = titre
     date = dt.date.today().strftime("%d/%m/%Y")
-    for ws in wb.worksheets:
-        ws.oddFooter.left.text = f"&A – édité le {date}"
-        if bailleur:
-            ws.oddFooter.center.text = bailleur.replace("&", "&&")
-            ws.oddFooter.center.size = 8
+    wb.pied = excel.PiedDePage(f"&A – édité le {date}", excel.echapper_pied(bailleur), excel.PIED_DE_PAGE.droite)
     return excel.classeur_en_octets(wb)
 
 
-def nouveau_classeur() -> Workbook:
+def nouveau_classeur() -> Classeur:
     return excel.nouveau_classeur()
 
 

@@ -8,10 +8,10 @@ Small-cell masking (DOMAINE.md §6) applies to these documents only, when the op
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl import Workbook
 
 from flux_dash import excel
 from flux_dash.calculs import Bilan
+from flux_dash.excel import Classeur, Feuille
 from flux_dash.rapports import commun as c
 from flux_dash.rapports.commun import OptionsRapports
 
@@ -55,7 +55,7 @@ def _perimetre(ptype: str, pcode: str) -> list[tuple[str, str]]:
 
 
 def feuille_synthese(
-    wb: Workbook, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, titre: str, destinataire: str
+    wb: Classeur, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, titre: str, destinataire: str
 ) -> None:
     """Flux of the territory and the matrix of holders, with a bar chart of proposés and attribués."""
     masquer = options.masquer_petits_effectifs
@@ -84,7 +84,7 @@ def feuille_synthese(
         masquer=masquer,
     )
     if len(matrice) and not masquer:
-        graphique = excel.ajouter_graphique_barres(
+        excel.ajouter_graphique_barres(
             ws,
             plage,
             "Logements proposés et attribués par réservataire",
@@ -98,8 +98,8 @@ def feuille_synthese(
             format_axe=excel.FORMAT_ENTIER,
             hauteur_cm=max(8.0, 1.4 * len(matrice) + 4),
             largeur_cm=20,
+            categories_inversees=True,  # bars in the table's order, top to bottom
         )
-        graphique.x_axis.scaling.orientation = "maxMin"  # bars in the table's order, top to bottom
     c.finir_feuille(ws, f"A{debut}")
 
 
@@ -110,7 +110,7 @@ def _matrice(bilan: Bilan, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
 
 
 def feuille_communes(
-    wb: Workbook, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, destinataire: str
+    wb: Classeur, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, destinataire: str
 ) -> None:
     """Two sheets: the flux of every commune of the territory, and the holders' matrix by commune."""
     masquer = options.masquer_petits_effectifs
@@ -153,7 +153,7 @@ def feuille_communes(
 
 
 def feuille_soustraits(
-    wb: Workbook, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, destinataire: str
+    wb: Classeur, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, destinataire: str
 ) -> None:
     """Soustraits and relogements réalisés by category, for the territory then each commune (communes: only the
     categories with at least one logement)."""
@@ -192,7 +192,12 @@ def table_indicateurs(indicateurs: pd.DataFrame) -> tuple[pd.DataFrame, pd.Serie
 
 
 def ecrire_indicateurs(
-    ws, ligne: int, titre: str, indicateurs: pd.DataFrame, options: OptionsRapports, notes: list[str] | None = None
+    ws: Feuille,
+    ligne: int,
+    titre: str,
+    indicateurs: pd.DataFrame,
+    options: OptionsRapports,
+    notes: list[str] | None = None,
 ) -> int:
     table, unites = table_indicateurs(indicateurs)
     if options.masquer_petits_effectifs and len(table):
@@ -213,7 +218,7 @@ def ecrire_indicateurs(
 
 
 def feuille_indicateurs(
-    wb: Workbook,
+    wb: Classeur,
     bilan: Bilan,
     options: OptionsRapports,
     ptype: str,
@@ -246,7 +251,7 @@ def perimetres_inclus(bilan: Bilan, ptype: str, pcode: str) -> list[tuple[str, s
 
 
 def feuille_previsionnel(
-    wb: Workbook, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, destinataire: str
+    wb: Classeur, bilan: Bilan, options: OptionsRapports, ptype: str, pcode: str, destinataire: str
 ) -> None:
     """Prévisionnel n+1 of the territory (DOMAINE.md §5.4): flux prévisionnel, soustraits prévus by category beside
     the relogements réalisés of n, and the droits prévisionnels of the conventions on the territory or its

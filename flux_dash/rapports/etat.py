@@ -9,10 +9,10 @@ reference values), Indicateurs, Prévisionnel n+1, Paramètres, Définitions.
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl import Workbook
 
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
+from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
 from flux_dash.rapports import consolide
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
@@ -130,7 +130,7 @@ def masquer_parts_par_commune(bilan: Bilan, code: str, parts: pd.DataFrame) -> p
     return parts
 
 
-def _feuille_controles(wb: Workbook, bilan: Bilan, options: OptionsRapports, code: str, destinataire: str) -> None:
+def _feuille_controles(wb: Classeur, bilan: Bilan, options: OptionsRapports, code: str, destinataire: str) -> None:
     ws = c.nouvelle_feuille(wb, "Contrôles préfet")
     debut = c.bloc_titre(
         ws, f"Contrôles du contingent préfectoral {bilan.annee}", bilan, options.bailleur, destinataire

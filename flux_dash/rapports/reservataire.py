@@ -13,6 +13,7 @@ import pandas as pd
 from flux_dash import excel
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
+from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
@@ -86,7 +87,12 @@ def _titre(bilan: Bilan, reservataire: str) -> str:
 
 
 def _feuille_synthese(
-    wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str, perimetres: list[tuple[str, str]]
+    wb: Classeur,
+    bilan: Bilan,
+    options: OptionsRapports,
+    reservataire: str,
+    destinataire: str,
+    perimetres: list[tuple[str, str]],
 ) -> None:
     ws = c.nouvelle_feuille(wb, "Synthèse")
     debut = c.bloc_titre(ws, _titre(bilan, reservataire), bilan, options.bailleur, destinataire)
@@ -147,7 +153,12 @@ def _feuille_synthese(
 
 
 def _feuille_issues(
-    wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str, perimetres: list[tuple[str, str]]
+    wb: Classeur,
+    bilan: Bilan,
+    options: OptionsRapports,
+    reservataire: str,
+    destinataire: str,
+    perimetres: list[tuple[str, str]],
 ) -> None:
     ws = c.nouvelle_feuille(wb, "Issues des tours")
     debut = c.bloc_titre(ws, f"Issues des tours {bilan.annee} – {reservataire}", bilan, options.bailleur, destinataire)
@@ -179,7 +190,7 @@ def _feuille_issues(
 
 
 def _feuille_soustraits(
-    wb, bilan: Bilan, options: OptionsRapports, destinataire: str, perimetres: list[tuple[str, str]]
+    wb: Classeur, bilan: Bilan, options: OptionsRapports, destinataire: str, perimetres: list[tuple[str, str]]
 ) -> None:
     ws = c.nouvelle_feuille(wb, "Soustraits")
     debut = c.bloc_titre(ws, f"Logements soustraits du flux {bilan.annee}", bilan, options.bailleur, destinataire)
@@ -202,7 +213,12 @@ def _feuille_soustraits(
 
 
 def _feuille_repartitions(
-    wb, bilan: Bilan, options: OptionsRapports, reservataire: str, destinataire: str, perimetres: list[tuple[str, str]]
+    wb: Classeur,
+    bilan: Bilan,
+    options: OptionsRapports,
+    reservataire: str,
+    destinataire: str,
+    perimetres: list[tuple[str, str]],
 ) -> None:
     ws = c.nouvelle_feuille(wb, "Répartitions")
     debut = c.bloc_titre(
@@ -239,7 +255,7 @@ def indicateurs_de(bilan: Bilan, reservataire: str, categorie: str, perimetres: 
 
 
 def _feuille_indicateurs(
-    wb,
+    wb: Classeur,
     bilan: Bilan,
     options: OptionsRapports,
     reservataire: str,
