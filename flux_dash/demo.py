@@ -21,16 +21,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import sys
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from flux_dash import excel as xl
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import CONVENTIONS, LOGEMENTS, PAR_NOM, PREVISIONNEL, TOURS
 
@@ -549,169 +548,47 @@ def ecrire_csv(tables: dict[str, pd.DataFrame], dossier: str | Path, noms: dict[
     return chemins
 
 
-# The demo workbook is written as OOXML directly rather than through openpyxl: its write-only mode spends about
-# 10 µs per cell (27 s for 100 000 logements on an idle 2-core machine, over a minute under load), while these
-# sheets are plain tables whose XML is a few string templates. The parts below are the minimal set that Excel,
-# LibreOffice, openpyxl and calamine open; no timestamp is written, so the same tables give the same bytes.
-_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-_ENTETE_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_TYPE = "application/vnd.openxmlformats-officedocument"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-STYLE_ENTETE, STYLE_DATE, STYLE_TEXTE = 1, 2, 3
-"""Cell style indices of ``_STYLES``: bold header on a light fill, ``DD/MM/YYYY`` date, text format ``@``."""
-_STYLES = (
-    f"{_ENTETE_XML}<styleSheet {_NS}>"
-    '<numFmts count="1"><numFmt numFmtId="164" formatCode="DD/MM/YYYY"/></numFmts>'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
-    "</fills>"
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-)
-_ORIGINE_EXCEL = dt.date(1899, 12, 30)
-_CARACTERES_INTERDITS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _echapper(texte: str) -> str:
-    texte = _CARACTERES_INTERDITS.sub("", texte)
-    return texte.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _lettre(j: int) -> str:
-    lettres = ""
-    while j:
-        j, reste = divmod(j - 1, 26)
-        lettres = chr(65 + reste) + lettres
-    return lettres
-
-
-def _cellules(table: str, colonne: str, valeurs: pd.Series, lettre: str) -> list[str]:
-    """The ``<c>`` elements of one column from row 2 on (empty string for an empty cell)."""
-    objets = valeurs.to_numpy(dtype=object)
-    lignes = range(2, len(objets) + 2)
-    if colonne in COLONNES_DATE:
-        dates = pd.to_datetime(valeurs.replace("", None), format="%d/%m/%Y")
-        jours = (dates - pd.Timestamp(_ORIGINE_EXCEL)).dt.days.astype("Int64").to_numpy(dtype=object, na_value=None)
-        return [
-            "" if j is None else f'<c r="{lettre}{i}" s="{STYLE_DATE}"><v>{j}</v></c>'
-            for i, j in zip(lignes, jours, strict=True)
-        ]
-    if pd.api.types.is_numeric_dtype(valeurs.dtype):
-        return [
-            "" if v is None or v is pd.NA or v != v else f'<c r="{lettre}{i}"><v>{format(v, ".15g")}</v></c>'
-            for i, v in zip(lignes, objets, strict=True)
-        ]
-    style = f' s="{STYLE_TEXTE}"' if PAR_NOM[table].colonne(colonne).genre == "code" else ""
-    echappes = {v: _echapper(str(v)) for v in pd.unique(objets) if v}  # most columns repeat a few values
-    return [
-        f'<c r="{lettre}{i}" t="inlineStr"{style}><is><t>{echappes[v]}</t></is></c>' if v else ""
-        for i, v in zip(lignes, objets, strict=True)
-    ]
-
-
 def _largeur(colonne: str, valeurs: pd.Series) -> float:
     longueurs = valeurs.astype("str").str.len()
     plus_longue = int(longueurs.max()) if len(longueurs) else 0
     return min(max(len(colonne), plus_longue, 10 if colonne in COLONNES_DATE else 0) + 2, 60)
 
 
-def _feuille_xml(table: str, df: pd.DataFrame) -> Iterator[str]:
-    """A worksheet's XML in pieces: header row (styled, frozen), column widths, then the data rows."""
-    lettres = [_lettre(j) for j in range(1, len(df.columns) + 1)]
-    fin = f"{lettres[-1]}{len(df) + 1}"
-    colonnes_texte = {c for c in df.columns if PAR_NOM[table].colonne(c).genre == "code"}
-    cols = "".join(
-        f'<col min="{j}" max="{j}" width="{_largeur(c, df[c])}" customWidth="1"'
-        + (f' style="{STYLE_TEXTE}"' if c in colonnes_texte else "")
-        + "/>"
-        for j, c in enumerate(df.columns, start=1)
-    )
-    yield (
-        f'{_ENTETE_XML}<worksheet {_NS} {_NS_R}><dimension ref="A1:{fin}"/>'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-        'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">'
-        + "".join(
-            f'<c r="{x}1" t="inlineStr" s="{STYLE_ENTETE}"><is><t>{_echapper(c)}</t></is></c>'
-            for x, c in zip(lettres, df.columns, strict=True)
-        )
-        + "</row>"
-    )
-    par_colonne = [_cellules(table, c, df[c], x) for c, x in zip(df.columns, lettres, strict=True)]
-    morceau: list[str] = []
-    for i, cellules in enumerate(zip(*par_colonne, strict=True), start=2):
-        morceau.append(f'<row r="{i}">{"".join(cellules)}</row>')
-        if len(morceau) == 5000:
-            yield "".join(morceau)
-            morceau = []
-    yield "".join(morceau) + "</sheetData></worksheet>"
+def classeur_demo(tables: dict[str, pd.DataFrame]) -> bytes:
+    """The four tables as one workbook (sheets Logements, Tours, Conventions, Prévisionnel; header on row 1), as
+    ``.xlsx`` bytes written by :mod:`flux_dash.excel`.
+
+    Codes and identifiers are text cells formatted as text (leading zeros survive, and so do codes a user types
+    in new rows: the whole column is formatted ``@``), dates real date cells shown ``JJ/MM/AAAA``, numbers numeric
+    cells, empty values empty cells; the header row is bold and frozen, columns sized to their content. The file's
+    date is fixed (the extraction date): the same tables give the same bytes.
+    """
+    wb = xl.nouveau_classeur()
+    wb.titre = f"Tours de commercialisation {ANNEE_DEMO} (données fictives)"
+    wb.auteur = NOM_BAILLEUR_DEMO
+    wb.date = dt.datetime.combine(DATE_EXTRACTION, dt.time())
+    for table, titre in FEUILLES.items():
+        df = tables[table]
+        ws = xl.nouvelle_feuille(wb, titre)
+        codes = {c for c in df.columns if PAR_NOM[table].colonne(c).genre == "code"}
+        donnees = df.copy()
+        for j, colonne in enumerate(df.columns, start=1):
+            xl.ecrire_texte(ws, 1, j, colonne, xl.STYLE_ENTETE_DONNEES)
+            ws.largeurs[j] = _largeur(colonne, df[colonne])
+            if colonne in codes:
+                ws.formats_colonnes[j] = xl.FORMAT_TEXTE
+            if colonne in COLONNES_DATE:
+                donnees[colonne] = pd.to_datetime(df[colonne].replace("", None), format="%d/%m/%Y")
+        xl.ecrire_donnees(ws, donnees, 2, 1, {c: xl.FORMAT_TEXTE for c in codes})
+        xl.figer_entete(ws, "A2")
+    return xl.classeur_en_octets(wb)
 
 
 def ecrire_classeur(tables: dict[str, pd.DataFrame], chemin: str | Path) -> Path:
-    """The four tables as one workbook (sheets Logements, Tours, Conventions, Prévisionnel; header on row 1).
-
-    Codes and identifiers are text cells formatted as text (leading zeros survive, and so do codes a user types
-    in new rows), dates real date cells shown ``JJ/MM/AAAA``, numbers numeric cells, empty values empty cells;
-    the header row is bold and frozen, columns sized to their content.
-    """
+    """Writes :func:`classeur_demo` to ``chemin`` (parent folders created); returns the path."""
     chemin = Path(chemin)
     chemin.parent.mkdir(parents=True, exist_ok=True)
-    feuilles = list(FEUILLES.items())
-    types = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType="{_TYPE}.spreadsheetml.worksheet+xml"/>'
-        for k in range(1, len(feuilles) + 1)
-    )
-    parties = {
-        "[Content_Types].xml": f'{_ENTETE_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.spreadsheetml.sheet.main+xml"/>{types}'
-        f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        f'<Override PartName="/docProps/app.xml" ContentType="{_TYPE}.extended-properties+xml"/></Types>',
-        "_rels/.rels": f'{_ENTETE_XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
-        'core-properties" Target="docProps/core.xml"/>'
-        f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/></Relationships>',
-        "docProps/core.xml": f'{_ENTETE_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f"<dc:title>{_echapper(f'Tours de commercialisation {ANNEE_DEMO} (données fictives)')}</dc:title>"
-        f"<dc:creator>{_echapper(NOM_BAILLEUR_DEMO)}</dc:creator></cp:coreProperties>",
-        "docProps/app.xml": f'{_ENTETE_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties"><Application>flux_dash</Application></Properties>',
-        "xl/workbook.xml": f'{_ENTETE_XML}<workbook {_NS} {_NS_R}><bookViews><workbookView activeTab="0"/></bookViews>'
-        "<sheets>"
-        + "".join(
-            f'<sheet name="{_echapper(nom)}" sheetId="{k}" r:id="rId{k}"/>' for k, (_, nom) in enumerate(feuilles, 1)
-        )
-        + "</sheets></workbook>",
-        "xl/_rels/workbook.xml.rels": f'{_ENTETE_XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships">'
-        + "".join(
-            f'<Relationship Id="rId{k}" Type="{_REL}/worksheet" Target="worksheets/sheet{k}.xml"/>'
-            for k in range(1, len(feuilles) + 1)
-        )
-        + f'<Relationship Id="rId{len(feuilles) + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>',
-        "xl/styles.xml": _STYLES,
-    }
-    with zipfile.ZipFile(chemin, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for nom, contenu in parties.items():
-            archive.writestr(zipfile.ZipInfo(nom, date_time=(1980, 1, 1, 0, 0, 0)), contenu, zipfile.ZIP_DEFLATED)
-        for k, (table, _) in enumerate(feuilles, start=1):
-            info = zipfile.ZipInfo(f"xl/worksheets/sheet{k}.xml", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(info, "w", force_zip64=True) as flux:
-                for morceau in _feuille_xml(table, tables[table]):
-                    flux.write(morceau.encode("utf-8"))
+    chemin.write_bytes(classeur_demo(tables))
     return chemin
 
 

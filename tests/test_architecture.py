@@ -324,3 +324,18 @@ def test_le_parcours_des_imports_voit_les_imports_differes(tmp_path):
         ["paq.e", "paq.f", "paq.e"],
     ]
     assert _decrire(["paq.a", "paq.b", "paq.a"], graphe) == "paq.a (ligne 1) → paq.b (ligne 2) → paq.a"
+
+
+IMPORT_TABLEUR = re.compile(r"^\s*(import|from)\s+(openpyxl|xlsxwriter)\b", re.M)
+
+
+def test_un_seul_redacteur_de_classeurs():
+    """Only flux_dash/excel.py imports a spreadsheet library (XlsxWriter); the product reads workbooks through
+    pandas (calamine, openpyxl as pandas' fallback engine) without importing them."""
+    sources = [*(RACINE / "flux_dash").rglob("*.py"), *(RACINE / "pages").glob("*.py"), RACINE / "app.py"]
+    fautifs = sorted(
+        str(p.relative_to(RACINE))
+        for p in sources
+        if IMPORT_TABLEUR.search(p.read_text("utf-8")) and p != RACINE / "flux_dash" / "excel.py"
+    )
+    assert fautifs == []
