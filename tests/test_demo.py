@@ -1,4 +1,4 @@
-"""Specification of the demo dataset (flux_dash/demo.py) and of the committed files in sample_data/."""
+"""Specification of the demo dataset (flux_dash/demo/) and of the committed files in sample_data/."""
 
 from __future__ import annotations
 
@@ -74,11 +74,34 @@ def test_nombre_de_logements_et_un_a_trois_tours_consecutifs(nb):
     assert all(n == list(range(1, len(n) + 1)) and 1 <= len(n) <= 3 for n in par_logement)
 
 
-def test_aucun_tour_avant_la_date_d_extraction(monkeypatch):
-    monkeypatch.setattr(demo, "DATE_EXTRACTION", dt.date(2020, 1, 1))
-    t = demo.generer_demo(10, 1)
+def test_aucun_tour_avant_la_date_d_extraction():
+    t = demo.generer_demo(10, 1, demo.ParametresDemo(date_extraction=dt.date(2020, 1, 1)))
     assert len(t["tours"]) == 0
     assert list(t["tours"].columns) == PAR_NOM["tours"].noms
+
+
+def test_un_autre_bailleur_fictif_valide_aussi(tmp_path):
+    """The generator serves any fictional landlord (a multi-landlord demo): its name, identifiers, communes."""
+    autre = demo.ParametresDemo(
+        nom_bailleur="Logis du Val",
+        prefixe="LDV",
+        communes=(("94028", 5), ("94081", 3), ("91228", 4), ("95018", 3)),
+    )
+    t = demo.generer_demo(2000, 7, autre)
+    assert t["logements"]["id_logement"].str.startswith("LDV-").all()
+    assert set(t["logements"]["code_commune"]) == {"94028", "94081", "91228", "95018"}
+    conventions = t["conventions"]
+    assert set(conventions["perimetre_code"][conventions["perimetre_type"] == "DEPARTEMENT"]) == {"94", "91", "95"}
+    assert "Préfecture de l'Essonne – contingent prioritaire" in set(conventions["reservataire"])
+    assert "Ville de Paris" not in set(conventions["reservataire"])  # no convention where the stock is not
+    assert set(t["previsionnel"]["code_departement"]) == {"94", "91", "95"}
+    chemin = demo.ecrire_classeur(t, tmp_path / "autre.xlsx", autre)
+    assert openpyxl.load_workbook(chemin).properties.creator == "Logis du Val"
+    from flux_dash.validation import charger
+
+    rapport = charger([chemin], demo.ANNEE_DEMO)
+    assert rapport.ok, [str(p) for p in rapport.erreurs][:5]
+    assert {p.code for p in rapport.avertissements} <= {"non_oriente"}
 
 
 def test_la_plupart_des_logements_ont_un_seul_tour(tables):

@@ -1,53 +1,39 @@
-"""Demo dataset: the tours of a fictional landlord, « Habitat Francilien Démo », and a deliberately broken copy.
-
-This module owns the sample data of the product (``sample_data/``): :func:`generer_demo` builds the four input
-tables of FORMAT.md §1 as a user would type them (French date strings, ``oui``/``non``, codes as text),
-:func:`ecrire_demo` writes them as one workbook and as French CSV files, and :func:`ecrire_jeu_casse` writes a
-small copy with documented mistakes, to show what validation reports.
+"""The demo generator: the four input tables of FORMAT.md §1 for a fictional landlord, as a user would type them.
 
 Everything is fictional but realistic: real communes, EPT and QPV codes of the reference tables
 (:mod:`flux_dash.referentiel`), convention taux within the legal caps (DOMAINE.md §2), tours whose outcomes and
 delays look like a landlord's year. The generator is deterministic: it draws every random number from one
 ``numpy.random.Generator`` seeded with ``graine`` and iterates only over sorted or declared sequences.
 
-The demo is *clean*: it validates with no error, no orientation outside a convention perimeter, no soustrait
-logement oriented to anyone but the landlord, and the préfet's realised shares under the caps. The only
-expected warnings are a handful of « non orienté » logements (about one in 600, available in the demo year
-and awaiting works, so without any tour): a real file has some, and the dashboard should show how they appear.
+One landlord is described by :class:`ParametresDemo` (name, prefix of its identifiers, where its stock is, the
+extraction date of its file): the default is « Habitat Francilien Démo », whose tables are ``sample_data/``.
+Another fictional landlord (a multi-landlord demo of the receiving side) is the same generator with other
+parameters and another seed. The bilan year stays :data:`ANNEE_DEMO` (the distributions of dates, construction
+periods and forecasts are written for it).
+
+The default demo is *clean*: it validates with no error, no orientation outside a convention perimeter, no
+soustrait logement oriented to anyone but the landlord, and the préfet's realised shares under the caps. The only
+expected warnings are a handful of « non orienté » logements (about one in 600, available in the demo year and
+awaiting works, so without any tour): a real file has some, and the dashboard should show how they appear.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from flux_dash import excel as xl
 from flux_dash import referentiel as ref
-from flux_dash.colonnes import CONVENTIONS, LOGEMENTS, PAR_NOM, PREVISIONNEL, TOURS
+from flux_dash.colonnes import CONVENTIONS, LOGEMENTS, PREVISIONNEL, TOURS
 
 NOM_BAILLEUR_DEMO = "Habitat Francilien Démo"
 ANNEE_DEMO = 2024
 """The bilan year n of the demo; disponibilités span n−1 … n+1 (the bulk in n)."""
 DATE_EXTRACTION = dt.date(2026, 1, 15)
 """The demo's extraction date: no tour starts later, and a tour whose outcome would come later is EN_COURS."""
-
-NOM_CLASSEUR = f"flux_demo_{ANNEE_DEMO}.xlsx"
-NOMS_CSV = {
-    "logements": "demo_logements.csv",
-    "tours": "demo_tours.csv",
-    "conventions": "demo_conventions.csv",
-    "previsionnel": "demo_previsionnel.csv",
-}
-FEUILLES = {"logements": "Logements", "tours": "Tours", "conventions": "Conventions", "previsionnel": "Prévisionnel"}
-COLONNES_DATE = {"date_disponibilite", "date_orientation", "date_attribution"}
 
 # --- Where the fictional stock is (real communes, weighted by the size of the stock) -----------------
 
@@ -93,6 +79,8 @@ COMMUNES_DEMO: tuple[tuple[str, int], ...] = (
 )
 PART_QPV = {"93": 0.40, "94": 0.28, "75": 0.16, "77": 0.24}
 """Target share of logements located in a QPV, per département (applied to the communes that have one)."""
+PART_QPV_AUTRES = 0.20
+"""The same for a département of a stock outside these four."""
 PART_CODE_QPV = 0.85
 """Share of QPV logements whose ``code_qpv`` is filled (the column is optional)."""
 
@@ -101,7 +89,37 @@ ARTICLES_DEPARTEMENT = {
     "94": "du Val-de-Marne",
     "75": "de Paris",
     "77": "de Seine-et-Marne",
+    "78": "des Yvelines",
+    "91": "de l'Essonne",
+    "92": "des Hauts-de-Seine",
+    "95": "du Val-d'Oise",
 }
+
+
+@dataclass(frozen=True)
+class ParametresDemo:
+    """One fictional landlord: its name (files' properties, README), the prefix of its logement identifiers
+    (``HFD-000001``), where its stock is (real communes of Île-de-France with relative weights; its conventions
+    follow: one set per département, the EPT and commune conventions of the communes listed in
+    :func:`conventions_demo` that the stock covers) and the extraction date of its file."""
+
+    nom_bailleur: str = NOM_BAILLEUR_DEMO
+    prefixe: str = "HFD"
+    communes: tuple[tuple[str, int], ...] = COMMUNES_DEMO
+    date_extraction: dt.date = DATE_EXTRACTION
+
+    @property
+    def codes(self) -> list[str]:
+        return [code for code, _ in self.communes]
+
+    @property
+    def departements(self) -> list[str]:
+        """The départements of the stock, in order of first appearance in :attr:`communes`."""
+        return list(dict.fromkeys(code[:2] for code in self.codes))
+
+
+PARAMETRES_DEMO = ParametresDemo()
+"""« Habitat Francilien Démo », the landlord of ``sample_data/``."""
 
 
 @dataclass(frozen=True)
@@ -124,41 +142,58 @@ def _territoire(code_insee: str) -> tuple[str, str]:
     return str(c.at[code_insee, "code_ept"]), str(c.at[code_insee, "nom_ept"])
 
 
-def conventions_demo() -> list[ConventionDemo]:
-    """The demo's conventions: préfet 25 % + 5 %, Action Logement, Département, Région, three EPT, six communes and
-    one employer. On every commune of the stock the taux of the conventions covering it add up to at most 100."""
+TAUX_DEPARTEMENTS = {
+    # département: (Action Logement, Département or None, Région or None)
+    "93": (35.0, 8.0, 5.0),
+    "94": (32.0, 10.0, 5.0),
+    "75": (38.0, None, 5.0),  # in Paris the Ville de Paris holds the départemental rights
+    "77": (30.0, 6.0, None),
+}
+TAUX_AUTRES_DEPARTEMENTS = (30.0, 6.0, None)
+EPT_CONVENTIONNES = ("93066", "93048", "94081")
+"""A commune of each EPT with a convention: Plaine Commune, Est Ensemble, Grand-Orly Seine Bièvre."""
+COMMUNES_CONVENTIONNEES = (
+    ("93066", 12.0),
+    ("93048", 10.0),
+    ("94028", 15.0),
+    ("94081", 10.0),
+    ("75056", 20.0),
+    ("77284", 12.0),
+)
+
+
+def _article(departement: str) -> str:
+    return ARTICLES_DEPARTEMENT.get(departement, f"du département {departement}")
+
+
+def conventions_demo(parametres: ParametresDemo = PARAMETRES_DEMO) -> list[ConventionDemo]:
+    """The demo's conventions: préfet 25 % + 5 %, Action Logement, Département, Région in each département of the
+    stock, three EPT, six communes and one employer (those the stock covers). On every commune of the stock the
+    taux of the conventions covering it add up to at most 100."""
     conv: list[ConventionDemo] = []
-    taux_dep = {
-        # département: (Action Logement, Département or None, Région or None)
-        "93": (35.0, 8.0, 5.0),
-        "94": (32.0, 10.0, 5.0),
-        "75": (38.0, None, 5.0),  # in Paris the Ville de Paris holds the départemental rights
-        "77": (30.0, 6.0, None),
-    }
-    for dep, (als, departement, region) in taux_dep.items():
-        prefecture = f"Préfecture {ARTICLES_DEPARTEMENT[dep]}"
+    codes = set(parametres.codes)
+    for dep in parametres.departements:
+        als, departement, region = TAUX_DEPARTEMENTS.get(dep, TAUX_AUTRES_DEPARTEMENTS)
+        prefecture = f"Préfecture {_article(dep)}"
         conv.append(
             ConventionDemo(f"{prefecture} – contingent prioritaire", "ETAT_PRIORITAIRES", "DEPARTEMENT", dep, 25.0)
         )
         conv.append(ConventionDemo(f"{prefecture} – agents de l'État", "ETAT_AGENTS", "DEPARTEMENT", dep, 5.0))
         conv.append(ConventionDemo("Action Logement Services", "ACTION_LOGEMENT", "DEPARTEMENT", dep, als))
         if departement is not None:
-            nom = f"Département {ARTICLES_DEPARTEMENT[dep]}"
+            nom = f"Département {_article(dep)}"
             conv.append(ConventionDemo(nom, "DEPARTEMENT", "DEPARTEMENT", dep, departement))
         if region is not None:
             conv.append(ConventionDemo("Région Île-de-France", "REGION", "DEPARTEMENT", dep, region))
-    conv.append(ConventionDemo("Assistance publique – Hôpitaux de Paris", "AUTRE", "DEPARTEMENT", "75", 2.5))
-    for commune_ept in ("93066", "93048", "94081"):  # Plaine Commune, Est Ensemble, Grand-Orly Seine Bièvre
+    if "75" in parametres.departements:
+        conv.append(ConventionDemo("Assistance publique – Hôpitaux de Paris", "AUTRE", "DEPARTEMENT", "75", 2.5))
+    for commune_ept in EPT_CONVENTIONNES:
         siren, nom = _territoire(commune_ept)
-        conv.append(ConventionDemo(f"EPT {nom}", "EPCI_EPT", "EPCI_EPT", siren, 5.0))
-    for code, taux in (
-        ("93066", 12.0),
-        ("93048", 10.0),
-        ("94028", 15.0),
-        ("94081", 10.0),
-        ("75056", 20.0),
-        ("77284", 12.0),
-    ):
+        if codes & set(ref.communes_du_perimetre("EPCI_EPT", siren)):
+            conv.append(ConventionDemo(f"EPT {nom}", "EPCI_EPT", "EPCI_EPT", siren, 5.0))
+    for code, taux in COMMUNES_CONVENTIONNEES:
+        if code not in codes:
+            continue
         nom = "Ville de Paris" if code == ref.CODE_PARIS else _ville(code)
         conv.append(ConventionDemo(nom, "COMMUNE", "COMMUNE", code, taux))
     return conv
@@ -209,11 +244,12 @@ PART_DALO_AUTRES = 0.06
 PART_BAIL_SIGNE = 0.94
 
 
-def _reservataires(conventions: list[ConventionDemo]) -> tuple[list[str], dict[str, str], np.ndarray, list[str]]:
+def _reservataires(
+    conventions: list[ConventionDemo], codes: list[str]
+) -> tuple[list[str], dict[str, str], np.ndarray, list[str]]:
     """Holders (sorted, Bailleur last), their category, and the tour-1 weight matrix communes × holders."""
     noms = sorted({c.reservataire for c in conventions}) + [ref.NOM_BAILLEUR]
     categorie = {c.reservataire: c.categorie for c in conventions} | {ref.NOM_BAILLEUR: ref.BAILLEUR}
-    codes = [code for code, _ in COMMUNES_DEMO]
     poids = np.zeros((len(codes), len(noms)))
     for c in conventions:
         perimetre = ref.communes_du_perimetre(c.perimetre_type, c.perimetre_code)
@@ -254,20 +290,22 @@ def _oui_non(valeurs: np.ndarray) -> np.ndarray:
 # --- Generator -------------------------------------------------------------------------------------
 
 
-def generer_demo(nb_logements: int = 3000, graine: int = 2024) -> dict[str, pd.DataFrame]:
-    """The four input tables of the demo landlord, as a user would type them (FORMAT.md §1).
+def generer_demo(
+    nb_logements: int = 3000, graine: int = 2024, parametres: ParametresDemo = PARAMETRES_DEMO
+) -> dict[str, pd.DataFrame]:
+    """The four input tables of a fictional landlord (default: the demo's), as a user would type them (FORMAT.md §1).
 
     ``logements`` has exactly ``nb_logements`` rows; ``tours`` 1 to 3 rows per oriented logement; dates are
     ``JJ/MM/AAAA`` strings, booleans ``oui``/``non`` (empty on non-attributed tours), codes text, empty optional
-    cells empty strings. Same ``graine`` → identical tables.
+    cells empty strings. Same ``graine`` and ``parametres`` → identical tables.
     """
     if nb_logements < 1:
         raise ValueError("nb_logements doit être au moins 1")
     rng = np.random.default_rng(graine)
-    conventions = conventions_demo()
-    noms, categorie_de, poids_tour1, codes = _reservataires(conventions)
-    logements = _generer_logements(rng, nb_logements, codes)
-    tours = _generer_tours(rng, logements, noms, categorie_de, poids_tour1, codes)
+    conventions = conventions_demo(parametres)
+    noms, categorie_de, poids_tour1, codes = _reservataires(conventions, parametres.codes)
+    logements = _generer_logements(rng, nb_logements, parametres)
+    tours = _generer_tours(rng, logements, noms, categorie_de, poids_tour1, codes, parametres.date_extraction)
     return {
         "logements": _logements_en_texte(logements),
         "tours": tours,
@@ -275,13 +313,14 @@ def generer_demo(nb_logements: int = 3000, graine: int = 2024) -> dict[str, pd.D
             [(c.reservataire, c.categorie, c.perimetre_type, c.perimetre_code, c.taux) for c in conventions],
             columns=CONVENTIONS.noms,
         ),
-        "previsionnel": _generer_previsionnel(rng, logements),
+        "previsionnel": _generer_previsionnel(rng, logements, parametres.departements),
     }
 
 
-def _generer_logements(rng: np.random.Generator, n: int, codes: list[str]) -> pd.DataFrame:
+def _generer_logements(rng: np.random.Generator, n: int, parametres: ParametresDemo) -> pd.DataFrame:
     """Logements with typed columns (dates as datetime64[D], qpv as bool); turned into text at the end."""
-    poids = np.array([p for _, p in COMMUNES_DEMO], dtype=float)
+    codes = parametres.codes
+    poids = np.array([p for _, p in parametres.communes], dtype=float)
     commune_idx = rng.choice(len(codes), size=n, p=poids / poids.sum())
     commune = np.asarray(codes, dtype=object)[commune_idx]
     dep = np.array([c[:2] for c in codes], dtype=object)[commune_idx]
@@ -289,11 +328,12 @@ def _generer_logements(rng: np.random.Generator, n: int, codes: list[str]) -> pd
     # QPV: the département's target share, carried by the communes that have a QPV.
     qpv_par_commune = {code: sorted(ref.qpv().loc[ref.qpv()["code_insee"] == code, "code_qpv"]) for code in codes}
     p_qpv = np.zeros(len(codes))
-    for d, part in PART_QPV.items():
+    for d in parametres.departements:
+        part = PART_QPV.get(d, PART_QPV_AUTRES)
         dans_dep = [i for i, code in enumerate(codes) if code[:2] == d]
         avec_qpv = [i for i in dans_dep if qpv_par_commune[codes[i]]]
         poids_dep, poids_qpv = poids[dans_dep].sum(), poids[avec_qpv].sum()
-        for i in avec_qpv:
+        for i in avec_qpv:  # none when no commune of the département has a QPV
             p_qpv[i] = min(0.8, part * poids_dep / poids_qpv)
     en_qpv = rng.random(n) < p_qpv[commune_idx]
     code_qpv = np.full(n, "", dtype=object)
@@ -351,7 +391,7 @@ def _generer_logements(rng: np.random.Generator, n: int, codes: list[str]) -> pd
     largeur = max(6, len(str(n)))
     return pd.DataFrame(
         {
-            "id_logement": [f"HFD-{i:0{largeur}d}" for i in range(1, n + 1)],
+            "id_logement": [f"{parametres.prefixe}-{i:0{largeur}d}" for i in range(1, n + 1)],
             "code_commune": commune,
             "qpv": en_qpv,
             "code_qpv": code_qpv,
@@ -383,6 +423,7 @@ def _generer_tours(
     categorie_de: dict[str, str],
     poids_tour1: np.ndarray,
     codes: list[str],
+    date_extraction: dt.date,
 ) -> pd.DataFrame:
     """Tours round by round: tour 1 for every oriented logement, then a next tour after each failure."""
     n = len(logements)
@@ -406,7 +447,7 @@ def _generer_tours(
             if len(lignes):
                 reservataire[lignes] = _quotas(rng, poids_tour1[i], len(lignes))
 
-    extraction = np.datetime64(DATE_EXTRACTION, "D")
+    extraction = np.datetime64(date_extraction, "D")
     orientation = disponibilite + rng.integers(0, 61, size=n).astype("timedelta64[D]")
     actifs = np.flatnonzero(oriente)
     morceaux: list[pd.DataFrame] = []
@@ -492,13 +533,13 @@ def _indicateurs_menage(
     ).astype({c: "str" for c in TOURS.noms if c != "numero_tour"})
 
 
-def _generer_previsionnel(rng: np.random.Generator, logements: pd.DataFrame) -> pd.DataFrame:
+def _generer_previsionnel(rng: np.random.Generator, logements: pd.DataFrame, departements: list[str]) -> pd.DataFrame:
     """Soustraits forecast for n+1 from the soustraits of n; planned availabilities for 93 and 94 only."""
     dep = logements["code_commune"].str[:2]
     annee = logements["date_disponibilite"].to_numpy().astype("datetime64[Y]").astype(int) + 1970
     dans_n = annee == ANNEE_DEMO
     lignes = []
-    for d in PART_QPV:  # declared order: 93, 94, 75, 77
+    for d in departements:  # the stock's order (the demo's: 93, 94, 75, 77)
         du_dep = (dep == d).to_numpy() & dans_n
         disponibilites = int(round(du_dep.sum() * rng.uniform(0.95, 1.08))) if d in ("93", "94") else None
         for categorie in ref.SOUSTRACTIONS.codes:
@@ -513,299 +554,3 @@ def _generer_previsionnel(rng: np.random.Generator, logements: pd.DataFrame) -> 
     df["nombre_prevu"] = df["nombre_prevu"].astype("int64")
     df["disponibilites_prevues"] = df["disponibilites_prevues"].astype("Int64")
     return df
-
-
-# --- Writers ---------------------------------------------------------------------------------------
-
-
-def _texte_csv(valeur: object) -> str:
-    if valeur is None or valeur is pd.NA or (isinstance(valeur, float) and np.isnan(valeur)):
-        return ""
-    if isinstance(valeur, float):
-        return f"{valeur:g}".replace(".", ",")  # decimal comma (FORMAT.md §1)
-    return str(valeur)
-
-
-def csv_en_texte(table: pd.DataFrame) -> str:
-    """A table as a French CSV text: ``;`` separator, decimal comma, empty cells for missing values."""
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\n")
-    ecrivain.writerow(table.columns)
-    colonnes = [table[c].to_numpy(dtype=object) for c in table.columns]
-    ecrivain.writerows([[_texte_csv(v) for v in ligne] for ligne in zip(*colonnes, strict=True)])
-    return tampon.getvalue()
-
-
-def ecrire_csv(tables: dict[str, pd.DataFrame], dossier: str | Path, noms: dict[str, str] = NOMS_CSV) -> list[Path]:
-    """Writes each table as a CSV file in UTF-8 with BOM (Excel opens it with the right accents)."""
-    dossier = Path(dossier)
-    dossier.mkdir(parents=True, exist_ok=True)
-    chemins = []
-    for table, nom in noms.items():
-        chemin = dossier / nom
-        chemin.write_text(csv_en_texte(tables[table]), encoding="utf-8-sig", newline="")
-        chemins.append(chemin)
-    return chemins
-
-
-def _largeur(colonne: str, valeurs: pd.Series) -> float:
-    longueurs = valeurs.astype("str").str.len()
-    plus_longue = int(longueurs.max()) if len(longueurs) else 0
-    return min(max(len(colonne), plus_longue, 10 if colonne in COLONNES_DATE else 0) + 2, 60)
-
-
-def classeur_demo(tables: dict[str, pd.DataFrame]) -> bytes:
-    """The four tables as one workbook (sheets Logements, Tours, Conventions, Prévisionnel; header on row 1), as
-    ``.xlsx`` bytes written by :mod:`flux_dash.excel`.
-
-    Codes and identifiers are text cells formatted as text (leading zeros survive, and so do codes a user types
-    in new rows: the whole column is formatted ``@``), dates real date cells shown ``JJ/MM/AAAA``, numbers numeric
-    cells, empty values empty cells; the header row is bold and frozen, columns sized to their content. The file's
-    date is fixed (the extraction date): the same tables give the same bytes.
-    """
-    wb = xl.nouveau_classeur()
-    wb.titre = f"Tours de commercialisation {ANNEE_DEMO} (données fictives)"
-    wb.auteur = NOM_BAILLEUR_DEMO
-    wb.date = dt.datetime.combine(DATE_EXTRACTION, dt.time())
-    for table, titre in FEUILLES.items():
-        df = tables[table]
-        ws = xl.nouvelle_feuille(wb, titre)
-        codes = {c for c in df.columns if PAR_NOM[table].colonne(c).genre == "code"}
-        donnees = df.copy()
-        for j, colonne in enumerate(df.columns, start=1):
-            xl.ecrire_texte(ws, 1, j, colonne, xl.STYLE_ENTETE_DONNEES)
-            ws.largeurs[j] = _largeur(colonne, df[colonne])
-            if colonne in codes:
-                ws.formats_colonnes[j] = xl.FORMAT_TEXTE
-            if colonne in COLONNES_DATE:
-                donnees[colonne] = pd.to_datetime(df[colonne].replace("", None), format="%d/%m/%Y")
-        xl.ecrire_donnees(ws, donnees, 2, 1, {c: xl.FORMAT_TEXTE for c in codes})
-        xl.figer_entete(ws, "A2")
-    return xl.classeur_en_octets(wb)
-
-
-def ecrire_classeur(tables: dict[str, pd.DataFrame], chemin: str | Path) -> Path:
-    """Writes :func:`classeur_demo` to ``chemin`` (parent folders created); returns the path."""
-    chemin = Path(chemin)
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    chemin.write_bytes(classeur_demo(tables))
-    return chemin
-
-
-def ecrire_demo(dossier: str | Path, nb_logements: int = 3000, graine: int = 2024) -> list[Path]:
-    """Writes ``flux_demo_2024.xlsx`` and the same tables as CSV files in ``dossier/csv/``; returns the paths."""
-    dossier = Path(dossier)
-    tables = generer_demo(nb_logements, graine)
-    return [ecrire_classeur(tables, dossier / NOM_CLASSEUR), *ecrire_csv(tables, dossier / "csv")]
-
-
-# --- The broken set (sample_data/casse/) -----------------------------------------------------------
-
-NOMS_CSV_CASSE = {table: nom.replace("demo_", "casse_") for table, nom in NOMS_CSV.items()}
-NB_LOGEMENTS_CASSE = 60
-
-
-@dataclass(frozen=True)
-class ErreurVoulue:
-    """One deliberate mistake of the broken set, as documented in ``casse/LISEZMOI.md``."""
-
-    table: str
-    ligne: int
-    colonne: str
-    valeur: str
-    description: str
-    regle: str
-
-
-def jeu_casse(graine: int = 2024) -> tuple[dict[str, pd.DataFrame], list[ErreurVoulue]]:
-    """A small demo (60 logements) with about ten deliberate mistakes, each covering a rule of FORMAT.md §1.5.
-
-    Mistakes are placed on distinct logements, and the tours chosen belong to logements left intact, so that
-    each documented line carries its own error and nothing else.
-    """
-    tables = {nom: df.copy() for nom, df in generer_demo(NB_LOGEMENTS_CASSE, graine).items()}
-    lg, tours, conv = tables["logements"], tables["tours"], tables["conventions"]
-    erreurs: list[ErreurVoulue] = []
-    abimes: list[int] = []
-
-    def logement(condition: pd.Series | None = None) -> int:
-        possibles = [i for i in lg.index[condition if condition is not None else slice(None)] if i not in abimes]
-        i = int(possibles[0])
-        abimes.append(i)
-        return i
-
-    def noter(table: str, i: int, colonne: str, valeur: object, description: str, regle: str) -> None:
-        df = tables[table]
-        df.loc[i, colonne] = valeur
-        erreurs.append(ErreurVoulue(table, i + 2, colonne, _texte_csv(valeur), description, regle))
-
-    lg["annee_construction"] = lg["annee_construction"].astype("object")
-    noter(
-        "logements",
-        logement(lg.index >= 2),
-        "code_commune",
-        "99999",
-        "Code commune inexistant.",
-        "Commune inconnue ou hors Île-de-France.",
-    )
-    noter(
-        "logements",
-        logement(lg.index >= 5),
-        "typologie",
-        "T9",
-        "Typologie hors liste.",
-        "Valeur hors de la liste admise (T1, T2, T3, T4, T5+).",
-    )
-    noter(
-        "logements",
-        logement((lg["qpv"] == "oui") & (lg["code_qpv"] != "")),
-        "qpv",
-        "non",
-        "Code QPV renseigné alors que le logement est déclaré hors QPV.",
-        "code_qpv renseigné avec qpv = non.",
-    )
-    noter(
-        "logements",
-        logement(lg.index >= 9),
-        "annee_construction",
-        1700,
-        "Année de construction impossible.",
-        "annee_construction hors de l'intervalle 1800 … année en cours.",
-    )
-    noter(
-        "logements",
-        logement(lg.index >= 12),
-        "date_disponibilite",
-        "31/02/2024",
-        "Date inexistante (31 février).",
-        "Date illisible.",
-    )
-
-    # A logement pasted twice (the copy goes at the end of the sheet).
-    double = logement()
-
-    intacts = set(lg.loc[[i for i in lg.index if i not in abimes], "id_logement"])
-    pris: list[int] = []
-
-    def tour(condition: pd.Series) -> int:
-        possibles = [i for i in tours.index[condition & tours["id_logement"].isin(intacts)] if i not in pris]
-        i = int(possibles[0])
-        pris.append(i)
-        intacts.discard(tours.at[i, "id_logement"])
-        return i
-
-    prefet_93 = f"Préfecture {ARTICLES_DEPARTEMENT['93']} – contingent prioritaire"
-    i = tour(tours["reservataire"] == prefet_93)
-    noter(
-        "tours",
-        i,
-        "reservataire",
-        "Prefecture 93",
-        f"Nom du réservataire mal saisi (au lieu de « {prefet_93} »).",
-        "Réservataire absent de la feuille Conventions (ni « Bailleur »).",
-    )
-    i = tour(tours["issue"] == "ATTRIBUE")
-    noter(
-        "tours",
-        i,
-        "date_attribution",
-        "",
-        "Tour ATTRIBUE sans date d'attribution.",
-        "date_attribution obligatoire quand l'issue est ATTRIBUE.",
-    )
-    i = tour(tours["issue"] == "ATTRIBUE")
-    veille = dt.datetime.strptime(tours.at[i, "date_orientation"], "%d/%m/%Y") - dt.timedelta(days=10)
-    noter(
-        "tours",
-        i,
-        "date_attribution",
-        veille.strftime("%d/%m/%Y"),
-        "Attribution datée avant l'orientation.",
-        "date_attribution antérieure à date_orientation.",
-    )
-    i = tour(tours["issue"] != "ATTRIBUE")
-    noter("tours", i, "date_orientation", "hier", "Date saisie en toutes lettres.", "Date illisible.")
-
-    i = int(conv.index[(conv["categorie"] == "ACTION_LOGEMENT") & (conv["perimetre_code"] == "93")][0])
-    noter(
-        "conventions",
-        i,
-        "taux",
-        65.0,
-        "Taux d'Action Logement en Seine-Saint-Denis porté de 35 à 65 %.",
-        "Somme des taux supérieure à 100 % sur un périmètre (ici 108 % sur la Seine-Saint-Denis).",
-    )
-
-    copie = lg.loc[[double]]
-    tables["logements"] = lg = pd.concat([lg, copie], ignore_index=True)
-    erreurs.append(
-        ErreurVoulue(
-            "logements",
-            len(lg) + 1,
-            "id_logement",
-            str(copie["id_logement"].iloc[0]),
-            f"Ligne {double + 2} collée une seconde fois en fin de feuille.",
-            "id_logement en double.",
-        )
-    )
-    return tables, sorted(erreurs, key=lambda e: (list(NOMS_CSV).index(e.table), e.ligne))
-
-
-def lisezmoi_casse(erreurs: list[ErreurVoulue]) -> str:
-    """The French README of ``casse/``: each mistake with its file, line and column."""
-    lignes = [
-        "# Jeu de données cassé (démonstration des contrôles)",
-        "",
-        f"Ces fichiers CSV reprennent un petit extrait ({NB_LOGEMENTS_CASSE} logements) des données fictives du "
-        f"bailleur « {NOM_BAILLEUR_DEMO} », dans lequel {len(erreurs)} erreurs ont été introduites volontairement. "
-        "Chacune illustre une règle bloquante du format (FORMAT.md §1.5) : déposez les quatre fichiers dans "
-        "l'application, ou lancez `flux-dash valider sample_data/casse/*.csv`, pour voir comment elles sont "
-        "signalées (feuille, ligne, colonne, règle, valeur et conseil).",
-        "",
-        "Les numéros de ligne sont ceux d'un tableur : l'en-tête est la ligne 1, la première donnée la ligne 2.",
-        "",
-        "| Fichier | Ligne | Colonne | Valeur saisie | Erreur introduite | Règle enfreinte |",
-        "|---|---|---|---|---|---|",
-    ]
-    for e in erreurs:
-        valeur = f"`{e.valeur}`" if e.valeur else "(vide)"
-        lignes.append(
-            f"| `{NOMS_CSV_CASSE[e.table]}` | {e.ligne} | `{e.colonne}` | {valeur} | {e.description} | {e.regle} |"
-        )
-    lignes += [
-        "",
-        "Une même erreur peut être signalée sur plusieurs lignes quand la règle porte sur un ensemble : la somme des "
-        "taux est rappelée sur chaque convention du périmètre, et l'identifiant en double sur ses deux lignes. "
-        "Sur un extrait aussi petit, la part du flux orientée au préfet dépasse aussi ses plafonds dans certains "
-        "départements : ce sont des avertissements, qui n'empêchent pas de produire un bilan.",
-        "",
-        "Régénération : `python -m flux_dash.demo sample_data` (réécrit aussi les données de démonstration).",
-        "",
-    ]
-    return "\n".join(lignes)
-
-
-def ecrire_jeu_casse(dossier: str | Path, graine: int = 2024) -> list[Path]:
-    """Writes the broken set (four CSV files) and its ``LISEZMOI.md`` in ``dossier``; returns the paths."""
-    dossier = Path(dossier)
-    tables, erreurs = jeu_casse(graine)
-    chemins = ecrire_csv(tables, dossier, NOMS_CSV_CASSE)
-    lisezmoi = dossier / "LISEZMOI.md"
-    lisezmoi.write_text(lisezmoi_casse(erreurs), encoding="utf-8")
-    return [*chemins, lisezmoi]
-
-
-def main(arguments: Sequence[str] | None = None) -> int:
-    """``python -m flux_dash.demo DOSSIER``: regenerates the demo files and the broken set (in DOSSIER/casse)."""
-    arguments = list(sys.argv[1:] if arguments is None else arguments)
-    if len(arguments) != 1:
-        print("Usage : python -m flux_dash.demo DOSSIER", file=sys.stderr)
-        return 2
-    dossier = Path(arguments[0])
-    for chemin in [*ecrire_demo(dossier), *ecrire_jeu_casse(dossier / "casse")]:
-        print(chemin)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
