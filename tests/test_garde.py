@@ -5,18 +5,24 @@ and the app's downloads."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from flux_dash import garde, rapports, validation
+from flux_dash import garde, indicateurs_csv, rapports, validation
 from flux_dash.calculs import calculer_bilan
 from flux_dash.cli import main
 from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
 from flux_dash.ui.exports import tableau_en_csv, tableau_en_xlsx
-from tests.sorties import cellules_csv_non_gardees, cellules_xlsx_non_gardees
+from tests.sorties import (
+    cellules_csv_non_gardees,
+    cellules_ooxml_non_gardees,
+    cellules_xlsx_non_gardees,
+    fichier_non_garde,
+)
 
 HOSTILES = ["=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)", "-2+3"]
 FICHIER_HOSTILE = "=HYPERLINK(x)+1.csv"
@@ -208,3 +214,66 @@ def test_telechargements_de_l_application_gardes():
     assert [ws.cell(i, 1).value for i in range(2, 7)] == df["reservataire"].tolist()
     assert all(ws.cell(i, 1).quotePrefix and ws.cell(i, 1).data_type == "s" for i in range(2, 7))
     assert [ws.cell(i, 2).value for i in range(2, 7)] == [-1.5, -2, 0, 3, -4]
+
+
+# --- the check run on every file the test suite makes (tests/conftest.py) ---------------------------------
+
+
+def _classeur_brut(ecrire) -> bytes:
+    """A workbook written straight with XlsxWriter (as a careless writer would), for the checks below."""
+    import xlsxwriter
+
+    tampon = io.BytesIO()
+    wb = xlsxwriter.Workbook(tampon, {"in_memory": True})
+    ecrire(wb, wb.add_worksheet("F"))
+    wb.close()
+    return tampon.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("ecrire", "attendu"),
+    [
+        pytest.param(lambda wb, ws: ws.write_formula("A1", "=1+1"), "formule", id="formule"),
+        pytest.param(lambda wb, ws: ws.write_string("A1", "=cmd|' /C calc'!A0"), "texte sans préfixe", id="partage"),
+        pytest.param(
+            lambda wb, ws: ws.write_string("A1", "@SUM(A1)", wb.add_format({"quote_prefix": True})), None, id="garde"
+        ),
+        pytest.param(lambda wb, ws: ws.write_number("A1", -1), None, id="nombre-negatif"),
+    ],
+)
+def test_le_controle_des_classeurs_voit_formules_et_textes_non_gardes(ecrire, attendu):
+    octets = _classeur_brut(ecrire)
+    rapide, lent = cellules_ooxml_non_gardees(octets), cellules_xlsx_non_gardees(octets)
+    assert len(rapide) == len(lent) == (0 if attendu is None else 1)
+    if attendu:
+        assert attendu in rapide[0] and attendu in lent[0]
+
+
+def test_le_controle_rapide_voit_aussi_le_retour_chariot():
+    """(openpyxl reads a leading CR back as a line feed: only the XML scan sees it.)"""
+    octets = _classeur_brut(lambda wb, ws: ws.write_string("A1", "\r=1"))
+    assert cellules_ooxml_non_gardees(octets) == ["xl/worksheets/sheet1.xml!A1: texte sans préfixe '\\r=1'"]
+
+
+def test_le_controle_rapide_egale_openpyxl_sur_les_trames_hostiles(bilan_hostile):
+    for prevu in rapports.lister_rapports(bilan_hostile, OPTIONS_HOSTILES)[:3]:
+        octets = prevu.construire()
+        assert cellules_ooxml_non_gardees(octets) == cellules_xlsx_non_gardees(octets) == []
+
+
+def test_le_controle_des_csv_et_des_archives():
+    assert fichier_non_garde("a.csv", b"x;=1+1\r\n-2;'=ok\r\n") == ["a.csv:1:2: '=1+1'"]
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w") as zf:  # not rapports.archiver: this archive is not a product output
+        zf.writestr("c.csv", b"+1+1;3\r\n")
+        zf.writestr("d/b.xlsx", _classeur_brut(lambda wb, ws: ws.write_formula("A1", "=1")))
+    fautes = fichier_non_garde("flux.zip", tampon.getvalue())
+    assert len(fautes) == 2 and fautes[0].startswith("flux.zip/c.csv") and "formule" in fautes[1]
+
+
+def test_chaque_fichier_produit_pendant_un_test_est_controle(sorties_sans_formule, bilan_hostile):
+    prevu = rapports.lister_rapports(bilan_hostile, OPTIONS_HOSTILES)[0]
+    octets = prevu.construire()
+    indicateurs_csv.ecrire_indicateurs_csv(bilan_hostile)
+    assert [nom for nom, _ in sorties_sans_formule] == ["classeur.xlsx", "indicateurs.csv"]
+    assert sorties_sans_formule[0][1] == octets
