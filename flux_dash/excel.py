@@ -118,8 +118,13 @@ class Style:
     """Wrap text on several lines."""
 
     def avec(self, **changements: object) -> Style:
-        """The same style with some attributes changed (the role is kept)."""
-        return dataclasses.replace(self, **changements)  # type: ignore[arg-type]
+        """The same style with some attributes changed (the role is kept); the result is shared (styles are frozen)."""
+        return _variante(self, tuple(sorted(changements.items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _variante(style: Style, changements: tuple[tuple[str, object], ...]) -> Style:
+    return dataclasses.replace(style, **dict(changements))  # type: ignore[arg-type]
 
 
 STYLE_TITRE = Style("Flux titre", taille=14, gras=True, couleur=BLEU_FONCE)
@@ -976,6 +981,16 @@ PIXELS_PAR_CARACTERE = 7
 PIXELS_PAR_CM = 96 / 2.54
 
 
+try:  # XlsxWriter ≥ 3.3: a colour parsed once serves every workbook (parsing is a tenth of a report's formats)
+    from xlsxwriter.color import Color as _Color
+
+    _couleur = functools.lru_cache(maxsize=64)(lambda code: _Color("#" + code))
+except ImportError:  # pragma: no cover - older XlsxWriter
+
+    def _couleur(code: str) -> str:
+        return "#" + code
+
+
 def _proprietes(style: Style | None, format: str | None, prefixe: bool) -> dict[str, object]:
     """XlsxWriter format properties of a cell."""
     p: dict[str, object] = {}
@@ -987,16 +1002,16 @@ def _proprietes(style: Style | None, format: str | None, prefixe: bool) -> dict[
         if style.italique:
             p["italic"] = True
         if style.couleur:
-            p["font_color"] = "#" + style.couleur
+            p["font_color"] = _couleur(style.couleur)
         if style.fond:
             p["pattern"] = 1
-            p["bg_color"] = "#" + style.fond
+            p["bg_color"] = _couleur(style.fond)
         if style.bordure:
             p["border"] = 1
-            p["border_color"] = "#" + GRIS_BORDURE
+            p["border_color"] = _couleur(GRIS_BORDURE)
         if style.bordure_haut_forte:
             p["top"] = 2
-            p["top_color"] = "#" + BLEU_FONCE
+            p["top_color"] = _couleur(BLEU_FONCE)
         if style.horizontal:
             p["align"] = style.horizontal
         if style.vertical:
