@@ -15,7 +15,7 @@ from outils_consolidation import classeur_donnees, csv_tidy, habitat_a, logis_b
 from flux_dash.consolidation import base as b
 from flux_dash.consolidation import lire_envois
 from flux_dash.consolidation.base import Base, ErreurBase
-from flux_dash.consolidation.reception import empreinte_lignes
+from flux_dash.consolidation.envoi import empreinte_lignes
 from tests.conftest import RACINE
 
 

@@ -41,7 +41,7 @@ import pandas as pd
 
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.codes import probleme
-from flux_dash.consolidation.reception import Envoi, FichierRecu, empreinte_lignes
+from flux_dash.consolidation.envoi import Envoi, FichierRecu, empreinte_lignes
 from flux_dash.problemes import Probleme
 
 VERSION_SCHEMA = 2

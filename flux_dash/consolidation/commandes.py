@@ -10,10 +10,14 @@ left as it was.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from flux_dash.problemes import Probleme
 
 OK, ERREURS, ILLISIBLE = 0, 1, 2
 CODES_ILLISIBLES = {"envoi_introuvable", "envoi_illisible", "envoi_vide", "envoi_trop_gros", "attendus_illisible"}
@@ -128,19 +132,43 @@ def ajouter_analyseurs(sous: argparse._SubParsersAction, annee: Callable[[str], 
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _cli():
-    from flux_dash import cli
+def _pluriel(n: int, mot: str, pluriel: str | None = None) -> str:
+    from flux_dash import formats
 
-    return cli
+    return f"{formats.nombre(n)} {mot if n <= 1 else (pluriel or mot + 's')}"
 
 
-def _afficher(problemes: Sequence, maximum: int = PROBLEMES_AFFICHES) -> None:
+def formater(problemes: Sequence[Probleme], largeur: int | None = None) -> str:
+    """The problems of the receiving side for a terminal: one paragraph each — gravity, file, the rule, the value,
+    the hint — wrapped to the terminal's width (they name a file and a landlord, rarely a line or a column)."""
+    largeur = largeur or max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+    blocs = []
+    for p in problemes:
+        tete = f"{p.gravite.capitalize()} – {p.source}" if p.source else p.gravite.capitalize()
+        if p.ligne is not None:
+            tete += f", ligne {p.ligne}"
+        corps = p.regle[0].upper() + p.regle[1:] + "." + (f" ({' '.join(p.valeur.split())[:200]})" if p.valeur else "")
+        corps += f" {p.conseil}" if p.conseil else ""
+        blocs.append(tete + "\n" + textwrap.fill(corps, largeur, initial_indent="    ", subsequent_indent="    "))
+    return "\n".join(blocs)
+
+
+def _afficher(problemes: Sequence[Probleme], maximum: int = PROBLEMES_AFFICHES) -> None:
     if not problemes:
         return
     print()
-    print(_cli().formater_problemes(list(problemes)[:maximum]))
+    print(formater(list(problemes)[:maximum]))
     if len(problemes) > maximum:
         print(f"… et {len(problemes) - maximum} autres problèmes.")
+
+
+def _ecrire_erreurs(problemes: Sequence[Probleme], chemin: Path) -> None:
+    """``erreurs.csv``, as ``flux-dash bilan`` writes it (French headers, CSV-injection guard)."""
+    from flux_dash import garde
+    from flux_dash.problemes import LIBELLES_COLONNES_PROBLEMES, problemes_en_tableau
+
+    df = garde.neutraliser_tableau(problemes_en_tableau(list(problemes))).rename(columns=LIBELLES_COLONNES_PROBLEMES)
+    chemin.write_bytes(df.to_csv(sep=";", index=False, lineterminator="\n").encode("utf-8-sig"))
 
 
 def _code(problemes: Sequence) -> int:
@@ -158,7 +186,7 @@ def _ouvrir_base(chemin: str | None):
 
 
 def _resume_reception(recus) -> str:
-    pluriel = _cli()._pluriel
+    pluriel = _pluriel
     bailleurs = {e.cle for e in recus.envois}
     return (
         f"Reçu : {pluriel(len(recus.fichiers), 'fichier')} lisible(s), {pluriel(len(bailleurs), 'bailleur')}. "
@@ -177,7 +205,7 @@ def commande_consolider(args: argparse.Namespace) -> int:
     from flux_dash.consolidation.couverture import lire_attendus
 
     debut = time.perf_counter()
-    pluriel = _cli()._pluriel
+    pluriel = _pluriel
     if not args.fichiers and args.base is None:
         print(
             "flux-dash : aucun fichier à consolider (donnez des fichiers, ou --base pour une base de campagne).",
@@ -206,7 +234,7 @@ def commande_consolider(args: argparse.Namespace) -> int:
     code = _code(problemes)
     if code != OK:
         sortie.mkdir(parents=True, exist_ok=True)
-        _cli()._ecrire_problemes_csv([p for p in problemes if p.gravite == "erreur"], sortie / "erreurs.csv")
+        _ecrire_erreurs([p for p in problemes if p.gravite == "erreur"], sortie / "erreurs.csv")
         _afficher([p for p in problemes if p.gravite == "erreur"])
         print(f"\nRien n'a été consolidé : corrigez les erreurs (liste complète : {sortie / 'erreurs.csv'}).")
         return code
@@ -313,7 +341,7 @@ def _ajouter(base, args) -> int:
     if _code(problemes) != OK:
         print("\nRien n'a été ajouté à la base.")
         return ERREURS
-    print(f"\nBase de campagne : {base.chemin} ({_cli()._pluriel(len(base.depots()), 'envoi')} en tout).")
+    print(f"\nBase de campagne : {base.chemin} ({_pluriel(len(base.depots()), 'envoi')} en tout).")
     return OK
 
 
