@@ -40,12 +40,17 @@ def communes_par_perimetre() -> dict[tuple[str, str], frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@cache
+def _departement_et_territoire() -> tuple[dict[str, str], dict[str, str]]:
+    """commune → its département, commune → its EPCI/EPT territory (computed once; never mutate them)."""
+    com = communes_reference()
+    return com["code_departement"].to_dict(), com["code_territoire"].to_dict()
+
+
 def _strates(communes_stock: list[str]) -> list[tuple[str, str, str]]:
     """(perimetre_type, perimetre_code, code_commune) of the strates of each commune of the stock (an unknown
     code is only its own commune: validation rejects it)."""
-    com = communes_reference()
-    departement_de = com["code_departement"].to_dict()
-    territoire_de = com["code_territoire"].to_dict()
+    departement_de, territoire_de = _departement_et_territoire()
     lignes: list[tuple[str, str, str]] = []
     for code in communes_stock:
         lignes.append(("COMMUNE", code, code))
@@ -79,9 +84,7 @@ def calculer_perimetres(
 ) -> pd.DataFrame:
     """``Bilan.perimetres``: the strates of the stock's communes ∪ the convention perimeters, with their flags
     (strate, convention, EPCI « LEC » of ``regles.epci_lec``) and the départements they cover (DOMAINE.md §2)."""
-    com = communes_reference()
-    departement_de = com["code_departement"].to_dict()
-    territoire_de = com["code_territoire"].to_dict()
+    departement_de, territoire_de = _departement_et_territoire()
     strates = {(t, c) for t, c, _ in _strates(communes_stock)}
     conv = set(_perimetres_de_convention(conventions))
     departements: dict[tuple[str, str], set[str]] = {}

@@ -17,7 +17,9 @@ COLONNES = ["controle", "perimetre", "attendu", "obtenu", "ok"]
 _TOLERANCE = 1e-9
 
 
-def _lignes(controle: str, perimetre: pd.Series, attendu, obtenu) -> pd.DataFrame:
+def _lignes(
+    controle: str, perimetre: pd.Series, attendu: pd.Series | np.ndarray, obtenu: pd.Series | np.ndarray
+) -> pd.DataFrame:
     attendu = np.asarray(attendu, dtype="float64")
     obtenu = np.asarray(obtenu, dtype="float64")
     return pd.DataFrame(
