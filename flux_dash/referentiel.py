@@ -134,7 +134,16 @@ CATEGORIES_RESERVATAIRE = Categorie(
 HORS_CONVENTION = "HORS_CONVENTION"
 LIBELLE_HORS_CONVENTION = "Hors convention"
 """Not a réservataire: the line of consolidated tables holding orientations and attributions to a réservataire
-outside its convention perimeters (DOMAINE.md §2), ``categorie`` of its rows in the tidy CSV (FORMAT.md §2.2)."""
+outside its convention perimeters (DOMAINE.md §2–§3), ``categorie`` of its rows in the tidy CSV (FORMAT.md §2.2).
+One line per réservataire concerned, under the réservataire's own name (« Hors convention – Ville de Montreuil »
+where a trame shows it)."""
+CATEGORIES_TITULAIRE = Categorie(
+    "categorie",
+    {**CATEGORIES_RESERVATAIRE.libelles, HORS_CONVENTION: LIBELLE_HORS_CONVENTION},
+    source="DOMAINE.md §2 (réservataires, Bailleur, ligne « Hors convention »)",
+)
+"""Every holder line of a bilan's tables, in display order: the réservataire categories, ``BAILLEUR``, then
+``HORS_CONVENTION`` (never a category of the ``conventions`` table: see :data:`CATEGORIES_CONVENTION`)."""
 LIBELLES_COURTS_RESERVATAIRE = {
     "ETAT_PRIORITAIRES": "État – publics prioritaires",
     "ETAT_AGENTS": "État – agents de l'État",

@@ -127,13 +127,15 @@ class ReglesCalcul:
             ),
             (
                 "Orientation hors périmètre",
-                "non comptée",
-                "Un logement orienté vers un réservataire hors de ses périmètres de convention n'entre pas dans ses chiffres "
-                "(la validation le signale).",
+                "hors des chiffres de la convention, sur la ligne « Hors convention »",
+                "Un logement orienté vers un réservataire hors de ses périmètres de convention n'entre pas dans les "
+                "chiffres de ses conventions (proposés, attribués, droits, taux ; la validation le signale) ; il compte "
+                "dans les totaux du périmètre, sur une ligne « Hors convention » à son nom, et son bilan le mentionne : "
+                "une attribution réelle n'est jamais retirée des chiffres d'un territoire.",
             ),
             (
                 "Part des attributions",
-                "sur l'ensemble des attributaires, bailleur compris",
+                "sur l'ensemble des attributaires, bailleur et ligne « Hors convention » compris",
                 "Les parts des attributions font 100 % ; les parts du flux en orientation peuvent dépasser 100 %.",
             ),
             ("Droits théoriques", "taux × flux / 100, non arrondis", "Les arrondis ne servent qu'à l'affichage."),

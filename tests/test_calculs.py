@@ -11,7 +11,7 @@ L01  93066   oui   T1    PLUS       1970   10/01/2024                       Pré
 L02  93066   non   T2    PLAI       1990   15/12/2023                       Préfet 05/01/2024 refus; ALS 01/02 attribué
                                                                             15/02/2024 (1er quartile)
 L03  93048   non   T3    PLS        2021   01/03/2024                       ALS 10/03/2024 en cours
-L04  75056   oui   T5+   ANCIEN     1930   01/05/2024                       Préfet 93 10/05 attribué 01/06 (hors périmètre)
+L04  75056   oui   T5+   ANCIEN     1930   01/05/2024                       Préfet 93 10/05 attribué 01/06 (hors convention)
 L05  93066   non   T2    PLUS       1980   01/06/2024 MUTATION_INTERNE      Bailleur 10/06 attribué 01/07/2024
 L06  93066   non   T4    PLUS       2005   01/10/2024                       Bailleur 01/11/2024 attribué 15/01/2025
 L07  93048   oui   T3    PLAI       1960   01/02/2024                       Bailleur 05/02 attribué 20/03/2024 (non 1er q.)
@@ -185,13 +185,13 @@ def egal(obtenu, attendu) -> bool:
     [
         pytest.param("COMMUNE", "93066", 5, 1, 4, 1, 3, id="saint-denis: L01 L05 L06 L08 L09, L02 en 2023"),
         pytest.param("COMMUNE", "93048", 2, 0, 2, 0, 1, id="montreuil: L10 disponible en 2023 exclu"),
-        pytest.param("COMMUNE", "75056", 3, 1, 2, 0, 1, id="paris commune: L04 hors perimetre non attribue"),
-        pytest.param("EPCI_EPT", "217500016", 3, 1, 2, 0, 1, id="paris territoire = commune"),
-        pytest.param("DEPARTEMENT", "75", 3, 1, 2, 0, 1, id="paris departement = commune"),
+        pytest.param("COMMUNE", "75056", 3, 1, 2, 0, 2, id="paris commune: L12 et L04 attribue hors convention"),
+        pytest.param("EPCI_EPT", "217500016", 3, 1, 2, 0, 2, id="paris territoire = commune"),
+        pytest.param("DEPARTEMENT", "75", 3, 1, 2, 0, 2, id="paris departement = commune"),
         pytest.param("EPCI_EPT", "200057867", 5, 1, 4, 1, 3, id="plaine commune"),
         pytest.param("EPCI_EPT", "200057875", 2, 0, 2, 0, 1, id="est ensemble"),
         pytest.param("DEPARTEMENT", "93", 7, 1, 6, 1, 4, id="seine-saint-denis"),
-        pytest.param("REGION", "11", 10, 2, 8, 1, 5, id="region"),
+        pytest.param("REGION", "11", 10, 2, 8, 1, 6, id="region: L01 L02 L04 L07 L08 L12"),
     ],
 )
 def test_flux_par_perimetre(bilan, ptype, code, dispo, soustraits, flux, reloges, attributions):
@@ -280,8 +280,8 @@ COLONNES_REALISATION = [
             VDP,
             "COMMUNE",
             "75056",
-            [2, 1, 1, 1, 1 / 2, 1.0, 20.0, 0.4, 0.6, 2.5, 1.0],
-            id="ville de paris sur la commune 75056",
+            [2, 1, 1, 1, 1 / 2, 1 / 2, 20.0, 0.4, 0.6, 2.5, 1.0],
+            id="ville de paris sur la commune 75056: L12 sur L12 et L04 (hors convention)",
         ),
         pytest.param(
             BAILLEUR,
@@ -298,7 +298,7 @@ COLONNES_REALISATION = [
             id="bailleur a paris: L11 soustrait exclu des proposes",
         ),
         pytest.param(
-            BAILLEUR, "REGION", "11", [8, 2, 1, 2, 2 / 8, 1 / 5, NAN, NAN, NAN, NAN, 0.5], id="bailleur region"
+            BAILLEUR, "REGION", "11", [8, 2, 1, 2, 2 / 8, 1 / 6, NAN, NAN, NAN, NAN, 0.5], id="bailleur region"
         ),
     ],
 )
@@ -325,11 +325,27 @@ def test_realisation_lignes_et_ordre(bilan):
     assert r.logements_proposes.dtype == "int64" and r.part_flux_orientations.dtype == "float64"
 
 
-def test_orientation_hors_perimetre_exclue(bilan):
-    # L04 (Paris) oriented to and attributed by the Préfet 93: in no figure of the Préfet, nor of Paris.
-    assert ligne(bilan.flux, perimetre_type="COMMUNE", perimetre_code="75056").attributions == 1
+def test_orientation_hors_convention_sur_la_ligne_hors_convention(bilan):
+    # L04 (Paris) oriented to and attributed by the Préfet 93, whose only convention is the 93 (DOMAINE.md §3):
+    # in none of the Préfet's convention figures, but counted in Paris on the « Hors convention » line.
+    assert ligne(bilan.realisation, reservataire=PREFET).logements_attribues == 1  # L01 only
+    assert ligne(bilan.flux, perimetre_type="COMMUNE", perimetre_code="75056").attributions == 2  # L04 and L12
     c = bilan.consolidation
-    assert PREFET not in set(c.loc[c.perimetre_code == "75056", "reservataire"])
+    paris = c[(c.perimetre_type == "COMMUNE") & (c.perimetre_code == "75056")]
+    assert list(zip(paris.categorie, paris.reservataire, paris.logements_attribues, strict=True)) == [
+        ("COMMUNE", VDP, 1),
+        ("BAILLEUR", BAILLEUR, 0),
+        ("HORS_CONVENTION", PREFET, 1),
+    ]
+    assert paris.part_attributions.tolist() == [0.5, 0.0, 0.5]
+    hc = ligne(c, perimetre_type="REGION", perimetre_code="11", categorie="HORS_CONVENTION")
+    assert (hc.reservataire, hc.logements_proposes, hc.logements_attribues, hc.attribues_en_qpv) == (PREFET, 1, 1, 1)
+    # the Préfet's own line in the région keeps its convention figures only
+    assert (
+        ligne(c, perimetre_type="REGION", perimetre_code="11", categorie="ETAT_PRIORITAIRES").logements_attribues == 1
+    )
+    assert set(bilan.hors_convention_de(PREFET).perimetre_code) == {"75056", "217500016", "75", "11"}
+    assert bilan.hors_convention_de(ALS).empty
 
 
 def test_parts_orientation_depassent_100_attributions_font_100(bilan):
@@ -870,7 +886,8 @@ def test_ville_de_paris_quel_que_soit_le_type_de_perimetre(ptype, code, libelle)
     conventions = [c for c in CONVENTIONS if c[0] != VDP] + [(VDP, "COMMUNE", ptype, code, 20.0)]
     b = calculer_bilan(faire_tables(LOGEMENTS, TOURS, conventions), N)
     r = ligne(b.realisation, reservataire=VDP)
-    # Paris: L04 (oriented to the Préfet 93, out of perimeter), L11 (soustrait), L12 (Ville de Paris, attributed)
+    # Paris: L04 (attributed by the Préfet 93 out of its convention: half of Paris's attributions), L11 (soustrait),
+    # L12 (Ville de Paris, attributed)
     assert (
         r.perimetre_type,
         r.perimetre_libelle,
@@ -880,7 +897,7 @@ def test_ville_de_paris_quel_que_soit_le_type_de_perimetre(ptype, code, libelle)
         r.logements_attribues,
         r.part_attributions,
         r.droits_theoriques,
-    ) == (ptype, libelle, 3, 2, 1, 1, 1.0, pytest.approx(0.4))
+    ) == (ptype, libelle, 3, 2, 1, 1, 0.5, pytest.approx(0.4))
 
 
 def test_attribution_en_n_d_un_logement_propose_en_n_moins_1():
@@ -916,3 +933,92 @@ def test_tours_comptes_par_reservataire():
         + r.loc[(ALS, "DEPARTEMENT", "93"), "part_flux_orientations"]
         == 2.0
     )
+
+
+# --- issue 10: an attribution outside the réservataire's conventions is never dropped (DOMAINE.md §2–§3) -----------
+# Melun 77288 and Dammarie-les-Lys 77152 are in the CA Melun Val de Seine (247700057, Seine-et-Marne); « Ville de
+# Montreuil » holds one convention, on Montreuil 93048 (Est Ensemble, Seine-Saint-Denis).
+MONTREUIL, PREFET_77 = "Ville de Montreuil", "Préfet 77"
+MELUN_LOGEMENTS = [
+    ("M1", "77288", False, "T2", "PLUS", 1980, "10/01/2024", None),
+    ("M2", "77288", False, "T3", "PLUS", 1980, "01/02/2024", None),
+    ("M3", "77152", False, "T3", "PLUS", 1980, "01/03/2024", None),
+    ("M4", "93048", False, "T2", "PLUS", 1980, "01/04/2024", None),
+    ("M5", "77288", True, "T1", "PLUS", 1980, "01/05/2024", None),
+]
+MELUN_TOURS = [
+    ("M1", 1, MONTREUIL, "15/01/2024", "ATTRIBUE", "01/03/2024", {"premier_quartile": True, "bail_signe": True}),
+    ("M2", 1, PREFET_77, "05/02/2024", "ATTRIBUE", "01/04/2024", {"premier_quartile": False, "bail_signe": True}),
+    ("M3", 1, BAILLEUR, "05/03/2024", "ATTRIBUE", "01/05/2024", {"premier_quartile": False, "bail_signe": True}),
+    ("M4", 1, MONTREUIL, "05/04/2024", "ATTRIBUE", "01/06/2024", {"premier_quartile": True, "bail_signe": True}),
+    ("M5", 1, MONTREUIL, "10/05/2024", "REFUS_CANDIDAT", None),
+]
+MELUN_CONVENTIONS = [
+    (MONTREUIL, "COMMUNE", "COMMUNE", "93048", 10.0),
+    (PREFET_77, "ETAT_PRIORITAIRES", "DEPARTEMENT", "77", 25.0),
+]
+
+
+@pytest.fixture(scope="module")
+def melun() -> Bilan:
+    return calculer_bilan(faire_tables(MELUN_LOGEMENTS, MELUN_TOURS, MELUN_CONVENTIONS), N)
+
+
+@pytest.mark.parametrize(
+    ("ptype", "code", "attributions"),
+    [
+        pytest.param("COMMUNE", "77288", 2, id="melun: M1 (hors convention) et M2"),
+        pytest.param("EPCI_EPT", "247700057", 3, id="ca melun val de seine: M1 M2 M3 (13 au lieu de 12 dans l'issue)"),
+        pytest.param("DEPARTEMENT", "77", 3, id="seine-et-marne (37 au lieu de 36 dans l'issue)"),
+        pytest.param("COMMUNE", "93048", 1, id="montreuil: M4"),
+        pytest.param("REGION", "11", 4, id="region"),
+    ],
+)
+def test_attribution_hors_convention_comptee_dans_les_totaux(melun, ptype, code, attributions):
+    assert ligne(melun.flux, perimetre_type=ptype, perimetre_code=code).attributions == attributions
+
+
+def test_ligne_hors_convention_du_departement(melun):
+    c = melun.consolidation
+    d77 = c[(c.perimetre_type == "DEPARTEMENT") & (c.perimetre_code == "77")]
+    assert list(zip(d77.categorie, d77.reservataire, d77.logements_proposes, d77.logements_attribues, strict=True)) == [
+        ("ETAT_PRIORITAIRES", PREFET_77, 1, 1),
+        ("BAILLEUR", BAILLEUR, 1, 1),
+        ("HORS_CONVENTION", MONTREUIL, 2, 1),  # M1 attributed, M5 proposed (refused)
+    ]
+    assert d77.part_attributions.tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    # the préfet's share of the attributions divides by every attribution of the perimeter
+    assert ligne(melun.realisation, reservataire=PREFET_77).part_attributions == pytest.approx(1 / 3)
+
+
+def test_reservataire_hors_convention_garde_ses_chiffres_de_convention(melun):
+    r = ligne(melun.realisation, reservataire=MONTREUIL)
+    assert (r.perimetre_code, r.logements_proposes, r.logements_attribues, r.tours, r.part_attributions) == (
+        "93048",
+        1,
+        1,
+        1,
+        1.0,
+    )
+    # its own bilan lists what it received outside its convention, commune by commune
+    hors = melun.hors_convention_de(MONTREUIL)
+    assert set(zip(hors.perimetre_type, hors.perimetre_code, strict=True)) == {
+        ("COMMUNE", "77288"),
+        ("EPCI_EPT", "247700057"),
+        ("DEPARTEMENT", "77"),
+        ("REGION", "11"),
+    }
+    melun_commune = ligne(hors, perimetre_type="COMMUNE")
+    assert (melun_commune.logements_proposes, melun_commune.logements_attribues) == (2, 1)
+    region = melun.consolidation[melun.consolidation.perimetre_type == "REGION"]
+    montreuil = region[region.reservataire == MONTREUIL].set_index("categorie")
+    assert montreuil.logements_attribues.to_dict() == {"COMMUNE": 1, "HORS_CONVENTION": 1}
+
+
+def test_attribues_des_attributaires_font_les_attributions_du_perimetre(melun):
+    somme = melun.consolidation.groupby(["perimetre_type", "perimetre_code"]).logements_attribues.sum()
+    attendu = melun.flux.set_index(["perimetre_type", "perimetre_code"]).attributions
+    assert somme.reindex(attendu.index, fill_value=0).to_dict() == attendu.to_dict()
+    rec = melun.reconciliation()
+    controle = rec[rec.controle.str.startswith("Σ des attribués des attributaires")]
+    assert len(controle) == len(melun.flux) and controle.ok.all()

@@ -9,7 +9,7 @@ A    93066   oui   T2    PLUS       1980   10/01/2024                  Préfet 9
                                                                        01/02 attribué 01/03/2024 (29 jours)
 B    93066   non   T3    PLAI       2010   01/02/2024 MUTATION_INTERNE Bailleur 05/02 attribué 01/03/2024
 C    93048   non   T1    PLS        1960   01/03/2024                  Plaine Commune 05/03 attribué 01/04/2024 (hors
-                                                                       de son périmètre) ; « Inconnu » 01/01/2024
+                                                                       convention) ; « Inconnu » 01/01/2024
 D    75056   oui   T4    PLUS       1930   15/12/2023                  « BAILLEUR » 20/12/2023 attribué 10/01/2024
                                                                        (21 jours)
 X    (absent de la table logements)                                    Préfet 93 01/02/2024 refus
@@ -77,11 +77,15 @@ def e() -> SimpleNamespace:
     x.logements = moteur.marquer_relogements(x.logements, x.tours, REGLES)
     x.conventionnees = moteur.communes_conventionnees(x.conventions, x.appartenance)
     x.retenus = moteur.tours_retenus(x.tours, x.conventionnees)
+    x.hors = moteur.tours_hors_convention(x.tours, x.conventionnees)
     x.du_flux = moteur.tours_du_flux(x.retenus)
     x.paires = moteur.apparier(x.du_flux, x.logements)
+    x.paires_hors = moteur.apparier(moteur.tours_du_flux(x.hors), x.logements)
+    x.attribues = pd.concat([x.paires.attribues, x.paires_hors.attribues], ignore_index=True)
     x.par_commune = moteur.compter_par_commune(x.logements)
-    x.flux = moteur.calculer_flux(x.par_commune, x.paires.attribues, x.perimetres, x.appartenance)
+    x.flux = moteur.calculer_flux(x.par_commune, x.attribues, x.perimetres, x.appartenance)
     x.agregats = moteur.agreger_titulaires(x.paires, x.appartenance)
+    x.agregats_hors = moteur.agreger_titulaires(x.paires_hors, x.appartenance)
     x.realisation = moteur.calculer_realisation(x.conventions, x.perimetres, x.agregats, x.flux, x.optionnelles)
     x.presents = moteur.titulaires_presents(x.du_flux, x.conventionnees, x.perimetres, x.appartenance, x.reservataires)
     return x
@@ -195,6 +199,14 @@ def test_tours_retenus_ecarte_une_orientation_hors_perimetre(e):
     assert list(retenus.columns) == list(e.tours.columns)
 
 
+def test_tours_hors_convention_sont_les_autres(e):
+    hors = moteur.tours_hors_convention(e.tours, e.conventionnees)
+    # C in Montreuil to Plaine Commune (its only convention: its territory) is out of its convention perimeters.
+    assert list(zip(hors.id_logement, hors.reservataire, strict=True)) == [("C", PC)]
+    assert len(hors) + len(e.retenus) == len(e.tours)
+    assert moteur.dans_convention(e.tours, e.conventionnees).tolist() == [True, True, True, False, True]
+
+
 def test_tours_du_flux_sans_les_soustraits(e):
     assert list(moteur.tours_du_flux(e.retenus)["id_logement"]) == ["A", "A", "D"]
 
@@ -241,14 +253,17 @@ def test_compter_par_commune(e):
 @pytest.mark.parametrize(
     ("ptype", "code", "attendu"),
     [
-        pytest.param("DEPARTEMENT", "93", [3, 1, 2, 1, 1, 2, 1, 1, 1], id="93: A B C disponibles, B soustrait"),
+        pytest.param(
+            "DEPARTEMENT", "93", [3, 1, 2, 1, 1, 2, 1, 1, 2], id="93: A B C disponibles, B soustrait, A et C attribues"
+        ),
         pytest.param("COMMUNE", "93066", [2, 1, 1, 1, 1, 1, 1, 0, 1], id="saint-denis"),
+        pytest.param("COMMUNE", "93048", [1, 0, 1, 0, 0, 1, 0, 1, 1], id="montreuil: C attribue hors convention"),
         pytest.param("COMMUNE", "75056", [0, 0, 0, 0, 0, 0, 0, 0, 1], id="paris: D attribue en n, dispo en 2023"),
-        pytest.param("REGION", "11", [3, 1, 2, 1, 1, 2, 1, 1, 2], id="region"),
+        pytest.param("REGION", "11", [3, 1, 2, 1, 1, 2, 1, 1, 3], id="region"),
     ],
 )
 def test_calculer_flux_retire_les_soustraits(e, ptype, code, attendu):
-    flux = moteur.calculer_flux(e.par_commune, e.paires.attribues, e.perimetres, e.appartenance)
+    flux = moteur.calculer_flux(e.par_commune, e.attribues, e.perimetres, e.appartenance)
     assert list(flux.columns) == COLONNES["flux"]
     f = ligne(flux, perimetre_type=ptype, perimetre_code=code)
     colonnes = [
@@ -305,11 +320,11 @@ def test_calculer_realisation(e):
     r = moteur.calculer_realisation(e.conventions, e.perimetres, e.agregats, e.flux, e.optionnelles)
     assert set(COLONNES["realisation"]) <= set(r.columns)
     prefet = ligne(r, reservataire=PREFET)
-    # flux 93 = 2 (A, C): droits 30 % × 2 = 0,6; 1 proposé, 1 attribué (A) sur 1 attribution du 93
+    # flux 93 = 2 (A, C): droits 30 % × 2 = 0,6; 1 proposé, 1 attribué (A) sur 2 attributions du 93 (A, C)
     assert prefet.droits_theoriques == pytest.approx(0.6) and prefet.ecart == pytest.approx(0.4)
     assert prefet.taux_realisation == pytest.approx(1 / 0.6)
-    assert (prefet.part_flux_orientations, prefet.part_attributions, prefet.taux_transformation) == (0.5, 1.0, 1.0)
-    pc = ligne(r, reservataire=PC)  # C oriented outside its territory: nothing; its flux is A only
+    assert (prefet.part_flux_orientations, prefet.part_attributions, prefet.taux_transformation) == (0.5, 0.5, 1.0)
+    pc = ligne(r, reservataire=PC)  # C oriented outside its territory: not in its figures; its flux is A only
     assert (pc.flux, pc.logements_proposes, pc.droits_theoriques, pc.taux_realisation) == (1, 0, 0.1, 0.0)
     assert math.isnan(pc.taux_transformation)
     paris = ligne(r, reservataire=BAILLEUR, perimetre_type="COMMUNE", perimetre_code="75056")
@@ -376,13 +391,27 @@ def test_titulaires_presents(e):
     assert dict(zip(p.reservataire, p.categorie, strict=False))[PC] == "EPCI_EPT"
 
 
+def test_lignes_hors_convention(e):
+    h = moteur.lignes_hors_convention(e.agregats_hors, e.perimetres)
+    # C (Montreuil) to Plaine Commune: its « Hors convention » line on every perimeter holding Montreuil
+    assert paires_de(h, "reservataire", "categorie", "perimetre_type", "perimetre_code") == {
+        (PC, "HORS_CONVENTION", "COMMUNE", "93048"),
+        (PC, "HORS_CONVENTION", "EPCI_EPT", "200057875"),
+        (PC, "HORS_CONVENTION", "DEPARTEMENT", "93"),
+        (PC, "HORS_CONVENTION", "REGION", "11"),
+    }
+
+
 def test_calculer_consolidation(e):
-    c = moteur.calculer_consolidation(e.presents, e.agregats, e.flux, e.optionnelles)
+    hors = moteur.lignes_hors_convention(e.agregats_hors, e.perimetres)
+    c = moteur.calculer_consolidation(e.presents, e.agregats, e.flux, e.optionnelles, hors, e.agregats_hors)
     assert list(c.columns) == COLONNES["consolidation"]
-    region = c[c.perimetre_type == "REGION"].set_index("reservataire")
-    assert list(region.index) == [PREFET, PC, BAILLEUR]
-    assert region.part_attributions.to_dict() == {PREFET: 0.5, PC: 0.0, BAILLEUR: 0.5}  # A and D
-    assert region.logements_proposes.to_dict() == {PREFET: 1, PC: 0, BAILLEUR: 0}
+    region = c[c.perimetre_type == "REGION"].set_index(["categorie", "reservataire"])
+    hc = ("HORS_CONVENTION", PC)
+    assert list(region.index) == [("ETAT_PRIORITAIRES", PREFET), ("EPCI_EPT", PC), ("BAILLEUR", BAILLEUR), hc]
+    # A (Préfet), D (Bailleur) and C (Plaine Commune, out of its convention): a third each
+    assert region.part_attributions.tolist() == pytest.approx([1 / 3, 0.0, 1 / 3, 1 / 3])
+    assert region.logements_proposes.tolist() == [1, 0, 0, 1]
     assert region.attribues_prioritaires.isna().all()  # optional column absent from the file
 
 

@@ -1,5 +1,6 @@
-"""Property-based specification: on any valid small dataset the bilan reconciles and the convention counts match a
-naive recomputation of DOMAINE.md §3 (``FLUX_DASH_EXEMPLES=300`` for a longer local hunt)."""
+"""Property-based specification: on any valid small dataset the bilan reconciles and the convention counts, the
+« Hors convention » lines and the attributions of every perimeter match a naive recomputation of DOMAINE.md §3
+(``FLUX_DASH_EXEMPLES=300`` for a longer local hunt)."""
 
 from __future__ import annotations
 
@@ -134,3 +135,63 @@ def test_les_comptes_des_conventions_suivent_les_definitions(tables, annee):
         for x in r.itertuples()
     }
     assert obtenu == _oracle(tables, annee)
+
+
+def _perimetres_de(commune: str) -> list[tuple[str, str]]:
+    """Every perimeter holding a commune: its strates (DOMAINE.md §2) and the convention perimeters around it."""
+    c = ref.communes().set_index("code_insee").loc[commune]
+    strates = [("COMMUNE", commune), ("EPCI_EPT", c.code_territoire), ("DEPARTEMENT", c.code_departement)]
+    conventions = [(t, p) for _, _, t, p, _ in CONVENTIONS if commune in ref.communes_du_perimetre(t, p)]
+    return list(dict.fromkeys([*strates, ("REGION", ref.CODE_REGION), *conventions]))
+
+
+def _oracle_hors_convention(tables, annee: int) -> tuple[dict, dict]:
+    """Naively, per perimeter: the logements of the flux attributed in n by anyone (attribués(P, n)), and per
+    (réservataire, perimeter) the logements proposés and attribués in n outside all its convention perimeters
+    (its « Hors convention » line, DOMAINE.md §3)."""
+    lg = tables["logements"]
+    commune = dict(zip(lg.id_logement, lg.code_commune, strict=True))
+    soustrait = dict(zip(lg.id_logement, lg.categorie_soustraction.notna(), strict=True))
+    dedans: dict[str, set[str]] = {}
+    for nom, _cat, ptype, code, _taux in CONVENTIONS:
+        dedans.setdefault(nom, set()).update(ref.communes_du_perimetre(ptype, code))
+    attribues: dict[tuple[str, str], set[str]] = {}
+    hors: dict[tuple[str, str, str], tuple[set[str], set[str]]] = {}
+    for t in tables["tours"].itertuples():
+        if soustrait[t.id_logement]:
+            continue
+        c = commune[t.id_logement]
+        attribue = t.issue == "ATTRIBUE" and t.date_attribution.year == annee
+        for p in _perimetres_de(c):
+            if attribue:
+                attribues.setdefault(p, set()).add(t.id_logement)
+            if t.reservataire != "Bailleur" and c not in dedans[t.reservataire]:
+                proposes, attr = hors.setdefault((t.reservataire, *p), (set(), set()))
+                if t.date_orientation.year == annee:
+                    proposes.add(t.id_logement)
+                if attribue:
+                    attr.add(t.id_logement)
+    return (
+        {p: len(x) for p, x in attribues.items()},
+        {k: (len(p), len(a)) for k, (p, a) in hors.items() if p or a},
+    )
+
+
+@settings(
+    max_examples=int(os.environ.get("FLUX_DASH_EXEMPLES", "15")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(tables=jeux(), annee=st.sampled_from([2023, 2024, 2025]))
+def test_la_ligne_hors_convention_et_les_attributions_suivent_les_definitions(tables, annee):
+    b = calculer_bilan(tables, annee)
+    attributions, hors = _oracle_hors_convention(tables, annee)
+    obtenu = {(x.perimetre_type, x.perimetre_code): x.attributions for x in b.flux.itertuples() if x.attributions}
+    assert obtenu == attributions
+    c = b.consolidation[b.consolidation.categorie == ref.HORS_CONVENTION]
+    obtenu_hors = {
+        (x.reservataire, x.perimetre_type, x.perimetre_code): (x.logements_proposes, x.logements_attribues)
+        for x in c.itertuples()
+        if x.logements_proposes or x.logements_attribues
+    }
+    assert obtenu_hors == hors

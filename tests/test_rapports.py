@@ -454,6 +454,21 @@ def test_epci_sans_attribution_affiche_ns(bilan):
     assert "Bailleur" in matrice
 
 
+def test_etat_garde_l_attribution_hors_convention():
+    # Issue 10: a logement of Melun attributed to « Ville de Montreuil » (convention on Montreuil only) stays in
+    # the État 77 bilan, on the « Hors convention » line of the matrix (DOMAINE.md §3, test_calculs.MELUN_*).
+    from test_calculs import MELUN_CONVENTIONS, MELUN_LOGEMENTS, MELUN_TOURS, MONTREUIL, faire_tables
+
+    b = calculer_bilan(faire_tables(MELUN_LOGEMENTS, MELUN_TOURS, MELUN_CONVENTIONS), 2024)
+    wb = classeur(etat.classeur_etat(b, "77", OPTIONS))
+    assert lire_tableau(wb["Synthèse"], "Périmètre")[0]["Attributions, tous attributaires (logements)"] == 3
+    matrice = lire_tableau(wb["Synthèse"], "Réservataire")
+    hors = [ligne for ligne in matrice if "Hors convention" in map(str, ligne.values())]
+    assert len(hors) == 1 and MONTREUIL in str(hors[0]["Réservataire"])
+    assert (hors[0]["Logements proposés"], hors[0]["Logements attribués"]) == (2, 1)
+    assert hors[0]["Part des attributions"] == pytest.approx(1 / 3)  # M1 of M1, M2, M3
+
+
 @pytest.mark.parametrize(
     ("masquer", "attendu"),
     [pytest.param(False, 1, id="sans-masquage"), pytest.param(True, "< 5", id="masquage")],

@@ -13,8 +13,14 @@ Conventions shared by every frame
   Sort order: ``perimetre_type`` in :data:`flux_dash.referentiel.PERIMETRES` order (commune, EPCI/EPT,
   département, région), then ``perimetre_code``.
 - Holders are identified by ``reservataire`` (the name used in ``tours``; ``"Bailleur"`` for the landlord)
-  with ``categorie`` (code of :data:`flux_dash.referentiel.CATEGORIES_RESERVATAIRE`). Sort order: category
-  in référentiel order (BAILLEUR last), then name.
+  with ``categorie`` (code of :data:`flux_dash.referentiel.CATEGORIES_TITULAIRE`). Sort order: category
+  in référentiel order (BAILLEUR, then the « Hors convention » lines last), then name.
+- The « Hors convention » line (DOMAINE.md §2–§3): a réservataire's orientations and attributions on logements
+  outside all its convention perimeters are in none of its convention figures (``realisation``, ``issues``,
+  ``repartitions``) but they are real: ``consolidation`` holds them on a row with ``categorie`` =
+  ``HORS_CONVENTION`` and ``reservataire`` = the réservataire's name (one row per réservataire concerned, so a
+  perimeter may hold two rows of one name: its convention figures and its out-of-convention ones; the key of
+  ``consolidation`` is categorie × reservataire × perimeter), and ``flux.attributions`` counts them.
 - Categories (soustraction, issue, décret modalities) appear in référentiel display order, **every modality
   listed even when zero** (except ``commune`` modalities: the communes of the perimeter where the landlord has
   logements in the ``logements`` table).
@@ -36,6 +42,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from flux_dash import referentiel as ref
 from flux_dash.calculs.cles import PC, PL, PT
 from flux_dash.calculs.reconciliation import controler_bilan
 from flux_dash.regles import ReglesCalcul
@@ -108,7 +115,8 @@ CADRES: dict[str, Cadre] = {
         },
         {
             "flux": "disponibilites − soustraits",
-            "attributions": "logements attribués in n, all holders: the denominator of part des attributions",
+            "attributions": "logements attribués in n, all holders (Bailleur and « Hors convention » included): "
+            "attribués(P, n), the denominator of part des attributions (DOMAINE.md §3)",
         },
     ),
     "soustraits": Cadre(
@@ -178,9 +186,12 @@ CADRES: dict[str, Cadre] = {
         },
     ),
     "consolidation": Cadre(
-        "the consolidated views (DOMAINE.md §5.2–5.3): one row per strate perimeter × holder, for every holder "
-        "with a valid tour on a logement of the perimeter (any date), a convention overlapping it, and always "
-        "``Bailleur``.",
+        "the consolidated views (DOMAINE.md §5.2–5.3): one row per perimeter of ``perimetres`` (strates and "
+        "convention perimeters) × holder, for every holder with a valid tour on a logement of the perimeter (any "
+        "date) or a convention overlapping it, always ``Bailleur``, and one « Hors convention » row "
+        "(``categorie`` ``HORS_CONVENTION``) per réservataire with orientations, tours or attributions of n on "
+        "logements of the perimeter outside its convention perimeters (DOMAINE.md §3). In every perimeter, "
+        "Σ logements_attribues over its rows = ``flux.attributions``.",
         {
             **_PERIMETRE,
             **_TITULAIRE,
@@ -303,6 +314,14 @@ class Bilan:
     def realisation_de(self, reservataire: str) -> pd.DataFrame:
         """Rows of ``realisation`` of one holder."""
         return self.realisation[self.realisation["reservataire"] == reservataire].reset_index(drop=True)
+
+    def hors_convention_de(self, reservataire: str) -> pd.DataFrame:
+        """The « Hors convention » rows of ``consolidation`` of one réservataire (every perimeter where it was
+        oriented or attributed logements outside its convention perimeters): what its own bilan lists
+        (DOMAINE.md §3); select ``perimetre_type == "COMMUNE"`` for the detail by commune."""
+        c = self.consolidation
+        hors = (c["categorie"] == ref.HORS_CONVENTION) & (c["reservataire"] == reservataire)
+        return c[hors.to_numpy()].reset_index(drop=True)
 
 
 def verifier_reconciliation(bilan: Bilan) -> pd.DataFrame:

@@ -34,7 +34,7 @@ MODALITES: dict[str, ref.Categorie] = {
 """The décret dimensions with a fixed list of modalities (CCH R. 441-5-1); ``commune`` is the fifth."""
 
 _RANG_PERIMETRE = {c: i for i, c in enumerate(ref.PERIMETRES.codes)}
-_RANG_CATEGORIE = {c: i for i, c in enumerate(ref.CATEGORIES_RESERVATAIRE.codes)}
+_RANG_CATEGORIE = {c: i for i, c in enumerate(ref.CATEGORIES_TITULAIRE.codes)}
 _RANG_DIMENSION = {c: i for i, c in enumerate(["total", *ref.DIMENSIONS_DECRET, "categorie_soustraction", "issue"])}
 
 

@@ -2,7 +2,8 @@
 the CSV's indicator names and ``docs/calculs.md`` (a test keeps the document consistent with this list).
 
 Each entry is (indicateur, libellé, phrase): the code used in the CSV (FORMAT.md §2.2) and in
-``Bilan.indicateurs``, a short French label, and one French sentence with the formula (DOMAINE.md §3–§5).
+``Bilan.indicateurs``, a short French label, and one French sentence with the formula (DOMAINE.md §3–§5). One entry
+is not an indicator but a holder line: ``HORS_CONVENTION``, the ``categorie`` of the « Hors convention » rows.
 """
 
 from __future__ import annotations
@@ -58,7 +59,14 @@ DEFINITIONS: list[tuple[str, str, str]] = [
         "part_attributions",
         "Part des attributions",
         "Part des attributions = logements attribués au réservataire ÷ logements attribués à tous les attributaires "
-        "(bailleur compris) ; le total fait 100 %.",
+        "du périmètre (bailleur et ligne « Hors convention » compris) ; le total fait 100 %.",
+    ),
+    (
+        "HORS_CONVENTION",
+        "Hors convention",
+        "Ligne des logements orientés vers un réservataire ou attribués à ses candidats hors de ses périmètres de "
+        "convention : absents des chiffres de ses conventions (proposés, attribués, droits, taux), ils comptent dans "
+        "les totaux du périmètre, sur une ligne « Hors convention » à son nom.",
     ),
     (
         "taux_convention",

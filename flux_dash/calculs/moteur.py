@@ -8,14 +8,17 @@ in this order; each one is a small function of frames that a test can call alone
 4. :func:`faits_tours` — one row per tour of a known holder on a known logement, with its dates of n;
    :func:`marquer_relogements` — the relogements réalisés of n among the soustraits logements;
 5. :func:`communes_conventionnees`, :func:`tours_retenus` — **the rule of valid tours** (inside one of the
-   holder's convention perimeters, or Bailleur); :func:`tours_du_flux` — those on logements of the flux;
-6. :func:`apparier` — the (logement, holder) pairs proposés and attribués in n; :func:`attributions_cia`;
+   holder's convention perimeters, or Bailleur), :func:`tours_hors_convention` — the others, counted on the
+   « Hors convention » line (DOMAINE.md §2–§3); :func:`tours_du_flux` — those on logements of the flux;
+6. :func:`apparier` — the (logement, holder) pairs proposés and attribués in n (for the valid tours, and apart
+   for the tours « Hors convention »); :func:`attributions_cia`;
 7. :func:`compter_par_commune`, :func:`calculer_flux`, :func:`calculer_soustraits` — ``Bilan.flux``,
    ``Bilan.soustraits``;
 8. :func:`agreger_titulaires` — **the holder × perimeter aggregation** of the pairs (counts, issues, flags);
 9. :func:`calculer_realisation`, :func:`calculer_issues`, :func:`calculer_repartitions` — ``Bilan.realisation``
    (réservataire × convention perimeter, Bailleur × strates), ``.issues``, ``.repartitions``;
-10. :func:`titulaires_presents`, :func:`calculer_consolidation` — ``Bilan.consolidation``;
+10. :func:`titulaires_presents`, :func:`lignes_hors_convention`, :func:`calculer_consolidation` —
+    ``Bilan.consolidation`` (every holder of every perimeter, the « Hors convention » lines included);
 11. ``calculer_indicateurs`` (:mod:`.indicateurs`) — ``Bilan.indicateurs``;
 12. ``calculer_previsionnel`` (:mod:`.previsionnel`) — the three ``previsionnel*`` frames.
 
@@ -190,17 +193,26 @@ def communes_conventionnees(conventions: pd.DataFrame, appartenance: pd.DataFram
     return paires[CLES_TITULAIRE_COMMUNE].drop_duplicates()
 
 
+def dans_convention(tours: pd.DataFrame, communes_conventionnees: pd.DataFrame) -> np.ndarray:
+    """Per tour of :func:`faits_tours`: True when its logement lies inside one of its holder's convention
+    perimeters, or when it goes to the Bailleur (which needs no convention, DOMAINE.md §2)."""
+    dans = communes_conventionnees.assign(_dans=True)
+    t = tours[CLES_TITULAIRE_COMMUNE].merge(dans, on=CLES_TITULAIRE_COMMUNE, how="left")  # left order kept
+    return t["_dans"].fillna(False).to_numpy(dtype=bool) | (tours["reservataire"] == ref.NOM_BAILLEUR).to_numpy()
+
+
 def tours_retenus(tours: pd.DataFrame, communes_conventionnees: pd.DataFrame) -> pd.DataFrame:
     """The tours of :func:`faits_tours` that count for their holder (DOMAINE.md §3): on a logement inside one of
-    the holder's convention perimeters, or to the Bailleur (which needs no convention). An orientation outside
-    the holder's perimeters is in none of its figures (the validation warns about it). Soustraits included.
+    the holder's convention perimeters, or to the Bailleur (:func:`dans_convention`). Soustraits included."""
+    return tours[dans_convention(tours, communes_conventionnees)]
 
-    The tours this step leaves out are the ones a « Hors convention » line (DOMAINE.md §2–§3) would count in the
-    perimeter's totals."""
-    dans = communes_conventionnees.assign(_dans=True)
-    t = tours.merge(dans, on=CLES_TITULAIRE_COMMUNE, how="left")
-    valide = t["_dans"].fillna(False).astype(bool) | (t["reservataire"] == ref.NOM_BAILLEUR)
-    return t.drop(columns="_dans")[valide]
+
+def tours_hors_convention(tours: pd.DataFrame, communes_conventionnees: pd.DataFrame) -> pd.DataFrame:
+    """The tours of :func:`faits_tours` to a réservataire on a logement outside all its convention perimeters
+    (DOMAINE.md §3): in none of its convention figures (proposés, attribués, droits, taux; the validation warns
+    about them), but real orientations and attributions, counted in the perimeter's totals on the réservataire's
+    « Hors convention » line (:func:`lignes_hors_convention`). Soustraits included."""
+    return tours[~dans_convention(tours, communes_conventionnees)]
 
 
 def tours_du_flux(tours_retenus: pd.DataFrame) -> pd.DataFrame:
@@ -286,8 +298,9 @@ def calculer_flux(
     par_commune: pd.DataFrame, attribues: pd.DataFrame, perimetres: pd.DataFrame, appartenance: pd.DataFrame
 ) -> pd.DataFrame:
     """``Bilan.flux``: disponibilités, soustraits, flux = disponibilités − soustraits, relogements réalisés, their
-    QPV split, and the logements attribués in n by any holder (the denominator of part des attributions), per
-    perimeter (DOMAINE.md §3)."""
+    QPV split, and attribués(P, n): the logements of the flux attributed in n by any holder, « Hors convention »
+    included (``attribues``: the pairs of the valid tours and of the tours outside the conventions; the
+    denominator of part des attributions), per perimeter (DOMAINE.md §3)."""
     mesures = list(_TALLIES_LOGEMENTS.values())
     flux = sommer(par_commune, appartenance, CLES_PERIMETRE, mesures)
     att_commune = attribues.drop_duplicates("id_logement").groupby("code_commune", as_index=False).size()
@@ -489,30 +502,51 @@ def titulaires_presents(
     appartenance: pd.DataFrame,
     reservataires: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The rows of the consolidated views (DOMAINE.md §5.2–5.3): (perimetre_type, perimetre_code, reservataire,
-    categorie) for every strate perimeter × every holder with a tour of the flux on one of its logements (any
-    date) or a convention overlapping it, and always the Bailleur."""
-    strates = perimetres.loc[perimetres["strate"], [PT, PC]]
+    """The holder rows of the consolidated views (DOMAINE.md §5.2–5.3): (perimetre_type, perimetre_code,
+    reservataire, categorie) for every perimeter of ``perimetres`` (strates and convention perimeters) × every
+    holder with a valid tour of the flux on one of its logements (any date) or a convention overlapping it, and
+    always the Bailleur."""
+    tous = perimetres[[PT, PC]]
     presents = tours_du_flux[CLES_TITULAIRE_COMMUNE].drop_duplicates()
     presents = (
         pd.concat([presents, communes_conventionnees[CLES_TITULAIRE_COMMUNE]])
         .drop_duplicates()
         .merge(appartenance, on="code_commune")
     )
-    presents = presents[CLES_TITULAIRE_PERIMETRE].drop_duplicates().merge(strates, on=CLES_PERIMETRE)
-    presents = pd.concat([presents, strates.assign(reservataire=ref.NOM_BAILLEUR)]).drop_duplicates()
+    presents = presents[CLES_TITULAIRE_PERIMETRE].drop_duplicates().merge(tous, on=CLES_PERIMETRE)
+    presents = pd.concat([presents, tous.assign(reservataire=ref.NOM_BAILLEUR)]).drop_duplicates()
     categorie_de = dict(zip(reservataires["reservataire"], reservataires["categorie"], strict=True))
     presents["categorie"] = presents["reservataire"].map(categorie_de)
     return presents
 
 
+def lignes_hors_convention(hors_convention: Agregats, perimetres: pd.DataFrame) -> pd.DataFrame:
+    """The « Hors convention » rows of the consolidated views (DOMAINE.md §2–§3): (reservataire, perimetre_type,
+    perimetre_code, categorie = ``HORS_CONVENTION``) for every réservataire × perimeter of ``perimetres`` where
+    the aggregation of its tours outside its convention perimeters (:func:`tours_hors_convention`) has an
+    orientation, a tour or an attribution of n. The row keeps the réservataire's name: the line reads « Hors
+    convention – <name> »."""
+    lignes = hors_convention.par_titulaire[CLES_TITULAIRE_PERIMETRE].merge(perimetres[[PT, PC]], on=CLES_PERIMETRE)
+    return lignes.assign(categorie=ref.HORS_CONVENTION)
+
+
 def calculer_consolidation(
-    presents: pd.DataFrame, agregats: Agregats, flux: pd.DataFrame, optionnelles: Mapping[str, bool]
+    presents: pd.DataFrame,
+    agregats: Agregats,
+    flux: pd.DataFrame,
+    optionnelles: Mapping[str, bool],
+    hors_convention: pd.DataFrame,
+    agregats_hors_convention: Agregats,
 ) -> pd.DataFrame:
-    """``Bilan.consolidation``: the holder × strate figures of the consolidated views (proposés, part du flux,
+    """``Bilan.consolidation``: the holder × perimeter figures of the consolidated views (proposés, part du flux,
     attribués, part des attributions, QPV split, prioritaires, DALO, 1er quartile), for the rows of
-    :func:`titulaires_presents` (DOMAINE.md §3.1, §5.2)."""
-    consolidation = libeller(remplir_titulaires(presents, agregats.par_titulaire, flux, optionnelles))
+    :func:`titulaires_presents` counted from the valid tours, then the « Hors convention » rows
+    (:func:`lignes_hors_convention`) counted from the tours outside the conventions (DOMAINE.md §3, §3.1, §5.2):
+    the parts des attributions of a perimeter add up to 100 %."""
+    morceaux = [remplir_titulaires(presents, agregats.par_titulaire, flux, optionnelles)]
+    if len(hors_convention):
+        morceaux.append(remplir_titulaires(hors_convention, agregats_hors_convention.par_titulaire, flux, optionnelles))
+    consolidation = libeller(pd.concat(morceaux, ignore_index=True))
     return selectionner(trier(consolidation, [PT, PC, "categorie", "reservataire"]), "consolidation")
 
 
@@ -544,19 +578,25 @@ def calculer_bilan(
     logements = marquer_relogements(logements, tours, regles)
     conventionnees = communes_conventionnees(conventions, appartenance)
     retenus = tours_retenus(tours, conventionnees)
+    hors = tours_hors_convention(tours, conventionnees)
     du_flux = tours_du_flux(retenus)
     paires = apparier(du_flux, logements)
+    paires_hors = apparier(tours_du_flux(hors), logements)
 
     par_commune = compter_par_commune(logements)
-    flux = calculer_flux(par_commune, paires.attribues, perimetres, appartenance)
+    attribues = pd.concat([paires.attribues, paires_hors.attribues], ignore_index=True)
+    flux = calculer_flux(par_commune, attribues, perimetres, appartenance)
     soustraits = calculer_soustraits(par_commune, perimetres, appartenance)
 
     agregats = agreger_titulaires(paires, appartenance)
+    agregats_hors = agreger_titulaires(paires_hors, appartenance)
     realisation = calculer_realisation(conventions, perimetres, agregats, flux, optionnelles)
     issues = calculer_issues(realisation, agregats)
     repartitions = calculer_repartitions(realisation, paires, agregats, appartenance)
     presents = titulaires_presents(du_flux, conventionnees, perimetres, appartenance, reservataires)
-    consolidation = calculer_consolidation(presents, agregats, flux, optionnelles)
+    consolidation = calculer_consolidation(
+        presents, agregats, flux, optionnelles, lignes_hors_convention(agregats_hors, perimetres), agregats_hors
+    )
     indicateurs = calculer_indicateurs(
         regles=regles,
         perimetres=perimetres,

@@ -49,6 +49,20 @@ def controler_soustraits(flux: pd.DataFrame, soustraits: pd.DataFrame) -> pd.Dat
     )
 
 
+def controler_attributions(flux: pd.DataFrame, consolidation: pd.DataFrame) -> pd.DataFrame:
+    """Σ over the holders of a perimeter (réservataires, Bailleur and the « Hors convention » lines) of their
+    attribués = attribués(P, n), in every perimeter (DOMAINE.md §3: a real attribution is never dropped)."""
+    somme = consolidation.groupby(CLES_PERIMETRE, as_index=False)["logements_attribues"].sum()
+    f = flux.merge(somme.rename(columns={"logements_attribues": "_a"}), on=CLES_PERIMETRE, how="left")
+    f = f.fillna({"_a": 0})
+    return _lignes(
+        "Σ des attribués des attributaires (bailleur et hors convention compris) = attributions du périmètre",
+        _nom(f),
+        f["attributions"],
+        f["_a"],
+    )
+
+
 def controler_parts_attributions(consolidation: pd.DataFrame) -> pd.DataFrame:
     """Σ part des attributions = 100 % over the holders of each consolidated perimeter with attributions."""
     c = consolidation.groupby([PT, PC, PL], as_index=False).agg(
@@ -99,13 +113,17 @@ def controler_strates(flux: pd.DataFrame, perimetres: pd.DataFrame, appartenance
 def controler_consolidation(
     consolidation: pd.DataFrame, perimetres: pd.DataFrame, appartenance: pd.DataFrame
 ) -> list[pd.DataFrame]:
-    """Each holder's commune-level proposés and attribués add up to its figures on the strates above."""
+    """Each holder's commune-level proposés and attribués add up to its figures on the strates above (each
+    « Hors convention » line apart from the réservataire's convention figures)."""
+    cles = ["categorie", "reservataire"]
     com = consolidation[consolidation[PT] == "COMMUNE"].rename(columns={PC: "code_commune"})[
-        ["code_commune", "reservataire", "logements_proposes", "logements_attribues"]
+        ["code_commune", *cles, "logements_proposes", "logements_attribues"]
     ]
-    h = _strates_au_dessus(perimetres).merge(appartenance, on=CLES_PERIMETRE).merge(com, on="code_commune")
-    h = h.groupby([PT, PC, "reservataire"], as_index=False)[["logements_proposes", "logements_attribues"]].sum()
-    h = h.merge(consolidation, on=[PT, PC, "reservataire"], how="outer", suffixes=("", "_total"))
+    au_dessus = _strates_au_dessus(perimetres)
+    h = au_dessus.merge(appartenance, on=CLES_PERIMETRE).merge(com, on="code_commune")
+    h = h.groupby([PT, PC, *cles], as_index=False)[["logements_proposes", "logements_attribues"]].sum()
+    totaux = consolidation.merge(au_dessus, on=CLES_PERIMETRE)
+    h = h.merge(totaux, on=[PT, PC, *cles], how="outer", suffixes=("", "_total"))
     h = h.fillna(
         {
             "logements_proposes": 0,
@@ -117,7 +135,12 @@ def controler_consolidation(
     h = h[h[PT].ne("COMMUNE")]
     h[PL] = h[PL].fillna("")
     return [
-        _lignes(f"Σ communes = périmètre ({texte} par attributaire)", _nom(h, "reservataire"), h[f"{m}_total"], h[m])
+        _lignes(
+            f"Σ communes = périmètre ({texte} par attributaire)",
+            _nom(h, "categorie", "reservataire"),
+            h[f"{m}_total"],
+            h[m],
+        )
         for m, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]
     ]
 
@@ -136,6 +159,7 @@ def controler_bilan(
     """Every check, in reading order (columns :data:`COLONNES`)."""
     morceaux = [
         controler_soustraits(flux, soustraits),
+        controler_attributions(flux, consolidation),
         controler_parts_attributions(consolidation),
         *controler_repartitions(repartitions, realisation),
         controler_issues(issues, realisation),

@@ -537,7 +537,8 @@ def slugs_uniques(noms: Sequence[str]) -> dict[str, str]:
 
 
 def categorie_libelle(code: str) -> str:
-    return ref.CATEGORIES_RESERVATAIRE.libelle(code)
+    """French label of a holder category, « Hors convention » included (DOMAINE.md §2)."""
+    return ref.CATEGORIES_TITULAIRE.libelle(code)
 
 
 def destinataire_reservataire(nom: str, categorie: str) -> str:
