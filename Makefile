@@ -3,6 +3,7 @@
 # the notebook (extra `notebook`), `make benchmark` the measuring tools (extras `dev`, `bench`). Each install leaves
 # a stamp in the environment; an extra's stamp also stands for what it includes, so `make run` after `make test`
 # reinstalls nothing; a newer pyproject.toml makes every stamp stale.
+# `make test-rapide` (while coding) skips the tests marked `lent`: browser, LibreOffice, end-to-end CLI, properties.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,7 +17,7 @@ OUTILS_CARNET := $(VENV)/.installe-notebook
 OUTILS_BENCH := $(VENV)/.installe-bench
 CODE := flux_dash pages tests app.py benchmarks
 
-.PHONY: run test install carnet format benchmark profil clean
+.PHONY: run test test-rapide install carnet format benchmark profil clean
 
 # The environment; its pip is upgraded first (the one bundled with Python may be years old: slower, noisier).
 $(BIN)/python:
@@ -54,6 +55,11 @@ test: $(OUTILS_TEST)
 	@$(BIN)/ruff check --quiet $(CODE)
 	@$(BIN)/ruff format --check --quiet $(CODE)
 	@$(BIN)/python -m pytest -q
+
+test-rapide: $(OUTILS_TEST)
+	@$(BIN)/ruff check --quiet $(CODE)
+	@$(BIN)/ruff format --check --quiet $(CODE)
+	@$(BIN)/python -m pytest -q -m "not lent"
 
 carnet: $(OUTILS_CARNET)
 	@$(BIN)/jupyter notebook docs/exemple.ipynb

@@ -1,4 +1,11 @@
-"""Shared pytest configuration: the ``--update-golden`` option and paths to the committed sample data."""
+"""Shared pytest configuration: the ``--update-golden`` option, paths to the committed sample data, the markers'
+rules (external programs), and the fixtures several test modules use.
+
+Fixtures here (pytest finds them by name, no import): ``tables_demo``, ``donnees_demo``, ``donnees_cassees`` (the
+demo set and a broken one, loaded once per session, see tests/ui_outils.py), ``petit_bilan`` (the four-logement
+bilan of tests/petit_jeu.py). Their helpers stay in plain modules (``tests.ui_outils``, ``tests.petit_jeu``),
+imported lazily so that a run of library tests does not load Streamlit.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +40,20 @@ OUTILS_EXTERNES = {
     "libreoffice": (("soffice", "libreoffice"), "LibreOffice (apt-get install libreoffice-calc-nogui)"),
     "navigateur": (("chromium",), "Chromium (apt-get install chromium)"),
 }
+
+
+LENTS_PAR_NATURE = ("navigateur", "libreoffice")
+"""Markers that imply ``lent``: a browser or LibreOffice test starts an external program (seconds each)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``lent`` (skipped by ``make test-rapide``) is added to the tests slow by nature: browser, LibreOffice and
+    hypothesis properties (many generated examples); the other slow tests carry ``@pytest.mark.lent`` themselves
+    (measured over about 1 s with ``pytest --durations=0``)."""
+    for item in items:
+        propriete = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if propriete or any(item.get_closest_marker(m) for m in LENTS_PAR_NATURE):
+            item.add_marker(pytest.mark.lent)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -92,3 +113,49 @@ def sorties_sans_formule(monkeypatch: pytest.MonkeyPatch):
     fautes = [faute for nom, octets in produits for faute in fichier_non_garde(nom, octets)]
     if fautes:
         pytest.fail(f"{len(fautes)} cellule(s) non gardée(s) dans les fichiers produits : {fautes[:10]}", pytrace=False)
+
+
+# --- Shared fixtures ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tables_demo():
+    """The demo tables (3 000 logements, seed 2024), generated once per session."""
+    from flux_dash.demo import generer_demo
+
+    return generer_demo()
+
+
+@pytest.fixture(scope="session")
+def donnees_demo(tables_demo):
+    """The demo set (3 000 logements, year 2024), read, validated and its bilan computed once per session."""
+    from tests.ui_outils import charger, tables_en_fichiers
+
+    return charger(tables_en_fichiers(tables_demo))
+
+
+@pytest.fixture(scope="session")
+def donnees_cassees(tables_demo):
+    """The committed broken set (``sample_data/casse/``) when present, else the demo with known errors
+    (:func:`tests.ui_outils.tables_cassees`); validated, no bilan."""
+    from tests.ui_outils import charger, tables_cassees, tables_en_fichiers
+
+    dossier = SAMPLE_DATA / "casse"
+    fichiers = sorted(p for p in dossier.glob("*") if p.suffix.lower() in (".csv", ".xlsx")) if dossier.is_dir() else []
+    if fichiers:
+        classeurs = [p for p in fichiers if p.suffix.lower() == ".xlsx"]
+        choisis = classeurs[:1] or [p for p in fichiers if p.suffix.lower() == ".csv"]
+        return charger([(p.name, p.read_bytes()) for p in choisis], calculer=False)
+    return charger(tables_en_fichiers(tables_cassees(tables_demo)), calculer=False)
+
+
+@pytest.fixture(scope="module")
+def petit_bilan():
+    """The bilan of the four-logement set (tests/petit_jeu.py, described in tests/test_rapports.py), year 2024."""
+    from flux_dash import validation
+    from flux_dash.calculs import calculer_bilan
+    from tests.petit_jeu import ANNEE, fichiers_petits
+
+    rapport = validation.charger(fichiers_petits(), ANNEE)
+    assert rapport.ok, [str(p) for p in rapport.erreurs]
+    return calculer_bilan(rapport.tables, ANNEE)

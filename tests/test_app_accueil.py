@@ -1,20 +1,10 @@
 """AppTest of the home page (app.py): no data, the demo button, an upload, a broken upload."""
 
-# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 from flux_dash.ui import etat
 from flux_dash.ui.chargement import LIBELLE_DEMO
-from tests.ui_outils import (  # noqa: F401
-    charger,
-    donnees_demo,
-    installer,
-    nouvelle_app,
-    tables_cassees,
-    tables_demo,
-    tables_en_fichiers,
-)
+from tests.ui_outils import charger, installer, nouvelle_app, tables_cassees, tables_en_fichiers
 
 
 def test_sans_donnees_invite_a_charger():

@@ -1,8 +1,6 @@
 """AppTests of the analysis pages (3 to 7): without data they stop with a French message and a link to the home
 page; with the demo data they render without exception, show the engine's figures, charts and tables."""
 
-# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 import json
@@ -12,7 +10,7 @@ import pytest
 from flux_dash import formats
 from flux_dash import referentiel as ref
 from flux_dash.ui import etat
-from tests.ui_outils import donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
+from tests.ui_outils import installer, nouvelle_app
 
 PAGES = {
     "vue-d-ensemble": "pages/3_Vue_d_ensemble.py",
@@ -136,6 +134,7 @@ def _communes_de(carte: dict) -> set[str]:
     return {c for trace in carte["data"] for c in trace["meta"]["communes"]}
 
 
+@pytest.mark.lent
 def test_territoires_carte_par_ept_et_detail(donnees_demo, bilan):
     at = _page(donnees_demo, "territoires")
     communes = set(bilan.flux.loc[bilan.flux["perimetre_type"] == "COMMUNE", "perimetre_code"])
@@ -172,6 +171,7 @@ def test_qpv_lectures_du_prefet_et_liste_des_qpv(donnees_demo, bilan):
     assert any(len(d.value) > 0 and "Code QPV" in d.value.columns for d in at.dataframe)
 
 
+@pytest.mark.lent
 def test_previsionnel_une_saisie_change_le_flux_previsionnel(donnees_demo):
     at = _page(donnees_demo, "soustraits-previsionnel")
     assert not at.exception
@@ -212,6 +212,7 @@ def test_icones_d_onglet_sans_requete_exterieure():
         assert appels and all(":material/" not in a for a in appels), chemin.name
 
 
+@pytest.mark.lent
 def test_previsionnel_une_saisie_reste_sur_son_departement_quand_un_filtre_change_les_lignes(donnees_demo):
     at = _page(donnees_demo, "soustraits-previsionnel")
     editeur = next(e for e in at.data_editor if e.key.startswith(etat.CLE_PREV_SOUSTRAITS))

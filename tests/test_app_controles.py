@@ -1,7 +1,5 @@
 """AppTest of the Contrôles page: no data, the demo (no error), a broken set (error count as in the report)."""
 
-# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 import pandas as pd
@@ -10,7 +8,7 @@ import pytest
 from flux_dash import formats
 from flux_dash.ui.affichage import colonnes_tableau
 from flux_dash.ui.navigation import PAGE_CONTROLES
-from tests.ui_outils import donnees_cassees, donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
+from tests.ui_outils import installer, nouvelle_app
 
 PAGE = PAGE_CONTROLES
 

@@ -1,7 +1,5 @@
 """AppTest of the sidebar filters: persisted across pages, applied to the bilan, cleared by one button."""
 
-# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 import pytest
@@ -10,13 +8,14 @@ from flux_dash.filtres import Filtres
 from flux_dash.ui import etat
 from flux_dash.ui.affichage import echapper
 from flux_dash.ui.navigation import PAGE_QPV, PAGE_RESERVATAIRES, PAGE_TERRITOIRES, PAGE_VUE
-from tests.ui_outils import donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
+from tests.ui_outils import installer, nouvelle_app
 
 
 def _filtre(at, libelle):
     return next(m for m in at.sidebar.multiselect if m.label == libelle)
 
 
+@pytest.mark.lent
 def test_un_filtre_suit_l_utilisateur_d_une_page_a_l_autre(donnees_demo):
     at = installer(nouvelle_app(PAGE_VUE), donnees_demo).run()
     assert not at.exception
@@ -31,6 +30,7 @@ def test_un_filtre_suit_l_utilisateur_d_une_page_a_l_autre(donnees_demo):
     assert at.session_state[etat.FILTRES] == Filtres(departements=("93",))
 
 
+@pytest.mark.lent
 def test_effacer_les_filtres(donnees_demo):
     at = installer(nouvelle_app(PAGE_VUE), donnees_demo).run()
     _filtre(at, "Typologie").set_value(["T1"]).run()
@@ -43,6 +43,7 @@ def test_effacer_les_filtres(donnees_demo):
 EST_ENSEMBLE = "200057875"
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize(
     "page",
     [
@@ -60,6 +61,7 @@ def test_un_filtre_actif_est_rappele_par_son_nom_sous_le_titre(donnees_demo, pag
     assert rappels == [":material/filter_list: " + echapper("Filtres actifs : EPCI / EPT : Est Ensemble")]
 
 
+@pytest.mark.lent
 def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(donnees_demo):
     at = installer(nouvelle_app(PAGE_VUE), donnees_demo).run()
     _filtre(at, "EPCI / EPT").set_value([EST_ENSEMBLE]).run()
@@ -78,6 +80,7 @@ def test_reservataires_s_ouvre_sur_un_reservataire_actif_du_perimetre_filtre(don
     ]
 
 
+@pytest.mark.lent
 def test_changer_de_departement_oublie_les_communes_de_l_ancien_avant_le_calcul(donnees_demo):
     # Commune options follow the chosen département: a commune of the previous département must not narrow the
     # bilan computed in the same run (it would show an empty bilan under a sidebar that no longer lists it).

@@ -1,17 +1,17 @@
 """AppTest of the Rapports page: no data, the demo (indicators CSV, one button per trame, the ZIP)."""
 
-# Fixtures are imported from tests/ui_outils.py (tests/conftest.py belongs to the lead): pytest sees them by name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 import io
 import zipfile
 
+import pytest
+
 from flux_dash.rapports import OptionsRapports, lister_rapports
 from flux_dash.ui import etat
 from flux_dash.ui.affichage import echapper
 from flux_dash.ui.navigation import PAGE_RAPPORTS
-from tests.ui_outils import donnees_cassees, donnees_demo, installer, nouvelle_app, tables_demo  # noqa: F401
+from tests.ui_outils import installer, nouvelle_app
 
 PAGE = PAGE_RAPPORTS
 
@@ -81,6 +81,7 @@ def test_bouton_archive_prepare_le_zip(donnees_demo, monkeypatch):
     assert zipfile.ZipFile(io.BytesIO(octets)).namelist() == ["indicateurs_2024.csv", "reservataires/a.xlsx"]
 
 
+@pytest.mark.lent
 def test_nouvelles_donnees_retablissent_les_destinataires_lec_par_defaut(donnees_demo):
     # The LEC list chosen for the previous data must not restrict the new data's EPCI/EPT consolidated bilans
     # (an EPCI absent from the old file would otherwise silently get no bilan).

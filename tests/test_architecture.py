@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import RACINE
 
 IMPORT_STREAMLIT = re.compile(r"^\s*(import streamlit|from streamlit)", re.M)
@@ -22,6 +24,7 @@ def test_streamlit_n_est_importe_que_dans_flux_dash_ui():
     assert fautifs == []
 
 
+@pytest.mark.lent
 def test_la_bibliotheque_s_importe_sans_charger_streamlit():
     modules = [
         p.relative_to(RACINE).with_suffix("").as_posix().replace("/", ".")

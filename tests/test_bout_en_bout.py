@@ -12,6 +12,8 @@ from flux_dash import referentiel as ref
 from flux_dash.cli import main
 from tests.conftest import SAMPLE_DATA
 
+pytestmark = pytest.mark.lent  # reads, validates and writes every report of the demo twice
+
 INDICATEURS_PERIMETRE = ["disponibilites", "soustraits", "flux", "relogements_realises"]
 INDICATEURS_RESERVATAIRE = [
     "logements_proposes",

@@ -116,6 +116,7 @@ def test_bilan_avec_erreurs_n_ecrit_que_la_liste_des_erreurs(capsys, tmp_path):
     assert "Aucun bilan produit" in out
 
 
+@pytest.mark.lent
 def test_bilan_de_demo_ecrit_les_indicateurs(capsys, tmp_path):
     code, out, _ = lancer(capsys, "bilan", str(CLASSEUR_DEMO), "--annee", "2024", "--sortie", str(tmp_path))
     assert code == 0, out
@@ -136,6 +137,7 @@ def test_bilan_de_demo_ecrit_les_indicateurs(capsys, tmp_path):
     assert set(df["annee"]) == {"2024"}
 
 
+@pytest.mark.lent
 def test_bilan_zip_contient_les_dossiers(capsys, tmp_path):
     pytest.importorskip("flux_dash.rapports", reason="les trames Excel ne sont pas encore disponibles")
     code, out, _ = lancer(
@@ -174,6 +176,7 @@ def test_exemple_ecrit_classeur_et_csv(capsys, tmp_path):
     assert len(list(tmp_path.rglob("*.csv"))) >= 3
 
 
+@pytest.mark.lent
 def test_python_m_flux_dash_fonctionne(tmp_path):
     res = subprocess.run(
         [sys.executable, "-m", "flux_dash", "valider", str(CLASSEUR_DEMO), "--max", "5"],
@@ -209,6 +212,7 @@ def test_tableau_des_problemes_tient_dans_le_terminal(largeur):
     assert "Commune inconnue ou hors Île-de-France. Code INSEE" in " ".join(" ".join(lignes[3:]).split())
 
 
+@pytest.mark.lent
 def test_bilan_d_une_annee_sans_donnees_le_dit_en_clair(capsys, tmp_path):
     code, out, _ = lancer(capsys, "bilan", str(CLASSEUR_DEMO), "--annee", "1999", "--sortie", str(tmp_path))
     assert code == 0

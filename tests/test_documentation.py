@@ -26,6 +26,7 @@ def _bloc_python_apres(titre: str) -> str:
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
+@pytest.mark.lent
 def test_exemple_jupyter_du_readme_s_execute(monkeypatch):
     monkeypatch.chdir(RACINE)
     espace: dict[str, object] = {}
@@ -36,6 +37,7 @@ def test_exemple_jupyter_du_readme_s_execute(monkeypatch):
     assert set(espace["flux"]["perimetre_type"]) == {"DEPARTEMENT"}
 
 
+@pytest.mark.lent
 def test_carnet_d_exemple_s_execute(monkeypatch):
     carnet = json.loads((RACINE / "docs" / "exemple.ipynb").read_text(encoding="utf-8"))
     monkeypatch.chdir(RACINE / "docs")

@@ -212,6 +212,7 @@ def test_ordre_deterministe(contenu):
     assert ecrire_indicateurs_csv(calculer_bilan(jeu_principal(), N)) == contenu
 
 
+@pytest.mark.lent
 def test_tableau_garde_les_nombres_bruts():
     t = indicateurs_en_tableau(calculer_bilan(jeu_principal(), N))
     assert list(t.columns) == ENTETE
@@ -219,6 +220,7 @@ def test_tableau_garde_les_nombres_bruts():
     assert ligne.valeur.iloc[0] == pytest.approx(1 / 3)
 
 
+@pytest.mark.lent
 def test_protection_contre_l_injection():
     conventions = [
         ("=HYPERLINK(1)", "AUTRE", "DEPARTEMENT", "93", 5.0),
@@ -234,6 +236,7 @@ def test_protection_contre_l_injection():
     assert valeur(lignes, reservataire="'=HYPERLINK(1)", indicateur="logements_proposes", **TOTAL) == "1"
 
 
+@pytest.mark.lent
 def test_nombres_negatifs_restent_des_nombres():
     # an AUTRE réservataire with 45 % of the 93 flux (6) and no tour: écart = 0 − 2,7
     conventions = [*CONVENTIONS, ("Employeur", "AUTRE", "DEPARTEMENT", "93", 45.0)]
@@ -281,6 +284,7 @@ def test_valeurs_numeriques_a_virgule(lignes):
         assert "." not in v and " " not in v
 
 
+@pytest.mark.lent
 def test_convention_sur_un_perimetre_sans_logement():
     # ALS also holds a convention in the Essonne (91), where the landlord has no logement: its rows exist, with
     # zeros, empty ratios (flux 0), and the breakdowns of its (empty) perimeter do not break the file.

@@ -63,6 +63,14 @@ def test_make_test_installe_les_outils_de_test(projet):
     assert "pytest" in commandes and "ruff check" in commandes and "ruff format --check" in commandes
 
 
+def test_make_test_rapide_lance_les_memes_controles_sans_les_tests_lents(projet):
+    _environnement(projet, ".installe-dev", ".installe-paquet")
+    rapide, complet = _commandes(projet, "test-rapide").splitlines(), _commandes(projet, "test").splitlines()
+    assert _installations("\n".join(rapide)) == []
+    assert rapide[:-1] == complet[:-1]  # the same ruff checks
+    assert rapide[-1] == complet[-1] + ' -m "not lent"'
+
+
 def test_make_run_apres_make_test_ne_reinstalle_rien(projet):
     _environnement(projet, ".installe-dev", ".installe-paquet")
     assert _installations(_commandes(projet, "run")) == []

@@ -24,65 +24,20 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from flux_dash import rapports, validation
+from flux_dash import rapports
 from flux_dash.calculs import calculer_bilan
 from flux_dash.calculs.definitions import DEFINITIONS
 from flux_dash.rapports import commun, epci, etat, previsionnel, reservataire
+from tests.petit_jeu import NOM, OPTIONS, PREFET
 from tests.sorties import role
 
-NOM = '=HYPERLINK("http://x","y")'
-PREFET = "Préfecture 93"
 SLUG_NOM = "hyperlink-http-x-y"
 
 
-def _csv(df: pd.DataFrame) -> bytes:
-    return df.to_csv(sep=";", index=False).encode("utf-8")
-
-
-def tables_petites() -> list[tuple[str, bytes]]:
-    logements = pd.DataFrame(
-        [
-            ["L1", "93066", "oui", "T3", "PLUS", 1970, "15/01/2024", ""],
-            ["L2", "93066", "non", "T2", "PLAI", 2005, "01/02/2024", ""],
-            ["L3", "93048", "non", "T4", "PLS", 1990, "01/03/2024", ""],
-            ["L4", "93048", "non", "T1", "PLUS", 1960, "01/04/2024", "MUTATION_INTERNE"],
-        ],
-        columns=[
-            "id_logement",
-            "code_commune",
-            "qpv",
-            "typologie",
-            "financement",
-            "annee_construction",
-            "date_disponibilite",
-            "categorie_soustraction",
-        ],
-    )
-    tours = pd.DataFrame(
-        [
-            ["L1", 1, NOM, "01/02/2024", "ATTRIBUE", "01/03/2024"],
-            ["L2", 1, PREFET, "10/02/2024", "ABSENCE_DESIGNATION", ""],
-            ["L2", 2, "Bailleur", "01/04/2024", "ATTRIBUE", "15/04/2024"],
-            ["L3", 1, NOM, "05/03/2024", "REFUS_CANDIDAT", ""],
-            ["L4", 1, "Bailleur", "05/04/2024", "ATTRIBUE", "20/04/2024"],
-        ],
-        columns=["id_logement", "numero_tour", "reservataire", "date_orientation", "issue", "date_attribution"],
-    )
-    conventions = pd.DataFrame(
-        [[NOM, "ACTION_LOGEMENT", "DEPARTEMENT", "93", 30], [PREFET, "ETAT_PRIORITAIRES", "DEPARTEMENT", "93", 25]],
-        columns=["reservataire", "categorie", "perimetre_type", "perimetre_code", "taux"],
-    )
-    return [("logements.csv", _csv(logements)), ("tours.csv", _csv(tours)), ("conventions.csv", _csv(conventions))]
-
-
 @pytest.fixture(scope="module")
-def bilan():
-    rapport = validation.charger(tables_petites(), 2024)
-    assert rapport.ok, [str(p) for p in rapport.erreurs]
-    return calculer_bilan(rapport.tables, 2024)
-
-
-OPTIONS = rapports.OptionsRapports(bailleur="Habitat Test", fichiers_source=(("tours.csv", "ab" * 32),))
+def bilan(petit_bilan):
+    """The four-logement bilan of the module docstring (``petit_bilan``, tests/conftest.py), under a short name."""
+    return petit_bilan
 
 
 # --- helpers: read a workbook back ----------------------------------------------------------------
@@ -243,6 +198,7 @@ def test_archiver_trie_les_entrees_et_garde_les_contenus():
         assert zf.read("b/2.xlsx") == b"deux"
 
 
+@pytest.mark.lent
 def test_construire_archive_dossiers_csv_et_progression(bilan):
     appels: list[tuple[float, str]] = []
     octets = rapports.construire_archive(bilan, OPTIONS, lambda f, m: appels.append((f, m)))

@@ -159,6 +159,7 @@ def test_epci_matrice_egale_la_consolidation(bilan):
     assert sum(ligne["Part des attributions"] for ligne in lues) == pytest.approx(1.0)
 
 
+@pytest.mark.lent
 def test_etat_controles_egalent_les_indicateurs(bilan):
     wb = classeur(etat.classeur_etat(bilan, "93", OPTIONS))
     ind = bilan.indicateurs

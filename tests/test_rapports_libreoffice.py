@@ -13,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_rapports import NOM, OPTIONS, bilan  # noqa: F401 - the module-scoped fixture is reused
 
 from flux_dash import rapports
+from tests.petit_jeu import NOM, OPTIONS
 
 pytestmark = pytest.mark.libreoffice
 
@@ -31,10 +31,10 @@ def _soffice() -> str:
     return chemin
 
 
-def test_libreoffice_convertit_un_classeur_de_chaque_genre(bilan, tmp_path: Path):  # noqa: F811
+def test_libreoffice_convertit_un_classeur_de_chaque_genre(petit_bilan, tmp_path: Path):
     soffice = _soffice()
     choisis: dict[str, rapports.RapportPrevu] = {}
-    for prevu in rapports.lister_rapports(bilan, OPTIONS):
+    for prevu in rapports.lister_rapports(petit_bilan, OPTIONS):
         if prevu.genre != "reservataire" or prevu.destinataire == NOM:
             choisis.setdefault(prevu.genre, prevu)
     assert set(choisis) == {"reservataire", "epci", "etat", "previsionnel"}

@@ -721,6 +721,7 @@ def test_commune_99999_inconnue_et_non_hors_region():
 # --- The demo dataset, read back from files ---------------------------------------------------------------------
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("format_", ["csv", "xlsx"])
 def test_jeu_de_demo_ecrit_puis_charge_sans_erreur(tmp_path, format_):
     demo = pytest.importorskip("flux_dash.demo")

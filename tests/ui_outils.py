@@ -1,7 +1,6 @@
-"""Shared helpers of the UI tests: the demo data loaded once per test session, and AppTest set-up.
+"""Shared helpers of the UI tests: loading a data set as the home page does, AppTest set-up, the real browser.
 
-Not a conftest (the lead owns ``tests/conftest.py``): test modules import the fixtures they use, e.g.
-``from tests.ui_outils import donnees_demo, nouvelle_app`` (pytest picks imported fixtures up).
+The fixtures built on them (``tables_demo``, ``donnees_demo``, ``donnees_cassees``) are in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from flux_dash.filtres import Filtres
@@ -58,19 +56,6 @@ def charger(fichiers: list[tuple[str, bytes]], calculer: bool = True) -> Donnees
     return Donnees(fichiers, rapport, etat.jeton_octets(fichiers), annee, bilan)
 
 
-@pytest.fixture(scope="session")
-def tables_demo() -> dict[str, pd.DataFrame]:
-    from flux_dash.demo import generer_demo
-
-    return generer_demo()
-
-
-@pytest.fixture(scope="session")
-def donnees_demo(tables_demo) -> Donnees:
-    """The demo set (3 000 logements, year 2024), read, validated and its bilan computed once per session."""
-    return charger(tables_en_fichiers(tables_demo))
-
-
 def tables_cassees(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The demo with known errors: 3 unknown typologies, 2 communes outside Île-de-France, 1 duplicate id."""
     logements = tables["logements"].copy()
@@ -78,18 +63,6 @@ def tables_cassees(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     logements.loc[logements.index[3:5], "code_commune"] = "13055"
     logements.loc[logements.index[6], "id_logement"] = logements.loc[logements.index[5], "id_logement"]
     return {**tables, "logements": logements}
-
-
-@pytest.fixture(scope="session")
-def donnees_cassees(tables_demo) -> Donnees:
-    """The committed broken set (``sample_data/casse/``) when present, else :func:`tables_cassees` of the demo."""
-    dossier = RACINE / "sample_data" / "casse"
-    fichiers = sorted(p for p in dossier.glob("*") if p.suffix.lower() in (".csv", ".xlsx")) if dossier.is_dir() else []
-    if fichiers:
-        classeurs = [p for p in fichiers if p.suffix.lower() == ".xlsx"]
-        choisis = classeurs[:1] or [p for p in fichiers if p.suffix.lower() == ".csv"]
-        return charger([(p.name, p.read_bytes()) for p in choisis], calculer=False)
-    return charger(tables_en_fichiers(tables_cassees(tables_demo)), calculer=False)
 
 
 def nouvelle_app(page: str = "app.py") -> AppTest:
