@@ -1022,3 +1022,38 @@ def test_attribues_des_attributaires_font_les_attributions_du_perimetre(melun):
     rec = melun.reconciliation()
     controle = rec[rec.controle.str.startswith("Σ des attribués des attributaires")]
     assert len(controle) == len(melun.flux) and controle.ok.all()
+
+
+# --- issue 10 item 2: every territory has its prévisionnel, convention or not (DOMAINE.md §5.4) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("ptype", "code", "soustraits", "flux", "estimation"),
+    [
+        pytest.param("EPCI_EPT", "200057875", 10 / 7, 2 - 10 / 7, True, id="est ensemble sans convention: 2/7 du 93"),
+        pytest.param("COMMUNE", "93066", 25 / 7, 5 - 25 / 7, True, id="saint-denis sans convention communale: 5/7"),
+        pytest.param("EPCI_EPT", "217500016", 1.0, 2.0, False, id="territoire de paris = departement 75 entier"),
+        pytest.param("REGION", "11", 6.0, 4.0, False, id="region: 93 (5) + 75 (1), 10 disponibles en n"),
+        pytest.param("DEPARTEMENT", "93", 5.0, 2.0, False, id="departement: la saisie, entiere"),
+    ],
+)
+def test_previsionnel_de_chaque_territoire(bilan, ptype, code, soustraits, flux, estimation):
+    p = ligne(bilan.previsionnel, perimetre_type=ptype, perimetre_code=code)
+    assert (p.soustraits_prevus, p.flux_previsionnel) == (pytest.approx(soustraits), pytest.approx(flux))
+    assert bool(p.estimation) is estimation
+    s = bilan.previsionnel_soustraits
+    s = s[(s.perimetre_type == ptype) & (s.perimetre_code == code)]
+    assert s.soustraits_prevus.sum() == pytest.approx(soustraits) and (s.estimation == estimation).all()
+
+
+def test_previsionnel_relogements_d_un_territoire_sans_convention(bilan):
+    # L05 (Saint-Denis, mutation interne, attributed by the Bailleur in 2024): a relogement réalisé of Saint-Denis,
+    # which holds no convention of its own
+    s = ligne(
+        bilan.previsionnel_soustraits,
+        perimetre_type="COMMUNE",
+        perimetre_code="93066",
+        categorie_soustraction="MUTATION_INTERNE",
+    )
+    assert (s.soustraits_prevus, s.relogements_realises_n) == (pytest.approx(3 * 5 / 7), 1)
+    assert set(bilan.previsionnel.perimetre_code) >= set(bilan.perimetres.perimetre_code)

@@ -503,15 +503,52 @@ def test_normaliser_previsionnel():
     assert previsionnel.normaliser_previsionnel(None).empty
 
 
+def test_perimetres_previsionnel_tous_les_territoires(e):
+    saisie = previsionnel.normaliser_previsionnel(
+        pd.DataFrame({"code_departement": ["91"], "categorie_soustraction": ["RELOGEMENT_RU"], "nombre_prevu": [1]})
+    )
+    cibles = previsionnel.perimetres_previsionnel(e.perimetres, saisie)
+    # the two départements of the stock and the 91 of the input, then every other perimeter of the bilan: Est
+    # Ensemble and the Paris territory hold no convention but get their forecast (DOMAINE.md §5.4)
+    assert list(zip(cibles.perimetre_type, cibles.perimetre_code, strict=True))[:3] == [
+        ("DEPARTEMENT", "75"),
+        ("DEPARTEMENT", "91"),
+        ("DEPARTEMENT", "93"),
+    ]
+    assert {("EPCI_EPT", "200057875"), ("EPCI_EPT", "217500016"), ("COMMUNE", "93048"), ("REGION", "11")} <= set(
+        zip(cibles.perimetre_type, cibles.perimetre_code, strict=True)
+    )
+    assert len(cibles) == 10
+
+
 @pytest.mark.parametrize(
     ("prorata", "attendu"),
     [
-        pytest.param(True, {("DEPARTEMENT", "93", "93"): 1.0, ("EPCI_EPT", "200057867", "93"): 2 / 3}, id="prorata"),
-        pytest.param(False, {("DEPARTEMENT", "93", "93"): 1.0}, id="sans prorata"),
+        pytest.param(
+            True,
+            {
+                ("DEPARTEMENT", "93", "93"): 1.0,
+                ("EPCI_EPT", "200057867", "93"): 2 / 3,
+                ("REGION", "11", "93"): 1.0,
+                ("REGION", "11", "75"): 1.0,
+            },
+            id="prorata",
+        ),
+        pytest.param(
+            False,
+            {("DEPARTEMENT", "93", "93"): 1.0, ("REGION", "11", "93"): 1.0, ("REGION", "11", "75"): 1.0},
+            id="sans prorata",
+        ),
     ],
 )
 def test_poids_departements(e, prorata, attendu):
-    cibles = pd.DataFrame({"perimetre_type": ["DEPARTEMENT", "EPCI_EPT"], "perimetre_code": ["93", "200057867"]})
+    cibles = pd.DataFrame(
+        {
+            "perimetre_type": ["DEPARTEMENT", "DEPARTEMENT", "EPCI_EPT", "REGION"],
+            "perimetre_code": ["93", "75", "200057867", "11"],
+        }
+    )
+    attendu = attendu | {("DEPARTEMENT", "75", "75"): 1.0}
     poids = previsionnel.poids_departements(cibles, e.flux, e.appartenance, ReglesCalcul(prorata_previsionnel=prorata))
     # Plaine Commune holds A and B, two of the three disponibilités of the 93 in n
     obtenu = {(x.perimetre_type, x.perimetre_code, x.code_departement): x.poids for x in poids.itertuples()}
@@ -524,11 +561,13 @@ def test_calculer_droits_previsionnels(e):
             "perimetre_type": ["DEPARTEMENT", "EPCI_EPT"],
             "perimetre_code": ["93", "200057867"],
             "flux_previsionnel": [10.0, 4.0],
+            "estimation": [False, True],
         }
     )
     d = previsionnel.calculer_droits_previsionnels(e.conventions, prev)
     assert list(d.columns) == COLONNES["previsionnel_reservataires"]
     assert dict(zip(d.reservataire, d.droits_previsionnels, strict=True)) == pytest.approx({PREFET: 3.0, PC: 0.4})
+    assert dict(zip(d.reservataire, d.estimation, strict=True)) == {PREFET: False, PC: True}
 
 
 # --- reconciliation checks ---------------------------------------------------------------------------------

@@ -190,3 +190,18 @@ def test_previsionnel_droits_egalent_le_moteur(bilan):
     assert [(ligne["Périmètre"], ligne["Droits prévisionnels n+1 (logements)"]) for ligne in lues] == [
         (p, pytest.approx(d)) for p, d in zip(prev["perimetre_libelle"], prev["droits_previsionnels"], strict=True)
     ]
+
+
+def test_chaque_epci_a_son_previsionnel(bilan):
+    # Issue 10 item 2: the EPCI prévisionnel sheet was empty whenever no convention sat on the EPCI itself (12 of 13
+    # EPCI/EPT of the demo); the département's forecast is shared to every territory (DOMAINE.md §5.4).
+    p = bilan.previsionnel
+    for code, libelle in epci.territoires(bilan, OPTIONS):
+        ligne = p[(p["perimetre_type"] == "EPCI_EPT") & (p["perimetre_code"] == code)]
+        assert len(ligne) == 1 and ligne["flux_previsionnel"].notna().all(), libelle
+    wb = classeur(epci.classeur_epci(bilan, "200072130", OPTIONS))  # CA du Pays de Meaux: no EPCI convention
+    flux = lire_tableau(wb["Prévisionnel 2025"], "Périmètre")
+    assert [ligne["Périmètre"] for ligne in flux] == ["CA du Pays de Meaux"]
+    relogements = bilan.previsionnel_soustraits
+    relogements = relogements[relogements["perimetre_code"] == "217500016"]["relogements_realises_n"].sum()
+    assert relogements > 0  # Paris: its relogements réalisés of n beside the forecast

@@ -234,9 +234,10 @@ CADRES: dict[str, Cadre] = {
         },
     ),
     "previsionnel": Cadre(
-        "prévisionnel n+1 (DOMAINE.md §5.4), one row per perimeter (every département of the stock or of the "
-        "``previsionnel`` table, and every convention perimeter). Sub-département perimeters get a prorata of "
-        "their départements' forecast (``regles.prorata_previsionnel``).",
+        "prévisionnel n+1 (DOMAINE.md §5.4), one row per perimeter: every département of the stock or of the "
+        "``previsionnel`` table, then every other perimeter of ``perimetres`` (communes, EPCI/EPT, région, "
+        "convention perimeters), convention or not. A perimeter smaller than a département gets a prorata of its "
+        "départements' forecast (``regles.prorata_previsionnel``); the région adds up its départements.",
         {
             **_PERIMETRE,
             "disponibilites_n": ENTIER,
@@ -244,12 +245,15 @@ CADRES: dict[str, Cadre] = {
             "soustraits_prevus": DECIMAL,
             "flux_previsionnel": DECIMAL,
             "source_disponibilites": TEXTE,
+            "estimation": BOOLEEN,
         },
         {
             "disponibilites_prevues": "NaN when not given",
             "flux_previsionnel": "disponibilites_prevues − soustraits_prevus if given, else "
             "disponibilites_n − soustraits_prevus",
             "source_disponibilites": '"prevues" or "annee_n"',
+            "estimation": "the figures are a share of a département's forecast (a weight strictly between 0 and 1): "
+            "shown with one decimal, labelled as an estimate (DOMAINE.md §5.4)",
         },
     ),
     "previsionnel_soustraits": Cadre(
@@ -260,7 +264,9 @@ CADRES: dict[str, Cadre] = {
             "categorie_libelle": TEXTE,
             "soustraits_prevus": DECIMAL,
             "relogements_realises_n": ENTIER,
+            "estimation": BOOLEEN,
         },
+        {"estimation": "as in ``previsionnel``"},
     ),
     "previsionnel_reservataires": Cadre(
         "one row per convention.",
@@ -270,8 +276,12 @@ CADRES: dict[str, Cadre] = {
             "taux_convention": DECIMAL,
             "flux_previsionnel": DECIMAL,
             "droits_previsionnels": DECIMAL,
+            "estimation": BOOLEEN,
         },
-        {"droits_previsionnels": "taux × flux prévisionnel / 100"},
+        {
+            "droits_previsionnels": "taux × flux prévisionnel / 100",
+            "estimation": "the convention perimeter's flux prévisionnel is an estimate (as in ``previsionnel``)",
+        },
     ),
 }
 """Every frame of a :class:`Bilan`, by attribute name, in attribute order."""

@@ -1,10 +1,13 @@
 """Prévisionnel n+1 (DOMAINE.md §5.4, CCH R. 441-5): soustraits prévus by category, relogements réalisés in n,
 flux prévisionnel and droits prévisionnels.
 
-The ``previsionnel`` table is given per département (FORMAT.md §1.4). A convention perimeter smaller than a
-département (EPCI/EPT, commune) receives each département's forecast in proportion to its share of that
-département's disponibilités of year n (``ReglesCalcul.prorata_previsionnel``, [rule]). Computed only from a
-:class:`Bilan`, so that the dashboard can recompute it from an edited forecast without redoing the bilan.
+The ``previsionnel`` table is given per département (FORMAT.md §1.4). The forecast is computed for every perimeter
+of the bilan — every strate (commune, EPCI/EPT, département, région) and every convention perimeter — whether or not
+a convention sits on it (DOMAINE.md §5.4): a perimeter smaller than a département receives each département's
+forecast in proportion to its share of that département's disponibilités of year n
+(``ReglesCalcul.prorata_previsionnel``, [rule]), and such a share is flagged ``estimation``; the région adds up its
+départements. Computed only from a :class:`Bilan`, so that the dashboard can recompute it from an edited forecast
+without redoing the bilan.
 """
 
 from __future__ import annotations
@@ -47,11 +50,12 @@ def normaliser_previsionnel(prev: pd.DataFrame | None) -> pd.DataFrame:
 
 def perimetres_previsionnel(perimetres: pd.DataFrame, saisie: pd.DataFrame) -> pd.DataFrame:
     """(perimetre_type, perimetre_code) of the prévisionnel: every département of the stock or of the input, then
-    every convention perimeter (DOMAINE.md §5.4)."""
+    every other perimeter of the bilan — the communes, EPCI/EPT and région of the stock (strates) and the convention
+    perimeters — so that every territory has its forecast, convention or not (DOMAINE.md §5.4)."""
     p = perimetres
     deps = sorted(set(p.loc[(p[PT] == "DEPARTEMENT"), PC]) | set(saisie["code_departement"]))
     return pd.concat(
-        [pd.DataFrame({PT: "DEPARTEMENT", PC: pd.Series(deps, dtype=object)}), p.loc[p["convention"], [PT, PC]]]
+        [pd.DataFrame({PT: "DEPARTEMENT", PC: pd.Series(deps, dtype=object)}), p.loc[p[PT] != "DEPARTEMENT", [PT, PC]]]
     ).drop_duplicates()
 
 
@@ -59,10 +63,15 @@ def poids_departements(
     cibles: pd.DataFrame, flux: pd.DataFrame, appartenance: pd.DataFrame, regles: ReglesCalcul
 ) -> pd.DataFrame:
     """(perimetre_type, perimetre_code, code_departement, poids): the share of each département's forecast that
-    goes to each perimeter of ``cibles`` — 1 for the département itself; for a smaller perimeter its share of the
-    département's disponibilités of n (``regles.prorata_previsionnel``; no row at all when the rule is off)."""
+    goes to each perimeter of ``cibles`` — 1 for the département itself and for the région (every département of
+    ``cibles``); for any other perimeter its share of the département's disponibilités of n
+    (``regles.prorata_previsionnel``; no row at all when the rule is off)."""
     directs = cibles[cibles[PT] == "DEPARTEMENT"].assign(code_departement=lambda d: d[PC], poids=1.0)
-    autres = cibles[cibles[PT] != "DEPARTEMENT"]
+    region = cibles.loc[cibles[PT] == "REGION", [PT, PC]].merge(
+        directs[["code_departement"]].assign(poids=1.0), how="cross"
+    )
+    directs = pd.concat([directs, region], ignore_index=True)
+    autres = cibles[~cibles[PT].isin(["DEPARTEMENT", "REGION"])]
     if not regles.prorata_previsionnel or autres.empty:
         return directs
     par_commune = flux.loc[flux[PT] == "COMMUNE", [PC, "disponibilites"]].rename(columns={PC: "code_commune"})
@@ -76,6 +85,17 @@ def poids_departements(
     morceaux = morceaux.merge(total, on="code_departement", how="left")
     morceaux["poids"] = np.where(morceaux["_total"] > 0, morceaux["disponibilites"] / morceaux["_total"], 0.0)
     return pd.concat([directs, morceaux[[PT, PC, "code_departement", "poids"]]], ignore_index=True)
+
+
+def estimations(cibles: pd.DataFrame, poids: pd.DataFrame) -> pd.DataFrame:
+    """(perimetre_type, perimetre_code, estimation): True where the perimeter's forecast is a share of a
+    département's (a weight strictly between 0 and 1): an estimate, shown with one decimal and labelled so
+    (DOMAINE.md §5.4); False for a département, the région, or a perimeter holding a whole département."""
+    partiel = poids.assign(estimation=(poids["poids"] > 0) & (poids["poids"] < 1))
+    partiel = partiel.groupby(CLES_PERIMETRE, as_index=False)["estimation"].any()
+    out = cibles[[PT, PC]].merge(partiel, on=CLES_PERIMETRE, how="left")
+    out["estimation"] = out["estimation"].astype("boolean").fillna(False).astype(bool)
+    return out
 
 
 def calculer_soustraits_prevus(
@@ -97,6 +117,7 @@ def calculer_soustraits_prevus(
     prevus = prevus.merge(reloges, on=[PT, PC, "categorie_soustraction"], how="left")
     prevus["relogements_realises_n"] = prevus.pop("relogements_realises").fillna(0).astype("int64")
     prevus["categorie_libelle"] = prevus["categorie_soustraction"].map(ref.SOUSTRACTIONS.libelle)
+    prevus = prevus.merge(estimations(cibles, poids), on=CLES_PERIMETRE, how="left")
     return selectionner(trier(libeller(prevus), [PT, PC, "categorie_soustraction"]), "previsionnel_soustraits")
 
 
@@ -133,6 +154,7 @@ def calculer_flux_previsionnel(
     base = resume["disponibilites_prevues"].where(donnees, resume["disponibilites_n"].astype("float64"))
     resume["flux_previsionnel"] = base - resume["soustraits_prevus"]
     resume["source_disponibilites"] = np.where(donnees, "prevues", "annee_n")
+    resume = resume.merge(estimations(cibles, poids), on=CLES_PERIMETRE, how="left")
     return selectionner(trier(libeller(resume), [PT, PC]), "previsionnel")
 
 
@@ -140,9 +162,10 @@ def calculer_droits_previsionnels(conventions: pd.DataFrame, previsionnel: pd.Da
     """``Bilan.previsionnel_reservataires``: droits prévisionnels = taux × flux prévisionnel / 100, per
     convention."""
     droits = conventions[["reservataire", "categorie", PT, PC, PL, "taux_convention"]].merge(
-        previsionnel[[PT, PC, "flux_previsionnel"]], on=CLES_PERIMETRE, how="left"
+        previsionnel[[PT, PC, "flux_previsionnel", "estimation"]], on=CLES_PERIMETRE, how="left"
     )
     droits["droits_previsionnels"] = droits["taux_convention"] * droits["flux_previsionnel"] / 100
+    droits["estimation"] = droits["estimation"].astype("boolean").fillna(False).astype(bool)
     return selectionner(trier(droits, ["categorie", "reservataire", PT, PC]), "previsionnel_reservataires")
 
 
