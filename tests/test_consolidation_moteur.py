@@ -315,3 +315,39 @@ def test_ordre_et_colonnes_du_fichier_consolide(c):
             envois(("b.csv", csv_tidy("Logis B", logis_b())), ("a.csv", csv_tidy("Habitat A", habitat_a()))), 2024
         ).en_tableau()
     )
+
+
+def test_une_convention_sans_logement_ne_rend_pas_le_territoire_incomplet():
+    # Logis B also holds a convention with the Ville de Saint-Denis, where it has no logement: its file gives the
+    # convention's zero figures on Saint-Denis only (the landlord's bilan lists every convention perimeter).
+    sans_logement = perimetre("COMMUNE", "93066", disponibilites=0, soustraits=0, flux=0, logements_attribues=0)
+    sans_logement += detenteur(
+        "COMMUNE",
+        "93066",
+        "COMMUNE",
+        "Ville de Saint-Denis",
+        logements_proposes=0,
+        taux_convention=0.1,
+        droits_theoriques=0,
+    )
+    r = lire_envois(
+        [("a.csv", csv_tidy("Habitat A", habitat_a())), ("b.csv", csv_tidy("Logis B", logis_b() + sans_logement))]
+    )
+    assert r.problemes == []  # a convention taux on a perimeter without flux is not « a ratio that does not reconcile »
+    c = consolider(r.envois, 2024)
+    assert not [p for p in c.problemes if p.code == "perimetre_incomplet"]
+    p = c.perimetres.set_index(["perimetre_type", "perimetre_code"])
+    assert p.loc[("DEPARTEMENT", "93"), "complet"] and p.loc[("DEPARTEMENT", "93"), "nombre_bailleurs"] == 2
+    assert valeur(c, "nombre_bailleurs", "COMMUNE", "93066") == 0
+
+
+def test_un_bailleur_sans_denominateur_ne_rend_pas_un_indicateur_incomplet():
+    # Habitat A gives zero figures for the département 75, where it has no logement, and no préfet count there:
+    # the part du préfet of the 75 is Logis B's, not « incomplete ».
+    b = csv_tidy(
+        "Logis B", logis_b() + perimetre("DEPARTEMENT", "75", logements_proposes_prefet=1, part_prefet_flux=0.25)
+    )
+    a = csv_tidy("Habitat A", habitat_a() + perimetre("DEPARTEMENT", "75", disponibilites=0, flux=0, soustraits=0))
+    c = consolider(envois(("a.csv", a), ("b.csv", b)), 2024)
+    assert valeur(c, "part_prefet_flux", "DEPARTEMENT", "75") == 0.25
+    assert not [p for p in c.problemes if p.code == "indicateur_incomplet"]

@@ -120,13 +120,16 @@ class Ratio:
     niveau_denominateur: NIVEAU = "ligne"
     detenteur: bool = True
     """True: computed on holder lines (category, réservataire); False: on perimeter-wide lines."""
+    parametre: bool = False
+    """The landlord's value is a parameter (the convention's taux), equal to numerator ÷ denominator only when the
+    denominator is not 0 (a convention on a perimeter without flux keeps its taux)."""
 
 
 RATIOS: tuple[Ratio, ...] = (
     # DOMAINE.md §3 (per holder)
     Ratio("part_flux_orientations", "logements_proposes", "flux", niveau_denominateur="perimetre"),
     Ratio("part_attributions", "logements_attribues", "logements_attribues", niveau_denominateur="perimetre"),
-    Ratio("taux_convention", "droits_theoriques", "flux", niveau_denominateur="perimetre"),
+    Ratio("taux_convention", "droits_theoriques", "flux", niveau_denominateur="perimetre", parametre=True),
     Ratio("taux_realisation", "logements_proposes", "droits_theoriques"),
     Ratio("taux_transformation", "logements_attribues", "logements_proposes"),
     # DOMAINE.md §4 (per holder)

@@ -152,7 +152,7 @@ def _controle_ratios(lignes: pd.DataFrame) -> tuple[str, list[str]]:
 
         num = terme(r.numerateur, r.niveau_numerateur)
         den = terme(r.denominateur, r.niveau_denominateur)
-        connus = ~np.isnan(num) & ~np.isnan(den)
+        connus = ~np.isnan(num) & ~np.isnan(den) & ((den > 0) if r.parametre else True)
         with np.errstate(divide="ignore", invalid="ignore"):
             attendu = np.where(den > 0, num / den, np.nan)
         valeur = lus["valeur"].to_numpy(dtype="float64")

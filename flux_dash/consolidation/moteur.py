@@ -81,25 +81,45 @@ def _strates() -> frozenset[tuple[str, str]]:
     return frozenset(zip(s[PT], s[PC], strict=True))
 
 
+def communes_des_bailleurs(f: pd.DataFrame) -> pd.DataFrame:
+    """(bailleur, code_commune) of every commune where a landlord has logements: its file has the landlord's own
+    line (``BAILLEUR``) there — the landlord's bilan has it on every strate of its stock — or disponibilités in the
+    year. A commune that is only a convention perimeter (a convention with a town where the landlord has no
+    logement) is not one."""
+    communes = f[(f[PT] == "COMMUNE").to_numpy()]
+    marque = (communes["categorie"] == ref.BAILLEUR).to_numpy() | (
+        _perimetre_large(communes)
+        & (communes["indicateur"] == "disponibilites").to_numpy()
+        & (communes["valeur"] > 0).to_numpy()
+    )
+    out = communes.loc[marque, ["bailleur", PC]].drop_duplicates().rename(columns={PC: "code_commune"})
+    return out.reset_index(drop=True)
+
+
 def perimetres(f: pd.DataFrame) -> pd.DataFrame:
     """One row per perimeter where a landlord gives figures: perimetre_type, perimetre_code, perimetre_libelle,
-    strate (a commune, EPCI/EPT territory, département or the région), nombre_bailleurs (landlords whose file gives
-    its perimeter-wide figures), complet (every landlord with logements in it gives them), manquants (names of the
-    landlords with logements there whose file does not cover it, ``;``-joined)."""
+    strate (a commune, EPCI/EPT territory, département or the région), nombre_bailleurs (landlords with logements in
+    it, :func:`communes_des_bailleurs`), complet (each of them gives its perimeter-wide figures), manquants (names of
+    the landlords with logements there whose file does not cover it, ``;``-joined)."""
     large = f[_perimetre_large(f)]
     couverts = large[["bailleur", PT, PC]].drop_duplicates()
-    communes = couverts[couverts[PT] == "COMMUNE"].rename(columns={PC: "code_commune"}).drop(columns=PT)
-    presents = communes.merge(strates_de_commune(), on="code_commune")[["bailleur", PT, PC]].drop_duplicates()
+    communes = communes_des_bailleurs(f)
+    presents = communes.merge(strates_de_commune(), on="code_commune")[["bailleur", PT, PC]]
+    strates = _strates()
+    autres = [(t, c) for t, c in couverts[[PT, PC]].drop_duplicates().itertuples(index=False) if (t, c) not in strates]
+    for t, c in autres:  # convention perimeters that are not strates (the Métropole du Grand Paris, say)
+        dedans = communes[communes["code_commune"].isin(_communes(t, c))]
+        presents = pd.concat([presents, dedans[["bailleur"]].assign(**{PT: t, PC: c})])
+    presents = presents.drop_duplicates()
     manque = presents.merge(couverts, how="left", indicator=True)
     manque = manque[manque["_merge"] == "left_only"].groupby([PT, PC])["bailleur"].agg(lambda s: ";".join(sorted(s)))
     tous = pd.concat([couverts, presents])[[PT, PC]].drop_duplicates()
-    nombre = couverts.groupby([PT, PC]).size().rename("nombre_bailleurs")
+    nombre = presents.groupby([PT, PC]).size().rename("nombre_bailleurs")
     out = tous.merge(nombre.reset_index(), on=[PT, PC], how="left")
     out = out.merge(manque.rename("manquants").reset_index(), on=[PT, PC], how="left")
     out["nombre_bailleurs"] = out["nombre_bailleurs"].fillna(0).astype("int64")
     out["manquants"] = out["manquants"].fillna("").astype(object)
     out["complet"] = out["manquants"] == ""
-    strates = _strates()
     out["strate"] = [(t, c) in strates for t, c in zip(out[PT], out[PC], strict=True)]
     out.insert(2, PL, [ref.libelle_perimetre(t, c) for t, c in zip(out[PT], out[PC], strict=True)])
     return trier(out, [PT, PC])[[PT, PC, PL, "strate", "nombre_bailleurs", "complet", "manquants"]]
@@ -311,10 +331,26 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return r
 
 
+def _numerateur_absent(t: pd.DataFrame, r: k.Ratio, cles: pd.DataFrame, cles_ligne: list[str]) -> np.ndarray:
+    """For each line of ``cles``: does a landlord give the denominator (> 0) of the line but no numerator row?
+    (A landlord without logements there gives neither: it does not count.)"""
+    par_bailleur = t[t["bailleur"] != TOUS]
+    den = par_bailleur.loc[(par_bailleur["indicateur"] == r.denominateur) & (par_bailleur["valeur"] > 0), cles_ligne]
+    num = par_bailleur.loc[par_bailleur["indicateur"] == r.numerateur, cles_ligne].assign(_num=True)
+    sans = den.merge(num, on=cles_ligne, how="left")
+    sans = sans[sans["_num"].isna()]
+    if sans.empty:
+        return np.zeros(len(cles), dtype=bool)
+    autres = [c for c in cles_ligne if c != "bailleur"]
+    marques = {tuple(x) for x in sans[cles_ligne].itertuples(index=False)}
+    marques |= {(TOUS, *x) for x in sans[autres].itertuples(index=False)}
+    return np.array([tuple(x) in marques for x in cles[cles_ligne].itertuples(index=False)], dtype=bool)
+
+
 def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
     """Every ratio of :data:`contrat.RATIOS` on the ``total`` lines where its numerator is given, as rows with
-    ``numerateur`` and ``denominateur`` beside ``valeur``; ``complet`` is False (and the value NaN) when fewer
-    landlords give the numerator than the denominator on the same line."""
+    ``numerateur`` and ``denominateur`` beside ``valeur``; ``complet`` is False (and the value NaN) when a landlord
+    leaves the numerator empty, or gives the denominator (> 0) of a line but not its numerator."""
     t = sommes[sommes["dimension"] == "total"]
     cles_ligne = ["bailleur", PT, PC, "categorie", "reservataire"]
     ligne = t.set_index([*cles_ligne, "indicateur"])[["valeur", "bailleurs"]]
@@ -352,9 +388,9 @@ def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
             den[presents],
             n_den[presents],
         )
-        meme_ligne = r.niveau_numerateur == r.niveau_denominateur
-        complet = (n_num >= n_den) if meme_ligne else np.ones(len(cles), dtype=bool)
-        complet &= ~(np.isnan(num) & (den > 0))  # a landlord leaves the numerator empty: not consolidated
+        complet = ~(np.isnan(num) & (den > 0))  # a landlord leaves the numerator empty: not consolidated
+        if r.niveau_numerateur == r.niveau_denominateur:
+            complet &= ~_numerateur_absent(t, r, cles, cles_ligne)
         valeur = _ratio(num, den)
         valeur[~complet] = np.nan
         morceaux.append(
