@@ -92,6 +92,11 @@ def test_consolider_un_territoire(capsys, recus, tmp_path):
     assert code == 0, err
     lignes = lire_csv(tmp_path / "s" / "indicateurs_consolides_2024.csv")
     assert {x["perimetre_type"] for x in lignes} == {"EPCI_EPT", "COMMUNE"}
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "consolidation_2024_est-ensemble.xlsx",
+        "couverture_2024.csv",
+        "indicateurs_consolides_2024.csv",
+    ]
 
 
 def test_une_erreur_ne_produit_que_erreurs_csv(capsys, recus, tmp_path):

@@ -31,6 +31,18 @@ def _soffice() -> str:
     return chemin
 
 
+def _consolidation() -> rapports.RapportPrevu:
+    """The consolidated workbook of the département 93 of two hand-made landlords, with n−1 (every sheet)."""
+    from outils_consolidation import csv_tidy, habitat_a, logis_b
+
+    from flux_dash.consolidation import consolider, lire_envois
+
+    recus = lire_envois([("a.csv", csv_tidy("=Habitat A", habitat_a())), ("b.csv", csv_tidy("Logis B", logis_b()))])
+    avant = lire_envois([("a23.csv", csv_tidy("=Habitat A", habitat_a(), annee=2023))])
+    co = consolider(recus.envois, 2024, precedents=avant.envois)
+    return next(p for p in rapports.lister_consolidations(co) if p.nom_fichier.endswith("seine-saint-denis-93.xlsx"))
+
+
 def test_libreoffice_convertit_un_classeur_de_chaque_genre(petit_bilan, tmp_path: Path):
     soffice = _soffice()
     choisis: dict[str, rapports.RapportPrevu] = {}
@@ -38,6 +50,7 @@ def test_libreoffice_convertit_un_classeur_de_chaque_genre(petit_bilan, tmp_path
         if prevu.genre != "reservataire" or prevu.destinataire == NOM:
             choisis.setdefault(prevu.genre, prevu)
     assert set(choisis) == {"reservataire", "epci", "etat", "previsionnel"}
+    choisis["consolidation"] = _consolidation()  # the receiving side's trame (FORMAT.md §3.2)
     entrees = []
     for prevu in choisis.values():
         chemin = tmp_path / prevu.nom_fichier

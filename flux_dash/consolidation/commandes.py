@@ -274,12 +274,10 @@ def commande_consolider(args: argparse.Namespace) -> int:
 
 
 def _classeurs(c) -> dict[str, bytes]:
-    """The consolidated workbooks, one per territory (once their trame exists)."""
-    try:
-        from flux_dash.rapports import consolidation as trame
-    except ImportError:
-        return {}
-    return {prevu.nom_fichier: prevu.construire() for prevu in trame.lister(c)}
+    """The consolidated workbooks, one per territory (FORMAT.md §3.2)."""
+    from flux_dash.rapports import lister_consolidations
+
+    return {prevu.nom_fichier: prevu.construire() for prevu in lister_consolidations(c)}
 
 
 # --- campagne --------------------------------------------------------------------------------------------------------

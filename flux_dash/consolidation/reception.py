@@ -254,6 +254,16 @@ def _tableau_en_lu(
         raise _Refus(probleme("envoi_vide", f"{lieu} ne contient aucun chiffre", source=nom))
 
     noms = set(t["bailleur"].unique()) - {""}
+    if entete.get("document", "").startswith("Consolidation"):  # the Données sheet of a consolidated workbook
+        raise _Refus(
+            probleme(
+                "envoi_plusieurs_bailleurs",
+                f"{lieu} est une consolidation de plusieurs bailleurs (« {entete['document']} »), pas le bilan d'un "
+                "bailleur",
+                source=nom,
+                conseil="Déposez les fichiers reçus de chaque bailleur, pas un fichier consolidé.",
+            )
+        )
     if len(noms) > 1 or (noms and (t["bailleur"] == "").any()):
         exemples = ", ".join(sorted(noms)[:5])
         raise _Refus(
@@ -452,6 +462,7 @@ _LIBELLES_ENTETE = {
     "versiondefluxdash": "version",
     "versiondeloutil": "version",
     "versionfluxdash": "version",
+    "document": "document",
 }
 
 

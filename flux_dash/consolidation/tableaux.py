@@ -246,3 +246,43 @@ def evolution(
     out["unite"] = np.where(ratio, out["indicateur"].map(lambda c: k.UNITES.get(c, "ratio")), "nombre")
     out = _libeller(out)
     return trier(out, [PT, PC, "categorie", "reservataire", "indicateur"])[COLONNES_EVOLUTION]
+
+
+# --- one territory (what its workbook and the app show) -----------------------------------------------------------
+
+
+def total_matrice(matrice: pd.DataFrame, flux_perimetre: pd.Series) -> dict[str, float]:
+    """The total row of a matrix of one perimeter's category lines (``reservataire`` empty): counts added, shares
+    recomputed from the sums and the perimeter's flux and attributions (never added)."""
+    categories = matrice[matrice["reservataire"] == ""]
+    total = {
+        c: float(categories[c].sum())
+        for c in ("logements_proposes", "logements_attribues", "attribues_en_qpv", "attribues_hors_qpv")
+    }
+    total["droits_theoriques"] = float(categories["droits_theoriques"].sum(min_count=1))
+    flux = float(flux_perimetre.get("flux", np.nan))
+    attribues = float(flux_perimetre.get("logements_attribues", np.nan))
+    total["part_flux_orientations"] = total["logements_proposes"] / flux if flux > 0 else np.nan
+    total["part_attributions"] = total["logements_attribues"] / attribues if attribues > 0 else np.nan
+    total["taux_transformation"] = (
+        total["logements_attribues"] / total["logements_proposes"] if total["logements_proposes"] > 0 else np.nan
+    )
+    return total
+
+
+def couverture_du_territoire(
+    couverture: pd.DataFrame, flux_lignes: pd.DataFrame, ptype: str, pcode: str
+) -> pd.DataFrame:
+    """Who has sent, for one territory: every landlord with logements there (its disponibilités and share on the
+    territory) and every expected landlord missing, from the campaign's coverage and the landlords' flux rows."""
+    sur_t = flux_lignes[(flux_lignes[PT] == ptype) & (flux_lignes[PC] == pcode) & (flux_lignes["bailleur"] != TOUS)]
+    recus = couverture[couverture["statut"] == "recu"].drop(
+        columns=["disponibilites", "communes", "part_disponibilites"]
+    )
+    recus = recus.merge(sur_t[["bailleur", "disponibilites", "part_disponibilites"]], on="bailleur")
+    manquants = couverture[couverture["statut"] == "manquant"].drop(columns=["communes"])
+    out = pd.concat([recus, manquants], ignore_index=True)
+    out = out.sort_values(["statut", "disponibilites", "bailleur"], ascending=[False, False, True], kind="stable")
+    return out.reset_index(drop=True)[
+        ["bailleur", "siren", "statut", "fichiers", "disponibilites", "part_disponibilites"]
+    ]

@@ -2,7 +2,8 @@
 État, their registry, and the ZIP archive of all of them.
 
 One module per trame (:mod:`.reservataire`, :mod:`.epci`, :mod:`.etat`, :mod:`.previsionnel`), each with a
-``lister(bilan, options)`` returning lazy :class:`RapportPrevu`; :data:`GENRES` lists them once. Every figure is
+``lister(bilan, options)`` returning lazy :class:`RapportPrevu`; :data:`GENRES` lists them once. The receiving
+side's trame (:mod:`.consolidation`) lists its workbooks from a Consolidation (:data:`GENRES_DESTINATAIRE`). Every figure is
 read from a :class:`~flux_dash.calculs.Bilan`; Excel hygiene is :mod:`flux_dash.excel`.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
-from flux_dash.rapports import epci, etat, previsionnel, reservataire
+from flux_dash.rapports import consolidation, epci, etat, previsionnel, reservataire
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
 
@@ -27,7 +28,8 @@ class Genre:
     code: str
     libelle: str
     dossier: str
-    lister: Callable[[Bilan, OptionsRapports], list[RapportPrevu]]
+    lister: Callable[..., list[RapportPrevu]]
+    """``lister(bilan, options)`` for the landlord's trames; ``lister(consolidation, options)`` for the receiver's."""
 
 
 GENRES: tuple[Genre, ...] = (
@@ -38,11 +40,21 @@ GENRES: tuple[Genre, ...] = (
 )
 """The registry of trames, in archive order."""
 
+GENRES_DESTINATAIRE: tuple[Genre, ...] = (
+    Genre(consolidation.GENRE, "Consolidations de territoire", consolidation.DOSSIER, consolidation.lister),
+)
+"""The receiving side's trames (FORMAT.md §3.2), listed from a :class:`~flux_dash.consolidation.Consolidation`."""
+
 
 def lister_rapports(bilan: Bilan, options: OptionsRapports | None = None) -> list[RapportPrevu]:
     """Every workbook to send, genre by genre (:data:`GENRES` order); nothing is built until ``construire()``."""
     options = options or OptionsRapports()
     return [prevu for genre in GENRES for prevu in genre.lister(bilan, options)]
+
+
+def lister_consolidations(co, options=None) -> list[RapportPrevu]:
+    """Every workbook of a consolidation (one per territory), lazily, :data:`GENRES_DESTINATAIRE` order."""
+    return [prevu for genre in GENRES_DESTINATAIRE for prevu in genre.lister(co, options)]
 
 
 def nom_archive(bilan: Bilan, options: OptionsRapports | None = None) -> str:
@@ -95,11 +107,13 @@ def construire_archive(
 
 __all__ = [
     "GENRES",
+    "GENRES_DESTINATAIRE",
     "Genre",
     "OptionsRapports",
     "RapportPrevu",
     "archiver",
     "construire_archive",
+    "lister_consolidations",
     "lister_rapports",
     "nom_archive",
 ]

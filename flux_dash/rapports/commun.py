@@ -175,11 +175,13 @@ def ecrire_section(
     formats: dict[str, str] | None = None,
     libelles: dict[str, str] | None = None,
     filtre: bool = False,
+    total: dict[str, object] | None = None,
 ) -> tuple[excel.Plage, int]:
     """Heading, table (French headers and formats from :data:`COLONNES`), then the note lines (how the table is
     computed, its source). Returns the table's range and the next free row (one blank row after the notes).
 
-    ``df`` must hold only the columns to show, in display order.
+    ``df`` must hold only the columns to show, in display order; ``total``: the values of a totals row (computed
+    by the caller, see :func:`flux_dash.excel.ecrire_tableau`).
     """
     ligne = ecrire_intertitre(ws, titre, ligne)
     if masquer:
@@ -197,6 +199,7 @@ def ecrire_section(
         colonnes_masquees=colonnes_effectifs(df.columns) if masquer else (),
         seuil_masquage=seuil,
         filtre=filtre,
+        total=total,
     )
     suivante = plage.derniere_ligne + 1
     if df.empty:

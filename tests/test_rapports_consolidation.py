@@ -1,0 +1,160 @@
+"""The consolidated workbook (FORMAT.md §3.2) on the two hand-made landlords of tests/outils_consolidation.py (and
+n−1 for one of them): sheets, figures read back against the Consolidation, the total row, no formula, the
+« Données » sheet, and a golden snapshot (``--update-golden`` to refresh, then review the JSON diff)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from outils_consolidation import EST_ENSEMBLE, csv_tidy, detenteur, habitat_a, logis_b
+from sorties import cellules_xlsx_non_gardees
+from test_rapports import classeur, lire_tableau
+from test_rapports_golden import GOLDEN, extraire
+
+from flux_dash import rapports
+from flux_dash.consolidation import consolider, lire_envois
+from flux_dash.rapports import consolidation as trame
+
+PREFET_93 = "État – publics prioritaires – Seine-Saint-Denis (93)"
+
+
+@pytest.fixture(scope="module")
+def co():
+    hostile = detenteur(
+        "DEPARTEMENT",
+        "93",
+        "AUTRE",
+        '=HYPERLINK("x")',
+        logements_proposes=1,
+        taux_convention=0.01,
+        droits_theoriques=0.08,
+    )
+    r = lire_envois(
+        [("a.csv", csv_tidy("Habitat A", habitat_a() + hostile)), ("b.csv", csv_tidy("@Logis B", logis_b()))]
+    )
+    p = lire_envois([("a23.csv", csv_tidy("Habitat A", habitat_a(), annee=2023))])
+    assert r.ok and p.ok
+    attendus = pd.DataFrame({"bailleur": ["Habitat A", "@Logis B", "Toit C"], "siren": ["111", "222", "333"]})
+    return consolider(r.envois, 2024, precedents=p.envois, attendus=attendus)
+
+
+@pytest.fixture(scope="module")
+def octets_93(co):
+    return trame.classeur_consolidation(co, "DEPARTEMENT", "93")
+
+
+def test_un_classeur_par_territoire_au_nom_du_format(co):
+    noms = [p.nom_fichier for p in rapports.lister_consolidations(co)]
+    assert noms == [  # référentiel order: EPCI/EPT, départements, région
+        "consolidation_2024_est-ensemble.xlsx",
+        "consolidation_2024_paris.xlsx",
+        "consolidation_2024_paris-75.xlsx",
+        "consolidation_2024_seine-saint-denis-93.xlsx",
+        "consolidation_2024_ile-de-france.xlsx",
+    ]
+    assert {p.genre for p in rapports.lister_consolidations(co)} == {"consolidation"}
+    choisi = trame.lister(co, trame.OptionsConsolidation(territoires=(("EPCI_EPT", EST_ENSEMBLE),)))
+    assert [p.nom_fichier for p in choisi] == ["consolidation_2024_est-ensemble.xlsx"]
+
+
+def test_feuilles(octets_93):
+    assert classeur(octets_93).sheetnames == [
+        "Couverture",
+        "Synthèse",
+        "Par commune",
+        "Par bailleur",
+        "Indicateurs",
+        "Évolution 2023-2024",
+        "Réservataires",
+        "Paramètres",
+        "Définitions",
+        "Données",
+    ]
+
+
+def test_couverture_du_territoire(octets_93):
+    lignes = lire_tableau(classeur(octets_93)["Couverture"], "Bailleur")
+    assert [(x["Bailleur"], x["Statut"], x["Disponibilités (logements)"]) for x in lignes] == [
+        ("Habitat A", "reçu", 10),
+        ("@Logis B", "reçu", 5),
+        ("Toit C", "manquant", "n.s."),
+    ]
+
+
+def test_matrice_et_ligne_de_total(co, octets_93):
+    ws = classeur(octets_93)["Synthèse"]
+    lignes = lire_tableau(ws, "Catégorie")
+    prefet = next(x for x in lignes if x["Réservataire (catégorie et périmètre de convention)"] == PREFET_93)
+    assert prefet["Logements proposés"] == 5
+    assert prefet["Droits théoriques (logements)"] == pytest.approx(3.5)
+    assert prefet["Taux conventionnel pondéré"] == pytest.approx(3.5 / 13)
+    entete = next(r for r in ws.iter_rows() if r[0].value == "Catégorie")
+    (rangee,) = [r for r in ws.iter_rows() if r[0].value == "Total"]
+    total = {h.value: v.value for h, v in zip(entete, rangee, strict=False)}
+    categories = co.du_bailleur("matrice").query("perimetre_code == '93' and reservataire == ''")
+    assert total["Logements proposés"] == categories.logements_proposes.sum()
+    assert total["Logements attribués"] == 8 and total["Part des attributions"] == pytest.approx(1.0)
+
+
+def test_par_bailleur_chaque_taux(octets_93):
+    ws = classeur(octets_93)["Par bailleur"]
+    conventions = lire_tableau(ws, "Réservataire (catégorie et périmètre de convention)")
+    taux = {
+        (x["Réservataire (catégorie et périmètre de convention)"], x["Bailleur"]): x["Taux conventionnel"]
+        for x in conventions
+    }
+    assert taux[(PREFET_93, "@Logis B")] == pytest.approx(0.30)
+    assert taux[(PREFET_93, "Habitat A")] == pytest.approx(0.25)
+
+
+def test_reservataires_et_noms_donnes(octets_93):
+    lignes = lire_tableau(classeur(octets_93)["Réservataires"], "Réservataire (catégorie et périmètre de convention)")
+    noms = {
+        x["Nom donné par le bailleur"]
+        for x in lignes
+        if x["Réservataire (catégorie et périmètre de convention)"] == PREFET_93
+    }
+    assert noms == {"Préfecture de la Seine-Saint-Denis", "Préfet 93 – contingent"}
+
+
+def test_evolution(octets_93):
+    lignes = lire_tableau(classeur(octets_93)["Évolution 2023-2024"], "Catégorie")
+    dispo = next(
+        x for x in lignes if x["Indicateur"] == "Disponibilités" and x["Catégorie"] == "Ensemble du territoire"
+    )
+    assert (dispo["Année n"], dispo["Année n−1"], dispo["Évolution"]) == (15, 10, 5)
+    assert dispo["Évolution à bailleurs constants"] == 0
+
+
+def test_donnees_du_territoire(co, octets_93):
+    ws = classeur(octets_93)["Données"]
+    lignes = lire_tableau(ws, "annee")
+    attendu = co.en_tableau().query("bailleur == '' and perimetre_type != 'REGION' and perimetre_code != '75056'")
+    attendu = attendu[~attendu.perimetre_code.isin(["75", "217500016"])]
+    assert len(lignes) == len(attendu)
+    assert {x["bailleur"] for x in lignes} == {None}
+    # Given back to the consolidation, the workbook is recognised as a consolidation, not a landlord's bilan.
+    recu = lire_envois([("consolidation_2024_seine-saint-denis-93.xlsx", octets_93)])
+    assert [p.code for p in recu.erreurs] == ["envoi_plusieurs_bailleurs"]
+
+
+def test_aucune_formule_et_texte_garde(octets_93):
+    assert cellules_xlsx_non_gardees(octets_93) == []
+    parametres = classeur(octets_93)["Paramètres"]
+    sources = [r[1].value for r in parametres.iter_rows() if r[0].value == "Fichier source"]
+    assert any("@Logis B" in s for s in sources)
+
+
+def test_instantane(co, update_golden):
+    obtenu = extraire(trame.classeur_consolidation(co, "EPCI_EPT", EST_ENSEMBLE))
+    chemin = GOLDEN / "consolidation_2024_est-ensemble.json"
+    if update_golden or not chemin.exists():
+        chemin.write_text(json.dumps(obtenu, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"instantané créé : {chemin.name} (relancer pour comparer)")
+    attendu = json.loads(chemin.read_text(encoding="utf-8"))
+    assert [f["titre"] for f in obtenu["feuilles"]] == [f["titre"] for f in attendu["feuilles"]]
+    for o, a in zip(obtenu["feuilles"], attendu["feuilles"], strict=True):
+        assert o == a, f"feuille « {a['titre']} » différente de l'instantané {chemin.name}"
