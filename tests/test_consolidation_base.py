@@ -194,6 +194,7 @@ def test_un_fichier_qui_n_est_pas_une_base_flux_dash(tmp_path):
         Base(texte)
 
 
+@pytest.mark.lent
 def test_base_tenue_par_un_autre_processus_message_en_francais(base):
     script = (
         f"import duckdb, sys, time\ncon = duckdb.connect({base.chemin!r})\nprint('ok', flush=True)\ntime.sleep(30)\n"
@@ -230,6 +231,7 @@ print(base.attentes)
 """
 
 
+@pytest.mark.lent
 def test_deux_processus_ecrivent_en_meme_temps_sans_rien_perdre(base, tmp_path):
     depart = tmp_path / "depart"
     code = {"racine": str(RACINE), "tests": str(RACINE / "tests"), "chemin": base.chemin, "depart": str(depart)}
@@ -261,6 +263,7 @@ def test_deux_processus_ecrivent_en_meme_temps_sans_rien_perdre(base, tmp_path):
     assert base.historique().action.tolist() == ["ajout"] * 8
 
 
+@pytest.mark.lent
 def test_deux_fils_d_un_meme_processus(tmp_path):
     chemin = tmp_path / "fils.duckdb"
     erreurs = []

@@ -25,6 +25,9 @@ def recus(tmp_path):
     return d
 
 
+pytestmark = pytest.mark.lent  # end-to-end commands (reading, consolidating, workbooks, DuckDB)
+
+
 def lancer(capsys, *args):
     code = main([str(a) for a in args])
     sortie = capsys.readouterr()
@@ -210,3 +213,15 @@ def test_base_plus_recente_refusee_en_francais(capsys, tmp_path):
     con.close()
     code, _, err = lancer(capsys, "campagne", "lister", "--base", chemin)
     assert code == 2 and "version plus récente de flux_dash" in err
+
+
+def test_nombres_du_csv_comme_le_csv_du_bailleur():
+    import numpy as np
+    import pandas as pd
+
+    from flux_dash.consolidation.sorties import nombres_csv
+    from flux_dash.indicateurs_csv import _nombre
+
+    valeurs = [0, 1, -2, 13, 0.25, 1 / 3, 2 / 3, -0.0000001, 0.1 + 0.2, 123456.5, 1e-7, 7.0, float("nan"), -1.5]
+    valeurs += list(np.random.default_rng(1).normal(0, 50, 200))
+    assert nombres_csv(pd.Series(valeurs)).tolist() == [_nombre(v) for v in valeurs]

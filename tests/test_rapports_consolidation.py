@@ -18,6 +18,7 @@ from flux_dash.consolidation import consolider, lire_envois
 from flux_dash.rapports import consolidation as trame
 
 PREFET_93 = "État – publics prioritaires – Seine-Saint-Denis (93)"
+pytestmark = pytest.mark.lent  # every sheet of two workbooks, read back
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from flux_dash import referentiel as ref
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.reception import Envoi, FichierRecu, Reception, lire_envois
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, Probleme, problemes_en_tableau
@@ -142,7 +141,7 @@ def consolider(
     lignes = pd.concat([sommes.drop(columns="bailleurs"), ratios[sommes.columns.drop("bailleurs")]], ignore_index=True)
     lignes = trier(lignes, ORDRE_LIGNES)
     lignes.insert(0, "annee", annee)
-    lignes.insert(4, k.PL, [ref.libelle_perimetre(t, c) for t, c in zip(lignes[k.PT], lignes[k.PC], strict=True)])
+    lignes.insert(4, k.PL, tableaux.libelles_perimetres(lignes))
     lignes = lignes[k.ENTETE]
 
     couverture, problemes_couverture = cv.couverture(envois, attendus, territoires)

@@ -56,8 +56,8 @@ DIMENSIONS = ("total", *ref.DIMENSIONS_DECRET, "categorie_soustraction", "issue"
 STRATES = ("COMMUNE", "EPCI_EPT", "DEPARTEMENT", "REGION")
 CATEGORIES_SANS_CONVENTION = (ref.BAILLEUR, ref.HORS_CONVENTION)
 """Holder categories consolidated as one line each, never split into réservataires (DOMAINE.md §2)."""
-CATEGORIES = (*ref.CATEGORIES_RESERVATAIRE.codes, ref.HORS_CONVENTION)
-"""Every ``categorie`` value a row may carry (besides empty for perimeter-wide figures)."""
+CATEGORIES = tuple(ref.CATEGORIES_TITULAIRE.codes)
+"""Every ``categorie`` value a row may carry (besides empty for perimeter-wide figures), in display order."""
 
 # --- Counts: added across landlords (a logement belongs to one landlord, DOMAINE.md §3.1) ---------------------
 

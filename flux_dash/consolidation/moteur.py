@@ -40,7 +40,7 @@ import pandas as pd
 from flux_dash import referentiel as ref
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.codes import probleme
-from flux_dash.consolidation.controles import strates_de_commune
+from flux_dash.consolidation.controles import aligner, strates_de_commune
 from flux_dash.consolidation.reception import Envoi
 from flux_dash.problemes import Probleme
 
@@ -338,13 +338,12 @@ def _numerateur_absent(t: pd.DataFrame, r: k.Ratio, cles: pd.DataFrame, cles_lig
     den = par_bailleur.loc[(par_bailleur["indicateur"] == r.denominateur) & (par_bailleur["valeur"] > 0), cles_ligne]
     num = par_bailleur.loc[par_bailleur["indicateur"] == r.numerateur, cles_ligne].assign(_num=True)
     sans = den.merge(num, on=cles_ligne, how="left")
-    sans = sans[sans["_num"].isna()]
+    sans = sans.loc[sans["_num"].isna(), cles_ligne]
     if sans.empty:
         return np.zeros(len(cles), dtype=bool)
     autres = [c for c in cles_ligne if c != "bailleur"]
-    marques = {tuple(x) for x in sans[cles_ligne].itertuples(index=False)}
-    marques |= {(TOUS, *x) for x in sans[autres].itertuples(index=False)}
-    return np.array([tuple(x) in marques for x in cles[cles_ligne].itertuples(index=False)], dtype=bool)
+    marques = pd.concat([sans, sans[autres].assign(bailleur=TOUS)]).drop_duplicates().assign(_absent=True)
+    return cles[cles_ligne].merge(marques, on=cles_ligne, how="left")["_absent"].fillna(False).to_numpy(dtype=bool)
 
 
 def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
@@ -353,10 +352,7 @@ def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
     leaves the numerator empty, or gives the denominator (> 0) of a line but not its numerator."""
     t = sommes[sommes["dimension"] == "total"]
     cles_ligne = ["bailleur", PT, PC, "categorie", "reservataire"]
-    ligne = t.set_index([*cles_ligne, "indicateur"])[["valeur", "bailleurs"]]
-    large = t[(t["categorie"] == "") & (t["reservataire"] == "")].set_index(["bailleur", PT, PC, "indicateur"])[
-        ["valeur", "bailleurs"]
-    ]
+    large = t[(t["categorie"] == "") & (t["reservataire"] == "")]
     morceaux = []
     for r in k.RATIOS:
         base = t[t["indicateur"] == r.numerateur]
@@ -368,12 +364,8 @@ def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
         cles = base[cles_ligne].reset_index(drop=True)
 
         def terme(nom: str, niveau: str, cles=cles) -> tuple[np.ndarray, np.ndarray]:
-            if niveau == "perimetre":
-                index = pd.MultiIndex.from_arrays([cles["bailleur"], cles[PT], cles[PC], np.full(len(cles), nom)])
-                v = large.reindex(index)
-            else:
-                index = pd.MultiIndex.from_arrays([*(cles[c] for c in cles_ligne), np.full(len(cles), nom)])
-                v = ligne.reindex(index)
+            source, sur = (large, ["bailleur", PT, PC]) if niveau == "perimetre" else (t, cles_ligne)
+            v = aligner(cles, source, sur, nom, ["valeur", "bailleurs"])
             return v["valeur"].to_numpy(dtype="float64"), v["bailleurs"].fillna(0).to_numpy(dtype="int64")
 
         num, n_num = terme(r.numerateur, r.niveau_numerateur)
@@ -381,13 +373,7 @@ def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
         presents = n_den > 0
         if not presents.any():
             continue
-        cles, num, n_num, den, n_den = (
-            cles[presents].reset_index(drop=True),
-            num[presents],
-            n_num[presents],
-            den[presents],
-            n_den[presents],
-        )
+        cles, num, n_num, den = cles[presents].reset_index(drop=True), num[presents], n_num[presents], den[presents]
         complet = ~(np.isnan(num) & (den > 0))  # a landlord leaves the numerator empty: not consolidated
         if r.niveau_numerateur == r.niveau_denominateur:
             complet &= ~_numerateur_absent(t, r, cles, cles_ligne)

@@ -200,6 +200,8 @@ def _reconnaitre(entetes: Sequence[str], nom: str, lieu: str) -> dict[int, str]:
 
 
 def _sans_garde(valeurs: pd.Series) -> pd.Series:
+    if not valeurs.str.startswith("'").any():  # nearly always: no text of the column was guarded
+        return valeurs
     return valeurs.str.replace(_GARDE, "", regex=True)
 
 

@@ -5,6 +5,8 @@ labels, a landlord's share of the disponibilités and the year-on-year differenc
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
@@ -72,15 +74,26 @@ COLONNES_INDICATEURS = [
 ]
 
 
+@cache
+def _noms_communes() -> dict[str, str]:
+    c = ref.communes()
+    return dict(zip(c["code_insee"], c["nom"], strict=True))
+
+
 def libelle_indicateur(code: str) -> str:
     return LIBELLES_CONSOLIDATION.get(code) or LIBELLES.get(code, code)
 
 
+def libelles_perimetres(df: pd.DataFrame) -> list[str]:
+    """The French label of each row's perimeter (looked up once per distinct perimeter)."""
+    paires = list(zip(df[PT], df[PC], strict=True))
+    libelles = {p: ref.libelle_perimetre(*p) for p in set(paires)}
+    return [libelles[p] for p in paires]
+
+
 def _libeller(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
-    df.insert(
-        df.columns.get_loc(PC) + 1, PL, [ref.libelle_perimetre(t, c) for t, c in zip(df[PT], df[PC], strict=True)]
-    )
+    df.insert(df.columns.get_loc(PC) + 1, PL, libelles_perimetres(df))
     return df
 
 
@@ -165,8 +178,9 @@ def repartitions(lignes: pd.DataFrame) -> pd.DataFrame:
         "qpv": ref.QPV,
         "periode_construction": ref.PERIODES_CONSTRUCTION,
     }
+    noms = _noms_communes()
     w["modalite_libelle"] = [
-        ref.nom_commune(m) if d == "commune" else libelles[d].libelle(m) if d in libelles else m
+        noms.get(m, m) if d == "commune" else libelles[d].libelle(m) if d in libelles else m
         for d, m in zip(w["dimension"], w["modalite"], strict=True)
     ]
     w = _libeller(w)
