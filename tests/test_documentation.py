@@ -177,3 +177,47 @@ def test_le_contrat_se_suffit_a_lui_meme():
 def test_le_contrat_est_en_francais():
     anglais = re.findall(r"\b(the|of the|and|with|must|which|required|optional|output|input)\b", FORMAT)
     assert not anglais, anglais
+
+
+ARCHITECTURE = (RACINE / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def _chemins_nommes(texte: str) -> set[str]:
+    """Every repository path the page names in backticks (``flux_dash/…``, ``pages/``, ``tests/…``, ``app.py``)."""
+    return {
+        m.rstrip("/")
+        for m in re.findall(r"`((?:flux_dash|pages|tests|docs)/[^`\s]*|app\.py)`", texte)
+        if "{" not in m and "…" not in m
+    }
+
+
+def _modules_du_paquet() -> set[str]:
+    """Each module and sub-package of flux_dash, as a path (``flux_dash/x.py`` or ``flux_dash/x/y.py``);
+    ``__init__``/``__main__`` stand for their package."""
+    modules = set()
+    for chemin in (RACINE / "flux_dash").rglob("*.py"):
+        relatif = chemin.relative_to(RACINE).as_posix()
+        if chemin.name in ("__init__.py", "__main__.py"):
+            relatif = chemin.parent.relative_to(RACINE).as_posix()
+        modules.add(relatif)
+    return modules
+
+
+def test_l_architecture_ne_nomme_que_des_modules_qui_existent():
+    chemins = _chemins_nommes(ARCHITECTURE)
+    assert len(chemins) > 30
+    absents = sorted(c for c in chemins if not (RACINE / c).exists())
+    assert absents == [], f"docs/architecture.md nomme des chemins absents : {absents}"
+
+
+def test_l_architecture_nomme_chaque_module_du_paquet():
+    texte = ARCHITECTURE
+    nommes = _chemins_nommes(texte)
+    # A module of a package may be named by its file name inside the package's paragraph (« `moteur.py` »).
+    oublies = sorted(
+        m
+        for m in _modules_du_paquet()
+        if m not in nommes
+        and not (m.endswith(".py") and m.rsplit("/", 1)[0] in nommes and f"`{m.rsplit('/', 1)[1]}`" in texte)
+    )
+    assert oublies == [], f"modules absents de docs/architecture.md : {oublies}"
