@@ -84,10 +84,10 @@ def codes(donnees: DonneesLues, gravite: str | None = None) -> list[str]:
 
 @pytest.mark.parametrize("cellule", [1e20, -1e300, 10**25], ids=["flottant", "negatif", "entier-python"])
 def test_cellule_excel_entiere_trop_grande_illisible_et_non_plantage(cellule):
-    from flux_dash import lecture
+    from flux_dash.lecture import cellules
 
-    with pytest.raises(lecture._Illisible, match="trop grand"):
-        lecture._entier(cellule)
+    with pytest.raises(cellules.Illisible, match="trop grand"):
+        cellules._entier(cellule)
 
 
 def valeur_lue(table: str, colonne: str, saisie: str) -> tuple[object, list[str]]:
@@ -798,12 +798,12 @@ def test_classeur_complete_par_un_csv():
 
 
 def test_une_erreur_interne_devient_un_probleme_et_pas_une_trace(monkeypatch):
-    import flux_dash.lecture as lecture
+    from flux_dash.lecture import fichiers
 
     def en_panne(*_):
         raise KeyError("bogue")
 
-    monkeypatch.setattr(lecture, "_lire_csv", en_panne)
+    monkeypatch.setattr(fichiers, "_lire_csv", en_panne)
     (p,) = lire([fichier_table("logements")]).problemes
     assert (p.gravite, p.code, p.source, p.regle) == (
         "erreur",

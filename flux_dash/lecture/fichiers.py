@@ -1,0 +1,377 @@
+"""Files: recognising and decoding what a user gives, into raw tables (FORMAT.md §1, §2.3).
+
+This module owns the inputs (paths, ``(name, bytes)`` pairs, uploaded files), the file kind by content (workbook,
+CSV, or why not: empty, password-protected, ZIP archive, PDF…), the CSV encoding and separator, the header row of
+each sheet or CSV file, and the raw table (:class:`Brut`) found below it, cells still as typed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from flux_dash.lecture.cellules import est_vide
+from flux_dash.lecture.entetes import LIGNES_EN_TETE_MAX, score_entete
+from flux_dash.problemes import ERREUR, Probleme
+
+SEPARATEURS = (";", ",", "\t", "|")
+
+_NOMS_SEPARATEURS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
+
+
+@dataclass
+class Brut:
+    """One raw table found in a sheet or a CSV file, before header mapping and parsing."""
+
+    source: str  # sheet name, or file name for a CSV
+    est_feuille: bool
+    entetes: list[str]  # header cells as typed
+    valeurs: pd.DataFrame  # the rows below the header, positional columns, raw cells (str for CSV, objects for Excel)
+    lignes: np.ndarray  # line number of each row as the user sees it
+    problemes: list[Probleme] = field(default_factory=list)
+    _facteurs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def facteur(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(code of each row's distinct value (-1 = missing), distinct values, row is empty) of column p."""
+        if p not in self._facteurs:
+            serie = self.valeurs[p]
+            codes, uniques = pd.factorize(serie, use_na_sentinel=True)
+            if serie.dtype == object:  # Excel cells: mixed Python objects
+                uniques = np.asarray(uniques, dtype=object)
+                vide_u = np.fromiter((est_vide(u) for u in uniques), dtype=bool, count=len(uniques))
+            else:  # CSV: text only, vectorised
+                vide_u = np.asarray(pd.Series(uniques, dtype="string").str.strip().eq(""), dtype=bool)
+                uniques = np.asarray(uniques, dtype=object)
+            self._facteurs[p] = (codes, uniques, np.append(vide_u, True)[codes])
+        return self._facteurs[p]
+
+    def lignes_vides(self) -> np.ndarray:
+        """Rows whose every cell is empty (missing or blank text): skipped, their line numbers kept."""
+        vides = np.ones(len(self.valeurs), dtype=bool)
+        for p in self.valeurs.columns:
+            vides &= self.facteur(p)[2]
+        return vides
+
+
+def nom_et_octets(fichier: object) -> tuple[str, bytes | None, str]:
+    """(file name, content, French reason if unreadable) of one input."""
+    if isinstance(fichier, tuple) and len(fichier) == 2:
+        nom, contenu = fichier
+        return str(nom), bytes(contenu), ""
+    if hasattr(fichier, "getvalue") and hasattr(fichier, "name"):  # an uploaded file object
+        return str(fichier.name), bytes(fichier.getvalue()), ""
+    try:
+        chemin = Path(os.fspath(fichier))  # type: ignore[arg-type]
+    except TypeError:
+        return str(fichier), None, "ce n'est ni un chemin de fichier ni un couple (nom, contenu)"
+    try:
+        return chemin.name, chemin.read_bytes(), ""
+    except FileNotFoundError:
+        return chemin.name, None, "fichier introuvable"
+    except IsADirectoryError:
+        return chemin.name, None, "c'est un dossier, pas un fichier"
+    except OSError as e:
+        return chemin.name, None, f"fichier impossible à ouvrir ({e.strerror or e})"
+
+
+CONSEIL_FORMATS = "Donnez un classeur Excel (.xlsx) ou des fichiers CSV (texte séparé par des points-virgules)."
+_SIGNATURES_BINAIRES = {
+    b"%PDF": "un document PDF",
+    b"\x89PNG": "une image PNG",
+    b"\xff\xd8\xff": "une image JPEG",
+    b"GIF8": "une image GIF",
+    b"\x1f\x8b": "une archive compressée (gzip)",
+    b"Rar!": "une archive RAR",
+    b"7z\xbc\xaf": "une archive 7z",
+}
+
+
+def _genre(contenu: bytes) -> str:
+    """'vide', 'classeur', 'ole', 'binaire:<description>' or 'texte', from the content (not the extension)."""
+    if not contenu.strip():
+        return "vide"
+    if contenu[:4] == b"PK\x03\x04":
+        return "classeur"
+    if contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    for signature, description in _SIGNATURES_BINAIRES.items():
+        if contenu.startswith(signature):
+            return "binaire:" + description
+    debut = contenu[:8192]
+    if not debut.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in debut and not _utf16_sans_bom(contenu):
+        return "binaire:un fichier binaire"
+    return "texte"
+
+
+def _utf16_sans_bom(contenu: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text without its byte-order mark (some « Texte Unicode » exports):
+    Latin text then has a NUL byte in every other position."""
+    debut = contenu[:8192]
+    debut = debut[: len(debut) // 2 * 2]
+    if len(debut) < 4:
+        return None
+    pairs, impairs = debut[0::2], debut[1::2]
+    for nuls, autres, codec in ((impairs, pairs, "utf-16-le"), (pairs, impairs, "utf-16-be")):
+        if nuls.count(0) >= 0.9 * len(nuls) and autres.count(0) == 0:
+            return codec
+    return None
+
+
+def _archive_non_classeur(contenu: bytes) -> list[str] | None:
+    """Names of the files of a ZIP archive that is not a workbook (xlsx and ods are ZIP archives too), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            noms = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # damaged: the workbook readers say so
+    if "[Content_Types].xml" in noms or "mimetype" in noms or "content.xml" in noms:
+        return None
+    return sorted(n for n in noms if not n.endswith("/"))
+
+
+def probleme_fichier(code: str, nom: str, regle: str, conseil: str = CONSEIL_FORMATS) -> Probleme:
+    return Probleme(ERREUR, code, regle, source=nom, conseil=conseil)
+
+
+def _texte_cellule(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    return str(v).strip()
+
+
+# --- Workbooks ------------------------------------------------------------------------------------------
+
+
+def _feuilles_calamine(contenu: bytes) -> dict[str, pd.DataFrame]:
+    """Every sheet as raw cells, row p of the frame being the sheet's row p + 1.
+
+    python-calamine is called directly rather than through ``pd.read_excel(engine="calamine")``: same reader,
+    same values, but about 3 times faster on 100k rows (pandas converts every cell in Python, then re-parses).
+    Empty cells are ``""``; numbers are floats; date cells are ``date``/``datetime``.
+    """
+    classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+    return {
+        nom: pd.DataFrame(classeur.get_sheet_by_name(nom).to_python(skip_empty_area=False), dtype=object)
+        for nom in classeur.sheet_names
+    }
+
+
+def _feuilles_openpyxl(contenu: bytes) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(io.BytesIO(contenu), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+
+
+def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]:
+    feuilles: dict[str, pd.DataFrame] | None = None
+    for lecteur in (_feuilles_calamine, _feuilles_openpyxl):
+        try:
+            feuilles = lecteur(contenu)
+            break
+        except Exception:  # noqa: BLE001 - any failure of a reader means "unreadable workbook"
+            continue
+    if feuilles is None:
+        problemes.append(
+            probleme_fichier(
+                "fichier_illisible",
+                nom,
+                "classeur illisible : le fichier est endommagé ou n'est pas un classeur Excel",
+                "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau au format .xlsx.",
+            )
+        )
+        return []
+    bruts = []
+    for nom_feuille, brut in feuilles.items():
+        if brut.empty:
+            continue
+        tete = brut.head(LIGNES_EN_TETE_MAX)
+        scores = [score_entete([_texte_cellule(v) for v in ligne]) for ligne in tete.itertuples(index=False)]
+        h = int(np.argmax(scores)) if max(scores) > 0 else _premiere_ligne_non_vide(tete)
+        entetes = [_texte_cellule(v) for v in brut.iloc[h]]
+        valeurs = brut.iloc[h + 1 :].reset_index(drop=True)
+        valeurs.columns = range(valeurs.shape[1])
+        # calamine and openpyxl both return the sheet from row 1: position p is row p + 1.
+        lignes = np.arange(h + 2, h + 2 + len(valeurs))
+        feuille = Brut(str(nom_feuille), True, entetes, valeurs, lignes)
+        if any(entetes) or not feuille.lignes_vides().all():  # blank sheets ("Feuil2") are skipped silently
+            bruts.append(feuille)
+    return bruts
+
+
+def _premiere_ligne_non_vide(tete: pd.DataFrame) -> int:
+    for i, ligne in enumerate(tete.itertuples(index=False)):
+        if any(_texte_cellule(v) for v in ligne):
+            return i
+    return 0
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def _decoder(contenu: bytes) -> tuple[str, str] | None:
+    """(text, encoding name) with FORMAT.md §1's detection: BOM → UTF-8; else strict UTF-8; else Windows-1252."""
+    if contenu.startswith(b"\xef\xbb\xbf"):
+        essais = ["utf-8-sig"]
+    elif contenu.startswith((b"\xff\xfe", b"\xfe\xff")):
+        essais = ["utf-16"]  # "Texte Unicode" export of Excel
+    elif codec := _utf16_sans_bom(contenu):
+        essais = [codec]
+    else:
+        essais = ["utf-8", "cp1252"]
+    for encodage in essais:
+        try:
+            return contenu.decode(encodage), encodage
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _decouper(ligne: str, sep: str) -> list[str]:
+    return [c.strip().strip('"').strip() for c in ligne.split(sep)]
+
+
+def _entete_csv(texte: str) -> tuple[int, int, str]:
+    """(index of the header line, its character offset, separator) among the first lines of a CSV text."""
+    lignes = texte[:200_000].splitlines(keepends=True)[: LIGNES_EN_TETE_MAX + 5]
+    candidats = []  # (score, -index, fields, index, sep)
+    non_vides = 0
+    for i, ligne in enumerate(lignes):
+        if not ligne.strip():
+            continue
+        non_vides += 1
+        if non_vides > LIGNES_EN_TETE_MAX:
+            break
+        for sep in SEPARATEURS:
+            cellules = _decouper(ligne, sep)
+            candidats.append((score_entete(cellules), -i, len(cellules), i, sep))
+    if not candidats:
+        return 0, 0, ";"
+    meilleur = max(candidats)
+    if meilleur[0] > 0:
+        i, sep = meilleur[3], meilleur[4]
+    else:
+        i = next(k for k, ligne in enumerate(lignes) if ligne.strip())
+        sep = max(SEPARATEURS, key=lambda s: (lignes[i].count(s), -SEPARATEURS.index(s)))
+    return i, sum(len(x) for x in lignes[:i]), sep
+
+
+_ERREUR_CHAMPS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]:
+    decode = _decoder(contenu)
+    if decode is None:
+        problemes.append(
+            probleme_fichier(
+                "fichier_illisible",
+                nom,
+                "encodage des caractères non reconnu (ni UTF-8 ni Windows-1252)",
+                "Enregistrez le fichier en « CSV UTF-8 » depuis Excel ou LibreOffice.",
+            )
+        )
+        return []
+    texte, _ = decode
+    if not texte.strip():
+        problemes.append(
+            probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune ligne.")
+        )
+        return []
+    i, decalage, sep = _entete_csv(texte)
+    try:
+        brut = pd.read_csv(
+            io.StringIO(texte[decalage:]),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as e:
+        m = _ERREUR_CHAMPS.search(str(e))
+        if m:
+            attendu, ligne, vu = (int(x) for x in m.groups())
+            regle = (
+                f"ligne {i + ligne} : {vu} valeurs au lieu de {attendu} (séparateur « {_NOMS_SEPARATEURS[sep]} » "
+                "détecté sur la ligne d'en-têtes)"
+            )
+        else:
+            regle = "fichier CSV mal formé (guillemets non fermés ou nombre de valeurs variable selon les lignes)"
+        problemes.append(
+            probleme_fichier(
+                "fichier_illisible",
+                nom,
+                regle,
+                "Vérifiez que chaque ligne a autant de valeurs que la ligne d'en-têtes, ou que les valeurs contenant "
+                "le séparateur sont entre guillemets.",
+            )
+        )
+        return []
+    except (pd.errors.EmptyDataError, ValueError):
+        problemes.append(
+            probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune ligne.")
+        )
+        return []
+    brut = brut.fillna("")
+    entetes = [str(v).strip() for v in brut.iloc[0]]
+    valeurs = brut.iloc[1:].reset_index(drop=True)
+    valeurs.columns = range(valeurs.shape[1])
+    lignes = np.arange(i + 2, i + 2 + len(valeurs))
+    return [Brut(nom, False, entetes, valeurs, lignes)]
+
+
+def lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]:
+    """The raw tables of one file (a workbook gives one per sheet, a CSV one), by the file's content."""
+    genre = _genre(contenu)
+    if genre == "vide":
+        problemes.append(
+            probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune donnée.")
+        )
+    elif genre == "ole" and "EncryptedPackage".encode("utf-16-le") in contenu:
+        problemes.append(
+            probleme_fichier(
+                "fichier_protege",
+                nom,
+                "classeur protégé par un mot de passe",
+                "Enlevez le mot de passe (Fichier > Informations > Protéger le classeur) puis enregistrez-le de nouveau.",
+            )
+        )
+    elif genre == "classeur" and (noms := _archive_non_classeur(contenu)) is not None:
+        liste = ", ".join(noms[:5]) + ("…" if len(noms) > 5 else "")
+        problemes.append(
+            probleme_fichier(
+                "fichier_illisible",
+                nom,
+                f"ce fichier est une archive ZIP ({liste or 'vide'}), pas un classeur Excel",
+                "Décompressez-la et déposez les fichiers qu'elle contient.",
+            )
+        )
+    elif genre in ("classeur", "ole"):
+        return _lire_classeur(nom, contenu, problemes)
+    elif genre.startswith("binaire:"):
+        problemes.append(
+            probleme_fichier(
+                "fichier_illisible",
+                nom,
+                f"ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est {genre.removeprefix('binaire:')}",
+            )
+        )
+    else:
+        return _lire_csv(nom, contenu, problemes)
+    return []
+
+
+def probleme_inattendu(source: str, e: Exception) -> Probleme:
+    return probleme_fichier(
+        "fichier_illisible",
+        source,
+        f"lecture impossible (erreur inattendue : {type(e).__name__})",
+        "Signalez ce fichier aux développeurs de flux_dash ; en attendant, enregistrez-le de nouveau depuis Excel.",
+    )
