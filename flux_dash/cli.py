@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from flux_dash import __version__, formats, garde
+from flux_dash import __version__, ecriture, formats, garde
 from flux_dash.cli_aide import AIDE_VERSION, AnalyseurFrancais
 from flux_dash.consolidation import commandes as receveur
 from flux_dash.problemes import ERREUR, Probleme, RapportValidation
@@ -88,6 +88,7 @@ _ERREURS_SYSTEME = {
     errno.EPERM: "opération non permise",
     errno.ENOSPC: "plus de place sur le disque",
     errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENAMETOOLONG: "nom de fichier trop long pour le système de fichiers",
 }
 """French wording of the usual system errors (the system's own text is English)."""
 
@@ -323,13 +324,7 @@ def commande_bilan(args: argparse.Namespace) -> int:
         fichiers[prevu.chemin_archive] = prevu.construire()
     archive = (rapports.nom_archive(bilan, options), rapports.archiver(fichiers)) if args.zip else None
 
-    sortie.mkdir(parents=True, exist_ok=True)
-    for chemin, contenu in fichiers.items():
-        cible = sortie / chemin
-        cible.parent.mkdir(parents=True, exist_ok=True)
-        cible.write_bytes(contenu)
-    if archive:
-        (sortie / archive[0]).write_bytes(archive[1])
+    ecriture.ecrire_tout_ou_rien(sortie, {**fichiers, **dict([archive] if archive else [])})
     taille = sum(len(c) for c in fichiers.values()) + (len(archive[1]) if archive else 0)
     nombre = len(fichiers) + (1 if archive else 0)
     print(

@@ -8,6 +8,7 @@ The reference tables (COG 2026 communes, EPCI/EPT, QPV 2024, GeoJSON) ship insid
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -16,6 +17,8 @@ from functools import cache
 from importlib import resources
 
 import pandas as pd
+
+from flux_dash.limites import LONGUEUR_SLUG
 
 
 @dataclass(frozen=True)
@@ -71,10 +74,19 @@ def normaliser_texte(texte: str) -> str:
 
 
 def slug(texte: str) -> str:
-    """FORMAT.md §2.1: lower-case ASCII, accents removed, non-alphanumerics → ``-``."""
+    """FORMAT.md §2.1: lower-case ASCII, accents removed, non-alphanumerics → ``-``.
+
+    At most :data:`flux_dash.limites.LONGUEUR_SLUG` characters: a longer slug is cut and ends with ``-`` and 8
+    hexadecimal characters of its sha256 (stable: the same name always gives the same file name; two long names
+    sharing their beginning get different ones).
+    """
     texte = unicodedata.normalize("NFKD", str(texte))
     texte = texte.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", texte).strip("-") or "sans-nom"
+    resultat = re.sub(r"[^a-z0-9]+", "-", texte).strip("-") or "sans-nom"
+    if len(resultat) <= LONGUEUR_SLUG:
+        return resultat
+    empreinte = hashlib.sha256(resultat.encode("ascii")).hexdigest()[:8]
+    return f"{resultat[: LONGUEUR_SLUG - 9].rstrip('-')}-{empreinte}"
 
 
 # --- Réservataires (DOMAINE.md §2) -------------------------------------------------------------------
