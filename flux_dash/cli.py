@@ -179,6 +179,12 @@ def _analyseur() -> argparse.ArgumentParser:
         "--logements", type=_strictement_positif, default=3000, metavar="N", help="nombre de logements (défaut 3000)"
     )
     e.add_argument("--graine", type=_entier, default=2024, metavar="N", help="graine du générateur (défaut 2024)")
+    e.add_argument(
+        "--territoire",
+        action="store_true",
+        help="écrit plutôt la campagne de démonstration d'un territoire : les bilans 2023 et 2024 que cinq "
+        "bailleurs fictifs enverraient (archives ZIP, indicateurs CSV, classeurs), à consolider",
+    )
     receveur.ajouter_analyseurs(sous, _annee)  # consolider, campagne (FORMAT.md §3)
     return p
 
@@ -353,6 +359,14 @@ def commande_modele(args: argparse.Namespace) -> int:
 def commande_exemple(args: argparse.Namespace) -> int:
     from flux_dash.demo import ecrire_demo
 
+    if args.territoire:
+        from flux_dash.demo.territoire import ecrire_territoire
+
+        chemins = ecrire_territoire(Path(args.sortie))
+        print("Campagne de démonstration d'un territoire (bailleurs fictifs) écrite :")
+        for c in chemins:
+            print(f"  {c}")
+        return OK
     chemins = ecrire_demo(Path(args.sortie), nb_logements=args.logements, graine=args.graine)
     print("Jeu de données d'exemple (fictif) écrit :")
     for c in chemins:

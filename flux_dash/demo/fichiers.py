@@ -73,7 +73,7 @@ def classeur_demo(tables: dict[str, pd.DataFrame], parametres: ParametresDemo = 
     bytes.
     """
     wb = xl.nouveau_classeur()
-    wb.titre = f"Tours de commercialisation {ANNEE_DEMO} (données fictives)"
+    wb.titre = f"Tours de commercialisation {parametres.annee} (données fictives)"
     wb.auteur = parametres.nom_bailleur
     wb.date = dt.datetime.combine(parametres.date_extraction, dt.time())
     for table, titre in FEUILLES.items():

@@ -6,10 +6,11 @@ delays look like a landlord's year. The generator is deterministic: it draws eve
 ``numpy.random.Generator`` seeded with ``graine`` and iterates only over sorted or declared sequences.
 
 One landlord is described by :class:`ParametresDemo` (name, prefix of its identifiers, where its stock is, the
-extraction date of its file): the default is « Habitat Francilien Démo », whose tables are ``sample_data/``.
-Another fictional landlord (a multi-landlord demo of the receiving side) is the same generator with other
-parameters and another seed. The bilan year stays :data:`ANNEE_DEMO` (the distributions of dates, construction
-periods and forecasts are written for it).
+extraction date of its file, its bilan year, and optionally its own conventions): the default is « Habitat
+Francilien Démo », whose tables are ``sample_data/``. Another fictional landlord (the multi-landlord demo of the
+receiving side, :mod:`flux_dash.demo.territoire`) is the same generator with other parameters and another seed.
+The distributions of dates and forecasts are written relative to the bilan year (:data:`ANNEE_DEMO` by default);
+construction periods stop at 2024.
 
 The default demo is *clean*: it validates with no error, no orientation outside a convention perimeter, no
 soustrait logement oriented to anyone but the landlord, and the préfet's realised shares under the caps. The only
@@ -101,12 +102,16 @@ class ParametresDemo:
     """One fictional landlord: its name (files' properties, README), the prefix of its logement identifiers
     (``HFD-000001``), where its stock is (real communes of Île-de-France with relative weights; its conventions
     follow: one set per département, the EPT and commune conventions of the communes listed in
-    :func:`conventions_demo` that the stock covers) and the extraction date of its file."""
+    :func:`conventions_demo` that the stock covers) and the extraction date of its file. ``annee`` is the bilan year n (availabilities span n−1 … n+1, the bulk
+    in n; the extraction date should come after n+1 has begun). ``conventions``, when given, replaces
+    :func:`conventions_demo`'s (a landlord with its own réservataire names and taux): the tours follow them."""
 
     nom_bailleur: str = NOM_BAILLEUR_DEMO
     prefixe: str = "HFD"
     communes: tuple[tuple[str, int], ...] = COMMUNES_DEMO
     date_extraction: dt.date = DATE_EXTRACTION
+    annee: int = ANNEE_DEMO
+    conventions: tuple[ConventionDemo, ...] | None = None
 
     @property
     def codes(self) -> list[str]:
@@ -169,7 +174,10 @@ def _article(departement: str) -> str:
 def conventions_demo(parametres: ParametresDemo = PARAMETRES_DEMO) -> list[ConventionDemo]:
     """The demo's conventions: préfet 25 % + 5 %, Action Logement, Département, Région in each département of the
     stock, three EPT, six communes and one employer (those the stock covers). On every commune of the stock the
-    taux of the conventions covering it add up to at most 100."""
+    taux of the conventions covering it add up to at most 100. ``parametres.conventions``, when given, is returned
+    as is."""
+    if parametres.conventions is not None:
+        return list(parametres.conventions)
     conv: list[ConventionDemo] = []
     codes = set(parametres.codes)
     for dep in parametres.departements:
@@ -211,7 +219,8 @@ POIDS_SOUSTRACTIONS = {
     "AUTRE_SOUSTRACTION": 7,
 }
 DEPARTEMENTS_ORCOD = ("93", "94")
-PARTS_ANNEES = {ANNEE_DEMO - 1: 0.22, ANNEE_DEMO: 0.58, ANNEE_DEMO + 1: 0.20}
+PARTS_ANNEES = {-1: 0.22, 0: 0.58, 1: 0.20}
+"""Share of availabilities in n−1, n and n+1 (offsets from the bilan year)."""
 PART_PREMIERE_MISE_EN_LOCATION = 0.05
 TYPOLOGIES_PARIS = (0.18, 0.30, 0.30, 0.17, 0.05)
 TYPOLOGIES_AILLEURS = (0.08, 0.22, 0.38, 0.24, 0.08)
@@ -305,7 +314,7 @@ def generer_demo(
     conventions = conventions_demo(parametres)
     noms, categorie_de, poids_tour1, codes = _reservataires(conventions, parametres.codes)
     logements = _generer_logements(rng, nb_logements, parametres)
-    tours = _generer_tours(rng, logements, noms, categorie_de, poids_tour1, codes, parametres.date_extraction)
+    tours = _generer_tours(rng, logements, noms, categorie_de, poids_tour1, codes, parametres)
     return {
         "logements": _logements_en_texte(logements),
         "tours": tours,
@@ -313,7 +322,7 @@ def generer_demo(
             [(c.reservataire, c.categorie, c.perimetre_type, c.perimetre_code, c.taux) for c in conventions],
             columns=CONVENTIONS.noms,
         ),
-        "previsionnel": _generer_previsionnel(rng, logements, parametres.departements),
+        "previsionnel": _generer_previsionnel(rng, logements, parametres.departements, parametres.annee),
     }
 
 
@@ -343,8 +352,8 @@ def _generer_logements(rng: np.random.Generator, n: int, parametres: ParametresD
         if len(lignes):
             code_qpv[lignes] = _tirer(rng, qpv_par_commune[code], [1.0] * len(qpv_par_commune[code]), len(lignes))
 
-    # Availability dates: the bulk in the demo year.
-    annees = _tirer(rng, list(PARTS_ANNEES), list(PARTS_ANNEES.values()), n).astype(int)
+    # Availability dates: the bulk in the bilan year.
+    annees = parametres.annee + _tirer(rng, list(PARTS_ANNEES), list(PARTS_ANNEES.values()), n).astype(int)
     debut = (annees - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     longueur = ((annees + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]") - debut).astype(int)
     disponibilite = debut + (rng.random(n) * longueur).astype(int).astype("timedelta64[D]")
@@ -423,7 +432,7 @@ def _generer_tours(
     categorie_de: dict[str, str],
     poids_tour1: np.ndarray,
     codes: list[str],
-    date_extraction: dt.date,
+    parametres: ParametresDemo,
 ) -> pd.DataFrame:
     """Tours round by round: tour 1 for every oriented logement, then a next tour after each failure."""
     n = len(logements)
@@ -433,8 +442,8 @@ def _generer_tours(
     annee = disponibilite.astype("datetime64[Y]").astype(int) + 1970
     commune_idx = logements["_commune_idx"].to_numpy()
 
-    # A handful of logements of the demo year are awaiting works: no tour (the « non orienté » warnings).
-    candidats = np.flatnonzero(~soustrait & (annee == ANNEE_DEMO))
+    # A handful of logements of the bilan year are awaiting works: no tour (the « non orienté » warnings).
+    candidats = np.flatnonzero(~soustrait & (annee == parametres.annee))
     sans_tour = rng.choice(candidats, size=min(len(candidats), n // 600), replace=False)
     oriente = np.ones(n, dtype=bool)
     oriente[sans_tour] = False
@@ -442,12 +451,13 @@ def _generer_tours(
     # Tour 1 holder: soustraits always go to the landlord; the others follow the taux, per commune and year.
     reservataire = np.full(n, bailleur)
     for i in range(len(codes)):
-        for a in PARTS_ANNEES:
+        for decalage in PARTS_ANNEES:
+            a = parametres.annee + decalage
             lignes = np.flatnonzero(oriente & ~soustrait & (commune_idx == i) & (annee == a))
             if len(lignes):
                 reservataire[lignes] = _quotas(rng, poids_tour1[i], len(lignes))
 
-    extraction = np.datetime64(date_extraction, "D")
+    extraction = np.datetime64(parametres.date_extraction, "D")
     orientation = disponibilite + rng.integers(0, 61, size=n).astype("timedelta64[D]")
     actifs = np.flatnonzero(oriente)
     morceaux: list[pd.DataFrame] = []
@@ -533,11 +543,13 @@ def _indicateurs_menage(
     ).astype({c: "str" for c in TOURS.noms if c != "numero_tour"})
 
 
-def _generer_previsionnel(rng: np.random.Generator, logements: pd.DataFrame, departements: list[str]) -> pd.DataFrame:
+def _generer_previsionnel(
+    rng: np.random.Generator, logements: pd.DataFrame, departements: list[str], annee_bilan: int
+) -> pd.DataFrame:
     """Soustraits forecast for n+1 from the soustraits of n; planned availabilities for 93 and 94 only."""
     dep = logements["code_commune"].str[:2]
     annee = logements["date_disponibilite"].to_numpy().astype("datetime64[Y]").astype(int) + 1970
-    dans_n = annee == ANNEE_DEMO
+    dans_n = annee == annee_bilan
     lignes = []
     for d in departements:  # the stock's order (the demo's: 93, 94, 75, 77)
         du_dep = (dep == d).to_numpy() & dans_n
