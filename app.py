@@ -8,12 +8,17 @@ import streamlit as st
 
 from flux_dash.modele import modele_saisie
 from flux_dash.ui import chargement, etat
-from flux_dash.ui.accueil import afficher_resume
+from flux_dash.ui.accueil import afficher_entrees, afficher_resume
+from flux_dash.ui.navigation import COTE_TERRITOIRE
 from flux_dash.ui.page import preparer_page
+from flux_dash.ui.territoire.accueil import afficher_accueil_territoire
 
 journal = logging.getLogger(__name__)
 
-preparer_page("Gestion en flux : bilans et prévisionnels", "🏠")
+preparer_page("Gestion en flux : bilans et prévisionnels", "🏠", etat.cote())
+if afficher_entrees() == COTE_TERRITOIRE:  # the receiving side (issue 9): its own home, then stop
+    afficher_accueil_territoire()
+    st.stop()
 
 st.markdown(
     "Cet outil transforme le suivi des **tours de commercialisation** d'un bailleur social en bilans annuels de la "

@@ -12,13 +12,18 @@ def test_sans_donnees_invite_a_charger():
     assert not at.exception
     assert at.session_state[etat.RAPPORT] is None
     assert any("déposez vos fichiers" in i.value for i in at.info)
-    assert [b.label for b in at.button] == ["Charger les données d'exemple"]
+    assert [b.label for b in at.button] == [
+        "Je suis un bailleur : je dépose mes tours",
+        "Je reçois des bilans (EPCI/EPT, État)",
+        "Essayer avec la démo multi-bailleurs",
+        "Charger les données d'exemple",
+    ]
     assert at.title[0].value.endswith("Gestion en flux : bilans et prévisionnels")
 
 
 def test_bouton_exemple_charge_les_donnees_et_affiche_le_resume():
     at = nouvelle_app().run()
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Charger les données d'exemple").click().run()
     assert not at.exception
     rapport = at.session_state[etat.RAPPORT]
     assert rapport is not None and rapport.ok

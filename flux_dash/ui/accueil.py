@@ -6,7 +6,34 @@ import streamlit as st
 
 from flux_dash import formats
 from flux_dash.problemes import RapportValidation
-from flux_dash.ui.navigation import PAGE_CONTROLES, PAGE_RAPPORTS, PAGE_VUE, lien_page
+from flux_dash.ui import etat
+from flux_dash.ui.navigation import COTE_TERRITOIRE, COTES, PAGE_CONTROLES, PAGE_RAPPORTS, PAGE_VUE, lien_page
+
+
+def afficher_entrees() -> str:
+    """The two entrances (« Je suis un bailleur… », « Je reçois des bilans… ») and, under the receiving one, its
+    demo; returns the side chosen (remembered for the session; the sidebar shows only that side's pages)."""
+    from flux_dash.ui.territoire.accueil import AIDE_DEMO, LIBELLE_DEMO
+    from flux_dash.ui.territoire.session import charger_demo
+
+    choisi = etat.cote()
+    colonnes = st.columns(len(COTES))
+    for colonne, (cote, libelle) in zip(colonnes, COTES.items(), strict=True):
+        with colonne.container(border=True):
+            st.button(
+                libelle,
+                on_click=etat.definir_cote,
+                args=(cote,),
+                type="primary" if cote == choisi else "secondary",
+                width="stretch",
+            )
+            if cote == COTE_TERRITOIRE:
+                st.button(
+                    LIBELLE_DEMO, on_click=charger_demo, icon=":material/science:", help=AIDE_DEMO, type="tertiary"
+                )
+            else:
+                st.caption("Vos tours de commercialisation → vos bilans et prévisionnels.")
+    return etat.cote()
 
 
 def afficher_resume(rapport: RapportValidation, annees: list[int], annee: int) -> None:

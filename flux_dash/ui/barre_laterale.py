@@ -8,7 +8,14 @@ from flux_dash import formats
 from flux_dash.problemes import RapportValidation
 from flux_dash.ui import etat
 from flux_dash.ui.affichage import echapper
-from flux_dash.ui.navigation import COTE_BAILLEUR, PAGE_ACCUEIL, PAGE_CONTROLES, afficher_menu, lien_page
+from flux_dash.ui.navigation import (
+    COTE_BAILLEUR,
+    COTE_TERRITOIRE,
+    PAGE_ACCUEIL,
+    PAGE_CONTROLES,
+    afficher_menu,
+    lien_page,
+)
 
 
 def afficher_barre_laterale(cote: str = COTE_BAILLEUR) -> None:
@@ -37,7 +44,13 @@ def donnees_chargees() -> None:
     lien_page(PAGE_CONTROLES, "Voir les contrôles", ":material/fact_check:")
 
 
-STATUTS = {COTE_BAILLEUR: donnees_chargees}
+def _statut_reception() -> None:
+    from flux_dash.ui.territoire.barre import statut_reception
+
+    statut_reception()
+
+
+STATUTS = {COTE_BAILLEUR: donnees_chargees, COTE_TERRITOIRE: _statut_reception}
 """Each side's status block, drawn under its menu."""
 
 

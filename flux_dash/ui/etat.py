@@ -415,3 +415,137 @@ def bilan(filtres_choisis: Filtres | None = None) -> Bilan:
     from flux_dash.calculs import calculer_previsionnel
 
     return calculer_previsionnel(resultat, prev)
+
+
+# --- The receiving side (issue 9): the side chosen on the home page, the campaign store, the territory ---------
+
+COTE = "fd_cote"
+"""str: the side of the app chosen on the home page (:data:`flux_dash.ui.navigation.COTE_BAILLEUR` by default)."""
+MODE_BASE = "fd_mode_base"
+"""str | None: the campaign store of this session — ``"demo"`` (its own in-memory store), ``"reelle"`` (the
+user's file), None (not chosen yet). A demo session never touches the user's file, and the other way round."""
+BASE_DEMO = "fd_base_demo"
+"""Base | None: this session's in-memory demo store (never shared with another session)."""
+ANNEE_TERRITOIRE = "fd_annee_territoire"
+"""int | None: the year of the bilans received that the receiving pages show (None → the latest in the store)."""
+TERRITOIRE = "fd_territoire"
+"""tuple[str, str] | None: the territory (perimetre_type, perimetre_code) every receiving page is focused on."""
+CONSOLIDATIONS = "fd_consolidations"
+"""OrderedDict: small LRU of consolidations, key (store, year, territory, token of the store's content)."""
+RECEPTION = "fd_reception"
+"""object | None: the last drop of files on the Réception page (one line per file, replacements awaiting
+confirmation), see :mod:`flux_dash.ui.territoire.reception`."""
+ERREUR_BASE = "fd_erreur_base"
+"""str | None: the French message of the last failure to open or write the campaign store."""
+
+DEFAUTS.update(
+    {
+        COTE: "bailleur",
+        MODE_BASE: None,
+        BASE_DEMO: None,
+        ANNEE_TERRITOIRE: None,
+        TERRITOIRE: None,
+        CONSOLIDATIONS: None,
+        RECEPTION: None,
+        ERREUR_BASE: None,
+    }
+)
+
+CLE_ANNEE_TERRITOIRE = PREFIXE_WIDGET + "annee_territoire"
+"""Receiving side's sidebar: the year of the bilans shown."""
+CLE_TERRITOIRE = PREFIXE_WIDGET + "territoire"
+"""Receiving side's sidebar: the territory every page is focused on."""
+CLE_DEPOT_TERRITOIRE = PREFIXE_WIDGET + "depot_territoire"
+"""Réception page: the uploader of the landlords' files (its key is suffixed by a counter to empty it)."""
+CLE_ATTENDUS_TEXTE = PREFIXE_WIDGET + "attendus_texte"
+"""Réception page: the expected landlords, typed or pasted, one per line."""
+CLE_ATTENDUS_FICHIER = PREFIXE_WIDGET + "attendus_fichier"
+"""Réception page: the expected landlords, uploaded (CSV or xlsx)."""
+CLE_OBJECTIFS = PREFIXE_WIDGET + "objectifs_cia"
+"""Objectifs CIA page: the editor of the territory's objectives (suffixed by the territory and year)."""
+CLE_TRI_BAILLEURS = PREFIXE_WIDGET + "tri_bailleurs"
+"""Bailleurs page: the figure the landlords are sorted and charted by."""
+CLE_INDICATEUR_EVOLUTION = PREFIXE_WIDGET + "indicateur_evolution"
+"""Évolution page: the figure charted over the years."""
+CLE_NIVEAU_EVOLUTION = PREFIXE_WIDGET + "niveau_evolution"
+"""Évolution page: territory, landlords or réservataires."""
+CLE_CARTE_TERRITOIRE = PREFIXE_WIDGET + "carte_territoire"
+"""Synthèse du territoire page: the figure mapped by commune."""
+
+
+def cote() -> str:
+    """The side of the app chosen on the home page (remembered for the session)."""
+    return str(_lire(COTE) or DEFAUTS[COTE])
+
+
+def definir_cote(valeur: str) -> None:
+    _lire(COTE)
+    st.session_state[COTE] = valeur
+
+
+def mode_base() -> str | None:
+    return _lire(MODE_BASE)
+
+
+def base_demo() -> Any:
+    return _lire(BASE_DEMO)
+
+
+def definir_base(mode: str | None, base_demo_: Any = None) -> None:
+    """Switch this session to the demo store ``base_demo_`` (``mode="demo"``) or to the user's file
+    (``"reelle"``): everything derived from the other store (consolidations, last drop, year, territory) is
+    dropped, so the two never mix in one session."""
+    initialiser()
+    ancienne = st.session_state[BASE_DEMO]
+    if ancienne is not None and ancienne is not base_demo_:
+        ancienne.fermer()
+    st.session_state[MODE_BASE] = mode
+    st.session_state[BASE_DEMO] = base_demo_ if mode == "demo" else None
+    st.session_state[CONSOLIDATIONS] = OrderedDict()
+    for cle in (RECEPTION, ANNEE_TERRITOIRE, TERRITOIRE, ERREUR_BASE):
+        st.session_state[cle] = DEFAUTS[cle]
+    oublier_widgets(CLE_ANNEE_TERRITOIRE, CLE_TERRITOIRE, CLE_OBJECTIFS, CLE_DEPOT_TERRITOIRE)
+
+
+def annee_territoire() -> int | None:
+    return _lire(ANNEE_TERRITOIRE)
+
+
+def definir_annee_territoire(valeur: int | None) -> None:
+    _lire(ANNEE_TERRITOIRE)
+    st.session_state[ANNEE_TERRITOIRE] = None if valeur is None else int(valeur)
+
+
+def territoire() -> tuple[str, str] | None:
+    valeur = _lire(TERRITOIRE)
+    return tuple(valeur) if valeur else None
+
+
+def definir_territoire(valeur: tuple[str, str] | None) -> None:
+    _lire(TERRITOIRE)
+    st.session_state[TERRITOIRE] = tuple(valeur) if valeur else None
+
+
+def consolidations() -> OrderedDict:
+    """The session's LRU of consolidations (created on first use)."""
+    if _lire(CONSOLIDATIONS) is None:
+        st.session_state[CONSOLIDATIONS] = OrderedDict()
+    return st.session_state[CONSOLIDATIONS]
+
+
+def reception() -> Any:
+    return _lire(RECEPTION)
+
+
+def definir_reception(valeur: Any) -> None:
+    _lire(RECEPTION)
+    st.session_state[RECEPTION] = valeur
+
+
+def erreur_base() -> str | None:
+    return _lire(ERREUR_BASE)
+
+
+def definir_erreur_base(message: str | None) -> None:
+    _lire(ERREUR_BASE)
+    st.session_state[ERREUR_BASE] = message

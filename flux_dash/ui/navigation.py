@@ -34,9 +34,23 @@ PAGE_TERRITOIRES = "pages/5_Territoires.py"
 PAGE_QPV = "pages/6_QPV.py"
 PAGE_PREVISIONNEL = "pages/7_Soustraits_et_prévisionnel.py"
 PAGE_RAPPORTS = "pages/8_Rapports.py"
+PAGE_RECEPTION = "pages/11_Réception.py"
+PAGE_SYNTHESE_TERRITOIRE = "pages/12_Synthèse_du_territoire.py"
+PAGE_BAILLEURS = "pages/13_Bailleurs.py"
+PAGE_OBJECTIFS_CIA = "pages/14_Objectifs_CIA.py"
+PAGE_EVOLUTION = "pages/15_Évolution.py"
+PAGE_RAPPORTS_TERRITOIRE = "pages/16_Rapports_du_territoire.py"
 
 COTE_BAILLEUR = "bailleur"
 """The landlord's side: load its tours, check them, explore its bilan, download its reports."""
+COTE_TERRITOIRE = "territoire"
+"""The receiving side (EPCI/EPT, État): receive the landlords' bilans, follow who has sent, explore and download
+the consolidated figures of a territory (issue 9)."""
+COTES = {
+    COTE_BAILLEUR: "Je suis un bailleur : je dépose mes tours",
+    COTE_TERRITOIRE: "Je reçois des bilans (EPCI/EPT, État)",
+}
+"""The two entrances of the home page, in order: side → the label of its button."""
 
 MENUS: dict[str, tuple[Page, ...]] = {
     COTE_BAILLEUR: (
@@ -49,6 +63,7 @@ MENUS: dict[str, tuple[Page, ...]] = {
         Page(PAGE_PREVISIONNEL, "Soustraits et prévisionnel", ":material/event_upcoming:"),
         Page(PAGE_RAPPORTS, "Rapports", ":material/folder_zip:"),
     ),
+    COTE_TERRITOIRE: (Page(PAGE_ACCUEIL, "Accueil", ":material/home:"),),
 }
 """Each side's sidebar menu, in order."""
 

@@ -1,0 +1,170 @@
+"""The campaign store of this browser session, and the consolidation every receiving page shows.
+
+A session is either in demo mode — its own in-memory :class:`~flux_dash.consolidation.base.Base`, filled with the
+fictional landlords' files, never shared with another session — or uses the user's store (its file,
+:func:`flux_dash.consolidation.base.chemin_par_defaut`); switching drops everything derived from the other
+(:func:`flux_dash.ui.etat.definir_base`). Library failures become French messages, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+
+from flux_dash import referentiel as ref
+from flux_dash.consolidation import Consolidation, consolider, lire_envois
+from flux_dash.consolidation.base import Base, ErreurBase
+from flux_dash.ui import etat
+
+journal = logging.getLogger(__name__)
+
+DEMO, REELLE = "demo", "reelle"
+TAILLE_CACHE = 4
+"""Consolidations kept per session (aggregates only: a few territories or years fit)."""
+TYPES_TERRITOIRE = ("EPCI_EPT", "DEPARTEMENT", "REGION")
+"""The territories a receiver focuses on (FORMAT.md §3.3), in the order of the selector."""
+
+
+def base() -> Base | None:
+    """The session's store, or None when none is chosen (or the user's file cannot be opened: the French message
+    is in :func:`flux_dash.ui.etat.erreur_base`)."""
+    mode = etat.mode_base()
+    if mode == DEMO:
+        return etat.base_demo()
+    if mode == REELLE:
+        try:
+            return Base()
+        except ErreurBase as e:
+            etat.definir_erreur_base(str(e))
+        except Exception:
+            journal.exception("ouverture de la base de campagne")
+            etat.definir_erreur_base(
+                "La base de campagne n'a pas pu être ouverte à cause d'une erreur interne de l'outil ; le détail "
+                "technique a été consigné dans le journal du serveur."
+            )
+    return None
+
+
+def libelle_base() -> str:
+    """What the sidebar says of the store in use."""
+    mode = etat.mode_base()
+    if mode == DEMO:
+        return "Démonstration (en mémoire, propre à cette session)"
+    if mode == REELLE:
+        return "Ma base de campagne"
+    return "Aucune base choisie"
+
+
+def utiliser_base_reelle() -> None:
+    """``on_click`` of « Utiliser ma base de campagne »."""
+    etat.definir_cote("territoire")
+    etat.definir_base(REELLE)
+    base()  # an unusable file is reported at once
+
+
+def charger_demo() -> None:
+    """``on_click`` of the multi-landlord demo: a fresh in-memory store holding the demo landlords' files, read
+    as an upload would be (two years, so that Évolution has n−1)."""
+    from flux_dash.ui.territoire.demo import fichiers_demo
+
+    etat.definir_cote("territoire")
+    memoire = Base.en_memoire()
+    try:
+        recus = lire_envois(fichiers_demo())
+        memoire.ajouter(recus.envois)
+    except Exception:
+        journal.exception("démo multi-bailleurs")
+        memoire.fermer()
+        etat.definir_base(None)
+        etat.definir_erreur_base(
+            "La démonstration n'a pas pu être chargée à cause d'une erreur interne de l'outil ; le détail technique "
+            "a été consigné dans le journal du serveur."
+        )
+        return
+    etat.definir_base(DEMO, memoire)
+
+
+def quitter() -> None:
+    """Forget the store of this session (the demo's is closed; the user's file is left as it is)."""
+    etat.definir_base(None)
+
+
+# --- what the store holds ---------------------------------------------------------------------------------------
+
+
+def depots(b: Base, annee: int | None = None) -> pd.DataFrame:
+    """The store's landlords per year (one row per year × landlord)."""
+    return b.depots(annee)
+
+
+def annees(b: Base) -> list[int]:
+    return b.annees()
+
+
+def annee_choisie(b: Base) -> int | None:
+    """The year chosen in the sidebar, else the latest the store holds (None when empty)."""
+    disponibles = annees(b)
+    choisie = etat.annee_territoire()
+    if choisie in disponibles:
+        return choisie
+    return disponibles[-1] if disponibles else None
+
+
+def territoires_possibles(b: Base, annee: int) -> list[tuple[str, str]]:
+    """Every EPCI/EPT, département and the région where a landlord of ``annee`` has logements, sorted by type
+    then label."""
+    trouves: set[tuple[str, str]] = set()
+    for e in b.envois(annee):
+        t = e.lignes
+        t = t[t["perimetre_type"].isin(TYPES_TERRITOIRE) & (t["indicateur"] == "disponibilites")]
+        trouves |= set(zip(t["perimetre_type"], t["perimetre_code"], strict=True))
+    rang = {t: i for i, t in enumerate(TYPES_TERRITOIRE)}
+    return sorted(trouves, key=lambda t: (rang[t[0]], ref.libelle_perimetre(*t)))
+
+
+def libelle_territoire(t: tuple[str, str]) -> str:
+    return ref.libelle_perimetre(*t)
+
+
+# --- the consolidation --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vue:
+    """What a receiving page shows: the store's year, the territory, and their consolidation."""
+
+    annee: int
+    territoire: tuple[str, str]
+    consolidation: Consolidation
+
+
+def jeton(b: Base, annee: int, territoire: tuple[str, str], attendus: pd.DataFrame | None) -> str:
+    """Identifies the store's content for one consolidation: the landlords of n and n−1 and their figures'
+    fingerprints, the expected landlords."""
+    h = hashlib.sha256(f"{b.chemin}|{id(b) if b.memoire else ''}|{annee}|{territoire}".encode())
+    for a in (annee, annee - 1):
+        d = b.depots(a)
+        h.update("|".join(f"{x}:{y}" for x, y in zip(d["bailleur"], d["empreinte"], strict=True)).encode())
+    if attendus is not None:
+        h.update("|".join(attendus["bailleur"]).encode())
+    return h.hexdigest()
+
+
+def consolidation(
+    b: Base, annee: int, territoire: tuple[str, str], attendus: pd.DataFrame | None = None
+) -> Consolidation:
+    """The consolidation of ``annee`` on ``territoire`` (with n−1 when the store holds it), cached in the session
+    while the store's content does not change."""
+    cle = jeton(b, annee, territoire, attendus)
+    cache = etat.consolidations()
+    if cle in cache:
+        cache.move_to_end(cle)
+        return cache[cle]
+    c = consolider(b.envois(annee), annee, territoires=[territoire], attendus=attendus, precedents=b.envois(annee - 1))
+    cache[cle] = c
+    while len(cache) > TAILLE_CACHE:
+        cache.popitem(last=False)
+    return c
