@@ -148,10 +148,11 @@ def masquer_parts(df: pd.DataFrame, seuil: int = 5) -> pd.DataFrame:
         return df
     df = df.copy()
     for part in parts:
-        masque = pd.Series(False, index=df.index)
+        masque = pd.to_numeric(df[part], errors="coerce").notna()  # « — », « n.s. » or empty: nothing to hide
+        cache = pd.Series(False, index=df.index)
         for source in PARTS_DE[part]:
-            masque |= petits(df[source], seuil)
-        df[part] = df[part].astype(object).where(~masque, MASQUE)
+            cache |= petits(df[source], seuil)
+        df[part] = df[part].astype(object).where(~(masque & cache), MASQUE)
     return df
 
 
@@ -176,16 +177,20 @@ def ecrire_section(
     libelles: dict[str, str] | None = None,
     filtre: bool = False,
     total: dict[str, object] | None = None,
+    sous_totaux: Sequence[int] = (),
 ) -> tuple[excel.Plage, int]:
     """Heading, table (French headers and formats from :data:`COLONNES`), then the note lines (how the table is
     computed, its source). Returns the table's range and the next free row (one blank row after the notes).
 
     ``df`` must hold only the columns to show, in display order; ``total``: the values of a totals row (computed
-    by the caller, see :func:`flux_dash.excel.ecrire_tableau`).
+    by the caller, see :func:`flux_dash.excel.ecrire_tableau`); ``sous_totaux``: positions of rows of ``df``
+    that are sub-totals (computed by the caller), styled as totals.
     """
     ligne = ecrire_intertitre(ws, titre, ligne)
     if masquer:
         df = masquer_parts(df, seuil)
+        if total is not None:
+            total = masquer_parts(pd.DataFrame([total]), seuil).iloc[0].to_dict()
     fmts = {c: COLONNES[c].format for c in df.columns if c in COLONNES and COLONNES[c].format}
     fmts.update(formats or {})
     entetes = {c: COLONNES[c].entete for c in df.columns if c in COLONNES}
@@ -201,12 +206,23 @@ def ecrire_section(
         filtre=filtre,
         total=total,
     )
+    for position in sous_totaux:
+        styler_total(ws, plage.premiere_ligne + 1 + position, plage.premiere_colonne, plage.derniere_colonne)
     suivante = plage.derniere_ligne + 1
     if df.empty:
         suivante = excel.ecrire_note(ws, "Aucune ligne pour ce périmètre.", suivante)
     for note in notes:
         suivante = excel.ecrire_note(ws, note, suivante)
     return plage, suivante + 1
+
+
+def styler_total(ws: Feuille, ligne: int, premiere: int, derniere: int) -> None:
+    """A body row restyled as a (sub-)total row; grey text (« n.s. », « < 5 ») stays grey."""
+    for colonne in range(premiere, derniere + 1):
+        cellule = ws.cellule(ligne, colonne)
+        gris = cellule is not None and cellule.style is not None and cellule.style.couleur == excel.GRIS_NS
+        style = excel.STYLE_TOTAL.avec(couleur=excel.GRIS_NS, horizontal="right") if gris else excel.STYLE_TOTAL
+        ws.styler(ligne, colonne, style)
 
 
 ENTETE_MAX = 16

@@ -11,6 +11,7 @@ import pandas as pd
 
 from flux_dash import excel
 from flux_dash.calculs import Bilan
+from flux_dash.consolidation import contrat
 from flux_dash.excel import Classeur, Feuille
 from flux_dash.rapports import commun as c
 from flux_dash.rapports.commun import OptionsRapports
@@ -25,11 +26,25 @@ COLONNES_FLUX = [
     "relogements_realises",
     "attributions",
 ]
+COLONNES_CONVENTION = ["taux_convention", "droits_theoriques", "taux_realisation"]
+"""Figures of a convention, shown in the matrix of a perimeter only on the row of a réservataire whose convention
+covers exactly that perimeter (DOMAINE.md §5.2: « where the convention's perimeter allows »)."""
+COMPTES_MATRICE = [
+    "logements_proposes",
+    "logements_attribues",
+    "attribues_en_qpv",
+    "attribues_hors_qpv",
+    "attribues_prioritaires",
+    "attribues_dalo",
+    "attribues_premier_quartile",
+]
+"""The counts of the matrix, added in its total and sub-total rows."""
 COLONNES_MATRICE = [
     "reservataire",
     "categorie_libelle",
     "logements_proposes",
     "part_flux_orientations",
+    *COLONNES_CONVENTION,
     "logements_attribues",
     "part_attributions",
     "attribues_en_qpv",
@@ -42,8 +57,20 @@ NOTES_MATRICE = [
     "Une ligne par attributaire ayant un tour ou une convention sur le territoire, bailleur compris. Part du flux = "
     "logements proposés ÷ flux (un logement orienté vers deux réservataires compte pour les deux : le total peut "
     "dépasser 100 %). Part des attributions = attribués ÷ attributions de tous les attributaires (total 100 %).",
+    "Taux conventionnel, droits théoriques (taux × flux ÷ 100) et taux de réalisation (proposés ÷ droits) : pour "
+    "les conventions portant sur ce périmètre même ; « — » pour les autres lignes (convention sur un autre "
+    "périmètre, bailleur, hors convention). Total : sommes des lignes, parts recalculées sur le flux et les "
+    "attributions du territoire.",
     "Prioritaires, DALO et 1er quartile : colonnes facultatives des tours ; « n.s. » si le fichier ne les donne pas.",
 ]
+INDICATEURS_CIA = contrat.INDICATEURS_CIA
+"""Indicators of the convention intercommunale d'attribution, per EPCI/EPT (loi Égalité et Citoyenneté, DOMAINE.md
+§4), declared once for both sides."""
+TITRE_CIA = "Indicateurs de la convention intercommunale d'attribution (CIA)"
+SANS_OBJET = "—"
+"""A convention figure on a row without a convention on the perimeter: there is none (not « n.s. »)."""
+TOTAL_TERRITOIRE = "Total du territoire"
+TOTAL_COMMUNE = "Total de la commune"
 
 
 def notes_masquage(options: OptionsRapports) -> list[str]:
@@ -82,6 +109,7 @@ def feuille_synthese(
         c.selection(matrice, COLONNES_MATRICE),
         [*NOTES_MATRICE, c.NOTE_NS, *notes_masquage(options)],
         masquer=masquer,
+        total=total_matrice(matrice, flux, TOTAL_TERRITOIRE) if len(matrice) else None,
     )
     if len(matrice) and not masquer:
         excel.ajouter_graphique_barres(
@@ -104,9 +132,60 @@ def feuille_synthese(
 
 
 def _matrice(bilan: Bilan, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
+    """The rows of ``bilan.consolidation`` on ``perimetres`` with the :data:`COLONNES_CONVENTION` of the
+    réservataires whose convention is on that very perimeter (``bilan.realisation``), :data:`SANS_OBJET` elsewhere."""
     matrice = c.du_perimetre(bilan.consolidation, perimetres)
     matrice["categorie_libelle"] = matrice["categorie"].map(c.categorie_libelle) if len(matrice) else []
+    cles = ["perimetre_type", "perimetre_code", "reservataire", "categorie"]
+    r = bilan.realisation
+    conventions = r.loc[r["convention"].astype(bool), [*cles, *COLONNES_CONVENTION]]
+    matrice = matrice.merge(conventions, on=cles, how="left", indicator="_convention")
+    sans = (matrice.pop("_convention") != "both").to_numpy()
+    for colonne in COLONNES_CONVENTION:
+        matrice[colonne] = matrice[colonne].astype(object).where(~sans, SANS_OBJET)
     return matrice
+
+
+def total_matrice(matrice: pd.DataFrame, flux: pd.DataFrame, libelle: str) -> dict[str, object]:
+    """The total (or sub-total) row of matrix rows ``matrice`` of a perimeter whose ``flux`` row is given: counts
+    and droits summed over the rows (« Hors convention » and Bailleur included, so the attribués equal the
+    perimeter's attributions), part du flux and part des attributions recomputed from the sums, never added."""
+    # Taux are not added up (each is its convention's), nor is a taux de réalisation: those cells stay empty.
+    total: dict[str, object] = {
+        "reservataire": libelle,
+        "categorie_libelle": "",
+        "taux_convention": "",
+        "taux_realisation": "",
+    }
+    for colonne in COMPTES_MATRICE:
+        valeurs = pd.to_numeric(matrice[colonne], errors="coerce")
+        total[colonne] = valeurs.sum() if valeurs.notna().any() else float("nan")
+    droits = pd.to_numeric(matrice["droits_theoriques"], errors="coerce")
+    total["droits_theoriques"] = droits.sum() if droits.notna().any() else SANS_OBJET
+    flux_total = float(flux["flux"].sum()) if len(flux) else 0.0
+    attributions = float(flux["attributions"].sum()) if len(flux) else 0.0
+    total["part_flux_orientations"] = total["logements_proposes"] / flux_total if flux_total else float("nan")
+    total["part_attributions"] = total["logements_attribues"] / attributions if attributions else float("nan")
+    return total
+
+
+def matrice_par_commune(bilan: Bilan, communes: list[tuple[str, str]]) -> tuple[pd.DataFrame, list[int]]:
+    """The matrix of every commune, each commune's rows followed by its sub-total row (:func:`total_matrice`);
+    returns the frame (``commune`` first) and the positions of the sub-total rows."""
+    matrice = _matrice(bilan, communes).rename(columns={"perimetre_libelle": "commune"})
+    flux = c.du_perimetre(bilan.flux, communes)
+    morceaux: list[pd.DataFrame] = []
+    sous_totaux: list[int] = []
+    debut = 0
+    for code, lignes in matrice.groupby("perimetre_code", sort=False):
+        sous = total_matrice(lignes, flux[flux["perimetre_code"] == code], TOTAL_COMMUNE)
+        sous["commune"] = lignes["commune"].iloc[0]
+        morceaux += [lignes, pd.DataFrame([sous])]
+        debut += len(lignes)
+        sous_totaux.append(debut)
+        debut += 1
+    table = pd.concat(morceaux, ignore_index=True) if morceaux else matrice
+    return c.selection(table, ["commune", *COLONNES_MATRICE]), sous_totaux
 
 
 def feuille_communes(
@@ -139,15 +218,22 @@ def feuille_communes(
     debut = c.bloc_titre(
         ws, f"Bilan consolidé {bilan.annee} par commune et réservataire", bilan, options.bailleur, destinataire
     )
-    matrice = _matrice(bilan, communes).rename(columns={"perimetre_libelle": "commune"})
+    table, sous_totaux = matrice_par_commune(bilan, communes)
+    corps = table.drop(index=sous_totaux)
+    total = None
+    if len(corps):
+        total = total_matrice(corps, c.du_perimetre(bilan.flux, _perimetre(ptype, pcode)), "")
+        total["commune"], total["reservataire"] = TOTAL_TERRITOIRE, ""
     c.ecrire_section(
         ws,
         debut,
-        "Matrice réservataires × indicateurs, commune par commune",
-        c.selection(matrice, ["commune", *COLONNES_MATRICE]),
+        "Matrice réservataires × indicateurs, commune par commune, avec le total de chaque commune",
+        table,
         [*NOTES_MATRICE, c.NOTE_NS, *notes_masquage(options)],
         masquer=masquer,
         filtre=True,
+        total=total,
+        sous_totaux=sous_totaux,
     )
     c.finir_feuille(ws, f"C{debut + 2}", (debut + 1, debut + 1))
 
@@ -182,12 +268,15 @@ def feuille_soustraits(
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
 
-def table_indicateurs(indicateurs: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Indicators as shown: label, holder ("Ensemble du territoire" for perimeter-wide rows), figures, reference."""
+def table_indicateurs(indicateurs: pd.DataFrame, par_perimetre: bool = False) -> tuple[pd.DataFrame, pd.Series]:
+    """Indicators as shown: label, holder ("Ensemble du territoire" for perimeter-wide rows), figures, reference;
+    the perimeter first when ``par_perimetre``."""
     ind = c.avec_libelles(indicateurs)
     if len(ind):
         ind["reservataire"] = ind["reservataire"].where(ind["reservataire"] != "", "Ensemble du périmètre")
     colonnes = ["indicateur_libelle", "reservataire", "numerateur", "denominateur", "valeur", "cible", "lecture"]
+    if par_perimetre:
+        colonnes = ["perimetre_libelle", *colonnes]
     return c.selection(ind, colonnes), c.selection(ind, ["unite"])["unite"]
 
 
@@ -198,8 +287,9 @@ def ecrire_indicateurs(
     indicateurs: pd.DataFrame,
     options: OptionsRapports,
     notes: list[str] | None = None,
+    par_perimetre: bool = False,
 ) -> int:
-    table, unites = table_indicateurs(indicateurs)
+    table, unites = table_indicateurs(indicateurs, par_perimetre)
     if options.masquer_petits_effectifs and len(table):
         # A value computed from a masked numerator or denominator would give it back (a count is its own value).
         masque = c.petits(table["numerateur"]) | c.petits(table["denominateur"])
@@ -227,17 +317,38 @@ def feuille_indicateurs(
     en_tete: tuple[str, ...] = (),
     titre_en_tete: str = "",
 ) -> None:
-    """Every indicator of the territory; the codes ``en_tete`` first in their own table (CIA indicators)."""
+    """Every indicator of the territory; the codes ``en_tete`` first in their own table (CIA indicators). For a
+    département, the CIA indicators of each EPCI/EPT of the département come first (DOMAINE.md §5.3)."""
     ws = c.nouvelle_feuille(wb, "Indicateurs")
     debut = c.bloc_titre(ws, f"Indicateurs {bilan.annee} du territoire", bilan, options.bailleur, destinataire)
     ind = c.du_perimetre(bilan.indicateurs, _perimetre(ptype, pcode))
     ligne = debut
+    if ptype == "DEPARTEMENT":
+        cia = c.du_perimetre(bilan.indicateurs, epci_du_departement(bilan, pcode))
+        cia = cia[cia["indicateur"].isin(INDICATEURS_CIA)].reset_index(drop=True)
+        ligne = ecrire_indicateurs(
+            ws,
+            ligne,
+            f"{TITRE_CIA}, par EPCI / EPT du département",
+            cia,
+            options,
+            ["Un EPCI / EPT à cheval sur deux départements figure dans les deux bilans État."],
+            par_perimetre=True,
+        )
     if en_tete:
         premiers = ind[ind["indicateur"].isin(en_tete)]
         ligne = ecrire_indicateurs(ws, ligne, titre_en_tete, premiers, options)
         ind = ind[~ind["indicateur"].isin(en_tete)]
     ecrire_indicateurs(ws, ligne, "Indicateurs du cadrage régional par attributaire", ind, options)
     c.finir_feuille(ws, f"A{debut}")
+
+
+def epci_du_departement(bilan: Bilan, code: str) -> list[tuple[str, str]]:
+    """The EPCI/EPT territories (strates) covering part of département ``code``, sorted by code."""
+    p = bilan.perimetres
+    dedans = (p["perimetre_type"] == "EPCI_EPT") & p["strate"].astype(bool)
+    dedans &= p["departements"].map(lambda d: code in str(d).split(";"))
+    return [("EPCI_EPT", pc) for pc in sorted(p.loc[dedans, "perimetre_code"])]
 
 
 def perimetres_inclus(bilan: Bilan, ptype: str, pcode: str) -> list[tuple[str, str]]:

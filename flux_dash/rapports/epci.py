@@ -15,8 +15,7 @@ from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 GENRE = "epci"
 DOSSIER = "epci_ept"
 DOCUMENT = "Bilan consolidé EPCI / EPT"
-INDICATEURS_CIA = ("part_premier_quartile_hors_qpv", "part_hors_premier_quartile_en_qpv")
-"""Indicators of the convention intercommunale d'attribution (loi Égalité et Citoyenneté, DOMAINE.md §4)."""
+INDICATEURS_CIA = consolide.INDICATEURS_CIA
 
 
 def territoires(bilan: Bilan, options: OptionsRapports) -> list[tuple[str, str]]:
@@ -69,7 +68,7 @@ def classeur_epci(bilan: Bilan, code: str, options: OptionsRapports | None = Non
         code,
         destinataire,
         INDICATEURS_CIA,
-        "Indicateurs de la convention intercommunale d'attribution (CIA)",
+        consolide.TITRE_CIA,
     )
     consolide.feuille_previsionnel(wb, bilan, options, "EPCI_EPT", code, destinataire)
     return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", consolide=True)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
+from flux_dash.consolidation import contrat
 from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
 from flux_dash.rapports import consolide
@@ -20,7 +21,7 @@ from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 GENRE = "etat"
 DOSSIER = "etat"
 DOCUMENT = "Bilan État"
-INDICATEURS_PREFET = ("part_prefet_flux", "part_agents_flux", "prefet_hors_qpv_a", "prefet_hors_qpv_b")
+INDICATEURS_PREFET = contrat.INDICATEURS_PREFET
 PARTS_PAR_COMMUNE = ("part_prefet_flux", "part_agents_flux")
 
 
