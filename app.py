@@ -6,6 +6,7 @@ import logging
 
 import streamlit as st
 
+from flux_dash import limites
 from flux_dash.modele import modele_saisie
 from flux_dash.ui import chargement, etat
 from flux_dash.ui.accueil import afficher_entrees, afficher_resume
@@ -31,9 +32,11 @@ st.markdown(
 col_depot, col_aide = st.columns([3, 2])
 with col_depot:
     st.file_uploader(
-        "Déposez votre classeur (.xlsx) ou vos fichiers CSV (un par table)",
+        f"Déposez votre classeur (.xlsx) ou vos fichiers CSV (un par table), {limites.TELEVERSEMENT_MO} Mo au plus "
+        "par fichier",
         type=["xlsx", "csv"],
         accept_multiple_files=True,
+        max_upload_size=limites.TELEVERSEMENT_MO,
         key=chargement.CLE_TELEVERSEMENT,
         on_change=chargement.charger_televersement,  # a callback runs before the page: the sidebar is up to date
         help="Feuilles ou fichiers attendus : logements, tours, conventions et, si vous l'avez, previsionnel. "

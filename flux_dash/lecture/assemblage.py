@@ -14,9 +14,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from flux_dash import limites
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import LIGNE, PAR_NOM, TABLES, Colonne, Table
-from flux_dash.lecture.cellules import CODES_TELS_QUELS, Illisible, colonne_vide, en_texte, parseur
+from flux_dash.lecture.cellules import (
+    CODES_TELS_QUELS,
+    Illisible,
+    colonne_vide,
+    controler_longueur,
+    en_texte,
+    parseur,
+)
 from flux_dash.lecture.entetes import (
     LIGNES_EN_TETE_MAX,
     colonne_et_genre,
@@ -121,7 +129,11 @@ def _convertir(
     """(clean column of the kept rows, index of each row in the distinct values, error of each distinct value)."""
     parser, dtype = parseur(c)
     serie = brut.valeurs[p]
-    if c.nom in CODES_TELS_QUELS and serie.dtype != object:
+    if (
+        c.nom in CODES_TELS_QUELS
+        and serie.dtype != object
+        and not (serie[garder].str.len() > limites.CARACTERES_CELLULE).any()
+    ):
         # Fast path for high-cardinality identifiers read from CSV (all text): strip, empty → NA.
         texte = serie[garder].str.strip()
         return texte.where(texte != "").astype("string").reset_index(drop=True), np.zeros(0, dtype=np.intp), []
@@ -132,6 +144,7 @@ def _convertir(
     vide = pd.NaT if dtype.startswith("datetime") else pd.NA
     for v in [*uniques, None]:  # the last one stands for missing cells (code -1)
         try:
+            controler_longueur(v, c.nom)
             resultats.append(parser(v))
             erreurs.append(None)
         except Illisible as e:

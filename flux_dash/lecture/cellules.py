@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from flux_dash import formats
+from flux_dash import formats, limites
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import DTYPES, Colonne
 from flux_dash.lecture.entetes import normaliser
@@ -59,6 +59,27 @@ def en_texte(v: object) -> str:
 
 
 _CODE_FLOTTANT = re.compile(r"^(\d+)[.,]0+$")
+
+
+NOMS = frozenset({"reservataire"})
+"""Columns holding a name, bounded by :data:`flux_dash.limites.CARACTERES_NOM`."""
+
+
+def controler_longueur(v: object, colonne: str) -> None:
+    """Raise :class:`Illisible` for a text longer than a cell or a name may be (flux_dash.limites)."""
+    if not isinstance(v, str):
+        return
+    if len(v) > limites.CARACTERES_CELLULE:
+        raise Illisible(
+            f"valeur trop longue : {formats.nombre(len(v))} caractères, au plus "
+            f"{formats.nombre(limites.CARACTERES_CELLULE)} par cellule",
+            "Vérifiez la cellule : une valeur du format tient en quelques mots.",
+        )
+    if colonne in NOMS and len(v) > limites.CARACTERES_NOM:
+        raise Illisible(
+            f"nom trop long : {formats.nombre(len(v))} caractères, au plus {formats.nombre(limites.CARACTERES_NOM)}",
+            "Abrégez le nom ; gardez la même écriture dans les tours et les conventions.",
+        )
 
 
 def _parseur_code(colonne: str) -> Callable[[object], object]:

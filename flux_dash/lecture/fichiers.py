@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from flux_dash import formats, limites
 from flux_dash.lecture.cellules import est_vide
 from flux_dash.lecture.entetes import LIGNES_EN_TETE_MAX, score_entete
 from flux_dash.problemes import ERREUR, Probleme
@@ -137,6 +138,95 @@ def _archive_non_classeur(contenu: bytes) -> list[str] | None:
     return sorted(n for n in noms if not n.endswith("/"))
 
 
+CONSEIL_LIMITES = (
+    "Ce fichier dépasse une limite de flux_dash (docs/securite.md) : un fichier annuel d'un bailleur en est très "
+    "loin. Vérifiez qu'il s'agit du bon fichier, ou découpez-le."
+)
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
+
+
+def _colonne_en_nombre(lettres: bytes) -> int:
+    n = 0
+    for c in lettres:
+        n = n * 26 + c - 64
+    return n
+
+
+def _probleme_limite(nom: str, regle: str) -> Probleme:
+    return probleme_fichier("limite_depassee", nom, regle, CONSEIL_LIMITES)
+
+
+def controler_archive(nom: str, contenu: bytes) -> Probleme | None:
+    """The limits of a workbook (a ZIP archive) checked on its directory, BEFORE anything is inflated
+    (issue 12, decompression bombs): number of members, inflated size of each and of all, compression ratio, and
+    the rows × columns each sheet announces in its ``<dimension>`` (only its first 4 Kio are inflated)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(contenu))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # damaged: the workbook readers say so
+    with archive:
+        membres = archive.infolist()
+        if len(membres) > limites.MEMBRES_ARCHIVE:
+            return _probleme_limite(
+                nom,
+                f"classeur refusé : il contient {formats.nombre(len(membres))} fichiers internes, au plus "
+                f"{formats.nombre(limites.MEMBRES_ARCHIVE)}",
+            )
+        total = 0
+        for m in membres:
+            total += m.file_size
+            if m.file_size > limites.TAILLE_MEMBRE:
+                return _probleme_limite(
+                    nom,
+                    f"classeur refusé : « {m.filename} » occupe {limites.octets_lisibles(m.file_size)} une fois "
+                    f"décompressé, au plus {limites.octets_lisibles(limites.TAILLE_MEMBRE)}",
+                )
+            ratio = m.file_size / max(m.compress_size, 1)
+            if m.file_size > limites.TAILLE_RATIO_MIN and ratio > limites.RATIO_COMPRESSION:
+                return _probleme_limite(
+                    nom,
+                    f"classeur refusé : « {m.filename} » est comprimé {formats.nombre(ratio, 0)} fois, au plus "
+                    f"{formats.nombre(limites.RATIO_COMPRESSION)} fois (bombe de décompression probable)",
+                )
+        if total > limites.TAILLE_DECOMPRESSEE:
+            return _probleme_limite(
+                nom,
+                f"classeur refusé : il occupe {limites.octets_lisibles(total)} une fois décompressé, au plus "
+                f"{limites.octets_lisibles(limites.TAILLE_DECOMPRESSEE)}",
+            )
+        for m in membres:
+            if not (m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")):
+                continue
+            try:
+                with archive.open(m) as flux:
+                    debut = flux.read(4096)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                return None  # damaged or encrypted: the workbook readers say so
+            d = _DIMENSION.search(debut)
+            if not d or not d.group(4):
+                continue
+            lignes = int(d.group(4)) - int(d.group(2) or 1) + 1
+            colonnes = _colonne_en_nombre(d.group(3)) - _colonne_en_nombre(d.group(1) or b"A") + 1
+            message = _message_taille_table(f"la feuille « {m.filename} »", lignes, colonnes, "annonce")
+            if message:
+                return _probleme_limite(nom, message)
+    return None
+
+
+def _message_taille_table(lieu: str, lignes: int, colonnes: int, verbe: str = "a") -> str | None:
+    """The French rule broken by a table of ``lignes`` × ``colonnes``, or None within the limits."""
+    if lignes > limites.LIGNES_TABLE:
+        return (
+            f"{lieu} {verbe} {formats.nombre(lignes)} lignes, au plus {formats.nombre(limites.LIGNES_TABLE)} par table"
+        )
+    if lignes * colonnes > limites.CELLULES_TABLE:
+        return (
+            f"{lieu} {verbe} {formats.nombre(lignes)} lignes × {formats.nombre(colonnes)} colonnes = "
+            f"{formats.nombre(lignes * colonnes)} cellules, au plus {formats.nombre(limites.CELLULES_TABLE)} par table"
+        )
+    return None
+
+
 def probleme_fichier(code: str, nom: str, regle: str, conseil: str = CONSEIL_FORMATS) -> Probleme:
     return Probleme(ERREUR, code, regle, source=nom, conseil=conseil)
 
@@ -189,6 +279,9 @@ def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[
     bruts = []
     for nom_feuille, brut in feuilles.items():
         if brut.empty:
+            continue
+        if message := _message_taille_table(f"la feuille « {nom_feuille} »", *brut.shape):
+            problemes.append(_probleme_limite(nom, message))
             continue
         tete = brut.head(LIGNES_EN_TETE_MAX)
         scores = [score_entete([_texte_cellule(v) for v in ligne]) for ligne in tete.itertuples(index=False)]
@@ -283,6 +376,14 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
         )
         return []
     i, decalage, sep = _entete_csv(texte)
+    # Bounded before parsing (issue 12): lines counted on the text, columns on the header line.
+    entete = texte[decalage:].split("\n", 1)[0]
+    message = _message_taille_table(
+        "le fichier", texte.count("\n", decalage) + 1, len(_decouper(entete, sep)) if entete else 1
+    )
+    if message:
+        problemes.append(_probleme_limite(nom, message))
+        return []
     try:
         brut = pd.read_csv(
             io.StringIO(texte[decalage:]),
@@ -343,6 +444,8 @@ def lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Br
                 "Enlevez le mot de passe (Fichier > Informations > Protéger le classeur) puis enregistrez-le de nouveau.",
             )
         )
+    elif genre == "classeur" and (hors_limites := controler_archive(nom, contenu)) is not None:
+        problemes.append(hors_limites)
     elif genre == "classeur" and (noms := _archive_non_classeur(contenu)) is not None:
         liste = ", ".join(noms[:5]) + ("…" if len(noms) > 5 else "")
         problemes.append(
