@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -43,6 +44,68 @@ PAGES = [
     ("Rapports", "Rapports", ("stDownloadButton",), False),
     ("Accueil", "Gestion en flux", ("stMetric",), False),
 ]
+
+
+ANGLAIS = (
+    # Streamlit's own widgets (streamlit#13500) and plotly's toolbar: each must reach the screen in French
+    "Upload",
+    "Browse files",
+    "Drag and drop",
+    "per file",
+    "Select all",
+    "Clear all",
+    "Selected value",
+    "Choose an option",
+    "Choose options",
+    "No results",
+    "Download plot",
+    "Download as CSV",
+    "Zoom",
+    "Pan",
+    "Autoscale",
+    "Reset axes",
+    "Fullscreen",
+    "Show/hide columns",
+    "Search",
+    "Help for",
+    "Open",
+    "Close",
+    "Collapse sidebar",
+    "Expand sidebar",
+    "Sidebar",
+    "Skip to main content",
+    "Link to heading",
+    "file upload",
+    "icon",
+    "Remove",
+    "Running",
+)
+"""English UI strings that must appear nowhere: not in the rendered text, not in an accessibility label."""
+MOTIF_ANGLAIS = r"\b(?:" + "|".join(re.escape(m) for m in ANGLAIS) + r")\b|\d(?:KB|MB)\b"
+_COLLECTER_ANGLAIS = """(source) => {
+  const motif = new RegExp(source);
+  const cache = (el) => el.closest('[aria-hidden="true"], script, style');
+  const trouves = [];
+  if (document.documentElement.lang !== 'fr') trouves.push('<html lang="' + document.documentElement.lang + '">');
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  for (let n = w.nextNode(); n; n = w.nextNode()) {
+    if (n.nodeType === 3) {
+      if (n.parentElement && !cache(n.parentElement) && motif.test(n.nodeValue)) trouves.push(n.nodeValue.trim());
+    } else if (!cache(n)) {
+      for (const a of ['aria-label', 'title', 'placeholder', 'alt', 'data-title']) {
+        const v = n.getAttribute(a);
+        if (v && motif.test(v)) trouves.push(a + '=' + v);
+      }
+    }
+  }
+  return trouves;
+}"""
+
+
+def _sans_anglais(page, nom: str) -> None:
+    """No English UI string in the page's text nor in its accessibility labels (aria-hidden icons aside)."""
+    trouves = page.evaluate(_COLLECTER_ANGLAIS, MOTIF_ANGLAIS)
+    assert not trouves, f"anglais sur {nom} : {sorted(set(trouves))}"
 
 
 def _exiger_chromium() -> None:
@@ -117,14 +180,17 @@ def _sans_exception(page, nom: str) -> None:
 
 
 def test_parcours_complet(navigateur, serveur, tmp_path):
-    contexte = navigateur.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    contexte = navigateur.new_context(accept_downloads=True, viewport={"width": 1280, "height": 800}, locale="fr-FR")
     page = contexte.new_page()
     debut = time.monotonic()
     page.goto(serveur)
     page.get_by_text("Déposez votre classeur").wait_for(timeout=DELAI_MS)
+    attendre_calme(page)
+    _sans_anglais(page, "accueil vide")
     _televerser(page, [CLASSEUR_DEMO])
     assert _metrique(page, "Logements") == "3\u202f000"
     _sans_exception(page, "01_accueil")
+    _sans_anglais(page, "accueil")  # the uploaded file's size included
     durees = {"chargement": time.monotonic() - debut}
 
     for i, (lien, titre, contenus, filtres) in enumerate(PAGES, start=2):
@@ -134,6 +200,14 @@ def test_parcours_complet(navigateur, serveur, tmp_path):
         _attendre_contenu(page, lien, contenus, filtres)
         durees[lien] = time.monotonic() - t
         _sans_exception(page, f"{i:02d}_{lien}")
+        _sans_anglais(page, lien)
+        if filtres and lien == "Réservataires":  # a multiselect's open list (« Select all »)
+            page.locator('[data-testid="stSidebar"] summary', has_text="Filtres").first.click()
+            liste = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+            liste.locator("input").first.click()
+            page.get_by_role("option").first.wait_for(timeout=DELAI_MS)
+            _sans_anglais(page, f"{lien}, liste d'un filtre ouverte")
+            page.keyboard.press("Escape")
         assert page.get_by_text("Aucune donnée n'est chargée").count() == 0, f"données perdues sur {lien}"
 
     _aller(page, "Rapports")

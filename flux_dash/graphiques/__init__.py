@@ -22,6 +22,7 @@ No Streamlit here: the pages call these functions and render.
 from flux_dash.formats import PALETTE
 from flux_dash.graphiques.commun import (
     COLONNES_POURCENTAGE,
+    CONFIG_PLOTLY,
     COULEUR_ATTRIBUES,
     COULEUR_DROITS,
     COULEUR_PROPOSES,
@@ -91,6 +92,7 @@ from flux_dash.graphiques.territoires import (
 __all__ = [
     "BLEUS",
     "COLONNES_POURCENTAGE",
+    "CONFIG_PLOTLY",
     "COULEUR_ATTRIBUES",
     "COULEUR_DROITS",
     "COULEUR_PROPOSES",

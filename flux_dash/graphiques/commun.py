@@ -78,6 +78,58 @@ def texte_sur(tracer: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
     return enveloppe
 
 
+# --- Plotly's own texts ---------------------------------------------------------------------------------
+
+LOCALE_PLOTLY_FR = {
+    "dictionary": {
+        "Autoscale": "Échelle automatique",
+        "Box Select": "Sélection rectangulaire",
+        "Compare data on hover": "Comparer les données au survol",
+        "Double-click on legend to isolate one trace": "Double-cliquez sur la légende pour isoler une série",
+        "Double-click to zoom back out": "Double-cliquez pour revenir à la vue d'ensemble",
+        "Download plot": "Télécharger le graphique",
+        "Download plot as a png": "Télécharger le graphique (PNG)",
+        "Download plot as a PNG": "Télécharger le graphique (PNG)",
+        "Lasso Select": "Sélection au lasso",
+        "Pan": "Déplacer",
+        "Produced with Plotly.js": "Réalisé avec Plotly.js",
+        "Reset": "Réinitialiser",
+        "Reset axes": "Revenir à la vue d'ensemble",
+        "Reset view": "Revenir à la vue d'ensemble",
+        "Show closest data on hover": "Donnée la plus proche au survol",
+        "Snapshot succeeded": "Image enregistrée",
+        "Sorry, there was a problem downloading your snapshot!": "L'image n'a pas pu être enregistrée.",
+        "Taking snapshot - this may take a few seconds": "Image en préparation…",
+        "Toggle Spike Lines": "Lignes de repère",
+        "Zoom": "Zoom",
+        "Zoom in": "Agrandir",
+        "Zoom out": "Réduire",
+        "trace": "série",
+    },
+    "format": {
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": list(formats.MOIS),
+        "shortMonths": list(formats.MOIS_COURTS),
+        "date": "%d/%m/%Y",
+        "decimal": ",",
+        "thousands": "\u202f",
+    },
+}
+"""plotly.js's French locale, passed inline (``config.locales``): Streamlit's plotly bundle registers no locale, so
+``locale: "fr"`` alone changes nothing."""
+
+CONFIG_PLOTLY = {
+    "displaylogo": False,
+    "locale": "fr",
+    "locales": {"fr": LOCALE_PLOTLY_FR},
+    # the two useful buttons: every other one adds a Tab stop and an English-born tooltip
+    "modeBarButtons": [["toImage", "resetScale2d"]],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+"""``config`` of every chart on screen: French toolbar and tips, two buttons (PNG download, back to the full view)."""
+
+
 REGION = ("REGION", ref.CODE_REGION)
 
 COLONNES_POURCENTAGE = frozenset(

@@ -89,9 +89,9 @@ def afficher_graphique(fig: go.Figure, table: pd.DataFrame, nom: str, cle: str) 
     ``table`` is the chart's ``tableau_xxx`` twin (:mod:`flux_dash.graphiques`); ``nom`` names the downloaded files;
     ``cle`` makes the widget keys unique on the page (``fig_{cle}``, ``tab_{cle}``, ``{cle}_csv``…).
     """
-    from flux_dash.graphiques import pourcentages
+    from flux_dash.graphiques import CONFIG_PLOTLY, pourcentages
 
-    st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False}, width="stretch")
+    st.plotly_chart(fig, key=f"fig_{cle}", config=CONFIG_PLOTLY, width="stretch")
     with st.expander("Voir les données", icon=":material/table:"):
         tableau(table, pourcentages=pourcentages(table), cle=f"tab_{cle}")
         telecharger_tableau(table, nom, cle=cle)
@@ -100,9 +100,11 @@ def afficher_graphique(fig: go.Figure, table: pd.DataFrame, nom: str, cle: str) 
 def afficher_carte(fig: go.Figure, table: pd.DataFrame, nom: str, cle: str) -> None:
     """A map on the left, its figures on the right (without the codes: they are in the downloads), the downloads
     in a « Voir les données » expander below (keys as :func:`afficher_graphique`)."""
+    from flux_dash.graphiques import CONFIG_PLOTLY
+
     gauche, droite = st.columns([3, 2])
     with gauche:
-        st.plotly_chart(fig, key=f"fig_{cle}", config={"displaylogo": False}, width="stretch")
+        st.plotly_chart(fig, key=f"fig_{cle}", config=CONFIG_PLOTLY, width="stretch")
     with droite:
         # as tall as the map at most, no empty grid under a few rows
         tableau(table.drop(columns="Code"), hauteur=min(460, 35 * (len(table) + 1) + 3), cle=f"tab_{cle}")
