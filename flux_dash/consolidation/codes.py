@@ -34,6 +34,7 @@ CODES: dict[str, tuple[Gravite, str]] = {
     "envoi_doublon_fusionne": (INFORMATION, "fichiers du même bailleur aux chiffres concordants, lus ensemble"),
     "envoi_indicateur_ignore": (INFORMATION, "indicateurs ou répartitions inconnus, ignorés"),
     "envoi_archive_partielle": (INFORMATION, "archive : seuls les indicateurs ont été lus"),
+    "precedent_autre_annee": (ERREUR, "fichier de l'année précédente (--precedent) d'une autre année que n−1"),
     # checks (warnings: the file is used)
     "envoi_non_reconcilie": (AVERTISSEMENT, "chiffres d'un bailleur qui ne se réconcilient pas"),
     "perimetre_incomplet": (AVERTISSEMENT, "périmètre qu'un fichier reçu ne couvre pas entièrement"),
