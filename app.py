@@ -34,7 +34,9 @@ with col_depot:
     st.file_uploader(
         f"Déposez votre classeur (.xlsx) ou vos fichiers CSV (un par table), {limites.TELEVERSEMENT_MO} Mo au plus "
         "par fichier",
-        type=["xlsx", "csv"],
+        # No type filter: Streamlit would refuse other files in English (« text/plain files are not allowed »);
+        # the reader names what a file is, in French (« c'est une image PNG »).
+        type=None,
         accept_multiple_files=True,
         max_upload_size=limites.TELEVERSEMENT_MO,
         key=chargement.CLE_TELEVERSEMENT,

@@ -32,6 +32,9 @@ announces (its ``<dimension>``) and on the CSV's line count, then on what was re
 CARACTERES_CELLULE = 32_767
 """Characters of one cell: Excel's own limit; a longer value is an error naming the line and the column."""
 
+CARACTERES_VALEUR_CITEE = 200
+"""Characters of a bad value quoted in a problem (the app, ``erreurs.csv``, ``valider --csv``): cut with « … »."""
+
 CARACTERES_NOM = 300
 """Characters of a name (a réservataire, in tours and conventions)."""
 

@@ -11,6 +11,8 @@ from typing import Literal
 
 import pandas as pd
 
+from flux_dash.limites import CARACTERES_VALEUR_CITEE
+
 Gravite = Literal["erreur", "avertissement", "information"]
 
 ERREUR: Gravite = "erreur"
@@ -37,6 +39,11 @@ class Probleme:
     colonne: str = ""
     valeur: str = ""
     conseil: str = ""
+
+    def __post_init__(self) -> None:
+        # A bad value is quoted, never copied whole: a 1 MB cell stays 1 MB nowhere (erreurs.csv, the app).
+        if len(self.valeur) > CARACTERES_VALEUR_CITEE:
+            object.__setattr__(self, "valeur", self.valeur[: CARACTERES_VALEUR_CITEE - 1] + "…")
 
     def en_dict(self) -> dict[str, object]:
         return {

@@ -144,3 +144,25 @@ def bombe_espaces(mio: int = 1300) -> bytes:
         yield b"</sheetData></worksheet>"
 
     return classeur({"tours": xml()}, niveau=9)
+
+
+def lignes_petit_jeu() -> dict[str, list[list[object]]]:
+    """The tables of tests/petit_jeu.py as rows of cells (header first), to be changed then written with
+    :func:`classeur_de` or :func:`csv_de`."""
+    import csv
+
+    from tests import petit_jeu
+
+    tables = {}
+    for nom, octets in petit_jeu.fichiers_petits():
+        tables[nom.removesuffix(".csv")] = [list(r) for r in csv.reader(io.StringIO(octets.decode()), delimiter=";")]
+    return tables
+
+
+def classeur_de(tables: dict[str, list[list[object]]], etats: dict[str, str] | None = None, **fusions: str) -> bytes:
+    """A workbook with one sheet per table (``fusions``: sheet name → merged range)."""
+    return classeur({n: xml_feuille(lignes, fusion=fusions.get(n)) for n, lignes in tables.items()}, etats)
+
+
+def csv_de(lignes: list[list[object]], sep: str = ";") -> bytes:
+    return "".join(sep.join("" if v is None else str(v) for v in ligne) + "\n" for ligne in lignes).encode()

@@ -21,7 +21,7 @@ from flux_dash.lecture.cellules import (
     CODES_TELS_QUELS,
     Illisible,
     colonne_vide,
-    controler_longueur,
+    controler_cellule,
     en_texte,
     parseur,
 )
@@ -47,7 +47,7 @@ from flux_dash.problemes import ERREUR, INFORMATION, DonneesLues, Probleme
 MAX_PROBLEMES_PAR_COLONNE = 100
 """Unparsable cells listed one by one per (table, column); the rest are counted in one summary problem."""
 
-LONGUEUR_VALEUR_MAX = 200
+LONGUEUR_VALEUR_MAX = limites.CARACTERES_VALEUR_CITEE
 """A bad value is quoted in its problem up to this many characters."""
 
 
@@ -144,7 +144,7 @@ def _convertir(
     vide = pd.NaT if dtype.startswith("datetime") else pd.NA
     for v in [*uniques, None]:  # the last one stands for missing cells (code -1)
         try:
-            controler_longueur(v, c.nom)
+            controler_cellule(v, c.nom)
             resultats.append(parser(v))
             erreurs.append(None)
         except Illisible as e:
@@ -243,11 +243,36 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
     # Sheets named after a table first, so that a sheet recognised only by its columns (the template's
     # drop-down lists, a copy) never takes the place of the sheet the user named.
     par_nom = {id(b): table_pour_feuille(b.source) if b.est_feuille else None for b in bruts}
-    ordre = sorted(bruts, key=lambda b: par_nom[id(b)] is None)
+    # A hidden sheet comes after every visible one: it is never preferred to a visible sheet (issue 12, row 3).
+    ordre = sorted(bruts, key=lambda b: (b.masquee, par_nom[id(b)] is None))
     deja: dict[str, Brut] = {}
     for brut in ordre:
         table = par_nom[id(brut)] or table_par_colonnes(brut.entetes)
         lieu = f"la feuille « {brut.source} »" if brut.est_feuille else f"le fichier « {brut.source} »"
+        if brut.masquee and table is not None:
+            if table in deja:
+                donnees.problemes.append(
+                    Probleme(
+                        INFORMATION,
+                        "feuille_masquee_ignoree",
+                        f"la feuille masquée « {brut.source} » est ignorée : la table {PAR_NOM[table].libelle} est "
+                        f"lue dans la feuille visible « {deja[table].source} »",
+                        source=brut.source,
+                        conseil="Une feuille masquée n'est jamais préférée à une feuille visible ; supprimez-la si "
+                        "elle ne sert plus.",
+                    )
+                )
+                continue
+            donnees.problemes.append(
+                Probleme(
+                    INFORMATION,
+                    "feuille_masquee_lue",
+                    f"la feuille « {brut.source} » est masquée dans le classeur ; elle est lue comme table "
+                    f"{PAR_NOM[table].libelle}, faute de feuille visible",
+                    source=brut.source,
+                    conseil="Vérifiez qu'il s'agit bien des données à transmettre, puis affichez la feuille.",
+                )
+            )
         if brut.est_feuille and par_nom[id(brut)] is None and (table is None or table in deja):
             donnees.problemes.append(
                 Probleme(

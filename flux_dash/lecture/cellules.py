@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,26 @@ class Illisible(ValueError):
         self.conseil = conseil
 
 
+@dataclass(frozen=True)
+class CelluleSpeciale:
+    """A workbook cell whose value calamine reads as empty, marked by :mod:`flux_dash.lecture.fichiers` so that it
+    is never read as empty (issue 12, rows 4 and 7): an error (``#REF!``, ``#N/A``…), a formula saved without its
+    computed value, or a cell covered by a merge."""
+
+    genre: str
+    """"erreur" | "formule" | "fusion"."""
+    texte: str
+    """The error (``#REF!``), the formula (``SUM(A1:A3)``) or the merged range (``A3:B3``)."""
+
+    def __str__(self) -> str:
+        return self.texte
+
+
+_INVISIBLES = re.compile("[\x00\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""NUL, soft hyphen, zero-width and bidirectional control characters: invisible, so two names differing by one
+of them look identical (issue 12, row 7); they are removed from every text cell."""
+
+
 def est_vide(v: object) -> bool:
     if v is None or v is pd.NaT or v is pd.NA:
         return True
@@ -55,7 +76,7 @@ def en_texte(v: object) -> str:
         return texte if v.time() == dt.time() else texte + v.strftime(" %H:%M")
     if isinstance(v, dt.date):
         return v.strftime("%d/%m/%Y")
-    return " ".join(str(v).split())
+    return " ".join(_INVISIBLES.sub("", str(v)).split())
 
 
 _CODE_FLOTTANT = re.compile(r"^(\d+)[.,]0+$")
@@ -65,8 +86,29 @@ NOMS = frozenset({"reservataire"})
 """Columns holding a name, bounded by :data:`flux_dash.limites.CARACTERES_NOM`."""
 
 
-def controler_longueur(v: object, colonne: str) -> None:
-    """Raise :class:`Illisible` for a text longer than a cell or a name may be (flux_dash.limites)."""
+_SPECIALES = {
+    "erreur": (
+        "cellule en erreur dans Excel ({texte})",
+        "Corrigez la formule ou la référence qui produit cette erreur, ou remplacez-la par la valeur attendue.",
+    ),
+    "formule": (
+        "formule sans valeur calculée (={texte})",
+        "Le fichier ne contient que la formule, pas son résultat : ouvrez-le dans Excel ou LibreOffice, laissez-le "
+        "recalculer, puis enregistrez-le.",
+    ),
+    "fusion": (
+        "cellule fusionnée ({texte}) : seule la première cellule d'une fusion porte la valeur",
+        "Annulez la fusion des cellules et recopiez la valeur sur chaque ligne.",
+    ),
+}
+
+
+def controler_cellule(v: object, colonne: str) -> None:
+    """Raise :class:`Illisible` for a :class:`CelluleSpeciale` (never read as empty) and for a text longer than a
+    cell or a name may be (flux_dash.limites)."""
+    if isinstance(v, CelluleSpeciale):
+        regle, conseil = _SPECIALES[v.genre]
+        raise Illisible(regle.format(texte=v.texte), conseil)
     if not isinstance(v, str):
         return
     if len(v) > limites.CARACTERES_CELLULE:
@@ -203,11 +245,14 @@ def _nombre(v: object) -> object:
         raise Illisible("nombre illisible", conseil)
     texte = _nettoyer_nombre(v).removesuffix("%")
     if _NOMBRE.match(texte):
-        return float(texte)
+        nombre = float(texte)
+        if not np.isfinite(nombre):  # 400 digits: float() gives inf (issue 12, row 7)
+            raise Illisible(f"nombre trop grand ({formats.nombre(len(texte))} caractères)", conseil)
+        return nombre
     raise Illisible("nombre illisible", conseil)
 
 
-_HEURE = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_HEURE = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
 _DATE_FR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _HEURE + "$")
 _DATE_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _HEURE + "$")
 _ORIGINE_EXCEL = dt.datetime(1899, 12, 30)
@@ -236,12 +281,26 @@ def _date_valide(annee: int, mois: int, jour: int) -> pd.Timestamp:
     raise Illisible(f"date inexistante : il n'y a pas de {jour_texte} {formats.MOIS[mois - 1]}{en}", _CONSEIL_DATE)
 
 
+def _heure_valide(m: re.Match[str]) -> None:
+    """« 15/03/2024 25:99 » is not a date (issue 12, row 7): the time after a date must exist too."""
+    heure, minute, seconde = m.group(4), m.group(5), m.group(6)
+    if heure is not None and (int(heure) > 23 or int(minute) > 59 or int(seconde or 0) > 59):
+        texte = f"{heure}:{minute}" + (f":{seconde}" if seconde else "")
+        raise Illisible(f"heure inexistante : {texte}", _CONSEIL_DATE + " L'heure, facultative, va de 00:00 à 23:59.")
+
+
 def _date(v: object) -> object:
     if est_vide(v):
         return pd.NaT
-    if isinstance(v, dt.datetime):  # Excel date cell (pd.Timestamp is a datetime too)
-        return _date_valide(v.year, v.month, v.day)
-    if isinstance(v, dt.date):
+    if isinstance(v, dt.date):  # Excel date cell (datetime and pd.Timestamp are dates too)
+        if (v.year, v.month) <= (1900, 2):
+            # Serials 59 and 60 both come back as 28/02/1900: 60 is Excel's 29/02/1900, a day that never was
+            # (Lotus 1-2-3's leap-year bug), so no date before March 1900 can be trusted (issue 12, row 7).
+            raise Illisible(
+                f"date d'Excel antérieure au 01/03/1900 ({v.strftime('%d/%m/%Y')}) : le calendrier d'Excel y compte "
+                "un 29/02/1900 qui n'a pas existé",
+                _CONSEIL_DATE,
+            )
         return _date_valide(v.year, v.month, v.day)
     if isinstance(v, bool | dt.time):
         raise Illisible("date illisible", _CONSEIL_DATE)
@@ -250,8 +309,10 @@ def _date(v: object) -> object:
     else:
         texte = str(v).strip()
         if m := _DATE_FR.match(texte):
+            _heure_valide(m)
             return _date_valide(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if m := _DATE_ISO.match(texte):
+            _heure_valide(m)
             return _date_valide(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if _DATE_DEUX_CHIFFRES.match(texte):
             raise Illisible(

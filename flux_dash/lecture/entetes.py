@@ -122,12 +122,19 @@ _INDEX_ENTETES = {t.nom: _index_entetes(t) for t in TABLES}
 _PRECISIONS = re.compile(r"\([^)]*\)|\*")
 
 
+LONGUEUR_ENTETE_MAX = 200
+"""A header longer than this matches no column (the longest header of the format, with its precisions, is far
+shorter)."""
+
+
 def colonne_et_genre(entete: object, table: str) -> tuple[str, str] | None:
     """(canonical column, "exact" or "synonyme") that a header means in ``table``, or None.
 
     A header that matches nothing is tried again without its bracketed precisions and required-field stars, as
     users write them: « Date de disponibilité (JJ/MM/AAAA) », « Taux (en %) », « Typologie * ».
     """
+    if len(str(entete)) > LONGUEUR_ENTETE_MAX:  # a long cell is no header: not normalised (a 1 MB cell, issue 12)
+        return None
     exacts, synonymes = _INDEX_ENTETES[table]
     n = normaliser(entete)
     for essai in (n, normaliser(_PRECISIONS.sub("", str(entete)))):

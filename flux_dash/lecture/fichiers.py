@@ -7,6 +7,7 @@ each sheet or CSV file, and the raw table (:class:`Brut`) found below it, cells 
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -19,7 +20,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from flux_dash import formats, limites
-from flux_dash.lecture.cellules import est_vide
+from flux_dash.lecture.cellules import CelluleSpeciale, est_vide
 from flux_dash.lecture.entetes import LIGNES_EN_TETE_MAX, score_entete
 from flux_dash.problemes import ERREUR, Probleme
 
@@ -37,6 +38,7 @@ class Brut:
     entetes: list[str]  # header cells as typed
     valeurs: pd.DataFrame  # the rows below the header, positional columns, raw cells (str for CSV, objects for Excel)
     lignes: np.ndarray  # line number of each row as the user sees it
+    masquee: bool = False  # a hidden or very hidden sheet: never preferred to a visible one (issue 12, row 3)
     problemes: list[Probleme] = field(default_factory=list)
     _facteurs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
@@ -240,26 +242,95 @@ def _texte_cellule(v: object) -> str:
 # --- Workbooks ------------------------------------------------------------------------------------------
 
 
-def _feuilles_calamine(contenu: bytes) -> dict[str, pd.DataFrame]:
-    """Every sheet as raw cells, row p of the frame being the sheet's row p + 1.
+@dataclass
+class Feuilles:
+    """The sheets of a workbook as raw cells (row p of a frame being the sheet's row p + 1), with what calamine
+    knows beside the values: hidden sheets, merged ranges ((first row, first column), (last row, last column),
+    0-based) per sheet."""
+
+    cellules: dict[str, pd.DataFrame]
+    masquees: set[str] = field(default_factory=set)
+    fusions: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(default_factory=dict)
+
+
+def _feuilles_calamine(contenu: bytes) -> Feuilles:
+    """Every sheet as raw cells.
 
     python-calamine is called directly rather than through ``pd.read_excel(engine="calamine")``: same reader,
     same values, but about 3 times faster on 100k rows (pandas converts every cell in Python, then re-parses).
     Empty cells are ``""``; numbers are floats; date cells are ``date``/``datetime``.
     """
     classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
-    return {
-        nom: pd.DataFrame(classeur.get_sheet_by_name(nom).to_python(skip_empty_area=False), dtype=object)
-        for nom in classeur.sheet_names
-    }
+    feuilles = Feuilles({})
+    for meta in classeur.sheets_metadata:
+        if str(meta.visible).rsplit(".", 1)[-1] != "Visible":
+            feuilles.masquees.add(meta.name)
+    for nom in classeur.sheet_names:
+        feuille = classeur.get_sheet_by_name(nom)
+        feuilles.cellules[nom] = pd.DataFrame(feuille.to_python(skip_empty_area=False), dtype=object)
+        feuilles.fusions[nom] = list(feuille.merged_cell_ranges or [])
+    return feuilles
 
 
-def _feuilles_openpyxl(contenu: bytes) -> dict[str, pd.DataFrame]:
-    return pd.read_excel(io.BytesIO(contenu), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+_CELLULE_XML = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF_XML = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_F_XML = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_V_XML = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _cellules_speciales(contenu: bytes) -> dict[str, list[tuple[int, int, CelluleSpeciale]]]:
+    """Per sheet name, the (row, column, marker) of the cells calamine reads as empty though they are not: error
+    cells (``t="e"``) and formulas saved without their computed value (no ``<v>``). Only sheets whose XML
+    contains such a cell are scanned cell by cell."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            classeur = archive.read("xl/workbook.xml")
+            relations = archive.read("xl/_rels/workbook.xml.rels")
+            cibles = dict(re.findall(rb'Id="([^"]+)"[^>]*?Target="([^"]+)"', relations))
+            cibles.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*?Id="([^"]+)"', relations)})
+            trouvees: dict[str, list[tuple[int, int, CelluleSpeciale]]] = {}
+            for attributs in re.findall(rb"<(?:\w+:)?sheet\b([^>]*)/?>", classeur):
+                nom = re.search(rb'\bname="([^"]*)"', attributs)
+                rid = re.search(rb'\br:id="([^"]*)"', attributs)
+                if not nom or not rid or rid.group(1) not in cibles:
+                    continue
+                cible = cibles[rid.group(1)].decode().lstrip("/")
+                chemin = cible if cible.startswith("xl/") else "xl/" + cible
+                xml = archive.read(chemin)
+                if b't="e"' not in xml and b"<f" not in xml:
+                    continue
+                liste = trouvees.setdefault(html.unescape(nom.group(1).decode()), [])
+                for m in _CELLULE_XML.finditer(xml):
+                    attributs_c, interieur = m.group(1), m.group(2) or b""
+                    ref = _REF_XML.search(attributs_c)
+                    if ref is None:
+                        continue
+                    valeur = _V_XML.search(interieur)
+                    if b't="e"' in attributs_c and valeur:
+                        marque = CelluleSpeciale("erreur", html.unescape(valeur.group(1).decode()))
+                    elif (f := _F_XML.search(interieur)) and not (valeur and valeur.group(1)):
+                        marque = CelluleSpeciale("formule", html.unescape((f.group(1) or b"").decode()))
+                    else:
+                        continue
+                    liste.append((int(ref.group(2)) - 1, _colonne_en_nombre(ref.group(1)) - 1, marque))
+            return trouvees
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError):
+        return {}
+
+
+def _marquer(brut: pd.DataFrame, speciales: list[tuple[int, int, CelluleSpeciale]]) -> None:
+    """Put the markers in the empty cells they stand for (calamine's frame may be shorter or narrower)."""
+    for r, c, marque in speciales:
+        if r < brut.shape[0] and c < brut.shape[1] and est_vide(brut.iat[r, c]):
+            brut.iat[r, c] = marque
+
+
+def _feuilles_openpyxl(contenu: bytes) -> Feuilles:
+    return Feuilles(pd.read_excel(io.BytesIO(contenu), sheet_name=None, header=None, dtype=object, engine="openpyxl"))
 
 
 def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]:
-    feuilles: dict[str, pd.DataFrame] | None = None
+    feuilles: Feuilles | None = None
     for lecteur in (_feuilles_calamine, _feuilles_openpyxl):
         try:
             feuilles = lecteur(contenu)
@@ -277,24 +348,48 @@ def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[
         )
         return []
     bruts = []
-    for nom_feuille, brut in feuilles.items():
+    speciales = _cellules_speciales(contenu)
+    for nom_feuille, brut in feuilles.cellules.items():
         if brut.empty:
             continue
         if message := _message_taille_table(f"la feuille « {nom_feuille} »", *brut.shape):
             problemes.append(_probleme_limite(nom, message))
             continue
+        _marquer(brut, speciales.get(str(nom_feuille), []))
         tete = brut.head(LIGNES_EN_TETE_MAX)
         scores = [score_entete([_texte_cellule(v) for v in ligne]) for ligne in tete.itertuples(index=False)]
         h = int(np.argmax(scores)) if max(scores) > 0 else _premiere_ligne_non_vide(tete)
         entetes = [_texte_cellule(v) for v in brut.iloc[h]]
+        _marquer(brut, _cellules_fusionnees(feuilles.fusions.get(str(nom_feuille), []), h, brut.shape))
         valeurs = brut.iloc[h + 1 :].reset_index(drop=True)
         valeurs.columns = range(valeurs.shape[1])
         # calamine and openpyxl both return the sheet from row 1: position p is row p + 1.
         lignes = np.arange(h + 2, h + 2 + len(valeurs))
-        feuille = Brut(str(nom_feuille), True, entetes, valeurs, lignes)
+        feuille = Brut(str(nom_feuille), True, entetes, valeurs, lignes, masquee=nom_feuille in feuilles.masquees)
         if any(entetes) or not feuille.lignes_vides().all():  # blank sheets ("Feuil2") are skipped silently
             bruts.append(feuille)
     return bruts
+
+
+def _nom_de_cellule(ligne: int, colonne: int) -> str:
+    lettres, n = "", colonne + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        lettres = chr(65 + r) + lettres
+    return f"{lettres}{ligne + 1}"
+
+
+def _cellules_fusionnees(
+    fusions: list[tuple[tuple[int, int], tuple[int, int]]], entete: int, forme: tuple[int, int]
+) -> list[tuple[int, int, CelluleSpeciale]]:
+    """The cells covered by a merge below the header row (0-based ``entete``), each marked with its range: the
+    first cell keeps the value, the others are empty for calamine (issue 12, row 7)."""
+    marques = []
+    for (r0, c0), (r1, c1) in fusions:
+        plage = CelluleSpeciale("fusion", f"{_nom_de_cellule(r0, c0)}:{_nom_de_cellule(r1, c1)}")
+        for r in range(max(r0, entete + 1), min(r1, forme[0] - 1) + 1):  # never beyond the cells read
+            marques.extend((r, c, plage) for c in range(c0, min(c1, forme[1] - 1) + 1) if (r, c) != (r0, c0))
+    return marques
 
 
 def _premiere_ligne_non_vide(tete: pd.DataFrame) -> int:
@@ -323,6 +418,10 @@ def _decoder(contenu: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
     return None
+
+
+_UTF8_MELANGE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
+"""A two-byte UTF-8 sequence (accented Latin letters) or ’ – … (three bytes starting E2 80)."""
 
 
 def _decouper(ligne: str, sep: str) -> list[str]:
@@ -369,7 +468,18 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
             )
         )
         return []
-    texte, _ = decode
+    texte, encodage = decode
+    if encodage == "cp1252" and _UTF8_MELANGE.search(contenu):
+        # Not UTF-8 as a whole, yet with UTF-8 accents inside (« Ã© » once decoded): two encodings in one file.
+        problemes.append(
+            probleme_fichier(
+                "encodages_melanges",
+                nom,
+                "encodages mélangés : le fichier contient à la fois des caractères en UTF-8 et en Windows-1252 "
+                "(des accents s'afficheraient « Ã© »)",
+                "Ouvrez le fichier dans un tableur, corrigez les accents, puis enregistrez-le en « CSV UTF-8 ».",
+            )
+        )
     if not texte.strip():
         problemes.append(
             probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune ligne.")
