@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flux_dash import validation
-from flux_dash.colonnes import LIGNE, PAR_NOM
+from flux_dash.colonnes import DTYPES, LIGNE, PAR_NOM
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, DonneesLues, Probleme
 from flux_dash.validation import annee_par_defaut, valider
 
@@ -33,7 +33,7 @@ def tableau(nom: str, lignes: list[dict]) -> pd.DataFrame:
     table = PAR_NOM[nom]
     df = pd.DataFrame({c: [ligne.get(c, NA) for ligne in lignes] for c in table.noms})
     for col in table.colonnes:
-        df[col.nom] = df[col.nom].astype(validation.DTYPES[col.genre])
+        df[col.nom] = df[col.nom].astype(DTYPES[col.genre])
     df[LIGNE] = pd.array(range(2, len(lignes) + 2), dtype="Int64")
     return df
 
@@ -640,7 +640,9 @@ def test_problemes_tries_par_table_ligne_colonne():
 
 
 def test_plafond_par_regle_avec_ligne_de_synthese(monkeypatch):
-    monkeypatch.setattr(validation, "MAX_PAR_REGLE", 2)
+    from flux_dash.validation import assemblage
+
+    monkeypatch.setattr(assemblage, "MAX_PAR_REGLE", 2)
     rapport = valider(donnees(*(modifier("logements", i, typologie="T9") for i in range(5))), 2024)
     assert resume(rapport) == [
         (E, "valeur_hors_liste", "logements", 2, "typologie", "T9"),
@@ -788,7 +790,7 @@ VALEURS_HOSTILES = {
     "datetime64[ns]": [pd.NaT, J("1900-01-01"), J("2024-02-29"), J("2099-12-31")],
 }
 CELLULES = [
-    (t, i, c, validation.DTYPES[col.genre])
+    (t, i, c, DTYPES[col.genre])
     for t, n in (("logements", 5), ("tours", 6), ("conventions", 2), ("previsionnel", 1))
     for i in range(n)
     for col in PAR_NOM[t].colonnes
