@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import shutil
 import sys
 import textwrap
@@ -53,7 +54,7 @@ def _positif(texte: str) -> int:
 
 
 def _strictement_positif(texte: str) -> int:
-    """``--logements``: an integer ≥ 1."""
+    """``--logements``, ``--processus``: an integer ≥ 1."""
     try:
         n = int(texte)
     except ValueError:
@@ -160,6 +161,13 @@ def _analyseur() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--masquer", action="store_true", help="masque les effectifs de 1 à 4 (« < 5 ») des bilans consolidés"
+    )
+    b.add_argument(
+        "--processus",
+        type=_strictement_positif,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="nombre de processus qui écrivent les classeurs (défaut : un par cœur, ici %(default)s)",
     )
 
     m = sous.add_parser(
@@ -326,8 +334,7 @@ def commande_bilan(args: argparse.Namespace) -> int:
         masquer_petits_effectifs=args.masquer,
         fichiers_source=tuple(rapport.fichiers),
     )
-    for prevu in rapports.lister_rapports(bilan, options):
-        fichiers[prevu.chemin_archive] = prevu.construire()
+    fichiers |= rapports.construire_classeurs(bilan, options, processus=args.processus)
     archive = (rapports.nom_archive(bilan, options), rapports.archiver(fichiers)) if args.zip else None
 
     ecriture.ecrire_tout_ou_rien(sortie, {**fichiers, **dict([archive] if archive else [])})

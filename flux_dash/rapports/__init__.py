@@ -9,8 +9,10 @@ read from a :class:`~flux_dash.calculs.Bilan`; Excel hygiene is :mod:`flux_dash.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import multiprocessing
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,24 +83,77 @@ def archiver(fichiers: dict[str, bytes]) -> bytes:
     return tampon.getvalue()
 
 
+def construire_classeurs(
+    bilan: Bilan,
+    options: OptionsRapports | None = None,
+    progression: Callable[[int, int, RapportPrevu], None] | None = None,
+    processus: int = 1,
+) -> dict[str, bytes]:
+    """Every workbook of :func:`lister_rapports`, ``{path in archive: bytes}`` in listing order: the one place a
+    batch of trames is built (command line, archive, application).
+
+    The batch has one generation date (``options.genere_le``, else now): every Paramètres sheet, footer and
+    document property of the batch shows it. ``processus`` > 1 builds the workbooks in that many forked worker
+    processes (the command line: one per core); the bytes are those of a sequential build. Never more than 1
+    inside a server (the Streamlit application): forking a process that runs threads is unsafe. Where ``fork``
+    does not exist (Windows) the build is sequential. ``progression(i, total, prevu)`` is called after each
+    workbook, in listing order.
+    """
+    options = options or OptionsRapports()
+    if options.genere_le is None:
+        options = dataclasses.replace(options, genere_le=dt.datetime.now().replace(microsecond=0))
+    prevus = lister_rapports(bilan, options)
+    processus = min(processus, len(prevus))
+    if processus > 1 and "fork" in multiprocessing.get_all_start_methods():
+        contenus = _construire_en_parallele(prevus, processus)
+    else:
+        contenus = (prevu.construire() for prevu in prevus)
+    fichiers: dict[str, bytes] = {}
+    for i, (prevu, contenu) in enumerate(zip(prevus, contenus, strict=True), start=1):
+        fichiers[prevu.chemin_archive] = contenu
+        if progression:
+            progression(i, len(prevus), prevu)
+    return fichiers
+
+
+_PREVUS: list[RapportPrevu] = []
+"""The batch being built by the worker processes: set before they are forked, so that each inherits it (the
+lazy builders are closures over the Bilan: sent by the fork, never pickled)."""
+
+
+def _construire_en_parallele(prevus: list[RapportPrevu], processus: int):
+    global _PREVUS
+    _PREVUS = prevus
+    try:
+        with multiprocessing.get_context("fork").Pool(processus) as pool:
+            # Workbooks in listing order, a few at a time per worker: one réservataire's is ~10× an État's.
+            yield from pool.imap(_construire_un, range(len(prevus)), chunksize=2)
+    finally:
+        _PREVUS = []
+
+
+def _construire_un(i: int) -> bytes:
+    return _PREVUS[i].construire()
+
+
 def construire_archive(
     bilan: Bilan,
     options: OptionsRapports | None = None,
     progression: Callable[[float, str], None] | None = None,
+    processus: int = 1,
 ) -> bytes:
     """Every workbook in its folder, plus ``indicateurs_{n}.csv`` (FORMAT.md §2.2), as ZIP bytes.
 
-    ``progression(fraction, message)`` is called after each file with increasing fractions, the last one 1.0.
+    ``progression(fraction, message)`` is called after each file with increasing fractions, the last one 1.0;
+    ``processus``: see :func:`construire_classeurs` (1 in the application).
     """
     from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
 
-    prevus = lister_rapports(bilan, options)
-    total = len(prevus) + 1
-    fichiers: dict[str, bytes] = {}
-    for i, prevu in enumerate(prevus, start=1):
-        fichiers[prevu.chemin_archive] = prevu.construire()
+    def suivre(i: int, total: int, prevu: RapportPrevu) -> None:
         if progression:
-            progression(i / total, f"Classeur {i} sur {len(prevus)} : {prevu.nom_fichier}")
+            progression(i / (total + 1), f"Classeur {i} sur {total} : {prevu.nom_fichier}")
+
+    fichiers = construire_classeurs(bilan, options, suivre, processus)
     fichiers[nom_indicateurs(bilan)] = ecrire_indicateurs_csv(bilan)
     if progression:
         progression(1.0, f"Indicateurs écrits : {nom_indicateurs(bilan)}")
@@ -113,6 +168,7 @@ __all__ = [
     "RapportPrevu",
     "archiver",
     "construire_archive",
+    "construire_classeurs",
     "lister_consolidations",
     "lister_rapports",
     "nom_archive",

@@ -418,9 +418,9 @@ def formater_indicateurs(ws: Feuille, plage: excel.Plage, table: pd.DataFrame, u
 # --- Paramètres and Définitions (DOMAINE.md §5.5) ----------------------------------------------------
 
 
-def horodatage() -> str:
-    """Generation date shown on the Paramètres sheet, JJ/MM/AAAA HH:MM (local time)."""
-    return dt.datetime.now().strftime("%d/%m/%Y %H:%M")
+def horodatage(moment: dt.datetime | None = None) -> str:
+    """Generation date shown on the Paramètres sheet, JJ/MM/AAAA HH:MM (local time; ``moment``: the batch's)."""
+    return (moment or dt.datetime.now()).strftime("%d/%m/%Y %H:%M")
 
 
 def version_outil() -> str:
@@ -437,6 +437,7 @@ def feuille_parametres(
     document: str,
     fichiers: Sequence[tuple[str, str]],
     masquage: bool | None = None,
+    genere_le: dt.datetime | None = None,
 ) -> Feuille:
     """The "Paramètres" sheet: landlord, year, recipient, source files and their sha256, generation date, tool
     version, then the computation rules (:meth:`ReglesCalcul.en_lignes`) with their reasons, and — for the
@@ -452,7 +453,7 @@ def feuille_parametres(
             lignes.append(("Fichier source", f"{nom} (sha256 {empreinte})"))
     else:
         lignes.append(("Fichier source", "non renseigné"))
-    lignes += [("Date de génération", horodatage()), ("Version de flux_dash", version_outil())]
+    lignes += [("Date de génération", horodatage(genere_le)), ("Version de flux_dash", version_outil())]
     ws = excel.feuille_parametres(wb, lignes, sous_titres=[f"{document} – {destinataire}"])
     excel.copier_cellules(section_regles(bilan.regles, masquage), ws, ws.derniere_ligne + 1)
     excel.ajuster_largeurs(ws, maximum=60)
@@ -581,6 +582,8 @@ class OptionsRapports:
     """Counts 1–4 shown "< 5" in the consolidated documents (EPCI/EPT, État), DOMAINE.md §6."""
     fichiers_source: tuple[tuple[str, str], ...] = ()
     """(file name, sha256) of the input files, for the Paramètres sheet."""
+    genere_le: dt.datetime | None = None
+    """Generation date of the batch (Paramètres, footers, document properties); None = when each is built."""
 
 
 @dataclass(frozen=True)
@@ -616,18 +619,29 @@ def terminer(
     documents shared beyond the réservataire, which may mask small counts (their Paramètres say whether they do).
     """
     masquage = options.masquer_petits_effectifs if consolide else None
-    feuille_parametres(wb, bilan, options.bailleur, destinataire, document, options.fichiers_source, masquage=masquage)
+    feuille_parametres(
+        wb,
+        bilan,
+        options.bailleur,
+        destinataire,
+        document,
+        options.fichiers_source,
+        masquage=masquage,
+        genere_le=options.genere_le,
+    )
     feuille_definitions(wb, masquage=bool(masquage))
-    return octets(wb, f"{document} – {destinataire}", options.bailleur)
+    return octets(wb, f"{document} – {destinataire}", options.bailleur, options.genere_le)
 
 
-def octets(wb: Classeur, titre: str = "", bailleur: str = "") -> bytes:
+def octets(wb: Classeur, titre: str = "", bailleur: str = "", genere_le: dt.datetime | None = None) -> bytes:
     """The workbook's bytes, after the last touches every trame shares: document title (properties, no personal
     data: creator "flux_dash") and the page footer of every sheet — sheet name and generation date JJ/MM/AAAA on
     the left, landlord in the middle, "Page n / N" on the right."""
     if titre:
         wb.titre = titre
-    date = dt.date.today().strftime("%d/%m/%Y")
+    if genere_le is not None:
+        wb.date = genere_le
+    date = (genere_le or dt.datetime.now()).strftime("%d/%m/%Y")
     wb.pied = excel.PiedDePage(f"&A – édité le {date}", excel.echapper_pied(bailleur), excel.PIED_DE_PAGE.droite)
     return excel.classeur_en_octets(wb)
 

@@ -1,0 +1,72 @@
+"""Building a batch of trames (:func:`flux_dash.rapports.construire_classeurs`): one generation date per batch,
+and the same bytes whether the workbooks are built in one process or in a pool of worker processes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import os
+import zipfile
+
+import openpyxl
+import pytest
+
+from flux_dash import cli, rapports
+from tests.petit_jeu import OPTIONS
+
+MOMENT = dt.datetime(2025, 3, 4, 5, 6, 7)
+
+
+@pytest.fixture(scope="module")
+def options():
+    return dataclasses.replace(OPTIONS, genere_le=MOMENT)
+
+
+def test_pool_de_processus_memes_octets_que_sequentiel(petit_bilan, options):
+    sequentiel = rapports.construire_classeurs(petit_bilan, options, processus=1)
+    en_parallele = rapports.construire_classeurs(petit_bilan, options, processus=2)
+    assert list(sequentiel) == [p.chemin_archive for p in rapports.lister_rapports(petit_bilan, options)]
+    assert list(en_parallele) == list(sequentiel)
+    differents = [chemin for chemin in sequentiel if sequentiel[chemin] != en_parallele[chemin]]
+    assert differents == []
+
+
+def test_progression_dans_l_ordre_de_la_liste_avec_le_pool(petit_bilan, options):
+    appels: list[tuple[int, int, str]] = []
+    fichiers = rapports.construire_classeurs(
+        petit_bilan, options, lambda i, n, prevu: appels.append((i, n, prevu.chemin_archive)), processus=3
+    )
+    assert appels == [(i, len(fichiers), chemin) for i, chemin in enumerate(fichiers, start=1)]
+
+
+def test_une_date_de_generation_pour_tout_le_lot(petit_bilan, options):
+    fichiers = rapports.construire_classeurs(petit_bilan, options)
+    for chemin, octets in fichiers.items():
+        wb = openpyxl.load_workbook(io.BytesIO(octets))
+        ws = wb["Paramètres"]
+        valeurs = {ws.cell(ligne, 1).value: ws.cell(ligne, 2).value for ligne in range(1, ws.max_row + 1)}
+        assert valeurs["Date de génération"] == "04/03/2025 05:06", chemin
+        assert wb.properties.created == MOMENT, chemin
+        with zipfile.ZipFile(io.BytesIO(octets)) as zf:
+            feuille = zf.read("xl/worksheets/sheet1.xml").decode()
+        assert "édité le 04/03/2025" in feuille, chemin
+
+
+def test_sans_date_donnee_le_lot_prend_la_meme_pour_tous(petit_bilan):
+    fichiers = rapports.construire_classeurs(petit_bilan, OPTIONS)
+    dates = {openpyxl.load_workbook(io.BytesIO(o)).properties.created for o in fichiers.values()}
+    assert len(dates) == 1
+
+
+def test_cli_un_processus_par_coeur_par_defaut():
+    args = cli._analyseur().parse_args(["bilan", "f.csv", "--annee", "2024", "--sortie", "s"])
+    assert args.processus == (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize("valeur", ["0", "-1", "deux"])
+def test_cli_processus_invalide_code_2(valeur, capsys):
+    with pytest.raises(SystemExit) as sortie:
+        cli.main(["bilan", "f.csv", "--annee", "2024", "--sortie", "s", "--processus", valeur])
+    assert sortie.value.code == 2
+    assert "--processus" in capsys.readouterr().err
