@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from outils_consolidation import classeur_donnees, csv_tidy, habitat_a, logis_b
 
@@ -164,7 +165,7 @@ def test_une_ancienne_base_est_migree(tmp_path):
     )
     con.close()
     base = Base(chemin)
-    assert base.version_schema() == 2
+    assert base.version_schema() == b.VERSION_SCHEMA
     d = base.depots()
     assert d.empreinte.tolist() == [empreinte_lignes(lignes)]
     h = base.historique()
@@ -286,3 +287,20 @@ def test_deux_fils_d_un_meme_processus(tmp_path):
 def test_les_tours_ne_vont_jamais_dans_la_base(tmp_path):
     r = lire_envois([Path(RACINE / "sample_data" / "flux_demo_2024.xlsx")])
     assert not r.ok and [p.code for p in r.erreurs] == ["envoi_donnees_brutes"]
+
+
+def test_attendus_et_objectifs_gardes_par_territoire_et_annee(tmp_path):
+    chemin = tmp_path / "base.duckdb"
+    base = Base(chemin)
+    est, plaine = ("EPCI_EPT", "200057875"), ("EPCI_EPT", "200057867")
+    assert base.attendus(2024, est).empty and base.objectifs(2024, est) is None
+    base.definir_attendus(2024, est, pd.DataFrame({"bailleur": ["Logis B", "Habitat A"], "siren": ["", "123"]}))
+    base.definir_objectifs(
+        2024, est, pd.DataFrame({"cible": ["Territoire"], "indicateur": ["part_prefet_flux"], "objectif": [0.25]})
+    )
+    relue = Base(chemin)  # kept in the file
+    assert relue.attendus(2024, est).values.tolist() == [["Logis B", ""], ["Habitat A", "123"]]
+    assert relue.attendus(2023, est).empty and relue.attendus(2024, plaine).empty
+    assert relue.objectifs(2024, est).values.tolist() == [["Territoire", "part_prefet_flux", 0.25]]
+    relue.definir_attendus(2024, est, pd.DataFrame({"bailleur": []}))
+    assert relue.attendus(2024, est).empty

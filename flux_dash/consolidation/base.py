@@ -44,7 +44,7 @@ from flux_dash.consolidation.codes import probleme
 from flux_dash.consolidation.envoi import Envoi, FichierRecu, empreinte_lignes
 from flux_dash.problemes import Probleme
 
-VERSION_SCHEMA = 2
+VERSION_SCHEMA = 3
 APPLICATION = "flux_dash"
 NOM_FICHIER = "campagnes.duckdb"
 VARIABLE = "FLUX_DASH_BASE"
@@ -115,7 +115,20 @@ def _migrer_v1_v2(con) -> None:
     con.execute("DROP TABLE remplacements")
 
 
-MIGRATIONS = {1: _migrer_v1_v2}
+def _migrer_v2_v3(con) -> None:
+    """v3: what the receiver decides for a territory and a year, kept with the figures (issue 9): ``attendus``
+    (the expected landlords) and ``objectifs`` (its CIA objectives, one per target × indicator)."""
+    con.execute(
+        "CREATE TABLE attendus (annee INTEGER NOT NULL, perimetre_type VARCHAR NOT NULL, perimetre_code VARCHAR "
+        "NOT NULL, rang INTEGER NOT NULL, bailleur VARCHAR NOT NULL, siren VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE objectifs (annee INTEGER NOT NULL, perimetre_type VARCHAR NOT NULL, perimetre_code VARCHAR "
+        "NOT NULL, rang INTEGER NOT NULL, cible VARCHAR NOT NULL, indicateur VARCHAR NOT NULL, objectif DOUBLE)"
+    )
+
+
+MIGRATIONS = {1: _migrer_v1_v2, 2: _migrer_v2_v3}
 """Version v → the function that brings a store from v to v + 1 (run in one transaction on open)."""
 
 
@@ -319,7 +332,60 @@ class Base:
             out.append(Envoi(bailleur, annee, t, fs, version or ""))
         return out
 
+    def attendus(self, annee: int, territoire: tuple[str, str]) -> pd.DataFrame:
+        """The expected landlords of ``territoire`` for ``annee`` (bailleur, siren), in the order given; empty when
+        none was given."""
+        with self._connexion() as con:
+            return con.execute(
+                "SELECT bailleur, coalesce(siren, '') AS siren FROM attendus WHERE annee = ? AND perimetre_type = ? "
+                "AND perimetre_code = ? ORDER BY rang",
+                [annee, *territoire],
+            ).df()
+
+    def objectifs(self, annee: int, territoire: tuple[str, str]) -> pd.DataFrame | None:
+        """The CIA objectives of ``territoire`` for ``annee`` (cible, indicateur, objectif as a fraction), in the
+        order given; None when none was ever saved (the caller shows the defaults)."""
+        with self._connexion() as con:
+            df = con.execute(
+                "SELECT cible, indicateur, objectif FROM objectifs WHERE annee = ? AND perimetre_type = ? "
+                "AND perimetre_code = ? ORDER BY rang",
+                [annee, *territoire],
+            ).df()
+        return df if len(df) else None
+
     # .. writing
+
+    def definir_attendus(self, annee: int, territoire: tuple[str, str], attendus: pd.DataFrame) -> None:
+        """Replace the expected landlords of ``territoire`` for ``annee`` (a frame with ``bailleur``, optionally
+        ``siren``; an empty frame clears the list)."""
+        sirens = attendus["siren"] if "siren" in attendus else pd.Series("", index=attendus.index)
+        lignes = [
+            [annee, *territoire, i, str(b), str(s or "")]
+            for i, (b, s) in enumerate(zip(attendus["bailleur"], sirens, strict=True))
+        ]
+        with self._connexion(ecriture=True) as con:
+            con.execute(
+                "DELETE FROM attendus WHERE annee = ? AND perimetre_type = ? AND perimetre_code = ?",
+                [annee, *territoire],
+            )
+            if lignes:
+                con.executemany("INSERT INTO attendus VALUES (?, ?, ?, ?, ?, ?)", lignes)
+
+    def definir_objectifs(self, annee: int, territoire: tuple[str, str], objectifs: pd.DataFrame) -> None:
+        """Replace the CIA objectives of ``territoire`` for ``annee`` (cible, indicateur, objectif)."""
+        lignes = [
+            [annee, *territoire, i, str(c), str(ind), None if pd.isna(o) else float(o)]
+            for i, (c, ind, o) in enumerate(
+                zip(objectifs["cible"], objectifs["indicateur"], objectifs["objectif"], strict=True)
+            )
+        ]
+        with self._connexion(ecriture=True) as con:
+            con.execute(
+                "DELETE FROM objectifs WHERE annee = ? AND perimetre_type = ? AND perimetre_code = ?",
+                [annee, *territoire],
+            )
+            if lignes:
+                con.executemany("INSERT INTO objectifs VALUES (?, ?, ?, ?, ?, ?, ?)", lignes)
 
     def ajouter(self, envois: Sequence[Envoi], remplacer: bool = False) -> list[Probleme]:
         """Add the landlords' figures. A landlord already stored for that year with the same or concordant figures

@@ -549,3 +549,8 @@ def erreur_base() -> str | None:
 def definir_erreur_base(message: str | None) -> None:
     _lire(ERREUR_BASE)
     st.session_state[ERREUR_BASE] = message
+
+
+def cle_attendus(annee: int, territoire: tuple[str, str]) -> str:
+    """The expected-landlords text area's key for one year and territory (another territory: its own list)."""
+    return f"{CLE_ATTENDUS_TEXTE}_{annee}_{territoire[0]}_{territoire[1]}"

@@ -63,7 +63,10 @@ MENUS: dict[str, tuple[Page, ...]] = {
         Page(PAGE_PREVISIONNEL, "Soustraits et prévisionnel", ":material/event_upcoming:"),
         Page(PAGE_RAPPORTS, "Rapports", ":material/folder_zip:"),
     ),
-    COTE_TERRITOIRE: (Page(PAGE_ACCUEIL, "Accueil", ":material/home:"),),
+    COTE_TERRITOIRE: (
+        Page(PAGE_ACCUEIL, "Accueil", ":material/home:"),
+        Page(PAGE_RECEPTION, "Réception", ":material/inbox:"),
+    ),
 }
 """Each side's sidebar menu, in order."""
 

@@ -20,24 +20,35 @@ def choisir_annee_et_territoire() -> None:
     if not annees:
         st.caption("La base ne contient encore aucun bilan.")
         return
-    annee = session.annee_choisie(b)
-    etat.initialiser_widget(etat.CLE_ANNEE_TERRITOIRE, annee, annees)
-    annee = st.selectbox("Année des bilans", annees, key=etat.CLE_ANNEE_TERRITOIRE)
-    etat.definir_annee_territoire(annee)
+    # the plain keys hold the choice; each run gives it back to the widget (a widget's own state does not survive a
+    # page change), and the widget's callback stores a new choice before the page runs
+    etat.definir_annee_territoire(session.annee_choisie(b))
+    etat.definir_widget(etat.CLE_ANNEE_TERRITOIRE, etat.annee_territoire())
+    annee = st.selectbox("Année des bilans", annees, key=etat.CLE_ANNEE_TERRITOIRE, on_change=_memoriser)
     possibles = session.territoires_possibles(b, annee)
     if not possibles:
         return
     choisi = etat.territoire()
-    defaut = choisi if choisi in possibles else possibles[0]
-    etat.initialiser_widget(etat.CLE_TERRITOIRE, defaut, possibles)
-    territoire = st.selectbox(
+    etat.definir_territoire(choisi if choisi in possibles else possibles[0])
+    etat.definir_widget(etat.CLE_TERRITOIRE, etat.territoire())
+    st.selectbox(
         "Territoire",
         possibles,
         format_func=session.libelle_territoire,
         key=etat.CLE_TERRITOIRE,
+        on_change=_memoriser,
         help="EPCI/EPT, département ou région : chaque page du côté réception montre ce territoire.",
     )
-    etat.definir_territoire(territoire)
+
+
+def _memoriser() -> None:
+    """``on_change`` of the year and territory selectors: the new choice, kept in the plain keys."""
+    annee = etat.lire_widget(etat.CLE_ANNEE_TERRITOIRE)
+    if annee is not None:
+        etat.definir_annee_territoire(annee)
+    territoire = etat.lire_widget(etat.CLE_TERRITOIRE)
+    if territoire is not None:
+        etat.definir_territoire(territoire)
 
 
 def statut_reception() -> None:
