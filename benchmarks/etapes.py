@@ -96,7 +96,9 @@ def mesurer(
         bilan = calculs.calculer_bilan(rapport.tables, annee)
     fichiers_sortie: dict[str, bytes] = {}
     with chrono.etape("indicateurs_csv"):
-        fichiers_sortie[rapports.nom_indicateurs(bilan)] = indicateurs_csv.ecrire_indicateurs_csv(bilan)
+        fichiers_sortie[rapports.nom_indicateurs(bilan)] = indicateurs_csv.ecrire_indicateurs_csv(
+            bilan, bailleur=bailleur
+        )
     options = rapports.OptionsRapports(bailleur=bailleur, fichiers_source=tuple(rapport.fichiers))
     for genre in rapports.GENRES:
         with chrono.etape(f"trame_{genre.code}"):

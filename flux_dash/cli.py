@@ -327,7 +327,9 @@ def commande_bilan(args: argparse.Namespace) -> int:
         return _code_retour(rapport)
 
     bilan = calculs.calculer_bilan(rapport.tables, args.annee)
-    fichiers: dict[str, bytes] = {rapports.nom_indicateurs(bilan): indicateurs_csv.ecrire_indicateurs_csv(bilan)}
+    fichiers: dict[str, bytes] = {
+        rapports.nom_indicateurs(bilan): indicateurs_csv.ecrire_indicateurs_csv(bilan, bailleur=args.bailleur or "")
+    }
     options = rapports.OptionsRapports(
         bailleur=args.bailleur,
         epci_lec=args.lec,

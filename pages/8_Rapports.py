@@ -31,7 +31,7 @@ st.caption(
 )
 st.download_button(
     f"Télécharger {nom_indicateurs(bilan)}",
-    data=lambda: ecrire_indicateurs_csv(bilan),
+    data=lambda: ecrire_indicateurs_csv(bilan, bailleur=options.bailleur),
     file_name=nom_indicateurs(bilan),
     mime="text/csv",
     on_click="ignore",

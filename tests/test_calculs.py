@@ -711,6 +711,27 @@ def test_reconciliation_du_jeu_principal(bilan):
     } <= set(rec.controle)
 
 
+def test_repartitions_consolidation_par_qpv_et_commune(bilan):
+    # FORMAT.md §2.2 v1.1: the préfet 93 in Saint-Denis (a strate, not its convention perimeter) proposed L01 (QPV,
+    # attributed) and L02 (hors QPV, refused); its « Hors convention » line in Paris: L04 (QPV), attributed.
+    r = bilan.repartitions_consolidation
+    sd = r[(r.perimetre_code == "93066") & (r.reservataire == PREFET) & (r.categorie == "ETAT_PRIORITAIRES")]
+    assert sd.set_index(["dimension", "modalite"])[["logements_proposes", "logements_attribues"]].to_dict("index") == {
+        ("qpv", "EN_QPV"): {"logements_proposes": 1, "logements_attribues": 1},
+        ("qpv", "HORS_QPV"): {"logements_proposes": 1, "logements_attribues": 0},
+        ("commune", "93066"): {"logements_proposes": 2, "logements_attribues": 1},
+    }
+    hors = r[(r.perimetre_code == "75") & (r.categorie == "HORS_CONVENTION")]
+    assert hors.set_index(["dimension", "modalite"]).logements_attribues.to_dict() == {
+        ("qpv", "EN_QPV"): 1,
+        ("qpv", "HORS_QPV"): 0,
+        ("commune", "75056"): 1,
+    }
+    controles = bilan.reconciliation()
+    par_qpv = controles[controles.controle.str.contains("par QPV et par commune")]
+    assert len(par_qpv) > 0 and par_qpv.ok.all()
+
+
 def test_reconciliation_signale_une_incoherence(bilan):
     faux = bilan.flux.copy()
     faux.loc[faux.perimetre_code == "93", "flux"] += 1

@@ -118,16 +118,20 @@ def test_bilan_avec_erreurs_n_ecrit_que_la_liste_des_erreurs(capsys, tmp_path):
 
 @pytest.mark.lent
 def test_bilan_de_demo_ecrit_les_indicateurs(capsys, tmp_path):
-    code, out, _ = lancer(capsys, "bilan", str(CLASSEUR_DEMO), "--annee", "2024", "--sortie", str(tmp_path))
+    code, out, _ = lancer(
+        capsys, "bilan", str(CLASSEUR_DEMO), "--annee", "2024", "--sortie", str(tmp_path), "--bailleur", "Habitat Démo"
+    )
     assert code == 0, out
     csv = tmp_path / "indicateurs_2024.csv"
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(csv, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(df.columns) == [
+    assert list(df.columns) == [  # FORMAT.md §2.2 v1.1
         "annee",
+        "bailleur",
         "perimetre_type",
         "perimetre_code",
         "perimetre_libelle",
+        "categorie",
         "reservataire",
         "dimension",
         "modalite",
@@ -135,6 +139,7 @@ def test_bilan_de_demo_ecrit_les_indicateurs(capsys, tmp_path):
         "valeur",
     ]
     assert set(df["annee"]) == {"2024"}
+    assert set(df["bailleur"]) == {"Habitat Démo"}
 
 
 @pytest.mark.lent

@@ -1,4 +1,4 @@
-"""Specification of ``indicateurs_{n}.csv`` (FORMAT.md §2.2) on the hand-made dataset of test_calculs."""
+"""Specification of ``indicateurs_{n}.csv`` (FORMAT.md §2.2, v1.1) on the hand-made dataset of test_calculs."""
 
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs import calculer_bilan
 from flux_dash.indicateurs_csv import ENTETE, ecrire_indicateurs_csv, indicateurs_en_tableau
 
-ENTETE_TEXTE = "annee;perimetre_type;perimetre_code;perimetre_libelle;reservataire;dimension;modalite;indicateur;valeur"
+ENTETE_TEXTE = (
+    "annee;bailleur;perimetre_type;perimetre_code;perimetre_libelle;categorie;reservataire;dimension;modalite;"
+    "indicateur;valeur"
+)
+NOM = "Habitat Test"
 
 
 @pytest.fixture(scope="module")
 def contenu() -> bytes:
-    return ecrire_indicateurs_csv(calculer_bilan(jeu_principal(), N))
+    return ecrire_indicateurs_csv(calculer_bilan(jeu_principal(), N), bailleur=NOM)
 
 
 @pytest.fixture(scope="module")
@@ -178,8 +182,19 @@ def test_valeurs(lignes, filtre, attendu):
 
 def test_chaque_convention_a_ses_totaux_et_les_cinq_repartitions(lignes):
     for reservataire, _cat, ptype, code, _taux in CONVENTIONS:
-        propres = [r for r in lignes if r["reservataire"] == reservataire]
-        assert {(r["perimetre_type"], r["perimetre_code"]) for r in propres} == {(ptype, code)}
+        siennes = [r for r in lignes if r["reservataire"] == reservataire and r["categorie"] != "HORS_CONVENTION"]
+        propres = [r for r in siennes if (r["perimetre_type"], r["perimetre_code"]) == (ptype, code)]
+        # Elsewhere (other strates it overlaps, FORMAT.md §2.2 v1.1): only its proposés and attribués, by QPV and
+        # commune, and the §4 indicators of its attributions.
+        ailleurs = [r for r in siennes if (r["perimetre_type"], r["perimetre_code"]) != (ptype, code)]
+        assert {
+            r["dimension"] for r in ailleurs if r["indicateur"] in ("logements_proposes", "logements_attribues")
+        } <= {
+            "total",
+            "qpv",
+            "commune",
+        }
+        assert not any(r["indicateur"] in ("taux_convention", "droits_theoriques") for r in ailleurs)
         for indicateur in [
             "logements_proposes",
             "logements_attribues",
@@ -209,7 +224,7 @@ def test_lignes_perimetre_vides_de_reservataire(lignes):
 
 
 def test_ordre_deterministe(contenu):
-    assert ecrire_indicateurs_csv(calculer_bilan(jeu_principal(), N)) == contenu
+    assert ecrire_indicateurs_csv(calculer_bilan(jeu_principal(), N), bailleur=NOM) == contenu
 
 
 @pytest.mark.lent
@@ -233,7 +248,10 @@ def test_protection_contre_l_injection():
     noms = {r["reservataire"] for r in lignes}
     assert {"'=HYPERLINK(1)", "'-Employeur"} <= noms
     assert not any(r[c].startswith(("=", "+", "-", "@")) for r in lignes for c in r if c != "valeur")
-    assert valeur(lignes, reservataire="'=HYPERLINK(1)", indicateur="logements_proposes", **TOTAL) == "1"
+    assert (
+        valeur(lignes, perimetre_code="93", reservataire="'=HYPERLINK(1)", indicateur="logements_proposes", **TOTAL)
+        == "1"
+    )
 
 
 @pytest.mark.lent
@@ -302,3 +320,179 @@ def test_convention_sur_un_perimetre_sans_logement():
         )
         == "0"
     )
+
+
+# --- v1.1: addable files (FORMAT.md §2.2, issue 8 item 1) ----------------------------------------------------
+
+
+def test_bailleur_sur_chaque_ligne_et_garde(lignes):
+    assert {r["bailleur"] for r in lignes} == {NOM}
+    contenu = ecrire_indicateurs_csv(calculer_bilan(jeu_principal(), N), bailleur="=Toit")
+    relues = list(csv.DictReader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
+    assert {r["bailleur"] for r in relues} == {"'=Toit"}
+
+
+def test_categorie_du_titulaire(lignes):
+    categories = {(r["reservataire"], r["categorie"]) for r in lignes}
+    assert ("", "") in categories  # perimeter-wide figures
+    assert {(PREFET, "ETAT_PRIORITAIRES"), (ALS, "ACTION_LOGEMENT"), (BAILLEUR, "BAILLEUR")} <= categories
+    assert (PREFET, "HORS_CONVENTION") in categories  # L04, Paris, out of the préfet 93's perimeter
+    assert all(r["categorie"] for r in lignes if r["reservataire"])
+    assert not any(r["categorie"] for r in lignes if not r["reservataire"])
+
+
+PARIS = {"perimetre_type": "COMMUNE", "perimetre_code": "75056"}
+SAINT_DENIS = {"perimetre_type": "COMMUNE", "perimetre_code": "93066"}
+
+
+@pytest.mark.parametrize(
+    ("filtre", "attendu"),
+    [
+        # Paris: L04 (Préfet 93, hors convention) and L12 (Ville de Paris) attributed in 2024, L11 soustrait.
+        pytest.param(
+            {**PARIS, "reservataire": "", "indicateur": "logements_attribues", **TOTAL}, "2", id="attribues P"
+        ),
+        pytest.param(
+            {"perimetre_type": "DEPARTEMENT", "perimetre_code": "75", "reservataire": ""}
+            | {"indicateur": "logements_attribues", **TOTAL},
+            "2",
+            id="attribues departement",
+        ),
+        pytest.param(
+            {**PARIS, "categorie": "HORS_CONVENTION", "reservataire": PREFET}
+            | {"indicateur": "logements_attribues", **TOTAL},
+            "1",
+            id="hors convention attribues",
+        ),
+        pytest.param(
+            {"perimetre_type": "REGION", "perimetre_code": "11", "categorie": "HORS_CONVENTION", "reservataire": PREFET}
+            | {"indicateur": "logements_proposes", "dimension": "qpv", "modalite": "EN_QPV"},
+            "1",
+            id="hors convention par QPV a la region",
+        ),
+        # The préfet 93 in Saint-Denis (a strate inside its perimeter): L01 (QPV, attributed) and L02 (refused).
+        pytest.param(
+            {**SAINT_DENIS, "reservataire": PREFET, "indicateur": "logements_proposes", **TOTAL}, "2", id="strate"
+        ),
+        pytest.param(
+            {**SAINT_DENIS, "reservataire": PREFET, "indicateur": "logements_attribues", **TOTAL}, "1", id="strate att"
+        ),
+        pytest.param(
+            {**SAINT_DENIS, "reservataire": PREFET}
+            | {"indicateur": "logements_proposes", "dimension": "qpv", "modalite": "HORS_QPV"},
+            "1",
+            id="strate qpv",
+        ),
+        pytest.param(
+            {**SAINT_DENIS, "reservataire": PREFET}
+            | {"indicateur": "logements_attribues", "dimension": "commune", "modalite": "93066"},
+            "1",
+            id="strate commune",
+        ),
+        # ALS in Est Ensemble (Montreuil): L03 proposed in 2024, still open.
+        pytest.param(
+            {"perimetre_code": "200057875", "reservataire": ALS, "indicateur": "logements_proposes", **TOTAL},
+            "1",
+            id="reservataire sur un EPT",
+        ),
+        # Numerators and denominators (the names the receiving side reads).
+        pytest.param(
+            {"perimetre_type": "DEPARTEMENT", "perimetre_code": "93", "reservataire": ""}
+            | {"indicateur": "logements_proposes_prefet", **TOTAL},
+            "2",
+            id="numerateur part prefet",
+        ),
+        pytest.param(
+            {"perimetre_type": "DEPARTEMENT", "perimetre_code": "93", "reservataire": ""}
+            | {"indicateur": "logements_proposes_prefet_hors_qpv", **TOTAL},
+            "1",
+            id="numerateur prefet hors qpv",
+        ),
+        pytest.param(
+            {"perimetre_type": "DEPARTEMENT", "perimetre_code": "93", "reservataire": ""}
+            | {"indicateur": "logements_proposes_agents", **TOTAL},
+            "0",
+            id="numerateur agents",
+        ),
+        pytest.param(
+            {"perimetre_type": "DEPARTEMENT", "perimetre_code": "93", "reservataire": ""}
+            | {"indicateur": "flux_hors_qpv", **TOTAL},
+            "3",  # flux 6: L03, L06, L09 hors QPV; L01, L07, L08 en QPV
+            id="flux hors qpv",
+        ),
+        # CIA, Plaine Commune: attributed in 2024 L01 (QPV), L02 (hors QPV, 1er quartile), L05 (soustrait, hors
+        # QPV), L08 (QPV, not 1er quartile).
+        pytest.param(
+            {"perimetre_code": "200057867", "reservataire": "", "indicateur": "attributions_hors_qpv", **TOTAL},
+            "2",
+            id="cia denominateur hors qpv",
+        ),
+        pytest.param(
+            {"perimetre_code": "200057867", "reservataire": ""}
+            | {"indicateur": "attributions_hors_qpv_premier_quartile", **TOTAL},
+            "1",
+            id="cia numerateur hors qpv",
+        ),
+        pytest.param(
+            {"perimetre_code": "200057867", "reservataire": "", "indicateur": "attributions_en_qpv", **TOTAL},
+            "2",
+            id="cia denominateur en qpv",
+        ),
+        pytest.param(
+            {"perimetre_code": "200057867", "reservataire": ""}
+            | {"indicateur": "attributions_en_qpv_hors_premier_quartile", **TOTAL},
+            "2",
+            id="cia numerateur en qpv",
+        ),
+        pytest.param(
+            {"perimetre_type": "DEPARTEMENT", "perimetre_code": "93", "reservataire": PREFET}
+            | {"indicateur": "attributions_prioritaires", **TOTAL},
+            "1",
+            id="numerateur publics prioritaires",
+        ),
+        pytest.param(
+            {"perimetre_type": "DEPARTEMENT", "perimetre_code": "93", "reservataire": PREFET}
+            | {"indicateur": "delai_cumule_orientation_attribution", **TOTAL},
+            "29",  # L01: 01/02/2024 → 01/03/2024
+            id="numerateur delai",
+        ),
+    ],
+)
+def test_valeurs_v11(lignes, filtre, attendu):
+    assert valeur(lignes, **filtre) == attendu
+
+
+def test_attribues_des_titulaires_egalent_ceux_du_perimetre(lignes):
+    """DOMAINE.md §3 invariant, read in the file: in every strate, Σ over holders (Bailleur and « Hors convention »
+    included) of logements_attribues = the perimeter's logements_attribues."""
+    attribues = [r for r in lignes if r["indicateur"] == "logements_attribues" and r["dimension"] == "total"]
+    perimetres = {(r["perimetre_type"], r["perimetre_code"]) for r in attribues}
+    assert len(perimetres) >= 9
+    for p in perimetres:
+        total = [
+            float(r["valeur"])
+            for r in attribues
+            if (r["perimetre_type"], r["perimetre_code"]) == p and not r["categorie"]
+        ]
+        titulaires = [
+            float(r["valeur"]) for r in attribues if (r["perimetre_type"], r["perimetre_code"]) == p and r["categorie"]
+        ]
+        assert len(total) == 1, p
+        assert sum(titulaires) == total[0], p
+
+
+def test_chaque_ratio_a_son_numerateur_et_son_denominateur(contenu):
+    """The receiving side reads the file without a warning: every ratio equals its numerator ÷ denominator read in
+    the same file, breakdowns add up to totals, holders' attribués to the perimeter's (FORMAT.md §3.1)."""
+    from flux_dash.consolidation import lire_envois
+
+    recus = lire_envois([("indicateurs_2024.csv", contenu)], annee=N)
+    assert recus.ok and not recus.avertissements, recus.tableau().to_string()
+    t = indicateurs_en_tableau(calculer_bilan(jeu_principal(), N), NOM)
+    for ratio in [
+        "part_prefet_flux",
+        "prefet_hors_qpv_a",
+        "part_publics_prioritaires",
+        "part_premier_quartile_hors_qpv",
+    ]:
+        assert (t.indicateur == ratio).any(), ratio

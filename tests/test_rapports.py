@@ -208,7 +208,8 @@ def test_construire_archive_dossiers_csv_et_progression(bilan):
     attendus = sorted([p.chemin_archive for p in rapports.lister_rapports(bilan, OPTIONS)] + ["indicateurs_2024.csv"])
     assert noms == attendus
     assert {n.split("/")[0] for n in noms if "/" in n} == {"reservataires", "epci_ept", "etat", "previsionnels"}
-    assert csv.startswith(b"\xef\xbb\xbfannee;perimetre_type;")
+    assert csv.startswith(b"\xef\xbb\xbfannee;bailleur;perimetre_type;")  # FORMAT.md §2.2 v1.1
+    assert f"\r\n2024;{OPTIONS.bailleur};".encode() in csv
     fractions = [f for f, _ in appels]
     assert len(appels) == 8
     assert all(a < b for a, b in zip(fractions, fractions[1:], strict=False))

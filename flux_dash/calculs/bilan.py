@@ -283,6 +283,21 @@ CADRES: dict[str, Cadre] = {
             "estimation": "the convention perimeter's flux prévisionnel is an estimate (as in ``previsionnel``)",
         },
     ),
+    "repartitions_consolidation": Cadre(
+        "the ``qpv`` and ``commune`` breakdowns of proposés and attribués of every row of ``consolidation`` "
+        "(FORMAT.md §2.2 v1.1: every holder at every strate where it has any): both QPV modalities, zeros included, "
+        "and the communes of the perimeter where the holder has a proposé or an attribué. For each dimension the "
+        "modalities add up to the ``consolidation`` totals.",
+        {
+            **_PERIMETRE,
+            **_TITULAIRE,
+            "dimension": TEXTE,
+            "modalite": TEXTE,
+            "modalite_libelle": TEXTE,
+            "logements_proposes": ENTIER,
+            "logements_attribues": ENTIER,
+        },
+    ),
 }
 """Every frame of a :class:`Bilan`, by attribute name, in attribute order."""
 
@@ -316,6 +331,7 @@ class Bilan:
     previsionnel: pd.DataFrame = field(default_factory=pd.DataFrame)
     previsionnel_soustraits: pd.DataFrame = field(default_factory=pd.DataFrame)
     previsionnel_reservataires: pd.DataFrame = field(default_factory=pd.DataFrame)
+    repartitions_consolidation: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def reconciliation(self) -> pd.DataFrame:
         """The reconciliation checks (see :func:`verifier_reconciliation`)."""
@@ -346,6 +362,7 @@ def verifier_reconciliation(bilan: Bilan) -> pd.DataFrame:
         issues=bilan.issues,
         repartitions=bilan.repartitions,
         consolidation=bilan.consolidation,
+        repartitions_consolidation=bilan.repartitions_consolidation,
     )
 
 

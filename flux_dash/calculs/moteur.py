@@ -19,6 +19,7 @@ in this order; each one is a small function of frames that a test can call alone
    (réservataire × convention perimeter, Bailleur × strates), ``.issues``, ``.repartitions``;
 10. :func:`titulaires_presents`, :func:`lignes_hors_convention`, :func:`calculer_consolidation` —
     ``Bilan.consolidation`` (every holder of every perimeter, the « Hors convention » lines included);
+    :func:`calculer_repartitions_consolidation` — their QPV and commune breakdowns;
 11. ``calculer_indicateurs`` (:mod:`.indicateurs`) — ``Bilan.indicateurs``;
 12. ``calculer_previsionnel`` (:mod:`.previsionnel`) — the three ``previsionnel*`` frames.
 
@@ -550,6 +551,45 @@ def calculer_consolidation(
     return selectionner(trier(consolidation, [PT, PC, "categorie", "reservataire"]), "consolidation")
 
 
+def calculer_repartitions_consolidation(
+    consolidation: pd.DataFrame, paires: Paires, paires_hors: Paires, appartenance: pd.DataFrame
+) -> pd.DataFrame:
+    """``Bilan.repartitions_consolidation``: the ``qpv`` and ``commune`` breakdowns of proposés and attribués of
+    every row of ``consolidation`` (every holder at every strate where it has any, the « Hors convention » lines
+    from the tours outside the conventions): what makes a landlord's file addable at every strate (FORMAT.md
+    §2.2 v1.1). Both QPV modalities listed; the communes where the holder has a proposé or an attribué."""
+    cles = [*CLES_TITULAIRE_PERIMETRE, "_hors", "dimension", "modalite"]
+    mesures = ["logements_proposes", "logements_attribues"]
+    comptes = []
+    for hors, p in ((False, paires), (True, paires_hors)):
+        for nom, detail in zip(mesures, (p.proposes, p.attribues), strict=True):
+            qpv = detail.groupby(["reservataire", "code_commune", "modalite_qpv"], as_index=False, sort=False).size()
+            qpv = qpv.rename(columns={"modalite_qpv": "modalite", "size": nom}).assign(dimension="qpv")
+            com = detail.groupby(["reservataire", "code_commune"], as_index=False, sort=False).size()
+            com = com.rename(columns={"size": nom}).assign(dimension="commune", modalite=com["code_commune"])
+            comptes += [qpv.assign(_hors=hors), com.assign(_hors=hors)]
+    tallies = pd.concat(comptes, ignore_index=True)
+    tallies[mesures] = tallies[mesures].fillna(0)
+    tallies = tallies.groupby(["reservataire", "_hors", "code_commune", "dimension", "modalite"], as_index=False)[
+        mesures
+    ].sum()  # one row per commune tally: the membership join runs once
+    r = sommer(tallies, appartenance, cles, mesures)
+    lignes = consolidation[["categorie", "reservataire", PT, PC, PL]].assign(
+        _hors=consolidation["categorie"] == ref.HORS_CONVENTION
+    )
+    qpv = lignes.merge(pd.DataFrame({"dimension": "qpv", "modalite": ref.QPV.codes}), how="cross")
+    qpv = qpv.merge(r, on=cles, how="left")
+    communes = lignes.merge(r[r["dimension"] == "commune"], on=[*CLES_TITULAIRE_PERIMETRE, "_hors"])
+    out = pd.concat([qpv, communes], ignore_index=True)
+    out[mesures] = out[mesures].fillna(0).astype("int64")
+    noms = {m: ref.QPV.libelle(m) for m in ref.QPV.codes} | {
+        c: ref.nom_commune(c) for c in communes["modalite"].unique()
+    }
+    out["modalite_libelle"] = out["modalite"].map(noms).astype(object)
+    out = trier(out, [PT, PC, "categorie", "reservataire", "dimension", "modalite"])
+    return selectionner(out, "repartitions_consolidation")
+
+
 # --- the sequence ----------------------------------------------------------------------------------------
 
 
@@ -597,6 +637,7 @@ def calculer_bilan(
     consolidation = calculer_consolidation(
         presents, agregats, flux, optionnelles, lignes_hors_convention(agregats_hors, perimetres), agregats_hors
     )
+    repartitions_consolidation = calculer_repartitions_consolidation(consolidation, paires, paires_hors, appartenance)
     indicateurs = calculer_indicateurs(
         regles=regles,
         perimetres=perimetres,
@@ -623,5 +664,6 @@ def calculer_bilan(
         repartitions=repartitions,
         consolidation=consolidation,
         indicateurs=indicateurs,
+        repartitions_consolidation=repartitions_consolidation,
     )
     return calculer_previsionnel(bilan, previsionnel if previsionnel is not None else tables.get("previsionnel"))

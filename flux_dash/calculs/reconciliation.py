@@ -89,6 +89,27 @@ def controler_repartitions(repartitions: pd.DataFrame, realisation: pd.DataFrame
     ]
 
 
+def controler_repartitions_consolidation(
+    repartitions_consolidation: pd.DataFrame, consolidation: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """The QPV and commune breakdowns of every holder × perimeter of the consolidated views add up to its totals
+    (FORMAT.md §2.2 v1.1: what the receiving side adds at every strate)."""
+    cles = ["categorie", "reservataire", PT, PC, PL]
+    mesures = ["logements_proposes", "logements_attribues"]
+    r = repartitions_consolidation.groupby([*cles, "dimension"], as_index=False)[mesures].sum()
+    r = consolidation[cles + mesures].merge(r.rename(columns={m: f"{m}_parts" for m in mesures}), on=cles, how="left")
+    r = r.dropna(subset=["dimension"])
+    return [
+        _lignes(
+            f"Répartition des {texte} par QPV et par commune = total (tous attributaires)",
+            _nom(r, "categorie", "reservataire", "dimension"),
+            r[m],
+            r[f"{m}_parts"],
+        )
+        for m, texte in [("logements_proposes", "proposés"), ("logements_attribues", "attribués")]
+    ]
+
+
 def controler_issues(issues: pd.DataFrame, realisation: pd.DataFrame) -> pd.DataFrame:
     """Σ tours by issue = tours, per holder × perimeter."""
     i = issues.groupby(["reservataire", PT, PC, PL], as_index=False)["tours"].sum()
@@ -155,6 +176,7 @@ def controler_bilan(
     issues: pd.DataFrame,
     repartitions: pd.DataFrame,
     consolidation: pd.DataFrame,
+    repartitions_consolidation: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every check, in reading order (columns :data:`COLONNES`)."""
     morceaux = [
@@ -166,4 +188,6 @@ def controler_bilan(
         *controler_strates(flux, perimetres, appartenance),
         *controler_consolidation(consolidation, perimetres, appartenance),
     ]
+    if repartitions_consolidation is not None and len(repartitions_consolidation):
+        morceaux += controler_repartitions_consolidation(repartitions_consolidation, consolidation)
     return pd.concat(morceaux, ignore_index=True)[COLONNES]

@@ -154,7 +154,7 @@ def construire_archive(
             progression(i / (total + 1), f"Classeur {i} sur {total} : {prevu.nom_fichier}")
 
     fichiers = construire_classeurs(bilan, options, suivre, processus)
-    fichiers[nom_indicateurs(bilan)] = ecrire_indicateurs_csv(bilan)
+    fichiers[nom_indicateurs(bilan)] = ecrire_indicateurs_csv(bilan, bailleur=(options or OptionsRapports()).bailleur)
     if progression:
         progression(1.0, f"Indicateurs écrits : {nom_indicateurs(bilan)}")
     return archiver(fichiers)

@@ -23,10 +23,7 @@ def _csv(bailleur: str, annee: int, tables: dict[str, pd.DataFrame]) -> bytes:
 
     rapport = charger([(f"{n}.csv", df.to_csv(sep=";", index=False).encode()) for n, df in tables.items()])
     bilan = calculer_bilan(rapport.tables, annee)
-    t = indicateurs_en_tableau(bilan)
-    categories = dict(zip(bilan.realisation["reservataire"], bilan.realisation["categorie"], strict=False))
-    t.insert(1, "bailleur", bailleur)
-    t.insert(5, "categorie", t["reservataire"].map(categories).fillna(""))
+    t = indicateurs_en_tableau(bilan, bailleur)  # FORMAT.md §2.2 v1.1: bailleur and categorie on every row
     t["valeur"] = t["valeur"].map(lambda v: "" if pd.isna(v) else repr(float(v)).replace(".", ","))
     return ("\ufeff" + t[k.ENTETE].to_csv(sep=";", index=False)).encode("utf-8")
 
