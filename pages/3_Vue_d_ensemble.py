@@ -54,16 +54,16 @@ st.caption(
 )
 
 afficher_graphique(
-    g.tracer_reconciliation_flux(bilan),
-    g.tableau_reconciliation_flux(bilan),
+    etat.agregat(g.tracer_reconciliation_flux, bilan),
+    etat.agregat(g.tableau_reconciliation_flux, bilan),
     f"reconciliation_flux_{bilan.annee}",
     "reconciliation",
 )
 
-series = compter_par_mois(etat.tables_filtrees(), bilan.annee)
+series = etat.agregat(compter_par_mois, etat.tables_filtrees(), bilan.annee)
 afficher_graphique(
-    g.tracer_tendances_mensuelles(series),
-    g.tableau_tendances_mensuelles(series),
+    etat.agregat(g.tracer_tendances_mensuelles, series),
+    etat.agregat(g.tableau_tendances_mensuelles, series),
     f"evolution_mensuelle_{bilan.annee}",
     "mensuel",
 )
@@ -73,7 +73,7 @@ st.caption(
 )
 
 st.subheader("Contrôles de cohérence des chiffres")
-controles = bilan.reconciliation()
+controles = etat.agregat(bilan.reconciliation)
 echecs = controles[~controles["ok"].astype(bool)]
 if echecs.empty:
     st.success(f"Les {formats.nombre(len(controles))} contrôles de cohérence sont vérifiés : les totaux se recoupent.")

@@ -32,21 +32,21 @@ if reservataire not in actifs:
     )
 
 st.subheader("Chiffres par périmètre")
-realisation = g.tableau_realisation(bilan, reservataire)
+realisation = etat.agregat(g.tableau_realisation, bilan, reservataire)
 tableau(realisation, pourcentages=g.pourcentages(realisation), cle="tab_realisation")
 telecharger_tableau(realisation, f"realisation_{bilan.annee}_{slug}", cle="realisation")
 
 col1, col2 = st.columns(2)
 with col1:
     afficher_graphique(
-        g.tracer_part_flux(bilan, reservataire),
+        etat.agregat(g.tracer_part_flux, bilan, reservataire),
         realisation[["Périmètre", "Flux", "Proposés", "Part du flux", "Taux conventionnel"]],
         f"part_du_flux_{bilan.annee}_{slug}",
         "part_flux",
     )
 with col2:
     afficher_graphique(
-        g.tracer_droits_proposes(bilan, reservataire),
+        etat.agregat(g.tracer_droits_proposes, bilan, reservataire),
         realisation[["Périmètre", "Droits théoriques", "Proposés", "Attribués", "Écart", "Taux de réalisation"]],
         f"droits_{bilan.annee}_{slug}",
         "droits",
@@ -54,8 +54,8 @@ with col2:
 
 st.subheader("Issue des tours")
 afficher_graphique(
-    g.tracer_issues_tours(bilan, reservataire),
-    g.tableau_issues_tours(bilan, reservataire),
+    etat.agregat(g.tracer_issues_tours, bilan, reservataire),
+    etat.agregat(g.tableau_issues_tours, bilan, reservataire),
     f"issues_tours_{bilan.annee}_{slug}",
     "issues",
 )
@@ -72,16 +72,16 @@ if perimetre is not None:
     for onglet, dimension in zip(onglets, ref.DIMENSIONS_DECRET, strict=True):
         with onglet:
             afficher_graphique(
-                g.tracer_repartition(bilan, reservataire, dimension, perimetre),
-                g.tableau_repartition(bilan, reservataire, dimension, perimetre),
+                etat.agregat(g.tracer_repartition, bilan, reservataire, dimension, perimetre),
+                etat.agregat(g.tableau_repartition, bilan, reservataire, dimension, perimetre),
                 f"repartition_{dimension}_{bilan.annee}_{slug}",
                 f"rep_{dimension}",
             )
 
 st.subheader("Tous les réservataires (conventions)")
-ensemble = g.tableau_realisation(bilan, parmi=filtres.reservataires)
+ensemble = etat.agregat(g.tableau_realisation, bilan, parmi=filtres.reservataires)
 afficher_graphique(
-    g.tracer_part_flux(bilan, parmi=filtres.reservataires),
+    etat.agregat(g.tracer_part_flux, bilan, parmi=filtres.reservataires),
     ensemble[["Réservataire", "Périmètre", "Flux", "Proposés", "Part du flux", "Taux conventionnel"]],
     f"part_du_flux_conventions_{bilan.annee}",
     "part_flux_tous",

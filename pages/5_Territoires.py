@@ -26,20 +26,21 @@ indicateur = col2.radio(
     key=etat.CLE_INDICATEUR_CARTE,
 )
 afficher_carte(
-    g.tracer_carte(bilan, niveau, indicateur),
-    g.tableau_territoires(bilan, niveau),
+    etat.agregat(g.tracer_carte, bilan, niveau, indicateur),
+    etat.agregat(g.tableau_carte, bilan, niveau, indicateur),
     f"territoires_{niveau.lower()}_{bilan.annee}",
     "carte",
 )
 st.caption(
     "« Proposés » additionne les logements proposés de chaque réservataire (un logement orienté vers deux "
     "réservataires compte deux fois) ; « Attribués » compte des logements distincts. Les EPCI / EPT et les "
-    "départements sont dessinés par leurs communes, colorées avec la valeur du territoire."
+    "départements sont dessinés par leurs communes, colorées avec la valeur du territoire. Les classes de la "
+    "carte sont des quantiles : chaque couleur réunit à peu près autant de territoires."
 )
 
 st.divider()
 st.subheader("Détail d'un EPCI / EPT")
-territoires = g.tableau_territoires(bilan, "EPCI_EPT")
+territoires = etat.agregat(g.tableau_territoires, bilan, "EPCI_EPT")
 if territoires.empty:
     st.info("Aucun EPCI / EPT dans le périmètre affiché.")
     st.stop()
@@ -47,13 +48,13 @@ noms = dict(zip(territoires["Code"], territoires["Territoire"], strict=True))
 code = st.selectbox("EPCI / EPT", list(noms), format_func=noms.get, key=etat.CLE_TERRITOIRE_DETAIL)
 slug = ref.slug(noms[code])
 afficher_carte(
-    g.tracer_carte(bilan, "COMMUNE", indicateur, territoire=code),
-    g.tableau_territoires(bilan, "COMMUNE", territoire=code),
+    etat.agregat(g.tracer_carte, bilan, "COMMUNE", indicateur, territoire=code),
+    etat.agregat(g.tableau_carte, bilan, "COMMUNE", indicateur, territoire=code),
     f"communes_{slug}_{bilan.annee}",
     "carte_detail",
 )
 
 st.markdown("**Bilan consolidé du territoire (tous les réservataires, bailleur compris)**")
-matrice = g.tableau_consolidation(bilan, ("EPCI_EPT", code))
+matrice = etat.agregat(g.tableau_consolidation, bilan, ("EPCI_EPT", code))
 tableau(matrice, pourcentages=g.pourcentages(matrice), cle="tab_consolidation")
 telecharger_tableau(matrice, f"consolidation_{slug}_{bilan.annee}", cle="consolidation")

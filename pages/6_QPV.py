@@ -17,7 +17,10 @@ afficher_filtres(reservataires=False)
 
 st.subheader("Attributions en et hors QPV par réservataire")
 afficher_graphique(
-    g.tracer_qpv_reservataires(bilan), g.tableau_qpv_reservataires(bilan), f"qpv_reservataires_{bilan.annee}", "qpv_res"
+    etat.agregat(g.tracer_qpv_reservataires, bilan),
+    etat.agregat(g.tableau_qpv_reservataires, bilan),
+    f"qpv_reservataires_{bilan.annee}",
+    "qpv_res",
 )
 
 st.subheader("En et hors QPV par territoire")
@@ -33,8 +36,8 @@ mesure = col2.radio(
     "Chiffre", list(g.MESURES_QPV), format_func=g.MESURES_QPV.get, horizontal=True, key=etat.CLE_MESURE_QPV
 )
 afficher_graphique(
-    g.tracer_qpv_territoires(bilan, niveau, mesure),
-    g.tableau_qpv_territoires(bilan, niveau),
+    etat.agregat(g.tracer_qpv_territoires, bilan, niveau, mesure),
+    etat.agregat(g.tableau_qpv_territoires, bilan, niveau),
     f"qpv_territoires_{niveau.lower()}_{bilan.annee}",
     "qpv_ter",
 )
@@ -45,16 +48,22 @@ st.caption(
     "proposés au préfet hors QPV ÷ flux hors QPV. La référence se lit comme un repère, pas comme un verdict."
 )
 afficher_graphique(
-    g.tracer_prefet_hors_qpv(bilan), g.tableau_prefet_hors_qpv(bilan), f"prefet_hors_qpv_{bilan.annee}", "prefet"
+    etat.agregat(g.tracer_prefet_hors_qpv, bilan),
+    etat.agregat(g.tableau_prefet_hors_qpv, bilan),
+    f"prefet_hors_qpv_{bilan.annee}",
+    "prefet",
 )
 
 st.subheader("Indicateurs de la convention intercommunale d'attribution, par EPCI / EPT")
 afficher_graphique(
-    g.tracer_indicateurs_cia(bilan), g.tableau_indicateurs_cia(bilan), f"indicateurs_cia_{bilan.annee}", "cia"
+    etat.agregat(g.tracer_indicateurs_cia, bilan),
+    etat.agregat(g.tableau_indicateurs_cia, bilan),
+    f"indicateurs_cia_{bilan.annee}",
+    "cia",
 )
 
 st.subheader("QPV où le bailleur a des logements")
-qpv = lister_qpv_logements(etat.tables_filtrees().get("logements"), bilan.annee)
+qpv = etat.agregat(lister_qpv_logements, etat.tables_filtrees().get("logements"), bilan.annee)
 libelles = {
     "code_qpv": "Code QPV",
     "nom_qpv": "Quartier",

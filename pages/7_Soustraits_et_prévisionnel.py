@@ -25,13 +25,16 @@ niveau = st.radio(
     key=etat.CLE_NIVEAU_SOUSTRAITS,
 )
 afficher_graphique(
-    g.tracer_soustraits_territoires(bilan, niveau),
-    g.tableau_soustraits_territoires(bilan, niveau),
+    etat.agregat(g.tracer_soustraits_territoires, bilan, niveau),
+    etat.agregat(g.tableau_soustraits_territoires, bilan, niveau),
     f"soustraits_{niveau.lower()}_{bilan.annee}",
     "soustraits",
 )
 afficher_graphique(
-    g.tracer_relogements(bilan), g.tableau_relogements(bilan), f"relogements_realises_{bilan.annee}", "relog"
+    etat.agregat(g.tracer_relogements, bilan),
+    etat.agregat(g.tableau_relogements, bilan),
+    f"relogements_realises_{bilan.annee}",
+    "relog",
 )
 
 st.divider()
@@ -47,17 +50,17 @@ if filtres.filtre_logements:
         "les soustractions prévues valent pour tout le département. Effacez les filtres pour lire le "
         "prévisionnel tel qu'il sera transmis (les rapports, eux, ignorent les filtres)."
     )
-previsionnel = calculer_previsionnel(bilan, editer_previsionnel(bilan))
+previsionnel = etat.agregat(calculer_previsionnel, bilan, editer_previsionnel(bilan))
 
 afficher_graphique(
-    g.tracer_flux_previsionnel(previsionnel),
-    g.tableau_flux_previsionnel(previsionnel),
+    etat.agregat(g.tracer_flux_previsionnel, previsionnel),
+    etat.agregat(g.tableau_flux_previsionnel, previsionnel),
     f"flux_previsionnel_{bilan.annee + 1}",
     "flux_prev",
 )
 afficher_graphique(
-    g.tracer_droits_previsionnels(previsionnel),
-    g.tableau_droits_previsionnels(previsionnel),
+    etat.agregat(g.tracer_droits_previsionnels, previsionnel),
+    etat.agregat(g.tableau_droits_previsionnels, previsionnel),
     f"droits_previsionnels_{bilan.annee + 1}",
     "droits_prev",
 )

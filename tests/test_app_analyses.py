@@ -8,6 +8,7 @@ import json
 import pytest
 
 from flux_dash import formats
+from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
 from flux_dash.ui import etat
 from tests.ui_outils import installer, nouvelle_app
@@ -131,7 +132,23 @@ def test_reservataires_choix_et_part_du_flux_du_moteur(donnees_demo, bilan):
 
 
 def _communes_de(carte: dict) -> set[str]:
-    return {c for trace in carte["data"] for c in trace["meta"]["communes"]}
+    return {c for trace in carte["data"] if "meta" in trace for c in trace["meta"]["communes"]}
+
+
+@pytest.mark.parametrize("nom", list(PAGES), ids=list(PAGES))
+def test_un_rerun_ne_recalcule_ni_graphiques_ni_options_des_filtres(donnees_demo, nom):
+    """Issue 11 item 3: a page's tables and figures, and the filter options, are computed once per (upload,
+    year, filters); a rerun hands the very same objects to Streamlit."""
+    at = _page(donnees_demo, nom)
+    assert not at.exception
+    avant = dict(at.session_state[etat.AGREGATS])
+    assert any(cle[1] == "valeurs_presentes" for cle in avant)
+    assert sum(cle[1].startswith(("tracer_", "tableau_")) for cle in avant) >= 2
+    at.run()
+    assert not at.exception
+    apres = at.session_state[etat.AGREGATS]
+    assert set(apres) == set(avant)
+    assert all(apres[cle][1] is avant[cle][1] for cle in avant)
 
 
 @pytest.mark.lent
@@ -146,9 +163,9 @@ def test_territoires_carte_par_ept_et_detail(donnees_demo, bilan):
         (bilan.flux["perimetre_type"] == "EPCI_EPT")
         & bilan.flux["perimetre_code"].isin(bilan.perimetres.loc[bilan.perimetres["strate"], "perimetre_code"])
     ]
-    assert {t["meta"]["code"]: t["meta"]["valeur"] for t in carte["data"]} == dict(
-        zip(territoires["perimetre_code"], territoires["flux"], strict=True)
-    )
+    valeurs = {c: v for t in carte["data"] if "meta" in t for c, v in t["meta"]["valeurs"].items()}
+    assert len([t for t in carte["data"] if "meta" in t]) <= g.NB_CLASSES  # one trace per class
+    assert valeurs == dict(zip(territoires["perimetre_code"], territoires["flux"], strict=True))
     c = ref.communes()
     assert _communes_de(carte) == set(c.loc[c["code_territoire"].isin(territoires["perimetre_code"]), "code_insee"])
     code = at.selectbox(key=etat.CLE_TERRITOIRE_DETAIL).value

@@ -13,6 +13,7 @@ from flux_dash.filtres import (
     options_filtres,
     restreindre_filtres,
     resumer_filtres,
+    valeurs_presentes,
 )
 
 # L1 Saint-Denis (93, Plaine Commune 200057867), L2 Aubervilliers (93, Plaine Commune),
@@ -162,3 +163,16 @@ def test_resumer_filtres_nomme_trois_valeurs_au_plus():
         == "Filtres actifs : Commune : Saint-Denis"
     )
     assert resumer_filtres(Filtres()) == ""
+
+
+@pytest.mark.parametrize(
+    "choisis",
+    [Filtres(), Filtres(departements=("93",)), Filtres(departements=("93", "75"), territoires=("200057867",))],
+    ids=["aucun", "un-departement", "departements-et-territoire"],
+)
+def test_options_depuis_les_valeurs_presentes_lues_une_fois(choisis):
+    """The rows are read once per upload (valeurs_presentes); the options of any choice follow from them."""
+    presentes = valeurs_presentes(TABLES)
+    assert options_filtres(presentes, choisis) == options_filtres(TABLES, choisis)
+    assert restreindre_filtres(presentes, choisis) == restreindre_filtres(TABLES, choisis)
+    assert presentes.reservataires == tuple(sorted(set(TABLES["tours"]["reservataire"])))

@@ -19,6 +19,7 @@ from flux_dash.graphiques.commun import horizontal_si_nombreux, mise_en_page
 from flux_dash.regles import ReglesCalcul
 
 PC = "200057867"  # EPT Plaine Commune
+E = "\u202f"  # thousands separator of formats.nombre
 PREFET, AL, BAILLEUR = "Préfecture 93", "Action Logement", "Bailleur"
 PERIMETRES = [  # type, code, libellé, (dispo, soustraits, flux, relog, dispo en, dispo hors, flux en, flux hors, attributions)
     ("COMMUNE", "93001", "Aubervilliers", (40, 5, 35, 2, 10, 30, 8, 27, 20)),
@@ -439,6 +440,10 @@ def test_repartitions_du_decret_proposes_contre_attribues(bilan, dimension, x, p
 COMMUNES_PC = ["93001", "93027", "93031", "93039", "93066", "93070", "93072", "93079"]
 
 
+def _classes(fig):
+    return [t for t in fig.data if t.fill == "toself"]
+
+
 @pytest.mark.parametrize(
     ("niveau", "indicateur", "perimetres", "lieux"),
     [
@@ -453,9 +458,10 @@ def test_carte_des_perimetres_dessines_par_leurs_communes(bilan, niveau, indicat
     fig = g.tracer_carte(bilan, niveau, indicateur)
     if lieux is None:  # a département is drawn with all of its communes, coloured with the département's value
         lieux = sorted(ref.communes_du_perimetre("DEPARTEMENT", "93"))
-    assert {t.meta["code"]: t.meta["valeur"] for t in fig.data} == perimetres
-    assert sorted(c for t in fig.data for c in t.meta["communes"]) == lieux
-    assert all(t.type == "scatter" and t.fill == "toself" and t.hoveron == "fills" for t in fig.data)
+    classes = _classes(fig)
+    assert {c: v for t in classes for c, v in t.meta["valeurs"].items()} == perimetres
+    assert sorted(c for t in classes for c in t.meta["communes"]) == lieux
+    assert all(t.type == "scatter" and t.hoverinfo == "skip" for t in classes)
     assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.xaxis.visible is False
     assert fig.layout.legend.title.text == g.INDICATEURS_CARTE[indicateur]
 
@@ -467,36 +473,72 @@ def test_carte_hors_ligne_sans_fond_de_carte_a_telecharger(bilan):
     assert "geo" not in fig.layout.to_plotly_json()
 
 
-def test_carte_couleurs_par_classe_et_survol_en_francais(bilan):
+def test_carte_couleurs_par_classe_noms_au_survol_et_sur_la_carte(bilan):
     fig = g.tracer_carte(bilan, "COMMUNE", "flux")
-    aubervilliers, saint_denis = fig.data
-    assert [aubervilliers.name, saint_denis.name] == ["30 à 39", "50 à 59"]
-    assert aubervilliers.fillcolor == g.BLEUS[3] and saint_denis.fillcolor == g.BLEUS[5]
-    assert saint_denis.text == "Saint-Denis<br>Flux : 50"
+    aubervilliers, saint_denis, survol, noms = fig.data
+    assert [aubervilliers.name, saint_denis.name] == ["35", "36 à 50"]
+    assert [aubervilliers.fillcolor, saint_denis.fillcolor] == [g.BLEUS[0], g.BLEUS[-1]]
+    assert list(survol.hovertext) == ["Saint-Denis<br>Flux : 50", "Aubervilliers<br>Flux : 35"]
+    assert list(noms.text) == ["Saint-Denis", "Aubervilliers"]
+
+
+def test_carte_une_trace_par_classe_pas_par_commune(donnees_demo):
+    """The demo maps every commune it has: still at most NB_CLASSES shapes, a hover point and a name per largest."""
+    fig = g.tracer_carte(donnees_demo.bilan, "COMMUNE", "flux")
+    communes = g.tableau_territoires(donnees_demo.bilan, "COMMUNE")
+    assert len(communes) > 30
+    classes = _classes(fig)
+    assert len(classes) == g.NB_CLASSES and len(fig.data) == g.NB_CLASSES + 2
+    assert sum(len(t.meta["valeurs"]) for t in classes) == len(communes)
+    effectifs = [len(t.meta["valeurs"]) for t in classes]
+    assert max(effectifs) <= 3 * min(effectifs)  # quantiles: about as many communes in each colour
+    assert len(fig.data[-2].hovertext) == len(communes) and 1 <= len(fig.data[-1].text) <= g.NB_ETIQUETTES
+    noms = fig.data[-1]
+    assert noms.text[0] == "Paris"  # the largest figure is named first
+    points = list(zip(noms.x, noms.y, strict=True))
+    largeur = max(fig.data[-2].x) - min(fig.data[-2].x)
+    assert all(math.dist(a, b) >= 0.05 * largeur for i, a in enumerate(points) for b in points[i + 1 :])
 
 
 @pytest.mark.parametrize(
-    ("maximum", "attendu"),
+    ("valeurs", "attendu"),
     [
-        (0, [(0, 0)]),
-        (6, [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]),
-        (7, [(0, 1), (2, 3), (4, 5), (6, 7)]),
-        (50, [(0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 59)]),
-        (1547, [(0, 499), (500, 999), (1000, 1499), (1500, 1999)]),
+        ([], []),
+        ([0], [(0, 0)]),
+        ([3, 3, 3], [(3, 3)]),
+        ([35, 50], [(35, 35), (36, 50)]),
+        (list(range(1, 11)), [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]),
+        # Paris dominates: equal-width classes would put every other territory in « 0 à 9 999 »
+        (
+            [120, 150, 180, 210, 260, 300, 420, 510, 640, 48_000],
+            [(120, 150), (151, 210), (211, 300), (301, 510), (511, 48_000)],
+        ),
     ],
-    ids=["zero", "unites", "pas-de-2", "pas-de-10", "pas-de-500"],
+    ids=["vide", "zero", "une-valeur", "deux-valeurs", "dix-valeurs", "paris-domine"],
 )
-def test_classes_de_la_carte(maximum, attendu):
-    assert g.classes_carte(maximum) == attendu
+def test_classes_de_la_carte_par_quantiles(valeurs, attendu):
+    assert g.classes_carte(valeurs) == attendu
 
 
-def test_carte_du_detail_d_un_ept_et_tableau(bilan):
+@pytest.mark.parametrize(
+    ("bas", "haut", "attendu"),
+    [(12, 12, "12"), (13, 40, "13 à 40"), (1200, 48_000, f"1{E}200 à 48{E}000")],
+    ids=["une-valeur", "intervalle", "milliers"],
+)
+def test_bornes_des_classes_a_la_francaise(bas, haut, attendu):
+    assert g.libelle_classe(bas, haut) == attendu
+
+
+def test_carte_du_detail_d_un_ept_et_tableau_trie_par_le_chiffre_cartographie(bilan):
     fig = g.tracer_carte(bilan, "COMMUNE", "flux", territoire=PC)
-    assert [t.meta["code"] for t in fig.data] == ["93001", "93066"]
+    assert sorted(c for t in _classes(fig) for c in t.meta["valeurs"]) == ["93001", "93066"]
     assert fig.layout.title.text == "Plaine Commune : flux par commune"
     t = g.tableau_territoires(bilan, "COMMUNE", territoire=PC)
     assert list(t.columns) == ["Code", "Territoire", "Disponibilités", "Soustraits", "Flux", "Proposés", "Attribués"]
     assert list(t["Territoire"]) == ["Aubervilliers", "Saint-Denis"]
+    carte = g.tableau_carte(bilan, "COMMUNE", "attribues", territoire=PC)
+    assert list(carte.columns[:3]) == ["Code", "Territoire", "Attribués"]
+    assert list(carte["Territoire"]) == ["Saint-Denis", "Aubervilliers"]
 
 
 def test_matrice_consolidee_d_un_ept(bilan):
@@ -805,7 +847,7 @@ def test_chaque_tracer_est_dans_le_module_de_son_tableau_et_reexporte():
     traces = {nom.removeprefix("tracer_") for nom in lieux if nom.startswith("tracer_")}
     paires = traces & {nom.removeprefix("tableau_") for nom in lieux if nom.startswith("tableau_")}
     # the three charts drawn from a wider table of their module (tableau_realisation, tableau_territoires)
-    assert traces - paires == {"part_flux", "droits_proposes", "carte"}
+    assert traces - paires == {"part_flux", "droits_proposes"}
     assert lieux["tracer_part_flux"] == lieux["tracer_droits_proposes"] == lieux["tableau_realisation"]
     assert lieux["tracer_carte"] == lieux["tableau_territoires"]
     assert {p: lieux[f"tracer_{p}"] for p in paires} == {p: lieux[f"tableau_{p}"] for p in paires}

@@ -10,8 +10,11 @@ without inner borders, so a territory reads as one shape; the hover names the te
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -79,19 +82,40 @@ def geojson_restreint(codes_communes: set[str]) -> dict:
 
 BLEUS = ("#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#084594")
 """Sequential single-hue scale of the map classes (ColorBrewer Blues: readable by colour-blind people)."""
+NB_CLASSES = 5
+"""Classes of a map (quintiles): enough to tell a territory from its neighbours, few enough to read the legend."""
+NB_ETIQUETTES = 8
+"""Perimeters named on the map: the largest values (every name is in the hover and the table beside)."""
 LATITUDE_IDF = 48.7
 """Mean latitude of Île-de-France: the map's y/x scale ratio is 1/cos(latitude) (equirectangular projection)."""
 
 
-def classes_carte(maximum: float) -> list[tuple[int, int]]:
-    """Equal classes of "nice" width (1, 2, 5 × 10^k) covering 0…``maximum`` in at most ``len(BLEUS)`` classes:
-    inclusive integer bounds, e.g. 0–49, 50–99… (counts are integers)."""
-    maximum = max(0, int(math.ceil(maximum)))
-    pas, k = 1, 0
-    while math.ceil((maximum + 1) / pas) > len(BLEUS):
-        k += 1
-        pas = (1, 2, 5)[k % 3] * 10 ** (k // 3)
-    return [(i * pas, (i + 1) * pas - 1) for i in range(math.ceil((maximum + 1) / pas))]
+def classes_carte(valeurs: Sequence[float]) -> list[tuple[int, int]]:
+    """Quantile classes of the integer ``valeurs`` (at most :data:`NB_CLASSES`): inclusive bounds, each class holding
+    at least one value, the first starting at the smallest value and the last ending at the largest.
+
+    Equal-width classes said nothing when one territory dominates (Paris: « 0 à 9 999 » held every other one);
+    quantile classes put about as many territories in each colour. Each upper bound is a value of the data
+    (``inverted_cdf`` quantiles), so no class is empty."""
+    entiers = np.sort(np.asarray([int(round(v)) for v in valeurs], dtype="int64"))
+    if entiers.size == 0:
+        return []
+    n = min(NB_CLASSES, len(np.unique(entiers)))
+    hauts = sorted({int(np.quantile(entiers, (i + 1) / n, method="inverted_cdf")) for i in range(n)})
+    bas = [int(entiers[0])] + [h + 1 for h in hauts[:-1]]
+    return list(zip(bas, hauts, strict=True))
+
+
+def libelle_classe(bas: int, haut: int) -> str:
+    """« 12 » for a one-value class, « 13 à 40 » otherwise (French thousands: « 1 200 à 3 499 »)."""
+    return formats.nombre(bas) if bas == haut else f"{formats.nombre(bas)} à {formats.nombre(haut)}"
+
+
+def couleurs_classes(n: int) -> list[str]:
+    """``n`` colours of :data:`BLEUS`, spread from the lightest to the darkest (one class: the middle one)."""
+    if n <= 1:
+        return [BLEUS[len(BLEUS) // 2]] * n
+    return [BLEUS[round(i * (len(BLEUS) - 1) / (n - 1))] for i in range(n)]
 
 
 def _anneaux(geometrie: dict) -> list[list[list[float]]]:
@@ -101,58 +125,129 @@ def _anneaux(geometrie: dict) -> list[list[list[float]]]:
     return [poly[0] for poly in geometrie["coordinates"]]
 
 
+ECART_ETIQUETTES = 0.09
+"""Smallest distance between two names on a map, as a share of the map's larger side (names never overlap)."""
+
+
+def _etiquettes_espacees(places: list[str], centres: dict[str, tuple[float, float]]) -> list[str]:
+    """The largest perimeters (``places`` is sorted by the mapped figure), at most :data:`NB_ETIQUETTES`, each one
+    far enough from the names already kept (:data:`ECART_ETIQUETTES`): around Paris, eight neighbours overlapped."""
+    if not places:
+        return []
+    xs = [centres[c][0] for c in places]
+    ys = [centres[c][1] for c in places]
+    ecart = ECART_ETIQUETTES * max(max(xs) - min(xs), max(ys) - min(ys), 0.05)
+    gardes: list[str] = []
+    for code in places:
+        x, y = centres[code]
+        if all(math.hypot(x - centres[g][0], y - centres[g][1]) >= ecart for g in gardes):
+            gardes.append(code)
+            if len(gardes) == NB_ETIQUETTES:
+                break
+    return gardes
+
+
+@functools.cache
+def _formes_communes() -> dict[str, list[list[list[float]]]]:
+    """INSEE code → outer rings of every commune, read once per process (parsing the GeoJSON took 0,2–0,5 s per
+    map). Never modified by the callers."""
+    return {f["properties"]["code"]: _anneaux(f["geometry"]) for f in ref.geojson_communes()["features"]}
+
+
+def tableau_carte(bilan: Bilan, niveau: str, indicateur: str = "flux", territoire: str | None = None) -> pd.DataFrame:
+    """:func:`tableau_territoires` with the mapped figure right after the name, sorted by it (largest first, then
+    by name): the table beside the map reads in the order of the colours."""
+    t = tableau_territoires(bilan, niveau, territoire)
+    colonne = INDICATEURS_CARTE[indicateur]
+    ordre = ["Code", "Territoire", colonne] + [c for c in t.columns if c not in ("Code", "Territoire", colonne)]
+    t = t[ordre].sort_values([colonne, "Territoire"], ascending=[False, True], kind="stable")
+    return t.reset_index(drop=True)
+
+
 @texte_sur
 def tracer_carte(bilan: Bilan, niveau: str, indicateur: str = "flux", territoire: str | None = None) -> go.Figure:
     """Map of one figure (``INDICATEURS_CARTE``) at ``niveau``: communes carry their own value at the commune
     level, their territory's value otherwise (module docstring).
 
-    Drawn offline as filled shapes on plain axes (longitude, latitude), one trace per perimeter (``meta``: its
-    code, value and communes), coloured by class (:func:`classes_carte`, legend). Plotly's ``go.Choropleth``
-    is not used on purpose: plotly.js always downloads a world topojson from cdn.plot.ly for it, and without
-    internet access the map stays blank (checked in chromium, plotly.js 3.8).
+    Drawn offline as filled shapes on plain axes (longitude, latitude), **one trace per class**
+    (:func:`classes_carte`, quantiles; ``meta``: the class bounds, the perimeters' values, the communes drawn),
+    whatever the number of communes: 1 260 traces cost 1 MB of JSON and 2 s per rerun. One point per perimeter
+    (its shapes' mean vertex) carries the hover « name, figure »; the :data:`NB_ETIQUETTES` largest are named on
+    the map. Plotly's ``go.Choropleth`` is not used on purpose: plotly.js always downloads a world topojson from
+    cdn.plot.ly for it, and without internet access the map stays blank (checked in chromium, plotly.js 3.8).
     """
-    t = tableau_territoires(bilan, niveau, territoire)
+    t = tableau_carte(bilan, niveau, indicateur, territoire)
     colonne = INDICATEURS_CARTE[indicateur]
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
-    dessin = _communes_dessinees(niveau, list(t["Code"])).merge(t, left_on="code", right_on="Code")
-    formes = {
-        f["properties"]["code"]: _anneaux(f["geometry"])
-        for f in geojson_restreint(set(dessin["code_commune"]))["features"]
-    }
-    classes = classes_carte(float(t[colonne].max()))
-    vues: set[int] = set()
+    dessin = _communes_dessinees(niveau, list(t["Code"]))
+    communes_de = dessin.groupby("code")["code_commune"].apply(sorted).to_dict()
+    formes = _formes_communes()
+    valeurs = dict(zip(t["Code"], t[colonne].astype("int64"), strict=True))
+    noms = dict(zip(t["Code"], t["Territoire"], strict=True))
+    classes = classes_carte(list(valeurs.values()))
+    teintes = couleurs_classes(len(classes))
+    rang_de = {code: next(i for i, (_, h) in enumerate(classes) if v <= h) for code, v in valeurs.items()}
+    centres: dict[str, tuple[float, float]] = {}
     fig = go.Figure()
-    for ligne in t.to_dict("records"):
-        valeur = int(ligne[colonne])
-        communes = sorted(dessin.loc[dessin["code"] == ligne["Code"], "code_commune"])
+    for rang, (bas, haut) in enumerate(classes):
+        membres = [code for code in t["Code"] if rang_de[code] == rang]
         x: list[float | None] = []
         y: list[float | None] = []
-        for code in communes:
-            for anneau in formes.get(code, []):
-                x += [p[0] for p in anneau] + [None]
-                y += [p[1] for p in anneau] + [None]
-        rang = next(i for i, (_, haut) in enumerate(classes) if valeur <= haut)
-        bas, haut = classes[rang]
+        communes: list[str] = []
+        for code in membres:
+            px: list[float] = []
+            py: list[float] = []
+            for commune in communes_de.get(code, []):
+                communes.append(commune)
+                for anneau in formes.get(commune, []):
+                    x += [p[0] for p in anneau] + [None]
+                    y += [p[1] for p in anneau] + [None]
+                    px += [p[0] for p in anneau]
+                    py += [p[1] for p in anneau]
+            if px:
+                centres[code] = (sum(px) / len(px), sum(py) / len(py))
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=y,
                 mode="lines",
                 fill="toself",
-                fillcolor=BLEUS[rang],
+                fillcolor=teintes[rang],
                 line={"color": "white", "width": 0.6 if niveau == "COMMUNE" else 0},
-                hoveron="fills",
-                hoverinfo="text",
-                text=f"{ligne['Territoire']}<br>{colonne} : {formats.nombre(valeur)}",
-                name=f"{formats.nombre(bas)} à {formats.nombre(haut)}",
-                legendgroup=str(rang),
+                hoverinfo="skip",
+                name=libelle_classe(bas, haut),
                 legendrank=rang,
-                showlegend=rang not in vues,
-                meta={"code": ligne["Code"], "valeur": valeur, "communes": communes},
+                meta={"classe": [bas, haut], "valeurs": {c: int(valeurs[c]) for c in membres}, "communes": communes},
             )
         )
-        vues.add(rang)
+    places = [code for code in t["Code"] if code in centres]
+    fig.add_trace(
+        go.Scatter(
+            x=[centres[c][0] for c in places],
+            y=[centres[c][1] for c in places],
+            mode="markers",
+            marker={"size": 8, "opacity": 0},
+            hovertext=[f"{noms[c]}<br>{colonne} : {formats.nombre(valeurs[c])}" for c in places],
+            hoverinfo="text",
+            showlegend=False,
+            name="Survol",
+        )
+    )
+    nommes = _etiquettes_espacees(places, centres)
+    fig.add_trace(
+        go.Scatter(
+            x=[centres[c][0] for c in nommes],
+            y=[centres[c][1] for c in nommes],
+            mode="text",
+            text=[noms[c] for c in nommes],
+            # dark text with a white halo: readable on the lightest and on the darkest class
+            textfont={"size": 12, "color": "#1b1b1b", "weight": 600, "shadow": "0px 0px 3px #ffffff"},
+            hoverinfo="skip",
+            showlegend=False,
+            name="Noms",
+        )
+    )
     titre = (
         f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
     )

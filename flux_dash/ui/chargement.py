@@ -41,7 +41,9 @@ def charger_fichiers(fichiers: list[tuple[str, bytes]], noms_affiches: list[str]
     try:
         from flux_dash.validation import charger
 
-        rapport = charger(fichiers)
+        # a large file takes seconds: say so (the page is greyed out while a callback runs)
+        with st.spinner("Lecture et contrôle des fichiers…", show_time=True):
+            rapport = charger(fichiers)
     except Exception:
         journal.exception("chargement de %s", [n for n, _ in fichiers])
         st.session_state[etat.ERREUR_CHARGEMENT] = (

@@ -64,6 +64,8 @@ ARCHIVE = "fd_archive"
 """tuple(key, bytes) | None: the last ZIP built on the Rapports page (key = data, year, options)."""
 OPTIONS_RAPPORTS = "fd_options_rapports"
 """OptionsRapports | None: the options of the Rapports page (LEC list, small-cell masking, landlord)."""
+AGREGATS = "fd_agregats"
+"""OrderedDict: LRU of what pages compute from a bilan (tables, figures), see :func:`agregat`."""
 
 DEFAUTS: dict[str, Any] = {
     RAPPORT: None,
@@ -80,6 +82,7 @@ DEFAUTS: dict[str, Any] = {
     ERREUR_CHARGEMENT: None,
     ARCHIVE: None,
     OPTIONS_RAPPORTS: None,
+    AGREGATS: None,
 }
 
 # --- Widget keys (a widget's value is dropped when its page is not rendered) -------------------------
@@ -121,6 +124,8 @@ CLES_FILTRES: dict[str, str] = {nom: f"{PREFIXE_WIDGET}filtre_{nom}" for nom in 
 
 TAILLE_CACHE_BILANS = 4
 """Bilans kept per session (each holds only aggregates; a few filter combinations fit)."""
+TAILLE_CACHE_AGREGATS = 96
+"""Page results kept per session (:func:`agregat`): every chart and table of every page, for a few filter sets."""
 
 
 def initialiser() -> None:
@@ -130,6 +135,8 @@ def initialiser() -> None:
             st.session_state[cle] = defaut() if callable(defaut) else defaut
     if st.session_state[BILANS] is None:
         st.session_state[BILANS] = OrderedDict()
+    if st.session_state[AGREGATS] is None:
+        st.session_state[AGREGATS] = OrderedDict()
 
 
 def _lire(cle: str) -> Any:
@@ -196,6 +203,7 @@ def enregistrer_rapport(
     st.session_state[FILTRES] = Filtres()
     st.session_state[PREVISIONNEL] = None
     st.session_state[BILANS] = OrderedDict()
+    st.session_state[AGREGATS] = OrderedDict()
     st.session_state[ERREUR_CHARGEMENT] = None
     st.session_state[ARCHIVE] = None
     _oublier_lec()
@@ -228,6 +236,7 @@ def oublier_donnees() -> None:
     ):
         st.session_state[cle] = DEFAUTS[cle]
     st.session_state[BILANS] = OrderedDict()
+    st.session_state[AGREGATS] = OrderedDict()
     _oublier_lec()
 
 
@@ -368,15 +377,71 @@ def cle_bilan(jeton_donnees: str, annee_n: int, f: Filtres) -> _CleBilan:
 
 
 def tables_filtrees() -> dict[str, pd.DataFrame]:
-    """The clean tables restricted by the logement filters (see :mod:`flux_dash.filtres`)."""
+    """The clean tables restricted by the logement filters (see :mod:`flux_dash.filtres`), with the edited
+    prévisionnel; computed once per (upload, filters, edit) — the same dict while they stay (:func:`agregat`
+    recognises it)."""
     r = rapport()
     if r is None:
         return {}
-    tables = filtrer_tables(r.tables, filtres())
     prev = previsionnel_edite()
+    return agregat(_filtrer, r.tables, filtres().cle()[:-1], prev)
+
+
+def _filtrer(tables: dict[str, pd.DataFrame], cle_filtres: tuple, prev: pd.DataFrame | None) -> dict:
+    resultat = filtrer_tables(tables, filtres())
     if prev is not None:
-        tables["previsionnel"] = prev
-    return tables
+        resultat["previsionnel"] = prev
+    return resultat
+
+
+LIGNES_CLE_CONTENU = 5_000
+"""A frame up to this many rows (an edited prévisionnel grid, new at every rerun) is keyed by its content."""
+
+
+def _cle_argument(valeur: Any) -> tuple[str, Any]:
+    """``("valeur", v)`` for hashable values, ``("contenu", …)`` for a small frame, ``("objet", id)`` for frames,
+    dicts and bilans compared by identity (see :func:`agregat`)."""
+    if isinstance(valeur, pd.DataFrame) and len(valeur) <= LIGNES_CLE_CONTENU:
+        empreinte = pd.util.hash_pandas_object(valeur, index=True).to_numpy().tobytes()
+        return ("contenu", (tuple(map(str, valeur.columns)), hashlib.sha256(empreinte).hexdigest()))
+    try:
+        hash(valeur)
+    except TypeError:
+        return ("objet", id(valeur))
+    if dataclasses.is_dataclass(valeur) and not isinstance(valeur, Filtres):
+        return ("objet", id(valeur))  # a Bilan: compared by identity (its frames are not hashed)
+    return ("valeur", valeur)
+
+
+def agregat(fonction: Any, *args: Any, **options: Any) -> Any:
+    """``fonction(*args, **options)``, computed once per session for the same arguments: what a page draws from
+    a bilan (its tables and figures) is not recomputed on every rerun (a filter change, a click elsewhere).
+
+    Hashable arguments (level, year, codes) are compared by value; a bilan, a table or a dict of tables by
+    identity (a bound method: its object too). Identity is sound because the entry keeps those objects alive (no
+    other object can take their id) and because each of them is itself cached per (upload, year, filters) by
+    :func:`bilan` and :func:`tables_filtrees`: a new upload, another year or other filters give new objects,
+    hence new entries. Returned objects are shared between reruns: never modify them (figures are handed to
+    Streamlit as is).
+    """
+    if hasattr(fonction, "__self__") and hasattr(fonction, "__func__"):  # bilan.reconciliation → (Bilan.…, bilan)
+        fonction, args = fonction.__func__, (fonction.__self__, *args)
+    cles = [_cle_argument(a) for a in args]
+    cles_options = [(nom, _cle_argument(v)) for nom, v in sorted(options.items())]
+    valeurs = (*args, *(options[nom] for nom, _ in cles_options))
+    # the objects compared by identity, kept alive by the entry (their ids cannot be reused meanwhile)
+    objets = tuple(v for v, c in zip(valeurs, [*cles, *(c for _, c in cles_options)], strict=True) if c[0] == "objet")
+    cle = (fonction.__module__, fonction.__qualname__, tuple(cles), tuple(cles_options))
+    cache: OrderedDict = _lire(AGREGATS)
+    entree = cache.get(cle)
+    if entree is not None and all(x is y for x, y in zip(entree[0], objets, strict=True)):
+        cache.move_to_end(cle)
+        return entree[1]
+    resultat = fonction(*args, **options)
+    cache[cle] = (objets, resultat)
+    while len(cache) > TAILLE_CACHE_AGREGATS:
+        cache.popitem(last=False)
+    return resultat
 
 
 def calculer(tables: dict[str, pd.DataFrame], annee_n: int) -> Bilan:
@@ -405,7 +470,8 @@ def bilan(filtres_choisis: Filtres | None = None) -> Bilan:
         cache.move_to_end(cle)
         resultat = cache[cle]
     else:
-        resultat = calculer(filtrer_tables(r.tables, f), annee())
+        with st.spinner(f"Calcul du bilan {annee()}…", show_time=True):
+            resultat = calculer(filtrer_tables(r.tables, f), annee())
         cache[cle] = resultat
         while len(cache) > TAILLE_CACHE_BILANS:
             cache.popitem(last=False)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from flux_dash.filtres import LIBELLES_FILTRES, Filtres, OptionsFiltres, restreindre_filtres, resumer_filtres
+from flux_dash.filtres import (
+    LIBELLES_FILTRES,
+    Filtres,
+    OptionsFiltres,
+    restreindre_filtres,
+    resumer_filtres,
+    valeurs_presentes,
+)
 from flux_dash.ui import etat
 from flux_dash.ui.affichage import echapper
 
@@ -24,7 +31,8 @@ def _lire_filtres() -> tuple[Filtres, OptionsFiltres]:
     r = etat.rapport()
     if r is None:
         return choisis, {}
-    return restreindre_filtres(r.tables, choisis)
+    # the values present are read from the rows once per upload; the options follow the choices (milliseconds)
+    return restreindre_filtres(etat.agregat(valeurs_presentes, r.tables), choisis)
 
 
 def afficher_filtres(reservataires: bool = True) -> Filtres:
