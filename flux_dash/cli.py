@@ -15,11 +15,17 @@ import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flux_dash import __version__, ecriture, formats, garde
 from flux_dash.cli_aide import AIDE_VERSION, AnalyseurFrancais
 from flux_dash.consolidation import commandes as receveur
 from flux_dash.problemes import ERREUR, Probleme, RapportValidation
+
+if TYPE_CHECKING:
+    from flux_dash.calculs import Bilan
+    from flux_dash.consolidation.envoi import Envoi
+    from flux_dash.consolidation.precedent import Comparaison
 
 OK, ERREURS, ILLISIBLE = 0, 1, 2
 
@@ -169,6 +175,12 @@ def _analyseur() -> argparse.ArgumentParser:
         metavar="N",
         help="nombre de processus qui écrivent les classeurs (défaut : un par cœur, ici %(default)s)",
     )
+    b.add_argument(
+        "--precedent",
+        metavar="FICHIER",
+        help="bilan de l'année précédente produit par flux_dash (archive ZIP ou indicateurs_{n−1}.csv) : chaque "
+        "classeur gagne une feuille Évolution (n−1, n et l'écart ; prévisionnel de l'an dernier et réalisé)",
+    )
 
     m = sous.add_parser(
         "modele",
@@ -312,6 +324,11 @@ def commande_bilan(args: argparse.Namespace) -> int:
     from flux_dash import calculs, indicateurs_csv, rapports
 
     debut = time.perf_counter()
+    precedent = None
+    if args.precedent:
+        precedent, code = _lire_precedent(args.precedent, args.annee)
+        if precedent is None:
+            return code
     rapport = _charger(args.fichiers, args.annee)
     if rapport is None:
         return ILLISIBLE
@@ -335,6 +352,7 @@ def commande_bilan(args: argparse.Namespace) -> int:
         epci_lec=args.lec,
         masquer_petits_effectifs=args.masquer,
         fichiers_source=tuple(rapport.fichiers),
+        precedent=_comparer(bilan, precedent, args.bailleur),
     )
     fichiers |= rapports.construire_classeurs(bilan, options, processus=args.processus)
     archive = (rapports.nom_archive(bilan, options), rapports.archiver(fichiers)) if args.zip else None
@@ -352,6 +370,35 @@ def commande_bilan(args: argparse.Namespace) -> int:
     if rapport.avertissements:
         print(f"{_pluriel(len(rapport.avertissements), 'avertissement')} : voir « flux-dash valider ».")
     return OK
+
+
+def _lire_precedent(chemin: str, annee: int) -> tuple[Envoi | None, int]:
+    """``--precedent``: last year's file, read with the receiving side's reader; (None, exit code) when it cannot
+    serve, its problems printed (FORMAT.md §2.3: nothing is written)."""
+    from flux_dash.consolidation.precedent import lire_precedent
+
+    if not Path(chemin).is_file():
+        print(f"flux-dash : fichier introuvable : {chemin}", file=sys.stderr)
+        return None, ILLISIBLE
+    envoi, problemes = lire_precedent(Path(chemin), annee)
+    if envoi is None:
+        erreurs = [p for p in problemes if p.gravite == ERREUR]
+        print(receveur.formater(erreurs), file=sys.stderr)
+        print(
+            "\nAucun bilan produit : le fichier de l'année précédente (--precedent) ne convient pas.", file=sys.stderr
+        )
+        return None, receveur.code_sortie(erreurs)
+    print(f"Année précédente : bilan {envoi.annee} de {envoi.bailleur} ({Path(chemin).name}).")
+    return envoi, OK
+
+
+def _comparer(bilan: Bilan, envoi: Envoi | None, bailleur: str) -> Comparaison | None:
+    """The bilan beside last year's figures (``--precedent``), or None without them."""
+    if envoi is None:
+        return None
+    from flux_dash.consolidation.precedent import comparer
+
+    return comparer(bilan, envoi, bailleur)
 
 
 def commande_modele(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ The bilan of 2024, département 93: 4 disponibilités, 1 soustrait (a mutation i
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from outils_consolidation import csv_tidy, detenteur, perimetre
@@ -136,3 +137,81 @@ def test_le_fichier_d_une_autre_annee_est_refuse_en_le_nommant():
 def test_un_fichier_qui_n_est_pas_un_bilan_est_refuse():
     envoi, problemes = pr.lire_precedent(("tours.csv", b"id_logement;numero_tour\nL1;1\n"), 2024)
     assert envoi is None and any(p.gravite == "erreur" for p in problemes)
+
+
+# --- flux-dash bilan … --precedent: an « Évolution » sheet in every trame ------------------------------------------
+
+
+def _bilan_en_ligne(tmp_path, *options: str) -> tuple[int, Path]:
+    from petit_jeu import fichiers_petits
+
+    from flux_dash import cli
+
+    entrees = []
+    for nom, contenu in fichiers_petits():
+        (tmp_path / nom).write_bytes(contenu)
+        entrees.append(str(tmp_path / nom))
+    sortie = tmp_path / "sortie"
+    args = ["bilan", *entrees, "--annee", "2024", "--sortie", str(sortie), "--bailleur", BAILLEUR, *options]
+    return cli.main(args), sortie
+
+
+def _feuille(chemin: Path, prefixe: str):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(chemin, read_only=True)
+    noms = [n for n in wb.sheetnames if n.startswith(prefixe)]
+    return [list(r) for r in wb[noms[0]].iter_rows(values_only=True)] if noms else None
+
+
+def _rangee(rangees, *debut):
+    (r,) = [r for r in rangees if tuple(r[: len(debut)]) == debut]
+    return r
+
+
+@pytest.mark.lent
+def test_bilan_avec_precedent_chaque_trame_a_sa_feuille_evolution(tmp_path, capsys):
+    nom, contenu = fichier_2023()
+    (tmp_path / nom).write_bytes(contenu)
+    code, sortie = _bilan_en_ligne(tmp_path, "--precedent", str(tmp_path / nom))
+    assert code == 0, capsys.readouterr()
+    classeurs = sorted(sortie.rglob("*.xlsx"))
+    assert classeurs
+    for chemin in classeurs:
+        assert _feuille(chemin, "Évolution 2023-2024") is not None, chemin.name
+    (prefet,) = [p for p in classeurs if "reservataire_prefecture-93" in p.name and p.parent.name == "reservataires"]
+    rangees = _feuille(prefet, "Évolution")
+    r = _rangee(rangees, "Seine-Saint-Denis (93)", "État – publics prioritaires", PREFET, "Logements proposés")
+    assert r[4:7] == [2, 1, -1]
+    assert r[7] == pytest.approx(-0.5)
+    d = _rangee(rangees, "Seine-Saint-Denis (93)", "Droits prévisionnels / logements proposés", PREFET)
+    assert d[4:9] == [1.5, 1, -0.5, pytest.approx(-1 / 3), 0.75]
+    assert "Année précédente : bilan 2023 de Habitat Test" in capsys.readouterr().out
+
+
+@pytest.mark.lent
+def test_bilan_avec_precedent_masque_les_petits_effectifs_des_bilans_consolides(tmp_path):
+    nom, contenu = fichier_2023()
+    (tmp_path / nom).write_bytes(contenu)
+    code, sortie = _bilan_en_ligne(tmp_path, "--precedent", str(tmp_path / nom), "--masquer")
+    assert code == 0
+    rangees = _feuille(sortie / "etat" / "bilan_2024_etat_93.xlsx", "Évolution")
+    r = _rangee(rangees, "Seine-Saint-Denis (93)", "Ensemble du périmètre", None, "Disponibilités")
+    assert r[4:8] == [5, "< 5", "masqué", "masqué"]
+
+
+@pytest.mark.lent
+def test_bilan_sans_precedent_les_trames_restent_sans_evolution(tmp_path):
+    code, sortie = _bilan_en_ligne(tmp_path)
+    assert code == 0
+    assert all(_feuille(c, "Évolution") is None for c in sortie.rglob("*.xlsx"))
+
+
+def test_bilan_avec_un_precedent_d_une_autre_annee_n_ecrit_rien(tmp_path, capsys):
+    nom, contenu = fichier_2023(annee=2022)
+    (tmp_path / nom).write_bytes(contenu)
+    code, sortie = _bilan_en_ligne(tmp_path, "--precedent", str(tmp_path / nom))
+    assert code == 1
+    assert not sortie.exists()
+    erreur = capsys.readouterr().err
+    assert "indicateurs_2022.csv" in erreur and "--precedent" in erreur

@@ -171,7 +171,7 @@ def _ecrire_erreurs(problemes: Sequence[Probleme], chemin: Path) -> None:
     chemin.write_bytes(df.to_csv(sep=";", index=False, lineterminator="\n").encode("utf-8-sig"))
 
 
-def _code(problemes: Sequence) -> int:
+def code_sortie(problemes: Sequence) -> int:
     erreurs = [p for p in problemes if p.gravite == "erreur"]
     if not erreurs:
         return OK
@@ -222,7 +222,7 @@ def commande_consolider(args: argparse.Namespace) -> int:
     if args.fichiers:
         print(_resume_reception(recus))
     envois, precedents = recus.envois, []
-    if args.base is not None and _code(problemes) == OK:
+    if args.base is not None and code_sortie(problemes) == OK:
         try:
             base = _ouvrir_base(args.base)
             problemes += base.ajouter(recus.envois, remplacer=args.remplacer)
@@ -231,7 +231,7 @@ def commande_consolider(args: argparse.Namespace) -> int:
             print(f"flux-dash : {e}", file=sys.stderr)
             return ILLISIBLE
         print(f"Base de campagne : {base.chemin} ({pluriel(len(envois), 'bailleur')} en {args.annee}).")
-    code = _code(problemes)
+    code = code_sortie(problemes)
     if code != OK:
         sortie.mkdir(parents=True, exist_ok=True)
         _ecrire_erreurs([p for p in problemes if p.gravite == "erreur"], sortie / "erreurs.csv")
@@ -329,14 +329,14 @@ def _ajouter(base, args) -> int:
 
     recus = lire_envois(args.fichiers, annee=args.annee)
     print(_resume_reception(recus))
-    code = _code(recus.problemes)
+    code = code_sortie(recus.problemes)
     if code != OK:
         _afficher(recus.erreurs)
         print("\nRien n'a été ajouté à la base : corrigez les erreurs.")
         return code
     problemes = base.ajouter(recus.envois, remplacer=args.remplacer)
     _afficher([*recus.avertissements, *problemes])
-    if _code(problemes) != OK:
+    if code_sortie(problemes) != OK:
         print("\nRien n'a été ajouté à la base.")
         return ERREURS
     print(f"\nBase de campagne : {base.chemin} ({_pluriel(len(base.depots()), 'envoi')} en tout).")

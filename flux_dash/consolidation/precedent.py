@@ -24,10 +24,12 @@ import pandas as pd
 
 from flux_dash import referentiel as ref
 from flux_dash.calculs.bilan import Bilan
+from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.codes import probleme
+from flux_dash.consolidation.definitions import LIBELLES_CONSOLIDATION
 from flux_dash.consolidation.envoi import Envoi, FichierRecu
-from flux_dash.consolidation.tableaux import libelle_indicateur, libelles_perimetres
+from flux_dash.consolidation.tableaux import libelles_perimetres
 from flux_dash.problemes import ERREUR, Probleme
 
 PT, PC, PL = k.PT, k.PC, k.PL
@@ -63,6 +65,7 @@ COLONNES_EVOLUTION = [
     "valeur_n_1",
     "evolution",
     "evolution_relative",
+    "presence",
 ]
 COLONNES_PREVISIONNEL = [
     PT,
@@ -90,7 +93,8 @@ class Comparaison:
     ``evolution``: one row per ``total`` figure present in either year — perimeter (type, code, label), categorie,
     categorie_libelle, reservataire (empty for perimeter-wide figures), indicateur, libelle, unite (``nombre``,
     ``ratio`` or ``jours``), valeur_n, valeur_n_1 (NaN when absent that year), evolution (n − n−1; for a ratio a
-    difference of fractions), evolution_relative (for counts, ÷ n−1; NaN when n−1 is 0 or for a ratio).
+    difference of fractions), evolution_relative (for counts, ÷ n−1; NaN when n−1 is 0 or for a ratio), presence
+    (``n et n−1``, ``n`` or ``n−1``: the years whose file has the figure).
 
     ``previsionnel``: one row per forecast of n−1's file for n — mesure (``flux``, ``soustraits`` by category
     in ``modalite`` plus their total with ``modalite`` empty, ``droits`` per réservataire on its convention
@@ -107,16 +111,21 @@ class Comparaison:
     def selection(
         self, *, reservataire: str | None = None, perimetres: Collection[tuple[str, str]] | None = None
     ) -> Comparaison:
-        """The rows that concern one recipient: one réservataire's (all its perimeters) and/or the figures of
-        some perimeters (every line)."""
+        """The rows that concern one recipient. With ``reservataire``: that réservataire's rows, and with
+        ``perimetres`` also the perimeter-wide rows of those perimeters (the flux its droits are computed on);
+        with ``perimetres`` alone: every row of those perimeters."""
 
         def garder(df: pd.DataFrame) -> pd.DataFrame:
-            masque = np.ones(len(df), dtype=bool)
-            if reservataire is not None:
-                masque &= (df["reservataire"] == reservataire).to_numpy()
+            dans = np.ones(len(df), dtype=bool)
             if perimetres is not None:
                 cles = pd.Series(list(zip(df[PT], df[PC], strict=True)), index=df.index, dtype=object)
-                masque &= cles.isin(set(perimetres)).to_numpy()
+                dans = cles.isin(set(perimetres)).to_numpy()
+            if reservataire is None:
+                masque = dans
+            else:
+                masque = (df["reservataire"] == reservataire).to_numpy().copy()
+                if perimetres is not None:
+                    masque |= dans & (df["reservataire"] == "").to_numpy()
             return df[masque].reset_index(drop=True)
 
         return replace(self, evolution=garder(self.evolution), previsionnel=garder(self.previsionnel))
@@ -184,7 +193,8 @@ def _totaux(t: pd.DataFrame, nom: str) -> pd.DataFrame:
 
 def evolution(n: pd.DataFrame, n_1: pd.DataFrame) -> pd.DataFrame:
     """Year-on-year of every ``total`` figure (rows of FORMAT.md §2.2 of one landlord, n and n−1)."""
-    out = _totaux(n, "valeur_n").merge(_totaux(n_1, "valeur_n_1"), on=CLES, how="outer")
+    out = _totaux(n, "valeur_n").merge(_totaux(n_1, "valeur_n_1"), on=CLES, how="outer", indicator="presence")
+    out["presence"] = out["presence"].astype(str).map({"both": "n et n−1", "left_only": "n", "right_only": "n−1"})
     out["categorie"] = out["categorie_valeur_n"].where(
         out["categorie_valeur_n"].fillna("") != "", out["categorie_valeur_n_1"]
     )
@@ -194,11 +204,12 @@ def evolution(n: pd.DataFrame, n_1: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(out["valeur_n_1"] > 0, out["evolution"] / out["valeur_n_1"], np.nan)
     out["evolution_relative"] = np.where(ratio, np.nan, relative)
-    out["libelle"] = out["indicateur"].map(libelle_indicateur)
+    out["libelle"] = out["indicateur"].map(lambda c: LIBELLES.get(c) or LIBELLES_CONSOLIDATION.get(c, c))
     out["unite"] = np.where(ratio, out["indicateur"].map(lambda c: k.UNITES.get(c, "ratio")), "nombre")
     out[PL] = libelles_perimetres(out)
     out["categorie_libelle"] = _categorie_libelle(out["categorie"])
-    out = _trier(out, "indicateur")
+    rang = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
+    out = _trier(out.assign(_r=out["indicateur"].map(rang).fillna(len(rang))), "_r").drop(columns="_r")
     return out[COLONNES_EVOLUTION]
 
 

@@ -14,6 +14,7 @@ import functools
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,9 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.excel import Classeur, Feuille
 from flux_dash.regles import ReglesCalcul
+
+if TYPE_CHECKING:
+    from flux_dash.consolidation.precedent import Comparaison
 
 # --- Headers and formats of the engine's columns (FORMAT.md §2.1: numbers are numeric cells) ----------
 
@@ -584,6 +588,9 @@ class OptionsRapports:
     """(file name, sha256) of the input files, for the Paramètres sheet."""
     genere_le: dt.datetime | None = None
     """Generation date of the batch (Paramètres, footers, document properties); None = when each is built."""
+    precedent: Comparaison | None = None
+    """Last year's figures beside this year's (:class:`flux_dash.consolidation.precedent.Comparaison`,
+    ``flux-dash bilan … --precedent``): every trame gains an « Évolution » sheet; None: the trames as before."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flux_dash.calculs import Bilan
 from flux_dash.rapports import commun as c
 from flux_dash.rapports import consolide
+from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
 GENRE = "epci"
@@ -71,4 +72,6 @@ def classeur_epci(bilan: Bilan, code: str, options: OptionsRapports | None = Non
         consolide.TITRE_CIA,
     )
     consolide.feuille_previsionnel(wb, bilan, options, "EPCI_EPT", code, destinataire)
+    perimetres = [("EPCI_EPT", code), *c.communes_de(bilan, "EPCI_EPT", code)]
+    ev.ajouter_evolution(wb, bilan, options, destinataire, consolide=True, perimetres=perimetres)
     return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", consolide=True)

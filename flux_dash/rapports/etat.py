@@ -16,6 +16,7 @@ from flux_dash.consolidation import contrat
 from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
 from flux_dash.rapports import consolide
+from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
 GENRE = "etat"
@@ -68,6 +69,7 @@ def classeur_etat(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     consolide.feuille_soustraits(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_indicateurs(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_previsionnel(wb, bilan, options, "DEPARTEMENT", code, destinataire)
+    ev.ajouter_evolution(wb, bilan, options, destinataire, consolide=True, perimetres=[("DEPARTEMENT", code)])
     return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", consolide=True)
 
 

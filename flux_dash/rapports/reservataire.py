@@ -15,6 +15,7 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
+from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
 GENRE = "reservataire"
@@ -79,6 +80,7 @@ def classeur_reservataire(bilan: Bilan, reservataire: str, options: OptionsRappo
     _feuille_soustraits(wb, bilan, options, destinataire, perimetres)
     _feuille_repartitions(wb, bilan, options, reservataire, destinataire, perimetres)
     _feuille_indicateurs(wb, bilan, options, reservataire, categorie, destinataire, perimetres)
+    ev.ajouter_evolution(wb, bilan, options, destinataire, reservataire=reservataire, perimetres=perimetres)
     return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}")
 
 
