@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from flux_dash import formats
 from flux_dash.consolidation import Consolidation, tableaux
 from flux_dash.consolidation.moteur import TOUS
 from flux_dash.formats import PALETTE
@@ -71,3 +72,193 @@ def chiffres_cles(co: Consolidation, territoire: tuple[str, str]) -> dict[str, f
         return {}
     r = f.iloc[0]
     return {c: float(r[c]) for c in ("disponibilites", "soustraits", "flux", "logements_attribues", "nombre_bailleurs")}
+
+
+# --- Synthèse du territoire ---------------------------------------------------------------------------------------
+
+
+def chiffres_proposes(co: Consolidation, territoire: tuple[str, str]) -> dict[str, float]:
+    """The matrix's total row of the territory (:func:`flux_dash.consolidation.tableaux.total_matrice`)."""
+    m = _sur(co.matrice, territoire)
+    f = _sur(co.flux, territoire)
+    f = f[f["bailleur"] == TOUS]
+    return tableaux.total_matrice(m[m["bailleur"] == TOUS], f.iloc[0] if len(f) else pd.Series(dtype="float64"))
+
+
+def tableau_reconciliation(co: Consolidation, territoire: tuple[str, str]) -> pd.DataFrame:
+    """Disponibilités, each soustraction category, then the flux, all landlords together."""
+    f = chiffres_cles(co, territoire)
+    s = _sur(co.soustraits, territoire)
+    s = s[s["bailleur"] == TOUS]
+    lignes = [("Disponibilités", f.get("disponibilites", 0.0))]
+    lignes += [(f"Soustraits – {lib}", v) for lib, v in zip(s["categorie_libelle"], s["soustraits"], strict=True)]
+    lignes.append(("Flux annuel", f.get("flux", 0.0)))
+    return pd.DataFrame(lignes, columns=["Étape", "Logements"])
+
+
+@texte_sur
+def tracer_reconciliation(co: Consolidation, territoire: tuple[str, str]) -> go.Figure:
+    """Waterfall disponibilités → minus soustraits by category → flux (horizontal: the labels are long)."""
+    t = tableau_reconciliation(co, territoire)
+    n = len(t)
+    valeurs = [float(v) if i in (0, n - 1) else -float(v) for i, v in enumerate(t["Logements"])]
+    fig = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            y=list(t["Étape"]),
+            x=valeurs,
+            measure=["absolute", *["relative"] * (n - 2), "total"],
+            decreasing={"marker": {"color": PALETTE[1]}},
+            totals={"marker": {"color": PALETTE[0]}},
+            increasing={"marker": {"color": PALETTE[0]}},
+            hovertemplate="%{y} : %{x:,.0f}<extra></extra>",
+        )
+    )
+    return mise_en_page(
+        fig, "Du parc disponible au flux, tous bailleurs", x="Logements", yaxis={"autorange": "reversed"}, height=360
+    )
+
+
+COLONNES_MATRICE = {
+    "categorie_libelle": "Catégorie",
+    "reservataire": "Réservataire",
+    "logements_proposes": "Proposés",
+    "part_flux_orientations": "Part du flux",
+    "droits_theoriques": "Droits théoriques",
+    "taux_convention": "Taux conventionnel",
+    "logements_attribues": "Attribués",
+    "part_attributions": "Part des attributions",
+    "attribues_en_qpv": "Attribués en QPV",
+    "attribues_hors_qpv": "Attribués hors QPV",
+    "taux_transformation": "Taux de transformation",
+}
+
+
+def tableau_matrice(co: Consolidation, territoire: tuple[str, str]) -> pd.DataFrame:
+    """Categories (and under each its réservataires) × figures, all landlords together, then the total row
+    (counts added, shares recomputed from the sums: never added)."""
+    m = _sur(co.matrice, territoire)
+    m = m[m["bailleur"] == TOUS].copy()
+    m["reservataire"] = m["reservataire"].where(m["reservataire"] != "", "Ensemble de la catégorie")
+    total = chiffres_proposes(co, territoire)
+    ligne = {"categorie_libelle": "Total", "reservataire": "", **total, "taux_convention": np.nan}
+    out = pd.concat([m[list(COLONNES_MATRICE)], pd.DataFrame([ligne])[list(COLONNES_MATRICE)]], ignore_index=True)
+    return out.rename(columns=COLONNES_MATRICE)
+
+
+def tableau_communes(co: Consolidation, territoire: tuple[str, str], tri: str = "flux") -> pd.DataFrame:
+    """One row per commune of the territory (all landlords together): disponibilités, flux, attribués, landlords;
+    sorted by ``tri`` (the figure mapped), largest first."""
+    from flux_dash import referentiel as ref
+
+    communes = ref.communes_du_perimetre(*territoire)
+    f = co.flux[(co.flux["perimetre_type"] == "COMMUNE") & (co.flux["bailleur"] == TOUS)]
+    f = f[f["perimetre_code"].isin(communes)]
+    f = f.sort_values([tri, "perimetre_code"], ascending=[False, True], kind="stable")
+    return pd.DataFrame(
+        {
+            "Code": f["perimetre_code"].to_numpy(),
+            "Commune": f["perimetre_libelle"].to_numpy(),
+            "Disponibilités": f["disponibilites"].to_numpy(),
+            "Soustraits": f["soustraits"].to_numpy(),
+            "Flux": f["flux"].to_numpy(),
+            "Attribués": f["logements_attribues"].to_numpy(),
+            "Bailleurs": f["nombre_bailleurs"].to_numpy(),
+        }
+    )
+
+
+# --- Bailleurs ----------------------------------------------------------------------------------------------------
+
+INDICATEURS_BAILLEURS = (
+    "part_prefet_flux",
+    "part_premier_quartile_hors_qpv",
+    "part_hors_premier_quartile_en_qpv",
+)
+"""The perimeter-wide indicators compared between landlords (DOMAINE.md §4), with their reference values."""
+
+
+def tableau_bailleurs(co: Consolidation, territoire: tuple[str, str]) -> pd.DataFrame:
+    """One row per landlord with figures on the territory: its counts, its contribution to the territory's
+    totals (share of disponibilités, flux, attributions) and its indicators (NaN where not significant)."""
+    f = _sur(co.flux, territoire)
+    tous = f[f["bailleur"] == TOUS]
+    par = f[f["bailleur"] != TOUS].sort_values("disponibilites", ascending=False, kind="stable")
+    flux_t = float(tous["flux"].iloc[0]) if len(tous) else np.nan
+    attr_t = float(tous["logements_attribues"].iloc[0]) if len(tous) else np.nan
+    out = pd.DataFrame(
+        {
+            "Bailleur": par["bailleur"].to_numpy(),
+            "Disponibilités": par["disponibilites"].to_numpy(),
+            "Flux": par["flux"].to_numpy(),
+            "Attribués": par["logements_attribues"].to_numpy(),
+            "Part des disponibilités": par["part_disponibilites"].to_numpy(),
+            "Part du flux du territoire": (par["flux"] / flux_t).to_numpy() if flux_t > 0 else np.nan,
+            "Part des attributions du territoire": (par["logements_attribues"] / attr_t).to_numpy()
+            if attr_t > 0
+            else np.nan,
+        }
+    )
+    ind = _sur(co.indicateurs, territoire)
+    ind = ind[(ind["categorie"] == "") & (ind["reservataire"] == "")]
+    for code in INDICATEURS_BAILLEURS:
+        i = ind[ind["indicateur"] == code]
+        if i.empty:
+            continue
+        out[i["libelle"].iloc[0]] = out["Bailleur"].map(dict(zip(i["bailleur"], i["valeur"], strict=True)))
+    return out
+
+
+def trier_bailleurs(t: pd.DataFrame, colonne: str) -> pd.DataFrame:
+    """The landlords' table sorted by ``colonne``, largest first (n.s. last), then by name."""
+    return t.sort_values([colonne, "Bailleur"], ascending=[False, True], na_position="last", kind="stable")
+
+
+def indicateurs_comparables(co: Consolidation, territoire: tuple[str, str]) -> dict[str, str]:
+    """Indicator code → label, for the indicators the territory has (the chart's choices)."""
+    ind = _sur(co.indicateurs, territoire)
+    ind = ind[(ind["categorie"] == "") & (ind["reservataire"] == "") & ind["indicateur"].isin(INDICATEURS_BAILLEURS)]
+    return dict(zip(ind["indicateur"], ind["libelle"], strict=False))
+
+
+def tableau_comparaison(co: Consolidation, territoire: tuple[str, str], indicateur: str) -> pd.DataFrame:
+    """One indicator per landlord, the territory's value (all landlords) first, and its reference value."""
+    ind = _sur(co.indicateurs, territoire)
+    ind = ind[(ind["categorie"] == "") & (ind["reservataire"] == "") & (ind["indicateur"] == indicateur)]
+    ind = ind.assign(_tous=ind["bailleur"] != TOUS).sort_values(["_tous", "bailleur"], kind="stable")
+    return pd.DataFrame(
+        {
+            "Bailleur": ind["bailleur"].where(ind["bailleur"] != TOUS, "Tous les bailleurs").to_numpy(),
+            "Valeur": ind["valeur"].to_numpy(),
+            "Référence": ind["cible"].to_numpy(),
+        }
+    )
+
+
+@texte_sur
+def tracer_comparaison(co: Consolidation, territoire: tuple[str, str], indicateur: str) -> go.Figure:
+    """Each landlord's value of ``indicateur`` against the territory's and the reference value (a dashed line,
+    to read against, not a verdict)."""
+    t = tableau_comparaison(co, territoire, indicateur)
+    libelle = indicateurs_comparables(co, territoire).get(indicateur, indicateur)
+    if t.empty:
+        from flux_dash.graphiques.commun import figure_vide
+
+        return figure_vide("Aucun bailleur ne donne cet indicateur sur ce territoire.")
+    fig = go.Figure(
+        go.Bar(
+            x=list(t["Bailleur"]),
+            y=list(t["Valeur"].fillna(0.0)),
+            marker_color=[PALETTE[1] if i == 0 else PALETTE[0] for i in range(len(t))],
+            hovertemplate="%{x}<br>" + libelle + " : %{y:.1%}<extra></extra>",
+        )
+    )
+    reference = t["Référence"].dropna()
+    if len(reference):
+        from flux_dash.graphiques.commun import ligne_reference
+
+        ligne_reference(
+            fig, float(reference.iloc[0]), f"Référence : {formats.pourcentage(float(reference.iloc[0]), 0)}"
+        )
+    fig = mise_en_page(fig, f"{libelle} par bailleur", y=libelle, pourcent_y=True)
+    return horizontal_si_nombreux(fig, list(t["Bailleur"]))

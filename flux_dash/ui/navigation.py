@@ -66,6 +66,8 @@ MENUS: dict[str, tuple[Page, ...]] = {
     COTE_TERRITOIRE: (
         Page(PAGE_ACCUEIL, "Accueil", ":material/home:"),
         Page(PAGE_RECEPTION, "Réception", ":material/inbox:"),
+        Page(PAGE_SYNTHESE_TERRITOIRE, "Synthèse du territoire", ":material/dashboard:"),
+        Page(PAGE_BAILLEURS, "Bailleurs", ":material/apartment:"),
     ),
 }
 """Each side's sidebar menu, in order."""

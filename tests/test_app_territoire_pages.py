@@ -1,0 +1,97 @@
+"""AppTest of the receiving side's analysis pages (issue 9 §3–7): each page without a store, with the demo campaign,
+and with a broken mailbox (a store whose consolidation fails, or a landlord without figures on the territory)."""
+
+from __future__ import annotations
+
+import pytest
+from outils_consolidation import csv_tidy, habitat_a
+
+from flux_dash.ui import etat
+from flux_dash.ui.navigation import PAGE_BAILLEURS, PAGE_SYNTHESE_TERRITOIRE
+from flux_dash.ui.territoire import session
+from tests.ui_outils import nouvelle_app
+
+PAGES = [PAGE_SYNTHESE_TERRITOIRE, PAGE_BAILLEURS]
+
+
+@pytest.fixture(autouse=True)
+def base_isolee(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLUX_DASH_BASE", str(tmp_path / "campagnes.duckdb"))
+
+
+def _cliquer(at, debut: str):
+    next(b for b in at.button if b.label.startswith(debut)).click().run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """One session in demo mode (the demo is built once per process)."""
+    at = nouvelle_app().run()
+    return _cliquer(at, "Essayer avec la démo")
+
+
+def _ouvrir(at, page: str):
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_sans_base(page):
+    at = _ouvrir(nouvelle_app(), page)
+    assert any("Aucune base de bilans" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_base_vide(page):
+    at = _cliquer(_cliquer(nouvelle_app().run(), "Je reçois des bilans"), "Utiliser ma base")
+    at = _ouvrir(at, page)
+    assert any("aucun bilan" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_consolidation_en_echec_message_francais(page, monkeypatch):
+    at = _cliquer(nouvelle_app().run(), "Essayer avec la démo")
+
+    def casse(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(session, "consolider", casse)
+    at = _ouvrir(at, page)
+    assert any("erreur interne de l'outil" in e.value for e in at.error)
+    assert "boom" not in str([e.value for e in at.error])
+
+
+def test_synthese_demo(demo):
+    at = _ouvrir(demo, PAGE_SYNTHESE_TERRITOIRE)
+    metriques = {m.label: m.value for m in at.metric}
+    assert list(metriques) == ["Disponibilités", "Soustraits", "Flux annuel", "Proposés (orientations)", "Attribués"]
+    assert any("chiffres de 3 bailleurs ensemble" in c.value for c in at.caption)
+    etapes = at.dataframe[0].value["Étape"].tolist()
+    assert etapes[0] == "Disponibilités" and etapes[-1] == "Flux annuel"
+    matrice = at.dataframe[1].value
+    assert matrice["Catégorie"].iloc[-1] == "Total"
+    communes = at.dataframe[2].value
+    assert "Montreuil" in communes["Commune"].tolist()
+
+
+def test_bailleurs_demo_tri(demo):
+    at = _ouvrir(demo, PAGE_BAILLEURS)
+    t = at.dataframe[0].value
+    assert len(t) == 3 and t.columns[0] == "Bailleur"
+    at.selectbox(key=etat.CLE_TRI_BAILLEURS).select("Flux").run()
+    assert not at.exception
+    flux = [int(v.replace("\u202f", "")) for v in at.dataframe[0].value["Flux"]]
+    assert flux == sorted(flux, reverse=True)
+
+
+def test_un_seul_bailleur_recu_dans_la_base_de_l_utilisateur():
+    """The user's store holding one small landlord, dropped on Réception: every page draws."""
+    at = _cliquer(_cliquer(nouvelle_app().run(), "Je reçois des bilans"), "Utiliser ma base")
+    at.switch_page("pages/11_Réception.py").run()
+    at.file_uploader[0].set_value([("a.csv", csv_tidy("Habitat A", habitat_a()), "text/csv")]).run()
+    assert not at.exception
+    for page in PAGES:
+        assert not _ouvrir(at, page).error
