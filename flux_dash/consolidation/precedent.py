@@ -171,13 +171,7 @@ def lire_precedent(fichier: object, annee: int) -> tuple[Envoi | None, list[Prob
 def _lignes_du_bilan(bilan: Bilan, bailleur: str) -> pd.DataFrame:
     from flux_dash import indicateurs_csv
 
-    try:  # v1.1 (issue 8 item 1) names the landlord and the holder's category
-        t = indicateurs_csv.indicateurs_en_tableau(bilan, bailleur)
-    except TypeError:  # pragma: no cover - main before v1.1
-        t = indicateurs_csv.indicateurs_en_tableau(bilan)
-    if "categorie" not in t:  # pragma: no cover - main before v1.1
-        categories = dict(zip(bilan.realisation["reservataire"], bilan.realisation["categorie"], strict=True))
-        t = t.assign(categorie=t["reservataire"].map(categories).fillna(""))
+    t = indicateurs_csv.indicateurs_en_tableau(bilan, bailleur)
     return t.astype({c: str for c in [*CLES, "categorie"]})
 
 

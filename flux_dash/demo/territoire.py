@@ -247,19 +247,11 @@ def tables_territoire(bailleur: BailleurTerritoire, annee: int) -> dict[str, pd.
     return generer_demo(bailleur.logements, graine, bailleur.parametres(annee))
 
 
-def _indicateurs(bilan, nom: str) -> bytes:
-    from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
-
-    try:  # v1.1 (issue 8 item 1) names the landlord on every row
-        return ecrire_indicateurs_csv(bilan, bailleur=nom)
-    except TypeError:  # pragma: no cover - main before v1.1
-        return ecrire_indicateurs_csv(bilan)
-
-
 def _fichiers_du_bailleur(bailleur: BailleurTerritoire, annee: int) -> list[FichierTerritoire]:
     """What one landlord sends for one year, through the landlord's pipeline (validation, bilan, trames)."""
     from flux_dash import rapports
     from flux_dash.calculs import calculer_bilan
+    from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
     from flux_dash.validation import charger
 
     tables = tables_territoire(bailleur, annee)
@@ -276,7 +268,7 @@ def _fichiers_du_bailleur(bailleur: BailleurTerritoire, annee: int) -> list[Fich
         if genre == "zip":
             nom, contenu = rapports.nom_archive(bilan, options), rapports.construire_archive(bilan, options)
         elif genre == "csv":
-            nom, contenu = rapports.nom_indicateurs(bilan), _indicateurs(bilan, bailleur.nom)
+            nom, contenu = rapports.nom_indicateurs(bilan), ecrire_indicateurs_csv(bilan, bailleur=bailleur.nom)
         else:
             dep = genre.split(":", 1)[1]
             (prevu,) = [
