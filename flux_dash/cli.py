@@ -21,6 +21,7 @@ from flux_dash import __version__, ecriture, formats, garde
 from flux_dash.cli_aide import AIDE_VERSION, AnalyseurFrancais
 from flux_dash.consolidation import commandes as receveur
 from flux_dash.problemes import ERREUR, Probleme, RapportValidation
+from flux_dash.validation.catalogue import CODES_ILLISIBLES, Code
 
 if TYPE_CHECKING:
     from flux_dash.calculs import Bilan
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
     from flux_dash.consolidation.precedent import Comparaison
 
 OK, ERREURS, ILLISIBLE = 0, 1, 2
-
-CODES_ILLISIBLES = {"fichier_illisible", "fichier_vide", "fichier_introuvable", "table_manquante", "aucun_fichier"}
-"""Reading problems that mean "the input could not be read" (exit code 2) rather than "the data is wrong" (1)."""
-
 
 ANNEE_MIN, ANNEE_MAX = 1900, 2200
 """Bounds of ``--annee``: outside them the dates of year n cannot even be computed (pandas stops at 2262)."""
@@ -365,7 +362,7 @@ def commande_bilan(args: argparse.Namespace) -> int:
         f"({formats.nombre(taille / 1024, 0)} Kio) en {formats.nombre(time.perf_counter() - debut, 1)} s."
     )
     for p in rapport.avertissements:
-        if p.code == "annee_sans_disponibilite":  # empty bilans: said plainly, not only counted
+        if p.code == Code.ANNEE_SANS_DISPONIBILITE:  # empty bilans: said plainly, not only counted
             print(f"Attention : {p.regle[0].lower()}{p.regle[1:]}. {p.conseil}")
     if rapport.avertissements:
         print(f"{_pluriel(len(rapport.avertissements), 'avertissement')} : voir « flux-dash valider ».")

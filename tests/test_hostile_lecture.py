@@ -44,7 +44,7 @@ def test_feuille_masquee_jamais_preferee_a_la_visible(etat):
     assert sorted(donnees.tables["conventions"]["taux"]) == [25, 35]
     info = next(p for p in donnees.problemes if p.code == "feuille_masquee_ignoree")
     assert info.regle == (
-        "la feuille masquée « conventions » est ignorée : la table Conventions est lue dans la feuille visible "
+        "La feuille masquée « conventions » est ignorée : la table Conventions est lue dans la feuille visible "
         "« Conventions 2024 »"
     )
 
@@ -54,7 +54,7 @@ def test_feuille_masquee_seule_lue_avec_un_message():
     donnees = lire([("classeur.xlsx", fabrique.classeur_de(tables, {"conventions": "veryHidden"}))])
     assert "conventions" in donnees.tables
     assert [p.regle for p in donnees.problemes if p.code == "feuille_masquee_lue"] == [
-        "la feuille « conventions » est masquée dans le classeur ; elle est lue comme table Conventions, "
+        "La feuille « conventions » est masquée dans le classeur ; elle est lue comme table Conventions, "
         "faute de feuille visible"
     ]
 
@@ -163,7 +163,7 @@ def test_encodages_melanges():
     )
     donnees = lire([("conventions.csv", melange)])
     assert [p.regle for p in donnees.problemes if p.code == "encodages_melanges"] == [
-        "encodages mélangés : le fichier contient à la fois des caractères en UTF-8 et en Windows-1252 "
+        "Encodages mélangés : le fichier contient à la fois des caractères en UTF-8 et en Windows-1252 "
         "(des accents s'afficheraient « Ã© »)"
     ]
 

@@ -437,7 +437,7 @@ def test_en_tete_exact_prioritaire_sur_un_synonyme():
     assert (info.gravite, info.colonne, info.regle) == (
         "information",
         "commune",
-        "colonne ignorée : la colonne « code_commune » est lue comme code_commune",
+        "Colonne ignorée : la colonne « code_commune » est lue comme code_commune",
     )
 
 
@@ -627,7 +627,7 @@ def test_colonne_obligatoire_manquante():
         "annee_construction",
         None,
     )
-    assert "annee_construction" in p.regle and "parc.csv" in p.regle
+    assert p.regle == "Colonne obligatoire « annee_construction » absente de la table Logements"
     assert p.conseil.startswith("En-têtes attendus pour « Logements » : id_logement, code_commune, qpv")
     assert donnees.tables["logements"]["annee_construction"].isna().all()
 
@@ -706,8 +706,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
         ("image.csv", PNG, "fichier_illisible", "une image PNG"),
         ("rapport.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "fichier_illisible", "un document PDF"),
         ("binaire.csv", b"abc\x00\x01\x02def", "fichier_illisible", "un fichier binaire"),
-        ("casse.xlsx", b"PK\x03\x04" + b"\x00garbage" * 20, "fichier_illisible", "classeur illisible"),
-        ("texte.docx", b"PK\x03\x04\x14\x00\x00\x00", "fichier_illisible", "classeur illisible"),
+        ("casse.xlsx", b"PK\x03\x04" + b"\x00garbage" * 20, "fichier_illisible", "classeur est endommagé"),
+        ("texte.docx", b"PK\x03\x04\x14\x00\x00\x00", "fichier_illisible", "classeur est endommagé"),
         (
             "protege.xlsx",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le"),
@@ -734,8 +734,8 @@ def test_fichier_introuvable_et_chemins(tmp_path):
     donnees = lire([chemin, str(tmp_path / "absent.csv")])
     assert donnees.sources == {"logements": "logements.csv"}
     assert donnees.fichiers == [("logements.csv", hashlib.sha256(chemin.read_bytes()).hexdigest())]
-    absent = [p for p in donnees.problemes if p.code == "fichier_illisible"]
-    assert [(p.source, p.regle) for p in absent] == [("absent.csv", "fichier introuvable")]
+    (absent,) = [p for p in donnees.problemes if p.source == "absent.csv"]
+    assert (absent.code, absent.source, absent.regle) == ("fichier_introuvable", "absent.csv", "Fichier introuvable")
 
 
 def test_aucun_fichier():
@@ -809,7 +809,7 @@ def test_une_erreur_interne_devient_un_probleme_et_pas_une_trace(monkeypatch):
         "erreur",
         "fichier_illisible",
         "logements.csv",
-        "lecture impossible (erreur inattendue : KeyError)",
+        "Fichier illisible — lecture impossible (erreur inattendue : KeyError)",
     )
 
 
@@ -930,7 +930,10 @@ def zip_octets(fichiers: dict[str, bytes]) -> bytes:
 def test_archive_zip_qui_n_est_pas_un_classeur():
     (p,) = lire([("envoi.zip", zip_octets({"logements.csv": b"a;b", "tours.csv": b"a;b"}))]).problemes
     assert (p.gravite, p.code, p.source) == ("erreur", "fichier_illisible", "envoi.zip")
-    assert p.regle == "ce fichier est une archive ZIP (logements.csv, tours.csv), pas un classeur Excel"
+    assert (
+        p.regle
+        == "Fichier illisible — ce fichier est une archive ZIP (logements.csv, tours.csv), pas un classeur Excel"
+    )
     assert p.conseil == "Décompressez-la et déposez les fichiers qu'elle contient."
 
 

@@ -22,7 +22,10 @@ def _erreurs(donnees) -> list[tuple[str, str]]:
 
 
 def _limites(donnees) -> list[str]:
-    return [p.regle for p in donnees.problemes if p.code == "limite_depassee"]
+    """The rules broken, after the catalogue's « Limite dépassée — » (flux_dash.validation.catalogue)."""
+    regles = [p.regle for p in donnees.problemes if p.code == "limite_depassee"]
+    assert all(r.startswith("Limite dépassée — ") for r in regles), regles
+    return [r.removeprefix("Limite dépassée — ") for r in regles]
 
 
 def test_le_televersement_de_l_application_suit_la_limite_declaree():

@@ -35,14 +35,13 @@ from flux_dash.lecture.entetes import (
     table_pour_feuille,
 )
 from flux_dash.lecture.fichiers import (
-    CONSEIL_FORMATS,
     Brut,
     lire_fichier,
     nom_et_octets,
-    probleme_fichier,
     probleme_inattendu,
 )
-from flux_dash.problemes import ERREUR, INFORMATION, DonneesLues, Probleme
+from flux_dash.problemes import DonneesLues, Probleme
+from flux_dash.validation.catalogue import Code, probleme
 
 MAX_PROBLEMES_PAR_COLONNE = 100
 """Unparsable cells listed one by one per (table, column); the rest are counted in one summary problem."""
@@ -72,17 +71,13 @@ def _associer_colonnes(brut: Brut, table: Table) -> dict[str, int]:
         positions[colonne] = candidats[0]
         if len(candidats) > 1:
             brut.problemes.append(
-                Probleme(
-                    ERREUR,
-                    "colonne_en_double",
-                    "plusieurs colonnes correspondent à « "
-                    + colonne
-                    + " » : "
-                    + ", ".join(f"« {brut.entetes[p]} »" for p in candidats),
+                probleme(
+                    Code.COLONNE_EN_DOUBLE,
                     table=table.nom,
                     source=brut.source,
                     colonne=colonne,
                     conseil=f"Seule la première (« {brut.entetes[candidats[0]]} ») est lue ; supprimez ou renommez les autres.",
+                    entetes=", ".join(f"« {brut.entetes[p]} »" for p in candidats),
                 )
             )
         for p in trouve.get("synonyme", []):
@@ -91,29 +86,24 @@ def _associer_colonnes(brut: Brut, table: Table) -> dict[str, int]:
     for p in sorted([*ignorees, *doublons]):
         entete = brut.entetes[p] or f"(colonne {p + 1} sans en-tête)"
         if p in doublons:
-            regle = (
-                f"colonne ignorée : la colonne « {brut.entetes[positions[doublons[p]]]} » est lue comme {doublons[p]}"
-            )
+            raison = f"la colonne « {brut.entetes[positions[doublons[p]]]} » est lue comme {doublons[p]}"
         else:
-            regle = "colonne ignorée : elle ne fait pas partie du format"
+            raison = "elle ne fait pas partie du format"
         brut.problemes.append(
-            Probleme(
-                INFORMATION,
-                "colonne_ignoree",
-                regle,
+            probleme(
+                Code.COLONNE_IGNOREE,
                 table=table.nom,
                 source=brut.source,
                 colonne=entete,
                 conseil=conseil_entetes(table),
+                raison=raison,
             )
         )
     for colonne in table.obligatoires:
         if colonne not in positions:
             brut.problemes.append(
-                Probleme(
-                    ERREUR,
-                    "colonne_manquante",
-                    f"colonne obligatoire « {colonne} » absente de « {brut.source} » (table {table.libelle})",
+                probleme(
+                    Code.COLONNE_MANQUANTE,
                     table=table.nom,
                     source=brut.source,
                     colonne=colonne,
@@ -176,24 +166,23 @@ def _table_propre(brut: Brut, table: Table) -> pd.DataFrame:
                 e = erreurs[codes[r]]
                 assert e is not None
                 brut.problemes.append(
-                    Probleme(
-                        ERREUR,
-                        "type_invalide",
-                        e.regle[:1].upper() + e.regle[1:],  # a sentence, like validation's rules
+                    probleme(
+                        Code.TYPE_INVALIDE,
                         table=table.nom,
                         source=brut.source,
                         ligne=int(lignes[r]),
                         colonne=c.nom,
                         valeur=en_texte(valeurs.iat[r, positions[c.nom]])[:LONGUEUR_VALEUR_MAX],
                         conseil=e.conseil,
+                        raison=e.regle[:1].upper() + e.regle[1:],  # a sentence, like validation's rules
                     )
                 )
             if len(rangs) > MAX_PROBLEMES_PAR_COLONNE:
                 reste = len(rangs) - MAX_PROBLEMES_PAR_COLONNE
                 brut.problemes.append(
                     Probleme(
-                        ERREUR,
-                        "type_invalide",
+                        Code.TYPE_INVALIDE.gravite,
+                        Code.TYPE_INVALIDE.value,
                         f"… et {reste:,} autres valeurs illisibles dans cette colonne".replace(",", "\u202f"),
                         table=table.nom,
                         source=brut.source,
@@ -226,13 +215,13 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
     ):
         fichiers = [fichiers]  # one file given alone, not in a list
     if not fichiers:
-        donnees.problemes.append(Probleme(ERREUR, "aucun_fichier", "aucun fichier fourni", conseil=CONSEIL_FORMATS))
+        donnees.problemes.append(probleme(Code.AUCUN_FICHIER))
         return donnees
     bruts: list[Brut] = []
     for fichier in fichiers:
-        nom, contenu, raison = nom_et_octets(fichier)
-        if contenu is None:
-            donnees.problemes.append(probleme_fichier("fichier_illisible", nom, raison))
+        nom, contenu, illisible = nom_et_octets(fichier)
+        if illisible is not None:
+            donnees.problemes.append(illisible)
             continue
         donnees.fichiers.append((nom, hashlib.sha256(contenu).hexdigest()))
         try:
@@ -252,73 +241,66 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
         if brut.masquee and table is not None:
             if table in deja:
                 donnees.problemes.append(
-                    Probleme(
-                        INFORMATION,
-                        "feuille_masquee_ignoree",
-                        f"la feuille masquée « {brut.source} » est ignorée : la table {PAR_NOM[table].libelle} est "
-                        f"lue dans la feuille visible « {deja[table].source} »",
+                    probleme(
+                        Code.FEUILLE_MASQUEE_IGNOREE,
                         source=brut.source,
-                        conseil="Une feuille masquée n'est jamais préférée à une feuille visible ; supprimez-la si "
-                        "elle ne sert plus.",
+                        feuille=brut.source,
+                        table_lue=PAR_NOM[table].libelle,
+                        visible=deja[table].source,
                     )
                 )
                 continue
             donnees.problemes.append(
-                Probleme(
-                    INFORMATION,
-                    "feuille_masquee_lue",
-                    f"la feuille « {brut.source} » est masquée dans le classeur ; elle est lue comme table "
-                    f"{PAR_NOM[table].libelle}, faute de feuille visible",
+                probleme(
+                    Code.FEUILLE_MASQUEE_LUE,
                     source=brut.source,
-                    conseil="Vérifiez qu'il s'agit bien des données à transmettre, puis affichez la feuille.",
+                    feuille=brut.source,
+                    table_lue=PAR_NOM[table].libelle,
                 )
             )
         if brut.est_feuille and par_nom[id(brut)] is None and (table is None or table in deja):
             donnees.problemes.append(
-                Probleme(
-                    INFORMATION,
-                    "feuille_ignoree",
-                    f"{lieu} est ignorée : ce n'est pas une table du format",
+                probleme(
+                    Code.FEUILLE_IGNOREE,
                     source=brut.source,
                     conseil="Les feuilles lues sont " + ", ".join(f"« {t.libelle} »" for t in TABLES) + ".",
+                    feuille=brut.source,
                 )
             )
             continue
         if table is None:
             attendus = "; ".join(f"{t.libelle} : {', '.join(t.obligatoires)}" for t in TABLES)
             donnees.problemes.append(
-                Probleme(
-                    ERREUR,
-                    "table_non_reconnue",
-                    f"{lieu} n'est pas reconnu : ses en-têtes ne correspondent à aucune table du format",
+                probleme(
+                    Code.TABLE_NON_RECONNUE,
                     source=brut.source,
                     conseil=f"En-têtes obligatoires par table — {attendus}.",
+                    lieu=lieu,
                 )
             )
             continue
         t = PAR_NOM[table]
         if table in deja:
             donnees.problemes.append(
-                Probleme(
-                    ERREUR,
-                    "table_en_double",
-                    f"{lieu} contient aussi la table {t.libelle}, déjà lue dans « {deja[table].source} »",
+                probleme(
+                    Code.TABLE_EN_DOUBLE,
                     table=table,
                     source=brut.source,
-                    conseil="Donnez une seule feuille ou un seul fichier par table.",
+                    lieu=lieu[:1].upper() + lieu[1:],
+                    premiere=deja[table].source,
                 )
             )
             continue
         deja[table] = brut
         if not any(nom_de_colonne(e, table) for e in brut.entetes if e):
             donnees.problemes.append(
-                Probleme(
-                    ERREUR,
-                    "entetes_introuvables",
-                    f"aucun en-tête reconnu dans les {LIGNES_EN_TETE_MAX} premières lignes de {lieu}",
+                probleme(
+                    Code.ENTETES_INTROUVABLES,
                     table=table,
                     source=brut.source,
                     conseil=conseil_entetes(t),
+                    lignes=LIGNES_EN_TETE_MAX,
+                    lieu=lieu,
                 )
             )
             continue
@@ -334,10 +316,8 @@ def lire(fichiers: Sequence[str | os.PathLike | tuple[str, bytes]]) -> DonneesLu
     for t in TABLES:
         if t.obligatoire and t.nom not in trouvees and (bruts or not donnees.problemes):
             donnees.problemes.append(
-                Probleme(
-                    ERREUR,
-                    "table_manquante",
-                    f"table obligatoire « {t.libelle} » introuvable",
+                probleme(
+                    Code.TABLE_MANQUANTE,
                     table=t.nom,
                     conseil=f"Ajoutez une feuille « {t.libelle} » au classeur, ou un fichier CSV avec ses colonnes. "
                     + conseil_entetes(t),

@@ -22,7 +22,8 @@ from python_calamine import CalamineWorkbook
 from flux_dash import formats, limites
 from flux_dash.lecture.cellules import CelluleSpeciale, est_vide
 from flux_dash.lecture.entetes import LIGNES_EN_TETE_MAX, score_entete
-from flux_dash.problemes import ERREUR, Probleme
+from flux_dash.problemes import Probleme
+from flux_dash.validation.catalogue import Code, probleme
 
 SEPARATEURS = (";", ",", "\t", "|")
 
@@ -64,28 +65,30 @@ class Brut:
         return vides
 
 
-def nom_et_octets(fichier: object) -> tuple[str, bytes | None, str]:
-    """(file name, content, French reason if unreadable) of one input."""
+def nom_et_octets(fichier: object) -> tuple[str, bytes | None, Probleme | None]:
+    """(file name, content, the problem when it cannot be opened) of one input."""
     if isinstance(fichier, tuple) and len(fichier) == 2:
         nom, contenu = fichier
-        return str(nom), bytes(contenu), ""
+        return str(nom), bytes(contenu), None
     if hasattr(fichier, "getvalue") and hasattr(fichier, "name"):  # an uploaded file object
-        return str(fichier.name), bytes(fichier.getvalue()), ""
+        return str(fichier.name), bytes(fichier.getvalue()), None
     try:
         chemin = Path(os.fspath(fichier))  # type: ignore[arg-type]
     except TypeError:
-        return str(fichier), None, "ce n'est ni un chemin de fichier ni un couple (nom, contenu)"
+        raison = "ce n'est ni un chemin de fichier ni un couple (nom, contenu)"
+        return str(fichier), None, probleme_fichier(Code.FICHIER_ILLISIBLE, str(fichier), raison)
     try:
-        return chemin.name, chemin.read_bytes(), ""
+        return chemin.name, chemin.read_bytes(), None
     except FileNotFoundError:
-        return chemin.name, None, "fichier introuvable"
+        return chemin.name, None, probleme_fichier(Code.FICHIER_INTROUVABLE, chemin.name)
     except IsADirectoryError:
-        return chemin.name, None, "c'est un dossier, pas un fichier"
+        raison = "c'est un dossier, pas un fichier"
+        return chemin.name, None, probleme_fichier(Code.FICHIER_ILLISIBLE, chemin.name, raison)
     except OSError as e:
-        return chemin.name, None, f"fichier impossible à ouvrir ({e.strerror or e})"
+        raison = f"impossible de l'ouvrir ({e.strerror or e})"
+        return chemin.name, None, probleme_fichier(Code.FICHIER_ILLISIBLE, chemin.name, raison)
 
 
-CONSEIL_FORMATS = "Donnez un classeur Excel (.xlsx) ou des fichiers CSV (texte séparé par des points-virgules)."
 _SIGNATURES_BINAIRES = {
     b"%PDF": "un document PDF",
     b"\x89PNG": "une image PNG",
@@ -140,10 +143,6 @@ def _archive_non_classeur(contenu: bytes) -> list[str] | None:
     return sorted(n for n in noms if not n.endswith("/"))
 
 
-CONSEIL_LIMITES = (
-    "Ce fichier dépasse une limite de flux_dash (docs/securite.md) : un fichier annuel d'un bailleur en est très "
-    "loin. Vérifiez qu'il s'agit du bon fichier, ou découpez-le."
-)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
 
 
@@ -155,7 +154,7 @@ def _colonne_en_nombre(lettres: bytes) -> int:
 
 
 def _probleme_limite(nom: str, regle: str) -> Probleme:
-    return probleme_fichier("limite_depassee", nom, regle, CONSEIL_LIMITES)
+    return probleme_fichier(Code.LIMITE_DEPASSEE, nom, regle)
 
 
 def controler_archive(nom: str, contenu: bytes) -> Probleme | None:
@@ -229,8 +228,9 @@ def _message_taille_table(lieu: str, lignes: int, colonnes: int, verbe: str = "a
     return None
 
 
-def probleme_fichier(code: str, nom: str, regle: str, conseil: str = CONSEIL_FORMATS) -> Probleme:
-    return Probleme(ERREUR, code, regle, source=nom, conseil=conseil)
+def probleme_fichier(code: Code, nom: str, raison: str = "", conseil: str | None = None) -> Probleme:
+    """The problem of a whole file; ``raison`` fills the ``{raison}`` of the code's text."""
+    return probleme(code, source=nom, conseil=conseil, **({"raison": raison} if raison else {}))
 
 
 def _texte_cellule(v: object) -> str:
@@ -340,9 +340,9 @@ def _lire_classeur(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[
     if feuilles is None:
         problemes.append(
             probleme_fichier(
-                "fichier_illisible",
+                Code.FICHIER_ILLISIBLE,
                 nom,
-                "classeur illisible : le fichier est endommagé ou n'est pas un classeur Excel",
+                "le classeur est endommagé, ou ce n'est pas un classeur Excel",
                 "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau au format .xlsx.",
             )
         )
@@ -461,7 +461,7 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
     if decode is None:
         problemes.append(
             probleme_fichier(
-                "fichier_illisible",
+                Code.FICHIER_ILLISIBLE,
                 nom,
                 "encodage des caractères non reconnu (ni UTF-8 ni Windows-1252)",
                 "Enregistrez le fichier en « CSV UTF-8 » depuis Excel ou LibreOffice.",
@@ -471,19 +471,9 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
     texte, encodage = decode
     if encodage == "cp1252" and _UTF8_MELANGE.search(contenu):
         # Not UTF-8 as a whole, yet with UTF-8 accents inside (« Ã© » once decoded): two encodings in one file.
-        problemes.append(
-            probleme_fichier(
-                "encodages_melanges",
-                nom,
-                "encodages mélangés : le fichier contient à la fois des caractères en UTF-8 et en Windows-1252 "
-                "(des accents s'afficheraient « Ã© »)",
-                "Ouvrez le fichier dans un tableur, corrigez les accents, puis enregistrez-le en « CSV UTF-8 ».",
-            )
-        )
+        problemes.append(probleme_fichier(Code.ENCODAGES_MELANGES, nom))
     if not texte.strip():
-        problemes.append(
-            probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune ligne.")
-        )
+        problemes.append(probleme_fichier(Code.FICHIER_VIDE, nom))
         return []
     i, decalage, sep = _entete_csv(texte)
     # Bounded before parsing (issue 12): lines counted on the text, columns on the header line.
@@ -509,26 +499,24 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
         m = _ERREUR_CHAMPS.search(str(e))
         if m:
             attendu, ligne, vu = (int(x) for x in m.groups())
-            regle = (
+            raison = (
                 f"ligne {i + ligne} : {vu} valeurs au lieu de {attendu} (séparateur « {_NOMS_SEPARATEURS[sep]} » "
                 "détecté sur la ligne d'en-têtes)"
             )
         else:
-            regle = "fichier CSV mal formé (guillemets non fermés ou nombre de valeurs variable selon les lignes)"
+            raison = "fichier CSV mal formé (guillemets non fermés ou nombre de valeurs variable selon les lignes)"
         problemes.append(
             probleme_fichier(
-                "fichier_illisible",
+                Code.FICHIER_ILLISIBLE,
                 nom,
-                regle,
+                raison,
                 "Vérifiez que chaque ligne a autant de valeurs que la ligne d'en-têtes, ou que les valeurs contenant "
                 "le séparateur sont entre guillemets.",
             )
         )
         return []
     except (pd.errors.EmptyDataError, ValueError):
-        problemes.append(
-            probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune ligne.")
-        )
+        problemes.append(probleme_fichier(Code.FICHIER_VIDE, nom))
         return []
     brut = brut.fillna("")
     entetes = [str(v).strip() for v in brut.iloc[0]]
@@ -542,25 +530,16 @@ def lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Br
     """The raw tables of one file (a workbook gives one per sheet, a CSV one), by the file's content."""
     genre = _genre(contenu)
     if genre == "vide":
-        problemes.append(
-            probleme_fichier("fichier_vide", nom, "le fichier est vide", "Le fichier ne contient aucune donnée.")
-        )
+        problemes.append(probleme_fichier(Code.FICHIER_VIDE, nom))
     elif genre == "ole" and "EncryptedPackage".encode("utf-16-le") in contenu:
-        problemes.append(
-            probleme_fichier(
-                "fichier_protege",
-                nom,
-                "classeur protégé par un mot de passe",
-                "Enlevez le mot de passe (Fichier > Informations > Protéger le classeur) puis enregistrez-le de nouveau.",
-            )
-        )
+        problemes.append(probleme_fichier(Code.FICHIER_PROTEGE, nom))
     elif genre == "classeur" and (hors_limites := controler_archive(nom, contenu)) is not None:
         problemes.append(hors_limites)
     elif genre == "classeur" and (noms := _archive_non_classeur(contenu)) is not None:
         liste = ", ".join(noms[:5]) + ("…" if len(noms) > 5 else "")
         problemes.append(
             probleme_fichier(
-                "fichier_illisible",
+                Code.FICHIER_ILLISIBLE,
                 nom,
                 f"ce fichier est une archive ZIP ({liste or 'vide'}), pas un classeur Excel",
                 "Décompressez-la et déposez les fichiers qu'elle contient.",
@@ -571,7 +550,7 @@ def lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Br
     elif genre.startswith("binaire:"):
         problemes.append(
             probleme_fichier(
-                "fichier_illisible",
+                Code.FICHIER_ILLISIBLE,
                 nom,
                 f"ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est {genre.removeprefix('binaire:')}",
             )
@@ -583,7 +562,7 @@ def lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Br
 
 def probleme_inattendu(source: str, e: Exception) -> Probleme:
     return probleme_fichier(
-        "fichier_illisible",
+        Code.FICHIER_ILLISIBLE,
         source,
         f"lecture impossible (erreur inattendue : {type(e).__name__})",
         "Signalez ce fichier aux développeurs de flux_dash ; en attendant, enregistrez-le de nouveau depuis Excel.",

@@ -9,9 +9,9 @@ This module owns the rules that decide whether a bilan can be produced:
 * the **cross-table rules** (a tour's logement and réservataire, orientations outside the conventions'
   perimeters, the préfet's caps, non-oriented logements…) are vectorised pandas code.
 
-Every rule has a stable ``code`` (see :data:`REGLES`), a French sentence and a hint. Errors block the bilan,
+Every rule has a stable ``code`` (see :class:`~flux_dash.validation.catalogue.Code`), a French sentence and a hint. Errors block the bilan,
 warnings do not (FORMAT.md §1.5: "a file with errors is never half-used"). A cell is reported at most once
-as an error (reading problems first, then the rules in the order of :data:`REGLES`); a warning is dropped on a
+as an error (reading problems first, then the rules in the catalogue's order); a warning is dropped on a
 cell that already carries an error. Each rule reports at most :data:`MAX_PAR_REGLE` rows per table, then one
 summary line, so that a million-row file cannot produce a million-entry list.
 
@@ -32,8 +32,6 @@ _API = {
     "charger": "flux_dash.validation.assemblage",
     "valider": "flux_dash.validation.assemblage",
     "schema": "flux_dash.validation.schemas",
-    "REGLES": "flux_dash.validation.catalogue",
-    "Regle": "flux_dash.validation.catalogue",
 }
 
 __all__ = sorted(_API)

@@ -11,7 +11,7 @@ import pandas as pd
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import DTYPES, LIGNE, PAR_NOM, TABLES, Table
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, DonneesLues, Probleme, RapportValidation
-from flux_dash.validation.catalogue import PRIORITE, REGLES
+from flux_dash.validation.catalogue import PRIORITE, Code, probleme
 from flux_dash.validation.commun import Constat, entier_fr, est_dans, rangs, valeur_fr
 from flux_dash.validation.croises import controles_croises
 from flux_dash.validation.schemas import controles_par_table
@@ -56,44 +56,33 @@ def _conformer(
         if brut is None:
             toutes[table.nom] = _vide(table)
             if table.obligatoire and table.nom not in tables_lues:
-                r = REGLES["table_manquante"]
-                problemes.append(
-                    Probleme(
-                        r.gravite,
-                        r.code,
-                        f"{r.texte} : {table.libelle}",
-                        table.nom,
-                        source,
-                        conseil=r.conseil + " Colonnes attendues : " + ", ".join(table.noms) + ".",
-                    )
-                )
+                code = Code.TABLE_MANQUANTE
+                conseil = f"{code.conseil} Colonnes attendues : {', '.join(table.noms)}."
+                problemes.append(probleme(code, table=table.nom, source=source, conseil=conseil))
             continue
         df = brut.reset_index(drop=True).copy()
         if df.empty and table.nom in TABLES_NON_VIDES:
-            r = REGLES["table_vide"]
-            problemes.append(Probleme(r.gravite, r.code, r.texte, table.nom, source, conseil=r.conseil))
+            problemes.append(probleme(Code.TABLE_VIDE, table=table.nom, source=source))
         for col in table.colonnes:
             cible = DTYPES[col.genre]
             if col.nom not in df.columns:
                 df[col.nom] = pd.Series(pd.NA, index=df.index, dtype=cible) if cible != DTYPES["date"] else pd.NaT
                 df[col.nom] = df[col.nom].astype(cible)
                 if col.obligatoire and (table.nom, col.nom) not in deja:
-                    r = REGLES["colonne_manquante"]
+                    code = Code.COLONNE_MANQUANTE
                     problemes.append(
-                        Probleme(
-                            r.gravite,
-                            r.code,
-                            r.texte,
-                            table.nom,
-                            source,
+                        probleme(
+                            code,
+                            table=table.nom,
+                            source=source,
                             colonne=col.nom,
-                            conseil=f"{r.conseil} {col.description}",
+                            conseil=f"{code.conseil} {col.description}",
                         )
                     )
             elif str(df[col.nom].dtype) != cible:
                 df[col.nom], illisibles = _convertir(df[col.nom], col.genre)
                 if illisibles is not None:
-                    constats.append(Constat("type_invalide", table.nom, col.nom, *illisibles))
+                    constats.append(Constat(Code.TYPE_INVALIDE, table.nom, col.nom, *illisibles))
         if LIGNE not in df.columns:
             df[LIGNE] = pd.array(np.arange(len(df)) + 2, dtype="Int64")
         elif str(df[LIGNE].dtype) != "Int64":
@@ -107,9 +96,9 @@ def _conformer(
     return donnees_ok, toutes, problemes, constats
 
 
-def _convertir(s: pd.Series, genre: str) -> tuple[pd.Series, tuple[np.ndarray, str, str | None, np.ndarray] | None]:
+def _convertir(s: pd.Series, genre: str) -> tuple[pd.Series, tuple[np.ndarray, str, str, np.ndarray] | None]:
     """A column in the contract's dtype; unconvertible cells become NA and are returned as
-    (positions, hint, None, original values)."""
+    (positions, hint, rule text, original values)."""
     cible = DTYPES[genre]
     try:
         return s.astype(cible), None
@@ -121,22 +110,28 @@ def _convertir(s: pd.Series, genre: str) -> tuple[pd.Series, tuple[np.ndarray, s
         if genre == "entier":
             converti = converti.where(converti.isna() | (converti == converti.round()))
         conseil = "Nombre attendu (virgule décimale acceptée)." if genre == "nombre" else "Nombre entier attendu."
+        raison = "Nombre illisible" if genre == "nombre" else "Nombre entier attendu"
     elif genre == "date":
         converti = pd.to_datetime(s, errors="coerce", dayfirst=True, format="mixed")
         conseil = "Date attendue au format JJ/MM/AAAA."
+        raison = "Date illisible"
     elif genre == "booleen":
         texte = s.astype("string").map(ref.normaliser_texte, na_action="ignore")
         converti = pd.Series(pd.NA, index=s.index, dtype="boolean")
         converti[est_dans(texte, frozenset(ref.BOOLEENS_VRAI))] = True
         converti[est_dans(texte, frozenset(ref.BOOLEENS_FAUX))] = False
         conseil = "Valeur attendue : oui ou non."
+        raison = "Valeur oui/non non reconnue"
     else:
         converti = s.map(lambda v: v if pd.isna(v) else str(v)).astype(cible)
         conseil = ""
+        raison = "Texte attendu"
     converti = converti.astype(cible)
     illisibles = rangs(s.notna().to_numpy() & converti.isna().to_numpy())
     valeurs = s.to_numpy(dtype=object)[illisibles]
-    return converti, (illisibles, conseil, None, valeurs) if len(illisibles) else None
+    return converti, (illisibles, conseil, Code.TYPE_INVALIDE.regle(raison=raison), valeurs) if len(
+        illisibles
+    ) else None
 
 
 TABLES_NON_VIDES = frozenset({"logements"})
@@ -144,11 +139,11 @@ TABLES_NON_VIDES = frozenset({"logements"})
 logements non orientés, reported as such)."""
 
 COLONNES_LUES: dict[str, frozenset[tuple[str, str]]] = {
-    "logement_inconnu": frozenset({("logements", "id_logement")}),
-    "reservataire_inconnu": frozenset({("conventions", "reservataire")}),
-    "non_oriente": frozenset({("tours", "id_logement")}),
-    "soustrait_oriente": frozenset({("logements", "id_logement"), ("conventions", "reservataire")}),
-    "orientation_hors_perimetre": frozenset(
+    Code.LOGEMENT_INCONNU: frozenset({("logements", "id_logement")}),
+    Code.RESERVATAIRE_INCONNU: frozenset({("conventions", "reservataire")}),
+    Code.NON_ORIENTE: frozenset({("tours", "id_logement")}),
+    Code.SOUSTRAIT_ORIENTE: frozenset({("logements", "id_logement"), ("conventions", "reservataire")}),
+    Code.ORIENTATION_HORS_PERIMETRE: frozenset(
         {
             ("logements", "id_logement"),
             ("conventions", "reservataire"),
@@ -160,7 +155,7 @@ COLONNES_LUES: dict[str, frozenset[tuple[str, str]]] = {
 """Cross-table rules → the columns of OTHER tables they read: silenced when one of those columns is absent from
 the file (the missing column is the one error, not one line per row of another table)."""
 
-CODES_VALEUR_MANQUANTE = ("valeur_manquante", "date_attribution_manquante")
+CODES_VALEUR_MANQUANTE = (Code.VALEUR_MANQUANTE, Code.DATE_ATTRIBUTION_MANQUANTE)
 """Rules about empty cells: silenced on a column where reading reported unreadable values in bulk."""
 
 
@@ -171,7 +166,7 @@ def _colonnes_signalees(donnees: DonneesLues) -> tuple[set[tuple[str, str]], set
     summary of unreadable values ("… et N autres valeurs illisibles"): those cells are NA, so their emptiness is
     not reported again.
     """
-    absentes = {(p.table, p.colonne) for p in donnees.problemes if p.code == "colonne_manquante"}
+    absentes = {(p.table, p.colonne) for p in donnees.problemes if p.code == Code.COLONNE_MANQUANTE}
     for nom, df in donnees.tables.items():
         if nom in PAR_NOM:
             absentes |= {(nom, c) for c in PAR_NOM[nom].noms if c not in df.columns}
@@ -221,10 +216,10 @@ def _retenir(
                 {
                     "k": k,
                     "pos": np.arange(len(c.index)),
-                    "groupe": _ORDRE_TABLES[c.table] * len(REGLES) + PRIORITE[c.code],
+                    "groupe": _ORDRE_TABLES[c.table] * len(Code) + PRIORITE[c.code],
                     "ligne": lignes,
                     "cellule": cle(c.table, c.colonne, lignes),
-                    "erreur": REGLES[c.code].gravite == ERREUR,
+                    "erreur": Code(c.code).gravite == ERREUR,
                 }
             )
         )
@@ -249,7 +244,7 @@ def _retenir(
     problemes: list[Probleme] = []
     for k, g in gardes.groupby("k", sort=True):
         c = constats[int(k)]
-        r = REGLES[c.code]
+        code = Code(c.code)
         index = c.index[g["pos"].to_numpy()]
         df = tables[c.table]
         if c.valeurs is not None:
@@ -259,14 +254,14 @@ def _retenir(
         if callable(c.conseil):
             conseils = c.conseil(index)
         else:
-            conseils = [c.conseil if c.conseil is not None else r.conseil] * len(index)
+            conseils = [c.conseil if c.conseil is not None else code.conseil] * len(index)
         source = sources.get(c.table, PAR_NOM[c.table].libelle)
         for ligne, v, conseil in zip(df[LIGNE].to_numpy()[index], valeurs, conseils, strict=True):
             problemes.append(
                 Probleme(
-                    r.gravite,
-                    r.code,
-                    c.regle or r.texte,
+                    code.gravite,
+                    code.value,
+                    c.regle or code.regle(),
                     c.table,
                     source,
                     None if pd.isna(ligne) else int(ligne),
@@ -276,17 +271,17 @@ def _retenir(
                 )
             )
     resumes: list[Probleme] = []
-    en_trop: dict[tuple[str, str], int] = {}
+    en_trop: dict[tuple[str, str], tuple[int, str]] = {}
     for k, n in depasse.items():
         c = constats[int(k)]
-        en_trop[(c.table, c.code)] = en_trop.get((c.table, c.code), 0) + int(n)
-    for (table, code), n in en_trop.items():
-        r = REGLES[code]
+        deja, regle = en_trop.get((c.table, c.code), (0, c.regle or Code(c.code).regle()))
+        en_trop[(c.table, c.code)] = (deja + int(n), regle)
+    for (table, code), (n, regle) in en_trop.items():
         resumes.append(
             Probleme(
-                r.gravite,
-                code,
-                f"… et {entier_fr(n)} autres lignes : {r.texte}",
+                Code(code).gravite,
+                Code(code).value,
+                f"… et {entier_fr(n)} autres lignes : {regle}",
                 table,
                 sources.get(table, PAR_NOM[table].libelle),
                 conseil=f"Seules les {entier_fr(MAX_PAR_REGLE)} premières lignes sont listées pour cette règle.",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from flux_dash import referentiel as ref
 from flux_dash.formats import ESPACE_MILLIERS, nombre
+from flux_dash.validation.catalogue import Code
 
 # --- Small French formatting helpers ------------------------------------------------------------------------
 
@@ -158,7 +159,7 @@ def libelle_perimetre(perimetre_type: str, perimetre_code: str) -> str:
 class Constat:
     """Rows of one table hit by one rule, on one column. ``conseil`` computes hints for the kept rows only."""
 
-    code: str
+    code: Code
     table: str
     colonne: str
     index: np.ndarray

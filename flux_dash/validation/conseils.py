@@ -11,7 +11,12 @@ import pandas as pd
 
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import LIGNE, Table
-from flux_dash.validation.catalogue import ANNEE_CONSTRUCTION_MIN, MOIS_APRES_DISPONIBILITE, MOIS_AVANT_DISPONIBILITE
+from flux_dash.validation.catalogue import (
+    ANNEE_CONSTRUCTION_MIN,
+    MOIS_APRES_DISPONIBILITE,
+    MOIS_AVANT_DISPONIBILITE,
+    Code,
+)
 from flux_dash.validation.commun import est_dans, libelle_commune, lignes_fr, valeur_fr
 
 
@@ -35,35 +40,35 @@ def conseil_hors_liste(categorie: ref.Categorie, valeur: object) -> str:
 
 
 def conseil_par_table(
-    code: str, table: Table, colonne: str, df: pd.DataFrame, annee_courante: int
+    code: Code, table: Table, colonne: str, df: pd.DataFrame, annee_courante: int
 ) -> Callable[[np.ndarray], list[str]] | str | None:
     """The hint of a per-table rule: static text, or a function of the kept rows."""
-    if code == "valeur_manquante":
+    if code == Code.VALEUR_MANQUANTE:
         col = table.colonne(colonne)
         texte = f"Colonne obligatoire : {col.description}"
         return texte + (f" Exemple : {col.exemple}." if col.exemple else "")
-    if code == "valeur_hors_liste":
+    if code == Code.VALEUR_HORS_LISTE:
         categorie = table.colonne(colonne).categorie
         if categorie is None:
             return None
         return lambda index: par_valeur(df[colonne].to_numpy()[index], lambda v: conseil_hors_liste(categorie, v))
-    if code == "annee_hors_bornes":
+    if code == Code.ANNEE_HORS_BORNES:
         return f"Indiquez l'année d'achèvement, entre {ANNEE_CONSTRUCTION_MIN} et {annee_courante}."
-    if code == "commune_inconnue":
+    if code == Code.COMMUNE_INCONNUE:
         return lambda index: par_valeur(df["code_commune"].to_numpy()[index], _conseil_commune)
-    if code == "departement_inconnu":
+    if code == Code.DEPARTEMENT_INCONNU:
         return "Départements admis : " + ", ".join(f"{c} ({n})" for c, n in ref.DEPARTEMENTS_IDF.items()) + "."
-    if code == "qpv_hors_commune":
+    if code == Code.QPV_HORS_COMMUNE:
         return lambda index: par_valeur(df["code_qpv"].to_numpy()[index], _conseil_qpv)
-    if code == "perimetre_inconnu":
+    if code == Code.PERIMETRE_INCONNU:
         return lambda index: [_conseil_perimetre(t) for t in df["perimetre_type"].to_numpy()[index]]
     if code in (
-        "doublon_logement",
-        "doublon_tour",
-        "plusieurs_attributions",
-        "tour_apres_attribution",
-        "disponibilites_incoherentes",
-        "date_attribution_avant_orientation",
+        Code.DOUBLON_LOGEMENT,
+        Code.DOUBLON_TOUR,
+        Code.PLUSIEURS_ATTRIBUTIONS,
+        Code.TOUR_APRES_ATTRIBUTION,
+        Code.DISPONIBILITES_INCOHERENTES,
+        Code.DATE_ATTRIBUTION_AVANT_ORIENTATION,
     ):
         return lambda index: _conseils_groupes(code, df, index)
     return None
@@ -101,27 +106,27 @@ def _conseil_perimetre(perimetre_type: object) -> str:
     return f"Indiquez {attendu}."
 
 
-def _conseils_groupes(code: str, df: pd.DataFrame, index: np.ndarray) -> list[str]:
+def _conseils_groupes(code: Code, df: pd.DataFrame, index: np.ndarray) -> list[str]:
     """Hints that list the other lines of the same group (duplicates, attributions of a logement…)."""
     lignes = df[LIGNE]
     sortie: list[str] = []
-    if code == "doublon_logement":
+    if code == Code.DOUBLON_LOGEMENT:
         ids = df["id_logement"]
         concernes = est_dans(ids, ids.iloc[index])
         par_id = lignes[concernes].groupby(ids[concernes]).agg(list)
         for i in index:
             sortie.append(f"L'identifiant {ids.iat[i]} figure aux {lignes_fr(par_id[ids.iat[i]])}.")
-    elif code in ("doublon_tour", "plusieurs_attributions", "tour_apres_attribution"):
+    elif code in (Code.DOUBLON_TOUR, Code.PLUSIEURS_ATTRIBUTIONS, Code.TOUR_APRES_ATTRIBUTION):
         ids = df["id_logement"]
         concernes = est_dans(ids, ids.iloc[index])
         sous = df.loc[concernes]
         for i in index:
             ident, numero = ids.iat[i], df["numero_tour"].iat[i]
             du_logement = sous[sous["id_logement"] == ident]
-            if code == "doublon_tour":
+            if code == Code.DOUBLON_TOUR:
                 meme = du_logement.loc[du_logement["numero_tour"] == numero, LIGNE]
                 sortie.append(f"Le tour {numero} du logement {ident} figure aux {lignes_fr(meme)}.")
-            elif code == "plusieurs_attributions":
+            elif code == Code.PLUSIEURS_ATTRIBUTIONS:
                 attr = du_logement.loc[(du_logement["issue"] == "ATTRIBUE").fillna(False), LIGNE]
                 sortie.append(
                     f"Le logement {ident} est attribué aux {lignes_fr(attr)} : un logement n'est attribué qu'une fois."
@@ -133,7 +138,7 @@ def _conseils_groupes(code: str, df: pd.DataFrame, index: np.ndarray) -> list[st
                     f"Le logement {ident} est attribué au tour {premier['numero_tour']} (ligne "
                     f"{premier[LIGNE]}) : supprimez ce tour ou corrigez son issue."
                 )
-    elif code == "disponibilites_incoherentes":
+    elif code == Code.DISPONIBILITES_INCOHERENTES:
         deps = df["code_departement"]
         for i in index:
             du_dep = df[(deps == deps.iat[i]).fillna(False) & df["disponibilites_prevues"].notna()]
@@ -141,7 +146,7 @@ def _conseils_groupes(code: str, df: pd.DataFrame, index: np.ndarray) -> list[st
                 f"{v} (ligne {ligne})" for v, ligne in zip(du_dep["disponibilites_prevues"], du_dep[LIGNE], strict=True)
             )
             sortie.append(f"Valeurs du département {deps.iat[i]} : {valeurs}.")
-    elif code == "date_attribution_avant_orientation":
+    elif code == Code.DATE_ATTRIBUTION_AVANT_ORIENTATION:
         for i in index:
             sortie.append(
                 f"Date d'orientation : {valeur_fr(df['date_orientation'].iat[i])} ; la CALEOL décide "

@@ -15,7 +15,8 @@ from flux_dash.validation.catalogue import (
     MOIS_AVANT_DISPONIBILITE,
     PLAFOND_AGENTS,
     PLAFOND_PREFET,
-    REGLES,
+    Code,
+    probleme,
 )
 from flux_dash.validation.commun import (
     Constat,
@@ -60,7 +61,7 @@ def controles_croises(
 
     # A tour's logement must exist.
     inconnu = tours["id_logement"].notna() & ~est_dans(tours["id_logement"], uniques.index) & ("logements" in presentes)
-    constats.append(Constat("logement_inconnu", "tours", "id_logement", rangs(inconnu)))
+    constats.append(Constat(Code.LOGEMENT_INCONNU, "tours", "id_logement", rangs(inconnu)))
 
     # A tour's réservataire: a conventions.reservataire or Bailleur (exact match after stripping spaces).
     connus = sorted(set(conventions["reservataire"].dropna()))
@@ -70,7 +71,7 @@ def controles_croises(
     res_inconnu = tours["reservataire"].notna() & ~est_dans(tours["reservataire"], admis) & ("conventions" in presentes)
     constats.append(
         Constat(
-            "reservataire_inconnu",
+            Code.RESERVATAIRE_INCONNU,
             "tours",
             "reservataire",
             rangs(res_inconnu),
@@ -98,7 +99,7 @@ def controles_croises(
     soustrait = hors_bailleur & soustraction.notna()
     constats.append(
         Constat(
-            "soustrait_oriente",
+            Code.SOUSTRAIT_ORIENTE,
             "tours",
             "reservataire",
             t.loc[soustrait, "_pos"].to_numpy(),
@@ -116,7 +117,7 @@ def controles_croises(
     hors_delai = ((t["date_orientation"] < debut) | (t["date_orientation"] > fin)).fillna(False).astype(bool)
     constats.append(
         Constat(
-            "orientation_hors_delai",
+            Code.ORIENTATION_HORS_DELAI,
             "tours",
             "date_orientation",
             t.loc[hors_delai, "_pos"].to_numpy(),
@@ -138,7 +139,7 @@ def controles_croises(
     )
     constats.append(
         Constat(
-            "non_oriente",
+            Code.NON_ORIENTE,
             "logements",
             "id_logement",
             rangs(sans_tour),
@@ -147,7 +148,7 @@ def controles_croises(
                 "la feuille Tours, ou indiquez sa catégorie de soustraction."
                 for i in index
             ],
-            regle=f"Logement disponible en {annee}, sans aucun tour et non soustrait (non orienté)",
+            regle=Code.NON_ORIENTE.regle(annee=annee),
         )
     )
     globaux += _annee_sans_disponibilite(annee_dispo, annee, "logements" in presentes)
@@ -162,14 +163,13 @@ def _annee_sans_disponibilite(annee_dispo: pd.Series, annee: int, presente: bool
     premiere, derniere = int(annees.min()), int(annees.max())
     etendue = f"sont de {premiere}" if premiere == derniere else f"vont de {premiere} à {derniere}"
     return [
-        Probleme(
-            REGLES["annee_sans_disponibilite"].gravite,
-            "annee_sans_disponibilite",
-            f"Aucun logement disponible en {annee} : les bilans de {annee} seront vides",
-            "logements",
+        probleme(
+            Code.ANNEE_SANS_DISPONIBILITE,
+            table="logements",
             colonne="date_disponibilite",
             valeur=str(annee),
             conseil=f"Les disponibilités du fichier {etendue} : vérifiez l'année du bilan.",
+            annee=annee,
         )
     ]
 
@@ -201,7 +201,7 @@ def _orientations_hors_perimetre(
             )
         return sortie
 
-    return Constat("orientation_hors_perimetre", "tours", "reservataire", t.loc[hors, "_pos"].to_numpy(), conseil)
+    return Constat(Code.ORIENTATION_HORS_PERIMETRE, "tours", "reservataire", t.loc[hors, "_pos"].to_numpy(), conseil)
 
 
 def _tours_non_consecutifs(tours: pd.DataFrame) -> Constat:
@@ -227,7 +227,7 @@ def _tours_non_consecutifs(tours: pd.DataFrame) -> Constat:
             )
         return sortie
 
-    return Constat("tours_non_consecutifs", "tours", "numero_tour", np.sort(t.loc[trou, "_pos"].to_numpy()), conseil)
+    return Constat(Code.TOURS_NON_CONSECUTIFS, "tours", "numero_tour", np.sort(t.loc[trou, "_pos"].to_numpy()), conseil)
 
 
 def _premiers_manquants(numeros: list[int], nombre: int) -> list[int]:
@@ -250,16 +250,12 @@ def _controles_taux(conventions: pd.DataFrame, globaux: list[Probleme]) -> list[
     taux = conventions["taux"]
     renseignes = taux.dropna()
     if len(renseignes) and (renseignes <= 1).all() and (renseignes > 0).any():
-        r = REGLES["taux_en_fraction"]
         globaux.append(
-            Probleme(
-                r.gravite,
-                r.code,
-                r.texte,
-                "conventions",
+            probleme(
+                Code.TAUX_EN_FRACTION,
+                table="conventions",
                 colonne="taux",
                 valeur=", ".join(valeur_fr(v) for v in renseignes.iloc[:5]) + ("…" if len(renseignes) > 5 else ""),
-                conseil=r.conseil,
             )
         )
         return []
@@ -270,42 +266,28 @@ def _controles_taux(conventions: pd.DataFrame, globaux: list[Probleme]) -> list[
     somme = c.groupby(cle)["taux"].transform("sum")
     constats = [
         _constat_somme(
-            "somme_taux", c, somme > 100, tous, somme, "Somme des taux", "la somme ne peut pas dépasser 100 %."
+            Code.SOMME_TAUX, c, somme > 100, tous, somme, "Somme des taux", "la somme ne peut pas dépasser 100 %."
         )
     ]
-    for code, categories, plafond, quoi, regle in (
-        (
-            "plafond_prefet",
-            ref.CATEGORIES_PREFET,
-            PLAFOND_PREFET,
-            "Somme des taux du préfet",
-            f"Somme des taux du préfet (publics prioritaires et agents de l'État) supérieure à {nombre(PLAFOND_PREFET)} % "
-            "sur un périmètre",
-        ),
-        (
-            "plafond_agents",
-            ("ETAT_AGENTS",),
-            PLAFOND_AGENTS,
-            "Somme des taux des agents de l'État",
-            f"Somme des taux des agents de l'État supérieure à {nombre(PLAFOND_AGENTS)} % sur un périmètre",
-        ),
+    for code, categories, plafond, quoi in (
+        (Code.PLAFOND_PREFET, ref.CATEGORIES_PREFET, PLAFOND_PREFET, "Somme des taux du préfet"),
+        (Code.PLAFOND_AGENTS, ("ETAT_AGENTS",), PLAFOND_AGENTS, "Somme des taux des agents de l'État"),
     ):
         membre = est_dans(c["categorie"], categories)
         somme = c["taux"].where(membre, 0).groupby(cle).transform("sum")
         fin = f"plafond de {nombre(plafond)} % du flux, {CONSEIL_PREFET}."
-        constats.append(_constat_somme(code, c, membre & (somme > plafond), membre, somme, quoi, fin, regle))
+        constats.append(_constat_somme(code, c, membre & (somme > plafond), membre, somme, quoi, fin))
     return constats
 
 
 def _constat_somme(
-    code: str,
+    code: Code,
     c: pd.DataFrame,
     masque: pd.Series,
     membres: pd.Series,
     somme: pd.Series,
     quoi: str,
     fin: str,
-    regle: str | None = None,
 ) -> Constat:
     """Rows of conventions whose perimeter sum is too high; the hint gives the sum and the lines summed."""
     masque = masque.fillna(False).astype(bool)
@@ -323,7 +305,6 @@ def _constat_somme(
         "taux",
         np.sort(mauvais["_pos"].to_numpy()),
         lambda index: [textes[i] for i in index],
-        regle,
     )
 
 
@@ -353,12 +334,16 @@ def _part_realisee_prefet(
     ]
     sortie: list[Probleme] = []
     for code, noms, plafond, qui in (
-        ("plafond_prefet", noms_prefet, PLAFOND_PREFET, "au préfet (publics prioritaires et agents de l'État)"),
-        ("plafond_agents", noms_agents, PLAFOND_AGENTS, "aux agents de l'État"),
+        (
+            Code.PART_PREFET_REALISEE,
+            noms_prefet,
+            PLAFOND_PREFET,
+            "au préfet (publics prioritaires et agents de l'État)",
+        ),
+        (Code.PART_AGENTS_REALISEE, noms_agents, PLAFOND_AGENTS, "aux agents de l'État"),
     ):
         ids = t.loc[est_dans(t["reservataire"], noms), "id_logement"].drop_duplicates()
         proposes = dep_par_id.reindex(ids.to_numpy()).value_counts()
-        r = REGLES[code]
         for dep in sorted(proposes.index):
             f = int(flux.get(dep, 0))
             p = int(proposes[dep])
@@ -366,16 +351,15 @@ def _part_realisee_prefet(
                 continue
             libelle = ref.libelle_perimetre("DEPARTEMENT", str(dep))
             sortie.append(
-                Probleme(
-                    r.gravite,
+                probleme(
                     code,
-                    f"Part du flux {annee} orientée {qui} supérieure à {nombre(plafond)} % dans le département "
-                    f"{libelle}",
-                    "tours",
+                    table="tours",
                     colonne="reservataire",
                     valeur=pourcentage(p / f),
                     conseil=f"{nombre_logements_fr(p)} {'proposé' if p == 1 else 'proposés'} {qui} pour un flux de "
                     f"{nombre_logements_fr(f)} ; plafond de {nombre(plafond)} % {CONSEIL_PREFET}.",
+                    annee=annee,
+                    departement=libelle,
                 )
             )
     return sortie

@@ -11,7 +11,7 @@ import pandera.pandas as pa
 
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import DTYPES, LIGNE, TABLES, Table
-from flux_dash.validation.catalogue import ANNEE_CONSTRUCTION_MIN, REGLES
+from flux_dash.validation.catalogue import ANNEE_CONSTRUCTION_MIN, Code
 from flux_dash.validation.commun import (
     Constat,
     associer,
@@ -48,17 +48,17 @@ def _parmi(valeurs: Callable[[], frozenset[str]] | frozenset[str]) -> Callable[[
 
 def _controles_colonnes(
     annee_courante: int,
-) -> dict[tuple[str, str], list[tuple[str, Callable[[pd.Series], pd.Series]]]]:
+) -> dict[tuple[str, str], list[tuple[Code, Callable[[pd.Series], pd.Series]]]]:
     """Column rules beyond category lists and required values: (table, column) → [(rule code, check)]."""
     return {
-        ("logements", "code_commune"): [("commune_inconnue", _parmi(codes_communes))],
-        ("logements", "code_qpv"): [("qpv_inconnu", _parmi(codes_qpv))],
-        ("logements", "annee_construction"): [("annee_hors_bornes", _entre(ANNEE_CONSTRUCTION_MIN, annee_courante))],
-        ("tours", "numero_tour"): [("numero_tour_invalide", _entre(1, None))],
-        ("conventions", "taux"): [("taux_hors_bornes", _entre(0, 100))],
-        ("previsionnel", "code_departement"): [("departement_inconnu", _parmi(frozenset(ref.DEPARTEMENTS_IDF)))],
-        ("previsionnel", "nombre_prevu"): [("nombre_negatif", _entre(0, None))],
-        ("previsionnel", "disponibilites_prevues"): [("nombre_negatif", _entre(0, None))],
+        ("logements", "code_commune"): [(Code.COMMUNE_INCONNUE, _parmi(codes_communes))],
+        ("logements", "code_qpv"): [(Code.QPV_INCONNU, _parmi(codes_qpv))],
+        ("logements", "annee_construction"): [(Code.ANNEE_HORS_BORNES, _entre(ANNEE_CONSTRUCTION_MIN, annee_courante))],
+        ("tours", "numero_tour"): [(Code.NUMERO_TOUR_INVALIDE, _entre(1, None))],
+        ("conventions", "taux"): [(Code.TAUX_HORS_BORNES, _entre(0, 100))],
+        ("previsionnel", "code_departement"): [(Code.DEPARTEMENT_INCONNU, _parmi(frozenset(ref.DEPARTEMENTS_IDF)))],
+        ("previsionnel", "nombre_prevu"): [(Code.NOMBRE_NEGATIF, _entre(0, None))],
+        ("previsionnel", "disponibilites_prevues"): [(Code.NOMBRE_NEGATIF, _entre(0, None))],
     }
 
 
@@ -118,16 +118,16 @@ def _disponibilites_constantes(df: pd.DataFrame) -> pd.Series:
     return ~((nb > 1) & df["disponibilites_prevues"].notna()).fillna(False).astype(bool)
 
 
-CONTROLES_LIGNES: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
-    "qpv_hors_commune": ("logements", "code_qpv", _qpv_dans_commune),
-    "qpv_incoherent": ("logements", "qpv", _qpv_coherent),
-    "doublon_tour": ("tours", "numero_tour", _tour_unique),
-    "date_attribution_manquante": ("tours", "date_attribution", _attribution_datee),
-    "date_attribution_avant_orientation": ("tours", "date_attribution", _attribution_apres_orientation),
-    "plusieurs_attributions": ("tours", "issue", _une_seule_attribution),
-    "tour_apres_attribution": ("tours", "numero_tour", _rien_apres_attribution),
-    "perimetre_inconnu": ("conventions", "perimetre_code", _perimetre_connu),
-    "disponibilites_incoherentes": ("previsionnel", "disponibilites_prevues", _disponibilites_constantes),
+CONTROLES_LIGNES: dict[Code, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
+    Code.QPV_HORS_COMMUNE: ("logements", "code_qpv", _qpv_dans_commune),
+    Code.QPV_INCOHERENT: ("logements", "qpv", _qpv_coherent),
+    Code.DOUBLON_TOUR: ("tours", "numero_tour", _tour_unique),
+    Code.DATE_ATTRIBUTION_MANQUANTE: ("tours", "date_attribution", _attribution_datee),
+    Code.DATE_ATTRIBUTION_AVANT_ORIENTATION: ("tours", "date_attribution", _attribution_apres_orientation),
+    Code.PLUSIEURS_ATTRIBUTIONS: ("tours", "issue", _une_seule_attribution),
+    Code.TOUR_APRES_ATTRIBUTION: ("tours", "numero_tour", _rien_apres_attribution),
+    Code.PERIMETRE_INCONNU: ("conventions", "perimetre_code", _perimetre_connu),
+    Code.DISPONIBILITES_INCOHERENTES: ("previsionnel", "disponibilites_prevues", _disponibilites_constantes),
 }
 """Row-level rules reading several columns (pandera dataframe checks): code → (table, column reported, check)."""
 
@@ -135,7 +135,7 @@ CONTROLES_LIGNES: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]
 def schema(table: Table, annee_courante: int | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one clean table (per-table rules of FORMAT.md §1.5).
 
-    Check names are rule codes of :data:`REGLES` (``not_nullable`` → ``valeur_manquante``, uniqueness of
+    Check names are codes of :class:`~flux_dash.validation.catalogue.Code` (``not_nullable`` → ``valeur_manquante``, uniqueness of
     ``logements.id_logement`` → ``doublon_logement``). ``annee_courante`` bounds ``annee_construction``.
     """
     annee_courante = annee_courante or dt.date.today().year
@@ -144,8 +144,8 @@ def schema(table: Table, annee_courante: int | None = None) -> pa.DataFrameSchem
     for col in table.colonnes:
         checks = []
         if col.categorie is not None:
-            checks.append(pa.Check(_parmi(frozenset(col.categorie.codes)), name="valeur_hors_liste"))
-        checks += [pa.Check(f, name=code) for code, f in par_colonne.get((table.nom, col.nom), [])]
+            checks.append(pa.Check(_parmi(frozenset(col.categorie.codes)), name=Code.VALEUR_HORS_LISTE.value))
+        checks += [pa.Check(f, name=code.value) for code, f in par_colonne.get((table.nom, col.nom), [])]
         colonnes[col.nom] = pa.Column(
             DTYPES[col.genre],
             checks,
@@ -155,7 +155,7 @@ def schema(table: Table, annee_courante: int | None = None) -> pa.DataFrameSchem
         )
     colonnes[LIGNE] = pa.Column("Int64", nullable=False)
     controles = [
-        pa.Check(f, name=code, ignore_na=False) for code, (t, _, f) in CONTROLES_LIGNES.items() if t == table.nom
+        pa.Check(f, name=code.value, ignore_na=False) for code, (t, _, f) in CONTROLES_LIGNES.items() if t == table.nom
     ]
     return pa.DataFrameSchema(colonnes, checks=controles, coerce=False, strict=False, name=table.nom)
 
@@ -177,14 +177,14 @@ def controles_par_table(tables: dict[str, pd.DataFrame], annee_courante: int) ->
         cas = cas[cas["index"].notna()]
         for (check, colonne), groupe in cas.groupby(["check", "column"], sort=False, dropna=False):
             if check == "not_nullable":
-                code = "valeur_manquante"
+                code = Code.VALEUR_MANQUANTE
             elif check == "field_uniqueness":
-                code = "doublon_logement"
+                code = Code.DOUBLON_LOGEMENT
             elif check in CONTROLES_LIGNES:
-                code = str(check)
+                code = Code(check)
                 colonne = CONTROLES_LIGNES[code][1]
-            elif check in REGLES:
-                code = str(check)
+            elif check in set(Code):
+                code = Code(check)
             else:  # a dtype failure: the tables were conformed, so this is a programming error
                 raise TypeError(f"pandera: contrôle inattendu {check!r} sur {table.nom}.{colonne}")
             index = np.unique(groupe["index"].astype("int64").to_numpy())
