@@ -39,7 +39,7 @@ with col_depot:
         type=None,
         accept_multiple_files=True,
         max_upload_size=limites.TELEVERSEMENT_MO,
-        key=chargement.CLE_TELEVERSEMENT,
+        key=etat.CLE_TELEVERSEMENT,
         on_change=chargement.charger_televersement,  # a callback runs before the page: the sidebar is up to date
         help="Feuilles ou fichiers attendus : logements, tours, conventions et, si vous l'avez, previsionnel. "
         "Tous les fichiers présents dans la zone sont lus ensemble : pour une version corrigée, retirez d'abord "
@@ -84,7 +84,7 @@ with col_annee:
         args=(etat.cle_annee(),),
     )
     etat.definir_annee(annee)
-    if chargement.revalider_pour_l_annee():  # year-dependent warnings (FORMAT.md §1.5) follow the chosen year
+    if chargement.controler_l_annee():  # year-dependent warnings (FORMAT.md §1.5) follow the chosen year
         rapport = etat.rapport()
 with col_bailleur:
     etat.initialiser_widget(etat.CLE_BAILLEUR, etat.nom_bailleur())

@@ -115,7 +115,8 @@ class RapportValidation:
 
     ``ok`` is True when there is no error (warnings allowed). ``tables`` holds the clean tables (only
     meaningful when ``ok``). ``erreurs`` and ``avertissements`` are sorted by table, line, column;
-    ``informations`` lists ignored extra columns and similar notes.
+    ``informations`` lists ignored extra columns and similar notes. ``annee``: the bilan year whose warnings the
+    report holds (None: the rules that do not depend on the year only, :func:`flux_dash.validation.pour_annee`).
     """
 
     ok: bool
@@ -125,6 +126,7 @@ class RapportValidation:
     informations: list[Probleme] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     fichiers: list[tuple[str, str]] = field(default_factory=list)
+    annee: int | None = None
 
     @property
     def problemes(self) -> list[Probleme]:

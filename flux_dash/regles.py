@@ -88,6 +88,12 @@ class ReglesCalcul:
         """Boolean mask: the dates that fall in year ``annee`` (NaT → False)."""
         return ((dates >= self.debut(annee)) & (dates < self.fin(annee))).fillna(False).astype(bool)
 
+    def annee_de(self, dates: pd.Series) -> pd.Series:
+        """The year n of each date (``Int64``, NA for NaT): the ``annee`` for which :meth:`dans_annee` is true."""
+        dates = pd.to_datetime(dates, errors="coerce")
+        apres_debut = (dates.dt.month >= self.mois_debut_annee) & (self.mois_debut_annee != 1)
+        return (dates.dt.year + apres_debut.astype(int)).astype("Int64")
+
     def en_lignes(self) -> pd.DataFrame:
         """The rules as French rows (``libelle``, ``valeur``, ``raison``) for the reports' "Paramètres" sheet."""
         debut = "1er janvier" if self.mois_debut_annee == 1 else f"1er jour du mois {self.mois_debut_annee}"

@@ -16,6 +16,10 @@ from __future__ import annotations
 import pandas as pd
 
 from flux_dash import referentiel as ref
+from flux_dash.regles import ReglesCalcul
+
+_ANNEE = ReglesCalcul()
+"""Year n is defined once, by :meth:`ReglesCalcul.dans_annee` (the calendar year by default)."""
 
 COLONNES_PREVISIONNEL = ["code_departement", "categorie_soustraction", "nombre_prevu", "disponibilites_prevues"]
 """Columns of the ``previsionnel`` input table (FORMAT.md §1.4), in order."""
@@ -24,7 +28,7 @@ COLONNES_PREVISIONNEL = ["code_departement", "categorie_soustraction", "nombre_p
 def _mois_de(dates: pd.Series, annee: int) -> pd.Series:
     """Month number (1–12) of the dates falling in year ``annee``; <NA> otherwise."""
     d = pd.to_datetime(dates, errors="coerce")
-    return d.dt.month.where(d.dt.year == annee).astype("Int64")
+    return d.dt.month.where(_ANNEE.dans_annee(d, annee)).astype("Int64")
 
 
 def compter_par_mois(tables: dict[str, pd.DataFrame], annee: int) -> pd.DataFrame:
@@ -86,7 +90,9 @@ def lister_qpv_logements(logements: pd.DataFrame, annee: int) -> pd.DataFrame:
         {
             "code_qpv": code[en_qpv].fillna(""),
             "code_commune": logements.loc[en_qpv, "code_commune"].astype(str),
-            "dispo": pd.to_datetime(logements.loc[en_qpv, "date_disponibilite"], errors="coerce").dt.year.eq(annee),
+            "dispo": _ANNEE.dans_annee(
+                pd.to_datetime(logements.loc[en_qpv, "date_disponibilite"], errors="coerce"), annee
+            ),
         }
     )
     if sel.empty:

@@ -47,7 +47,8 @@ def test_televersement_de_fichiers_csv_charge_une_seule_fois(tables_demo):
     rapport = at.session_state[etat.RAPPORT]
     assert rapport is not None and rapport.ok
     assert at.session_state[etat.FICHIERS] == [n for n, _, _ in fichiers]
-    assert at.session_state[etat.OCTETS] == [(n, o) for n, o, _ in fichiers]  # kept in memory for a change of year
+    assert "fd_octets" not in at.session_state  # the files are read once, never kept (a change of year needs no bytes)
+    assert rapport.annee == 2024
     assert {m.label: m.value for m in at.metric}["Logements"] == "3\u202f000"
     assert ":material/description: logements\\.csv" in [
         c.value for c in at.sidebar.caption
@@ -83,8 +84,15 @@ def test_changer_d_annee_et_de_bailleur_est_memorise(donnees_demo):
     assert at.session_state[etat.NOM_BAILLEUR] == "Habitat *Test*"
 
 
-def test_changer_d_annee_refait_les_controles_propres_a_l_annee(donnees_demo):
+def test_changer_d_annee_refait_les_controles_propres_a_l_annee(donnees_demo, monkeypatch):
     at = installer(nouvelle_app(), donnees_demo).run()
+
+    def relire(*_args, **_kwargs):
+        raise AssertionError("changer d'année ne relit pas les fichiers")
+
+    monkeypatch.setattr("flux_dash.lecture.assemblage.lire", relire)
+    monkeypatch.setattr("flux_dash.lecture.lire", relire)
+    monkeypatch.setattr("flux_dash.validation.assemblage.valider", relire)
     assert {p.regle for p in at.session_state[etat.RAPPORT].avertissements} == {
         "Logement disponible en 2024, sans aucun tour et non soustrait (non orienté)"
     }
@@ -92,7 +100,8 @@ def test_changer_d_annee_refait_les_controles_propres_a_l_annee(donnees_demo):
     assert not at.exception
     rapport = at.session_state[etat.RAPPORT]
     assert all("2024" not in p.regle for p in rapport.avertissements)  # the 2024 warnings are gone
-    assert at.session_state[etat.ANNEE_VALIDEE] == 2023
+    assert rapport.annee == 2023
+    assert rapport.tables is donnees_demo.rapport.tables  # the same clean tables: nothing read nor validated again
     statut = [m.value for m in at.sidebar.markdown if "avertissement" in m.value]
     assert statut == [
         f":material/check_circle: Aucune erreur · {len(rapport.avertissements)} avertissement"

@@ -877,3 +877,49 @@ def test_taux_en_fraction_conseil_sur_le_format_pourcentage_d_excel():
         "Indiquez les taux en pourcentage : 25 pour 25 %. Une cellule au format Pourcentage d'Excel affiche "
         "25 % mais contient 0,25 : mettez la colonne au format Nombre et saisissez 25."
     )
+
+
+# --- The year apart: valider() without the year, controler_annee() cheap (issue 14 §3) ----------------------------
+
+
+def test_valider_sans_annee_ne_contient_aucun_controle_de_l_annee():
+    from flux_dash.validation.croises import CODES_ANNEE
+
+    d = donnees(ajouter("logements", 0, id_logement="L6"))  # available in 2024, without any tour
+    sans_annee = valider(d)
+    assert sans_annee.annee is None
+    assert not {p.code for p in sans_annee.problemes} & CODES_ANNEE
+    assert resume(valider(d, 2024)) == [(A, "non_oriente", "logements", 7, "id_logement", "L6")]
+
+
+def test_controler_annee_sur_les_tables_propres_egale_valider_avec_l_annee():
+    from flux_dash.validation import controler_annee, pour_annee
+
+    d = donnees(
+        ajouter("logements", 0, id_logement="L6"),
+        modifier("tours", 3, issue="GAGNE"),  # an error elsewhere: the report is not ok, the year's warnings stay
+    )
+    rapport = valider(d)
+    annuels = controler_annee(rapport.tables, 2024, signales=rapport.erreurs, sources=rapport.sources)
+    assert [(p.code, p.ligne, p.source) for p in annuels] == [("non_oriente", 7, "Logements")]
+    def sans_tables(r):
+        return (r.ok, r.erreurs, r.avertissements, r.informations, r.annee, r.sources)
+
+    complet = valider(d, 2024)
+    assert sans_tables(pour_annee(rapport, 2024)) == sans_tables(complet)
+    assert sans_tables(pour_annee(pour_annee(rapport, 2025), 2024)) == sans_tables(complet)  # a year's warnings go
+
+
+def test_l_annee_n_suit_les_regles_du_calcul():
+    from flux_dash.regles import ReglesCalcul
+    from flux_dash.validation import controler_annee
+
+    # Year n from 1 July n−1 to 30 June n: L6, available on 15/08/2023, belongs to year 2024.
+    regles = ReglesCalcul(mois_debut_annee=7)
+    rapport = valider(donnees(ajouter("logements", 0, id_logement="L6", date_disponibilite=J("2023-08-15"))))
+    assert [p.valeur for p in controler_annee(rapport.tables, 2024, regles) if p.code == "non_oriente"] == ["L6"]
+    assert [p.valeur for p in controler_annee(rapport.tables, 2024) if p.code == "non_oriente"] == []
+    dates = pd.Series(pd.to_datetime(["2023-06-30", "2023-07-01", "2024-06-30", None]))
+    assert regles.annee_de(dates).tolist() == [2023, 2024, 2024, NA]
+    for annee in (2023, 2024):
+        assert regles.dans_annee(dates, annee).tolist() == (regles.annee_de(dates) == annee).fillna(False).tolist()

@@ -80,7 +80,6 @@ def installer(at: AppTest, donnees: Donnees, noms: list[str] | None = None) -> A
     """Put ``donnees`` in the AppTest's session as the home page would (bilan pre-cached when computed)."""
     at.session_state[etat.RAPPORT] = donnees.rapport
     at.session_state[etat.FICHIERS] = noms or [n for n, _ in donnees.fichiers]
-    at.session_state[etat.OCTETS] = donnees.fichiers  # in memory, as the home page keeps them
     at.session_state[etat.JETON] = donnees.jeton
     at.session_state[etat.ANNEE_DEFAUT] = donnees.annee
     cache: OrderedDict = OrderedDict()

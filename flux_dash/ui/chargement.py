@@ -1,7 +1,9 @@
-"""Loading data into the session: uploaded bytes or the demo set, never written to disk (DOMAINE.md §6).
+"""Loading data into the session: uploaded bytes or the demo set, read once, never written to disk nor kept
+(DOMAINE.md §6); another year only redoes that year's checks on the clean tables
+(:func:`flux_dash.validation.pour_annee`).
 
 Every library call is wrapped: a failure becomes a French message on the page and a server-side log entry,
-never a traceback in the browser.
+never a traceback in the browser. Session state goes through :mod:`flux_dash.ui.etat`'s accessors.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from flux_dash.regles import ReglesCalcul
 from flux_dash.ui import etat
 
 journal = logging.getLogger(__name__)
@@ -46,58 +49,54 @@ def charger_fichiers(fichiers: list[tuple[str, bytes]], noms_affiches: list[str]
             rapport = charger(fichiers)
     except Exception:
         journal.exception("chargement de %s", [n for n, _ in fichiers])
-        st.session_state[etat.ERREUR_CHARGEMENT] = (
+        etat.definir_erreur_chargement(
             "Le fichier n'a pas pu être lu à cause d'une erreur interne de l'outil. Vérifiez qu'il s'agit bien "
             "d'un classeur .xlsx ou de fichiers CSV au format attendu (téléchargez le modèle de saisie) ; le "
             "détail technique a été consigné dans le journal du serveur."
         )
         return False
-    etat.enregistrer_rapport(rapport, noms_affiches or [n for n, _ in fichiers], etat.jeton_octets(fichiers), fichiers)
+    etat.enregistrer_rapport(rapport, noms_affiches or [n for n, _ in fichiers], etat.jeton_octets(fichiers))
     return True
 
 
 def changer_annee(cle_widget: str) -> None:
     """``on_change`` callback of the year selector: runs before the page, so the sidebar already shows the new
     year's validation status."""
-    valeur = st.session_state.get(cle_widget)
+    valeur = etat.lire_widget(cle_widget)
     if valeur is not None:
         etat.definir_annee(int(valeur))
-        revalider_pour_l_annee()
+        controler_l_annee()
 
 
-def revalider_pour_l_annee() -> bool:
-    """Validate the loaded files again when the chosen year differs from the one the report was validated for
-    (FORMAT.md §1.5: some warnings depend on year n). True when the report was replaced.
+def controler_l_annee() -> bool:
+    """Put the warnings of the chosen year in the report when it holds another year's (FORMAT.md §1.5: some
+    warnings depend on year n). True when the report was replaced.
 
-    Reads the bytes kept in memory (a few tenths of a second for a normal file); on failure the previous report
-    stays and a French message is stored.
+    Only the year's checks run, on the clean tables of the report (:func:`flux_dash.validation.pour_annee`): the
+    files are not read again. On failure the previous report stays and a French message is stored.
     """
     annee = etat.annee()
-    fichiers = etat.octets()
-    if etat.rapport() is None or not fichiers or annee == etat.annee_validee():
+    rapport = etat.rapport()
+    if rapport is None or annee == rapport.annee:
         return False
     try:
-        from flux_dash.validation import charger
+        from flux_dash.validation import pour_annee
 
-        rapport = charger(fichiers, annee)
+        rapport = pour_annee(rapport, annee)
     except Exception:
-        journal.exception("nouvelle validation pour %s", annee)
-        st.session_state[etat.ERREUR_CHARGEMENT] = (
+        journal.exception("contrôles de l'année %s", annee)
+        etat.definir_erreur_chargement(
             f"Les contrôles propres à l'année {annee} n'ont pas pu être refaits (erreur interne de l'outil, consignée "
             "dans le journal du serveur) : ceux affichés valent pour l'année précédemment choisie."
         )
         return False
-    etat.remplacer_rapport(rapport, annee)
+    etat.remplacer_rapport(rapport)
     return True
-
-
-CLE_TELEVERSEMENT = "_fd_w_televersement"
-"""Widget key of the home page's file uploader (its value is dropped when the page is not rendered)."""
 
 
 def charger_televersement() -> None:
     """``on_change`` callback of the uploader: read the files now in it (an emptied uploader keeps the data)."""
-    televerses = st.session_state.get(CLE_TELEVERSEMENT) or []
+    televerses = etat.lire_widget(etat.CLE_TELEVERSEMENT) or []
     if televerses:
         charger_fichiers([(f.name, f.getvalue()) for f in televerses])
 
@@ -108,15 +107,14 @@ def charger_demo() -> bool:
         fichiers = octets_demo()
     except Exception:
         journal.exception("génération des données d'exemple")
-        st.session_state[etat.ERREUR_CHARGEMENT] = "Les données d'exemple n'ont pas pu être générées (erreur interne)."
+        etat.definir_erreur_chargement("Les données d'exemple n'ont pas pu être générées (erreur interne).")
         return False
     return charger_fichiers(fichiers, [LIBELLE_DEMO])
 
 
 def annees_couvertes(tables: dict[str, pd.DataFrame]) -> list[int]:
-    """Sorted years of ``logements.date_disponibilite`` (empty when the column is missing or empty)."""
+    """Sorted years n of ``logements.date_disponibilite`` (empty when the column is missing or empty)."""
     logements = tables.get("logements")
     if logements is None or "date_disponibilite" not in logements.columns:
         return []
-    dates = pd.to_datetime(logements["date_disponibilite"], errors="coerce").dropna()
-    return sorted({int(a) for a in dates.dt.year})
+    return sorted({int(a) for a in ReglesCalcul().annee_de(logements["date_disponibilite"]).dropna()})

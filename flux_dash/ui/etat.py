@@ -36,14 +36,10 @@ journal = logging.getLogger(__name__)
 
 # --- Keys (plain keys: they survive page changes) ----------------------------------------------------
 RAPPORT = "fd_rapport"
-"""RapportValidation | None: the loaded, validated data."""
+"""RapportValidation | None: the loaded, validated data, with the warnings of year ``rapport.annee`` (another year:
+:func:`flux_dash.validation.pour_annee`, the files are never read again nor kept)."""
 FICHIERS = "fd_fichiers"
 """list[str]: names of the loaded files (or the demo's label)."""
-OCTETS = "fd_octets"
-"""list[tuple[str, bytes]]: the loaded files' bytes, in memory only (never written to disk, DOMAINE.md §6): kept to
-validate again when the year changes (year-dependent warnings)."""
-ANNEE_VALIDEE = "fd_annee_validee"
-"""int | None: the year n the current report was validated for (None → the data's default year)."""
 JETON = "fd_jeton"
 """str: sha256 of the loaded bytes (names + contents); identifies the data in caches."""
 ANNEE = "fd_annee"
@@ -70,8 +66,6 @@ AGREGATS = "fd_agregats"
 DEFAUTS: dict[str, Any] = {
     RAPPORT: None,
     FICHIERS: [],
-    OCTETS: [],
-    ANNEE_VALIDEE: None,
     JETON: "",
     ANNEE: None,
     ANNEE_DEFAUT: None,
@@ -88,6 +82,8 @@ DEFAUTS: dict[str, Any] = {
 # --- Widget keys (a widget's value is dropped when its page is not rendered) -------------------------
 PREFIXE_WIDGET = "_fd_w_"
 """Every widget key starts with it: never confused with a plain key above."""
+CLE_TELEVERSEMENT = PREFIXE_WIDGET + "televersement"
+"""Home page's file uploader (its value is dropped when the page is not rendered)."""
 CLE_ANNEE = PREFIXE_WIDGET + "annee"
 """Home page's year selector; its key is suffixed by the data (:func:`cle_annee`): new data, a fresh selector."""
 CLE_BAILLEUR = PREFIXE_WIDGET + "bailleur"
@@ -187,16 +183,12 @@ def jeton_octets(fichiers: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def enregistrer_rapport(
-    rapport: RapportValidation, noms_fichiers: list[str], jeton: str, octets: list[tuple[str, bytes]] | None = None
-) -> None:
+def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], jeton: str) -> None:
     """Store freshly loaded data (validated for the data's default year) and reset everything derived from the
-    previous data. ``octets``: the files themselves, kept in memory to validate again for another year."""
+    previous data."""
     initialiser()
     st.session_state[RAPPORT] = rapport
     st.session_state[FICHIERS] = list(noms_fichiers)
-    st.session_state[OCTETS] = list(octets or [])
-    st.session_state[ANNEE_VALIDEE] = None
     st.session_state[JETON] = jeton
     st.session_state[ANNEE_DEFAUT] = _annee_par_defaut(rapport)
     st.session_state[ANNEE] = None
@@ -223,8 +215,6 @@ def oublier_donnees() -> None:
     for cle in (
         RAPPORT,
         FICHIERS,
-        OCTETS,
-        ANNEE_VALIDEE,
         JETON,
         ANNEE,
         ANNEE_DEFAUT,
@@ -250,28 +240,11 @@ def _annee_par_defaut(rapport: RapportValidation) -> int | None:
         return None
 
 
-def remplacer_rapport(rapport: RapportValidation, annee_validee: int) -> None:
-    """The same files validated again for ``annee_validee``: only the report changes (filters, prévisionnel edits,
-    options stay); computed bilans and the ZIP are dropped (the clean tables may differ)."""
+def remplacer_rapport(rapport: RapportValidation) -> None:
+    """The same data with the warnings of another year (``rapport.annee``): only the report changes; the clean
+    tables are the same, so filters, prévisionnel edits, options, computed bilans and the ZIP (keyed by year) stay."""
     initialiser()
     st.session_state[RAPPORT] = rapport
-    st.session_state[ANNEE_VALIDEE] = int(annee_validee)
-    st.session_state[BILANS] = OrderedDict()
-    st.session_state[ARCHIVE] = None
-
-
-def octets() -> list[tuple[str, bytes]]:
-    """The loaded files' (name, bytes), empty when the report was installed without them."""
-    return list(_lire(OCTETS) or [])
-
-
-def annee_validee() -> int:
-    """The year n the loaded report was validated for."""
-    valeur = _lire(ANNEE_VALIDEE)
-    if valeur is not None:
-        return int(valeur)
-    defaut = _lire(ANNEE_DEFAUT)
-    return int(defaut) if defaut is not None else annee()
 
 
 def rapport() -> RapportValidation | None:
@@ -338,6 +311,11 @@ def definir_previsionnel_edite(df: pd.DataFrame | None) -> None:
 def erreur_chargement() -> str | None:
     """The French message of the last failed load (None when the last load succeeded)."""
     return _lire(ERREUR_CHARGEMENT)
+
+
+def definir_erreur_chargement(message: str) -> None:
+    _lire(ERREUR_CHARGEMENT)
+    st.session_state[ERREUR_CHARGEMENT] = message
 
 
 def archive() -> tuple[Any, bytes] | None:

@@ -30,6 +30,8 @@ _API = {
     "MAX_PAR_REGLE": "flux_dash.validation.assemblage",
     "annee_par_defaut": "flux_dash.validation.assemblage",
     "charger": "flux_dash.validation.assemblage",
+    "controler_annee": "flux_dash.validation.assemblage",
+    "pour_annee": "flux_dash.validation.assemblage",
     "valider": "flux_dash.validation.assemblage",
     "schema": "flux_dash.validation.schemas",
 }

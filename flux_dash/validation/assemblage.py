@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -11,9 +12,10 @@ import pandas as pd
 from flux_dash import referentiel as ref
 from flux_dash.colonnes import DTYPES, LIGNE, PAR_NOM, TABLES, Table
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, DonneesLues, Probleme, RapportValidation
+from flux_dash.regles import ReglesCalcul
 from flux_dash.validation.catalogue import PRIORITE, Code, probleme
 from flux_dash.validation.commun import Constat, entier_fr, est_dans, rangs, valeur_fr
-from flux_dash.validation.croises import controles_croises
+from flux_dash.validation.croises import CODES_ANNEE, controles_annee, controles_croises
 from flux_dash.validation.schemas import controles_par_table
 
 MAX_PAR_REGLE = 1000
@@ -310,11 +312,14 @@ def _cle_tri(p: Probleme, resume: bool = False) -> tuple:
     )
 
 
-def _trier(problemes: list[Probleme], resumes: list[Probleme]) -> list[Probleme]:
-    cles = [(_cle_tri(p), i, p) for i, p in enumerate(problemes)] + [
-        (_cle_tri(p, True), len(problemes) + i, p) for i, p in enumerate(resumes)
-    ]
+def _trier(problemes: list[Probleme]) -> list[Probleme]:
+    """Sorted by table, line, column, rule; a summary (« … et N autres ») after the lines it continues."""
+    cles = [(_cle_tri(p, p.ligne is None and p.regle.startswith("…")), i, p) for i, p in enumerate(problemes)]
     return [p for _, _, p in sorted(cles, key=lambda x: (x[0], x[1]))]
+
+
+def _avec_source(p: Probleme, sources: dict[str, str]) -> Probleme:
+    return p if p.source else dataclasses.replace(p, source=sources.get(p.table, PAR_NOM[p.table].libelle))
 
 
 # --- Public API -----------------------------------------------------------------------------------------------
@@ -329,7 +334,7 @@ def annee_par_defaut(tables: dict[str, pd.DataFrame]) -> int:
     if logements is not None and "date_disponibilite" in logements.columns:
         dates = logements["date_disponibilite"]
         if pd.api.types.is_datetime64_any_dtype(dates):
-            comptes = dates.dt.year.dropna().astype(int).value_counts()
+            comptes = ReglesCalcul().annee_de(dates).dropna().astype(int).value_counts()
             if len(comptes):
                 return int(max(comptes.items(), key=lambda kv: (kv[1], kv[0]))[0])
     return dt.date.today().year - 1
@@ -338,46 +343,62 @@ def annee_par_defaut(tables: dict[str, pd.DataFrame]) -> int:
 def valider(donnees: DonneesLues, annee: int | None = None) -> RapportValidation:
     """Check clean tables against FORMAT.md §1.5 and return the report (never raises on bad data).
 
-    ``annee`` is the bilan year n, used by year-dependent warnings (non orienté, préfet's realised share);
-    None → :func:`annee_par_defaut`. Reading problems in ``donnees.problemes`` are carried over with their
-    gravity; a cell they already report is not reported again.
+    The report holds every rule that does not depend on the bilan year; ``annee`` given, the warnings of that
+    year are added (:func:`pour_annee`: the same as calling it afterwards). Reading problems in
+    ``donnees.problemes`` are carried over with their gravity; a cell they already report is not reported again.
     """
     tables_rendues, tables, manquants, illisibles = _conformer(donnees)
-    if annee is None:
-        annee = annee_par_defaut(tables)
-    annee_courante = dt.date.today().year
-    constats = illisibles + controles_par_table(tables, annee_courante)
-    croises, globaux = controles_croises(tables, annee, set(tables_rendues))
+    constats = illisibles + controles_par_table(tables, dt.date.today().year)
+    croises, globaux = controles_croises(tables, set(tables_rendues))
     constats += croises
     problemes, resumes = _retenir(constats, tables, donnees, _colonnes_signalees(donnees))
     sources = dict(donnees.sources)
-    globaux = [
-        p if p.source else Probleme(**{**p.__dict__, "source": sources.get(p.table, PAR_NOM[p.table].libelle)})
-        for p in globaux
-    ]
-    # Reading's own "… et N autres" lines are summaries too: listed after the lines they continue.
-    lus_resumes = [p for p in donnees.problemes if p.ligne is None and p.regle.startswith("…")]
-    resumes = [*lus_resumes, *resumes]
-    tous = [*(p for p in donnees.problemes if not (p.ligne is None and p.regle.startswith("…"))), *manquants]
-    tous += [*globaux, *problemes]
-    erreurs = _trier([p for p in tous if p.gravite == ERREUR], [p for p in resumes if p.gravite == ERREUR])
-    avertissements = _trier(
-        [p for p in tous if p.gravite == AVERTISSEMENT], [p for p in resumes if p.gravite == AVERTISSEMENT]
-    )
-    informations = _trier([p for p in tous if p.gravite == INFORMATION], [])
-    return RapportValidation(
-        ok=not erreurs,
+    tous = [*donnees.problemes, *manquants, *(_avec_source(p, sources) for p in globaux), *problemes, *resumes]
+    rapport = RapportValidation(
+        ok=not any(p.gravite == ERREUR for p in tous),
         tables=tables_rendues,
-        erreurs=erreurs,
-        avertissements=avertissements,
-        informations=informations,
+        erreurs=_trier([p for p in tous if p.gravite == ERREUR]),
+        avertissements=_trier([p for p in tous if p.gravite == AVERTISSEMENT]),
+        informations=_trier([p for p in tous if p.gravite == INFORMATION]),
         sources=sources,
         fichiers=list(donnees.fichiers),
     )
+    return rapport if annee is None else pour_annee(rapport, annee)
+
+
+def controler_annee(
+    tables: dict[str, pd.DataFrame],
+    annee: int,
+    regles: ReglesCalcul | None = None,
+    *,
+    signales: Sequence[Probleme] = (),
+    sources: dict[str, str] | None = None,
+) -> list[Probleme]:
+    """The warnings of bilan year n (:data:`~flux_dash.validation.croises.CODES_ANNEE`) on the clean tables of a
+    report (``rapport.tables``), sorted. Cheap (no reading, no schema): the application runs it when the user
+    picks another year. ``signales``: the problems already reported (a cell with an error gets no warning, a
+    column reported missing is not checked); ``sources``: the sheet or file name of each table.
+    """
+    regles = regles or ReglesCalcul()
+    sources = dict(sources or {})
+    toutes = {t.nom: tables[t.nom] if t.nom in tables else _vide(t) for t in TABLES}
+    deja = DonneesLues(tables=dict(tables), sources=sources, problemes=list(signales))
+    constats, globaux = controles_annee(toutes, annee, set(tables), regles)
+    problemes, resumes = _retenir(constats, toutes, deja, _colonnes_signalees(deja))
+    return _trier([*(_avec_source(p, sources) for p in globaux), *problemes, *resumes])
+
+
+def pour_annee(rapport: RapportValidation, annee: int, regles: ReglesCalcul | None = None) -> RapportValidation:
+    """The report with the warnings of year ``annee`` in place of those of the year it was completed for."""
+    autres = [p for p in rapport.avertissements if p.code not in CODES_ANNEE]
+    annuels = controler_annee(rapport.tables, annee, regles, signales=rapport.erreurs, sources=rapport.sources)
+    return dataclasses.replace(rapport, avertissements=_trier([*autres, *annuels]), annee=annee)
 
 
 def charger(fichiers: Sequence, annee: int | None = None) -> RapportValidation:
-    """Read then validate (:func:`flux_dash.lecture.lire` then :func:`valider`)."""
+    """Read then validate (:func:`flux_dash.lecture.lire` then :func:`valider`) for year ``annee`` (None →
+    :func:`annee_par_defaut` of the data)."""
     from flux_dash.lecture import lire  # lazy: reading is an independent module
 
-    return valider(lire(fichiers), annee)
+    rapport = valider(lire(fichiers))
+    return pour_annee(rapport, annee_par_defaut(rapport.tables) if annee is None else annee)

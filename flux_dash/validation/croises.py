@@ -1,4 +1,6 @@
-"""Cross-table rules (pandas): a tour's logement and réservataire, perimeters, delays, caps, non orientés."""
+"""Cross-table rules (pandas): a tour's logement and réservataire, perimeters, delays, caps; and the checks of one
+bilan year n (non orientés, the préfet's realised share, a year without disponibilité), apart and cheap, so that
+choosing another year never reads or validates the files again (:func:`controles_annee`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from flux_dash import referentiel as ref
 from flux_dash.colonnes import LIGNE
 from flux_dash.formats import nombre, pourcentage
 from flux_dash.problemes import Probleme
+from flux_dash.regles import ReglesCalcul
 from flux_dash.validation.catalogue import (
     CONSEIL_PREFET,
     MOIS_APRES_DISPONIBILITE,
@@ -50,10 +53,9 @@ def _categories_reservataires(conventions: pd.DataFrame) -> dict[str, set[str]]:
     return {nom: set(g) for nom, g in c.groupby("reservataire")["categorie"]}
 
 
-def controles_croises(
-    tables: dict[str, pd.DataFrame], annee: int, presentes: set[str]
-) -> tuple[list[Constat], list[Probleme]]:
-    """Rules across tables. A rule that needs an absent table is skipped: the missing table is the one error."""
+def controles_croises(tables: dict[str, pd.DataFrame], presentes: set[str]) -> tuple[list[Constat], list[Probleme]]:
+    """Rules across tables, whatever the year. A rule that needs an absent table is skipped: the missing table is
+    the one error."""
     logements, tours, conventions = tables["logements"], tables["tours"], tables["conventions"]
     constats: list[Constat] = []
     globaux: list[Probleme] = []
@@ -126,12 +128,26 @@ def controles_croises(
     )
 
     constats.append(_tours_non_consecutifs(tours))
-    globaux += _part_realisee_prefet(logements, tours, conventions, annee)
+    return constats, globaux
+
+
+CODES_ANNEE = frozenset(
+    {Code.NON_ORIENTE, Code.PART_PREFET_REALISEE, Code.PART_AGENTS_REALISEE, Code.ANNEE_SANS_DISPONIBILITE}
+)
+"""The codes of :func:`controles_annee`: the only problems that depend on the bilan year n."""
+
+
+def controles_annee(
+    tables: dict[str, pd.DataFrame], annee: int, presentes: set[str], regles: ReglesCalcul
+) -> tuple[list[Constat], list[Probleme]]:
+    """The checks of year n (year boundaries: :meth:`ReglesCalcul.dans_annee`), on the clean tables."""
+    logements, tours, conventions = tables["logements"], tables["tours"], tables["conventions"]
+    constats: list[Constat] = []
+    globaux = _part_realisee_prefet(logements, tours, conventions, annee, regles)
 
     # Non orienté: available in n, not soustrait, no tour at all.
-    annee_dispo = logements["date_disponibilite"].dt.year
     sans_tour = (
-        (annee_dispo == annee).fillna(False).astype(bool)
+        regles.dans_annee(logements["date_disponibilite"], annee)
         & logements["categorie_soustraction"].isna()
         & logements["id_logement"].notna()
         & ~est_dans(logements["id_logement"], tours["id_logement"])
@@ -151,7 +167,8 @@ def controles_croises(
             regle=Code.NON_ORIENTE.regle(annee=annee),
         )
     )
-    globaux += _annee_sans_disponibilite(annee_dispo, annee, "logements" in presentes)
+    annees = regles.annee_de(logements["date_disponibilite"])
+    globaux += _annee_sans_disponibilite(annees, annee, "logements" in presentes)
     return constats, globaux
 
 
@@ -309,7 +326,7 @@ def _constat_somme(
 
 
 def _part_realisee_prefet(
-    logements: pd.DataFrame, tours: pd.DataFrame, conventions: pd.DataFrame, annee: int
+    logements: pd.DataFrame, tours: pd.DataFrame, conventions: pd.DataFrame, annee: int, regles: ReglesCalcul
 ) -> list[Probleme]:
     """Warnings: préfet / agents realised share of the flux per département for year n (DOMAINE.md §4).
 
@@ -325,13 +342,10 @@ def _part_realisee_prefet(
     lg = logements[logements["id_logement"].notna() & logements["categorie_soustraction"].isna()]
     lg = lg.drop_duplicates("id_logement")
     departement = associer(lg["code_commune"], pd.Series(departement_des_communes(), dtype="string"))
-    dans_flux = (lg["date_disponibilite"].dt.year == annee).fillna(False).astype(bool)
+    dans_flux = regles.dans_annee(lg["date_disponibilite"], annee)
     flux = departement[dans_flux].value_counts()
     dep_par_id = pd.Series(departement.to_numpy(), index=lg["id_logement"].to_numpy())
-    t = tours[
-        (tours["date_orientation"].dt.year == annee).fillna(False).astype(bool)
-        & est_dans(tours["id_logement"], dep_par_id.index)
-    ]
+    t = tours[regles.dans_annee(tours["date_orientation"], annee) & est_dans(tours["id_logement"], dep_par_id.index)]
     sortie: list[Probleme] = []
     for code, noms, plafond, qui in (
         (
