@@ -8,7 +8,6 @@ reads the one text of its code.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -20,6 +19,7 @@ from flux_dash.validation import valider
 from flux_dash.validation.catalogue import CODES_ILLISIBLES, PRIORITE, Code, probleme
 from tests import hostile_fabrique as fabrique
 from tests.conftest import RACINE
+from tests.outils_catalogue import suit_le_catalogue
 from tests.test_lecture import BASE, classeur, csv_octets, fichier_table, jeu_complet
 from tests.test_validation import CAS_AVERTISSEMENTS, CAS_ERREURS, donnees
 
@@ -77,19 +77,6 @@ def test_le_parcours_voit_une_chaine_nue(tmp_path):
 
 
 # --- One text per code --------------------------------------------------------------------------------------
-
-
-def _motif(code: Code) -> re.Pattern[str]:
-    """The code's text as a pattern: each ``{field}`` is some text."""
-    morceaux = re.split(r"\{\w+\}", code.texte)
-    return re.compile(".+".join(re.escape(m) for m in morceaux) + r"\Z", re.S)
-
-
-def suit_le_catalogue(p: Probleme) -> bool:
-    """The problem has the gravity of its code and reads its code's one text (summary lines « … et N autres »
-    continue a rule's lines and are allowed as such)."""
-    code = Code(p.code)
-    return p.gravite == code.gravite and (p.regle.startswith("… et ") or bool(_motif(code).match(p.regle)))
 
 
 def test_suit_le_catalogue_refuse_un_autre_texte():

@@ -17,11 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flux_dash import referentiel as ref
 from flux_dash import validation
 from flux_dash.colonnes import DTYPES, LIGNE, PAR_NOM
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, DonneesLues, Probleme
 from flux_dash.validation import annee_par_defaut, valider
 from flux_dash.validation.catalogue import Code
+from tests.outils_catalogue import suit_le_catalogue
 
 NNBSP = "\u202f"  # the narrow no-break space of flux_dash.formats (before %, thousands)
 E, A = ERREUR, AVERTISSEMENT
@@ -522,8 +524,6 @@ def test_chaque_regle_signale_sa_ligne_sa_colonne_et_sa_valeur(cas: Cas):
     if cas.regle is not None:
         assert premier.regle == cas.regle
     assert premier.regle and premier.code in set(Code)
-    from tests.test_catalogue import suit_le_catalogue  # (deferred: test_catalogue imports this module)
-
     assert [str(p) for p in rapport.problemes if not suit_le_catalogue(p)] == []
 
 
@@ -781,7 +781,8 @@ def test_resume_des_valeurs_illisibles_de_la_lecture_pas_de_valeur_manquante_en_
 # --- Never raises on bad data -----------------------------------------------------------------------------------
 
 VALEURS_HOSTILES = {
-    "string": [NA, "", " ", "=1+1", "T9", "Bailleur", "L1", "93066", "QN07501M", "é" * 300, "ATTRIBUE"],
+    "string": [NA, "", " ", "=1+1", "T9", "Bailleur", "L1", "93066", "QN07501M", "é" * 300, "ATTRIBUE"]
+    + ["T3", "PLUS", "93", "RELOGEMENT_RU"],  # valid in some columns: the oracle must also say « no error »
     "boolean": [NA, True, False],
     "Int64": [NA, 0, -1, 1, 3, 10**12, 1800, 2200],
     "Float64": [NA, 0.0, -0.5, 0.25, 100.0, 1e9, 1.0],
@@ -807,11 +808,88 @@ CELLULES = [
 )
 def test_valider_ne_leve_jamais_sur_des_valeurs_hostiles(changements):
     rapport = valider(donnees(*(modifier(t, i, **{c: v}) for t, i, c, v in changements)), 2024)
-    assert rapport.ok == (rapport.erreurs == [])
-    assert all(p.gravite == ERREUR for p in rapport.erreurs)
-    assert all(p.code in set(Code) for p in rapport.erreurs + rapport.avertissements)
+    assert [str(p) for p in rapport.problemes if not suit_le_catalogue(p)] == []  # code, gravity and text
     cellules = [(p.table, p.ligne, p.colonne) for p in rapport.erreurs if p.ligne is not None]
     assert len(cellules) == len(set(cellules))  # one error per cell
+    lignes = {t: set(df[LIGNE]) for t, df in tables_valides().items()}
+    assert all(p.ligne in lignes[p.table] for p in rapport.problemes if p.ligne is not None)  # a line of the file
+    if not changements:
+        assert rapport.problemes == []
+
+
+# One hostile value in one cell: the cell carries exactly the error an independent reading of FORMAT.md §1.5 gives
+# (the column's own rules), or none when the value is valid. Only columns whose rules read the cell alone are drawn.
+_VALIDES = tables_valides()
+_RESERVATAIRES = {*_VALIDES["conventions"]["reservataire"], "Bailleur"}
+
+
+def _erreur_attendue(table: str, i: int, colonne: str, v: object) -> str | None:
+    col = PAR_NOM[table].colonne(colonne)
+    if isinstance(v, str) and colonne == "reservataire":
+        v = v.strip() or NA  # names are matched after stripping spaces (FORMAT.md §1.2)
+    if v is NA or v is pd.NaT:
+        return "valeur_manquante" if col.obligatoire else None
+    if col.categorie is not None:
+        return None if v in col.categorie.codes else "valeur_hors_liste"
+    if colonne == "code_commune":
+        return None if v in set(ref.communes()["code_insee"]) else "commune_inconnue"
+    if colonne == "code_departement":
+        return None if v in ref.DEPARTEMENTS_IDF else "departement_inconnu"
+    if colonne == "annee_construction":
+        return None if 1800 <= v <= dt.date.today().year else "annee_hors_bornes"
+    if colonne == "nombre_prevu":
+        return None if v >= 0 else "nombre_negatif"
+    if colonne == "reservataire":
+        return None if v in _RESERVATAIRES else "reservataire_inconnu"
+    if colonne == "qpv":
+        return "qpv_incoherent" if v is False and pd.notna(_VALIDES[table].at[i, "code_qpv"]) else None
+    return None  # date_disponibilite: any date is a date
+
+
+CELLULES_LOCALES = [
+    (t, i, c, DTYPES[PAR_NOM[t].colonne(c).genre])
+    for t, colonnes, n in (
+        (
+            "logements",
+            ("code_commune", "qpv", "typologie", "financement", "annee_construction", "date_disponibilite"),
+            5,
+        ),
+        ("tours", ("reservataire",), 6),
+        ("previsionnel", ("code_departement", "categorie_soustraction", "nombre_prevu"), 1),
+    )
+    for i in range(n)
+    for c in colonnes
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(CELLULES_LOCALES).flatmap(
+        lambda cel: st.sampled_from(VALEURS_HOSTILES[cel[3]]).map(lambda v: (*cel[:3], v))
+    )
+)
+def test_une_valeur_hostile_donne_l_erreur_de_sa_regle_sur_sa_cellule(changement):
+    table, i, colonne, v = changement
+    rapport = valider(donnees(modifier(table, i, **{colonne: v})), 2024)
+    ligne = int(_VALIDES[table].at[i, LIGNE])
+    sur_la_cellule = [p.code for p in rapport.erreurs if (p.table, p.ligne, p.colonne) == (table, ligne, colonne)]
+    attendu = _erreur_attendue(table, i, colonne, v)
+    assert sur_la_cellule == ([attendu] if attendu else []), (table, ligne, colonne, v)
+    if attendu is None:
+        assert rapport.ok, [str(p) for p in rapport.erreurs]
+    else:
+        (p,) = [p for p in rapport.erreurs if p.code == attendu and p.ligne == ligne]
+        assert (p.source, p.colonne) == (rapport.sources[table], colonne)  # the user sees where
+
+
+def test_l_oracle_des_valeurs_hostiles_distingue_valide_et_invalide():
+    # The oracle itself, on hand-picked cells: it must be able to say « error » and « no error ».
+    assert _erreur_attendue("logements", 0, "typologie", "T9") == "valeur_hors_liste"
+    assert _erreur_attendue("logements", 0, "typologie", "T3") is None
+    assert _erreur_attendue("tours", 0, "reservataire", " ") == "valeur_manquante"
+    assert _erreur_attendue("tours", 0, "reservataire", "Bailleur") is None
+    assert _erreur_attendue("logements", 0, "annee_construction", 2200) == "annee_hors_bornes"
+    assert _erreur_attendue("logements", 0, "annee_construction", NA) == "valeur_manquante"
 
 
 def test_conseil_reservataire_par_le_code_du_perimetre():
@@ -902,6 +980,7 @@ def test_controler_annee_sur_les_tables_propres_egale_valider_avec_l_annee():
     rapport = valider(d)
     annuels = controler_annee(rapport.tables, 2024, signales=rapport.erreurs, sources=rapport.sources)
     assert [(p.code, p.ligne, p.source) for p in annuels] == [("non_oriente", 7, "Logements")]
+
     def sans_tables(r):
         return (r.ok, r.erreurs, r.avertissements, r.informations, r.annee, r.sources)
 
