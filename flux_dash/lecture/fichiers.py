@@ -112,9 +112,17 @@ def _genre(contenu: bytes) -> str:
         if contenu.startswith(signature):
             return "binaire:" + description
     debut = contenu[:8192]
-    if not debut.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in debut and not _utf16_sans_bom(contenu):
+    nuls = debut.count(b"\x00")
+    # A stray NUL in a text file (a name typed with one) is not a binary file: binary files are full of them.
+    if not debut.startswith((b"\xff\xfe", b"\xfe\xff")) and nuls > len(debut) // 100 and not _utf16_sans_bom(contenu):
+        return "binaire:un fichier binaire"
+    if nuls and _CONTROLES_BINAIRES.search(debut):
         return "binaire:un fichier binaire"
     return "texte"
+
+
+_CONTROLES_BINAIRES = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+"""Control bytes no text export contains (tab, line feed, carriage return and escape excepted)."""
 
 
 def _utf16_sans_bom(contenu: bytes) -> str | None:
@@ -195,6 +203,7 @@ def controler_archive(nom: str, contenu: bytes) -> Probleme | None:
                 f"classeur refusé : il occupe {limites.octets_lisibles(total)} une fois décompressé, au plus "
                 f"{limites.octets_lisibles(limites.TAILLE_DECOMPRESSEE)}",
             )
+        noms = _noms_des_feuilles(archive)
         for m in membres:
             if not (m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")):
                 continue
@@ -208,7 +217,9 @@ def controler_archive(nom: str, contenu: bytes) -> Probleme | None:
                 continue
             lignes = int(d.group(4)) - int(d.group(2) or 1) + 1
             colonnes = _colonne_en_nombre(d.group(3)) - _colonne_en_nombre(d.group(1) or b"A") + 1
-            message = _message_taille_table(f"la feuille « {m.filename} »", lignes, colonnes, "annonce")
+            message = _message_taille_table(
+                f"la feuille « {noms.get(m.filename, m.filename)} »", lignes, colonnes, "annonce"
+            )
             if message:
                 return _probleme_limite(nom, message)
     return None
@@ -278,28 +289,39 @@ _F_XML = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _V_XML = re.compile(rb"<v>([^<]*)</v>")
 
 
+def _noms_des_feuilles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Path of each sheet's XML in the archive → the sheet's name, from ``xl/workbook.xml`` and its relations
+    (empty when they are missing or unreadable)."""
+    try:
+        classeur = archive.read("xl/workbook.xml")
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return {}
+    cibles = dict(re.findall(rb'Id="([^"]+)"[^>]*?Target="([^"]+)"', relations))
+    cibles.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*?Id="([^"]+)"', relations)})
+    noms = {}
+    for attributs in re.findall(rb"<(?:\w+:)?sheet\b([^>]*)/?>", classeur):
+        nom = re.search(rb'\bname="([^"]*)"', attributs)
+        rid = re.search(rb'\br:id="([^"]*)"', attributs)
+        if not nom or not rid or rid.group(1) not in cibles:
+            continue
+        cible = cibles[rid.group(1)].decode(errors="replace").lstrip("/")
+        noms[cible if cible.startswith("xl/") else "xl/" + cible] = html.unescape(nom.group(1).decode(errors="replace"))
+    return noms
+
+
 def _cellules_speciales(contenu: bytes) -> dict[str, list[tuple[int, int, CelluleSpeciale]]]:
     """Per sheet name, the (row, column, marker) of the cells calamine reads as empty though they are not: error
     cells (``t="e"``) and formulas saved without their computed value (no ``<v>``). Only sheets whose XML
     contains such a cell are scanned cell by cell."""
     try:
         with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            classeur = archive.read("xl/workbook.xml")
-            relations = archive.read("xl/_rels/workbook.xml.rels")
-            cibles = dict(re.findall(rb'Id="([^"]+)"[^>]*?Target="([^"]+)"', relations))
-            cibles.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*?Id="([^"]+)"', relations)})
             trouvees: dict[str, list[tuple[int, int, CelluleSpeciale]]] = {}
-            for attributs in re.findall(rb"<(?:\w+:)?sheet\b([^>]*)/?>", classeur):
-                nom = re.search(rb'\bname="([^"]*)"', attributs)
-                rid = re.search(rb'\br:id="([^"]*)"', attributs)
-                if not nom or not rid or rid.group(1) not in cibles:
-                    continue
-                cible = cibles[rid.group(1)].decode().lstrip("/")
-                chemin = cible if cible.startswith("xl/") else "xl/" + cible
+            for chemin, nom in _noms_des_feuilles(archive).items():
                 xml = archive.read(chemin)
                 if b't="e"' not in xml and b"<f" not in xml:
                     continue
-                liste = trouvees.setdefault(html.unescape(nom.group(1).decode()), [])
+                liste = trouvees.setdefault(nom, [])
                 for m in _CELLULE_XML.finditer(xml):
                     attributs_c, interieur = m.group(1), m.group(2) or b""
                     ref = _REF_XML.search(attributs_c)
@@ -469,6 +491,8 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
         )
         return []
     texte, encodage = decode
+    # A byte-order mark in the middle (files put end to end) and stray NUL bytes are invisible: removed.
+    texte = texte.replace("\ufeff", "").replace("\x00", "")
     if encodage == "cp1252" and _UTF8_MELANGE.search(contenu):
         # Not UTF-8 as a whole, yet with UTF-8 accents inside (« Ã© » once decoded): two encodings in one file.
         problemes.append(probleme_fichier(Code.ENCODAGES_MELANGES, nom))
@@ -523,7 +547,64 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
     valeurs = brut.iloc[1:].reset_index(drop=True)
     valeurs.columns = range(valeurs.shape[1])
     lignes = np.arange(i + 2, i + 2 + len(valeurs))
-    return [Brut(nom, False, entetes, valeurs, lignes)]
+    if '"' in texte and (ligne := _guillemet_non_ferme(valeurs, sep)) is not None:
+        problemes.append(
+            probleme_fichier(
+                "fichier_illisible",
+                nom,
+                f"guillemet non fermé : à partir de la ligne {int(lignes[ligne])}, la suite du fichier est lue comme "
+                "une seule valeur",
+                'Fermez le guillemet (") ouvert sur cette ligne, ou retirez-le.',
+            )
+        )
+        return []
+    feuille = Brut(nom, False, entetes, valeurs, lignes)
+    _separateurs_melanges(feuille, sep)
+    return [feuille]
+
+
+def _guillemet_non_ferme(valeurs: pd.DataFrame, sep: str) -> int | None:
+    """Position of the first row whose cell swallowed several lines, separators included (an unclosed quote
+    reads the rest of the file as one value); None if there is none. A quoted value may hold a line break, not
+    a line break and the separator both."""
+    for p in valeurs.columns:
+        serie = valeurs[p].astype(str)
+        avale = serie.str.contains("\n", regex=False) & serie.str.contains(sep, regex=False)
+        if avale.any():
+            return int(np.flatnonzero(avale.to_numpy())[0])
+    return None
+
+
+def _separateurs_melanges(brut: Brut, sep: str) -> None:
+    """Rows read as one value because they use another separator than the header line (issue 12, row 7): one
+    error per row (at most 100), naming both separators."""
+    if brut.valeurs.shape[1] < 2:
+        return
+    reste_vide = np.ones(len(brut.valeurs), dtype=bool)
+    for p in list(brut.valeurs.columns)[1:]:
+        reste_vide &= brut.facteur(p)[2]
+    if not reste_vide.any():
+        return
+    rangs = np.flatnonzero(reste_vide)
+    premiere = brut.valeurs[0].iloc[rangs].astype(str)
+    for autre in SEPARATEURS:
+        if autre == sep:
+            continue
+        mal = rangs[(premiere.str.count(re.escape(autre)) >= brut.valeurs.shape[1] - 1).to_numpy()]
+        for r in mal[:100]:
+            brut.problemes.append(
+                Probleme(
+                    ERREUR,
+                    "separateurs_melanges",
+                    f"séparateurs mélangés : cette ligne est séparée par des « {_NOMS_SEPARATEURS[autre]} », la ligne "
+                    f"d'en-têtes par des « {_NOMS_SEPARATEURS[sep]} »",
+                    source=brut.source,
+                    ligne=int(brut.lignes[r]),
+                    valeur=str(brut.valeurs[0].iat[r]),
+                    conseil="Enregistrez le fichier de nouveau depuis le tableur : toutes les lignes auront le même "
+                    "séparateur.",
+                )
+            )
 
 
 def lire_fichier(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]:
