@@ -55,6 +55,7 @@ ETAPES = {
     "demarrage": "Démarrage",
     "lecture": "Lecture",
     "validation": "Validation",
+    "controles_annee": "Contrôles de l'année",
     "calcul": "Calcul",
     "indicateurs_csv": "Indicateurs CSV",
     "trame_reservataire": "Réservataire",

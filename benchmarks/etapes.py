@@ -1,7 +1,7 @@
 """One ``flux-dash bilan --zip``, stage by stage, in a fresh process: ``python -m benchmarks.etapes``.
 
 The stages are those of :func:`flux_dash.cli.commande_bilan`, called the same way through the library's public
-API: imports, reading (:func:`flux_dash.lecture.lire`), validation (:func:`flux_dash.validation.valider`), the
+API: imports, reading (:func:`flux_dash.lecture.lire`), validation (:func:`flux_dash.validation.valider`, then the year's checks :func:`~flux_dash.validation.pour_annee`), the
 bilan (:func:`flux_dash.calculs.calculer_bilan`), ``indicateurs_{n}.csv``, each trame of
 :data:`flux_dash.rapports.GENRES` (its ``lister`` then every ``construire()``), the ZIP
 (:func:`flux_dash.rapports.archiver`) and writing the files to a temporary folder (fictional data only).
@@ -88,7 +88,9 @@ def mesurer(
     with chrono.etape("lecture"):
         donnees = lecture.lire(fichiers)
     with chrono.etape("validation"):
-        rapport = validation.valider(donnees, annee)
+        rapport = validation.valider(donnees)
+    with chrono.etape("controles_annee"):  # what the application redoes, alone, when the user picks another year
+        rapport = validation.pour_annee(rapport, annee)
     chrono.noter(erreurs=len(rapport.erreurs), avertissements=len(rapport.avertissements))
     if not rapport.ok:
         return {"etapes": chrono.etapes, "ok": False}
