@@ -688,7 +688,7 @@ def test_chaque_table_a_les_colonnes_et_les_types_declares(tables, annee):
 
 
 def test_les_declarations_decrivent_toutes_les_tables_du_bilan():
-    tables = [f.name for f in dataclasses.fields(Bilan) if f.name not in ("annee", "regles")]
+    tables = [f.name for f in dataclasses.fields(Bilan) if f.name not in ("annee", "regles", "bail_signe_renseigne")]
     assert list(CADRES) == tables
     for nom, cadre in CADRES.items():
         assert set(cadre.definitions) <= set(cadre.colonnes), nom
@@ -879,6 +879,49 @@ def test_indicateurs_cia_sans_soustraits_si_la_regle_le_dit():
         perimetre_code="200057867",
     )
     assert (r.numerateur, r.denominateur) == (0, 1)
+
+
+def _avec_bail(tours: list[tuple], signes: dict[str, bool | None]) -> list[tuple]:
+    """The tours with ``bail_signe`` set per logement (None: left empty)."""
+    return [(*t[:6], {**(t[6] if len(t) > 6 else {}), "bail_signe": signes.get(t[0])}) for t in tours]
+
+
+@pytest.mark.parametrize(
+    ("signes", "attendus", "renseigne"),
+    [
+        pytest.param({}, {"hors": (1, 2), "en": (1, 2)}, False, id="colonne absente: toutes les attributions"),
+        # C1 (hors QPV, relogé RU) bail non signé, C2 signé; C3 (en QPV) signé, C4 vide (compté comme non signé).
+        pytest.param(
+            {"C1": False, "C2": True, "C3": True, "C4": None},
+            {"hors": (0, 1), "en": (1, 1)},
+            True,
+            id="colonne renseignee: baux signes seulement",
+        ),
+    ],
+)
+def test_indicateurs_cia_sur_les_baux_signes(signes, attendus, renseigne):
+    # L. 441-1 CCH: attributions « suivies de baux signés » (DOMAINE.md §4), numerator and denominator alike.
+    b = calculer_bilan(faire_tables(CIA_LOGEMENTS, _avec_bail(CIA_TOURS, signes), CONVENTIONS), N)
+    for cle, indicateur in [("hors", "part_premier_quartile_hors_qpv"), ("en", "part_hors_premier_quartile_en_qpv")]:
+        r = ligne(b.indicateurs, indicateur=indicateur, perimetre_type="EPCI_EPT", perimetre_code="200057867")
+        assert (r.numerateur, r.denominateur) == attendus[cle], indicateur
+    assert b.bail_signe_renseigne is renseigne
+    parametres = b.parametres_donnees().set_index("libelle")
+    valeur = parametres.at["Indicateurs intercommunaux : attributions comptées", "valeur"]
+    assert valeur == (
+        "attributions suivies d'un bail signé (colonne bail_signe renseignée)"
+        if renseigne
+        else "toutes les attributions (colonne bail_signe absente)"
+    )
+    # the other figures are not restricted to signed leases
+    assert ligne(b.flux, perimetre_type="EPCI_EPT", perimetre_code="200057867").attributions == 2
+
+
+def test_indicateurs_cia_comptent_les_attributions_hors_convention(bilan):
+    # L04 (Paris, QPV) attributed to the préfet 93 outside its convention perimeter: a real attribution of Paris,
+    # in the CIA denominator (DOMAINE.md §3: never dropped from a territory's figures; issue 10, item 1).
+    r = ligne(bilan.indicateurs, indicateur="part_hors_premier_quartile_en_qpv", perimetre_code="217500016")
+    assert r.denominateur == 1
 
 
 def test_colonnes_optionnelles_presentes_et_fausses_donnent_zero():

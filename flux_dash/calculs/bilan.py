@@ -332,6 +332,29 @@ class Bilan:
     previsionnel_soustraits: pd.DataFrame = field(default_factory=pd.DataFrame)
     previsionnel_reservataires: pd.DataFrame = field(default_factory=pd.DataFrame)
     repartitions_consolidation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bail_signe_renseigne: bool = False
+    """The file fills ``bail_signe``: the CIA indicators count only the attributions followed by a signed lease
+    (L. 441-1, DOMAINE.md §4); else every attribution, which :meth:`parametres_donnees` says."""
+
+    def parametres_donnees(self) -> pd.DataFrame:
+        """What the figures took from the data rather than from the rules (libelle, valeur, raison), for the
+        « Paramètres » sheet beside ``regles.en_lignes()``: the attributions counted by the CIA indicators."""
+        valeur = (
+            "attributions suivies d'un bail signé (colonne bail_signe renseignée)"
+            if self.bail_signe_renseigne
+            else "toutes les attributions (colonne bail_signe absente)"
+        )
+        return pd.DataFrame(
+            [
+                (
+                    "Indicateurs intercommunaux : attributions comptées",
+                    valeur,
+                    "Art. L. 441-1 CCH : attributions suivies de baux signés ; sans la colonne bail_signe, toutes les "
+                    "attributions de l'année sont comptées.",
+                )
+            ],
+            columns=["libelle", "valeur", "raison"],
+        )
 
     def reconciliation(self) -> pd.DataFrame:
         """The reconciliation checks (see :func:`verifier_reconciliation`)."""

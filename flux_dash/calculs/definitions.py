@@ -114,14 +114,16 @@ DEFINITIONS: list[tuple[str, str, str]] = [
         "part_premier_quartile_hors_qpv",
         "1er quartile hors QPV",
         "Attributions hors QPV à un ménage du 1er quartile ou relogé au titre du renouvellement urbain ÷ attributions "
-        "hors QPV, par EPCI/EPT, sur toutes les attributions de l'année n (logements soustraits compris) ; "
-        "référence : au moins 25 %.",
+        "hors QPV, par EPCI/EPT, sur les attributions de l'année n suivies d'un bail signé (toutes les attributions "
+        "quand la colonne bail_signe est absente ; logements soustraits et hors convention compris) ; référence : au "
+        "moins 25 %.",
     ),
     (
         "part_hors_premier_quartile_en_qpv",
         "Hors 1er quartile en QPV",
-        "Attributions en QPV à un ménage qui n'est pas du 1er quartile ÷ attributions en QPV, par EPCI/EPT, sur toutes "
-        "les attributions de l'année n (logements soustraits compris) ; référence : au moins 50 %.",
+        "Attributions en QPV à un ménage qui n'est pas du 1er quartile ÷ attributions en QPV, par EPCI/EPT, sur les "
+        "attributions de l'année n suivies d'un bail signé (toutes les attributions quand la colonne bail_signe est "
+        "absente ; logements soustraits et hors convention compris) ; référence : au moins 50 %.",
     ),
     (
         "delai_moyen_orientation_attribution",

@@ -60,7 +60,7 @@ from flux_dash.calculs.perimetres import calculer_appartenance, calculer_perimet
 from flux_dash.calculs.previsionnel import calculer_previsionnel
 from flux_dash.regles import ReglesCalcul
 
-OPTIONNELLES = ["menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]
+OPTIONNELLES = ["bail_signe", "menage_prioritaire", "dalo", "premier_quartile", "menage_relogement_ru"]
 """The optional boolean columns of ``tours`` the figures read (FORMAT.md §1.2)."""
 COMPTES_OPTIONNELS = {
     "attribues_prioritaires": "menage_prioritaire",
@@ -256,12 +256,16 @@ def apparier(tours_du_flux: pd.DataFrame, logements: pd.DataFrame) -> Paires:
     )
 
 
-def attributions_cia(tours_retenus: pd.DataFrame, regles: ReglesCalcul) -> pd.DataFrame:
-    """The attributions of n counted by the CIA indicators (DOMAINE.md §4, L. 441-1: every attribution of the
-    year, soustraits included unless ``regles.cia_avec_soustraits`` is False), one row per logement: id_logement,
-    code_commune, qpv, premier_quartile, menage_relogement_ru."""
-    base = tours_retenus if regles.cia_avec_soustraits else tours_du_flux(tours_retenus)
-    return base[base["attribution_n"]].drop_duplicates("id_logement")[
+def attributions_cia(tours: pd.DataFrame, regles: ReglesCalcul, baux_signes: bool = False) -> pd.DataFrame:
+    """The attributions of n counted by the CIA indicators (DOMAINE.md §4, L. 441-1: the attributions of the year
+    « suivies de baux signés »), one row per logement: id_logement, code_commune, qpv, premier_quartile,
+    menage_relogement_ru. ``tours``: every tour of :func:`faits_tours`, « Hors convention » included (a real
+    attribution of the territory); soustraits included unless ``regles.cia_avec_soustraits`` is False;
+    ``baux_signes``: the file gives ``bail_signe`` (:func:`optionnelles_renseignees`), so only the tours with
+    ``bail_signe`` = oui count — an empty cell counts as non — else every attribution."""
+    base = tours if regles.cia_avec_soustraits else tours_du_flux(tours)
+    garder = base["attribution_n"] & (base["bail_signe"] if baux_signes else True)
+    return base[garder].drop_duplicates("id_logement")[
         ["id_logement", "code_commune", "qpv", "premier_quartile", "menage_relogement_ru"]
     ]
 
@@ -645,7 +649,7 @@ def calculer_bilan(
         flux=flux,
         realisation=realisation,
         proposes=paires.proposes,
-        attributions_cia=attributions_cia(retenus, regles),
+        attributions_cia=attributions_cia(tours, regles, baux_signes=optionnelles["bail_signe"]),
         reservataires=reservataires,
         optionnelles=optionnelles,
     )
@@ -665,5 +669,6 @@ def calculer_bilan(
         consolidation=consolidation,
         indicateurs=indicateurs,
         repartitions_consolidation=repartitions_consolidation,
+        bail_signe_renseigne=optionnelles["bail_signe"],
     )
     return calculer_previsionnel(bilan, previsionnel if previsionnel is not None else tables.get("previsionnel"))
