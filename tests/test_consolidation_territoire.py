@@ -137,3 +137,21 @@ def test_consolider_la_campagne_de_demonstration(tmp_path, capsys, avec_classeur
     args = ["consolider", *fichiers, "--annee", "2024", "--sortie", str(sortie), "--base", str(base)]
     assert cli.main([*args, "--territoire", EST_ENSEMBLE]) == 0
     assert "comparé à 2023" in capsys.readouterr().out
+
+
+def _bloc_consolidation_du_readme() -> str:
+    import re
+
+    section = (DOSSIER.parent.parent / "README.md").read_text(encoding="utf-8").split("## Depuis Jupyter", 1)[1]
+    return [b for b in re.findall(r"```python\n(.*?)```", section, re.S) if "consolidation" in b][0]
+
+
+@pytest.mark.lent
+def test_la_consolidation_depuis_jupyter_du_readme_s_execute(monkeypatch):
+    monkeypatch.chdir(DOSSIER.parent.parent)
+    espace: dict[str, object] = {}
+    exec(compile(_bloc_consolidation_du_readme(), "README.md", "exec"), espace)
+    c = espace["c"]
+    assert c.annee == 2024 and ("EPCI_EPT", EST_ENSEMBLE) in c.territoires
+    tous = c.du_bailleur("flux").query("perimetre_type == 'EPCI_EPT' and perimetre_code == @EST_ENSEMBLE")
+    assert len(tous) == 1 and tous["nombre_bailleurs"].iloc[0] >= 3

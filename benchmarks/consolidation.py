@@ -1,0 +1,118 @@
+"""Measure of ``flux-dash consolider`` for many landlords of regional size (issue 8, closing note).
+
+``python -m benchmarks.consolidation --bailleurs 100 --logements 10000 --dossier /tmp/conso``
+
+1. generates ``--modeles`` regional landlords with the demo generator (each over ``--communes`` communes of
+   Île-de-France drawn by population, all eight départements, ``--logements`` logements), computes each bilan
+   and writes the ``indicateurs_{n}.csv`` (FORMAT.md §2.2 v1.1) of ``--bailleurs`` landlords, landlord *i* taking
+   the figures of model *i* mod ``--modeles`` under its own name (the time of consolidation depends on the rows
+   read, not on their values);
+2. runs ``flux-dash consolider FICHIERS --annee N --sortie DOSSIER/sortie --base DOSSIER/campagne.duckdb`` in a
+   new process and times it (wall clock: reading, checks, store, consolidation, CSV and workbooks);
+3. prints one JSON line: landlords, rows and bytes received, seconds, exit code, size of the store and of the
+   outputs.
+
+The files are kept in ``--dossier`` (``--garder`` reuses them: only step 2 and 3 run again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ANNEE = 2024
+
+
+def communes_regionales(nombre: int, graine: int) -> tuple[tuple[str, int], ...]:
+    """``nombre`` communes of Île-de-France drawn by population (Paris always), with the population as weight."""
+    import pandas as pd
+
+    from flux_dash import referentiel as ref
+
+    c = ref.communes().assign(population=lambda d: pd.to_numeric(d["population_municipale"], errors="coerce"))
+    c = c[c["population"].fillna(0) > 0]
+    rng = np.random.default_rng(graine)
+    p = c["population"].to_numpy(dtype=float)
+    choix = set(rng.choice(len(c), size=min(nombre, len(c)), replace=False, p=p / p.sum()))
+    choix |= set(np.flatnonzero((c["code_insee"] == ref.CODE_PARIS).to_numpy()))
+    retenues = c.iloc[sorted(choix)]
+    return tuple(
+        (str(code), max(1, int(pop // 10_000)))
+        for code, pop in zip(retenues["code_insee"], retenues["population"], strict=True)
+    )
+
+
+def preparer(dossier: Path, bailleurs: int, logements: int, modeles: int, communes: int) -> list[Path]:
+    from flux_dash.calculs import calculer_bilan
+    from flux_dash.demo import ParametresDemo, csv_en_texte, generer_demo
+    from flux_dash.demo.fichiers import NOMS_CSV
+    from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
+    from flux_dash.validation import charger
+
+    dossier.mkdir(parents=True, exist_ok=True)
+    chemins = []
+    for m in range(modeles):
+        debut = time.perf_counter()
+        parametres = ParametresDemo(
+            nom_bailleur=f"Modèle régional {m + 1}", prefixe=f"R{m + 1}", communes=communes_regionales(communes, m)
+        )
+        tables = generer_demo(logements, 7000 + m, parametres)
+        rapport = charger([(NOMS_CSV[t], csv_en_texte(tables[t]).encode()) for t in NOMS_CSV], annee=ANNEE)
+        if not rapport.ok:
+            raise SystemExit(f"modèle {m + 1} invalide : {[p.regle for p in rapport.erreurs[:3]]}")
+        bilan = calculer_bilan(rapport.tables, ANNEE)
+        for i in range(m, bailleurs, modeles):
+            chemin = dossier / f"indicateurs_{ANNEE}_bailleur_{i + 1:03d}.csv"
+            chemin.write_bytes(ecrire_indicateurs_csv(bilan, bailleur=f"Bailleur régional {i + 1:03d}"))
+            chemins.append(chemin)
+        print(f"modèle {m + 1}/{modeles} : {time.perf_counter() - debut:.1f} s", file=sys.stderr)
+    return sorted(chemins)
+
+
+def mesurer(dossier: Path, chemins: list[Path]) -> dict[str, object]:
+    base, sortie = dossier / "campagne.duckdb", dossier / "sortie"
+    base.unlink(missing_ok=True)
+    commande = [sys.executable, "-m", "flux_dash", "consolider", *map(str, chemins), "--annee", str(ANNEE)]
+    commande += ["--sortie", str(sortie), "--base", str(base)]
+    debut = time.perf_counter()
+    fini = subprocess.run(commande, capture_output=True, text=True, check=False)
+    duree = time.perf_counter() - debut
+    lignes = sum(c.read_bytes().count(b"\n") - 1 for c in chemins)
+    return {
+        "bailleurs": len(chemins),
+        "lignes_recues": lignes,
+        "octets_recus": sum(c.stat().st_size for c in chemins),
+        "secondes": round(duree, 1),
+        "code": fini.returncode,
+        "octets_base": base.stat().st_size if base.exists() else None,
+        "octets_sorties": sum(f.stat().st_size for f in sortie.glob("*")) if sortie.exists() else 0,
+        "fichiers_sortie": len(list(sortie.glob("*"))) if sortie.exists() else 0,
+        "fin_de_sortie": fini.stdout.strip().splitlines()[-3:] + fini.stderr.strip().splitlines()[-3:],
+    }
+
+
+def main(arguments: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--bailleurs", type=int, default=100)
+    p.add_argument("--logements", type=int, default=10_000, help="logements de chaque bailleur (défaut 10 000)")
+    p.add_argument("--modeles", type=int, default=4, help="bailleurs générés, dont les autres reprennent les chiffres")
+    p.add_argument("--communes", type=int, default=120, help="communes du parc de chaque bailleur (défaut 120)")
+    p.add_argument("--dossier", type=Path, required=True)
+    p.add_argument("--garder", action="store_true", help="réutilise les fichiers déjà générés dans --dossier")
+    a = p.parse_args(arguments)
+    if a.garder:
+        chemins = sorted(a.dossier.glob(f"indicateurs_{ANNEE}_bailleur_*.csv"))
+    else:
+        chemins = preparer(a.dossier, a.bailleurs, a.logements, a.modeles, a.communes)
+    print(json.dumps(mesurer(a.dossier, chemins), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
