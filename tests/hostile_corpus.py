@@ -495,15 +495,15 @@ ATTENDUS: dict[str, tuple[str, str] | None] = {
     "injection-reservataire": None,
     "bombe-dimension": (
         "limite_depassee",
-        "la feuille « tours » annonce 1\u202f048\u202f000 lignes × 70 colonnes = 73\u202f360\u202f000 cellules, au plus 15\u202f000\u202f000 par table",
+        "Limite dépassée — la feuille « tours » annonce 1\u202f048\u202f000 lignes × 70 colonnes = 73\u202f360\u202f000 cellules, au plus 15\u202f000\u202f000 par table",
     ),
     "bombe-espaces": (
         "limite_depassee",
-        "classeur refusé : « xl/worksheets/sheet1.xml » est comprimé 1\u202f021 fois, au plus 100 fois (bombe de décompression probable)",
+        "Limite dépassée — classeur refusé : « xl/worksheets/sheet1.xml » est comprimé 1\u202f021 fois, au plus 100 fois (bombe de décompression probable)",
     ),
     "feuille-tres-masquee": (
         "feuille_masquee_ignoree",
-        "la feuille masquée « conventions » est ignorée : la table Conventions est lue dans la feuille visible « Conventions 2024 »",
+        "La feuille masquée « conventions » est ignorée : la table Conventions est lue dans la feuille visible « Conventions 2024 »",
     ),
     "erreur-ref": ("type_invalide", "Cellule en erreur dans Excel (#REF!)"),
     "erreur-na-dalo": ("type_invalide", "Cellule en erreur dans Excel (#N/A)"),
@@ -517,11 +517,11 @@ ATTENDUS: dict[str, tuple[str, str] | None] = {
     "formule-sans-valeur": ("type_invalide", "Formule sans valeur calculée (=1960+10)"),
     "separateurs-melanges": (
         "separateurs_melanges",
-        "séparateurs mélangés : cette ligne est séparée par des « virgule », la ligne d'en-têtes par des « point-virgule »",
+        "Séparateurs mélangés : cette ligne est séparée par des « virgule », la ligne d'en-têtes par des « point-virgule »",
     ),
     "encodages-melanges": (
         "encodages_melanges",
-        "encodages mélangés : le fichier contient à la fois des caractères en UTF-8 et en Windows-1252 (des accents s'afficheraient « Ã© »)",
+        "Encodages mélangés : le fichier contient à la fois des caractères en UTF-8 et en Windows-1252 (des accents s'afficheraient « Ã© »)",
     ),
     "largeur-nulle": None,
     "heure-25-99": ("type_invalide", "Heure inexistante : 25:99"),
@@ -534,10 +534,7 @@ ATTENDUS: dict[str, tuple[str, str] | None] = {
         "type_invalide",
         "Valeur trop longue : 1\u202f000\u202f000 caractères, au plus 32\u202f767 par cellule",
     ),
-    "regle-colonne-manquante": (
-        "colonne_manquante",
-        "colonne obligatoire « typologie » absente de « logements.csv » (table Logements)",
-    ),
+    "regle-colonne-manquante": ("colonne_manquante", "Colonne obligatoire « typologie » absente de la table Logements"),
     "regle-type": ("type_invalide", "Nombre entier attendu"),
     "regle-hors-liste": ("valeur_hors_liste", "Valeur hors de la liste autorisée"),
     "regle-id-en-double": (
@@ -580,15 +577,15 @@ ATTENDUS: dict[str, tuple[str, str] | None] = {
     "cp1252": None,
     "retour-ligne-entre-guillemets": None,
     "entetes-melanges": None,
-    "entete-en-double": ("colonne_en_double", "plusieurs colonnes correspondent à « issue » : « issue », « issue »"),
+    "entete-en-double": ("colonne_en_double", "Plusieurs colonnes correspondent à « issue » : « issue », « issue »"),
     "titre-au-dessus": None,
     "feuilles-vides-et-en-trop": (
         "feuille_ignoree",
-        "la feuille « Notes » est ignorée : ce n'est pas une table du format",
+        "La feuille « Notes » est ignorée : ce n'est pas une table du format",
     ),
     "feuille-masquee-seule": (
         "feuille_masquee_lue",
-        "la feuille « conventions » est masquée dans le classeur ; elle est lue comme table Conventions, faute de feuille visible",
+        "La feuille « conventions » est masquée dans le classeur ; elle est lue comme table Conventions, faute de feuille visible",
     ),
     "dates-en-texte-iso": None,
     "dates-en-nombres": None,
@@ -602,34 +599,46 @@ ATTENDUS: dict[str, tuple[str, str] | None] = {
     "nom-reserve": None,
     "fichier-chemin": None,
     "fichier-formule": None,
-    "mot-de-passe": ("fichier_protege", "classeur protégé par un mot de passe"),
-    "xls": ("fichier_illisible", "classeur illisible : le fichier est endommagé ou n'est pas un classeur Excel"),
+    "mot-de-passe": ("fichier_protege", "Classeur protégé par un mot de passe"),
+    "xls": ("fichier_illisible", "Fichier illisible — le classeur est endommagé, ou ce n'est pas un classeur Excel"),
     "ods": None,
-    "tronque": ("fichier_illisible", "classeur illisible : le fichier est endommagé ou n'est pas un classeur Excel"),
-    "corrompu": ("fichier_illisible", "classeur illisible : le fichier est endommagé ou n'est pas un classeur Excel"),
+    "tronque": (
+        "fichier_illisible",
+        "Fichier illisible — le classeur est endommagé, ou ce n'est pas un classeur Excel",
+    ),
+    "corrompu": (
+        "fichier_illisible",
+        "Fichier illisible — le classeur est endommagé, ou ce n'est pas un classeur Excel",
+    ),
     "zip-de-csv": (
         "fichier_illisible",
-        "ce fichier est une archive ZIP (conventions.csv, logements.csv, tours.csv), pas un classeur Excel",
+        "Fichier illisible — ce fichier est une archive ZIP (conventions.csv, logements.csv, tours.csv), pas un classeur Excel",
     ),
-    "png": ("fichier_illisible", "ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est une image PNG"),
-    "vide": ("fichier_vide", "le fichier est vide"),
-    "espaces-seuls": ("fichier_vide", "le fichier est vide"),
-    "pdf": ("fichier_illisible", "ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est un document PDF"),
+    "png": (
+        "fichier_illisible",
+        "Fichier illisible — ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est une image PNG",
+    ),
+    "vide": ("fichier_vide", "Le fichier est vide"),
+    "espaces-seuls": ("fichier_vide", "Le fichier est vide"),
+    "pdf": (
+        "fichier_illisible",
+        "Fichier illisible — ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est un document PDF",
+    ),
     "binaire": (
         "fichier_illisible",
-        "ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est un fichier binaire",
+        "Fichier illisible — ce fichier n'est ni un classeur Excel ni un fichier CSV : c'est un fichier binaire",
     ),
     "guillemet-non-ferme": (
         "fichier_illisible",
-        "fichier CSV mal formé (guillemets non fermés ou nombre de valeurs variable selon les lignes)",
+        "Fichier illisible — fichier CSV mal formé (guillemets non fermés ou nombre de valeurs variable selon les lignes)",
     ),
     "guillemet-non-ferme-milieu": (
         "fichier_illisible",
-        "guillemet non fermé : à partir de la ligne 4, la suite du fichier est lue comme une seule valeur",
+        "Fichier illisible — guillemet non fermé : à partir de la ligne 4, la suite du fichier est lue comme une seule valeur",
     ),
     "trop-de-valeurs": (
         "fichier_illisible",
-        "ligne 7 : 8 valeurs au lieu de 6 (séparateur « point-virgule » détecté sur la ligne d'en-têtes)",
+        "Fichier illisible — ligne 7 : 8 valeurs au lieu de 6 (séparateur « point-virgule » détecté sur la ligne d'en-têtes)",
     ),
 }
 """Per case, the code and exact French rule of the problem the product must report (the first error, or the

@@ -119,6 +119,9 @@ CAS: dict[Code, Callable[[], list[Probleme]]] = {
         ).problemes
     ),
     Code.FICHIER_VIDE: lambda: lire([("vide.csv", b"")]).problemes,
+    Code.SEPARATEURS_MELANGES: lambda: (
+        lire([("t.csv", b"id_logement;numero_tour;reservataire\nL1;1;Bailleur\nL2,1,Bailleur\n")]).problemes
+    ),
     Code.ENCODAGES_MELANGES: lambda: (
         lire([("c.csv", "Préfecture;é\n".encode() + "Société;x\n".encode("cp1252"))]).problemes
     ),

@@ -550,7 +550,7 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
     if '"' in texte and (ligne := _guillemet_non_ferme(valeurs, sep)) is not None:
         problemes.append(
             probleme_fichier(
-                "fichier_illisible",
+                Code.FICHIER_ILLISIBLE,
                 nom,
                 f"guillemet non fermé : à partir de la ligne {int(lignes[ligne])}, la suite du fichier est lue comme "
                 "une seule valeur",
@@ -593,16 +593,13 @@ def _separateurs_melanges(brut: Brut, sep: str) -> None:
         mal = rangs[(premiere.str.count(re.escape(autre)) >= brut.valeurs.shape[1] - 1).to_numpy()]
         for r in mal[:100]:
             brut.problemes.append(
-                Probleme(
-                    ERREUR,
-                    "separateurs_melanges",
-                    f"séparateurs mélangés : cette ligne est séparée par des « {_NOMS_SEPARATEURS[autre]} », la ligne "
-                    f"d'en-têtes par des « {_NOMS_SEPARATEURS[sep]} »",
+                probleme(
+                    Code.SEPARATEURS_MELANGES,
                     source=brut.source,
                     ligne=int(brut.lignes[r]),
                     valeur=str(brut.valeurs[0].iat[r]),
-                    conseil="Enregistrez le fichier de nouveau depuis le tableur : toutes les lignes auront le même "
-                    "séparateur.",
+                    autre=_NOMS_SEPARATEURS[autre],
+                    entete=_NOMS_SEPARATEURS[sep],
                 )
             )
 

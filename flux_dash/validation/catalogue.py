@@ -120,6 +120,12 @@ class Code(StrEnum):
         "Ce fichier dépasse une limite de flux_dash (docs/securite.md) : un fichier annuel d'un bailleur en est très "
         "loin. Vérifiez qu'il s'agit du bon fichier, ou découpez-le.",
     )
+    SEPARATEURS_MELANGES = (
+        "separateurs_melanges",
+        ERREUR,
+        "Séparateurs mélangés : cette ligne est séparée par des « {autre} », la ligne d'en-têtes par des « {entete} »",
+        "Enregistrez le fichier de nouveau depuis le tableur : toutes les lignes auront le même séparateur.",
+    )
     TABLE_EN_DOUBLE = (
         "table_en_double",
         ERREUR,
