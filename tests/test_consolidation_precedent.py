@@ -215,3 +215,34 @@ def test_bilan_avec_un_precedent_d_une_autre_annee_n_ecrit_rien(tmp_path, capsys
     assert not sortie.exists()
     erreur = capsys.readouterr().err
     assert "indicateurs_2022.csv" in erreur and "--precedent" in erreur
+
+
+@pytest.mark.libreoffice
+def test_la_feuille_evolution_s_ouvre_dans_libreoffice(tmp_path):
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    nom, contenu = fichier_2023()
+    (tmp_path / nom).write_bytes(contenu)
+    code, sortie = _bilan_en_ligne(tmp_path, "--precedent", str(tmp_path / nom), "--masquer")
+    assert code == 0
+    entrees = [str(sortie / "etat" / "bilan_2024_etat_93.xlsx"), *map(str, (sortie / "reservataires").glob("*.xlsx"))]
+    pdf = tmp_path / "pdf"
+    resultat = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless", "--norestore"]
+        + ["--convert-to", "pdf", "--outdir", str(pdf), *entrees],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    for entree in entrees:
+        fichier = pdf / Path(entree).with_suffix(".pdf").name
+        assert fichier.is_file() and fichier.read_bytes().startswith(b"%PDF"), resultat.stdout
+    if shutil.which("pdftotext"):
+        texte = subprocess.run(
+            ["pdftotext", str(pdf / "bilan_2024_etat_93.pdf"), "-"], capture_output=True, text=True, timeout=60
+        ).stdout
+        assert "Évolution 2023 → 2024" in texte and "Prévisionnel 2023 pour 2024" in texte

@@ -42,6 +42,8 @@ COMPTES_EVOLUTION = ("valeur_n_1", "valeur_n", "evolution")
 ABSENT = "—"
 """A figure the file of that year does not have (not « n.s. »: nothing to divide, or not given)."""
 COMPTES_PREVISIONNEL = ("prevu", "realise", "ecart", "droits_theoriques")
+DECIMAUX = ("droits_theoriques", "ecart", "droits_previsionnels")
+"""Counts of fractional logements (taux × flux): one decimal; every other count is shown as an integer."""
 
 
 def _masquer(df: pd.DataFrame, comptes: tuple[str, ...], lignes: np.ndarray, seuil: int) -> pd.DataFrame:
@@ -72,15 +74,20 @@ def _absents(table: pd.DataFrame, presence: np.ndarray) -> pd.DataFrame:
 
 
 def _formats_par_ligne(
-    ws: excel.Feuille, plage: excel.Plage, table: pd.DataFrame, ratios: np.ndarray, colonnes: tuple[str, ...]
+    ws: excel.Feuille,
+    plage: excel.Plage,
+    table: pd.DataFrame,
+    lignes: np.ndarray,
+    colonnes: tuple[str, ...],
+    format_: str,
 ) -> None:
-    """Ratio rows shown as percentages (an evolution of a ratio is a difference of fractions: points)."""
+    """``format_`` on the numeric cells of ``colonnes`` in the rows ``lignes`` of a table written at ``plage``."""
     noms = list(table.columns)
-    for i in np.flatnonzero(ratios):
+    for i in np.flatnonzero(lignes):
         for nom in colonnes:
             cellule = ws.cellule(plage.premiere_ligne + 1 + int(i), plage.premiere_colonne + noms.index(nom))
             if cellule is not None and isinstance(cellule.valeur, int | float):
-                cellule.format = c.PART
+                cellule.format = format_
 
 
 def ajouter_evolution(
@@ -159,7 +166,10 @@ def feuille_evolution(
         libelles=libelles,
         filtre=True,
     )
-    _formats_par_ligne(ws, plage, table, e["unite"].to_numpy() == "ratio", COMPTES_EVOLUTION)
+    # Ratios as percentages (an evolution of a ratio is a difference of fractions: points); logements as integers.
+    _formats_par_ligne(ws, plage, table, e["unite"].to_numpy() == "ratio", COMPTES_EVOLUTION, c.PART)
+    entiers = comptes & ~e["indicateur"].isin(DECIMAUX).to_numpy()
+    _formats_par_ligne(ws, plage, table, entiers, COMPTES_EVOLUTION, c.ENTIER)
 
     p = comparaison.previsionnel
     table = c.selection(
