@@ -15,6 +15,8 @@ preparer_page("Réservataires", "👥")
 bilan = exiger_bilan()
 filtres = afficher_filtres()
 
+LUES_D_ABORD = ["Périmètre", "Part du flux", "Taux conventionnel", "Proposés", "Attribués", "Taux de réalisation"]
+"""The columns read first (on screen at 1 280 px): the share against the convention, then the counts."""
 libelles = g.libelles_reservataires(bilan)
 choix = list(garder_reservataires(bilan.reservataires, filtres)["reservataire"])
 if not choix:
@@ -32,8 +34,18 @@ if reservataire not in actifs:
     )
 
 st.subheader("Chiffres par périmètre")
+if filtres.filtre_logements:  # a convention's perimeter, restricted to the logements the filters keep
+    st.caption(
+        "Chaque périmètre de convention est restreint aux logements retenus par les filtres (rappelés sous le titre) : "
+        "les chiffres ne sont pas ceux du périmètre entier."
+    )
 realisation = etat.agregat(g.tableau_realisation, bilan, reservataire)
-tableau(realisation, pourcentages=g.pourcentages(realisation), cle="tab_realisation")
+tableau(
+    realisation.drop(columns="Réservataire"),  # the one chosen above
+    pourcentages=g.pourcentages(realisation),
+    cle="tab_realisation",
+    premieres=LUES_D_ABORD,
+)
 telecharger_tableau(realisation, f"realisation_{bilan.annee}_{slug}", cle="realisation")
 
 col1, col2 = st.columns(2)
@@ -86,5 +98,5 @@ afficher_graphique(
     f"part_du_flux_conventions_{bilan.annee}",
     "part_flux_tous",
 )
-tableau(ensemble, pourcentages=g.pourcentages(ensemble), cle="tab_ensemble")
+tableau(ensemble, pourcentages=g.pourcentages(ensemble), cle="tab_ensemble", premieres=["Réservataire", *LUES_D_ABORD])
 telecharger_tableau(ensemble, f"realisation_{bilan.annee}_tous_reservataires", cle="ensemble")

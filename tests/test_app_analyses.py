@@ -10,7 +10,12 @@ import pytest
 from flux_dash import formats
 from flux_dash import graphiques as g
 from flux_dash import referentiel as ref
+from flux_dash.filtres import Filtres
 from flux_dash.ui import etat
+from flux_dash.ui.affichage import AIDE_NON_SIGNIFICATIF
+from flux_dash.ui.exports import nom_telechargement
+from flux_dash.ui.filtres import AUCUN_LOGEMENT
+from flux_dash.ui.telechargements import AVERTISSEMENT_SANS_NOM
 from tests.ui_outils import installer, nouvelle_app
 
 PAGES = {
@@ -253,3 +258,90 @@ def test_previsionnel_une_saisie_reste_sur_son_departement_quand_un_filtre_chang
     assert int(vue[("94", "MUTATION_INTERNE")]) == int(
         grille.set_index(["code_departement", "categorie_soustraction"])["nombre_prevu"][("94", "MUTATION_INTERNE")]
     )
+
+
+# --- Issue 13, points 10, 12, 13: what is read first, empty states, labels ---------------------------------
+
+
+def _filtre_sans_logement(tables) -> Filtres:
+    """A commune, a typologie and a financement the demo never has together: the filters leave no logement."""
+    logements = tables["logements"]
+    colonnes = ["code_commune", "typologie", "financement"]
+    presents = set(logements[colonnes].itertuples(index=False, name=None))
+    commune, typologie, financement = next(
+        (c, t, f)
+        for c in sorted(set(logements["code_commune"]))
+        for t in sorted(set(logements["typologie"]))
+        for f in sorted(set(logements["financement"]))
+        if (c, t, f) not in presents
+    )
+    return Filtres(communes=(commune,), typologies=(typologie,), financements=(financement,))
+
+
+@pytest.mark.parametrize("nom", list(PAGES), ids=list(PAGES))
+def test_des_filtres_sans_logement_le_disent_au_lieu_de_graphiques_vides(donnees_demo, nom):
+    filtre = _filtre_sans_logement(donnees_demo.rapport.tables)
+    at = installer(nouvelle_app(PAGES[nom]), donnees_demo)
+    at.session_state[etat.FILTRES] = filtre
+    at.run()
+    assert not at.exception
+    assert AUCUN_LOGEMENT in [i.value for i in at.info]
+    assert not at.get("plotly_chart")
+
+
+def _tableau_avec_un_taux_vide():
+    import pandas as pd
+
+    from flux_dash.ui.affichage import tableau
+
+    tableau(
+        pd.DataFrame({"Réservataire": ["A", "B"], "Part du flux": [0.25, float("nan")]}), pourcentages=["Part du flux"]
+    )
+
+
+def _tableau_complet():
+    import pandas as pd
+
+    from flux_dash.ui.affichage import tableau
+
+    tableau(pd.DataFrame({"Réservataire": ["A"], "Part du flux": [0.25]}), pourcentages=["Part du flux"])
+
+
+def test_n_s_explique_sous_un_tableau_qui_l_affiche():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_tableau_avec_un_taux_vide).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["Part du flux"]) == [f"25,0{formats.ESPACE_MILLIERS}%", formats.NON_SIGNIFICATIF]
+    assert [c.value for c in at.caption] == [AIDE_NON_SIGNIFICATIF]
+    assert not AppTest.from_function(_tableau_complet).run().caption
+
+
+def test_reservataires_les_colonnes_lues_d_abord_en_premier(donnees_demo):
+    at = _page(donnees_demo, "reservataires")
+    par_perimetre, ensemble = at.dataframe[0].value, at.dataframe[-1].value
+    assert list(par_perimetre.columns[:4]) == ["Périmètre", "Part du flux", "Taux conventionnel", "Proposés"]
+    assert "Réservataire" not in par_perimetre.columns  # the one chosen above the table
+    assert list(ensemble.columns[:3]) == ["Réservataire", "Périmètre", "Part du flux"]
+
+
+@pytest.mark.parametrize(
+    ("nom", "bailleur", "attendu"),
+    [
+        ("problemes_2024", "", "problemes-2024"),
+        ("territoires_commune_2024", "Habitat du Val", "territoires-commune-2024-habitat-du-val"),
+        ("problemes_2024", "  ", "problemes-2024"),
+    ],
+    ids=["sans-bailleur", "avec-bailleur", "nom-blanc"],
+)
+def test_telechargements_nommes_avec_le_bailleur_et_l_annee(nom, bailleur, attendu):
+    assert nom_telechargement(nom, bailleur) == attendu
+
+
+def test_rapports_demandent_le_nom_du_bailleur_avant_le_premier_telechargement(donnees_demo):
+    at = installer(nouvelle_app("pages/8_Rapports.py"), donnees_demo).run()
+    assert not at.exception
+    assert AVERTISSEMENT_SANS_NOM in [w.value for w in at.warning]
+    at.text_input(key=etat.CLE_BAILLEUR_RAPPORTS).input("Habitat du Val").run()
+    assert not at.exception
+    assert AVERTISSEMENT_SANS_NOM not in [w.value for w in at.warning]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from flux_dash.ui import controles as ctl
 from tests.ui_outils import (
     ARGUMENTS_CHROMIUM,
     CHROMIUM,
@@ -100,6 +101,26 @@ _COLLECTER_ANGLAIS = """(source) => {
   }
   return trouves;
 }"""
+
+
+LARGEUR_CONTROLES_APRES_CONSEIL = ctl.LARGEURS["valeur"] + ctl.LARGEURS["regle"]
+"""Contrôles' detail table: the widths of its columns after « Conseil »."""
+DEBORDEMENT_PERMIS = {
+    # page → (index of the main table in the page, pixels it may overflow: the columns after the ones read first)
+    "Contrôles": (1, LARGEUR_CONTROLES_APRES_CONSEIL),
+    "Territoires": (0, 0),  # the table beside the map: name and the three mapped figures
+}
+
+
+def _premieres_colonnes_visibles(page, nom: str) -> None:
+    """The columns read first of the page's main table are on screen without scrolling sideways: the grid overflows
+    by no more than the width of the columns after them."""
+    if nom not in DEBORDEMENT_PERMIS:
+        return
+    index, permis = DEBORDEMENT_PERMIS[nom]
+    grille = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').nth(index).locator(".dvn-scroller")
+    largeurs = grille.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert largeurs[0] - largeurs[1] <= permis, f"{nom} : tableau plus large de {largeurs[0] - largeurs[1]} px"
 
 
 def _sans_anglais(page, nom: str) -> None:
@@ -201,6 +222,7 @@ def test_parcours_complet(navigateur, serveur, tmp_path):
         durees[lien] = time.monotonic() - t
         _sans_exception(page, f"{i:02d}_{lien}")
         _sans_anglais(page, lien)
+        _premieres_colonnes_visibles(page, lien)
         if filtres and lien == "Réservataires":  # a multiselect's open list (« Select all »)
             page.locator('[data-testid="stSidebar"] summary', has_text="Filtres").first.click()
             liste = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
@@ -215,11 +237,13 @@ def test_parcours_complet(navigateur, serveur, tmp_path):
         page.get_by_role("button", name="Télécharger indicateurs_2024.csv").click()
     texte = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
     lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
-    assert lignes[0] == [
+    assert lignes[0] == [  # v1.1 (issue 8, item 1): the landlord and the holder's category on every row
         "annee",
+        "bailleur",
         "perimetre_type",
         "perimetre_code",
         "perimetre_libelle",
+        "categorie",
         "reservataire",
         "dimension",
         "modalite",

@@ -66,6 +66,7 @@ def tracer_reconciliation_flux(bilan: Bilan, perimetre: tuple[str, str] = REGION
             measure=["absolute"] + ["relative"] * (n - 2) + ["total"],
             text=[formats.nombre(v) for v in t["Logements"]],
             textposition="outside",
+            cliponaxis=False,  # « 300 000 » at the end of the longest bar, not « 300 00 » cut by the frame
             increasing={"marker": {"color": PALETTE[0]}},
             decreasing={"marker": {"color": PALETTE[5]}},
             totals={"marker": {"color": PALETTE[2]}},

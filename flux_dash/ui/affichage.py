@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from flux_dash import formats
-from flux_dash import referentiel as ref
-from flux_dash.ui.exports import tableau_en_csv, tableau_en_xlsx
+from flux_dash.ui.exports import nom_telechargement, tableau_en_csv, tableau_en_xlsx
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -35,9 +34,14 @@ def tableau(
     cle: str | None = None,
     largeurs: dict[str, int] | None = None,
     hauteur_ligne: int | None = None,
+    premieres: Sequence[str] = (),
 ) -> None:
     """Render ``df`` with French column labels and French number formats (pre-formatted strings), laid out by
-    :func:`colonnes_tableau`; a ``hauteur_ligne`` above 64 px wraps long texts over several lines."""
+    :func:`colonnes_tableau`; a ``hauteur_ligne`` above 64 px wraps long texts over several lines. ``premieres``:
+    the columns read first, put first (on screen at 1 280 px; the downloads keep the table's order). A table
+    showing « n.s. » says what it means under it."""
+    if premieres:
+        df = df[[c for c in premieres if c in df.columns] + [c for c in df.columns if c not in premieres]]
     affiche = formats.formater_tableau(df, libelles, tuple(pourcentages), decimales)
     st.dataframe(
         affiche,
@@ -48,6 +52,15 @@ def tableau(
         row_height=hauteur_ligne,
         column_config=colonnes_tableau(df, affiche.columns, largeurs),
     )
+    if (affiche == formats.NON_SIGNIFICATIF).to_numpy().any():
+        st.caption(AIDE_NON_SIGNIFICATIF)
+
+
+AIDE_NON_SIGNIFICATIF = (
+    f"« {formats.NON_SIGNIFICATIF} » : non significatif — un taux dont le dénominateur est nul (aucun logement, "
+    "aucun tour) ou un chiffre manquant."
+)
+"""What « n.s. » means, under every table that shows it."""
 
 
 LARGEUR_TEXTE_LONG = 260
@@ -59,14 +72,13 @@ def colonnes_tableau(df: pd.DataFrame, etiquettes: Sequence[str], largeurs: dict
     """``column_config`` of a displayed table (``etiquettes``: the French labels of ``df``'s columns, same order).
 
     Numbers (pre-formatted as French strings) are right-aligned; a long text column is capped at
-    :data:`LARGEUR_TEXTE_LONG` px and the first text column (the row's name) pinned while scrolling, in a table of
-    more than five columns (the figures stay on screen at 1280 px). ``largeurs`` (``df`` column → px) replaces
-    both rules.
+    :data:`LARGEUR_TEXTE_LONG` px in a table of more than five columns (the figures stay on screen at 1280 px).
+    ``largeurs`` (``df`` column → px) replaces that rule. No column is pinned: Streamlit draws a pinned column in
+    grey, as if disabled; what is read first is put first instead (:func:`tableau`'s ``premieres``).
     """
     largeurs = largeurs or {}
     config = {}
     large = len(df.columns) > 5 and not largeurs
-    premier_texte = next((c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])), None)
     for col, etiquette in zip(df.columns, etiquettes, strict=True):
         serie = df[col]
         options: dict[str, object] = {}
@@ -76,8 +88,6 @@ def colonnes_tableau(df: pd.DataFrame, etiquettes: Sequence[str], largeurs: dict
             options["width"] = LARGEUR_TEXTE_LONG
         if col in largeurs:
             options["width"] = largeurs[col]
-        if large and col == premier_texte:
-            options["pinned"] = True
         if options:
             config[etiquette] = st.column_config.TextColumn(etiquette, **options)
     return config
@@ -106,17 +116,27 @@ def afficher_carte(fig: go.Figure, table: pd.DataFrame, nom: str, cle: str) -> N
     with gauche:
         st.plotly_chart(fig, key=f"fig_{cle}", config=CONFIG_PLOTLY, width="stretch")
     with droite:
-        # as tall as the map at most, no empty grid under a few rows
-        tableau(table.drop(columns="Code"), hauteur=min(460, 35 * (len(table) + 1) + 3), cle=f"tab_{cle}")
+        # the name and the figures a map can show (the mapped one first: tableau_carte), as tall as the map at
+        # most, no empty grid under a few rows; every column is in the downloads
+        visibles = [c for c in table.columns if c not in ("Code", *COLONNES_HORS_CARTE)]
+        tableau(table[visibles], hauteur=min(460, 35 * (len(table) + 1) + 3), cle=f"tab_{cle}")
     with st.expander("Voir les données"):
         telecharger_tableau(table, nom, cle=cle)
+
+
+COLONNES_HORS_CARTE = ("Disponibilités", "Soustraits")
+"""Columns of a map's table left to the downloads: beside a map, at 1 280 px, the name and the three figures a
+map can show fit without scrolling sideways."""
 
 
 def telecharger_tableau(
     df: pd.DataFrame, nom: str, libelles: dict[str, str] | None = None, cle: str | None = None
 ) -> None:
-    """Two download buttons (CSV « ; » with BOM, and xlsx) for a table; no rerun on click."""
-    base = ref.slug(nom)
+    """Two download buttons (CSV « ; » with BOM, and xlsx) for a table; no rerun on click. The files are named
+    after ``nom`` (which carries the year) and the landlord when known: ``flux_2024_habitat_du_val.csv``."""
+    from flux_dash.ui import etat
+
+    base = nom_telechargement(nom, etat.nom_bailleur())
     cle = cle or base
     col1, col2 = st.columns(2)
     with col1:

@@ -12,12 +12,11 @@ from flux_dash.problemes import LIBELLES_COLONNES_PROBLEMES, RapportValidation
 from flux_dash.referentiel import normaliser_texte
 
 LIBELLES_GRAVITE = {"erreur": "Erreur", "avertissement": "Avertissement", "information": "Information"}
-COLONNES_AFFICHEES = ["source", "ligne", "colonne", "valeur", "regle", "conseil", "gravite"]
-"""What the page's table shows, in this order: where (sheet, line, column), what was found, the rule, how to fix it,
-then the gravity (rows come errors first, and the page filters by gravity). The rule code and canonical table name
-stay in the downloads."""
-LARGEURS = {"valeur": 100, "regle": 190, "conseil": 260}
-"""Column widths (px) of the detail table (the others fit their content): at 1280 px everything up to the advice
+COLONNES_AFFICHEES = ["gravite", "source", "ligne", "colonne", "conseil", "valeur", "regle"]
+"""What the page's table shows, in this order: the gravity, where (sheet, line, column), how to fix it, what was
+found, the rule (the advice restates it). The rule code and canonical table name stay in the downloads."""
+LARGEURS = {"gravite": 110, "conseil": 300, "valeur": 110, "regle": 220}
+"""Column widths (px) of the detail table (the others fit their content): at 1280 px everything up to the value
 is on screen; long texts wrap over :data:`HAUTEUR_LIGNE` and show whole on hover."""
 HAUTEUR_LIGNE = 72
 """Streamlit wraps cell texts only in rows taller than 4rem (64 px): 72 px show three lines."""

@@ -11,6 +11,7 @@ import pandas as pd
 
 from flux_dash import excel as xl
 from flux_dash import garde
+from flux_dash import referentiel as ref
 
 
 def tableau_en_csv(df: pd.DataFrame, libelles: dict[str, str] | None = None) -> bytes:
@@ -42,3 +43,10 @@ def tableau_en_xlsx(df: pd.DataFrame, titre: str = "Tableau", libelles: dict[str
             longueurs = [len(str(v)) for v in serie.tolist() if not xl.est_manquant(v)]
         ws.largeurs[j] = min(60, max([len(entete), *longueurs]) + 2)
     return xl.classeur_en_octets(wb)
+
+
+def nom_telechargement(nom: str, bailleur: str = "") -> str:
+    """The base name (no extension) of a downloaded table: ``nom`` (which carries the year) and the landlord when
+    known, as a slug — ``territoires_commune_2024_habitat_du_val`` rather than a generic name."""
+    bailleur = bailleur.strip()
+    return ref.slug(f"{nom}_{bailleur}" if bailleur else nom)

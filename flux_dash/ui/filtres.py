@@ -7,6 +7,7 @@ widgets and keeps :data:`flux_dash.ui.etat.FILTRES` in step with them (widget ke
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from flux_dash.filtres import (
@@ -69,7 +70,15 @@ def afficher_filtres(reservataires: bool = True) -> Filtres:
     etat.definir_filtres(resultat)
     if resultat.actifs:  # never a silently narrowed page: the filters are restated above the figures
         st.caption(f":material/filter_list: {echapper(resumer_filtres(resultat, options))}")
+    if resultat.filtre_logements and etat.tables_filtrees().get("logements", pd.DataFrame()).empty:
+        # rather than a blank waterfall and a line chart from −1 to 1
+        st.info(AUCUN_LOGEMENT, icon=":material/filter_list_off:")
+        st.stop()
     return resultat
+
+
+AUCUN_LOGEMENT = "Aucun logement ne correspond aux filtres : élargissez-les (ou effacez-les) dans la barre latérale."
+"""What a page says, instead of empty charts, when the filters leave no logement."""
 
 
 def _memoriser_filtres() -> None:

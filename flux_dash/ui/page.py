@@ -13,6 +13,11 @@ from flux_dash.ui.navigation import COTE_BAILLEUR
 STYLE = """
 /* the element holding the translating script (flux_dash.ui.francais) takes no room */
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
+/* filter chips show the whole name (« Seine-Saint-Denis (93) », not « Se… »), on several lines if needed */
+[data-testid="stMultiSelect"] [data-baseweb="tag"] { max-width: none; height: auto; }
+[data-testid="stMultiSelect"] [data-baseweb="tag"] span { max-width: none; white-space: normal; overflow: visible; }
+/* a focused menu link is outlined, never filled like the active page */
+[data-testid="stSidebar"] a:focus-visible { outline: 2px solid #1f4e79; outline-offset: 2px; background: none; }
 """
 """The style sheet of every page (a constant: no user text ever reaches it)."""
 

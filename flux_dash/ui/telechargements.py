@@ -30,13 +30,28 @@ RAPPORTS_SANS_RECHERCHE = 12
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+AVERTISSEMENT_SANS_NOM = (
+    "Indiquez le nom du bailleur avant de télécharger : sans lui, les rapports portent « Bailleur : non renseigné »."
+)
+
+
 def choisir_options(bilan: Bilan, fichiers: list[tuple[str, str]] | tuple = ()) -> OptionsRapports:
     """The « Options des rapports » expander (landlord, EPCI « LEC » / EPT recipients, small-cell masking); returns
     the options and stores them in ``etat``. ``fichiers``: the source files (name, sha256) printed on the reports."""
-    with st.expander("Options des rapports", expanded=False, icon=":material/settings:"):
+    sans_nom = not etat.nom_bailleur().strip()
+    # asked before the first download: otherwise every trame prints « Bailleur : non renseigné »
+    with st.expander("Options des rapports", expanded=sans_nom, icon=":material/settings:"):
         etat.initialiser_widget(etat.CLE_BAILLEUR_RAPPORTS, etat.nom_bailleur())
-        nom = st.text_input("Nom du bailleur", key=etat.CLE_BAILLEUR_RAPPORTS, max_chars=120)
+        nom = st.text_input(
+            "Nom du bailleur",
+            key=etat.CLE_BAILLEUR_RAPPORTS,
+            max_chars=120,
+            placeholder="par exemple : Habitat du Val",
+            help="Imprimé sur chaque rapport et repris dans le nom des fichiers téléchargés.",
+        )
         etat.definir_nom_bailleur(nom)
+        if not nom.strip():
+            st.warning(AVERTISSEMENT_SANS_NOM, icon=":material/badge:")
         epci = bilan.perimetres[(bilan.perimetres["perimetre_type"] == "EPCI_EPT") & bilan.perimetres["strate"]]
         libelles_epci = dict(zip(epci["perimetre_code"], epci["perimetre_libelle"], strict=True))
         precedentes = etat.options_rapports()
