@@ -46,9 +46,32 @@ def chaines_nues(chemins) -> list[str]:
     ]
 
 
+def codes_litteraux(chemins) -> list[str]:
+    """Problems built with a literal code, in the catalogue or not: ``Probleme(gravite, "code", …)``,
+    ``probleme("code", …)``, ``probleme_fichier("code", …)``, as ``path:line: 'code'``."""
+    trouves = []
+    for p in chemins:
+        for n in ast.walk(ast.parse(p.read_text("utf-8"))):
+            if not isinstance(n, ast.Call):
+                continue
+            nom = n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
+            position = {"Probleme": 1, "probleme": 0, "probleme_fichier": 0}.get(nom)
+            if position is None:
+                continue
+            arguments = [*n.args[position : position + 1], *(k.value for k in n.keywords if k.arg == "code")]
+            trouves += [
+                f"{p.name}:{n.lineno}: {a.value!r}"
+                for a in arguments
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+    return trouves
+
+
 def test_aucun_code_ecrit_en_chaine_nue():
     nues = chaines_nues(EMETTEURS)
     assert nues == [], "codes écrits en chaîne nue (écrire Code.X) :\n" + "\n".join(nues)
+    hors = codes_litteraux(EMETTEURS)
+    assert hors == [], "problèmes construits avec un code littéral (le déclarer dans Code) :\n" + "\n".join(hors)
 
 
 def _codes_nommes() -> set[str]:
@@ -74,6 +97,9 @@ def test_le_parcours_voit_une_chaine_nue(tmp_path):
         '"""fichier_vide in a sentence is no code."""\n\n\ndef f(p):\n    return p.code == "fichier_vide"\n'
     )
     assert chaines_nues([fautif]) == ["x.py:5: 'fichier_vide'"]
+    nouveau = tmp_path / "y.py"
+    nouveau.write_text('def f():\n    return Probleme("erreur", "code_nouveau", "Texte")\n')
+    assert codes_litteraux([nouveau]) == ["y.py:2: 'code_nouveau'"]
 
 
 # --- One text per code --------------------------------------------------------------------------------------
