@@ -8,7 +8,8 @@ import streamlit as st
 
 from flux_dash import formats
 from flux_dash.graphiques import consolidation as gc
-from flux_dash.ui.affichage import afficher_graphique, tableau, telecharger_tableau
+from flux_dash.ui import etat
+from flux_dash.ui.affichage import afficher_carte, afficher_graphique, tableau, telecharger_tableau
 from flux_dash.ui.navigation import COTE_TERRITOIRE
 from flux_dash.ui.page import preparer_page
 from flux_dash.ui.territoire.gardes import exiger_vue
@@ -61,6 +62,14 @@ tableau(
 telecharger_tableau(matrice, f"matrice_{vue.annee}", cle="matrice")
 
 st.subheader("Par commune")
-communes = gc.tableau_communes(co, territoire)
-tableau(communes.drop(columns="Code"))
-telecharger_tableau(communes, f"communes_{vue.annee}", cle="communes")
+choix = gc.INDICATEURS_CARTE
+etat.initialiser_widget(etat.CLE_CARTE_TERRITOIRE, "flux", list(choix))
+indicateur = st.radio(
+    "Chiffre cartographié", list(choix), format_func=choix.get, key=etat.CLE_CARTE_TERRITOIRE, horizontal=True
+)
+afficher_carte(
+    gc.tracer_carte_communes(co, territoire, indicateur),
+    gc.tableau_communes(co, territoire, indicateur),
+    f"communes_{vue.annee}",
+    "carte",
+)

@@ -159,3 +159,12 @@ def petit_bilan():
     rapport = validation.charger(fichiers_petits(), ANNEE)
     assert rapport.ok, [str(p) for p in rapport.erreurs]
     return calculer_bilan(rapport.tables, ANNEE)
+
+
+@pytest.fixture(scope="session")
+def fichiers_demo_territoire() -> list[tuple[str, bytes]]:
+    """The files of the multi-landlord demo campaign, built once per test process (about 20–45 s) before any
+    AppTest clicks the demo button: an AppTest script run is limited to 60 s."""
+    from flux_dash.demo.territoire import ANNEES_TERRITOIRE, fichiers_territoire
+
+    return [f for annee in ANNEES_TERRITOIRE for f in fichiers_territoire(annee)]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from flux_dash.consolidation import lire_envois
 from flux_dash.consolidation.base import Base
 from flux_dash.ui import etat
 from flux_dash.ui.navigation import COTE_BAILLEUR, COTE_TERRITOIRE, MENUS
+from flux_dash.ui.territoire.demo import fichiers_demo
 from tests.ui_outils import nouvelle_app
 
 RECEPTION = "Je reçois des bilans (EPCI/EPT, État)"
@@ -16,7 +18,7 @@ DEMO = "Essayer avec la démo multi-bailleurs"
 
 
 @pytest.fixture(autouse=True)
-def base_isolee(tmp_path, monkeypatch):
+def base_isolee(tmp_path, monkeypatch, fichiers_demo_territoire):
     """The user's store of these tests: a file of the test's own folder (never the real user's)."""
     chemin = tmp_path / "campagnes.duckdb"
     monkeypatch.setenv("FLUX_DASH_BASE", str(chemin))
@@ -55,8 +57,12 @@ def test_demo_multi_bailleurs_en_memoire_sans_toucher_la_base(base_isolee):
     assert at.session_state[etat.COTE] == COTE_TERRITOIRE
     assert at.session_state[etat.MODE_BASE] == "demo"
     base = at.session_state[etat.BASE_DEMO]
-    assert base.memoire and len(base.depots(2024)) == 3 and base.annees() == [2023, 2024]
-    assert any("3 bailleurs, bilans 2023, 2024" in s.value for s in at.success)
+    recus = lire_envois(fichiers_demo())
+    assert base.memoire and len(base.depots(2024)) == len(recus.de_l_annee(2024)) >= 4
+    assert base.annees() == [2023, 2024]
+    n = len({e.cle for e in recus.envois})
+    assert any(f"{n} bailleurs, bilans 2023, 2024" in s.value for s in at.success)
+    assert "Habitat Francilien Démo" in base.attendus(2024, ("EPCI_EPT", "200057875"))["bailleur"].tolist()
     assert [s.label for s in at.sidebar.selectbox] == ["Année des bilans", "Territoire"]
     assert at.sidebar.selectbox[0].value == 2024
     assert not base_isolee.exists()  # the user's store is never created by the demo
@@ -67,8 +73,9 @@ def test_deux_sessions_demo_ne_se_voient_pas():
     b = _cliquer(nouvelle_app().run(), DEMO)
     base_a, base_b = a.session_state[etat.BASE_DEMO], b.session_state[etat.BASE_DEMO]
     assert base_a is not base_b
-    base_a.retirer("Est Habitat Démo", 2024)
-    assert len(base_a.depots(2024)) == 2 and len(base_b.depots(2024)) == 3
+    n = len(base_b.depots(2024))
+    base_a.retirer(base_a.depots(2024)["bailleur"].iloc[0], 2024)
+    assert len(base_a.depots(2024)) == n - 1 and len(base_b.depots(2024)) == n
 
 
 def test_base_reelle_et_demo_ne_se_melangent_pas(base_isolee):

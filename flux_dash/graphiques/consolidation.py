@@ -146,16 +146,21 @@ def tableau_matrice(co: Consolidation, territoire: tuple[str, str]) -> pd.DataFr
     return out.rename(columns=COLONNES_MATRICE)
 
 
-def tableau_communes(co: Consolidation, territoire: tuple[str, str], tri: str = "flux") -> pd.DataFrame:
-    """One row per commune of the territory (all landlords together): disponibilités, flux, attribués, landlords;
-    sorted by ``tri`` (the figure mapped), largest first."""
+INDICATEURS_CARTE = {"flux": "Flux", "disponibilites": "Disponibilités", "logements_attribues": "Attribués"}
+"""Figures the map of the communes can show: column of ``Consolidation.flux`` → French name."""
+
+
+def tableau_communes(co: Consolidation, territoire: tuple[str, str], indicateur: str = "flux") -> pd.DataFrame:
+    """One row per commune of the territory (all landlords together): the mapped figure ``indicateur`` first, then
+    disponibilités, soustraits, flux, attribués and the number of landlords; sorted by the mapped figure, largest
+    first (the table beside the map reads in the order of the colours)."""
     from flux_dash import referentiel as ref
 
     communes = ref.communes_du_perimetre(*territoire)
     f = co.flux[(co.flux["perimetre_type"] == "COMMUNE") & (co.flux["bailleur"] == TOUS)]
     f = f[f["perimetre_code"].isin(communes)]
-    f = f.sort_values([tri, "perimetre_code"], ascending=[False, True], kind="stable")
-    return pd.DataFrame(
+    f = f.sort_values([indicateur, "perimetre_libelle"], ascending=[False, True], kind="stable")
+    t = pd.DataFrame(
         {
             "Code": f["perimetre_code"].to_numpy(),
             "Commune": f["perimetre_libelle"].to_numpy(),
@@ -165,6 +170,24 @@ def tableau_communes(co: Consolidation, territoire: tuple[str, str], tri: str = 
             "Attribués": f["logements_attribues"].to_numpy(),
             "Bailleurs": f["nombre_bailleurs"].to_numpy(),
         }
+    )
+    colonne = INDICATEURS_CARTE[indicateur]
+    return t[["Code", "Commune", colonne, *[c for c in t.columns if c not in ("Code", "Commune", colonne)]]]
+
+
+@texte_sur
+def tracer_carte_communes(co: Consolidation, territoire: tuple[str, str], indicateur: str = "flux") -> go.Figure:
+    """The existing offline map (:func:`flux_dash.graphiques.territoires.dessiner_carte`: classes by quantiles) of
+    one figure per commune of the territory, all landlords together."""
+    from flux_dash.graphiques.territoires import dessiner_carte
+
+    colonne = INDICATEURS_CARTE[indicateur]
+    t = tableau_communes(co, territoire, indicateur).rename(columns={"Commune": "Territoire"})
+    t[colonne] = t[colonne].fillna(0.0)
+    from flux_dash import referentiel as ref
+
+    return dessiner_carte(
+        t, "COMMUNE", colonne, f"{ref.libelle_perimetre(*territoire)} : {colonne.lower()} par commune"
     )
 
 
@@ -262,3 +285,173 @@ def tracer_comparaison(co: Consolidation, territoire: tuple[str, str], indicateu
         )
     fig = mise_en_page(fig, f"{libelle} par bailleur", y=libelle, pourcent_y=True)
     return horizontal_si_nombreux(fig, list(t["Bailleur"]))
+
+
+# --- Objectifs CIA ------------------------------------------------------------------------------------------------
+
+TERRITOIRE_ENTIER = "Territoire (tous bailleurs)"
+"""The target of an objective that applies to the whole territory."""
+OBJECTIFS_CIA: tuple[tuple[str, str], ...] = (
+    ("part_premier_quartile_hors_qpv", "plancher_premier_quartile_hors_qpv"),
+    ("part_hors_premier_quartile_en_qpv", "plancher_hors_premier_quartile_en_qpv"),
+    ("part_publics_prioritaires", "plancher_prioritaires"),
+)
+"""The CIA commitments (art. L. 441-1 CCH) and the attribute of :class:`~flux_dash.regles.ReglesCalcul` holding
+the legal default: 25 % of attributions hors QPV to the 1st quartile, 50 % of attributions in QPV outside it, 25 %
+of each réservataire's and landlord's attributions to the publics prioritaires."""
+
+
+def libelles_objectifs() -> dict[str, str]:
+    return {code: tableaux.libelle_indicateur(code) for code, _ in OBJECTIFS_CIA}
+
+
+def objectifs_par_defaut(co: Consolidation) -> pd.DataFrame:
+    """One objective per CIA indicator for the whole territory, at the legal default (cible, indicateur,
+    objectif as a fraction)."""
+    return pd.DataFrame(
+        {
+            "cible": [TERRITOIRE_ENTIER] * len(OBJECTIFS_CIA),
+            "indicateur": [code for code, _ in OBJECTIFS_CIA],
+            "objectif": [float(getattr(co.regles, attribut)) for _, attribut in OBJECTIFS_CIA],
+        }
+    )
+
+
+def cibles_possibles(co: Consolidation, territoire: tuple[str, str]) -> list[str]:
+    """Who an objective can be set for: the whole territory, each landlord, each réservataire category."""
+    f = _sur(co.flux, territoire)
+    m = _sur(co.matrice, territoire)
+    categories = list(dict.fromkeys(m.loc[m["reservataire"] == "", "categorie_libelle"]))
+    return [TERRITOIRE_ENTIER, *sorted(f.loc[f["bailleur"] != TOUS, "bailleur"]), *categories]
+
+
+def tableau_objectifs(co: Consolidation, territoire: tuple[str, str], objectifs: pd.DataFrame) -> pd.DataFrame:
+    """Each objective beside its realised value on the territory (Consolidation.indicateurs): a landlord's own
+    value, a category's (all landlords), or the territory's; the publics prioritaires of a landlord are those of its
+    own logements (category « Bailleurs »). Écart in points (realised − objective); n.s. when not significant."""
+    ind = _sur(co.indicateurs, territoire)
+    m = _sur(co.matrice, territoire)
+    code_de_categorie = dict(zip(m["categorie_libelle"], m["categorie"], strict=False))
+    bailleurs = set(co.flux["bailleur"]) - {TOUS}
+    realises = []
+    for cible, code in zip(objectifs["cible"], objectifs["indicateur"], strict=True):
+        prioritaires = code == "part_publics_prioritaires"
+        if cible in bailleurs:
+            choix = (ind["bailleur"] == cible) & (ind["categorie"] == ("BAILLEUR" if prioritaires else ""))
+        elif cible in code_de_categorie:
+            choix = (ind["bailleur"] == TOUS) & (ind["categorie"] == code_de_categorie[cible])
+        else:
+            choix = (ind["bailleur"] == TOUS) & (ind["categorie"] == "")
+        v = ind.loc[choix & (ind["reservataire"] == "") & (ind["indicateur"] == code), "valeur"]
+        realises.append(float(v.iloc[0]) if len(v) else np.nan)
+    out = pd.DataFrame(
+        {
+            "Cible": objectifs["cible"].to_numpy(),
+            "Indicateur": objectifs["indicateur"].map(libelles_objectifs()).fillna(objectifs["indicateur"]).to_numpy(),
+            "Objectif": objectifs["objectif"].to_numpy(dtype="float64"),
+            "Réalisé": np.asarray(realises, dtype="float64"),
+        }
+    )
+    out["Écart (points)"] = (out["Réalisé"] - out["Objectif"]) * 100
+    return out
+
+
+# --- Évolution ----------------------------------------------------------------------------------------------------
+
+NIVEAUX_EVOLUTION = {"territoire": "Territoire", "reservataires": "Réservataires", "bailleurs": "Bailleurs"}
+
+
+def _valeur(v: float, unite: str) -> str:
+    if pd.isna(v):
+        return "n.s."
+    return formats.pourcentage(v) if unite == "ratio" else formats.nombre(v, 1 if unite == "jours" else None)
+
+
+def _ecart(v: float, unite: str) -> str:
+    if pd.isna(v):
+        return "n.s."
+    if unite == "ratio":
+        return f"{'+' if v > 0 else ''}{formats.nombre(v * 100, 1)} pt"
+    return f"{'+' if v > 0 else ''}{formats.nombre(v, 1 if unite == 'jours' else None)}"
+
+
+def tableau_evolution(co: Consolidation, territoire: tuple[str, str], niveau: str = "territoire") -> pd.DataFrame:
+    """n, n−1 and the change of every figure and indicator (points for shares) at the territory's level
+    (``territoire``) or per réservataire category (``reservataires``), from ``Consolidation.evolution``; values as
+    French text (units differ from row to row)."""
+    e = _sur(co.evolution, territoire)
+    e = e[e["reservataire"] == ""]
+    e = e[e["categorie"] == ""] if niveau == "territoire" else e[e["categorie"] != ""]
+    categories = dict(zip(co.matrice["categorie"], co.matrice["categorie_libelle"], strict=False))
+    n, n_1 = co.annee, co.annee_precedente or co.annee - 1
+    out = pd.DataFrame(
+        {
+            "Catégorie": e["categorie"].map(categories).fillna(e["categorie"]).to_numpy(),
+            "Indicateur": e["libelle"].to_numpy(),
+            str(n): [_valeur(v, u) for v, u in zip(e["valeur_n"], e["unite"], strict=True)],
+            str(n_1): [_valeur(v, u) for v, u in zip(e["valeur_n_1"], e["unite"], strict=True)],
+            "Évolution": [_ecart(v, u) for v, u in zip(e["evolution"], e["unite"], strict=True)],
+            "À bailleurs constants": [_ecart(v, u) for v, u in zip(e["evolution_communs"], e["unite"], strict=True)],
+        }
+    )
+    return out.drop(columns="Catégorie") if niveau == "territoire" else out
+
+
+CHIFFRES_EVOLUTION = {
+    "disponibilites": "Disponibilités",
+    "flux": "Flux annuel",
+    "logements_attribues": "Attribués",
+    "nombre_bailleurs": "Nombre de bailleurs",
+}
+"""The perimeter-wide figures followed over the years (columns of ``Consolidation.flux``)."""
+
+
+def tableau_evolution_bailleurs(
+    co: Consolidation, precedente: Consolidation | None, territoire: tuple[str, str]
+) -> pd.DataFrame:
+    """Each landlord's disponibilités, flux and attributions on the territory, n and n−1 (from the two years'
+    consolidations), and the change; a landlord present one year only has n.s. for the other."""
+
+    def par_bailleur(c: Consolidation | None) -> pd.DataFrame:
+        if c is None:
+            return pd.DataFrame(columns=["bailleur", *CHIFFRES_EVOLUTION])
+        f = _sur(c.flux, territoire)
+        return f[f["bailleur"] != TOUS][["bailleur", "disponibilites", "flux", "logements_attribues"]]
+
+    n, n_1 = par_bailleur(co), par_bailleur(precedente)
+    j = n.merge(n_1, on="bailleur", how="outer", suffixes=("_n", "_n_1")).sort_values("bailleur", kind="stable")
+    annee, avant = co.annee, co.annee - 1
+    out = pd.DataFrame({"Bailleur": j["bailleur"].to_numpy()})
+    for code in ("disponibilites", "flux", "logements_attribues"):
+        nom = CHIFFRES_EVOLUTION[code]
+        out[f"{nom} {annee}"] = j[f"{code}_n"].to_numpy(dtype="float64")
+        out[f"{nom} {avant}"] = j[f"{code}_n_1"].to_numpy(dtype="float64")
+        out[f"{nom} : évolution"] = out[f"{nom} {annee}"] - out[f"{nom} {avant}"]
+    return out
+
+
+def tableau_annees(consolidations: dict[int, Consolidation], territoire: tuple[str, str], chiffre: str) -> pd.DataFrame:
+    """One figure of the territory (all landlords) for every year the store holds."""
+    lignes = []
+    for annee, c in sorted(consolidations.items()):
+        f = _sur(c.flux, territoire)
+        f = f[f["bailleur"] == TOUS]
+        lignes.append((str(annee), float(f[chiffre].iloc[0]) if len(f) else np.nan))
+    return pd.DataFrame(lignes, columns=["Année", CHIFFRES_EVOLUTION[chiffre]])
+
+
+@texte_sur
+def tracer_annees(consolidations: dict[int, Consolidation], territoire: tuple[str, str], chiffre: str) -> go.Figure:
+    t = tableau_annees(consolidations, territoire, chiffre)
+    nom = CHIFFRES_EVOLUTION[chiffre]
+    fig = go.Figure(
+        go.Bar(
+            x=list(t["Année"]),
+            y=list(t[nom].fillna(0.0)),
+            marker_color=PALETTE[0],
+            hovertemplate="%{x} : %{y:,.0f}<extra></extra>",
+        )
+    )
+    return mise_en_page(
+        fig, f"{nom} par année, tous bailleurs", x="Année des bilans", y=nom, xaxis={"type": "category"}
+    )

@@ -178,6 +178,17 @@ def tracer_carte(bilan: Bilan, niveau: str, indicateur: str = "flux", territoire
     """
     t = tableau_carte(bilan, niveau, indicateur, territoire)
     colonne = INDICATEURS_CARTE[indicateur]
+    titre = (
+        f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
+    )
+    if territoire is not None:
+        titre = f"{ref.libelle_perimetre('EPCI_EPT', territoire)} : {minuscule(titre)}"
+    return dessiner_carte(t, niveau, colonne, titre)
+
+
+def dessiner_carte(t: pd.DataFrame, niveau: str, colonne: str, titre: str) -> go.Figure:
+    """The map of :func:`tracer_carte` drawn from a table (``Code``, ``Territoire`` and the figure ``colonne``, one
+    row per perimeter of ``niveau``): also what the receiving side maps from a consolidation."""
     if t.empty:
         return figure_vide("Aucun territoire à afficher.")
     dessin = _communes_dessinees(niveau, list(t["Code"]))
@@ -248,11 +259,6 @@ def tracer_carte(bilan: Bilan, niveau: str, indicateur: str = "flux", territoire
             name="Noms",
         )
     )
-    titre = (
-        f"{colonne} par {NIVEAUX[niveau].lower().rstrip('s')}" if niveau != "EPCI_EPT" else f"{colonne} par EPCI / EPT"
-    )
-    if territoire is not None:
-        titre = f"{ref.libelle_perimetre('EPCI_EPT', territoire)} : {minuscule(titre)}"
     axe = {"visible": False, "showgrid": False, "zeroline": False}
     return mise_en_page(
         fig,

@@ -548,7 +548,7 @@ def definir_base(mode: str | None, base_demo_: Any = None) -> None:
     st.session_state[MODE_BASE] = mode
     st.session_state[BASE_DEMO] = base_demo_ if mode == "demo" else None
     st.session_state[CONSOLIDATIONS] = OrderedDict()
-    for cle in (RECEPTION, ANNEE_TERRITOIRE, TERRITOIRE, ERREUR_BASE):
+    for cle in (RECEPTION, ANNEE_TERRITOIRE, TERRITOIRE, ERREUR_BASE, FICHIERS_TERRITOIRE):
         st.session_state[cle] = DEFAUTS[cle]
     oublier_widgets(CLE_ANNEE_TERRITOIRE, CLE_TERRITOIRE, CLE_OBJECTIFS, CLE_DEPOT_TERRITOIRE)
 
@@ -600,3 +600,23 @@ def definir_erreur_base(message: str | None) -> None:
 def cle_attendus(annee: int, territoire: tuple[str, str]) -> str:
     """The expected-landlords text area's key for one year and territory (another territory: its own list)."""
     return f"{CLE_ATTENDUS_TEXTE}_{annee}_{territoire[0]}_{territoire[1]}"
+
+
+def cle_objectifs(annee: int, territoire: tuple[str, str]) -> str:
+    """The CIA objectives editor's key for one year and territory."""
+    return f"{CLE_OBJECTIFS}_{annee}_{territoire[0]}_{territoire[1]}"
+
+
+FICHIERS_TERRITOIRE = "fd_fichiers_territoire"
+"""tuple(key, list[(name, bytes, mime)]) | None: the files last built on the Rapports du territoire page (key: the
+consolidation they were built from)."""
+DEFAUTS[FICHIERS_TERRITOIRE] = None
+
+
+def fichiers_territoire() -> Any:
+    return _lire(FICHIERS_TERRITOIRE)
+
+
+def definir_fichiers_territoire(cle: Any, fichiers: list) -> None:
+    _lire(FICHIERS_TERRITOIRE)
+    st.session_state[FICHIERS_TERRITOIRE] = (cle, fichiers)

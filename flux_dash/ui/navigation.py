@@ -68,6 +68,9 @@ MENUS: dict[str, tuple[Page, ...]] = {
         Page(PAGE_RECEPTION, "Réception", ":material/inbox:"),
         Page(PAGE_SYNTHESE_TERRITOIRE, "Synthèse du territoire", ":material/dashboard:"),
         Page(PAGE_BAILLEURS, "Bailleurs", ":material/apartment:"),
+        Page(PAGE_OBJECTIFS_CIA, "Objectifs CIA", ":material/flag:"),
+        Page(PAGE_EVOLUTION, "Évolution", ":material/trending_up:"),
+        Page(PAGE_RAPPORTS_TERRITOIRE, "Rapports du territoire", ":material/folder_zip:"),
     ),
 }
 """Each side's sidebar menu, in order."""

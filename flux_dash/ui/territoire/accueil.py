@@ -11,7 +11,10 @@ from flux_dash.ui.navigation import PAGE_RECEPTION, lien_page
 from flux_dash.ui.territoire import session
 
 LIBELLE_DEMO = "Essayer avec la démo multi-bailleurs"
-AIDE_DEMO = "Trois bailleurs fictifs en Seine-Saint-Denis, Paris et Val-de-Marne, bilans 2023 et 2024, dans une base en mémoire propre à votre session : votre base n'est jamais touchée."
+AIDE_DEMO = (
+    "Cinq bailleurs fictifs sur Est Ensemble, Plaine Commune, la CA Melun Val de Seine et Paris, bilans 2023 et "
+    "2024, dans une base en mémoire propre à votre session : votre base n'est jamais touchée."
+)
 
 
 def afficher_accueil_territoire() -> None:

@@ -67,14 +67,20 @@ def utiliser_base_reelle() -> None:
 
 def charger_demo() -> None:
     """``on_click`` of the multi-landlord demo: a fresh in-memory store holding the demo landlords' files, read
-    as an upload would be (two years, so that Évolution has n−1)."""
-    from flux_dash.ui.territoire.demo import fichiers_demo
+    as an upload would be (two years, so that Évolution has n−1), and their list of expected landlords on every
+    territory they cover."""
+    from flux_dash.consolidation.couverture import lire_attendus
+    from flux_dash.ui.territoire.demo import attendus_demo, fichiers_demo
 
     etat.definir_cote("territoire")
     memoire = Base.en_memoire()
     try:
         recus = lire_envois(fichiers_demo())
         memoire.ajouter(recus.envois)
+        attendus, _ = lire_attendus(attendus_demo())
+        for annee in memoire.annees():
+            for t in territoires_possibles(memoire, annee):
+                memoire.definir_attendus(annee, t, attendus)
     except Exception:
         journal.exception("démo multi-bailleurs")
         memoire.fermer()
@@ -113,16 +119,27 @@ def annee_choisie(b: Base) -> int | None:
     return disponibles[-1] if disponibles else None
 
 
-def territoires_possibles(b: Base, annee: int) -> list[tuple[str, str]]:
-    """Every EPCI/EPT, département and the région where a landlord of ``annee`` has logements, sorted by type
-    then label."""
-    trouves: set[tuple[str, str]] = set()
+def _presences(b: Base, annee: int) -> dict[tuple[str, str], int]:
+    """Territory → how many landlords of ``annee`` have logements there."""
+    compte: dict[tuple[str, str], int] = {}
     for e in b.envois(annee):
         t = e.lignes
         t = t[t["perimetre_type"].isin(TYPES_TERRITOIRE) & (t["indicateur"] == "disponibilites")]
-        trouves |= set(zip(t["perimetre_type"], t["perimetre_code"], strict=True))
+        for cle in set(zip(t["perimetre_type"], t["perimetre_code"], strict=True)):
+            compte[cle] = compte.get(cle, 0) + 1
+    return compte
+
+
+def territoires_possibles(b: Base, annee: int) -> list[tuple[str, str]]:
+    """Every EPCI/EPT, département and the région where a landlord of ``annee`` has logements, sorted by type
+    then label; the first is the EPCI/EPT with the most landlords (the default choice)."""
+    compte = _presences(b, annee)
     rang = {t: i for i, t in enumerate(TYPES_TERRITOIRE)}
-    return sorted(trouves, key=lambda t: (rang[t[0]], ref.libelle_perimetre(*t)))
+    tries = sorted(compte, key=lambda t: (rang[t[0]], ref.libelle_perimetre(*t)))
+    if not tries:
+        return []
+    premier = max(tries, key=lambda t: (t[0] == tries[0][0], compte[t], -tries.index(t)))
+    return [premier, *[t for t in tries if t != premier]]
 
 
 def libelle_territoire(t: tuple[str, str]) -> str:
