@@ -68,7 +68,7 @@ indicateur = st.radio(
     "Chiffre cartographié", list(choix), format_func=choix.get, key=etat.CLE_CARTE_TERRITOIRE, horizontal=True
 )
 afficher_carte(
-    gc.tracer_carte_communes(co, territoire, indicateur),
+    gc.tracer_communes(co, territoire, indicateur),
     gc.tableau_communes(co, territoire, indicateur),
     f"communes_{vue.annee}",
     "carte",

@@ -176,7 +176,7 @@ def tableau_communes(co: Consolidation, territoire: tuple[str, str], indicateur:
 
 
 @texte_sur
-def tracer_carte_communes(co: Consolidation, territoire: tuple[str, str], indicateur: str = "flux") -> go.Figure:
+def tracer_communes(co: Consolidation, territoire: tuple[str, str], indicateur: str = "flux") -> go.Figure:
     """The existing offline map (:func:`flux_dash.graphiques.territoires.dessiner_carte`: classes by quantiles) of
     one figure per commune of the territory, all landlords together."""
     from flux_dash.graphiques.territoires import dessiner_carte
