@@ -430,6 +430,13 @@ def communes() -> pd.DataFrame:
     Adds ``code_territoire`` / ``nom_territoire`` / ``type_territoire``: the EPCI/EPT strate of DOMAINE.md §2
     (the EPT for the 130 MGP communes, Paris being its own territory with the SIREN 217500016; else the EPCI).
     """
+    return _communes().copy()
+
+
+@cache
+def _communes() -> pd.DataFrame:
+    """:func:`communes`, computed once per process (a validation asks for the communes of every convention
+    perimeter: ~6 ms each); shared: never modify it."""
     df = _csv("communes_idf.csv").copy()
     mgp = df["code_ept"] != ""
     df["code_territoire"] = df["code_ept"].where(mgp, df["code_epci"])
@@ -531,7 +538,7 @@ def epci_lec_par_defaut() -> tuple[str, ...]:
 
 def communes_du_perimetre(perimetre_type: str, perimetre_code: str) -> set[str]:
     """COG 2026 commune codes inside a perimeter (empty set if unknown)."""
-    c = communes()
+    c = _communes()
     if perimetre_type == "COMMUNE":
         return {perimetre_code} if perimetre_code in set(c["code_insee"]) else set()
     if perimetre_type == "DEPARTEMENT":
