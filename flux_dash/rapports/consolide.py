@@ -7,6 +7,7 @@ Small-cell masking (DOMAINE.md §6) applies to these documents only, when the op
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from flux_dash import excel
@@ -137,12 +138,22 @@ def _matrice(bilan: Bilan, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
     matrice = c.du_perimetre(bilan.consolidation, perimetres)
     matrice["categorie_libelle"] = matrice["categorie"].map(c.categorie_libelle) if len(matrice) else []
     cles = ["perimetre_type", "perimetre_code", "reservataire", "categorie"]
-    r = bilan.realisation
+    r = c.du_perimetre(bilan.realisation, perimetres)  # the perimeters' rows only: grouped once per batch
     conventions = r.loc[r["convention"].astype(bool), [*cles, *COLONNES_CONVENTION]]
-    matrice = matrice.merge(conventions, on=cles, how="left", indicator="_convention")
-    sans = (matrice.pop("_convention") != "both").to_numpy()
+    # A left join by hand (one row per key on each side): pandas' merge costs ~10 ms per call on these few rows.
+    ligne_de = {cle: i for i, cle in enumerate(zip(*(conventions[k] for k in cles), strict=True))}
+    if len(ligne_de) < len(conventions):  # pragma: no cover - a key twice: the merge repeats the row
+        matrice = matrice.merge(conventions, on=cles, how="left", indicator="_convention")
+        sans = (matrice.pop("_convention") != "both").to_numpy()
+        for colonne in COLONNES_CONVENTION:
+            matrice[colonne] = matrice[colonne].astype(object).where(~sans, SANS_OBJET)
+        return matrice
+    positions = np.array([ligne_de.get(cle, -1) for cle in zip(*(matrice[k] for k in cles), strict=True)], dtype=int)
+    avec = positions >= 0
     for colonne in COLONNES_CONVENTION:
-        matrice[colonne] = matrice[colonne].astype(object).where(~sans, SANS_OBJET)
+        valeurs = np.full(len(matrice), SANS_OBJET, dtype=object)
+        valeurs[avec] = conventions[colonne].to_numpy()[positions[avec]]
+        matrice[colonne] = pd.Series(valeurs, index=matrice.index, dtype=object)
     return matrice
 
 
@@ -150,6 +161,28 @@ def total_matrice(matrice: pd.DataFrame, flux: pd.DataFrame, libelle: str) -> di
     """The total (or sub-total) row of matrix rows ``matrice`` of a perimeter whose ``flux`` row is given: counts
     and droits summed over the rows (« Hors convention » and Bailleur included, so the attribués equal the
     perimeter's attributions), part du flux and part des attributions recomputed from the sums, never added."""
+    flux_total = float(flux["flux"].sum()) if len(flux) else 0.0
+    attributions = float(flux["attributions"].sum()) if len(flux) else 0.0
+    return _total(_valeurs_a_sommer(matrice), flux_total, attributions, libelle)
+
+
+def _valeurs_a_sommer(matrice: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The summed columns of matrix rows as numbers (« — » and other text as NaN), read once per table."""
+    return {
+        colonne: pd.to_numeric(matrice[colonne], errors="coerce").to_numpy()
+        for colonne in [*COMPTES_MATRICE, "droits_theoriques"]
+    }
+
+
+def _somme(valeurs: np.ndarray) -> object:
+    """The sum of the non-missing values (as ``Series.sum``), NaN when all are missing."""
+    if valeurs.dtype.kind != "f":
+        return valeurs.sum() if len(valeurs) else float("nan")
+    manquants = np.isnan(valeurs)
+    return np.where(manquants, 0.0, valeurs).sum() if not manquants.all() else float("nan")
+
+
+def _total(valeurs: dict[str, np.ndarray], flux_total: float, attributions: float, libelle: str) -> dict[str, object]:
     # Taux are not added up (each is its convention's), nor is a taux de réalisation: those cells stay empty.
     total: dict[str, object] = {
         "reservataire": libelle,
@@ -158,12 +191,9 @@ def total_matrice(matrice: pd.DataFrame, flux: pd.DataFrame, libelle: str) -> di
         "taux_realisation": "",
     }
     for colonne in COMPTES_MATRICE:
-        valeurs = pd.to_numeric(matrice[colonne], errors="coerce")
-        total[colonne] = valeurs.sum() if valeurs.notna().any() else float("nan")
-    droits = pd.to_numeric(matrice["droits_theoriques"], errors="coerce")
-    total["droits_theoriques"] = droits.sum() if droits.notna().any() else SANS_OBJET
-    flux_total = float(flux["flux"].sum()) if len(flux) else 0.0
-    attributions = float(flux["attributions"].sum()) if len(flux) else 0.0
+        total[colonne] = _somme(valeurs[colonne])
+    droits = _somme(valeurs["droits_theoriques"])
+    total["droits_theoriques"] = SANS_OBJET if isinstance(droits, float) and np.isnan(droits) else droits
     total["part_flux_orientations"] = total["logements_proposes"] / flux_total if flux_total else float("nan")
     total["part_attributions"] = total["logements_attribues"] / attributions if attributions else float("nan")
     return total
@@ -173,18 +203,27 @@ def matrice_par_commune(bilan: Bilan, communes: list[tuple[str, str]]) -> tuple[
     """The matrix of every commune, each commune's rows followed by its sub-total row (:func:`total_matrice`);
     returns the frame (``commune`` first) and the positions of the sub-total rows."""
     matrice = _matrice(bilan, communes).rename(columns={"perimetre_libelle": "commune"})
+    if matrice.empty:
+        return c.selection(matrice, ["commune", *COLONNES_MATRICE]), []
     flux = c.du_perimetre(bilan.flux, communes)
-    morceaux: list[pd.DataFrame] = []
+    sommes_flux = flux.groupby("perimetre_code", sort=False)[["flux", "attributions"]].sum()
+    valeurs = _valeurs_a_sommer(matrice)
+    codes = matrice["perimetre_code"].to_numpy()
+    # One pass: each commune's rows (in the matrix's order, communes in order of first appearance), then its
+    # sub-total, summed from the same numbers total_matrice reads.
+    positions = pd.Series(np.arange(len(matrice))).groupby(codes, sort=False).indices
+    ordre: list[int] = []
+    sous: list[dict[str, object]] = []
     sous_totaux: list[int] = []
-    debut = 0
-    for code, lignes in matrice.groupby("perimetre_code", sort=False):
-        sous = total_matrice(lignes, flux[flux["perimetre_code"] == code], TOTAL_COMMUNE)
-        sous["commune"] = lignes["commune"].iloc[0]
-        morceaux += [lignes, pd.DataFrame([sous])]
-        debut += len(lignes)
-        sous_totaux.append(debut)
-        debut += 1
-    table = pd.concat(morceaux, ignore_index=True) if morceaux else matrice
+    for code in pd.unique(codes):
+        lignes = positions[code]
+        f, a = (float(v) for v in sommes_flux.loc[code]) if code in sommes_flux.index else (0.0, 0.0)
+        total = _total({k: v[lignes] for k, v in valeurs.items()}, f, a, TOTAL_COMMUNE)
+        total["commune"] = matrice["commune"].iat[lignes[0]]
+        sous.append(total)
+        ordre += [*lignes, len(matrice) + len(sous) - 1]
+        sous_totaux.append(len(ordre) - 1)
+    table = pd.concat([matrice, pd.DataFrame(sous)], ignore_index=True).take(ordre).reset_index(drop=True)
     return c.selection(table, ["commune", *COLONNES_MATRICE]), sous_totaux
 
 
