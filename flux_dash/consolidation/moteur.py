@@ -71,8 +71,13 @@ def _perimetre_large(f: pd.DataFrame) -> pd.Series:
 
 
 @cache
-def _communes(ptype: str, pcode: str) -> frozenset[str]:
+def communes_du_perimetre(ptype: str, pcode: str) -> frozenset[str]:
+    """The communes of a perimeter (:func:`flux_dash.referentiel.communes_du_perimetre`), looked up once per
+    process: the consolidation and its workbooks ask for the same perimeters thousands of times."""
     return frozenset(ref.communes_du_perimetre(ptype, pcode))
+
+
+_communes = communes_du_perimetre
 
 
 @cache

@@ -24,7 +24,7 @@ from flux_dash import referentiel as ref
 from flux_dash.consolidation import Consolidation, tableaux
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.definitions import DEFINITIONS_CONSOLIDATION
-from flux_dash.consolidation.moteur import TOUS, territoires_presents
+from flux_dash.consolidation.moteur import TOUS, communes_du_perimetre, territoires_presents
 from flux_dash.consolidation.sorties import nom_classeur
 from flux_dash.excel import Classeur, Feuille
 from flux_dash.rapports import commun as c
@@ -172,12 +172,12 @@ def _sur(df: pd.DataFrame, ptype: str, pcode: str, bailleur: str | None = TOUS) 
 
 def _dedans(co: Consolidation, ptype: str, pcode: str, types: tuple[str, ...]) -> list[tuple[str, str]]:
     """The consolidated perimeters of ``types`` inside the territory (all their communes in it), sorted."""
-    communes = ref.communes_du_perimetre(ptype, pcode)
+    communes = communes_du_perimetre(ptype, pcode)
     p = co.perimetres[co.perimetres["sortie"] & co.perimetres[PT].isin(types)]
     dedans = [
         (t, code)
         for t, code in zip(p[PT], p[PC], strict=True)
-        if (t, code) != (ptype, pcode) and ref.communes_du_perimetre(t, code) <= communes
+        if (t, code) != (ptype, pcode) and communes_du_perimetre(t, code) <= communes
     ]
     return sorted(dedans)
 
@@ -553,9 +553,9 @@ def _feuille_reservataires(
 ) -> None:
     ws = c.nouvelle_feuille(wb, "Réservataires")
     debut = _titre(ws, "Réservataires : le nom que chaque bailleur leur donne", co, libelle, destinataire)
-    communes = ref.communes_du_perimetre(ptype, pcode)
+    communes = communes_du_perimetre(ptype, pcode)
     r = co.reservataires.copy()
-    touche = [bool(ref.communes_du_perimetre(t, code) & communes) for t, code in zip(r[PT], r[PC], strict=True)]
+    touche = [bool(communes_du_perimetre(t, code) & communes) for t, code in zip(r[PT], r[PC], strict=True)]
     r = r[touche]
     r["categorie_libelle"] = r["categorie"].map(ref.LIBELLES_COURTS_RESERVATAIRE)
     r["perimetre_convention"] = [ref.libelle_perimetre(t, code) for t, code in zip(r[PT], r[PC], strict=True)]
