@@ -45,6 +45,7 @@ tableau(
     pourcentages=g.pourcentages(realisation),
     cle="tab_realisation",
     premieres=LUES_D_ABORD,
+    largeurs={"Périmètre": 240},  # « Département – Seine-Saint-Denis (93) » whole
 )
 telecharger_tableau(realisation, f"realisation_{bilan.annee}_{slug}", cle="realisation")
 

@@ -125,22 +125,32 @@ def _anneaux(geometrie: dict) -> list[list[list[float]]]:
     return [poly[0] for poly in geometrie["coordinates"]]
 
 
-ECART_ETIQUETTES = 0.09
-"""Smallest distance between two names on a map, as a share of the map's larger side (names never overlap)."""
+LARGEUR_CARTE_PX = 360
+"""Pixels assumed for the drawn map (its area in the map column at 1 280 px), to size the names on it."""
+PX_PAR_CARACTERE, PX_PAR_LIGNE = 7.5, 18
+"""Size of a name drawn on the map (12 px, semi-bold), per character and per line."""
 
 
-def _etiquettes_espacees(places: list[str], centres: dict[str, tuple[float, float]]) -> list[str]:
-    """The largest perimeters (``places`` is sorted by the mapped figure), at most :data:`NB_ETIQUETTES`, each one
-    far enough from the names already kept (:data:`ECART_ETIQUETTES`): around Paris, eight neighbours overlapped."""
+def _etiquettes_espacees(places: list[str], centres: dict[str, tuple[float, float]], noms: dict[str, str]) -> list[str]:
+    """The largest perimeters (``places`` is sorted by the mapped figure), at most :data:`NB_ETIQUETTES`, whose
+    name box does not overlap the names already kept: around Paris, eight neighbours' names overlapped."""
     if not places:
         return []
     xs = [centres[c][0] for c in places]
     ys = [centres[c][1] for c in places]
-    ecart = ECART_ETIQUETTES * max(max(xs) - min(xs), max(ys) - min(ys), 0.05)
+    echelle = math.cos(math.radians(LATITUDE_IDF))  # one degree of latitude is drawn 1/cos(lat) times longer
+    etendue = max(max(xs) - min(xs), (max(ys) - min(ys)) / echelle, 0.05)
+    par_px_x = etendue / LARGEUR_CARTE_PX
+    par_px_y = par_px_x * echelle
+
+    def chevauche(a: str, b: str) -> bool:
+        dx = abs(centres[a][0] - centres[b][0]) / par_px_x
+        dy = abs(centres[a][1] - centres[b][1]) / par_px_y
+        return dx < PX_PAR_CARACTERE * (len(noms[a]) + len(noms[b])) / 2 and dy < PX_PAR_LIGNE
+
     gardes: list[str] = []
     for code in places:
-        x, y = centres[code]
-        if all(math.hypot(x - centres[g][0], y - centres[g][1]) >= ecart for g in gardes):
+        if not any(chevauche(code, g) for g in gardes):
             gardes.append(code)
             if len(gardes) == NB_ETIQUETTES:
                 break
@@ -245,7 +255,7 @@ def dessiner_carte(t: pd.DataFrame, niveau: str, colonne: str, titre: str) -> go
             name="Survol",
         )
     )
-    nommes = _etiquettes_espacees(places, centres)
+    nommes = _etiquettes_espacees(places, centres, noms)
     fig.add_trace(
         go.Scatter(
             x=[centres[c][0] for c in nommes],
