@@ -345,3 +345,15 @@ def test_rapports_demandent_le_nom_du_bailleur_avant_le_premier_telechargement(d
     at.text_input(key=etat.CLE_BAILLEUR_RAPPORTS).input("Habitat du Val").run()
     assert not at.exception
     assert AVERTISSEMENT_SANS_NOM not in [w.value for w in at.warning]
+
+
+def test_editeurs_du_previsionnel_departements_entiers(donnees_demo):
+    """Issue 13, point 13: the editors showed « Seine-et-Marne (7 »."""
+    from flux_dash.ui.previsionnel import LARGEUR_DEPARTEMENT
+
+    at = _page(donnees_demo, "soustraits-previsionnel")
+    assert not at.exception
+    editeurs = [c for c in (json.loads(e.proto.columns) for e in at.dataframe) if "code_departement" in c]
+    assert len(editeurs) == 2
+    assert all(c["code_departement"]["width"] == LARGEUR_DEPARTEMENT for c in editeurs)
+    assert 7 * len("Seine-Saint-Denis (93)") <= LARGEUR_DEPARTEMENT

@@ -15,6 +15,11 @@ from flux_dash.calculs import Bilan
 from flux_dash.series import assembler_previsionnel, preparer_previsionnel
 from flux_dash.ui import etat
 
+LARGEUR_DEPARTEMENT = 190
+"""Pixels of the editors' département column: « Seine-et-Marne (77) » whole (it showed « Seine-et-Marne (7 »)."""
+LARGEUR_CATEGORIE = 250
+"""Pixels of the soustraction category column."""
+
 
 def _reinitialiser() -> None:
     etat.definir_previsionnel_edite(None)
@@ -36,7 +41,11 @@ def editer_previsionnel(bilan: Bilan) -> pd.DataFrame:
     suffixe = "_" + "-".join(dict.fromkeys(base_soustraits["code_departement"]))
     nom_dep = {code: f"{ref.DEPARTEMENTS_IDF.get(code, code)} ({code})" for code in ref.DEPARTEMENTS_IDF}
     colonne_dep = st.column_config.SelectboxColumn(
-        "Département", options=list(ref.DEPARTEMENTS_IDF), format_func=lambda c: nom_dep.get(c, c), disabled=True
+        "Département",
+        options=list(ref.DEPARTEMENTS_IDF),
+        format_func=lambda c: nom_dep.get(c, c),
+        disabled=True,
+        width=LARGEUR_DEPARTEMENT,
     )
     gauche, droite = st.columns([3, 2])
     with gauche:
@@ -53,6 +62,7 @@ def editer_previsionnel(bilan: Bilan) -> pd.DataFrame:
                     options=ref.SOUSTRACTIONS.codes,
                     format_func=ref.SOUSTRACTIONS.libelle,
                     disabled=True,
+                    width=LARGEUR_CATEGORIE,
                 ),
                 "nombre_prevu": st.column_config.NumberColumn(
                     "Nombre prévu", min_value=0, step=1, format="%d", required=True
