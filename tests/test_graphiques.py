@@ -880,3 +880,13 @@ def test_cascade_du_flux_nombres_jamais_coupes_par_le_cadre(bilan):
     """Issue 13, point 13: « 300 00 » — the label outside the longest bar was clipped by the plot area."""
     fig = g.tracer_reconciliation_flux(bilan)
     assert fig.data[0].cliponaxis is False
+
+
+def test_libelle_d_une_ligne_de_reference_lisible_sur_une_barre():
+    """Issue 13, point 13: the CIA reference label hid behind a bar."""
+    from flux_dash.graphiques.commun import ligne_reference
+
+    fig = go.Figure(go.Bar(x=["a"], y=[0.5]))
+    ligne_reference(fig, 0.25, "Référence CIA")
+    (note,) = fig.layout.annotations
+    assert note.text == "Référence CIA" and note.bgcolor == "rgba(255, 255, 255, 0.9)"

@@ -354,6 +354,8 @@ def ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str = GR
         annotation_text=texte,
         annotation_position="top left",
         annotation_font_color=couleur,
+        # a white label box: the text stays readable where it crosses a bar (the CIA reference hid behind one)
+        annotation_bgcolor="rgba(255, 255, 255, 0.9)",
     )
 
 
