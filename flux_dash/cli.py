@@ -45,6 +45,19 @@ def _annee(texte: str) -> int:
     return annee
 
 
+def _nom_bailleur(texte: str) -> str:
+    """``--bailleur``: at most :data:`flux_dash.limites.CARACTERES_NOM` characters (it is printed on every row of
+    ``indicateurs_{n}.csv``: a 1 MB name made 800 MB of files)."""
+    from flux_dash import limites
+
+    if len(texte) > limites.CARACTERES_NOM:
+        raise argparse.ArgumentTypeError(
+            f"nom de bailleur trop long : {formats.nombre(len(texte))} caractères, au plus "
+            f"{formats.nombre(limites.CARACTERES_NOM)}"
+        )
+    return texte
+
+
 def _positif(texte: str) -> int:
     """``--max``: an integer ≥ 0."""
     try:
@@ -154,7 +167,9 @@ def _analyseur() -> argparse.ArgumentParser:
     b.add_argument("fichiers", nargs="+", metavar="FICHIER", help=AIDE_FICHIERS)
     b.add_argument("--annee", type=_annee, required=True, metavar="N", help="année n du bilan")
     b.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
-    b.add_argument("--bailleur", default="", metavar="NOM", help="nom du bailleur (titres et nom de l'archive)")
+    b.add_argument(
+        "--bailleur", default="", type=_nom_bailleur, metavar="NOM", help="nom du bailleur (titres et nom de l'archive)"
+    )
     b.add_argument("--zip", action="store_true", help="écrit aussi l'archive ZIP de tous les fichiers")
     b.add_argument(
         "--lec",

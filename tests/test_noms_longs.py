@@ -67,8 +67,8 @@ def test_bilan_reservataire_de_240_caracteres(tmp_path, capsys):
 
 
 @pytest.mark.lent
-def test_bilan_zip_avec_un_bailleur_de_un_mo(tmp_path, capsys):
-    bailleur = "Office public de l'habitat " * 40_000  # about 1 MB
+def test_bilan_zip_avec_un_bailleur_de_300_caracteres(tmp_path, capsys):
+    bailleur = "Office public de l'habitat " * 11  # 297 characters
     sortie = tmp_path / "s"
     arguments = ["--annee", "2024", "--sortie", str(sortie), "--zip", "--bailleur", bailleur]
     code = main(["bilan", *_entrees(tmp_path, petit_jeu.PREFET), *arguments])
@@ -78,3 +78,14 @@ def test_bilan_zip_avec_un_bailleur_de_un_mo(tmp_path, capsys):
     with zipfile.ZipFile(archives[0]) as zf:
         assert zf.testzip() is None and len(zf.namelist()) == 8
     assert not [p for p in sortie.iterdir() if p.name.startswith(".")]  # no hidden folder left behind
+
+
+def test_bailleur_de_un_mo_refuse_en_francais(tmp_path, capsys):
+    """A 1 MB landlord name with --zip (issue 12, row 5: « erreur inattendue (error) » from zipfile) is refused
+    before anything is read or written, with the limit."""
+    bailleur = "Office public de l'habitat " * 40_000
+    with pytest.raises(SystemExit) as sortie:
+        main(["bilan", "t.csv", "--annee", "2024", "--sortie", str(tmp_path / "s"), "--zip", "--bailleur", bailleur])
+    assert sortie.value.code == 2
+    assert "nom de bailleur trop long : 1\u202f080\u202f000 caractères, au plus 300" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
