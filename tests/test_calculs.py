@@ -924,6 +924,70 @@ def test_indicateurs_cia_comptent_les_attributions_hors_convention(bilan):
     assert r.denominateur == 1
 
 
+@pytest.mark.parametrize(
+    ("categorie", "reservataire", "code", "delai"),
+    [
+        # Plaine Commune (Saint-Denis): the préfet 93 and ALS 93 hold département conventions, not the EPT's, and
+        # are listed beside the EPT's own convention and the Bailleur (DOMAINE.md §5.2, issue 10 item 3).
+        pytest.param("ETAT_PRIORITAIRES", PREFET, "200057867", 29.0, id="prefet dans Plaine Commune (L01)"),
+        pytest.param("ACTION_LOGEMENT", ALS, "200057867", 14.0, id="ALS dans Plaine Commune (L02)"),
+        pytest.param("EPCI_EPT", PC, "200057867", 25.0, id="convention de l'EPT (L08)"),
+        pytest.param("HORS_CONVENTION", PREFET, "217500016", 22.0, id="hors convention a Paris (L04)"),
+        pytest.param("COMMUNE", VDP, "217500016", 26.0, id="Ville de Paris sur le territoire de Paris (L12)"),
+    ],
+)
+def test_indicateurs_de_chaque_titulaire_du_territoire(bilan, categorie, reservataire, code, delai):
+    i = bilan.indicateurs
+    r = ligne(
+        i,
+        indicateur="delai_moyen_orientation_attribution",
+        perimetre_type="EPCI_EPT",
+        perimetre_code=code,
+        categorie=categorie,
+        reservataire=reservataire,
+    )
+    assert (r.valeur, r.denominateur) == (delai, 1.0)
+    titulaires = set(
+        zip(
+            *[
+                i.loc[(i.perimetre_code == "200057867") & (i.indicateur == "tours_sans_designation"), c]
+                for c in ("categorie", "reservataire")
+            ],
+            strict=True,
+        )
+    )
+    assert titulaires == {
+        ("ETAT_PRIORITAIRES", PREFET),
+        ("ACTION_LOGEMENT", ALS),
+        ("EPCI_EPT", PC),
+        ("BAILLEUR", BAILLEUR),
+    }
+
+
+def test_indicateurs_cia_de_chaque_epci_du_stock(bilan):
+    # The État bilan of a département lists the CIA indicators of each of its EPCI/EPT (DOMAINE.md §5.3).
+    i = bilan.indicateurs
+    for indicateur in ("part_premier_quartile_hors_qpv", "part_hors_premier_quartile_en_qpv"):
+        codes = set(i.loc[(i.indicateur == indicateur) & (i.perimetre_type == "EPCI_EPT"), "perimetre_code"])
+        assert {"200057867", "200057875", "217500016"} <= codes, indicateur
+
+
+@pytest.mark.parametrize(
+    ("reservataire", "ptype", "code", "attendu"),
+    [
+        # Ville de Paris, convention on Paris at 20 %: flux 2 (L04, L12; L11 soustrait), 1 proposé (L12).
+        pytest.param(VDP, "COMMUNE", "75056", (20.0, 0.4, 2.5), id="sur le perimetre de la convention"),
+        pytest.param(VDP, "DEPARTEMENT", "75", (NAN, NAN, NAN), id="ailleurs: pas de droits"),
+        pytest.param(PREFET, "COMMUNE", "93066", (NAN, NAN, NAN), id="strate dans la convention: pas de droits"),
+        pytest.param(PC, "EPCI_EPT", "200057867", (10.0, 0.4, 2.5), id="EPT"),  # flux 4 (L01 L06 L08 L09), L08
+    ],
+)
+def test_consolidation_porte_taux_et_droits_des_conventions(bilan, reservataire, ptype, code, attendu):
+    r = ligne(bilan.consolidation, reservataire=reservataire, perimetre_type=ptype, perimetre_code=code)
+    colonnes = ["taux_convention", "droits_theoriques", "taux_realisation"]
+    assert all(egal(float(r[c]), a) for c, a in zip(colonnes, attendu, strict=True)), r[colonnes]
+
+
 def test_colonnes_optionnelles_presentes_et_fausses_donnent_zero():
     tours = [(*t[:6], {"menage_prioritaire": False, "dalo": False, "premier_quartile": False}) for t in TOURS]
     b = calculer_bilan(faire_tables(LOGEMENTS, tours, CONVENTIONS), N)
@@ -990,7 +1054,16 @@ def test_tours_comptes_par_reservataire():
     assert r.loc[(PREFET, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [1, 2]
     assert r.loc[(ALS, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [1, 1]
     assert r.loc[(BAILLEUR, "DEPARTEMENT", "93"), ["logements_proposes", "tours"]].tolist() == [0, 0]
-    assert ligne(b.indicateurs, indicateur="tours_sans_designation", reservataire=PREFET).valeur == 1.0
+    # at every strate where the préfet 93 is present (issue 10 item 3): Saint-Denis, Plaine Commune, 93, région
+    sans = b.indicateurs[
+        (b.indicateurs.indicateur == "tours_sans_designation") & (b.indicateurs.reservataire == PREFET)
+    ]
+    assert sans.set_index("perimetre_type").valeur.to_dict() == {
+        "COMMUNE": 1,
+        "EPCI_EPT": 1,
+        "DEPARTEMENT": 1,
+        "REGION": 1,
+    }
     # part du flux in orientation view adds up to 200 % (B1 proposé to both)
     assert (
         r.loc[(PREFET, "DEPARTEMENT", "93"), "part_flux_orientations"]

@@ -404,7 +404,9 @@ def test_lignes_hors_convention(e):
 
 def test_calculer_consolidation(e):
     hors = moteur.lignes_hors_convention(e.agregats_hors, e.perimetres)
-    c = moteur.calculer_consolidation(e.presents, e.agregats, e.flux, e.optionnelles, hors, e.agregats_hors)
+    c = moteur.calculer_consolidation(
+        e.presents, e.agregats, e.flux, e.optionnelles, hors, e.agregats_hors, e.conventions
+    )
     assert list(c.columns) == COLONNES["consolidation"]
     region = c[c.perimetre_type == "REGION"].set_index(["categorie", "reservataire"])
     hc = ("HORS_CONVENTION", PC)

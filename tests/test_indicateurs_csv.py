@@ -496,3 +496,13 @@ def test_chaque_ratio_a_son_numerateur_et_son_denominateur(contenu):
         "part_premier_quartile_hors_qpv",
     ]:
         assert (t.indicateur == ratio).any(), ratio
+
+
+def test_indicateurs_de_chaque_titulaire_a_chaque_strate(lignes):
+    # Issue 10 item 3: the §4 indicators of every holder present, with their counts (the préfet 93 in Plaine
+    # Commune: L01 attributed to a prioritaire household after 29 days).
+    ept = {"perimetre_type": "EPCI_EPT", "perimetre_code": "200057867", "reservataire": PREFET, **TOTAL}
+    assert valeur(lignes, **ept, indicateur="attributions_prioritaires") == "1"
+    assert valeur(lignes, **ept, indicateur="part_publics_prioritaires") == "1"
+    assert valeur(lignes, **ept, indicateur="delai_moyen_orientation_attribution") == "29"
+    assert valeur(lignes, **ept, indicateur="delai_cumule_orientation_attribution") == "29"

@@ -204,9 +204,16 @@ CADRES: dict[str, Cadre] = {
             "attribues_prioritaires": DECIMAL,
             "attribues_dalo": DECIMAL,
             "attribues_premier_quartile": DECIMAL,
+            "taux_convention": DECIMAL,
+            "droits_theoriques": DECIMAL,
+            "taux_realisation": DECIMAL,
         },
         {
             "part_attributions": "Σ part_attributions = 1 where attributions > 0",
+            "taux_convention": "percent, the holder's convention on this very perimeter; NaN elsewhere (a strate "
+            "inside or around its convention perimeter: DOMAINE.md §5.2), so are droits and taux de réalisation",
+            "droits_theoriques": "taux × flux / 100",
+            "taux_realisation": "proposés / droits théoriques",
             "attribues_prioritaires": "a count, NaN if the optional column is absent (so are DALO, 1er quartile)",
         },
     ),

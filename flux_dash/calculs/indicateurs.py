@@ -103,11 +103,12 @@ def indicateurs_prefet(
 
 
 def indicateurs_titulaires(realisation: pd.DataFrame, regles: ReglesCalcul) -> list[pd.DataFrame]:
-    """Per holder × perimeter (the rows of ``realisation`` with its optional counts, tours_sans_designation and
-    _delai_total): publics prioritaires (≥ 25 % for non-État holders, L. 441-1), DALO count and share, mean delay
+    """Per holder × perimeter (every holder present in each perimeter, :func:`~flux_dash.calculs.moteur.
+    titulaires_des_indicateurs`, with its optional counts, tours_sans_designation and _delai_total): publics prioritaires (≥ 25 % for non-État holders, L. 441-1), DALO count and share, mean delay
     from orientation to attribution, tours sans désignation (DOMAINE.md §4)."""
     r = realisation
-    non_etat = ~r["categorie"].isin(ref.CATEGORIES_PREFET)
+    # The 25 % reference is the holder's own obligation: none for État, none on a « Hors convention » line.
+    non_etat = ~r["categorie"].isin([*ref.CATEGORIES_PREFET, ref.HORS_CONVENTION])
     cible_prio = np.where(non_etat, regles.plancher_prioritaires, np.nan)
     return [
         _lignes(

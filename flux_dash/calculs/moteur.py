@@ -542,17 +542,27 @@ def calculer_consolidation(
     optionnelles: Mapping[str, bool],
     hors_convention: pd.DataFrame,
     agregats_hors_convention: Agregats,
+    conventions: pd.DataFrame,
+    complet: bool = False,
 ) -> pd.DataFrame:
     """``Bilan.consolidation``: the holder × perimeter figures of the consolidated views (proposés, part du flux,
     attribués, part des attributions, QPV split, prioritaires, DALO, 1er quartile), for the rows of
     :func:`titulaires_presents` counted from the valid tours, then the « Hors convention » rows
     (:func:`lignes_hors_convention`) counted from the tours outside the conventions (DOMAINE.md §3, §3.1, §5.2):
-    the parts des attributions of a perimeter add up to 100 %."""
+    the parts des attributions of a perimeter add up to 100 %; the taux, droits théoriques and taux de réalisation
+    of the conventions on the row's own perimeter (``conventions``: ``Bilan.conventions``). ``complet``: keep the
+    columns the §4 indicators read (attribues_*, tours_sans_designation, _delai_total) beside the declared ones."""
     morceaux = [remplir_titulaires(presents, agregats.par_titulaire, flux, optionnelles)]
     if len(hors_convention):
         morceaux.append(remplir_titulaires(hors_convention, agregats_hors_convention.par_titulaire, flux, optionnelles))
-    consolidation = libeller(pd.concat(morceaux, ignore_index=True))
-    return selectionner(trier(consolidation, [PT, PC, "categorie", "reservataire"]), "consolidation")
+    consolidation = pd.concat(morceaux, ignore_index=True)
+    # DOMAINE.md §5.2: taux and droits where the convention's perimeter is the row's perimeter, NaN elsewhere.
+    taux = conventions[[*CLES_TITULAIRE_PERIMETRE, "categorie", "taux_convention"]]
+    consolidation = consolidation.merge(taux, on=[*CLES_TITULAIRE_PERIMETRE, "categorie"], how="left")
+    consolidation["droits_theoriques"] = consolidation["taux_convention"] * consolidation["flux"] / 100
+    consolidation["taux_realisation"] = ratio(consolidation["logements_proposes"], consolidation["droits_theoriques"])
+    consolidation = trier(libeller(consolidation), [PT, PC, "categorie", "reservataire"])
+    return consolidation if complet else selectionner(consolidation, "consolidation")
 
 
 def calculer_repartitions_consolidation(
@@ -592,6 +602,16 @@ def calculer_repartitions_consolidation(
     out["modalite_libelle"] = out["modalite"].map(noms).astype(object)
     out = trier(out, [PT, PC, "categorie", "reservataire", "dimension", "modalite"])
     return selectionner(out, "repartitions_consolidation")
+
+
+def titulaires_des_indicateurs(realisation: pd.DataFrame, consolidation: pd.DataFrame) -> pd.DataFrame:
+    """The holder × perimeter rows of the §4 indicators (DOMAINE.md §5.2: « the §4 indicators of every holder on
+    the territory »): every row of ``consolidation`` (computed with ``complet=True``: every holder present in each
+    perimeter, « Hors convention » lines included), then the rows of ``realisation`` it lacks (a convention on a
+    perimeter without logement of the landlord)."""
+    cles = ["categorie", *CLES_TITULAIRE_PERIMETRE]
+    colonnes = [c for c in consolidation.columns if c in realisation.columns]
+    return pd.concat([consolidation[colonnes], realisation[colonnes]], ignore_index=True).drop_duplicates(cles)
 
 
 # --- the sequence ----------------------------------------------------------------------------------------
@@ -638,16 +658,24 @@ def calculer_bilan(
     issues = calculer_issues(realisation, agregats)
     repartitions = calculer_repartitions(realisation, paires, agregats, appartenance)
     presents = titulaires_presents(du_flux, conventionnees, perimetres, appartenance, reservataires)
-    consolidation = calculer_consolidation(
-        presents, agregats, flux, optionnelles, lignes_hors_convention(agregats_hors, perimetres), agregats_hors
+    complete = calculer_consolidation(
+        presents,
+        agregats,
+        flux,
+        optionnelles,
+        lignes_hors_convention(agregats_hors, perimetres),
+        agregats_hors,
+        conventions,
+        complet=True,
     )
+    consolidation = selectionner(complete, "consolidation")
     repartitions_consolidation = calculer_repartitions_consolidation(consolidation, paires, paires_hors, appartenance)
     indicateurs = calculer_indicateurs(
         regles=regles,
         perimetres=perimetres,
         appartenance=appartenance,
         flux=flux,
-        realisation=realisation,
+        realisation=titulaires_des_indicateurs(realisation, complete),
         proposes=paires.proposes,
         attributions_cia=attributions_cia(tours, regles, baux_signes=optionnelles["bail_signe"]),
         reservataires=reservataires,

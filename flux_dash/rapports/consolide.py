@@ -134,25 +134,14 @@ def feuille_synthese(
 
 def _matrice(bilan: Bilan, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
     """The rows of ``bilan.consolidation`` on ``perimetres`` with the :data:`COLONNES_CONVENTION` of the
-    réservataires whose convention is on that very perimeter (``bilan.realisation``), :data:`SANS_OBJET` elsewhere."""
+    réservataires whose convention is on that very perimeter (the engine gives them there only), :data:`SANS_OBJET`
+    elsewhere."""
     matrice = c.du_perimetre(bilan.consolidation, perimetres)
     matrice["categorie_libelle"] = matrice["categorie"].map(c.categorie_libelle) if len(matrice) else []
-    cles = ["perimetre_type", "perimetre_code", "reservataire", "categorie"]
-    r = c.du_perimetre(bilan.realisation, perimetres)  # the perimeters' rows only: grouped once per batch
-    conventions = r.loc[r["convention"].astype(bool), [*cles, *COLONNES_CONVENTION]]
-    # A left join by hand (one row per key on each side): pandas' merge costs ~10 ms per call on these few rows.
-    ligne_de = {cle: i for i, cle in enumerate(zip(*(conventions[k] for k in cles), strict=True))}
-    if len(ligne_de) < len(conventions):  # pragma: no cover - a key twice: the merge repeats the row
-        matrice = matrice.merge(conventions, on=cles, how="left", indicator="_convention")
-        sans = (matrice.pop("_convention") != "both").to_numpy()
-        for colonne in COLONNES_CONVENTION:
-            matrice[colonne] = matrice[colonne].astype(object).where(~sans, SANS_OBJET)
-        return matrice
-    positions = np.array([ligne_de.get(cle, -1) for cle in zip(*(matrice[k] for k in cles), strict=True)], dtype=int)
-    avec = positions >= 0
+    sans = matrice["taux_convention"].isna().to_numpy()  # no convention of the holder on this very perimeter
     for colonne in COLONNES_CONVENTION:
-        valeurs = np.full(len(matrice), SANS_OBJET, dtype=object)
-        valeurs[avec] = conventions[colonne].to_numpy()[positions[avec]]
+        valeurs = matrice[colonne].to_numpy(dtype=object).copy()
+        valeurs[sans] = SANS_OBJET
         matrice[colonne] = pd.Series(valeurs, index=matrice.index, dtype=object)
     return matrice
 
