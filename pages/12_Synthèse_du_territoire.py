@@ -37,7 +37,7 @@ for colonne, (titre, valeur) in zip(
         ("Disponibilités", chiffres["disponibilites"]),
         ("Soustraits", chiffres["soustraits"]),
         ("Flux annuel", chiffres["flux"]),
-        ("Proposés (orientations)", total["logements_proposes"]),
+        ("Proposés", total["logements_proposes"]),
         ("Attribués", chiffres["logements_attribues"]),
     ],
     strict=True,

@@ -126,3 +126,19 @@ def test_annee_et_territoire_choisis_gardes_d_une_page_a_l_autre():
     at.switch_page(PAGE_RECEPTION).run()
     assert (at.sidebar.selectbox[0].value, at.sidebar.selectbox[1].value) == (2023, plaine)
     assert any("Plaine Commune" in s.value for s in at.subheader)
+
+
+def test_plusieurs_bailleurs_envoient_le_meme_nom_de_fichier():
+    """Every landlord sends « indicateurs_2024.csv »: each line names its own landlord (matched by content)."""
+    from outils_consolidation import logis_b
+
+    at = _reception(demo=False)
+    lignes = _deposer(
+        at,
+        [
+            ("indicateurs_2024.csv", csv_tidy("Habitat A", habitat_a())),
+            ("indicateurs_2024.csv", csv_tidy("Logis B", logis_b())),
+        ],
+    )
+    assert lignes["Bailleur"].tolist() == ["Habitat A", "Logis B"]
+    assert lignes["Statut"].tolist() == ["ajouté", "ajouté"]

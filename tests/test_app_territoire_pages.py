@@ -73,7 +73,7 @@ def test_consolidation_en_echec_message_francais(page, monkeypatch):
 def test_synthese_demo(demo):
     at = _ouvrir(demo, PAGE_SYNTHESE_TERRITOIRE)
     metriques = {m.label: m.value for m in at.metric}
-    assert list(metriques) == ["Disponibilités", "Soustraits", "Flux annuel", "Proposés (orientations)", "Attribués"]
+    assert list(metriques) == ["Disponibilités", "Soustraits", "Flux annuel", "Proposés", "Attribués"]
     assert any("bailleurs ensemble" in c.value for c in at.caption)
     etapes = at.dataframe[0].value["Étape"].tolist()
     assert etapes[0] == "Disponibilités" and etapes[-1] == "Flux annuel"

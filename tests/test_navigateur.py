@@ -307,3 +307,57 @@ def test_deux_sessions_isolees(navigateur, serveur, tmp_path):
     assert page_a.locator("h1", has_text="Contrôles").count() == 1
     a.close()
     b.close()
+
+
+# --- The receiving side (issue 9): the demo landlords' files dropped through the uploader ------------------------
+
+
+def test_parcours_de_reception(navigateur, tmp_path, monkeypatch):
+    """A receiver's journey in its own server (its campaign store in the test's folder): drop the demo landlords'
+    files through the uploader, see the coverage, open a territory, download its consolidated workbook and open it."""
+    from flux_dash.demo.territoire import ecrire_territoire
+
+    fichiers = [p for p in ecrire_territoire(tmp_path / "recus") if p.suffix in (".zip", ".csv", ".xlsx")]
+    fichiers = [p for p in fichiers if p.name != "attendus.csv"]
+    monkeypatch.setenv("FLUX_DASH_BASE", str(tmp_path / "campagnes.duckdb"))
+    with serveur_streamlit(ARTEFACTS / "streamlit_reception.log") as url:
+        contexte = navigateur.new_context(
+            accept_downloads=True, viewport={"width": 1280, "height": 800}, locale="fr-FR"
+        )
+        page = contexte.new_page()
+        page.goto(url)
+        page.get_by_role("button", name="Je reçois des bilans (EPCI/EPT, État)").click()
+        page.get_by_role("button", name="Utiliser ma base de campagne").click()
+        page.get_by_text("La base ne contient encore aucun bilan").first.wait_for(timeout=DELAI_MS)
+        attendre_calme(page)
+        _aller(page, "Réception")
+        page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(
+            [str(f) for f in fichiers]
+        )
+        page.get_by_text("un fichier par ligne ci-dessous").first.wait_for(timeout=DELAI_MS * 3)
+        page.locator('[data-testid="stMetric"]', has_text="Manquants").first.wait_for(timeout=DELAI_MS)
+        attendre_calme(page)
+        assert page.locator('[data-testid="stMetric"]', has_text="Bilans reçus sur le territoire").count() == 1
+        _sans_exception(page, "territoire_reception")
+        _sans_anglais(page, "Réception")
+
+        _aller(page, "Synthèse du territoire")
+        page.locator("h1", has_text="Synthèse du territoire").first.wait_for(timeout=DELAI_MS)
+        _attendre_contenu(page, "Synthèse du territoire", ("stMetric", "stPlotlyChart", "stDataFrame"), False)
+        assert "Est Ensemble, bilans 2024" in page.locator('[data-testid="stMain"]').inner_text()
+        _sans_exception(page, "territoire_synthese")
+        _sans_anglais(page, "Synthèse du territoire")
+
+        _aller(page, "Rapports du territoire")
+        page.get_by_role("button", name="Préparer les fichiers du territoire").click()
+        bouton = page.get_by_role("button", name="Télécharger consolidation_2024_est-ensemble.xlsx")
+        bouton.wait_for(timeout=DELAI_MS)
+        attendre_calme(page)
+        _sans_exception(page, "territoire_rapports")
+        with page.expect_download(timeout=DELAI_MS) as telechargement:
+            bouton.click()
+        chemin = tmp_path / telechargement.value.suggested_filename
+        telechargement.value.save_as(chemin)
+        classeur = load_workbook(chemin, read_only=True)
+        assert {"Couverture", "Synthèse", "Données"} <= set(classeur.sheetnames)
+        contexte.close()

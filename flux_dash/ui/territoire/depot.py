@@ -7,6 +7,7 @@ hold the others back; a replacement is written only after the user confirms it (
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ AJOUTE, REMPLACE, IDENTIQUE, REUNI, A_CONFIRMER, REFUSE = (
     "refusé",
 )
 """The status of a received file, as shown."""
-COLONNES = ["fichier", "bailleur", "annee", "territoire", "statut", "raison"]
+COLONNES = ["fichier", "statut", "bailleur", "annee", "territoire", "raison"]
 LIBELLES = {
     "fichier": "Fichier",
     "bailleur": "Bailleur",
@@ -86,16 +87,25 @@ def deposer(base: Base, fichiers: Sequence[tuple[str, bytes]]) -> Depot:
         connu = next((p for p in retour if p.code in STATUT_DE_CODE), None)
         statut[i] = (STATUT_DE_CODE[connu.code], _texte(connu)) if connu else (AJOUTE, "")
     lignes = []
-    for nom, _ in fichiers:
+    vus: dict[str, str] = {}
+    for nom, octets in fichiers:
+        # by content: several landlords all send a file named indicateurs_{n}.csv
+        sha = hashlib.sha256(octets).hexdigest()
+        if sha in vus:  # the same bytes twice in one drop: read once (lire_envois says so)
+            doublon = next((p for p in recus.problemes if p.code == "envoi_doublon_fusionne" and p.source == nom), None)
+            texte = _texte(doublon) if doublon else f"Fichier identique à « {vus[sha]} », lu une seule fois."
+            lignes.append([nom, IDENTIQUE, "", "", "", texte])
+            continue
+        vus[sha] = nom
         refus = [p for p in recus.problemes if p.gravite == ERREUR and _de_la_source(p, nom)]
-        e_i = next(((i, e) for i, e in enumerate(recus.envois) if any(f.nom == nom for f in e.fichiers)), None)
+        e_i = next(((i, e) for i, e in enumerate(recus.envois) if any(f.sha256 == sha for f in e.fichiers)), None)
         if e_i is None:
             doublon = next((p for p in recus.problemes if p.code == "envoi_doublon_fusionne" and p.source == nom), None)
             if doublon is not None and not refus:
-                lignes.append([nom, "", "", "", IDENTIQUE, _texte(doublon)])
+                lignes.append([nom, IDENTIQUE, "", "", "", _texte(doublon)])
             else:
                 raison = " ; ".join(_texte(p) for p in refus) or "Aucun chiffre lisible dans ce fichier."
-                lignes.append([nom, "", "", "", REFUSE, raison])
+                lignes.append([nom, REFUSE, "", "", "", raison])
             continue
         i, e = e_i
         s, raison = statut[i]
@@ -103,7 +113,7 @@ def deposer(base: Base, fichiers: Sequence[tuple[str, bytes]]) -> Depot:
             _texte(p) for p in recus.problemes if p.gravite != ERREUR and _de_la_source(p, nom) and s != IDENTIQUE
         ]
         raison = " ; ".join([r for r in [raison, *remarques] if r])
-        lignes.append([nom, e.bailleur, str(e.annee), territoire_couvert(e), s, raison])
+        lignes.append([nom, s, e.bailleur, str(e.annee), territoire_couvert(e), raison])
     return Depot(pd.DataFrame(lignes, columns=COLONNES), en_attente, problemes)
 
 
@@ -121,8 +131,8 @@ def remplacer(base: Base, depot: Depot, bailleur: str, annee: int) -> Depot:
     retour = base.ajouter([fait], remplacer=True)
     texte = next((_texte(p) for p in retour if p.code == "base_remplace"), "")
     lignes = depot.lignes.copy()
-    noms = {f.nom for f in fait.fichiers}
-    choisies = lignes["fichier"].isin(noms) & (lignes["statut"] == A_CONFIRMER)
+    choisies = (lignes["bailleur"] == fait.bailleur) & (lignes["annee"] == str(fait.annee))
+    choisies &= lignes["statut"] == A_CONFIRMER
     lignes.loc[choisies, "statut"] = REMPLACE
     lignes.loc[choisies, "raison"] = texte
     return Depot(lignes, garde, [*depot.problemes, *retour])

@@ -22,8 +22,8 @@ from flux_dash.ui import etat
 journal = logging.getLogger(__name__)
 
 DEMO, REELLE = "demo", "reelle"
-TAILLE_CACHE = 4
-"""Consolidations kept per session (aggregates only: a few territories or years fit)."""
+TAILLE_CACHE = 8
+"""Consolidations (and lists of territories) kept per session (aggregates only: a few territories or years fit)."""
 TYPES_TERRITOIRE = ("EPCI_EPT", "DEPARTEMENT", "REGION")
 """The territories a receiver focuses on (FORMAT.md §3.3), in the order of the selector."""
 
@@ -132,7 +132,17 @@ def _presences(b: Base, annee: int) -> dict[tuple[str, str], int]:
 
 def territoires_possibles(b: Base, annee: int) -> list[tuple[str, str]]:
     """Every EPCI/EPT, département and the région where a landlord of ``annee`` has logements, sorted by type
-    then label; the first is the EPCI/EPT with the most landlords (the default choice)."""
+    then label; the first is the EPCI/EPT with the most landlords (the default choice). Kept in the session's
+    cache while the store's landlords of ``annee`` do not change (reading every landlord's rows costs ~1 s)."""
+    d = b.depots(annee)
+    cle = ("territoires", b.chemin, id(b) if b.memoire else 0, annee, tuple(d["empreinte"]))
+    cache = etat.consolidations()
+    if cle not in cache:
+        cache[cle] = _territoires_possibles(b, annee)
+    return list(cache[cle])
+
+
+def _territoires_possibles(b: Base, annee: int) -> list[tuple[str, str]]:
     compte = _presences(b, annee)
     rang = {t: i for i, t in enumerate(TYPES_TERRITOIRE)}
     tries = sorted(compte, key=lambda t: (rang[t[0]], ref.libelle_perimetre(*t)))
