@@ -96,6 +96,11 @@ def _comptes_des_ratios(ind: pd.DataFrame) -> list[pd.DataFrame]:
     perimeter-wide line (``perimetre``). Rows that the file already holds (``flux``, ``logements_attribues``…) are
     dropped later, the first row of a key winning: they hold the same count."""
     morceaux = []
+    # The mean delay carries its base only (issue 10 item 5); its numerator row is the total delay = mean × base.
+    jours = (ind["unite"] == "jours").to_numpy()
+    den = ind["denominateur"].to_numpy(dtype="float64")
+    total = np.where(den > 0, np.round(ind["valeur"].to_numpy(dtype="float64") * den, 6), 0.0)
+    ind = ind.assign(numerateur=np.where(jours, total, ind["numerateur"].to_numpy(dtype="float64")))
     for r in contrat.RATIOS:
         lignes = ind[ind["indicateur"] == r.code]
         if lignes.empty:

@@ -1194,3 +1194,44 @@ def test_previsionnel_relogements_d_un_territoire_sans_convention(bilan):
     )
     assert (s.soustraits_prevus, s.relogements_realises_n) == (pytest.approx(3 * 5 / 7), 1)
     assert set(bilan.previsionnel.perimetre_code) >= set(bilan.perimetres.perimetre_code)
+
+
+# --- wording of the values (issue 10 item 5, engine side) ------------------------------------------------
+
+
+def test_delai_moyen_en_jours_sur_sa_base(bilan):
+    # L01: 01/02/2024 → 01/03/2024, 29 days, one attribution: the base is the attributions, not a sum of days.
+    r = ligne(
+        bilan.indicateurs, indicateur="delai_moyen_orientation_attribution", perimetre_code="93", reservataire=PREFET
+    )
+    assert (r.valeur, r.denominateur, r.unite, r.motif_vide) == (29.0, 1.0, "jours", "")
+    assert math.isnan(r.numerateur)
+
+
+@pytest.mark.parametrize(
+    ("optionnelles", "indicateur", "code", "reservataire", "motif"),
+    [
+        # ALS in Est Ensemble: L03 proposed, nothing attributed → divisions by zero.
+        pytest.param(True, "delai_moyen_orientation_attribution", "200057875", ALS, "non_significatif", id="delai 0/0"),
+        pytest.param(True, "part_publics_prioritaires", "200057875", ALS, "non_significatif", id="part 0/0"),
+        # Without the optional columns, the préfet 93's attribution (L01) has no prioritaire/DALO data.
+        pytest.param(False, "part_publics_prioritaires", "93", PREFET, "non_renseigne", id="colonne absente"),
+        pytest.param(False, "attributions_dalo", "93", PREFET, "non_renseigne", id="compte sans colonne"),
+        pytest.param(False, "part_premier_quartile_hors_qpv", "200057867", "", "non_renseigne", id="cia sans colonne"),
+        pytest.param(True, "part_dalo", "93", PREFET, "", id="valeur donnee"),
+    ],
+)
+def test_non_significatif_et_non_renseigne_distingues(optionnelles, indicateur, code, reservataire, motif):
+    b = calculer_bilan(jeu_principal(optionnelles=optionnelles), N)
+    r = ligne(b.indicateurs, indicateur=indicateur, perimetre_code=code, reservataire=reservataire)
+    assert r.motif_vide == motif
+    assert math.isnan(r.valeur) == (motif != "")
+
+
+def test_prorata_du_previsionnel_marques_comme_estimations(bilan):
+    # DOMAINE.md §5.4: a commune's share of its département's forecast is an estimate; the département's is not.
+    p = bilan.previsionnel
+    assert not ligne(p, perimetre_type="DEPARTEMENT", perimetre_code="93").estimation
+    assert ligne(p, perimetre_type="COMMUNE", perimetre_code="93066").estimation
+    droits = bilan.previsionnel_reservataires
+    assert ligne(droits, reservataire=PC).estimation and not ligne(droits, reservataire=PREFET).estimation

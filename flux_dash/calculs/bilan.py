@@ -227,6 +227,7 @@ CADRES: dict[str, Cadre] = {
             "numerateur": DECIMAL,
             "denominateur": DECIMAL,
             "valeur": DECIMAL,
+            "motif_vide": TEXTE,
             "cible": DECIMAL,
             "sens": TEXTE,
             "unite": TEXTE,
@@ -234,7 +235,11 @@ CADRES: dict[str, Cadre] = {
         {
             "indicateur": "code, see ``definitions.DEFINITIONS``",
             "categorie": '"" when perimeter-wide (so is reservataire)',
+            "numerateur": "NaN when the optional column it needs is absent, and for the mean delay (a mean in days "
+            "over its base, the denominator)",
             "valeur": "NaN when not significant or when the optional column it needs is absent",
+            "motif_vide": '"" when ``valeur`` is given, else "non_significatif" (division by zero) or "non_renseigne" '
+            "(the optional column it needs is absent from the file)",
             "cible": "NaN when no reference value",
             "sens": '"max", "min" or "": how to read ``cible``',
             "unite": '"ratio", "jours" or "nombre"',

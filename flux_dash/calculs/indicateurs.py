@@ -19,6 +19,9 @@ from flux_dash.calculs.definitions import DEFINITIONS, LIBELLES
 from flux_dash.regles import ReglesCalcul
 
 _RANG_INDICATEUR = {code: i for i, (code, _, _) in enumerate(DEFINITIONS)}
+NON_SIGNIFICATIF, NON_RENSEIGNE = "non_significatif", "non_renseigne"
+"""``motif_vide`` of an empty value: a division by zero (« n.s. ») or data absent from the file (DOMAINE.md §3–§4;
+issue 10 item 5: the two are never shown alike)."""
 Valeurs = pd.Series | np.ndarray | float
 
 
@@ -32,13 +35,19 @@ def _lignes(
     cible: Valeurs = np.nan,
     sens: str | np.ndarray = "",
     unite: str = "ratio",
+    renseigne: Valeurs | None = None,
 ) -> pd.DataFrame:
     """One row per row of ``base`` (perimeter, and holder when ``base`` has one): the indicator's numerator,
-    denominator, value (num / den unless given) and reference."""
+    denominator, value (num / den unless given), reference, and why the value is empty (``motif_vide``):
+    « non renseigné » where the data it needs is not in the file (``renseigne`` False; by default: the numerator is
+    empty), else « non significatif » (a division by zero)."""
     n = len(base)
     num = np.broadcast_to(np.asarray(num, dtype="float64"), (n,))
     den = np.broadcast_to(np.asarray(den, dtype="float64"), (n,))
     vide = np.full(n, "", dtype=object)
+    valeurs = ratio(num, den) if valeur is None else np.broadcast_to(np.asarray(valeur, dtype="float64"), (n,))
+    connu = ~np.isnan(num) if renseigne is None else np.broadcast_to(np.asarray(renseigne, dtype=bool), (n,))
+    motif = np.where(np.isnan(valeurs), np.where(connu, NON_SIGNIFICATIF, NON_RENSEIGNE), "").astype(object)
     return pd.DataFrame(  # one constructor call: column-by-column assignment costs ~0.3 ms a column
         {
             PT: base[PT].to_numpy(dtype=object),
@@ -48,7 +57,8 @@ def _lignes(
             "indicateur": indicateur,
             "numerateur": num,
             "denominateur": den,
-            "valeur": ratio(num, den) if valeur is None else np.asarray(valeur, dtype="float64"),
+            "valeur": valeurs,
+            "motif_vide": motif,
             "cible": np.broadcast_to(np.asarray(cible, dtype="float64"), (n,)),
             "sens": np.broadcast_to(np.asarray(sens, dtype=object), (n,)),
             "unite": unite,
@@ -121,7 +131,16 @@ def indicateurs_titulaires(realisation: pd.DataFrame, regles: ReglesCalcul) -> l
         ),
         _lignes(r, "attributions_dalo", r["attribues_dalo"], np.nan, r["attribues_dalo"], unite="nombre"),
         _lignes(r, "part_dalo", r["attribues_dalo"], r["logements_attribues"]),
-        _lignes(r, "delai_moyen_orientation_attribution", r["_delai_total"], r["logements_attribues"], unite="jours"),
+        # The mean delay in days over its base, the attributions (issue 10 item 5): no sum of days is shown.
+        _lignes(
+            r,
+            "delai_moyen_orientation_attribution",
+            np.nan,
+            r["logements_attribues"],
+            ratio(r["_delai_total"], r["logements_attribues"]),
+            unite="jours",
+            renseigne=True,
+        ),
         _lignes(
             r,
             "tours_sans_designation",

@@ -406,7 +406,11 @@ def formater_indicateurs(ws: Feuille, plage: excel.Plage, table: pd.DataFrame, u
                 continue
             colonne = plage.premiere_colonne + colonnes.index(nom)
             cellule = ws.cellule(ligne, colonne)
-            sans_objet = nom == "cible" or (nom == "denominateur" and unite == "nombre")
+            sans_objet = (
+                nom == "cible"
+                or (nom == "denominateur" and unite == "nombre")
+                or (nom == "numerateur" and unite == "jours")  # a mean delay shows its base, not a sum of days
+            )
             if sans_objet and excel.est_manquant(table.at[i, nom]):
                 style = (cellule.style if cellule is not None else None) or excel.STYLE_CORPS
                 excel.ecrire_texte(ws, ligne, colonne, SANS_REFERENCE, style.avec(horizontal="right", vertical=None))
