@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import io
 import multiprocessing
 import zipfile
@@ -124,11 +125,15 @@ lazy builders are closures over the Bilan: sent by the fork, never pickled)."""
 def _construire_en_parallele(prevus: list[RapportPrevu], processus: int):
     global _PREVUS
     _PREVUS = prevus
+    # The parent's objects moved out of the collector's reach: a worker's garbage collection would otherwise write
+    # to every inherited object and copy all their memory pages (copy-on-write).
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processus) as pool:
             # Workbooks in listing order, a few at a time per worker: one réservataire's is ~10× an État's.
             yield from pool.imap(_construire_un, range(len(prevus)), chunksize=2)
     finally:
+        gc.unfreeze()
         _PREVUS = []
 
 
