@@ -3,7 +3,7 @@
 Usage (depuis la racine du dépôt) ::
 
     python -m benchmarks.benchmark [--tailles 3000,30000,300000] [--repetitions 3] [--format csv,xlsx]
-                                   [--sans-demo] [--sans-etapes]
+                                   [--sans-demo] [--sans-etapes] [--sequentiel]
 
 Sets (deterministic, fictional, cached under ``benchmarks/donnees/`` by :mod:`benchmarks.jeu`): the demo as a
 user loads it (3 000 logements, 4 départements, 28 conventions: the « nothing gets slower » target), then the
@@ -11,7 +11,9 @@ regional landlord (8 départements, 150 conventions) at each size of ``--tailles
 every repetition runs, each in its own process:
 
 1. ``python -m flux_dash bilan FICHIERS --annee 2024 --sortie TEMP --zip``: the whole process as a user runs
-   it (wall time, CPU time, peak resident memory from ``os.wait4``);
+   it (wall time, CPU time of the process and its workers, peak resident memory from ``os.wait4``), its
+   workbooks built by one process per core (the command's default); with ``--sequentiel``, the same command
+   with ``--processus 1`` too, for the pool's gain measured in the same run;
 2. :mod:`benchmarks.etapes`: the same pipeline stage by stage (imports, read, validate, bilan, indicateurs CSV,
    each trame with its workbook count, ZIP, writing), each with its own peak memory;
 3. :mod:`benchmarks.chiffres_duckdb` (CSV only: DuckDB reads no workbook offline): the core figures from the
@@ -124,10 +126,12 @@ def _exiger(execution: Execution, quoi: str) -> None:
         raise RuntimeError(f"{quoi} a échoué (code {execution.code}) :\n{execution.sortie}\n{execution.erreurs}")
 
 
-def mesurer_bilan(fichiers: list[Path], annee: int, copie_indicateurs: Path | None) -> Execution:
+def mesurer_bilan(
+    fichiers: list[Path], annee: int, copie_indicateurs: Path | None, options: tuple[str, ...] = ()
+) -> Execution:
     with tempfile.TemporaryDirectory(prefix="flux_dash_mesure_") as dossier:
         commande = [sys.executable, "-m", "flux_dash", "bilan", *map(str, fichiers), "--annee", str(annee)]
-        execution = executer([*commande, "--sortie", dossier, "--zip", "--bailleur", BAILLEUR])
+        execution = executer([*commande, "--sortie", dossier, "--zip", "--bailleur", BAILLEUR, *options])
         _exiger(execution, "flux-dash bilan")
         if copie_indicateurs is not None:
             copie_indicateurs.write_bytes((Path(dossier) / f"indicateurs_{annee}.csv").read_bytes())
@@ -169,24 +173,28 @@ def _lire_csv(chemin: Path) -> list[dict[str, str]]:
 
 
 def comparer(indicateurs: Path, duckdb: Path) -> tuple[int, list[str]]:
-    """(figures compared, differences): every DuckDB row against the same key of ``indicateurs_{n}.csv``, and
-    every row of that file with one of DuckDB's indicators and ``dimension = total`` against DuckDB's."""
+    """(figures compared, differences): every DuckDB row against the same key of ``indicateurs_{n}.csv``
+    (``dimension = total``), which must hold it with the same value.
+
+    Since ``indicateurs_{n}.csv`` v1.1 the file also carries additive rows DuckDB does not recompute (each
+    holder on every strate, the perimeters' totals of the holders' counts): those are outside the yardstick.
+    """
     from benchmarks.chiffres_duckdb import INDICATEURS_PERIMETRE, INDICATEURS_RESERVATAIRE
 
     cles = ("perimetre_type", "perimetre_code", "reservataire", "indicateur")
     attendus = {tuple(r[c] for c in cles): r["valeur"] for r in _lire_csv(duckdb)}
-    produits = {}
-    for r in _lire_csv(indicateurs):
-        perimetre = r["indicateur"] in INDICATEURS_PERIMETRE and r["reservataire"] == ""
-        holder = r["indicateur"] in INDICATEURS_RESERVATAIRE and r["reservataire"] != ""
-        if r["dimension"] == "total" and (perimetre or holder):
-            produits[tuple(r[c] for c in cles)] = r["valeur"]
+    indicateurs_mesures = {*INDICATEURS_PERIMETRE, *INDICATEURS_RESERVATAIRE}
+    produits = {
+        tuple(r[c] for c in cles): r["valeur"]
+        for r in _lire_csv(indicateurs)
+        if r["dimension"] == "total" and r["indicateur"] in indicateurs_mesures
+    }
     ecarts = [
-        f"{' / '.join(k)} : flux_dash {produits.get(k, 'absent')}, DuckDB {attendus.get(k, 'absent')}"
-        for k in sorted(attendus.keys() | produits.keys())
-        if attendus.get(k) != produits.get(k)
+        f"{' / '.join(k)} : flux_dash {produits.get(k, 'absent')}, DuckDB {attendus[k]}"
+        for k in sorted(attendus)
+        if attendus[k] != produits.get(k)
     ]
-    return len(attendus.keys() | produits.keys()), ecarts
+    return len(attendus), ecarts
 
 
 # --- One size -----------------------------------------------------------------------------------------
@@ -206,7 +214,9 @@ def _mediane(valeurs: list[float]) -> float:
     return statistics.median(valeurs) if valeurs else float("nan")
 
 
-def mesurer_jeu(genre: str, taille: int, formats: list[str], repetitions: int, annee: int, etapes: bool) -> list[dict]:
+def mesurer_jeu(
+    genre: str, taille: int, formats: list[str], repetitions: int, annee: int, etapes: bool, sequentiel: bool = False
+) -> list[dict]:
     j = jeu.preparer(taille, genre, journal=lambda m: print(m, flush=True))
     nom = f"{jeu.GENRES[genre]} {taille}"
     debut_charges = len(CHARGES)
@@ -219,6 +229,7 @@ def mesurer_jeu(genre: str, taille: int, formats: list[str], repetitions: int, a
                 flush=True,
             )
     bilans: dict[str, list[Execution]] = {f: [] for f in fichiers}
+    sequentiels: dict[str, list[Execution]] = {f: [] for f in fichiers}
     par_etape: dict[str, list[dict]] = {f: [] for f in fichiers}
     duck: list[tuple[Execution, dict]] = []
     verification: dict[str, tuple[int, list[str]]] = {}
@@ -229,6 +240,9 @@ def mesurer_jeu(genre: str, taille: int, formats: list[str], repetitions: int, a
             for f, chemins in fichiers.items():  # interleaved, so that a change of load spreads over all
                 bilans[f].append(mesurer_bilan(chemins, annee, indicateurs[f] if rep == 1 else None))
                 print(f"  {nom} {f} essai {rep}/{repetitions} : bilan {bilans[f][-1].secondes:.1f} s", flush=True)
+                if sequentiel:
+                    sequentiels[f].append(mesurer_bilan(chemins, annee, None, ("--processus", "1")))
+                    print(f"  {nom} {f} essai {rep}/{repetitions} : --processus 1 {sequentiels[f][-1].secondes:.1f} s")
                 if etapes:
                     par_etape[f].append(mesurer_etapes(chemins, annee)[1])
             if "csv" in fichiers:
@@ -263,7 +277,12 @@ def mesurer_jeu(genre: str, taille: int, formats: list[str], repetitions: int, a
             "bilan_max_s": max(e.secondes for e in b),
             "bilan_cpu_s": _mediane([e.cpu_s for e in b]),
             "bilan_pic_mo": max(e.pic_mo for e in b),
+            "processus": os.cpu_count(),
         }
+        if sequentiels[f]:
+            ligne["sequentiel_s"] = _mediane([e.secondes for e in sequentiels[f]])
+            ligne["sequentiel_cpu_s"] = _mediane([e.cpu_s for e in sequentiels[f]])
+            ligne["gain_pool"] = ligne["sequentiel_s"] / ligne["bilan_s"]
         if duck:
             ligne |= {
                 "duckdb_s": _mediane([e.secondes for e, _ in duck]),
@@ -316,9 +335,15 @@ def _texte(valeur: object) -> str:
     return "" if valeur is None else str(valeur)
 
 
-def _valeur(texte: str) -> object:
+COLONNES_TEXTE = frozenset({"date", "commit", "jeu", "format"})
+"""Read back as text: a short commit id such as ``87e1324`` would otherwise be read as a float (infinite)."""
+
+
+def _valeur(texte: str, colonne: str = "") -> object:
     if texte == "":
         return None
+    if colonne in COLONNES_TEXTE:
+        return texte
     try:
         return int(texte)
     except ValueError:
@@ -337,7 +362,7 @@ def enregistrer(nouvelles: list[dict], chemin: Path = RESULTATS_CSV) -> list[dic
     """Merge ``nouvelles`` into the CSV (same size and format replaced), sorted by size then format."""
     anciennes = []
     if chemin.exists():
-        anciennes = [{k: _valeur(v) for k, v in r.items()} for r in _lire_csv(chemin)]
+        anciennes = [{k: _valeur(v, k) for k, v in r.items()} for r in _lire_csv(chemin)]
     remplacees = {_cle(r) for r in nouvelles}
     lignes = [r for r in anciennes if _cle(r) not in remplacees] + nouvelles
     lignes.sort(key=lambda r: (list(jeu.GENRES).index(r["jeu"]), r["taille"], r["format"]))
@@ -361,15 +386,15 @@ def tableaux(lignes: list[dict]) -> str:
     """The two Markdown tables (whole process; stages), French numbers."""
     t1 = [
         "| Jeu | Logements | Format | Tours | Classeurs | `bilan --zip` (s) | min–max (s) | CPU (s) | Pic mémoire (Mo) "
-        "| DuckDB (s) | Rapport | Chiffres vérifiés |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| `--processus 1` (s) | DuckDB (s) | Rapport | Chiffres vérifiés |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in lignes:
         verifies = f"{_fr(r['chiffres_compares'], 0)} identiques" if r.get("chiffres_differents") == 0 else "—"
         t1.append(
             f"| {jeu.GENRES[r['jeu']]} | {_fr(r['taille'], 0)} | {r['format']} | {_fr(r['tours'], 0)} | {_fr(r.get('classeurs'), 0)} "
             f"| {_fr(r['bilan_s'])} | {_fr(r['bilan_min_s'])}–{_fr(r['bilan_max_s'])} | {_fr(r['bilan_cpu_s'])} "
-            f"| {_fr(r['bilan_pic_mo'], 0)} | {_fr(r.get('duckdb_s'), 2)} "
+            f"| {_fr(r['bilan_pic_mo'], 0)} | {_sequentiel(r)} | {_fr(r.get('duckdb_s'), 2)} "
             f"| {(_fr(r.get('rapport_duckdb')) + ' ×') if r.get('rapport_duckdb') else '—'} | {verifies} |"
         )
     t2 = [
@@ -391,6 +416,12 @@ def tableaux(lignes: list[dict]) -> str:
             + f" | {_fr(r['etapes_pic_mo'], 0)} |"
         )
     return "\n".join(t1) + "\n\n" + "\n".join(t2)
+
+
+def _sequentiel(r: dict) -> str:
+    if r.get("sequentiel_s") is None:
+        return "—"
+    return f"{_fr(r['sequentiel_s'])} (pool : {_fr(r['gain_pool'], 2)} ×)"
 
 
 def objectifs(lignes: list[dict]) -> str:
@@ -444,7 +475,9 @@ def ecrire_markdown(lignes: list[dict], chemin: Path = RESULTATS_MD) -> str:
             f"Charge moyenne (1 min) la plus haute pendant chaque jeu : {', '.join(_fr(c, 1) for c in charges)}"
             + (" — **machine partagée** avec d'autres travaux pendant la mesure." if partage else "."),
             f"Temps : médiane de {' ou '.join(map(str, essais))} essai{'s' if max(essais) > 1 else ''} ; "
-            "pics mémoire : le plus haut des essais.",
+            "pics mémoire : le plus haut des essais. `bilan --zip` écrit les classeurs avec un processus par cœur "
+            "(défaut de `--processus`), son CPU compte ceux des processus de travail ; les étapes sont mesurées dans "
+            "un seul processus.",
             "",
             tableaux(lignes),
             "",
@@ -468,6 +501,9 @@ def main(arguments: list[str] | None = None) -> int:
     p.add_argument("--annee", type=int, default=jeu.ANNEE, help=f"année du bilan (défaut {jeu.ANNEE})")
     p.add_argument("--sans-demo", action="store_true", help="ne mesure pas le jeu de démonstration (3 000 logements)")
     p.add_argument("--sans-etapes", action="store_true", help="ne mesure que les processus complets")
+    p.add_argument(
+        "--sequentiel", action="store_true", help="mesure aussi bilan --processus 1 (le gain du pool de processus)"
+    )
     args = p.parse_args(arguments)
     try:
         tailles = [int(t.replace("_", "").replace(" ", "")) for t in args.tailles.split(",") if t.strip()]
@@ -480,7 +516,9 @@ def main(arguments: list[str] | None = None) -> int:
     print(f"Mesure sur {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.2f}.", flush=True)
     lignes: list[dict] = []
     for genre, taille in jeux:
-        lignes = enregistrer(mesurer_jeu(genre, taille, formats, args.repetitions, args.annee, not args.sans_etapes))
+        lignes = enregistrer(
+            mesurer_jeu(genre, taille, formats, args.repetitions, args.annee, not args.sans_etapes, args.sequentiel)
+        )
     print()
     print(ecrire_markdown(lignes))
     print(f"Résultats : {RESULTATS_CSV.relative_to(RACINE)} et {RESULTATS_MD.relative_to(RACINE)}.")
