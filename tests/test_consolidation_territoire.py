@@ -20,12 +20,6 @@ from flux_dash.demo import territoire as T
 DOSSIER = Path(__file__).resolve().parent.parent / "sample_data" / "territoire"
 EST_ENSEMBLE, PLAINE_COMMUNE, PARIS = "200057875", "200057867", "75056"
 
-EN_ATTENTE_DONNEES = pytest.mark.xfail(
-    strict=True,
-    reason="feuille Données des classeurs du bailleur (issue 8, item 1, aide fidelite-trames) pas encore sur main : "
-    "les classeurs État de la démo ne se lisent pas encore ; régénérer sample_data/territoire ensuite",
-)
-
 
 def _communes_du_bailleur(b: T.BailleurTerritoire) -> set[str]:
     return {c for c, _ in b.communes}
@@ -114,7 +108,7 @@ def test_le_depot_est_ce_que_le_generateur_ecrit(tmp_path, capsys):
 @pytest.mark.lent
 @pytest.mark.parametrize(
     "avec_classeurs",
-    [pytest.param(False, id="archives et CSV"), pytest.param(True, id="avec les classeurs", marks=EN_ATTENTE_DONNEES)],
+    [pytest.param(False, id="archives et CSV"), pytest.param(True, id="avec les classeurs")],
 )
 def test_consolider_la_campagne_de_demonstration(tmp_path, capsys, avec_classeurs):
     fichiers = sorted(str(p) for p in (DOSSIER / "2024").glob("*/*") if avec_classeurs or p.suffix != ".xlsx")

@@ -26,12 +26,6 @@ from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.moteur import libelle_reservataire
 from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
 
-EN_ATTENTE_DONNEES = pytest.mark.xfail(
-    strict=True,
-    reason="feuille « Données » des classeurs (FORMAT.md §2.1, issue 8 item 1, côté trames) pas encore sur main : "
-    "un classeur reçu seul ne peut pas être relu",
-)
-
 MONTREUIL, BAGNOLET, SAINT_DENIS, PARIS = "93048", "93006", "93066", "75056"
 OUI, NON = {"premier_quartile": True, "menage_prioritaire": True, "dalo": False}, {"premier_quartile": False}
 
@@ -265,7 +259,7 @@ def verifier(jeux: list[tuple[str, dict[str, pd.DataFrame]]], genres: list[str])
     "genres",
     [
         pytest.param(["zip", "csv", "zip_csv"], id="archive, CSV, archive du seul CSV"),
-        pytest.param(["zip", "csv", "classeur"], id="archive, CSV, classeur", marks=EN_ATTENTE_DONNEES),
+        pytest.param(["zip", "csv", "classeur"], id="archive, CSV, classeur"),
     ],
 )
 def test_trois_bailleurs_egalent_l_union_de_leurs_lignes(genres):

@@ -234,6 +234,7 @@ def test_reservataire_feuilles(wb_reservataire):
         "Indicateurs",
         "Paramètres",
         "Définitions",
+        "Données",
     ]
 
 
@@ -400,6 +401,7 @@ def test_epci_sans_attribution_affiche_ns(bilan):
         "Prévisionnel 2025",
         "Paramètres",
         "Définitions",
+        "Données",
     ]
     flux = lire_tableau(wb["Synthèse"], "Périmètre")
     assert flux[0]["Flux annuel (logements)"] == 1
@@ -535,7 +537,7 @@ def test_etat_controles_prefet(bilan):
 
 def test_previsionnel_sans_table_previsionnel(bilan):
     wb = classeur(previsionnel.classeur_previsionnel(bilan, NOM, OPTIONS))
-    assert wb.sheetnames == ["Prévisionnel", "Soustraits prévus", "Paramètres", "Définitions"]
+    assert wb.sheetnames == ["Prévisionnel", "Soustraits prévus", "Paramètres", "Définitions", "Données"]
     droits = lire_tableau(wb["Prévisionnel"], "Périmètre")
     assert droits == [
         {

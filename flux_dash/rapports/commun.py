@@ -23,6 +23,7 @@ from flux_dash import excel
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.excel import Classeur, Feuille
+from flux_dash.rapports.donnees import feuille_donnees
 from flux_dash.regles import ReglesCalcul
 
 if TYPE_CHECKING:
@@ -622,11 +623,18 @@ def selection(df: pd.DataFrame, colonnes: Sequence[str]) -> pd.DataFrame:
 
 
 def terminer(
-    wb: Classeur, bilan: Bilan, options: OptionsRapports, destinataire: str, document: str, consolide: bool = False
+    wb: Classeur,
+    bilan: Bilan,
+    options: OptionsRapports,
+    destinataire: str,
+    document: str,
+    donnees: pd.DataFrame,
+    consolide: bool = False,
 ) -> bytes:
-    """The end every trame shares: the "Paramètres" and "Définitions" sheets, then the workbook's bytes.
+    """The end every trame shares: the "Paramètres", "Définitions" and "Données" sheets, then the workbook's bytes.
 
-    ``document`` names the document with its year (« Bilan réservataire 2024 »); ``consolide`` marks the
+    ``document`` names the document with its year (« Bilan réservataire 2024 »); ``donnees``: the rows of
+    ``indicateurs_{n}.csv`` for the recipient (:mod:`flux_dash.rapports.donnees`); ``consolide`` marks the
     documents shared beyond the réservataire, which may mask small counts (their Paramètres say whether they do).
     """
     masquage = options.masquer_petits_effectifs if consolide else None
@@ -641,6 +649,7 @@ def terminer(
         genere_le=options.genere_le,
     )
     feuille_definitions(wb, masquage=bool(masquage))
+    feuille_donnees(wb, bilan, donnees, document, destinataire, options.bailleur, options.fichiers_source)
     return octets(wb, f"{document} – {destinataire}", options.bailleur, options.genere_le)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flux_dash.calculs import Bilan
 from flux_dash.rapports import commun as c
-from flux_dash.rapports import consolide
+from flux_dash.rapports import consolide, donnees
 from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
@@ -74,4 +74,5 @@ def classeur_epci(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     consolide.feuille_previsionnel(wb, bilan, options, "EPCI_EPT", code, destinataire)
     perimetres = [("EPCI_EPT", code), *c.communes_de(bilan, "EPCI_EPT", code)]
     ev.ajouter_evolution(wb, bilan, options, destinataire, consolide=True, perimetres=perimetres)
-    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", consolide=True)
+    lignes = donnees.lignes_du_territoire(bilan, [("EPCI_EPT", code)])
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", lignes, consolide=True)

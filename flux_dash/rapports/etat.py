@@ -15,7 +15,7 @@ from flux_dash.calculs import Bilan
 from flux_dash.consolidation import contrat
 from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
-from flux_dash.rapports import consolide
+from flux_dash.rapports import consolide, donnees
 from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
@@ -70,7 +70,8 @@ def classeur_etat(bilan: Bilan, code: str, options: OptionsRapports | None = Non
     consolide.feuille_indicateurs(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     consolide.feuille_previsionnel(wb, bilan, options, "DEPARTEMENT", code, destinataire)
     ev.ajouter_evolution(wb, bilan, options, destinataire, consolide=True, perimetres=[("DEPARTEMENT", code)])
-    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", consolide=True)
+    lignes = donnees.lignes_du_territoire(bilan, [("DEPARTEMENT", code), *consolide.epci_du_departement(bilan, code)])
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", lignes, consolide=True)
 
 
 def parts_par_commune(bilan: Bilan, code: str) -> pd.DataFrame:

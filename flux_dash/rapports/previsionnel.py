@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flux_dash.calculs import Bilan
 from flux_dash.rapports import commun as c
+from flux_dash.rapports import donnees
 from flux_dash.rapports import evolution as ev
 from flux_dash.rapports import reservataire as res
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
@@ -109,4 +110,5 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
     ev.ajouter_evolution(wb, bilan, options, destinataire, reservataire=reservataire, perimetres=perimetres)
-    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {n1}")
+    lignes = donnees.lignes_du_reservataire(bilan, reservataire, perimetres)
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {n1}", lignes)

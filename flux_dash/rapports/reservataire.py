@@ -15,6 +15,7 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
+from flux_dash.rapports import donnees
 from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
@@ -81,7 +82,8 @@ def classeur_reservataire(bilan: Bilan, reservataire: str, options: OptionsRappo
     _feuille_repartitions(wb, bilan, options, reservataire, destinataire, perimetres)
     _feuille_indicateurs(wb, bilan, options, reservataire, categorie, destinataire, perimetres)
     ev.ajouter_evolution(wb, bilan, options, destinataire, reservataire=reservataire, perimetres=perimetres)
-    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}")
+    lignes = donnees.lignes_du_reservataire(bilan, reservataire, perimetres)
+    return c.terminer(wb, bilan, options, destinataire, f"{DOCUMENT} {bilan.annee}", lignes)
 
 
 def _titre(bilan: Bilan, reservataire: str) -> str:

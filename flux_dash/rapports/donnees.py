@@ -1,0 +1,146 @@
+"""The « Données » sheet that ends every workbook of the landlord (FORMAT.md §2.1): the rows of
+``indicateurs_{n}.csv`` that concern the workbook's recipient, as plain values in an Excel table, headed by the
+landlord's name, the year, the tool version and the sha256 of the sources. It is what makes a workbook received by
+e-mail readable by the receiving side (:func:`flux_dash.consolidation.lire_envois`).
+
+Which rows (decisions where FORMAT.md says « the rows that concern its recipient's perimeter and the strates
+inside it »):
+
+- a territory (EPCI/EPT, département): every row of the territory and of the perimeters inside it (communes, and
+  for a département the EPCI/EPT covering part of it, as in its CIA table);
+- a réservataire (bilan and prévisionnel, the same rows): its own rows wherever they are (convention perimeters,
+  strates inside them, « Hors convention » lines), and the perimeter-wide rows of its convention perimeters — what
+  its bilan shows; not those of every commune inside (six times more rows, and the same workbook for every
+  réservataire of a département) — except the perimeter-wide ``logements_attribues``
+  (:data:`SOMMES_DES_TITULAIRES`): that count adds up every holder's attribués, and the other holders are not the
+  réservataire's to see.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import pandas as pd
+
+from flux_dash import excel
+from flux_dash import referentiel as ref
+from flux_dash.calculs import Bilan
+from flux_dash.consolidation import contrat
+from flux_dash.excel import Classeur
+from flux_dash.indicateurs_csv import indicateurs_en_tableau
+
+PT, PC = contrat.PT, contrat.PC
+TITRE = "Données"
+DECIMALES = 6
+"""Decimals of a value in ``indicateurs_{n}.csv`` (FORMAT.md §2.2)."""
+SOMMES_DES_TITULAIRES = ("logements_attribues",)
+"""Perimeter-wide counts that sum every holder's figures: left out of a réservataire's sheet."""
+
+_TABLEAUX: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+"""The rows of each Bilan (by id), computed once for all the workbooks of a batch; an entry dies with its Bilan."""
+
+
+def lignes_du_bilan(bilan: Bilan) -> pd.DataFrame:
+    """Every row of ``indicateurs_{n}.csv`` of ``bilan`` (:func:`indicateurs_en_tableau`, ``bailleur`` left empty
+    here), computed once per Bilan; the frame is shared: never modify it."""
+    entree = _TABLEAUX.get(id(bilan))
+    if entree is not None and entree[0]() is bilan:
+        return entree[1]
+    t = indicateurs_en_tableau(bilan)[contrat.ENTETE]
+    # The values the CSV holds (6 decimals, indicateurs_csv._nombre): a workbook and the CSV of one landlord
+    # must give the same figures to the receiving side, which refuses two files that differ.
+    t = t.assign(valeur=t["valeur"].round(DECIMALES))
+    _TABLEAUX[id(bilan)] = (weakref.ref(bilan), t)
+    weakref.finalize(bilan, _TABLEAUX.pop, id(bilan), None)
+    return t
+
+
+def perimetres_dedans(bilan: Bilan, perimetres: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``perimetres`` and every strate of the bilan of a finer type (commune < EPCI/EPT < département < région)
+    whose communes (where the landlord has logements) are all in one of them."""
+    a = bilan.appartenance
+    communes = {cle: set(g["code_commune"]) for cle, g in a.groupby([PT, PC], sort=False)}
+    p = bilan.perimetres
+    strates = list(zip(p.loc[p["strate"].astype(bool), PT], p.loc[p["strate"].astype(bool), PC], strict=True))
+    dedans = list(perimetres)
+    rang = ref.PERIMETRES.ordre
+    for perimetre in perimetres:
+        contenu = communes.get(perimetre, set())
+        plus_fines = [s for s in strates if rang(s[0]) < rang(perimetre[0])]
+        dedans += [s for s in plus_fines if communes.get(s) and communes[s] <= contenu]
+    return list(dict.fromkeys(dedans))
+
+
+def _sur(t: pd.DataFrame, perimetres: list[tuple[str, str]]) -> pd.Series:
+    cles = pd.MultiIndex.from_frame(t[[PT, PC]])
+    return pd.Series(cles.isin(perimetres), index=t.index)
+
+
+def lignes_du_territoire(bilan: Bilan, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
+    """The rows of the territory ``perimetres[0]`` and of ``perimetres`` (the caller lists the ones inside it)."""
+    t = lignes_du_bilan(bilan)
+    return t[_sur(t, perimetres_dedans(bilan, perimetres[:1]) + list(perimetres[1:]))].reset_index(drop=True)
+
+
+def lignes_du_reservataire(bilan: Bilan, reservataire: str, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
+    """The réservataire's own rows and the perimeter-wide rows of its convention perimeters ``perimetres``,
+    :data:`SOMMES_DES_TITULAIRES` excepted."""
+    t = lignes_du_bilan(bilan)
+    siennes = t["reservataire"] == reservataire
+    contexte = (t["reservataire"] == "") & (t["categorie"] == "") & ~t["indicateur"].isin(SOMMES_DES_TITULAIRES)
+    contexte &= _sur(t, perimetres)
+    return t[siennes | contexte].reset_index(drop=True)
+
+
+def feuille_donnees(
+    wb: Classeur,
+    bilan: Bilan,
+    lignes: pd.DataFrame,
+    document: str,
+    destinataire: str,
+    bailleur: str,
+    fichiers_source: Sequence[tuple[str, str]],
+) -> None:
+    """The last sheet: title, the « label | value » rows the receiving side reads (Bailleur, Année, Document,
+    Version de flux_dash, one Fichier source row per source with its sha256), then ``lignes`` in an Excel table
+    named ``donnees`` (plain values, no formula: text starting with ``=`` stays text)."""
+    import flux_dash
+
+    ws = excel.nouvelle_feuille(wb, TITRE)
+    lignes = lignes.assign(bailleur=bailleur)
+    debut = excel.ecrire_titre(
+        ws,
+        f"Données {document} – {destinataire}",
+        [
+            f"Les chiffres de ce classeur, une ligne par chiffre, dans les colonnes du fichier indicateurs_"
+            f"{bilan.annee}.csv : à filtrer, ou à relire par flux_dash pour consolider les bilans de plusieurs "
+            "bailleurs."
+        ],
+    )
+    entete: list[tuple[str, object]] = [
+        ("Bailleur", bailleur),  # empty when not given: a file without a landlord is refused when read
+        ("Année", bilan.annee),
+        ("Document", f"{document} – {destinataire}"),
+        ("Version de flux_dash", flux_dash.__version__),
+    ]
+    entete += [("Fichier source", f"{nom} (sha256 {empreinte})") for nom, empreinte in fichiers_source]
+    for etiquette, valeur in entete:
+        excel.ecrire_texte(ws, debut, 1, etiquette, excel.STYLE_SOUS_TITRE)
+        format_ = excel.FORMAT_ANNEE if isinstance(valeur, int) else None
+        excel.ecrire_valeur(ws, debut, 2, valeur, format_, excel.STYLE_SOUS_TITRE)
+        debut += 1
+    debut += 1
+    colonnes = list(contrat.ENTETE)
+    for j, nom in enumerate(colonnes, start=1):
+        excel.ecrire_texte(ws, debut, j, nom, excel.STYLE_ENTETE)
+    if len(lignes):
+        # Bulk writing (thousands of rows in a département's workbook), then the Excel table over it.
+        excel.ecrire_donnees(ws, lignes[colonnes], debut + 1, 1, formats={"annee": excel.FORMAT_ANNEE})
+        nom = excel.nom_tableau("donnees", [t.nom for f in wb.feuilles for t in f.tableaux])
+        ws.tableaux.append(excel.TableauExcel(nom, debut, debut + len(lignes), 1, len(colonnes), tuple(colonnes)))
+    else:
+        excel.ecrire_note(ws, "Aucune ligne pour ce destinataire.", debut + 1)
+    for j, largeur in enumerate((6, 22, 16, 12, 30, 18, 30, 14, 12, 34, 12), start=1):
+        ws.largeurs[j] = largeur
+    excel.figer_entete(ws, f"A{debut + 1}")
