@@ -152,6 +152,16 @@ def test_classeur_et_csv_du_meme_bailleur_donnent_les_memes_chiffres(donnees_dem
     assert len(recu.envois) == 1
 
 
+def test_feuille_donnees_s_imprime_en_largeur_avec_l_en_tete_repete(petit_bilan):
+    # Without it LibreOffice printed the sheet in portrait, its 11 columns over two pages wide (16 pages for one
+    # prévisionnel of the demo).
+    ws = classeur(previsionnel.classeur_previsionnel(petit_bilan, NOM, OPTIONS))["Données"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1
+    entete = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "annee")
+    assert ws.print_title_rows == f"${entete}:${entete}"
+
+
 def test_classeur_sans_nom_de_bailleur_est_refuse_a_la_lecture(petit_bilan):
     octets = epci.classeur_epci(petit_bilan, PLAINE_COMMUNE, dataclasses.replace(OPTIONS, bailleur=""))
     recu = lire_envois([("bilan.xlsx", octets)], annee=2024)

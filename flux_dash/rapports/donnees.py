@@ -144,3 +144,4 @@ def feuille_donnees(
     for j, largeur in enumerate((6, 22, 16, 12, 30, 18, 30, 14, 12, 34, 12), start=1):
         ws.largeurs[j] = largeur
     excel.figer_entete(ws, f"A{debut + 1}")
+    excel.mise_en_page(ws, (debut, debut))  # landscape, one page wide, the header row on every printed page
