@@ -23,7 +23,8 @@ st.caption(
     "Une archive avec un dossier par type de destinataire (reservataires/, epci_ept/, etat/, previsionnels/) "
     f"et le fichier {nom_indicateurs(bilan)}."
 )
-tel.preparer_archive(bilan, options)
+liste = tel.lister_ou_arreter(bilan, options)
+tel.preparer_archive(bilan, options, liste)
 
 st.subheader("Indicateurs (CSV)")
 st.caption(
@@ -40,4 +41,4 @@ st.download_button(
 )
 
 st.subheader("Rapports par destinataire")
-tel.afficher_rapports(tel.lister_ou_arreter(bilan, options))
+tel.afficher_rapports(liste.prevus)

@@ -62,8 +62,9 @@ def test_bouton_archive_prepare_le_zip(donnees_demo, monkeypatch):
 
     appels = []
 
-    def archive_factice(bilan, options, progression):
+    def archive_factice(bilan, options, progression, processus, prevus):
         appels.append(options)
+        assert processus == 1 and len(prevus) > 1  # in the server's process, the page's listing
         progression(0.5, "Classeur 1 sur 2")
         progression(1.0, "Indicateurs écrits")
         return flux_dash.rapports.archiver({"indicateurs_2024.csv": b"x", "reservataires/a.xlsx": b"y"})
@@ -102,3 +103,90 @@ def test_nouvelles_donnees_retablissent_les_destinataires_lec_par_defaut(donnees
     at.switch_page(PAGE).run()
     assert not at.exception
     assert sorted(at.session_state[etat.CLE_LEC]) == attendus
+
+
+def _compter_constructions(monkeypatch, garder: int | None = None) -> tuple[dict[str, int], list[int]]:
+    """Wrap every listed workbook's builder with a counter (and keep the first ``garder`` of each kind)."""
+    import dataclasses
+
+    import flux_dash.rapports
+
+    vraie = flux_dash.rapports.lister_rapports
+    constructions: dict[str, int] = {}
+    listages: list[int] = []
+
+    def compter(prevu):
+        def construire():
+            constructions[prevu.chemin_archive] = constructions.get(prevu.chemin_archive, 0) + 1
+            return prevu.construire()
+
+        return dataclasses.replace(prevu, construire=construire)
+
+    def lister(bilan, options=None):
+        listages.append(1)
+        prevus = vraie(bilan, options)
+        if garder is not None:
+            prevus = [p for p in prevus if sum(q.genre == p.genre for q in prevus[: prevus.index(p)]) < garder]
+        return [compter(p) for p in prevus]
+
+    monkeypatch.setattr(flux_dash.rapports, "lister_rapports", lister)
+    return constructions, listages
+
+
+def _classeurs(at):
+    from flux_dash.ui.telechargements import Classeurs
+
+    return next(v for _, v in at.session_state[etat.AGREGATS].values() if isinstance(v, Classeurs))
+
+
+def test_archive_reutilise_le_classeur_deja_telecharge_et_montre_sa_progression(donnees_demo, monkeypatch):
+    from flux_dash.ui import telechargements
+
+    constructions, _ = _compter_constructions(monkeypatch, garder=1)
+    etapes: list[tuple[float, str]] = []
+    monkeypatch.setattr(telechargements, "avancer", lambda barre, f, texte: etapes.append((f, texte)))
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    prevus = _classeurs(at).prevus
+    assert len(prevus) == 4  # one per kind
+    seul = prevus[1].construire()  # what the download button of one workbook calls (deferred, on click)
+    assert constructions == {prevus[1].chemin_archive: 1}
+    next(b for b in at.button if b.label == "Préparer l'archive de tous les rapports").click().run()
+    assert not at.exception and not at.error
+    assert constructions == {p.chemin_archive: 1 for p in prevus}  # built once each: the downloaded one reused
+    _, octets = at.session_state[etat.ARCHIVE]
+    zf = zipfile.ZipFile(io.BytesIO(octets))
+    assert sorted(zf.namelist()) == sorted([*(p.chemin_archive for p in prevus), "indicateurs_2024.csv"])
+    assert zf.read(prevus[1].chemin_archive) == seul
+    fractions = [f for f, _ in etapes]
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] == 1.0
+    assert [t for _, t in etapes[:4]] == [f"Classeur {i} sur 4 : {p.nom_fichier}" for i, p in enumerate(prevus, 1)]
+    assert etapes[-1][1] == "Archive prête."
+    prevus[2].construire()  # a download after the archive: not rebuilt either
+    assert constructions[prevus[2].chemin_archive] == 1
+
+
+def test_liste_des_rapports_faite_une_fois_par_options(donnees_demo, monkeypatch):
+    _, listages = _compter_constructions(monkeypatch)
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    at.run()
+    at.text_input[1].input("Seine").run()  # a search: the listing is reused
+    assert not at.exception and len(listages) == 1
+    at.checkbox(key=etat.CLE_MASQUER).check().run()  # other options: a new listing
+    assert not at.exception and len(listages) == 2
+
+
+def test_au_dela_de_boutons_max_un_choix_et_un_bouton_par_genre(donnees_demo, monkeypatch):
+    from flux_dash.ui import telechargements
+
+    monkeypatch.setattr(telechargements, "BOUTONS_MAX", 10)
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    assert not at.exception
+    prevus = _classeurs(at).prevus
+    genres = {p.genre for p in prevus}
+    assert len(at.selectbox) == len(genres) and len(_boutons(at)) == 1 + len(genres)
+    choix = at.selectbox[0]
+    choix.set_value(len(choix.options) - 1).run()
+    assert not at.exception
+    premier = [p for p in prevus if p.genre == prevus[0].genre]
+    dernier = sorted(premier, key=lambda p: (p.destinataire.casefold(), p.nom_fichier))[-1]
+    assert echapper(dernier.destinataire) in [b.proto.label for b in _boutons(at)]

@@ -70,3 +70,13 @@ def test_cli_processus_invalide_code_2(valeur, capsys):
         cli.main(["bilan", "f.csv", "--annee", "2024", "--sortie", "s", "--processus", valeur])
     assert sortie.value.code == 2
     assert "--processus" in capsys.readouterr().err
+
+
+def test_liste_donnee_construite_telle_quelle(petit_bilan, options):
+    # the application passes its own listing (its builders reuse the workbooks already downloaded)
+    prevus = rapports.lister_rapports(petit_bilan, options)[:2]
+    deja = dataclasses.replace(prevus[0], construire=lambda: b"deja construit")
+    fichiers = rapports.construire_classeurs(petit_bilan, options, prevus=[deja, prevus[1]])
+    assert list(fichiers) == [p.chemin_archive for p in prevus]
+    assert fichiers[prevus[0].chemin_archive] == b"deja construit"
+    assert fichiers[prevus[1].chemin_archive] == prevus[1].construire()

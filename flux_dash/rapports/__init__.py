@@ -15,7 +15,7 @@ import gc
 import io
 import multiprocessing
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flux_dash import referentiel as ref
@@ -89,6 +89,7 @@ def construire_classeurs(
     options: OptionsRapports | None = None,
     progression: Callable[[int, int, RapportPrevu], None] | None = None,
     processus: int = 1,
+    prevus: Sequence[RapportPrevu] | None = None,
 ) -> dict[str, bytes]:
     """Every workbook of :func:`lister_rapports`, ``{path in archive: bytes}`` in listing order: the one place a
     batch of trames is built (command line, archive, application).
@@ -98,12 +99,14 @@ def construire_classeurs(
     processes (the command line: one per core); the bytes are those of a sequential build. Never more than 1
     inside a server (the Streamlit application): forking a process that runs threads is unsafe. Where ``fork``
     does not exist (Windows) the build is sequential. ``progression(i, total, prevu)`` is called after each
-    workbook, in listing order.
+    workbook, in listing order. ``prevus``: the listing to build, already made by the caller (the application
+    reuses the workbooks it built for single downloads; its options carry the batch's date); default
+    :func:`lister_rapports`.
     """
     options = options or OptionsRapports()
     if options.genere_le is None:
         options = dataclasses.replace(options, genere_le=dt.datetime.now().replace(microsecond=0))
-    prevus = lister_rapports(bilan, options)
+    prevus = list(prevus) if prevus is not None else lister_rapports(bilan, options)
     processus = min(processus, len(prevus))
     if processus > 1 and "fork" in multiprocessing.get_all_start_methods():
         contenus = _construire_en_parallele(prevus, processus)
@@ -146,11 +149,12 @@ def construire_archive(
     options: OptionsRapports | None = None,
     progression: Callable[[float, str], None] | None = None,
     processus: int = 1,
+    prevus: Sequence[RapportPrevu] | None = None,
 ) -> bytes:
     """Every workbook in its folder, plus ``indicateurs_{n}.csv`` (FORMAT.md §2.2), as ZIP bytes.
 
     ``progression(fraction, message)`` is called after each file with increasing fractions, the last one 1.0;
-    ``processus``: see :func:`construire_classeurs` (1 in the application).
+    ``processus``, ``prevus``: see :func:`construire_classeurs` (the application: 1, and its own listing).
     """
     from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
 
@@ -158,7 +162,7 @@ def construire_archive(
         if progression:
             progression(i / (total + 1), f"Classeur {i} sur {total} : {prevu.nom_fichier}")
 
-    fichiers = construire_classeurs(bilan, options, suivre, processus)
+    fichiers = construire_classeurs(bilan, options, suivre, processus, prevus)
     fichiers[nom_indicateurs(bilan)] = ecrire_indicateurs_csv(bilan, bailleur=(options or OptionsRapports()).bailleur)
     if progression:
         progression(1.0, f"Indicateurs écrits : {nom_indicateurs(bilan)}")

@@ -8,7 +8,11 @@ Every builder call is wrapped: a failure is a French message and a server-side l
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -28,6 +32,48 @@ COLONNES_BOUTONS = 3
 RAPPORTS_SANS_RECHERCHE = 12
 """Up to this many reports, no search box and every group open."""
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOUTONS_MAX = 80
+"""Up to this many reports found, one download button each; beyond, one recipient list and one button per kind
+(312 buttons cost 0.55–0.98 s of every rerun at a regional landlord's 300 reports)."""
+
+
+@dataclass
+class Classeurs:
+    """The reports of one (bilan, options), listed once per session with one generation date, and the workbooks
+    already built (a single download, the archive): each is built once, then reused."""
+
+    prevus: list[trames.RapportPrevu]
+    construits: dict[str, bytes] = field(default_factory=dict)
+    """Path in the archive → bytes of the workbooks built so far."""
+
+    def construire(self, prevu: trames.RapportPrevu) -> bytes:
+        if prevu.chemin_archive not in self.construits:
+            self.construits[prevu.chemin_archive] = prevu.construire()
+        return self.construits[prevu.chemin_archive]
+
+    def memorises(self) -> list[trames.RapportPrevu]:
+        """The listing whose ``construire`` reuses (and records) the built workbooks."""
+        return [dataclasses.replace(p, construire=_construire_par(self, p)) for p in self.prevus]
+
+
+def _construire_par(classeurs: Classeurs, prevu: trames.RapportPrevu) -> Callable[[], bytes]:
+    return lambda: classeurs.construire(prevu)
+
+
+def _lister(bilan: Bilan, cle_options: tuple[OptionsRapports]) -> Classeurs:
+    (options,) = cle_options
+    if options.genere_le is None:  # one date for the session's batch: single downloads and the archive agree
+        options = dataclasses.replace(options, genere_le=dt.datetime.now().replace(microsecond=0))
+    resultat = Classeurs(trames.lister_rapports(bilan, options))
+    resultat.prevus = resultat.memorises()
+    return resultat
+
+
+def classeurs(bilan: Bilan, options: OptionsRapports) -> Classeurs:
+    """The reports of the bilan for these options, listed once per (upload, year, options) through
+    :func:`etat.agregat` (the bilan is itself cached per upload and year; the options, wrapped in a tuple, are
+    compared by value)."""
+    return etat.agregat(_lister, bilan, (options,))
 
 
 AVERTISSEMENT_SANS_NOM = (
@@ -80,18 +126,25 @@ def choisir_options(bilan: Bilan, fichiers: list[tuple[str, str]] | tuple = ()) 
     return options
 
 
-def preparer_archive(bilan: Bilan, options: OptionsRapports) -> None:
+def avancer(barre, fraction: float, texte: str) -> None:
+    """One step of the archive's progress bar."""
+    barre.progress(min(max(float(fraction), 0.0), 1.0), text=str(texte))
+
+
+def preparer_archive(bilan: Bilan, options: OptionsRapports, liste: Classeurs) -> None:
     """The « Préparer l'archive » button (with a progress bar), then the ZIP's download button once it is built for
-    these data, year and options (kept in ``etat`` until one of them changes)."""
+    these data, year and options (kept in ``etat`` until one of them changes). The workbooks already built in the
+    session (single downloads) are reused, the others built here and kept for later single downloads; in the
+    server's process (never forked)."""
     cle = (etat.jeton(), etat.annee(), options)
     if st.button("Préparer l'archive de tous les rapports", icon=":material/archive:"):
         barre = st.progress(0.0, text="Préparation…")
         try:
             octets = trames.construire_archive(
-                bilan, options, lambda f, texte: barre.progress(min(max(float(f), 0.0), 1.0), text=str(texte))
+                bilan, options, lambda f, texte: avancer(barre, f, texte), processus=1, prevus=liste.prevus
             )
             etat.definir_archive(cle, octets)
-            barre.progress(1.0, text="Archive prête.")
+            avancer(barre, 1.0, "Archive prête.")
         except Exception:
             journal.exception("construire_archive")
             st.error(
@@ -111,10 +164,11 @@ def preparer_archive(bilan: Bilan, options: OptionsRapports) -> None:
         )
 
 
-def lister_ou_arreter(bilan: Bilan, options: OptionsRapports) -> list[trames.RapportPrevu]:
-    """Every report of the bilan; stops the page with a French message when the list cannot be made."""
+def lister_ou_arreter(bilan: Bilan, options: OptionsRapports) -> Classeurs:
+    """Every report of the bilan (:func:`classeurs`); stops the page with a French message when the list cannot be
+    made."""
     try:
-        return trames.lister_rapports(bilan, options)
+        return classeurs(bilan, options)
     except Exception:
         journal.exception("lister_rapports")
         st.error(
@@ -124,23 +178,32 @@ def lister_ou_arreter(bilan: Bilan, options: OptionsRapports) -> list[trames.Rap
         st.stop()
 
 
+def _libelles(rapports: list[trames.RapportPrevu]) -> list[str]:
+    return [echapper(r.destinataire) for r in rapports]  # a button label is markdown: user text is escaped
+
+
 def afficher_rapports(rapports: list[trames.RapportPrevu]) -> None:
     """A search box (over :data:`RAPPORTS_SANS_RECHERCHE` reports), the count, then one expander per kind with a
-    download button per recipient (the workbook is built on click)."""
+    download button per recipient (the workbook is built on click); over :data:`BOUTONS_MAX` reports found, a
+    recipient list and one button per kind. Grouping and labels are computed once per listing and search."""
     recherche = (
         st.text_input("Rechercher un destinataire", placeholder="nom, commune, département…")
         if len(rapports) > RAPPORTS_SANS_RECHERCHE
         else ""
     )
-    groupes = pub.grouper_rapports(rapports, recherche)
+    groupes = etat.agregat(pub.grouper_rapports, rapports, recherche)
     trouves = sum(len(liste) for liste in groupes.values())
     st.caption(echapper(pub.compte_rapports(trouves, len(rapports), recherche)))  # user text: escaped
     for genre, liste in groupes.items():
+        libelles = etat.agregat(_libelles, liste)
         with st.expander(f"{genre} ({formats.nombre(len(liste))})", expanded=trouves <= RAPPORTS_SANS_RECHERCHE):
+            if trouves > BOUTONS_MAX:
+                _choisir_un(genre, liste, libelles)
+                continue
             colonnes = st.columns(COLONNES_BOUTONS)
             for i, r in enumerate(liste):
                 colonnes[i % COLONNES_BOUTONS].download_button(
-                    echapper(r.destinataire),  # a button label is markdown: user text is escaped
+                    libelles[i],
                     data=r.construire,
                     file_name=r.nom_fichier,
                     mime=MIME_XLSX,
@@ -149,3 +212,24 @@ def afficher_rapports(rapports: list[trames.RapportPrevu]) -> None:
                     icon=":material/description:",
                     width="stretch",
                 )
+
+
+def _choisir_un(genre: str, liste: list[trames.RapportPrevu], libelles: list[str]) -> None:
+    """A recipient list (typing in it searches) and the download button of the chosen one."""
+    i = st.selectbox(
+        "Destinataire",
+        range(len(liste)),
+        format_func=lambda k: liste[k].destinataire,
+        key=f"{etat.PREFIXE_WIDGET}choix_rapport_{genre}",
+    )
+    i = i if i is not None and i < len(liste) else 0
+    r = liste[i]
+    st.download_button(
+        libelles[i],
+        data=r.construire,
+        file_name=r.nom_fichier,
+        mime=MIME_XLSX,
+        on_click="ignore",
+        key=f"rapport_{genre}_choisi",
+        icon=":material/description:",
+    )
