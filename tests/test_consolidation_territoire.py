@@ -100,6 +100,13 @@ def test_le_depot_est_ce_que_le_generateur_ecrit(tmp_path, capsys):
     assert {f.chemin: f.contenu for f in T.envois_territoire()} == {
         c: (tmp_path / c).read_bytes() for c in ecrits if c[:4].isdigit()
     }
+    # The app's demo reads the committed copy: the same names, the same contents.
+    for annee in T.ANNEES_TERRITOIRE:
+        deposes_annee = dict(T.fichiers_deposes(annee, DOSSIER))
+        generes = dict(T.fichiers_territoire(annee))
+        assert sorted(deposes_annee) == sorted(generes)
+        for nom, contenu in generes.items():
+            assert _contenu(nom, deposes_annee[nom]) == _contenu(nom, contenu), nom
     genres = {c.rsplit(".", 1)[1] for c in ecrits if c[:4].isdigit()}
     assert genres == {"zip", "csv", "xlsx"}
     assert "territoire" in capsys.readouterr().out
@@ -149,3 +156,19 @@ def test_la_consolidation_depuis_jupyter_du_readme_s_execute(monkeypatch):
     assert c.annee == 2024 and ("EPCI_EPT", EST_ENSEMBLE) in c.territoires
     tous = c.du_bailleur("flux").query("perimetre_type == 'EPCI_EPT' and perimetre_code == @EST_ENSEMBLE")
     assert len(tous) == 1 and tous["nombre_bailleurs"].iloc[0] >= 3
+
+
+def test_la_copie_deposee_incomplete_n_est_pas_lue(tmp_path):
+    """An incomplete copy (a landlord's folder missing or short of a file) gives None: the app then builds the
+    campaign with the generator rather than showing a partial one."""
+    assert T.fichiers_deposes(2024, tmp_path) is None
+    for b in T.BAILLEURS_TERRITOIRE:
+        source = DOSSIER / "2024" / b.slug
+        cible = tmp_path / "2024" / b.slug
+        cible.mkdir(parents=True)
+        for p in source.iterdir():
+            (cible / p.name).write_bytes(p.read_bytes())
+    complet = T.fichiers_deposes(2024, tmp_path)
+    assert complet is not None and len(complet) == sum(len(b.envois.get(2024, ())) for b in T.BAILLEURS_TERRITOIRE)
+    next((tmp_path / "2024" / T.BAILLEURS_TERRITOIRE[0].slug).iterdir()).unlink()
+    assert T.fichiers_deposes(2024, tmp_path) is None

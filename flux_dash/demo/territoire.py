@@ -11,6 +11,9 @@ consolidation must match by category and perimeter, never by name (FORMAT.md §3
 - :func:`envois_territoire` gives the files in memory (the app's demo campaign, without disk);
 - :func:`fichiers_territoire` the ``(name, bytes)`` pairs of one year, ready for
   :func:`flux_dash.consolidation.lire_envois`;
+- :func:`fichiers_deposes` the same pairs read from the committed copy (:data:`DEPOT`), when the repository is
+  there: the app's demo in a fraction of a second instead of the generator's 20 s (the test suite checks that the
+  copy is what the generator writes);
 - :func:`ecrire_territoire` writes them in ``sample_data/territoire/`` (``flux-dash exemple --territoire``), with
   the list of expected landlords (:data:`NOM_ATTENDUS`, one of them never sends) and a LISEZMOI.
 
@@ -295,6 +298,25 @@ def fichiers_territoire(annee: int) -> list[tuple[str, bytes]]:
     """The ``(name, bytes)`` pairs of year ``annee`` for :func:`flux_dash.consolidation.lire_envois` (names
     prefixed by the landlord's folder, so that two landlords' ``indicateurs_{n}.csv`` stay distinct)."""
     return [(f.chemin.split("/", 1)[1], f.contenu) for f in envois_territoire() if f.annee == annee]
+
+
+DEPOT = Path(__file__).resolve().parents[2] / "sample_data" / "territoire"
+"""The committed campaign (``flux-dash exemple --territoire --sortie sample_data/territoire``); absent from an
+installed wheel."""
+
+
+def fichiers_deposes(annee: int, dossier: Path = DEPOT) -> list[tuple[str, bytes]] | None:
+    """The pairs of :func:`fichiers_territoire` for ``annee``, read from ``dossier``; ``None`` when a landlord's folder
+    is missing or does not hold the number of files it sends (then build them with :func:`fichiers_territoire`)."""
+    paires = []
+    for b in BAILLEURS_TERRITOIRE:
+        attendus = len(b.envois.get(annee, ()))
+        sous_dossier = dossier / str(annee) / b.slug
+        fichiers = sorted(p for p in sous_dossier.glob("*") if p.is_file()) if sous_dossier.is_dir() else []
+        if len(fichiers) != attendus:
+            return None
+        paires += [(f"{b.slug}/{p.name}", p.read_bytes()) for p in fichiers]
+    return paires
 
 
 def attendus_territoire() -> bytes:

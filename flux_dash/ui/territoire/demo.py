@@ -9,10 +9,11 @@ import streamlit as st
 
 @st.cache_resource(show_spinner="Préparation de la campagne de démonstration (cinq bailleurs, deux années)…")
 def fichiers_demo() -> list[tuple[str, bytes]]:
-    """Every file of the demo campaign, as (name, bytes), n−1 first."""
-    from flux_dash.demo.territoire import ANNEES_TERRITOIRE, fichiers_territoire
+    """Every file of the demo campaign, as (name, bytes), n−1 first: the committed copy of ``sample_data/territoire``
+    when it is complete (read in a fraction of a second), else built by the generator (about 20 s)."""
+    from flux_dash.demo.territoire import ANNEES_TERRITOIRE, fichiers_deposes, fichiers_territoire
 
-    return [f for annee in ANNEES_TERRITOIRE for f in fichiers_territoire(annee)]
+    return [f for annee in ANNEES_TERRITOIRE for f in (fichiers_deposes(annee) or fichiers_territoire(annee))]
 
 
 def attendus_demo() -> tuple[str, bytes]:
