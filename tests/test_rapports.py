@@ -609,3 +609,15 @@ def test_bilan_sans_previsionnel_produit_des_tableaux_vides(bilan):
     assert wb["Prévisionnel"]["A8"].value == "Aucune ligne pour ce périmètre."
     wb = classeur(etat.classeur_etat(vide, "93", OPTIONS))
     assert lire_tableau(wb["Prévisionnel 2025"], "Périmètre") == []
+
+
+def test_en_tete_des_previsionnels_donne_l_annee_prevue(bilan):
+    """A forecast is for n+1: its header says « Année prévue : 2025 », never « Année du bilan : 2024 » (issue 10
+    point 5). The Paramètres sheet still names the bilan year the forecast is computed from."""
+    wb = classeur(previsionnel.classeur_previsionnel(bilan, NOM, OPTIONS))
+    feuilles = [wb["Prévisionnel"], wb["Soustraits prévus"]]
+    feuilles.append(classeur(epci.classeur_epci(bilan, "200057875", OPTIONS))["Prévisionnel 2025"])
+    for ws in feuilles:
+        textes = [str(ws.cell(r, 1).value) for r in range(1, 8)]
+        assert any(t.startswith("Année prévue : 2025 ") for t in textes), (ws.title, textes)
+        assert not any(t.startswith("Année du bilan") for t in textes), (ws.title, textes)

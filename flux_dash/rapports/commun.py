@@ -312,16 +312,23 @@ def finir_feuille(ws: Feuille, figer: str | None, lignes_repetees: tuple[int, in
 
 
 def bloc_titre(
-    ws: Feuille, titre: str, bilan: Bilan, bailleur: str, destinataire: str, autres: Sequence[str] = ()
+    ws: Feuille,
+    titre: str,
+    bilan: Bilan,
+    bailleur: str,
+    destinataire: str,
+    autres: Sequence[str] = (),
+    prevision: bool = False,
 ) -> int:
-    """The title block every sheet starts with: title, landlord, recipient, year. Returns the next free row."""
-    sous_titres = [
-        f"Bailleur : {bailleur or 'non renseigné'}",
-        f"Destinataire : {destinataire}",
-        f"Année du bilan : {bilan.annee} (dates du {_date(bilan.regles.debut(bilan.annee))} "
-        f"au {_date(bilan.regles.fin(bilan.annee) - pd.Timedelta(days=1))})",
-        *autres,
-    ]
+    """The title block every sheet starts with: title, landlord, recipient, year — the year n+1 forecast for a
+    ``prevision`` sheet, with the bilan it is computed from. Returns the next free row."""
+    periode = f"dates du {_date(bilan.regles.debut(bilan.annee))} au {_date(bilan.regles.fin(bilan.annee) - pd.Timedelta(days=1))}"
+    annee = (
+        f"Année prévue : {bilan.annee + 1} (établie sur le bilan {bilan.annee}, {periode})"
+        if prevision
+        else f"Année du bilan : {bilan.annee} ({periode})"
+    )
+    sous_titres = [f"Bailleur : {bailleur or 'non renseigné'}", f"Destinataire : {destinataire}", annee, *autres]
     return excel.ecrire_titre(ws, titre, sous_titres)
 
 

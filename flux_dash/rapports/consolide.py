@@ -397,7 +397,7 @@ def feuille_previsionnel(
     communes."""
     n1 = bilan.annee + 1
     ws = c.nouvelle_feuille(wb, f"Prévisionnel {n1}")
-    debut = c.bloc_titre(ws, f"Prévisionnel {n1} du territoire", bilan, options.bailleur, destinataire)
+    debut = c.bloc_titre(ws, f"Prévisionnel {n1} du territoire", bilan, options.bailleur, destinataire, prevision=True)
     perimetre = _perimetre(ptype, pcode)
     prev = c.du_perimetre(bilan.previsionnel, perimetre) if len(bilan.previsionnel) else bilan.previsionnel
     prev = c.avec_libelles(prev)

@@ -44,7 +44,12 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
 
     ws = c.nouvelle_feuille(wb, "Prévisionnel")
     debut = c.bloc_titre(
-        ws, f"Prévisionnel {n1} de la gestion en flux – {reservataire}", bilan, options.bailleur, destinataire
+        ws,
+        f"Prévisionnel {n1} de la gestion en flux – {reservataire}",
+        bilan,
+        options.bailleur,
+        destinataire,
+        prevision=True,
     )
     droits = bilan.previsionnel_reservataires
     if len(droits):
@@ -89,7 +94,12 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
 
     ws = c.nouvelle_feuille(wb, "Soustraits prévus")
     debut = c.bloc_titre(
-        ws, f"Soustraits prévus en {n1} et relogements réalisés en {bilan.annee}", bilan, options.bailleur, destinataire
+        ws,
+        f"Soustraits prévus en {n1} et relogements réalisés en {bilan.annee}",
+        bilan,
+        options.bailleur,
+        destinataire,
+        prevision=True,
     )
     sous = bilan.previsionnel_soustraits
     sous = c.du_perimetre(sous, perimetres) if len(sous) else sous
