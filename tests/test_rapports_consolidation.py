@@ -159,3 +159,14 @@ def test_instantane(co, update_golden):
     assert [f["titre"] for f in obtenu["feuilles"]] == [f["titre"] for f in attendu["feuilles"]]
     for o, a in zip(obtenu["feuilles"], attendu["feuilles"], strict=True):
         assert o == a, f"feuille « {a['titre']} » différente de l'instantané {chemin.name}"
+
+
+def test_aucun_fichier_interne_cite(co):
+    """No internal file name (« DOMAINE.md », « FORMAT.md ») in the territory's workbook (issue 10 point 5)."""
+    cites = [
+        (f["titre"], coord, valeur)
+        for f in extraire(trame.classeur_consolidation(co, "EPCI_EPT", EST_ENSEMBLE))["feuilles"]
+        for coord, valeur in f["cellules"].items()
+        if isinstance(valeur, str) and ".md" in valeur
+    ]
+    assert cites == []

@@ -205,3 +205,16 @@ def test_chaque_epci_a_son_previsionnel(bilan):
     relogements = bilan.previsionnel_soustraits
     relogements = relogements[relogements["perimetre_code"] == "217500016"]["relogements_realises_n"].sum()
     assert relogements > 0  # Paris: its relogements réalisés of n beside the forecast
+
+
+@pytest.mark.parametrize(("construire", "nom"), CAS)
+def test_aucun_fichier_interne_cite(bilan, construire, nom):
+    """The recipients never see the project's internal file names (« DOMAINE.md », « FORMAT.md »): issue 10
+    point 5. Every cell of one workbook of each trame of the demo."""
+    cites = [
+        (f["titre"], coord, valeur)
+        for f in extraire(construire(bilan))["feuilles"]
+        for coord, valeur in f["cellules"].items()
+        if isinstance(valeur, str) and ".md" in valeur
+    ]
+    assert cites == []

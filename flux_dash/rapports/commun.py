@@ -122,7 +122,7 @@ REGLE_MASQUAGE = (
     "restent exacts et ne sont jamais calculés à partir des cellules masquées"
 )
 RAISON_MASQUAGE = (
-    "Documents diffusés au-delà du réservataire (DOMAINE.md §6). Masquage primaire seulement : une cellule masquée "
+    "Documents diffusés au-delà du réservataire : protection des ménages. Masquage primaire seulement : une cellule masquée "
     "peut parfois se déduire par différence avec un total exact ; ne pas diffuser plus largement sans contrôle."
 )
 PARTS_DE = {
@@ -510,7 +510,7 @@ def _section_regles(regles: ReglesCalcul, masquage: bool | None) -> Feuille:
         1,
         "Règles de calcul",
         table,
-        ["Choix faits là où les textes sont muets (DOMAINE.md) et valeurs de référence légales."],
+        ["Choix faits là où les textes sont muets, et valeurs de référence légales."],
         libelles={"regle": "Règle", "choix": "Choix retenu", "raison": "Raison ou référence"},
     )
     return ws

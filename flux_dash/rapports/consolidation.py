@@ -99,12 +99,11 @@ REGLES = [
     (
         "Chiffres additionnés",
         "Comptes de logements distincts de chaque bailleur (un logement appartient à un seul bailleur) ; parts et taux "
-        "recalculés à partir des sommes, jamais moyennés (DOMAINE.md §3.1).",
+        "recalculés à partir des sommes, jamais moyennés.",
     ),
     (
         "Réservataires",
-        "Reconnus par catégorie et périmètre de convention, jamais par leur nom ; « autre réservataire » par son nom "
-        "(FORMAT.md §3.1).",
+        "Reconnus par catégorie et périmètre de convention, jamais par leur nom ; « autre réservataire » par son nom.",
     ),
     (
         "Taux conventionnel pondéré",
@@ -566,7 +565,7 @@ def _feuille_reservataires(
         c.selection(r, ["reservataire", "categorie_libelle", "perimetre_convention", "bailleur", "nom"]),
         [
             "Un réservataire est reconnu par sa catégorie et le périmètre de sa convention ; un « autre réservataire » "
-            "par son nom (FORMAT.md §3.1)."
+            "par son nom."
         ],
         filtre=True,
     )
