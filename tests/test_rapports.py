@@ -348,8 +348,8 @@ def test_reservataire_repartitions_du_decret(wb_reservataire, repartition, atten
 def test_reservataire_indicateurs_avec_reference(bilan):
     wb = classeur(reservataire.classeur_reservataire(bilan, NOM, OPTIONS))
     lignes = {ligne["Indicateur"]: ligne for ligne in lire_tableau(wb["Indicateurs"], "Indicateur")}
-    # Publics prioritaires: the optional column is absent → n.s., with the 25 % reference beside it.
-    assert lignes["Part des publics prioritaires"]["Valeur réalisée"] == "n.s."
+    # Publics prioritaires: the optional column is absent → « non renseigné », with the 25 % reference beside it.
+    assert lignes["Part des publics prioritaires"]["Valeur réalisée"] == "non renseigné"
     assert lignes["Part des publics prioritaires"]["Valeur de référence"] == 0.25
     assert lignes["Part des publics prioritaires"]["Lecture de la référence"] == "au moins"
     assert lignes["Tours sans désignation"]["Valeur réalisée"] == 0
@@ -512,10 +512,16 @@ def test_documents_sans_masquage_le_disent(bilan):
     wb = classeur(epci.classeur_epci(bilan, "200057867", OPTIONS))
     regles = {ligne["Règle"]: ligne["Choix retenu"] for ligne in lire_tableau(wb["Paramètres"], "Règle")}
     assert regles["Masquage appliqué à ce document"] == "non : effectifs exacts"
-    wb = classeur(reservataire.classeur_reservataire(bilan, NOM, OPTIONS))
-    assert "Masquage appliqué à ce document" not in {
-        ligne["Règle"] for ligne in lire_tableau(wb["Paramètres"], "Règle")
-    }
+    # The réservataire's own bilan is never masked, and says so (issue 10 point 5), even with the option on.
+    options = dataclasses.replace(OPTIONS, masquer_petits_effectifs=True)
+    for octets in (
+        reservataire.classeur_reservataire(bilan, NOM, options),
+        previsionnel.classeur_previsionnel(bilan, NOM, options),
+    ):
+        regles = {
+            ligne["Règle"]: ligne["Choix retenu"] for ligne in lire_tableau(classeur(octets)["Paramètres"], "Règle")
+        }
+        assert regles["Masquage appliqué à ce document"] == "non : effectifs exacts"
 
 
 def test_etat_controles_prefet(bilan):
@@ -621,3 +627,37 @@ def test_en_tete_des_previsionnels_donne_l_annee_prevue(bilan):
         textes = [str(ws.cell(r, 1).value) for r in range(1, 8)]
         assert any(t.startswith("Année prévue : 2025 ") for t in textes), (ws.title, textes)
         assert not any(t.startswith("Année du bilan") for t in textes), (ws.title, textes)
+
+
+def test_parametres_disent_les_attributions_comptees_par_les_indicateurs_cia(bilan):
+    """Without the bail_signe column, the CIA indicators count every attribution: Paramètres says it (issue 10
+    point 4, DOMAINE.md §4), in every trame."""
+    attendu = bilan.parametres_donnees().iloc[0]
+    assert not bilan.bail_signe_renseigne
+    for octets in (
+        reservataire.classeur_reservataire(bilan, NOM, OPTIONS),
+        epci.classeur_epci(bilan, "200057875", OPTIONS),
+        etat.classeur_etat(bilan, "93", OPTIONS),
+        previsionnel.classeur_previsionnel(bilan, NOM, OPTIONS),
+    ):
+        regles = {ligne["Règle"]: ligne for ligne in lire_tableau(classeur(octets)["Paramètres"], "Règle")}
+        ligne = regles[attendu["libelle"]]
+        assert ligne["Choix retenu"] == "toutes les attributions (colonne bail_signe absente)"
+        assert ligne["Raison ou référence"] == attendu["raison"]
+
+
+def test_non_renseigne_distinct_de_non_significatif(bilan):
+    """An indicator whose optional column is absent reads « non renseigné », a division by zero « n.s. » (issue 10
+    point 5, ``Bilan.indicateurs.motif_vide``)."""
+    ind = bilan.indicateurs
+    for octets, apres in (
+        (reservataire.classeur_reservataire(bilan, NOM, OPTIONS), 1),
+        (epci.classeur_epci(bilan, "200057867", OPTIONS), 2),  # after the CIA table
+    ):
+        lues = lire_tableau(classeur(octets)["Indicateurs"], "Indicateur", apres)
+        valeurs = {ligne["Indicateur"]: ligne["Valeur réalisée"] for ligne in lues}
+        libelle = ind.loc[ind["indicateur"] == "part_publics_prioritaires", "libelle"].iloc[0]
+        assert valeurs[libelle] == "non renseigné"
+        numerateurs = {ligne["Numérateur"] for ligne in lues if ligne["Indicateur"] == libelle}
+        assert numerateurs == {"non renseigné"}
+        assert "n.s." not in {ligne["Valeur réalisée"] for ligne in lues if ligne["Indicateur"] == libelle}

@@ -104,7 +104,12 @@ LECTURES = {"max": "au plus", "min": "au moins", "": ""}
 
 SOURCES_DISPONIBILITES = {"prevues": "disponibilités prévues saisies", "annee_n": "disponibilités de l'année n"}
 
-NOTE_NS = "« n.s. » : non significatif (division par zéro) ou colonne facultative non renseignée."
+NOTE_NS = (
+    "« n.s. » : non significatif (division par zéro) ; « non renseigné » : colonne facultative absente du fichier "
+    "source."
+)
+NON_RENSEIGNE = "non renseigné"
+"""What an indicator shows when the file does not give its optional column (``motif_vide == "non_renseigne"``)."""
 NOTE_INDICATEURS = (
     "Valeur réalisée = numérateur ÷ dénominateur (voir la feuille « Définitions »). La valeur de référence est un "
     "repère légal (art. L. 441-1 et R. 441-5-2 CCH), à lire comme une ligne de comparaison et non comme un jugement."
@@ -121,6 +126,7 @@ REGLE_MASQUAGE = (
     "indicateurs), parts et valeurs calculées sur ces effectifs affichées « masqué » ; les totaux du territoire "
     "restent exacts et ne sont jamais calculés à partir des cellules masquées"
 )
+RAISON_SANS_MASQUAGE = "Optionnel, pour les documents diffusés au-delà du réservataire (protection des ménages)."
 RAISON_MASQUAGE = (
     "Documents diffusés au-delà du réservataire : protection des ménages. Masquage primaire seulement : une cellule masquée "
     "peut parfois se déduire par différence avec un total exact ; ne pas diffuser plus largement sans contrôle."
@@ -399,6 +405,13 @@ def avec_libelles(df: pd.DataFrame) -> pd.DataFrame:
         df["source_disponibilites_libelle"] = df["source_disponibilites"].map(SOURCES_DISPONIBILITES).fillna("")
     if "libelle" in df and "indicateur" in df:
         df["indicateur_libelle"] = df["libelle"]
+    if "motif_vide" in df and "valeur" in df:
+        # The count the file does not give, and what is computed from it (a délai keeps its « — » numerator).
+        absent = df["motif_vide"] == "non_renseigne"
+        df["valeur"] = df["valeur"].astype(object).where(~absent, NON_RENSEIGNE)
+        if "numerateur" in df and "unite" in df:
+            absent &= df["numerateur"].isna() & (df["unite"] != "jours")
+            df["numerateur"] = df["numerateur"].astype(object).where(~absent, NON_RENSEIGNE)
     return df
 
 
@@ -471,7 +484,8 @@ def feuille_parametres(
         lignes.append(("Fichier source", "non renseigné"))
     lignes += [("Date de génération", horodatage(genere_le)), ("Version de flux_dash", version_outil())]
     ws = excel.feuille_parametres(wb, lignes, sous_titres=[f"{document} – {destinataire}"])
-    excel.copier_cellules(section_regles(bilan.regles, masquage), ws, ws.derniere_ligne + 1)
+    donnees = tuple(bilan.parametres_donnees().itertuples(index=False, name=None))
+    excel.copier_cellules(section_regles(bilan.regles, masquage, donnees), ws, ws.derniere_ligne + 1)
     excel.ajuster_largeurs(ws, maximum=60)
     ws.largeurs[2] = max(ws.largeurs.get(2) or 0, 45)
     ws.largeurs[3] = 60
@@ -482,29 +496,32 @@ def feuille_parametres(
     return ws
 
 
-def section_regles(regles: ReglesCalcul, masquage: bool | None) -> Feuille:
+def section_regles(
+    regles: ReglesCalcul, masquage: bool | None, donnees: tuple[tuple[str, str, str], ...] = ()
+) -> Feuille:
     """The « Règles de calcul » section of the Paramètres sheet (heading on row 1, table, note), built once per
-    set of rules and masking choice: every workbook of a batch copies it under its own header lines."""
+    set of rules, masking choice and ``donnees`` (the (libellé, valeur, raison) rows of
+    :meth:`Bilan.parametres_donnees`, after the rules): every workbook of a batch copies it under its own header
+    lines. ``masquage`` None: no row saying whether small counts are masked."""
     try:
-        return _section_regles(regles, masquage)
+        return _section_regles(regles, masquage, donnees)
     except TypeError:  # pragma: no cover - unhashable rules (a field holding a list)
-        return _section_regles.__wrapped__(regles, masquage)
+        return _section_regles.__wrapped__(regles, masquage, donnees)
 
 
 @functools.lru_cache(maxsize=16)
-def _section_regles(regles: ReglesCalcul, masquage: bool | None) -> Feuille:
+def _section_regles(regles: ReglesCalcul, masquage: bool | None, donnees: tuple[tuple[str, str, str], ...]) -> Feuille:
     ws = Feuille("Règles de calcul")
     # Renamed: "valeur" is also the indicators' numeric column (COLONNES), whose number format would grey the text.
     table = regles_en_lignes(regles).rename(columns={"libelle": "regle", "valeur": "choix"})
+    lignes = [{"regle": libelle, "choix": valeur, "raison": raison} for libelle, valeur, raison in donnees]
     if masquage is not None:
-        choix = REGLE_MASQUAGE if masquage else "non : effectifs exacts"
-        table = pd.concat(
-            [
-                table,
-                pd.DataFrame([{"regle": "Masquage appliqué à ce document", "choix": choix, "raison": RAISON_MASQUAGE}]),
-            ],
-            ignore_index=True,
+        choix, raison = (
+            (REGLE_MASQUAGE, RAISON_MASQUAGE) if masquage else ("non : effectifs exacts", RAISON_SANS_MASQUAGE)
         )
+        lignes.append({"regle": "Masquage appliqué à ce document", "choix": choix, "raison": raison})
+    if lignes:
+        table = pd.concat([table, pd.DataFrame(lignes)], ignore_index=True)
     ecrire_section(
         ws,
         1,
@@ -540,7 +557,8 @@ def definitions() -> list[tuple[str, str, str]]:
 def feuille_definitions(wb: Classeur, masquage: bool = False) -> Feuille:
     """The "Définitions" sheet: one line per figure the engine produces, then the display conventions."""
     lignes = [(libelle, phrase) for _, libelle, phrase in definitions()]
-    lignes.append(("n.s.", "Non significatif : division par zéro, ou colonne facultative absente du fichier source."))
+    lignes.append(("n.s.", "Non significatif : division par zéro."))
+    lignes.append((NON_RENSEIGNE, "Colonne facultative absente du fichier source : l'indicateur ne peut être calculé."))
     if masquage:
         lignes.append(("< 5", "Effectif de 1 à 4, masqué pour protéger les ménages (documents diffusés)."))
         lignes.append(
@@ -644,7 +662,7 @@ def terminer(
     ``indicateurs_{n}.csv`` for the recipient (:mod:`flux_dash.rapports.donnees`); ``consolide`` marks the
     documents shared beyond the réservataire, which may mask small counts (their Paramètres say whether they do).
     """
-    masquage = options.masquer_petits_effectifs if consolide else None
+    masquage = options.masquer_petits_effectifs and consolide  # the réservataire's own documents: never masked
     feuille_parametres(
         wb,
         bilan,
