@@ -351,3 +351,24 @@ def test_un_bailleur_sans_denominateur_ne_rend_pas_un_indicateur_incomplet():
     c = consolider(envois(("a.csv", a), ("b.csv", b)), 2024)
     assert valeur(c, "part_prefet_flux", "DEPARTEMENT", "75") == 0.25
     assert not [p for p in c.problemes if p.code == "indicateur_incomplet"]
+
+
+def test_avertissement_perimetres_incomplets_accorde_au_nombre():
+    import pandas as pd
+
+    from flux_dash.consolidation.moteur import problemes_perimetres
+
+    p = pd.DataFrame(
+        {
+            "perimetre_libelle": ["Est Ensemble", "Seine-Saint-Denis", "Plaine Commune"],
+            "complet": [False, False, False],
+            "manquants": ["Toit C", "Logis B", "Logis B"],
+        }
+    )
+    regles = {x.regle: x for x in problemes_perimetres(p)}
+    (toit,) = [r for r in regles if "Toit C" in r]
+    (logis,) = [r for r in regles if "Logis B" in r]
+    assert "ne couvre pas un périmètre où il a des logements : ce périmètre n'est pas consolidé" in toit
+    assert "ne couvre pas 2 périmètres où il a des logements : ces périmètres ne sont pas consolidés" in logis
+    par_bailleur = regles
+    assert all("{n}" not in x.conseil for x in par_bailleur.values())

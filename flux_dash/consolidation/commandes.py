@@ -189,7 +189,7 @@ def _resume_reception(recus) -> str:
     pluriel = _pluriel
     bailleurs = {e.cle for e in recus.envois}
     return (
-        f"Reçu : {pluriel(len(recus.fichiers), 'fichier')} lisible(s), {pluriel(len(bailleurs), 'bailleur')}. "
+        f"Reçu : {pluriel(len(recus.fichiers), 'fichier lisible', 'fichiers lisibles')}, {pluriel(len(bailleurs), 'bailleur')}. "
         f"Contrôles : {pluriel(len(recus.erreurs), 'erreur')}, {pluriel(len(recus.avertissements), 'avertissement')}."
     )
 
@@ -265,7 +265,7 @@ def commande_consolider(args: argparse.Namespace) -> int:
     )
     taille = sum(len(x) for x in fichiers.values())
     print(
-        f"{pluriel(len(fichiers), 'fichier')} écrit(s) dans {sortie} ({formats.nombre(taille / 1024, 0)} Kio) en "
+        f"{pluriel(len(fichiers), 'fichier écrit', 'fichiers écrits')} dans {sortie} ({formats.nombre(taille / 1024, 0)} Kio) en "
         f"{formats.nombre(time.perf_counter() - debut, 1)} s."
     )
     signales = [p for p in problemes if p.gravite == "avertissement"]

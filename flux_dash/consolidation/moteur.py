@@ -141,10 +141,12 @@ def problemes_perimetres(p: pd.DataFrame) -> list[Probleme]:
         probleme(
             "perimetre_incomplet",
             f"le fichier de {b} ne couvre pas {len(libelles)} périmètres où il a des logements : ces périmètres ne "
-            "sont pas consolidés",
+            "sont pas consolidés"
+            if len(libelles) > 1
+            else f"le fichier de {b} ne couvre pas un périmètre où il a des logements : ce périmètre n'est pas consolidé",
             valeur=", ".join(libelles[:6]) + (f" et {len(libelles) - 6} autres" if len(libelles) > 6 else ""),
             conseil="Le classeur reçu par un destinataire ne contient que les chiffres de son périmètre : demandez "
-            "au bailleur son archive ZIP ou son fichier indicateurs_{n}.csv.",
+            "au bailleur son archive ZIP ou son fichier d'indicateurs (indicateurs_AAAA.csv).",
         )
         for b, libelles in sorted(par_bailleur.items())
     ]
