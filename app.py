@@ -91,7 +91,7 @@ with col_bailleur:
     nom = st.text_input(
         "Nom du bailleur (imprimé sur les rapports)",
         key=etat.CLE_BAILLEUR,
-        max_chars=120,
+        max_chars=limites.CARACTERES_NOM,
         placeholder="par exemple : Habitat du Val",
     )
     etat.definir_nom_bailleur(nom)

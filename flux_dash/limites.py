@@ -36,7 +36,12 @@ CARACTERES_VALEUR_CITEE = 200
 """Characters of a bad value quoted in a problem (the app, ``erreurs.csv``, ``valider --csv``): cut with « … »."""
 
 CARACTERES_NOM = 300
-"""Characters of a name (a réservataire, in tours and conventions)."""
+"""Characters of a name: a réservataire (in tours and conventions) and the landlord (``--bailleur``, the app's
+« Nom du bailleur »)."""
+
+CARACTERES_LISTE_ATTENDUS = 20_000
+"""Characters of the list of expected landlords typed or pasted on the app's Réception page (one landlord per
+line: several hundred landlords fit)."""
 
 # --- Workbooks and archives (xlsx, ods and zip are ZIP archives) -----------------------------------------------
 

@@ -144,3 +144,22 @@ def test_nom_de_reservataire(longueur):
         assert {(p.table, p.regle) for p in trop_long} == {
             (t, "Nom trop long : 301 caractères, au plus 300") for t in ("tours", "conventions")
         }
+
+
+def test_aucune_longueur_de_saisie_ecrite_en_dur_dans_l_application():
+    """Every ``max_chars`` of the app's text widgets is a limit of flux_dash.limites, never a number typed in a
+    page (the landlord's name had 120 in the app and 300 on the command line)."""
+    import ast
+
+    fichiers = [RACINE / "app.py", *(RACINE / "pages").glob("*.py"), *(RACINE / "flux_dash" / "ui").rglob("*.py")]
+    en_dur = []
+    vues = 0
+    for chemin in fichiers:
+        for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"))):
+            if isinstance(noeud, ast.keyword) and noeud.arg == "max_chars":
+                vues += 1
+                ok = isinstance(noeud.value, ast.Attribute) and getattr(noeud.value.value, "id", "") == "limites"
+                if not ok:
+                    en_dur.append(f"{chemin.relative_to(RACINE)}:{noeud.value.lineno}")
+    assert vues >= 3
+    assert en_dur == []

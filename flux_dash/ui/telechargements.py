@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from flux_dash import formats
+from flux_dash import formats, limites
 from flux_dash import rapports as trames
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
@@ -91,7 +91,7 @@ def choisir_options(bilan: Bilan, fichiers: list[tuple[str, str]] | tuple = ()) 
         nom = st.text_input(
             "Nom du bailleur",
             key=etat.CLE_BAILLEUR_RAPPORTS,
-            max_chars=120,
+            max_chars=limites.CARACTERES_NOM,
             placeholder="par exemple : Habitat du Val",
             help="Imprimé sur chaque rapport et repris dans le nom des fichiers téléchargés.",
         )

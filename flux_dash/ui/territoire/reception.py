@@ -8,7 +8,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from flux_dash import formats
+from flux_dash import formats, limites
 from flux_dash.consolidation.base import Base, ErreurBase
 from flux_dash.consolidation.couverture import lire_attendus
 from flux_dash.graphiques import consolidation as gc
@@ -134,7 +134,7 @@ def afficher_attendus(b: Base, annee: int, territoire: tuple[str, str]) -> None:
             "Un bailleur par ligne (éventuellement « nom ; siren ») : tapez ou collez la liste",
             key=etat.cle_attendus(annee, territoire),
             height=150,
-            max_chars=20_000,
+            max_chars=limites.CARACTERES_LISTE_ATTENDUS,
         )
         st.button(
             "Enregistrer la liste dans la base",
