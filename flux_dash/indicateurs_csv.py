@@ -21,6 +21,7 @@ from the file is empty too.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -184,6 +185,13 @@ def _nombre(valeur: float) -> str:
     return texte.replace(".", ",")
 
 
+def _par_valeur(serie: pd.Series, fonction: Callable[[object], object]) -> np.ndarray:
+    """``fonction`` of each row of ``serie``, called once per distinct value: the file repeats a few thousand labels
+    and numbers over hundreds of thousands of rows (at 300 000 logements, mapping every row cost 2 s)."""
+    codes, uniques = pd.factorize(serie, use_na_sentinel=False)
+    return np.asarray([fonction(u) for u in uniques], dtype=object)[codes]
+
+
 def ecrire_indicateurs_csv(bilan: Bilan, bailleur: str = "") -> bytes:
     """``indicateurs_{n}.csv``: UTF-8 with BOM, ``;``, decimal comma (FORMAT.md §2.2), the landlord's name
     ``bailleur`` on every row."""
@@ -191,10 +199,10 @@ def ecrire_indicateurs_csv(bilan: Bilan, bailleur: str = "") -> bytes:
     colonnes = {
         "annee": t["annee"].astype(str),
         **{
-            c: t[c].astype(str).map(garde.neutraliser)  # CSV-injection guard (FORMAT.md §2.2)
+            c: _par_valeur(t[c].astype(str), garde.neutraliser)  # CSV-injection guard (FORMAT.md §2.2)
             for c in ["bailleur", PT, PC, PL, "categorie", "reservataire", "dimension", "modalite", "indicateur"]
         },
-        "valeur": t["valeur"].map(_nombre),
+        "valeur": _par_valeur(t["valeur"], _nombre),
     }
     texte = pd.DataFrame(colonnes)[ENTETE].to_csv(sep=";", index=False, lineterminator="\r\n")
     return ("\ufeff" + texte).encode("utf-8")
