@@ -47,8 +47,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.worksheet
 
 from flux_dash import formats, garde
 from flux_dash.referentiel import slug
@@ -711,8 +713,16 @@ def ecrire_donnees(
 _ORIGINE_EXCEL = pd.Timestamp("1899-12-30")
 
 
-def _ecrire_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats) -> None:
-    """Column by column, with vectorised conversions (dates to Excel serial numbers, numbers to Python floats)."""
+def _ecrire_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats, feuille: Feuille | None = None) -> None:
+    """Column by column, with vectorised conversions (dates to Excel serial numbers, numbers to Python floats).
+
+    On a :class:`_FeuilleXlsx` whose rows of the block hold nothing else, the block takes the fast path
+    (:func:`_preparer_bloc`, same bytes); otherwise cell by cell through XlsxWriter."""
+    if isinstance(xs, _FeuilleXlsx) and feuille is not None and _bloc_seul_sur_ses_lignes(xs, bloc, feuille):
+        prepare = _preparer_bloc(xs, bloc, fmt)
+        if prepare is not None:
+            xs.blocs_rapides.append(prepare)
+            return
     est_dangereux = garde.est_dangereux
     for j, nom in enumerate(bloc.df.columns):
         c = bloc.colonne - 1 + j
@@ -762,6 +772,251 @@ def _ecrire_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats) -> None:
                     v = nettoyer_texte(v)
                 v = v[:LONGUEUR_MAX_CELLULE]
                 xs.write_string(i, c, v, f_prefixe if est_dangereux(v) else f)
+
+
+# --- Fast path of the data blocks (the « Données » sheet of every trame: 90 % of a batch's cells) ----------
+#
+# XlsxWriter stores one tuple per cell and writes one XML element per cell through several Python calls
+# (~15 µs a cell): a batch of 300 trames at 300 000 logements holds 1.8 million such cells. A block written by
+# :func:`ecrire_donnees` alone on its rows is instead converted column by column (one factorisation per text
+# column: cleaning, formula guard and shared-string index once per distinct text) and its rows are written as
+# ready XML strings when the sheet is serialised. The bytes are those of the cell-by-cell path: the shared
+# strings are registered in the same order (column by column, first appearance), the cell formats get their
+# index in the order XlsxWriter would give it, rows, spans and dimension are the same
+# (tests/test_excel.py compares both paths byte for byte).
+
+_LIGNES_EXCEL, _COLONNES_EXCEL = 1_048_576, 16_384
+BLOCS_RAPIDES = True
+"""False: every block cell by cell through XlsxWriter (the reference the tests compare the fast path with)."""
+
+
+@dataclass
+class _BlocPrepare:
+    premiere_ligne: int
+    """0-based sheet row of the block's first record."""
+    colonnes: list[tuple[int, np.ndarray, list]]
+    """(0-based sheet column, code of each record's cell (-1: empty), entries) per column; an entry is
+    (format, XML after the format attribute) or, for numbers, the column's texts are in the entries directly."""
+    premiers_formats: list
+
+
+def _bloc_seul_sur_ses_lignes(xs, bloc: BlocDeDonnees, feuille: Feuille) -> bool:
+    n = len(bloc.df)
+    if n == 0 or not len(bloc.df.columns):
+        return False
+    debut, fin = bloc.ligne, bloc.ligne + n - 1  # 1-based
+    if fin > _LIGNES_EXCEL or bloc.colonne - 1 + len(bloc.df.columns) > _COLONNES_EXCEL:
+        return False
+    if xs.default_row_height != xs.original_row_height or xs.excel_version == 2010 or xs.constant_memory:
+        return False
+    occupees = {ligne for ligne, _ in feuille.cellules} | set(feuille.hauteurs) | {r for r, _ in feuille.commentaires}
+    occupees |= {r + 1 for r, cellules in xs.table.items() if cellules}
+    for autre in feuille.blocs:
+        if autre is not bloc:
+            occupees |= set(range(autre.ligne, autre.ligne + len(autre.df)))
+    return not any(debut <= ligne <= fin for ligne in occupees)
+
+
+def _preparer_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats) -> _BlocPrepare | None:
+    """The block's columns as codes and XML pieces, its strings registered in the shared-string table; None when
+    a column holds values the fast path does not take (mixed objects, very long texts): then nothing is changed."""
+    est_dangereux = garde.est_dangereux
+    colonnes = []
+    for nom in bloc.df.columns:
+        serie = bloc.df[nom]
+        format = bloc.formats.get(nom)
+        if pd.api.types.is_datetime64_any_dtype(serie.dtype):
+            if getattr(serie.dt, "tz", None) is not None:
+                serie = serie.dt.tz_localize(None)
+            jours = ((serie - _ORIGINE_EXCEL) / pd.Timedelta(days=1)).to_numpy(dtype="float64", na_value=math.nan)
+            colonnes.append(("n", jours, fmt(None, format or FORMAT_DATE)))
+        elif pd.api.types.is_bool_dtype(serie.dtype):
+            codes, uniques = pd.factorize(serie, use_na_sentinel=True)
+            textes = ["oui" if v else "non" for v in list(uniques)]
+            colonnes.append(("s", codes, [(t, fmt(None, format)) for t in textes]))
+        elif pd.api.types.is_numeric_dtype(serie.dtype):
+            colonnes.append(("n", serie.to_numpy(dtype="float64", na_value=math.nan), fmt(None, format)))
+        else:
+            codes, uniques = pd.factorize(serie, use_na_sentinel=True)
+            entrees = []
+            f, f_prefixe = fmt(None, format), fmt(None, format, True)
+            for v in list(uniques):
+                if type(v) is not str or len(v) > LONGUEUR_MAX_CELLULE // 2:
+                    return None  # numbers, dates or mixed objects in a text column; texts near the UTF-16 limit
+                if not v:
+                    entrees.append(None)
+                    continue
+                if _CARACTERES_INTERDITS.search(v):
+                    v = nettoyer_texte(v)
+                entrees.append((v, f_prefixe if est_dangereux(v) else f))
+            colonnes.append(("s", codes, entrees))
+    sst = xs.str_table
+    prepare = []
+    premiers: list[tuple[int, int, object]] = []
+    for j, (genre, donnees, extra) in enumerate(colonnes):
+        c = bloc.colonne - 1 + j
+        if genre == "n":
+            valides = ~np.isnan(donnees) & ~np.isinf(donnees)
+            codes = np.where(valides, 0, -1)
+            textes = [f"{v:.16G}" for v in donnees.tolist()]
+            prepare.append((c, codes, ("n", textes, extra)))
+            if extra is not None and valides.any():
+                premiers.append((int(valides.argmax()), c, extra))
+            continue
+        codes = np.asarray(donnees, dtype="int64")
+        entrees = extra
+        ecrits = np.array([e is not None for e in entrees] + [False], dtype=bool)[codes]  # code -1: the last
+        codes = np.where(ecrits, codes, -1)
+        # Shared strings in the order of the cell-by-cell path: this column's texts by first appearance.
+        index = [None if e is None else sst._get_shared_string_index(e[0]) for e in entrees]
+        sst.count += int(ecrits.sum()) - sum(1 for e in entrees if e is not None)
+        prepare.append((c, codes, ("s", index, [None if e is None else e[1] for e in entrees])))
+        if ecrits.any():
+            vus = set()
+            for i in np.flatnonzero(ecrits)[:10_000].tolist():  # the first row of each format of the column
+                f = entrees[codes[i]][1]
+                if f is not None and id(f) not in vus:
+                    vus.add(id(f))
+                    premiers.append((i, c, f))
+            for k, e in enumerate(entrees):  # a format first used past those rows
+                if e is not None and e[1] is not None and id(e[1]) not in vus:
+                    vus.add(id(e[1]))
+                    premiers.append((int(np.flatnonzero(codes == k)[0]), c, e[1]))
+    # Dimension: the extreme rows and columns holding a cell, as XlsxWriter's writes would record them.
+    occupe = np.zeros(len(bloc.df), dtype=bool)
+    colonnes_occupees = []
+    for c, codes, _ in prepare:
+        avec = codes >= 0
+        if avec.any():
+            occupe |= avec
+            colonnes_occupees.append(c)
+    if colonnes_occupees:
+        lignes = np.flatnonzero(occupe)
+        r0 = bloc.ligne - 1
+        xs._check_dimensions(r0 + int(lignes[0]), min(colonnes_occupees))
+        xs._check_dimensions(r0 + int(lignes[-1]), max(colonnes_occupees))
+    premiers.sort(key=lambda t: (t[0], t[1]))
+    return _BlocPrepare(bloc.ligne - 1, prepare, [f for _, _, f in premiers])
+
+
+class _FeuilleXlsx(xlsxwriter.worksheet.Worksheet):
+    """An XlsxWriter worksheet that writes the rows of its prepared blocks (:func:`_preparer_bloc`) as ready XML
+    strings, between the rows XlsxWriter writes itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocs_rapides: list[_BlocPrepare] = []
+        self._spans_figees = False
+
+    def _calculate_spans(self) -> None:
+        if self._spans_figees:
+            return
+        super()._calculate_spans()
+        # The spans of XlsxWriter (per 16 rows: first and last column holding a cell) with the blocks' cells.
+        spans = self.row_spans
+        for bloc in self.blocs_rapides:
+            lignes, premieres, dernieres = self._etendue(bloc)
+            for groupe, mini, maxi in zip(*_par_seize(lignes, premieres, dernieres), strict=True):
+                if groupe in spans:
+                    a, b = (int(x) for x in spans[groupe].split(":"))
+                    mini, maxi = min(mini, a - 1), max(maxi, b - 1)
+                spans[groupe] = f"{mini + 1}:{maxi + 1}"
+
+    @staticmethod
+    def _etendue(bloc: _BlocPrepare) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = len(bloc.colonnes[0][1])
+        premieres = np.full(n, _COLONNES_EXCEL, dtype="int64")
+        dernieres = np.full(n, -1, dtype="int64")
+        for c, codes, _ in bloc.colonnes:
+            avec = codes >= 0
+            premieres = np.where(avec & (c < premieres), c, premieres)
+            dernieres = np.where(avec & (c > dernieres), c, dernieres)
+        lignes = np.flatnonzero(dernieres >= 0)
+        return bloc.premiere_ligne + lignes, premieres[lignes], dernieres[lignes]
+
+    def _xml_du_bloc(self, bloc: _BlocPrepare) -> str:
+        for f in bloc.premiers_formats:  # format indexes in the order of first use, as _write_cell gives them
+            f._get_xf_index()
+        morceaux = []
+        n = len(bloc.colonnes[0][1])
+        lignes_xml = [str(bloc.premiere_ligne + 1 + i) for i in range(n)]
+        for c, codes, (genre, valeurs, fmts) in bloc.colonnes:
+            lettre_col = xlsxwriter.utility.xl_col_to_name(c)
+            info = self.col_info.get(c)
+            s_colonne = ""
+            if info is not None and info.column_format is not None:
+                s_colonne = f' s="{info.column_format._get_xf_index()}"'
+            if genre == "n":
+                s = f' s="{fmts._get_xf_index()}"' if fmts is not None else s_colonne
+                ouverture = f'<c r="{lettre_col}'
+                fin = f'"{s}><v>'
+                morceaux.append(
+                    [
+                        f"{ouverture}{r}{fin}{v}</v></c>" if k >= 0 else ""
+                        for r, k, v in zip(lignes_xml, codes.tolist(), valeurs, strict=True)
+                    ]
+                )
+            else:
+                suffixes = [
+                    None
+                    if i is None
+                    else (f' s="{f._get_xf_index()}"' if f is not None else s_colonne) + f' t="s"><v>{i}</v></c>'
+                    for i, f in zip(valeurs, fmts, strict=True)
+                ]
+                ouverture = f'<c r="{lettre_col}'
+                morceaux.append(
+                    [
+                        f'{ouverture}{r}"{suffixes[k]}' if k >= 0 else ""
+                        for r, k in zip(lignes_xml, codes.tolist(), strict=True)
+                    ]
+                )
+        spans = self.row_spans
+        lignes, _, _ = self._etendue(bloc)
+        ecrites = set(lignes.tolist())
+        sortie = []
+        for i, cellules in enumerate(zip(*morceaux, strict=True)):
+            r = bloc.premiere_ligne + i
+            if r not in ecrites:
+                continue
+            span = spans.get(r // 16)
+            entete = f'<row r="{r + 1}" spans="{span}">' if span else f'<row r="{r + 1}">'
+            sortie.append(entete + "".join(cellules) + "</row>")
+        return "".join(sortie)
+
+    def _write_rows(self) -> None:
+        if not self.blocs_rapides:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        debut, fin = self.dim_rowmin, self.dim_rowmax
+        self._spans_figees = True
+        try:
+            ligne = debut
+            for bloc in sorted(self.blocs_rapides, key=lambda b: b.premiere_ligne):
+                if bloc.premiere_ligne > ligne:
+                    self.dim_rowmin, self.dim_rowmax = ligne, bloc.premiere_ligne - 1
+                    super()._write_rows()
+                self.fh.write(self._xml_du_bloc(bloc))
+                ligne = bloc.premiere_ligne + len(bloc.colonnes[0][1])
+            if ligne <= fin:
+                self.dim_rowmin, self.dim_rowmax = ligne, fin
+                super()._write_rows()
+        finally:
+            self.dim_rowmin, self.dim_rowmax = debut, fin
+            self._spans_figees = False
+
+
+def _par_seize(lignes: np.ndarray, premieres: np.ndarray, dernieres: np.ndarray):
+    """Per group of 16 rows (XlsxWriter's spans): group number, first and last column."""
+    if not len(lignes):
+        return [], [], []
+    groupes = lignes // 16
+    debuts = np.flatnonzero(np.r_[True, groupes[1:] != groupes[:-1]])
+    return (
+        groupes[debuts].tolist(),
+        np.minimum.reduceat(premieres, debuts).tolist(),
+        np.maximum.reduceat(dernieres, debuts).tolist(),
+    )
 
 
 # --- Sheet layout ------------------------------------------------------------------------------------
@@ -1134,7 +1389,7 @@ def _pied(pied: PiedDePage) -> str:
 
 
 def _ecrire_feuille(xw: xlsxwriter.Workbook, wb: Classeur, feuille: Feuille, fmt: _Formats) -> None:
-    xs = xw.add_worksheet(feuille.titre)
+    xs = xw.add_worksheet(feuille.titre, _FeuilleXlsx if feuille.blocs and BLOCS_RAPIDES else None)
     for t in feuille.tableaux:  # before the cells: XlsxWriter writes its own header cells, ours replace them
         xs.add_table(
             t.premiere_ligne - 1,
@@ -1150,7 +1405,7 @@ def _ecrire_feuille(xw: xlsxwriter.Workbook, wb: Classeur, feuille: Feuille, fmt
         )
     _ecrire_cellules(xs, feuille, fmt)
     for bloc in feuille.blocs:
-        _ecrire_bloc(xs, bloc, fmt)
+        _ecrire_bloc(xs, bloc, fmt, feuille)
     for colonne in sorted(set(feuille.largeurs) | set(feuille.formats_colonnes)):
         largeur = feuille.largeurs.get(colonne)
         pixels = None if largeur is None else largeur * PIXELS_PAR_CARACTERE

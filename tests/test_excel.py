@@ -543,6 +543,62 @@ def test_donnees_en_bloc_typees_et_gardees():
     assert relu["B5"].data_type == "n"
 
 
+def _octets_par_les_deux_chemins(wb: xl.Classeur, monkeypatch) -> tuple[bytes, bytes]:
+    wb.date = dt.datetime(2026, 12, 2, 8, 0)
+    rapide = xl.classeur_en_octets(wb)
+    monkeypatch.setattr(xl, "BLOCS_RAPIDES", False)
+    return rapide, xl.classeur_en_octets(wb)
+
+
+def test_bloc_de_donnees_rapide_donne_les_octets_du_chemin_cellule_par_cellule(monkeypatch):
+    wb, ws = classeur()
+    debut = xl.ecrire_titre(ws, "Données", ["=sous-titre", "Texte répété"])
+    n = 40  # more than two groups of 16 rows (spans)
+    df = pd.DataFrame(
+        {
+            "annee": [2024] * n,
+            "texte": (["Texte répété", "=1+1", "", None, "a\x01b", "-3", "Paris"] * 6)[:n],
+            "n": pd.array(([1, None, -3, 4, 0] * 8)[:n], dtype="Int64"),
+            "x": ([0.5, float("nan"), float("inf"), -2.25, -0.0, 1e-20, 123456789.123] * 6)[:n],
+            "jour": pd.to_datetime((["2024-03-15 00:00", None, "2024-12-31 13:30"] * 14)[:n]),
+            "oui": ([True, False] * 20)[:n],
+            "vide": [None] * n,
+            "fin": ([None] * 20 + ["dernière"] * 20)[:n],
+        }
+    )
+    df["texte"] = df["texte"].astype("str")
+    xl.ecrire_donnees(ws, df, debut + 1, 2, formats={"annee": xl.FORMAT_ANNEE, "x": xl.FORMAT_DROITS})
+    ws.tableaux.append(xl.TableauExcel("T_donnees", debut, debut + n, 2, 9, tuple(df.columns)))
+    for j, nom in enumerate(df.columns, start=2):
+        xl.ecrire_texte(ws, debut, j, nom, xl.STYLE_ENTETE)
+    xl.ecrire_note(ws, "Après le bloc", debut + n + 1)
+    ws.formats_colonnes[3] = xl.FORMAT_TEXTE
+    autre = xl.nouvelle_feuille(wb, "Autre")
+    xl.ecrire_donnees(autre, df[["texte", "x"]], 1, 1)  # the same strings on a second sheet
+    rapide, lent = _octets_par_les_deux_chemins(wb, monkeypatch)
+    assert rapide == lent
+    relu = openpyxl.load_workbook(io.BytesIO(rapide))["Feuille"]
+    assert relu.cell(debut + 2, 3).value == "=1+1" and relu.cell(debut + 2, 3).quotePrefix is True
+    assert relu.cell(debut + 5, 3).value == "ab"
+
+
+def test_bloc_partageant_ses_lignes_reste_cellule_par_cellule(monkeypatch):
+    wb, ws = classeur()
+    df = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]})
+    xl.ecrire_donnees(ws, df, 2, 1)
+    xl.ecrire_texte(ws, 3, 5, "à côté du bloc")
+    ws.hauteurs[2] = 30
+    objets = pd.DataFrame({"m": ["texte", 3, dt.date(2024, 1, 2), True, None]}, dtype=object)
+    xl.ecrire_donnees(xl.nouvelle_feuille(wb, "Mêlé"), objets, 1, 1)
+    rapide, lent = _octets_par_les_deux_chemins(wb, monkeypatch)
+    assert rapide == lent
+    relu = openpyxl.load_workbook(io.BytesIO(rapide))
+    assert [c.value for c in relu["Feuille"]["A"]][1:3] == ["x", "y"] and relu["Feuille"][
+        "E3"
+    ].value == "à côté du bloc"
+    assert [c.value for c in relu["Mêlé"]["A"]] == ["texte", 3, dt.datetime(2024, 1, 2), "oui"]
+
+
 # --- An independent reader: LibreOffice -----------------------------------------------------------
 
 
