@@ -8,7 +8,7 @@ import streamlit as st
 
 from flux_dash import limites
 from flux_dash.modele import modele_saisie
-from flux_dash.ui import chargement, etat
+from flux_dash.ui import chargement, etat, precedent
 from flux_dash.ui.accueil import afficher_entrees, afficher_resume
 from flux_dash.ui.navigation import COTE_TERRITOIRE
 from flux_dash.ui.page import preparer_page
@@ -95,6 +95,7 @@ with col_bailleur:
         placeholder="par exemple : Habitat du Val",
     )
     etat.definir_nom_bailleur(nom)
+precedent.afficher_depot(annee)  # last year's output: an « Évolution » sheet in every trame
 
 # --- Summary -------------------------------------------------------------------------------------------
 afficher_resume(rapport, annees, annee)

@@ -56,8 +56,21 @@ def test_recherche_restreint_les_boutons(donnees_demo):
     assert libelles and all("Seine-Saint-Denis" in lib.replace("\\", "") for lib in libelles)
 
 
+def _preparer(at):
+    """Click « Préparer l'archive »: the ZIP is built in a background thread; returns its task."""
+    from flux_dash.ui.telechargements import BOUTON_ARCHIVE
+
+    next(b for b in at.button if b.label == BOUTON_ARCHIVE).click().run()
+    assert not at.exception
+    return at.session_state[etat.ARCHIVE]
+
+
+def _labels(at) -> list[str]:
+    return [b.proto.label for b in _boutons(at)]
+
+
 def test_bouton_archive_prepare_le_zip(donnees_demo, monkeypatch):
-    """The page's wiring (options, progress, download button); the real ZIP is built in test_navigateur."""
+    """The page's wiring (options, thread, download button) with a stand-in archive."""
     import flux_dash.rapports
 
     appels = []
@@ -72,13 +85,14 @@ def test_bouton_archive_prepare_le_zip(donnees_demo, monkeypatch):
     monkeypatch.setattr(flux_dash.rapports, "construire_archive", archive_factice)
     at = installer(nouvelle_app(PAGE), donnees_demo).run()
     at.text_input[0].input("Habitat Démo").run()
-    prepare = next(b for b in at.button if b.label == "Préparer l'archive de tous les rapports")
-    prepare.click().run()
+    travail = _preparer(at)
+    assert travail.attendre(30)
+    at.run()
     assert not at.exception
     assert len(appels) == 1 and appels[0].bailleur == "Habitat Démo"
     assert appels[0].epci_lec == tuple(sorted(at.session_state[etat.CLE_LEC]))
-    assert "Télécharger flux_2024_habitat-demo.zip" in [b.proto.label for b in _boutons(at)]
-    _, octets = at.session_state[etat.ARCHIVE]
+    assert "Télécharger flux_2024_habitat-demo.zip" in _labels(at)
+    octets = at.session_state[etat.ARCHIVE].resultat
     assert zipfile.ZipFile(io.BytesIO(octets)).namelist() == ["indicateurs_2024.csv", "reservataires/a.xlsx"]
 
 
@@ -139,30 +153,120 @@ def _classeurs(at):
     return next(v for _, v in at.session_state[etat.AGREGATS].values() if isinstance(v, Classeurs))
 
 
-def test_archive_reutilise_le_classeur_deja_telecharge_et_montre_sa_progression(donnees_demo, monkeypatch):
-    from flux_dash.ui import telechargements
+class _Retenue:
+    """Wraps the real construire_archive: the thread stops after its first workbook until ``lacher()``."""
 
+    def __init__(self, monkeypatch):
+        import threading
+
+        import flux_dash.rapports
+
+        self.atteint, self.feu = threading.Event(), threading.Event()
+        self.etapes: list[tuple[float, str]] = []
+        self.vraie = vraie = flux_dash.rapports.construire_archive
+
+        def retenue(bilan, options, progression, processus, prevus):
+            def suivre(fraction, texte):
+                self.etapes.append((fraction, texte))
+                progression(fraction, texte)
+                if len(self.etapes) == 1:
+                    self.atteint.set()
+                    assert self.feu.wait(30)
+
+            return vraie(bilan, options, suivre, processus=processus, prevus=prevus)
+
+        monkeypatch.setattr(flux_dash.rapports, "construire_archive", retenue)
+
+    def lacher(self):
+        self.feu.set()
+
+
+def test_archive_en_arriere_plan_progression_puis_bouton_et_zip_de_construire_archive(donnees_demo, monkeypatch):
+    """Issue 11 item 3: the ZIP is built in a thread (the page reruns meanwhile and shows n/N), reusing the
+    workbook already downloaded; then its button; its files are those of rapports.construire_archive."""
     constructions, _ = _compter_constructions(monkeypatch, garder=1)
-    etapes: list[tuple[float, str]] = []
-    monkeypatch.setattr(telechargements, "avancer", lambda barre, f, texte: etapes.append((f, texte)))
+    retenue = _Retenue(monkeypatch)
     at = installer(nouvelle_app(PAGE), donnees_demo).run()
-    prevus = _classeurs(at).prevus
+    liste = _classeurs(at)
+    prevus = liste.prevus
     assert len(prevus) == 4  # one per kind
     seul = prevus[1].construire()  # what the download button of one workbook calls (deferred, on click)
-    assert constructions == {prevus[1].chemin_archive: 1}
-    next(b for b in at.button if b.label == "Préparer l'archive de tous les rapports").click().run()
-    assert not at.exception and not at.error
+    travail = _preparer(at)
+    (barre,) = at.get("progress")  # its text is markdown, escaped: read without the backslashes
+    assert barre.proto.text.replace("\\", "").startswith("Préparation de 4 classeurs… (1 déjà construit, réutilisé)")
+    assert retenue.atteint.wait(30)
+    at.run()  # the thread is held after its first workbook: the page is drawn meanwhile
+    assert not at.exception and travail.en_cours
+    (barre,) = at.get("progress")
+    assert barre.proto.text.replace("\\", "").startswith(f"Classeur 1 sur 4 : {prevus[0].nom_fichier}")
+    assert barre.proto.value == 20  # 1 / (4 + 1), in percent
+    assert not any(lib.startswith("Télécharger flux_") for lib in _labels(at))
+    retenue.lacher()
+    assert travail.attendre(60) and travail.erreur is None
+    at.run()
+    assert not at.exception and not at.get("progress")
+    assert "Télécharger flux_2024_bailleur.zip" in _labels(at)
     assert constructions == {p.chemin_archive: 1 for p in prevus}  # built once each: the downloaded one reused
-    _, octets = at.session_state[etat.ARCHIVE]
-    zf = zipfile.ZipFile(io.BytesIO(octets))
-    assert sorted(zf.namelist()) == sorted([*(p.chemin_archive for p in prevus), "indicateurs_2024.csv"])
+    fractions = [f for f, _ in retenue.etapes]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    zf = zipfile.ZipFile(io.BytesIO(travail.resultat))
+    attendu = zipfile.ZipFile(io.BytesIO(retenue.vraie(donnees_demo.bilan, liste.options)))  # a fresh build
+    assert sorted(zf.namelist()) == sorted(attendu.namelist()) == sorted([*liste.construits, "indicateurs_2024.csv"])
+    assert all(zf.read(n) == attendu.read(n) for n in attendu.namelist())
     assert zf.read(prevus[1].chemin_archive) == seul
-    fractions = [f for f, _ in etapes]
-    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] == 1.0
-    assert [t for _, t in etapes[:4]] == [f"Classeur {i} sur 4 : {p.nom_fichier}" for i, p in enumerate(prevus, 1)]
-    assert etapes[-1][1] == "Archive prête."
+    compte = dict(constructions)
     prevus[2].construire()  # a download after the archive: not rebuilt either
-    assert constructions[prevus[2].chemin_archive] == 1
+    assert constructions == compte
+
+
+def test_l_archive_continue_pendant_une_autre_page_et_s_annule_si_les_options_changent(donnees_demo, monkeypatch):
+    from flux_dash.ui.navigation import PAGE_VUE
+    from flux_dash.ui.telechargements import BOUTON_ARCHIVE
+
+    _compter_constructions(monkeypatch, garder=1)
+    retenue = _Retenue(monkeypatch)
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    travail = _preparer(at)
+    assert retenue.atteint.wait(30)
+    at.switch_page(PAGE_VUE).run()
+    assert not at.exception
+    at.switch_page(PAGE).run()
+    assert not at.exception and at.session_state[etat.ARCHIVE] is travail and at.get("progress")
+    at.checkbox(key=etat.CLE_MASQUER).check().run()  # other options: that archive is cancelled
+    assert not at.exception and travail.annule and at.session_state[etat.ARCHIVE] is None
+    assert not at.get("progress") and BOUTON_ARCHIVE in [b.label for b in at.button]
+    retenue.lacher()
+    assert travail.attendre(30) and travail.resultat is None  # stopped at its next workbook, nothing kept
+
+
+def test_une_archive_qui_echoue_est_un_message_francais(donnees_demo, monkeypatch):
+    import flux_dash.rapports
+    from flux_dash.ui.telechargements import ERREUR_ARCHIVE
+
+    def en_panne(*args, **kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(flux_dash.rapports, "construire_archive", en_panne)
+    at = installer(nouvelle_app(PAGE), donnees_demo).run()
+    assert _preparer(at).attendre(30)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [ERREUR_ARCHIVE]
+    assert "disque plein" not in str([e.value for e in at.error])
+
+
+def test_deux_sessions_ne_partagent_pas_l_archive(donnees_demo, monkeypatch):
+    _compter_constructions(monkeypatch, garder=1)
+    retenue = _Retenue(monkeypatch)
+    une = installer(nouvelle_app(PAGE), donnees_demo).run()
+    autre = installer(nouvelle_app(PAGE), donnees_demo).run()
+    travail = _preparer(une)
+    assert retenue.atteint.wait(30)
+    autre.run()
+    assert not autre.exception and autre.session_state[etat.ARCHIVE] is None and not autre.get("progress")
+    assert _classeurs(autre) is not _classeurs(une)
+    retenue.lacher()
+    assert travail.attendre(60)
 
 
 def test_liste_des_rapports_faite_une_fois_par_options(donnees_demo, monkeypatch):

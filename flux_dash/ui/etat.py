@@ -31,6 +31,7 @@ from flux_dash.rapports import OptionsRapports
 
 if TYPE_CHECKING:
     from flux_dash.calculs import Bilan
+    from flux_dash.ui.arriere_plan import Travail
 
 journal = logging.getLogger(__name__)
 
@@ -57,9 +58,13 @@ BILANS = "fd_bilans"
 ERREUR_CHARGEMENT = "fd_erreur_chargement"
 """str | None: the French message of the last failed load (shown on the home page)."""
 ARCHIVE = "fd_archive"
-"""tuple(key, bytes) | None: the last ZIP built on the Rapports page (key = data, year, options)."""
+"""Travail | None: the ZIP of every trame of the Rapports page, built (or being built) in a background thread
+(:mod:`flux_dash.ui.arriere_plan`); its key, :func:`cle_archive`, says which data, year and options it is for."""
 OPTIONS_RAPPORTS = "fd_options_rapports"
 """OptionsRapports | None: the options of the Rapports page (LEC list, small-cell masking, landlord)."""
+PRECEDENT = "fd_precedent"
+"""tuple(name, bytes) | None: last year's flux_dash output of the landlord (ZIP or indicators CSV) dropped on the
+home page (``--precedent`` of the command line); read per year by :mod:`flux_dash.ui.precedent`."""
 AGREGATS = "fd_agregats"
 """OrderedDict: LRU of what pages compute from a bilan (tables, figures), see :func:`agregat`."""
 
@@ -76,6 +81,7 @@ DEFAUTS: dict[str, Any] = {
     ERREUR_CHARGEMENT: None,
     ARCHIVE: None,
     OPTIONS_RAPPORTS: None,
+    PRECEDENT: None,
     AGREGATS: None,
 }
 
@@ -90,6 +96,8 @@ CLE_BAILLEUR = PREFIXE_WIDGET + "bailleur"
 """Home page's landlord name (mirrored into :data:`NOM_BAILLEUR`)."""
 CLE_BAILLEUR_RAPPORTS = PREFIXE_WIDGET + "bailleur_rapports"
 """Rapports page's landlord name (the same :data:`NOM_BAILLEUR`)."""
+CLE_PRECEDENT = PREFIXE_WIDGET + "precedent"
+"""Home page: the uploader of last year's output (copied into :data:`PRECEDENT` by its callback)."""
 CLE_LEC = PREFIXE_WIDGET + "lec"
 """Rapports page: the EPCI « LEC » / EPT receiving a consolidated bilan (restored from :data:`OPTIONS_RAPPORTS`)."""
 CLE_MASQUER = PREFIXE_WIDGET + "masquer"
@@ -197,7 +205,7 @@ def enregistrer_rapport(rapport: RapportValidation, noms_fichiers: list[str], je
     st.session_state[BILANS] = OrderedDict()
     st.session_state[AGREGATS] = OrderedDict()
     st.session_state[ERREUR_CHARGEMENT] = None
-    st.session_state[ARCHIVE] = None
+    oublier_archive()
     _oublier_lec()
 
 
@@ -212,6 +220,7 @@ def _oublier_lec() -> None:
 def oublier_donnees() -> None:
     """Drop the loaded data (the "Décharger" button)."""
     initialiser()
+    oublier_archive()
     for cle in (
         RAPPORT,
         FICHIERS,
@@ -222,7 +231,7 @@ def oublier_donnees() -> None:
         PREVISIONNEL,
         BILANS,
         ERREUR_CHARGEMENT,
-        ARCHIVE,
+        PRECEDENT,
     ):
         st.session_state[cle] = DEFAUTS[cle]
     st.session_state[BILANS] = OrderedDict()
@@ -274,6 +283,9 @@ def annee() -> int:
 def definir_annee(valeur: int) -> None:
     _lire(ANNEE)
     st.session_state[ANNEE] = int(valeur)
+    travail = _lire(ARCHIVE)
+    if travail is not None and travail.cle[1] != int(valeur):  # a ZIP of another year: stop building it
+        oublier_archive()
 
 
 def nom_bailleur() -> str:
@@ -318,14 +330,50 @@ def definir_erreur_chargement(message: str) -> None:
     st.session_state[ERREUR_CHARGEMENT] = message
 
 
-def archive() -> tuple[Any, bytes] | None:
-    """The last ZIP built on the Rapports page: (key of the data, year and options it was built for, bytes)."""
+def archive() -> Travail | None:
+    """The ZIP of the Rapports page, built or being built (compare its ``cle`` with :func:`cle_archive`)."""
     return _lire(ARCHIVE)
 
 
-def definir_archive(cle: Any, octets: bytes) -> None:
-    _lire(ARCHIVE)
-    st.session_state[ARCHIVE] = (cle, octets)
+def definir_archive(travail: Travail | None) -> None:
+    """Keep ``travail`` as the session's ZIP; the previous one, still running or not, is cancelled and dropped."""
+    ancien = _lire(ARCHIVE)
+    if ancien is not None and ancien is not travail:
+        ancien.annuler()
+    st.session_state[ARCHIVE] = travail
+
+
+def oublier_archive() -> None:
+    """Cancel and drop the ZIP (new data, data unloaded, other options)."""
+    definir_archive(None)
+
+
+def cle_archive(options: OptionsRapports) -> tuple:
+    """What a ZIP is valid for: the data, the year, the edited prévisionnel, the options and last year's file
+    (compared by value: the key survives the caches' evictions and page changes)."""
+    sans_precedent = dataclasses.replace(options, precedent=None, genere_le=None)
+    return (jeton(), annee(), _empreinte(previsionnel_edite()), sans_precedent, _empreinte_precedent())
+
+
+def _empreinte(df: pd.DataFrame | None) -> str:
+    if df is None:
+        return ""
+    return _cle_argument(df)[1][1] if len(df) <= LIGNES_CLE_CONTENU else str(id(df))
+
+
+def _empreinte_precedent() -> str:
+    valeur = precedent()
+    return "" if valeur is None else hashlib.sha256(valeur[1]).hexdigest()
+
+
+def precedent() -> tuple[str, bytes] | None:
+    """Last year's file (name, bytes) dropped on the home page, or None."""
+    return _lire(PRECEDENT)
+
+
+def definir_precedent(valeur: tuple[str, bytes] | None) -> None:
+    _lire(PRECEDENT)
+    st.session_state[PRECEDENT] = None if valeur is None else (str(valeur[0]), bytes(valeur[1]))
 
 
 def options_rapports() -> OptionsRapports | None:
@@ -458,7 +506,9 @@ def bilan(filtres_choisis: Filtres | None = None) -> Bilan:
         return resultat
     from flux_dash.calculs import calculer_previsionnel
 
-    return calculer_previsionnel(resultat, prev)
+    # once per (bilan, edit): the same object on every rerun, so what is cached on it (the Rapports page's
+    # workbooks) stays
+    return agregat(calculer_previsionnel, resultat, prev)
 
 
 # --- The receiving side (issue 9): the side chosen on the home page, the campaign store, the territory ---------

@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -21,9 +23,13 @@ from flux_dash import rapports as trames
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.rapports import OptionsRapports
-from flux_dash.ui import etat
+from flux_dash.ui import etat, precedent
 from flux_dash.ui import publication as pub
 from flux_dash.ui.affichage import echapper
+from flux_dash.ui.arriere_plan import Travail
+
+if TYPE_CHECKING:
+    from flux_dash.consolidation.precedent import Comparaison
 
 journal = logging.getLogger(__name__)
 
@@ -43,13 +49,19 @@ class Classeurs:
     already built (a single download, the archive): each is built once, then reused."""
 
     prevus: list[trames.RapportPrevu]
+    options: OptionsRapports = field(default_factory=OptionsRapports)
+    """The options the workbooks are built with (with the batch's generation date)."""
     construits: dict[str, bytes] = field(default_factory=dict)
     """Path in the archive → bytes of the workbooks built so far."""
+    _verrou: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """One workbook built at a time: the archive's thread and a download (run by Streamlit in another thread)
+    never build the same one twice nor read the bilan's lazy parts together."""
 
     def construire(self, prevu: trames.RapportPrevu) -> bytes:
-        if prevu.chemin_archive not in self.construits:
-            self.construits[prevu.chemin_archive] = prevu.construire()
-        return self.construits[prevu.chemin_archive]
+        with self._verrou:
+            if prevu.chemin_archive not in self.construits:
+                self.construits[prevu.chemin_archive] = prevu.construire()
+            return self.construits[prevu.chemin_archive]
 
     def memorises(self) -> list[trames.RapportPrevu]:
         """The listing whose ``construire`` reuses (and records) the built workbooks."""
@@ -60,11 +72,12 @@ def _construire_par(classeurs: Classeurs, prevu: trames.RapportPrevu) -> Callabl
     return lambda: classeurs.construire(prevu)
 
 
-def _lister(bilan: Bilan, cle_options: tuple[OptionsRapports]) -> Classeurs:
+def _lister(bilan: Bilan, cle_options: tuple[OptionsRapports], comparaison: Comparaison | None) -> Classeurs:
     (options,) = cle_options
+    options = dataclasses.replace(options, precedent=comparaison)
     if options.genere_le is None:  # one date for the session's batch: single downloads and the archive agree
         options = dataclasses.replace(options, genere_le=dt.datetime.now().replace(microsecond=0))
-    resultat = Classeurs(trames.lister_rapports(bilan, options))
+    resultat = Classeurs(trames.lister_rapports(bilan, options), options)
     resultat.prevus = resultat.memorises()
     return resultat
 
@@ -72,8 +85,8 @@ def _lister(bilan: Bilan, cle_options: tuple[OptionsRapports]) -> Classeurs:
 def classeurs(bilan: Bilan, options: OptionsRapports) -> Classeurs:
     """The reports of the bilan for these options, listed once per (upload, year, options) through
     :func:`etat.agregat` (the bilan is itself cached per upload and year; the options, wrapped in a tuple, are
-    compared by value)."""
-    return etat.agregat(_lister, bilan, (options,))
+    compared by value, last year's comparison, itself cached, by identity)."""
+    return etat.agregat(_lister, bilan, (dataclasses.replace(options, precedent=None),), options.precedent)
 
 
 AVERTISSEMENT_SANS_NOM = (
@@ -123,45 +136,98 @@ def choisir_options(bilan: Bilan, fichiers: list[tuple[str, str]] | tuple = ()) 
         )
     options = pub.options_rapports(etat.nom_bailleur(), lec, masquer, fichiers)
     etat.definir_options_rapports(options)
-    return options
+    comparaison = precedent.comparaison(bilan, etat.nom_bailleur())
+    if comparaison is not None:
+        st.caption(
+            f"Année précédente : chaque rapport a une feuille « Évolution {comparaison.annee_precedente}-"
+            f"{comparaison.annee} » (fichier déposé sur l'accueil)."
+        )
+    else:
+        precedent.avertir(bilan.annee, etat.nom_bailleur())
+    return dataclasses.replace(options, precedent=comparaison)
 
 
-def avancer(barre, fraction: float, texte: str) -> None:
-    """One step of the archive's progress bar."""
-    barre.progress(min(max(float(fraction), 0.0), 1.0), text=str(texte))
+BOUTON_ARCHIVE = "Préparer l'archive de tous les rapports"
+INTERVALLE_SUIVI = 0.5
+"""Seconds between two reads of the archive's progress (the fragment's ``run_every``) while it is built."""
+ERREUR_ARCHIVE = (
+    "L'archive n'a pas pu être construite (erreur interne de l'outil, consignée dans le journal du serveur)."
+)
 
 
 def preparer_archive(bilan: Bilan, options: OptionsRapports, liste: Classeurs) -> None:
-    """The « Préparer l'archive » button (with a progress bar), then the ZIP's download button once it is built for
-    these data, year and options (kept in ``etat`` until one of them changes). The workbooks already built in the
-    session (single downloads) are reused, the others built here and kept for later single downloads; in the
-    server's process (never forked)."""
-    cle = (etat.jeton(), etat.annee(), options)
-    if st.button("Préparer l'archive de tous les rapports", icon=":material/archive:"):
-        barre = st.progress(0.0, text="Préparation…")
-        try:
-            octets = trames.construire_archive(
-                bilan, options, lambda f, texte: avancer(barre, f, texte), processus=1, prevus=liste.prevus
-            )
-            etat.definir_archive(cle, octets)
-            avancer(barre, 1.0, "Archive prête.")
-        except Exception:
-            journal.exception("construire_archive")
-            st.error(
-                "L'archive n'a pas pu être construite (erreur interne de l'outil, consignée dans le journal du serveur)."
-            )
-    archive = etat.archive()
-    if archive is not None and archive[0] == cle:
+    """The « Préparer l'archive » button, then the ZIP built in a background thread of the server
+    (:mod:`flux_dash.ui.arriere_plan`) with its progress bar, then its download button.
+
+    The workbooks already built in the session (single downloads) are reused, the others built by the thread and
+    kept for later single downloads. The page stays usable meanwhile, other pages too: the task lives in
+    ``etat`` and the page shows it again on return. Other data, year, prévisionnel or options: the task is
+    cancelled and the button comes back."""
+    cle = etat.cle_archive(options)
+    travail = etat.archive()
+    if travail is not None and (travail.cle != cle or travail.annule):
+        etat.oublier_archive()
+        travail = None
+    if travail is None:
+        if not st.button(BOUTON_ARCHIVE, icon=":material/archive:"):
+            return
+        travail = lancer_archive(bilan, options, liste, cle)
+    _suivre_archive(travail, trames.nom_archive(bilan, options))
+
+
+def lancer_archive(bilan: Bilan, options: OptionsRapports, liste: Classeurs, cle: tuple) -> Travail:
+    """Start building the ZIP of ``liste`` in a background thread, kept in ``etat`` (never a process)."""
+    total = len(liste.prevus)
+    deja = sum(p.chemin_archive in liste.construits for p in liste.prevus)
+    travail = Travail(cle, texte=f"Préparation de {formats.nombre(total)} classeur{'s' if total > 1 else ''}…")
+    if deja:
+        travail.texte += (
+            f" ({formats.nombre(deja)} déjà construit{'s' if deja > 1 else ''}, réutilisé{'s' if deja > 1 else ''})"
+        )
+
+    def tache(avancer: Callable[[float, str], None]) -> bytes:
+        # module attribute read at call time: a test can replace construire_archive
+        return trames.construire_archive(bilan, options, avancer, processus=1, prevus=liste.prevus)
+
+    etat.definir_archive(travail)
+    return travail.lancer(tache, ERREUR_ARCHIVE)
+
+
+def _suivre_archive(travail: Travail, nom: str) -> None:
+    """The archive's state, redrawn every :data:`INTERVALLE_SUIVI` seconds while it is built (a fragment: the rest
+    of the page is not rerun); once done, one full rerun so that the polling stops."""
+    suivi = travail.en_cours
+
+    @st.fragment(run_every=INTERVALLE_SUIVI if suivi else None)
+    def suivre() -> None:
+        if travail.en_cours:
+            # the text names files (markdown): escaped
+            st.progress(travail.fraction, text=echapper(f"{travail.texte} — {formats.nombre(travail.duree, 0)} s"))
+            st.caption("Vous pouvez consulter les autres pages pendant la préparation : l'archive vous attendra ici.")
+            if st.button("Annuler la préparation", icon=":material/cancel:"):
+                etat.oublier_archive()
+                st.rerun()
+            return
+        if suivi:  # finished since the page was drawn: redraw it without polling
+            st.rerun()
+        if travail.erreur:
+            st.error(travail.erreur)
+            return
+        if travail.resultat is None:
+            return
         st.download_button(
-            f"Télécharger {trames.nom_archive(bilan, options)}",
-            data=archive[1],
-            file_name=trames.nom_archive(bilan, options),
+            f"Télécharger {nom}",
+            data=travail.resultat,
+            file_name=nom,
             mime="application/zip",
             on_click="ignore",
             icon=":material/download:",
             type="primary",
             key="archive_zip",
         )
+        st.caption(f"Archive prête en {formats.nombre(travail.duree, 1)} s.")
+
+    suivre()
 
 
 def lister_ou_arreter(bilan: Bilan, options: OptionsRapports) -> Classeurs:
