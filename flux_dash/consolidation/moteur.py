@@ -40,7 +40,7 @@ import pandas as pd
 from flux_dash import referentiel as ref
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.codes import probleme
-from flux_dash.consolidation.controles import aligner, strates_de_commune
+from flux_dash.consolidation.controles import strates_de_commune
 from flux_dash.consolidation.reception import Envoi
 from flux_dash.problemes import Probleme
 
@@ -338,52 +338,102 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return r
 
 
-def _numerateur_absent(t: pd.DataFrame, r: k.Ratio, cles: pd.DataFrame, cles_ligne: list[str]) -> np.ndarray:
-    """For each line of ``cles``: does a landlord give the denominator (> 0) of the line but no numerator row?
-    (A landlord without logements there gives neither: it does not count.)"""
-    par_bailleur = t[t["bailleur"] != TOUS]
-    den = par_bailleur.loc[(par_bailleur["indicateur"] == r.denominateur) & (par_bailleur["valeur"] > 0), cles_ligne]
-    num = par_bailleur.loc[par_bailleur["indicateur"] == r.numerateur, cles_ligne].assign(_num=True)
-    sans = den.merge(num, on=cles_ligne, how="left")
-    sans = sans.loc[sans["_num"].isna(), cles_ligne]
-    if sans.empty:
-        return np.zeros(len(cles), dtype=bool)
-    autres = [c for c in cles_ligne if c != "bailleur"]
-    marques = pd.concat([sans, sans[autres].assign(bailleur=TOUS)]).drop_duplicates().assign(_absent=True)
-    return cles[cles_ligne].merge(marques, on=cles_ligne, how="left")["_absent"].fillna(False).to_numpy(dtype=bool)
+def _numerateur_absent(lignes: _Lignes, r: k.Ratio, ids: np.ndarray) -> np.ndarray:
+    """For each line ``ids``: does a landlord give the denominator (> 0) of the line but no numerator row?
+    (A landlord without logements there gives neither: it does not count.) On a line of all landlords, any
+    landlord of the same perimeter and holder line."""
+    den_v, den_n = lignes.terme(r.denominateur, np.arange(lignes.nombre))
+    sans = ~lignes.tous & (den_n >= 0) & (den_v > 0) & ~lignes.present(r.numerateur)
+    if not sans.any():
+        return np.zeros(len(ids), dtype=bool)
+    groupes = np.zeros(lignes.nombre_groupes, dtype=bool)
+    groupes[lignes.groupe[sans]] = True
+    return sans[ids] | (lignes.tous[ids] & groupes[lignes.groupe[ids]])
+
+
+class _Lignes:
+    """The ``total`` rows of the sums (non-empty) as one row per line (landlord or all × perimeter × holder line), each
+    indicator's value and number of landlords in arrays indexed by line: the ratios' numerators and denominators
+    are array lookups instead of one merge per term."""
+
+    def __init__(self, t: pd.DataFrame, cles_ligne: list[str], indicateurs: set[str]) -> None:
+        t = t[t["indicateur"].isin(indicateurs).to_numpy()]
+        self.t = t
+        self.ligne = t.groupby(cles_ligne, sort=False, observed=True).ngroup().to_numpy()
+        self.nombre = int(self.ligne.max()) + 1
+        premieres = np.unique(self.ligne, return_index=True)[1]  # the first row of each line
+        cles = t.iloc[premieres][cles_ligne].reset_index(drop=True)
+        self.tous = (cles["bailleur"] == TOUS).to_numpy()
+        self.groupe = cles.groupby(cles_ligne[1:], sort=False, observed=True).ngroup().to_numpy()
+        self.nombre_groupes = int(self.groupe.max()) + 1
+        perimetre = cles.groupby(["bailleur", PT, PC], sort=False, observed=True).ngroup().to_numpy()
+        large = ((cles["categorie"] == "") & (cles["reservataire"] == "")).to_numpy()
+        ligne_large = np.full(int(perimetre.max()) + 1, -1, dtype="int64")
+        ligne_large[perimetre[large]] = np.flatnonzero(large)
+        self.large = ligne_large[perimetre]
+        self.est_large = large
+        self.detenteur = (cles["categorie"] != "").to_numpy()
+        indicateur = t["indicateur"].to_numpy()
+        valeur = t["valeur"].to_numpy(dtype="float64")
+        bailleurs = t["bailleurs"].to_numpy(dtype="int64")
+        self._valeur: dict[str, np.ndarray] = {}
+        self._bailleurs: dict[str, np.ndarray] = {}
+        self._rangs: dict[str, np.ndarray] = {}
+        for code in indicateurs:
+            m = indicateur == code
+            v = np.full(self.nombre, np.nan)
+            n = np.full(self.nombre, -1, dtype="int64")  # -1: no row
+            v[self.ligne[m]] = valeur[m]
+            n[self.ligne[m]] = bailleurs[m]
+            self._valeur[code], self._bailleurs[code], self._rangs[code] = v, n, np.flatnonzero(m)
+
+    def rangs(self, code: str) -> np.ndarray:
+        """Positions in ``t`` of the rows of ``code``, in their order."""
+        return self._rangs[code]
+
+    def present(self, code: str) -> np.ndarray:
+        return self._bailleurs[code] >= 0
+
+    def terme(self, code: str, ids: np.ndarray, niveau: str = "ligne") -> tuple[np.ndarray, np.ndarray]:
+        """Value and number of landlords of ``code`` on lines ``ids`` (``perimetre``: on their perimeter-wide line);
+        NaN and -1 where there is no row."""
+        if niveau == "perimetre":
+            ids = self.large[ids]
+            sans = ids < 0
+            ids = np.where(sans, 0, ids)
+            v, n = self._valeur[code][ids].copy(), self._bailleurs[code][ids].copy()
+            v[sans], n[sans] = np.nan, -1
+            return v, n
+        return self._valeur[code][ids], self._bailleurs[code][ids]
 
 
 def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
     """Every ratio of :data:`contrat.RATIOS` on the ``total`` lines where its numerator is given, as rows with
     ``numerateur`` and ``denominateur`` beside ``valeur``; ``complet`` is False (and the value NaN) when a landlord
     leaves the numerator empty, or gives the denominator (> 0) of a line but not its numerator."""
-    t = sommes[sommes["dimension"] == "total"]
+    t = sommes[(sommes["dimension"] == "total").to_numpy()]
     cles_ligne = ["bailleur", PT, PC, "categorie", "reservataire"]
-    large = t[(t["categorie"] == "") & (t["reservataire"] == "")]
+    if t.empty:
+        return pd.DataFrame(columns=[*COLONNES, "numerateur", "denominateur", "bailleurs", "complet"])
+    lignes = _Lignes(t, cles_ligne, {c for r in k.RATIOS for c in (r.numerateur, r.denominateur)})
     morceaux = []
     for r in k.RATIOS:
-        base = t[t["indicateur"] == r.numerateur]
-        base = base[
-            (base["categorie"] != "") if r.detenteur else (base["categorie"] == "") & (base["reservataire"] == "")
-        ]
-        if base.empty:
+        rangs = lignes.rangs(r.numerateur)  # the numerator's rows, in the order of the sums
+        ids = lignes.ligne[rangs]
+        ids_ok = lignes.detenteur[ids] if r.detenteur else lignes.est_large[ids]
+        rangs, ids = rangs[ids_ok], ids[ids_ok]
+        if not len(ids):
             continue
-        cles = base[cles_ligne].reset_index(drop=True)
-
-        def terme(nom: str, niveau: str, cles=cles) -> tuple[np.ndarray, np.ndarray]:
-            source, sur = (large, ["bailleur", PT, PC]) if niveau == "perimetre" else (t, cles_ligne)
-            v = aligner(cles, source, sur, nom, ["valeur", "bailleurs"])
-            return v["valeur"].to_numpy(dtype="float64"), v["bailleurs"].fillna(0).to_numpy(dtype="int64")
-
-        num, n_num = terme(r.numerateur, r.niveau_numerateur)
-        den, n_den = terme(r.denominateur, r.niveau_denominateur)
+        num, n_num = lignes.terme(r.numerateur, ids, r.niveau_numerateur)
+        den, n_den = lignes.terme(r.denominateur, ids, r.niveau_denominateur)
         presents = n_den > 0
         if not presents.any():
             continue
-        cles, num, n_num, den = cles[presents].reset_index(drop=True), num[presents], n_num[presents], den[presents]
+        rangs, ids, num, n_num, den = rangs[presents], ids[presents], num[presents], n_num[presents], den[presents]
+        cles = lignes.t.iloc[rangs][cles_ligne].reset_index(drop=True)
         complet = ~(np.isnan(num) & (den > 0))  # a landlord leaves the numerator empty: not consolidated
         if r.niveau_numerateur == r.niveau_denominateur:
-            complet &= ~_numerateur_absent(t, r, cles, cles_ligne)
+            complet &= ~_numerateur_absent(lignes, r, ids)
         valeur = _ratio(num, den)
         valeur[~complet] = np.nan
         morceaux.append(
@@ -394,7 +444,7 @@ def recalculer_ratios(sommes: pd.DataFrame) -> pd.DataFrame:
                 valeur=valeur,
                 numerateur=np.where(complet, num, np.nan),
                 denominateur=den,
-                bailleurs=n_num,
+                bailleurs=np.maximum(n_num, 0),
                 complet=complet,
             )
         )
@@ -505,16 +555,19 @@ def calculer(envois: list[Envoi], territoires: list[tuple[str, str]] | None = No
     p = perimetres(f)
     problemes = problemes_perimetres(p)
     ident = identites(f)
-    strates = list(zip(p.loc[p["strate"], PT], p.loc[p["strate"], PC], strict=True))
+    # Every figure is per perimeter: only the perimeters written are summed (a territory's few, not the région's).
+    sortie = perimetres_de_sortie(p, territoires)
+    cles = sortie[[PT, PC]]
+    ecrits = pd.MultiIndex.from_frame(cles)
+    strates = [s for s in zip(p.loc[p["strate"], PT], p.loc[p["strate"], PC], strict=True) if s in ecrits]
     lignes = pd.concat(
         [lignes_perimetre(f), lignes_categories(f), lignes_reservataires(f, ident, strates)], ignore_index=True
     )
+    lignes = lignes[pd.MultiIndex.from_frame(lignes[[PT, PC]]).isin(ecrits)]
     sommes = additionner(lignes)
     sommes = pd.concat([sommes, recalculer_ecarts(sommes), lignes_nombre_bailleurs(p)], ignore_index=True)
-    ratios = recalculer_ratios(sommes)
-    sortie = perimetres_de_sortie(p, territoires)
-    cles = sortie[[PT, PC]]
     sommes = sommes.merge(cles, on=[PT, PC])
+    ratios = recalculer_ratios(sommes)
     ratios = ratios.merge(cles, on=[PT, PC])
     incomplets = ratios[~ratios["complet"] & (ratios["bailleur"] == TOUS)]
     for code, groupe in incomplets.groupby("indicateur", sort=True):
