@@ -23,7 +23,10 @@ if t.empty:
 colonnes = list(t.columns[1:])
 etat.initialiser_widget(etat.CLE_TRI_BAILLEURS, colonnes[0], colonnes)
 tri = st.selectbox("Trier par", colonnes, key=etat.CLE_TRI_BAILLEURS, help="Du plus grand au plus petit.")
-st.caption("Les parts se lisent par rapport au territoire, tous bailleurs ensemble ; n.s. : non significatif.")
+st.caption(
+    "Les parts se lisent par rapport au territoire, tous bailleurs ensemble ; part des publics prioritaires : "
+    "toutes les attributions du bailleur sur le territoire, tous réservataires ; n.s. : non significatif."
+)
 tableau(gc.trier_bailleurs(t, tri), pourcentages=list(t.columns[4:]))  # after the counts: shares
 telecharger_tableau(t, f"bailleurs_{vue.annee}", cle="bailleurs")
 

@@ -27,12 +27,11 @@ else:
     niveaux = gc.NIVEAUX_EVOLUTION
     etat.initialiser_widget(etat.CLE_NIVEAU_EVOLUTION, "territoire", list(niveaux))
     niveau = st.radio("Niveau", list(niveaux), format_func=niveaux.get, key=etat.CLE_NIVEAU_EVOLUTION, horizontal=True)
-    if niveau == "bailleurs":
-        precedente = session.consolidation(b, vue.annee - 1, territoire, b.attendus(vue.annee - 1, territoire))
-        t = gc.tableau_evolution_bailleurs(co, precedente, territoire)
-    else:
-        t = gc.tableau_evolution(co, territoire, niveau)
-    st.caption("Parts en points de pourcentage ; « à bailleurs constants » : seulement les bailleurs des deux années.")
+    t = gc.tableau_evolution(co, territoire, niveau)
+    st.caption(
+        "Parts en points de pourcentage ; « à bailleurs constants » : seulement les bailleurs des deux années ; "
+        "n.s. : non significatif, ou bailleur absent de l'une des deux années."
+    )
     tableau(t)
     telecharger_tableau(t, f"evolution_{vue.annee}_{niveau}", cle="evolution")
 

@@ -125,7 +125,11 @@ def test_evolution_n_et_n_1(demo):
     assert len(parts) and all(v.endswith(" pt") or v == "n.s." for v in parts["Évolution"])
     at.radio(key=etat.CLE_NIVEAU_EVOLUTION).set_value("bailleurs").run()
     assert not at.exception
-    assert at.dataframe[0].value.columns[0] == "Bailleur"
+    par_bailleur = at.dataframe[0].value
+    assert list(par_bailleur.columns) == ["Bailleur", "Indicateur", "2024", "2023", "Évolution"]
+    assert par_bailleur["Bailleur"].nunique() >= 2
+    parts = par_bailleur[par_bailleur["2024"].str.endswith("%")]
+    assert len(parts) and all(v.endswith(" pt") or v == "n.s." for v in parts["Évolution"])
     annees = at.dataframe[-1].value
     assert annees["Année"].tolist() == ["2023", "2024"]
 

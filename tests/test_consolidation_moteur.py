@@ -268,6 +268,7 @@ def test_evolution_n_moins_1_avec_et_sans_les_memes_bailleurs():
     c = consolider(n, 2024, precedents=avant)
     assert c.annee_precedente == 2023
     e = c.evolution
+    e = e[e.bailleur == ""]
     ligne = e[(e.perimetre_code == EST_ENSEMBLE) & (e.indicateur == "disponibilites") & (e.categorie == "")]
     assert ligne[["valeur_n", "valeur_n_1", "evolution", "evolution_relative"]].values.tolist() == [
         [15.0, 10.0, 5.0, 0.5]
@@ -277,6 +278,87 @@ def test_evolution_n_moins_1_avec_et_sans_les_memes_bailleurs():
     assert part.evolution.iloc[0] == pytest.approx(3.5 / 13 - 0.25)
     assert np.isnan(part.evolution_relative.iloc[0]) and part.unite.iloc[0] == "ratio"
     assert consolider(n, 2024).evolution.empty
+
+
+def _prioritaires(**par_detenteur):
+    """attributions_prioritaires of holders (category → (name, count)) in Montreuil and Est Ensemble."""
+    lignes = []
+    for pt, pc in strates(MONTREUIL)[:2]:
+        for categorie, (nom, nombre) in par_detenteur.items():
+            lignes += detenteur(pt, pc, categorie, nom, attributions_prioritaires=nombre)
+    return lignes
+
+
+A_PRIORITAIRES = _prioritaires(
+    ETAT_PRIORITAIRES=("Préfecture de la Seine-Saint-Denis", 2),
+    COMMUNE=("Ville de Montreuil", 0),
+    BAILLEUR=("Bailleur", 1),
+)
+
+
+def test_part_des_prioritaires_de_tout_le_territoire_depuis_les_sommes():
+    b = _prioritaires(ETAT_PRIORITAIRES=("Préfet 93 – contingent", 0), BAILLEUR=("Bailleur", 0))
+    c = consolider(
+        envois(
+            ("a.csv", csv_tidy("Habitat A", habitat_a() + A_PRIORITAIRES)),
+            ("b.csv", csv_tidy("Logis B", logis_b() + b)),
+        ),
+        2024,
+    )
+    i = c.indicateurs
+    i = i[(i.indicateur == "part_publics_prioritaires") & (i.perimetre_code == EST_ENSEMBLE) & (i.categorie == "")]
+    lignes = i.set_index("bailleur")[["numerateur", "denominateur", "valeur", "nombre_bailleurs"]]
+    # Habitat A: 2 + 0 + 1 of its 2 + 1 + 3 attributions; Logis B: 0 of 1 + 1; the territory: 3 ÷ 8, not the mean
+    # of the landlords' rates (0,25) nor of the categories' (préfet 2/3, commune 0, bailleur 1/4).
+    assert lignes.loc["Habitat A"].tolist() == [3.0, 6.0, 0.5, 1]
+    assert lignes.loc["Logis B"].tolist() == [0.0, 2.0, 0.0, 1]
+    assert lignes.loc[""].tolist() == [4.0 - 1.0, 8.0, 0.375, 2]
+    assert i.set_index("bailleur").loc["", "cible"] == 0.25
+    # Not in the CSV: its header has no line for it (FORMAT.md §2.2).
+    t = c.en_tableau()
+    assert t[(t.indicateur == "part_publics_prioritaires") & (t.categorie == "")].empty
+
+
+def test_part_des_prioritaires_du_territoire_non_significative_si_une_categorie_manque():
+    b = _prioritaires(ETAT_PRIORITAIRES=("Préfet 93 – contingent", 1))  # nothing for its own logements
+    c = consolider(
+        envois(
+            ("a.csv", csv_tidy("Habitat A", habitat_a() + A_PRIORITAIRES)),
+            ("b.csv", csv_tidy("Logis B", logis_b() + b)),
+        ),
+        2024,
+    )
+    i = c.indicateurs
+    i = i[(i.indicateur == "part_publics_prioritaires") & (i.perimetre_code == EST_ENSEMBLE) & (i.categorie == "")]
+    valeurs = i.set_index("bailleur")["valeur"]
+    assert valeurs["Habitat A"] == 0.5
+    assert math.isnan(valeurs["Logis B"]) and math.isnan(valeurs[""])
+
+
+def test_evolution_de_chaque_bailleur_sur_ses_lignes_du_perimetre():
+    n = envois(
+        ("a.csv", csv_tidy("Habitat A", habitat_a() + _cia(4, 1, 0.25))),
+        ("b.csv", csv_tidy("Logis B", logis_b() + _cia(2, 2, 1.0))),
+    )
+    avant = envois(("a23.csv", csv_tidy("Habitat A", habitat_a() + _cia(4, 2, 0.5), annee=2023)))
+    e = consolider(n, 2024, precedents=avant).evolution
+    ept = e[(e.perimetre_code == EST_ENSEMBLE) & (e.categorie == "") & (e.reservataire == "")].set_index(
+        ["bailleur", "indicateur"]
+    )
+    colonnes = ["valeur_n", "valeur_n_1", "evolution", "valeur_n_communs", "valeur_n_1_communs", "evolution_communs"]
+    # Habitat A, received both years: 1 of 4 attributions hors QPV to the 1st quartile in 2024, 2 of 4 in 2023.
+    a = ept.loc[("Habitat A", "part_premier_quartile_hors_qpv"), colonnes].tolist()
+    assert a == pytest.approx([0.25, 0.5, -0.25, 0.25, 0.5, -0.25])
+    assert ept.loc[("Habitat A", "disponibilites"), colonnes].tolist() == [10.0, 10.0, 0.0, 10.0, 10.0, 0.0]
+    assert ept.loc[("Habitat A", "part_premier_quartile_hors_qpv"), "unite"] == "ratio"
+    # Logis B, received in 2024 only: nothing to compare with.
+    b = ept.loc[("Logis B", "part_premier_quartile_hors_qpv"), colonnes].tolist()
+    assert b[0] == 1.0 and all(math.isnan(v) for v in b[1:])
+    # All landlords: (1 + 2) ÷ (4 + 2) in 2024, 2 ÷ 4 in 2023; à bailleurs constants: Habitat A alone.
+    tous = ept.loc[("", "part_premier_quartile_hors_qpv"), colonnes].tolist()
+    assert tous == pytest.approx([0.5, 0.5, 0.0, 0.25, 0.5, -0.25])
+    # A landlord's figures per holder are not followed year on year (only all landlords' are).
+    assert set(e.loc[e.categorie != "", "bailleur"]) == {""}
 
 
 def test_les_ratios_sont_les_quotients_des_comptes_consolides(c):

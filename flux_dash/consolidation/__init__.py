@@ -75,9 +75,10 @@ class Consolidation:
     fichiers, sha256, disponibilites, communes (in the territories asked, the région when none),
     part_disponibilites.
 
-    ``evolution`` — year-on-year when the figures of n−1 were given (else empty): perimeter, categorie,
+    ``evolution`` — year-on-year when the figures of n−1 were given (else empty): bailleur, perimeter, categorie,
     reservataire, indicateur, libelle, unite, valeur_n, valeur_n_1, evolution, evolution_relative, and the same
-    « à bailleurs constants » (valeur_n_communs, valeur_n_1_communs, evolution_communs).
+    « à bailleurs constants » (valeur_n_communs, valeur_n_1_communs, evolution_communs). All landlords together on
+    every line; each landlord on its perimeter-wide lines only (``categorie`` and ``reservataire`` empty).
 
     ``problemes`` — the warnings and informations of the consolidation (incomplete perimeters, missing landlords,
     indicators not consolidated), French.
@@ -115,6 +116,15 @@ class Consolidation:
         return problemes_en_tableau(self.problemes)
 
 
+def _chiffres(calcul: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Counts and ratios of one :func:`~flux_dash.consolidation.moteur.calculer`, with the territory-wide share of
+    prioritaires (what the year-on-year compares)."""
+    from flux_dash.consolidation import tableaux
+
+    sommes, ratios = calcul["sommes"], calcul["ratios"]
+    return pd.concat([sommes, ratios, tableaux.prioritaires_du_perimetre(sommes, ratios)])
+
+
 def consolider(
     envois: Sequence[Envoi],
     annee: int,
@@ -144,6 +154,8 @@ def consolider(
     lignes.insert(4, k.PL, tableaux.libelles_perimetres(lignes))
     lignes = lignes[k.ENTETE]
 
+    # The territory-wide share of prioritaires is shown and followed, not written in the CSV (FORMAT.md §2.2).
+    ratios = pd.concat([ratios, tableaux.prioritaires_du_perimetre(sommes, ratios)], ignore_index=True)
     couverture, problemes_couverture = cv.couverture(envois, attendus, territoires)
     evolution = pd.DataFrame(columns=tableaux.COLONNES_EVOLUTION)
     annee_precedente = None
@@ -157,11 +169,9 @@ def consolider(
         if communs and not meme_champ:
             ceux_n = calculer([e for e in envois if e.cle in communs], territoires)
             ceux_n_1 = calculer([e for e in precedents if e.cle in communs], territoires)
-            n_c = pd.concat([ceux_n["sommes"], ceux_n["ratios"]])
-            n_1_c = pd.concat([ceux_n_1["sommes"], ceux_n_1["ratios"]])
-        evolution = tableaux.evolution(
-            pd.concat([sommes, ratios]), pd.concat([avant["sommes"], avant["ratios"]]), n_c, n_1_c
-        )
+            n_c = _chiffres(ceux_n)
+            n_1_c = _chiffres(ceux_n_1)
+        evolution = tableaux.evolution(pd.concat([sommes, ratios]), _chiffres(avant), n_c, n_1_c)
     envois_df = pd.DataFrame(
         {
             "bailleur": [e.bailleur for e in envois],

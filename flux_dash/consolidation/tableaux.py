@@ -14,7 +14,7 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs.definitions import LIBELLES
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.definitions import LIBELLES_CONSOLIDATION
-from flux_dash.consolidation.moteur import TOUS, trier
+from flux_dash.consolidation.moteur import COLONNES, TOUS, trier
 from flux_dash.regles import ReglesCalcul
 
 PT, PC, PL = k.PT, k.PC, k.PL
@@ -187,6 +187,47 @@ def repartitions(lignes: pd.DataFrame) -> pd.DataFrame:
     return trier(w, [PT, PC, "bailleur", "categorie", "reservataire", "dimension", "modalite"])
 
 
+PRIORITAIRES = "part_publics_prioritaires"
+
+
+def prioritaires_du_perimetre(sommes: pd.DataFrame, ratios: pd.DataFrame) -> pd.DataFrame:
+    """The share of attributions to publics prioritaires of a whole perimeter, every holder together, for all
+    landlords and for each landlord, as ratio rows (``categorie`` and ``reservataire`` empty): Σ of the category
+    lines' numerators ÷ Σ of their denominators (DOMAINE.md §3.1: never an average of rates). Not significant when a
+    category line is not consolidated, or when attributions of the perimeter lie on a category line without the
+    numerator (the sum of the denominators falls short of the categories' attributions)."""
+    cles = ["bailleur", PT, PC]
+    r = ratios[
+        (ratios["indicateur"] == PRIORITAIRES).to_numpy()
+        & (ratios["categorie"] != "").to_numpy()
+        & (ratios["reservataire"] == "").to_numpy()
+    ]
+    colonnes = [*COLONNES, "numerateur", "denominateur", "bailleurs", "complet"]  # recalculer_ratios's rows
+    if r.empty:
+        return r[colonnes]
+    g = r.groupby(cles, sort=False).agg(
+        numerateur=("numerateur", "sum"), denominateur=("denominateur", "sum"), complet=("complet", "all")
+    )
+    t = sommes[
+        (sommes["dimension"] == "total").to_numpy()
+        & (sommes["indicateur"] == "logements_attribues").to_numpy()
+        & (sommes["categorie"] != "").to_numpy()
+        & (sommes["reservataire"] == "").to_numpy()
+    ]
+    attribues = t.groupby(cles, sort=False)["valeur"].sum(min_count=1).rename("_attribues")
+    g = g.join(attribues, how="left").reset_index()
+    g["complet"] = g["complet"].astype(bool) & np.isclose(g["denominateur"], g["_attribues"].fillna(-1.0))
+    par = g[g["bailleur"] != TOUS].groupby([PT, PC], sort=False).size().rename("_n")
+    g = g.merge(par.reset_index(), on=[PT, PC], how="left")
+    g["bailleurs"] = np.where(g["bailleur"] == TOUS, g["_n"].fillna(0), 1).astype("int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        valeur = np.where(g["denominateur"] > 0, g["numerateur"] / g["denominateur"], np.nan)
+    g["valeur"] = np.where(g["complet"], valeur, np.nan)
+    g["numerateur"] = g["numerateur"].where(g["complet"])
+    g = g.assign(categorie="", reservataire="", dimension="total", modalite="", indicateur=PRIORITAIRES)
+    return g[colonnes].reset_index(drop=True)
+
+
 def indicateurs(ratios: pd.DataFrame, regles: ReglesCalcul) -> pd.DataFrame:
     """The indicators of DOMAINE.md §4 recomputed from summed numerators and denominators, with their reference
     value (``cible``, ``sens``): préfet checks, CIA indicators, publics prioritaires, DALO, délai moyen."""
@@ -212,6 +253,7 @@ def indicateurs(ratios: pd.DataFrame, regles: ReglesCalcul) -> pd.DataFrame:
 # --- year on year ------------------------------------------------------------------------------------------------
 
 COLONNES_EVOLUTION = [
+    "bailleur",
     PT,
     PC,
     PL,
@@ -233,14 +275,18 @@ COLONNES_EVOLUTION = [
 def evolution(
     n: pd.DataFrame, n_1: pd.DataFrame, n_communs: pd.DataFrame | None, n_1_communs: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """Year-on-year of every ``total`` figure of all landlords (rows of :meth:`Consolidation.en_tableau` with
-    ``bailleur`` empty): n, n−1 and their difference (a count difference, or for a ratio a difference of
-    fractions, shown in points); the same « à bailleurs constants » (landlords received both years) when the
-    landlords differ (else equal to the first columns)."""
-    cles = [PT, PC, "categorie", "reservataire", "indicateur"]
+    """Year-on-year of every ``total`` figure: of all landlords (``bailleur`` empty) on every line, and of each
+    landlord on its perimeter-wide lines (``categorie`` and ``reservataire`` empty: a landlord's figures per holder
+    would multiply the rows by the holders for little reading). n, n−1 and their difference (a count difference,
+    or for a ratio a difference of fractions, shown in points); the same « à bailleurs constants » (landlords
+    received both years) when the landlords differ (else equal to the first columns; for one landlord, its own
+    figures when it was received both years, else NaN)."""
+    cles = ["bailleur", PT, PC, "categorie", "reservataire", "indicateur"]
 
     def totaux(t: pd.DataFrame, nom: str) -> pd.DataFrame:
-        t = t[(t["bailleur"] == TOUS) & (t["dimension"] == "total")]
+        t = t[t["dimension"] == "total"]
+        large = (t["categorie"] == "") & (t["reservataire"] == "")
+        t = t[(t["bailleur"] == TOUS) | large]
         return t[[*cles, "valeur"]].rename(columns={"valeur": nom})
 
     out = totaux(n, "valeur_n").merge(totaux(n_1, "valeur_n_1"), on=cles, how="outer")
@@ -259,7 +305,7 @@ def evolution(
     out["libelle"] = out["indicateur"].map(libelle_indicateur)
     out["unite"] = np.where(ratio, out["indicateur"].map(lambda c: k.UNITES.get(c, "ratio")), "nombre")
     out = _libeller(out)
-    return trier(out, [PT, PC, "categorie", "reservataire", "indicateur"])[COLONNES_EVOLUTION]
+    return trier(out, [PT, PC, "bailleur", "categorie", "reservataire", "indicateur"])[COLONNES_EVOLUTION]
 
 
 # --- one territory (what its workbook and the app show) -----------------------------------------------------------

@@ -197,8 +197,10 @@ INDICATEURS_BAILLEURS = (
     "part_prefet_flux",
     "part_premier_quartile_hors_qpv",
     "part_hors_premier_quartile_en_qpv",
+    "part_publics_prioritaires",
 )
-"""The perimeter-wide indicators compared between landlords (DOMAINE.md §4), with their reference values."""
+"""The perimeter-wide indicators compared between landlords (DOMAINE.md §4), with their reference values; the
+publics prioritaires of every holder together (:func:`flux_dash.consolidation.tableaux.prioritaires_du_perimetre`)."""
 
 
 def tableau_bailleurs(co: Consolidation, territoire: tuple[str, str]) -> pd.DataFrame:
@@ -327,8 +329,10 @@ def cibles_possibles(co: Consolidation, territoire: tuple[str, str]) -> list[str
 
 def tableau_objectifs(co: Consolidation, territoire: tuple[str, str], objectifs: pd.DataFrame) -> pd.DataFrame:
     """Each objective beside its realised value on the territory (Consolidation.indicateurs): a landlord's own
-    value, a category's (all landlords), or the territory's; the publics prioritaires of a landlord are those of its
-    own logements (category « Bailleurs »). Écart in points (realised − objective); n.s. when not significant."""
+    value, a category's (all landlords), or the territory's (for the publics prioritaires: every holder together,
+    Σ of their prioritaires ÷ Σ of their attributions); the publics prioritaires of a landlord are those of its own
+    logements (category « Bailleurs », art. L. 441-1 CCH). Écart in points (realised − objective); n.s. when not
+    significant."""
     ind = _sur(co.indicateurs, territoire)
     m = _sur(co.matrice, territoire)
     code_de_categorie = dict(zip(m["categorie_libelle"], m["categorie"], strict=False))
@@ -358,7 +362,7 @@ def tableau_objectifs(co: Consolidation, territoire: tuple[str, str], objectifs:
 
 # --- Évolution ----------------------------------------------------------------------------------------------------
 
-NIVEAUX_EVOLUTION = {"territoire": "Territoire", "reservataires": "Réservataires", "bailleurs": "Bailleurs"}
+NIVEAUX_EVOLUTION = {"territoire": "Territoire", "bailleurs": "Bailleurs", "reservataires": "Réservataires"}
 
 
 def _valeur(v: float, unite: str) -> str:
@@ -376,16 +380,24 @@ def _ecart(v: float, unite: str) -> str:
 
 
 def tableau_evolution(co: Consolidation, territoire: tuple[str, str], niveau: str = "territoire") -> pd.DataFrame:
-    """n, n−1 and the change of every figure and indicator (points for shares) at the territory's level
-    (``territoire``) or per réservataire category (``reservataires``), from ``Consolidation.evolution``; values as
+    """n, n−1 and the change of every figure and indicator (points for shares), from ``Consolidation.evolution``:
+    at the territory's level (``territoire``), per réservataire category (``reservataires``, all landlords) or per
+    landlord (``bailleurs``: each landlord's own figures on the territory; a landlord received one year only has
+    n.s. for the other, and no « à bailleurs constants » column: a landlord is constant to itself). Values as
     French text (units differ from row to row)."""
     e = _sur(co.evolution, territoire)
     e = e[e["reservataire"] == ""]
-    e = e[e["categorie"] == ""] if niveau == "territoire" else e[e["categorie"] != ""]
+    if niveau == "bailleurs":
+        e = e[(e["bailleur"] != TOUS) & (e["categorie"] == "")]
+        e = e.sort_values("bailleur", kind="stable")  # the library's order of indicators within each landlord
+    else:
+        e = e[e["bailleur"] == TOUS]
+        e = e[e["categorie"] == ""] if niveau == "territoire" else e[e["categorie"] != ""]
     categories = dict(zip(co.matrice["categorie"], co.matrice["categorie_libelle"], strict=False))
     n, n_1 = co.annee, co.annee_precedente or co.annee - 1
     out = pd.DataFrame(
         {
+            "Bailleur": e["bailleur"].to_numpy(),
             "Catégorie": e["categorie"].map(categories).fillna(e["categorie"]).to_numpy(),
             "Indicateur": e["libelle"].to_numpy(),
             str(n): [_valeur(v, u) for v, u in zip(e["valeur_n"], e["unite"], strict=True)],
@@ -394,7 +406,12 @@ def tableau_evolution(co: Consolidation, territoire: tuple[str, str], niveau: st
             "À bailleurs constants": [_ecart(v, u) for v, u in zip(e["evolution_communs"], e["unite"], strict=True)],
         }
     )
-    return out.drop(columns="Catégorie") if niveau == "territoire" else out
+    retirer = {
+        "territoire": ["Bailleur", "Catégorie"],
+        "reservataires": ["Bailleur"],
+        "bailleurs": ["Catégorie", "À bailleurs constants"],
+    }[niveau]
+    return out.drop(columns=retirer).reset_index(drop=True)
 
 
 CHIFFRES_EVOLUTION = {
@@ -404,30 +421,6 @@ CHIFFRES_EVOLUTION = {
     "nombre_bailleurs": "Nombre de bailleurs",
 }
 """The perimeter-wide figures followed over the years (columns of ``Consolidation.flux``)."""
-
-
-def tableau_evolution_bailleurs(
-    co: Consolidation, precedente: Consolidation | None, territoire: tuple[str, str]
-) -> pd.DataFrame:
-    """Each landlord's disponibilités, flux and attributions on the territory, n and n−1 (from the two years'
-    consolidations), and the change; a landlord present one year only has n.s. for the other."""
-
-    def par_bailleur(c: Consolidation | None) -> pd.DataFrame:
-        if c is None:
-            return pd.DataFrame(columns=["bailleur", *CHIFFRES_EVOLUTION])
-        f = _sur(c.flux, territoire)
-        return f[f["bailleur"] != TOUS][["bailleur", "disponibilites", "flux", "logements_attribues"]]
-
-    n, n_1 = par_bailleur(co), par_bailleur(precedente)
-    j = n.merge(n_1, on="bailleur", how="outer", suffixes=("_n", "_n_1")).sort_values("bailleur", kind="stable")
-    annee, avant = co.annee, co.annee - 1
-    out = pd.DataFrame({"Bailleur": j["bailleur"].to_numpy()})
-    for code in ("disponibilites", "flux", "logements_attribues"):
-        nom = CHIFFRES_EVOLUTION[code]
-        out[f"{nom} {annee}"] = j[f"{code}_n"].to_numpy(dtype="float64")
-        out[f"{nom} {avant}"] = j[f"{code}_n_1"].to_numpy(dtype="float64")
-        out[f"{nom} : évolution"] = out[f"{nom} {annee}"] - out[f"{nom} {avant}"]
-    return out
 
 
 def tableau_annees(consolidations: dict[int, Consolidation], territoire: tuple[str, str], chiffre: str) -> pd.DataFrame:

@@ -495,7 +495,8 @@ def _feuille_evolution(
 ) -> None:
     ws = c.nouvelle_feuille(wb, f"Évolution {co.annee_precedente}-{co.annee}")
     debut = _titre(ws, f"Évolution {co.annee_precedente} → {co.annee} – {libelle}", co, libelle, destinataire)
-    e = co.evolution[(co.evolution[PT] == ptype) & (co.evolution[PC] == pcode)].copy()
+    e = co.evolution[(co.evolution[PT] == ptype) & (co.evolution[PC] == pcode) & (co.evolution["bailleur"] == TOUS)]
+    e = e.copy()
     e = e[~e["indicateur"].isin(["tours", "tours_sans_designation", "delai_cumule_orientation_attribution"])]
     e["categorie_libelle"] = e["categorie"].map(ref.LIBELLES_COURTS_RESERVATAIRE).fillna("Ensemble du territoire")
     e["reservataire"] = e["reservataire"].where(e["reservataire"] != "", "")
