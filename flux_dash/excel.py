@@ -50,6 +50,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.exceptions
+import xlsxwriter.utility
 import xlsxwriter.worksheet
 
 from flux_dash import formats, garde
@@ -787,7 +789,8 @@ def _ecrire_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats, feuille: Feuille | None
 
 _LIGNES_EXCEL, _COLONNES_EXCEL = 1_048_576, 16_384
 BLOCS_RAPIDES = True
-"""False: every block cell by cell through XlsxWriter (the reference the tests compare the fast path with)."""
+"""False: every block cell by cell and every table through XlsxWriter's own add_table (the reference the tests
+compare the fast paths with)."""
 
 
 @dataclass
@@ -899,7 +902,52 @@ def _preparer_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats) -> _BlocPrepare | Non
     return _BlocPrepare(bloc.ligne - 1, prepare, [f for _, _, f in premiers])
 
 
-class _FeuilleXlsx(xlsxwriter.worksheet.Worksheet):
+class _FeuilleTableaux(xlsxwriter.worksheet.Worksheet):
+    """An XlsxWriter worksheet whose ``add_table`` does not visit every cell of the table.
+
+    XlsxWriter checks a table against the previous tables and merged ranges cell by cell, storing one dict entry
+    per cell (~18 ms for the « Données » table of a demo trame, a second per trame at 300 000 logements). For the
+    tables this module writes (headers only: no data, formula, total row or column format), XlsxWriter is given
+    the header row and the first data row, then the table's ranges are set to the whole table; overlaps between
+    tables are checked on rectangles. Same bytes (tests/test_excel.py). Merged ranges: none are written here; a
+    sheet with some takes XlsxWriter's path."""
+
+    _OPTIONS_SIMPLES = frozenset({"name", "style", "banded_rows", "columns"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rectangles_tableaux: list[tuple[int, int, int, int, str]] = []
+
+    def add_table(self, first_row, first_col, last_row, last_col, options=None):  # noqa: ANN001, ANN201
+        options = options or {}
+        simple = (
+            first_row < last_row
+            and first_col <= last_col
+            and not self.merged_cells
+            and not set(options) - self._OPTIONS_SIMPLES
+            and all(set(c) <= {"header"} for c in options.get("columns", []))
+        )
+        if not simple or self._check_dimensions(last_row, last_col, True, True):
+            return super().add_table(first_row, first_col, last_row, last_col, options)
+        plage = xlsxwriter.utility.xl_range(first_row, first_col, last_row, last_col)
+        for r0, c0, r1, c1, autre in self._rectangles_tableaux:
+            if first_row <= r1 and r0 <= last_row and first_col <= c1 and c0 <= last_col:
+                raise xlsxwriter.exceptions.OverlappingRange(
+                    f"Table range '{plage}' overlaps previous table range '{autre}'."
+                )
+        retour = super().add_table(first_row, first_col, first_row + 1, last_col, options)
+        if retour == 0:
+            table = self.tables[-1]
+            table["range"] = table["a_range"] = plage
+            if "autofilter" in table:
+                table["autofilter"] = plage
+                for c in range(first_col, last_col + 1):
+                    self.filter_cells[(first_row, c)] = ("table", plage)
+            self._rectangles_tableaux.append((first_row, first_col, last_row, last_col, plage))
+        return retour
+
+
+class _FeuilleXlsx(_FeuilleTableaux):
     """An XlsxWriter worksheet that writes the rows of its prepared blocks (:func:`_preparer_bloc`) as ready XML
     strings, between the rows XlsxWriter writes itself."""
 
@@ -1389,7 +1437,10 @@ def _pied(pied: PiedDePage) -> str:
 
 
 def _ecrire_feuille(xw: xlsxwriter.Workbook, wb: Classeur, feuille: Feuille, fmt: _Formats) -> None:
-    xs = xw.add_worksheet(feuille.titre, _FeuilleXlsx if feuille.blocs and BLOCS_RAPIDES else None)
+    classe = None
+    if BLOCS_RAPIDES:
+        classe = _FeuilleXlsx if feuille.blocs else _FeuilleTableaux if feuille.tableaux else None
+    xs = xw.add_worksheet(feuille.titre, classe)
     for t in feuille.tableaux:  # before the cells: XlsxWriter writes its own header cells, ours replace them
         xs.add_table(
             t.premiere_ligne - 1,

@@ -13,6 +13,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import xlsxwriter.exceptions
 
 from flux_dash import excel as xl
 from tests.sorties import role
@@ -597,6 +598,30 @@ def test_bloc_partageant_ses_lignes_reste_cellule_par_cellule(monkeypatch):
         "E3"
     ].value == "à côté du bloc"
     assert [c.value for c in relu["Mêlé"]["A"]] == ["texte", 3, dt.datetime(2024, 1, 2), "oui"]
+
+
+def test_tableaux_sans_bloc_donnent_les_octets_de_add_table(monkeypatch):
+    wb, ws = classeur()
+    for i in range(1, 41):  # a 40-row table (header + 39 rows), a 2-row one, a header-only one (refused)
+        xl.ecrire_texte(ws, i, 1, f"a{i}")
+        xl.ecrire_valeur(ws, i, 2, i * 1.5)
+    ws.tableaux.append(xl.TableauExcel("T_long", 1, 40, 1, 2, ("Code", "Valeur")))
+    ws.tableaux.append(xl.TableauExcel("T_court", 1, 2, 4, 5, ("x", "y")))
+    with pytest.warns(UserWarning, match="at least one data row"):
+        ws.tableaux.append(xl.TableauExcel("T_entete", 5, 5, 7, 8, ("u", "v")))
+        rapide, lent = _octets_par_les_deux_chemins(wb, monkeypatch)
+    assert rapide == lent
+    relu = openpyxl.load_workbook(io.BytesIO(rapide))["Feuille"]
+    assert dict(relu.tables.items()) == {"T_long": "A1:B40", "T_court": "D1:E2"}
+    assert relu.tables["T_long"].autoFilter.ref == "A1:B40"
+
+
+def test_tableaux_qui_se_chevauchent_refuses():
+    wb, ws = classeur()
+    ws.tableaux.append(xl.TableauExcel("T_un", 1, 40, 1, 2, ("a", "b")))
+    ws.tableaux.append(xl.TableauExcel("T_deux", 30, 50, 2, 3, ("c", "d")))  # overlaps past XlsxWriter's rows
+    with pytest.raises(xlsxwriter.exceptions.OverlappingRange, match="A1:B40"):
+        xl.classeur_en_octets(wb)
 
 
 # --- An independent reader: LibreOffice -----------------------------------------------------------
