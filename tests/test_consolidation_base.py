@@ -304,3 +304,23 @@ def test_attendus_et_objectifs_gardes_par_territoire_et_annee(tmp_path):
     assert relue.objectifs(2024, est).values.tolist() == [["Territoire", "part_prefet_flux", 0.25]]
     relue.definir_attendus(2024, est, pd.DataFrame({"bailleur": []}))
     assert relue.attendus(2024, est).empty
+
+
+def test_les_tables_du_schema_3_sont_celles_que_decrit_format_md():
+    import re
+
+    texte = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    base = b.Base.en_memoire()
+    try:
+        with base._connexion() as con:
+            for table in ("attendus", "objectifs"):
+                ligne = next(x for x in texte.splitlines() if x.startswith(f"| `{table}` |"))
+                decrites = re.findall(r"`(\w+)` \((\w+)", ligne.split("|")[2])
+                reelles = con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                    "ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+                assert decrites == [tuple(r) for r in reelles], table
+    finally:
+        base.fermer()
