@@ -344,8 +344,8 @@ def _part_realisee_prefet(
     departement = associer(lg["code_commune"], pd.Series(departement_des_communes(), dtype="string"))
     dans_flux = regles.dans_annee(lg["date_disponibilite"], annee)
     flux = departement[dans_flux].value_counts()
-    dep_par_id = pd.Series(departement.to_numpy(), index=lg["id_logement"].to_numpy())
-    t = tours[regles.dans_annee(tours["date_orientation"], annee) & est_dans(tours["id_logement"], dep_par_id.index)]
+    dep_par_id = pd.Series(departement.array, index=lg["id_logement"].to_numpy())
+    t = tours.loc[regles.dans_annee(tours["date_orientation"], annee), ["reservataire", "id_logement"]]
     sortie: list[Probleme] = []
     for code, noms, plafond, qui in (
         (
@@ -356,8 +356,8 @@ def _part_realisee_prefet(
         ),
         (Code.PART_AGENTS_REALISEE, noms_agents, PLAFOND_AGENTS, "aux agents de l'État"),
     ):
-        ids = t.loc[est_dans(t["reservataire"], noms), "id_logement"].drop_duplicates()
-        proposes = dep_par_id.reindex(ids.to_numpy()).value_counts()
+        ids = t.loc[est_dans(t["reservataire"], noms), "id_logement"].dropna().drop_duplicates()
+        proposes = associer(ids, dep_par_id).value_counts()  # a logement outside the flux: NA, not counted
         for dep in sorted(proposes.index):
             f = int(flux.get(dep, 0))
             p = int(proposes[dep])
