@@ -170,3 +170,32 @@ def test_aucun_fichier_interne_cite(co):
         if isinstance(valeur, str) and ".md" in valeur
     ]
     assert cites == []
+
+
+def test_indicateur_qu_un_bailleur_ne_renseigne_pas_n_est_pas_non_significatif():
+    # Row 1: a landlord does not give the prioritaire column (numerator unknown); row 2: nothing attributed (0 ÷ 0).
+    ind = pd.DataFrame(
+        {
+            "bailleur": ["", ""],
+            "indicateur": ["part_publics_prioritaires", "part_publics_prioritaires"],
+            "libelle": ["Part des publics prioritaires"] * 2,
+            "perimetre_type": ["EPCI", "COMMUNE"],
+            "perimetre_code": ["200057875", "93048"],
+            "perimetre_libelle": ["Est Ensemble", "Montreuil"],
+            "categorie": ["", ""],
+            "reservataire": ["", ""],
+            "numerateur": [float("nan"), 0.0],
+            "denominateur": [12.0, 0.0],
+            "valeur": [float("nan"), float("nan")],
+            "cible": [float("nan"), float("nan")],
+            "sens": ["", ""],
+            "unite": ["ratio", "ratio"],
+            "nombre_bailleurs": [2, 2],
+            "complet": [True, True],
+        }
+    )
+    table, _ = trame._table_indicateurs(ind)
+    assert table["numerateur"].tolist()[0] == "non renseigné"
+    assert table["valeur"].tolist()[0] == "non renseigné"
+    assert table["numerateur"].tolist()[1] == 0
+    assert pd.isna(table["valeur"].tolist()[1])  # written « n.s. »: a division by zero

@@ -144,3 +144,12 @@ def test_etat_donne_les_indicateurs_cia_de_ses_epci(wb_etat):
         for territoire in ("Plaine Commune", "Est Ensemble")
         for indicateur in ("1er quartile hors QPV", "Hors 1er quartile en QPV")
     }
+
+
+@pytest.mark.parametrize("feuille, premier", [("Synthèse", "Réservataire"), ("Réservataires par commune", "Commune")])
+def test_colonnes_facultatives_absentes_non_renseignees_pas_non_significatives(wb_etat, feuille, premier):
+    # The four-logement set has no prioritaire, DALO or 1er quartile column: nothing to count, no division by zero.
+    lignes = lire_avec_totaux(wb_etat[feuille], premier)
+    for entete in ("Attribués à des publics prioritaires", "Attribués DALO", "Attribués au 1er quartile"):
+        valeurs = {ligne.get(entete) for ligne in lignes}
+        assert valeurs == {"non renseigné"}, (entete, valeurs)

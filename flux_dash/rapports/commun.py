@@ -110,6 +110,15 @@ NOTE_NS = (
 )
 NON_RENSEIGNE = "non renseigné"
 """What an indicator shows when the file does not give its optional column (``motif_vide == "non_renseigne"``)."""
+DEFINITION_NON_RENSEIGNE = "Colonne facultative absente du fichier source : l'indicateur ne peut être calculé."
+
+
+def non_renseigne(valeurs: pd.Series) -> pd.Series:
+    """A count's values with each missing one as :data:`NON_RENSEIGNE`: a count is never a division, so an empty
+    one is data the file (or, consolidated, one landlord) does not give — never « n.s. » (issue 10 item 5)."""
+    return valeurs.astype(object).where(valeurs.notna(), NON_RENSEIGNE)
+
+
 NOTE_INDICATEURS = (
     "Valeur réalisée = numérateur ÷ dénominateur (voir la feuille « Définitions »). La valeur de référence est un "
     "repère légal (art. L. 441-1 et R. 441-5-2 CCH), à lire comme une ligne de comparaison et non comme un jugement."
@@ -558,7 +567,7 @@ def feuille_definitions(wb: Classeur, masquage: bool = False) -> Feuille:
     """The "Définitions" sheet: one line per figure the engine produces, then the display conventions."""
     lignes = [(libelle, phrase) for _, libelle, phrase in definitions()]
     lignes.append(("n.s.", "Non significatif : division par zéro."))
-    lignes.append((NON_RENSEIGNE, "Colonne facultative absente du fichier source : l'indicateur ne peut être calculé."))
+    lignes.append((NON_RENSEIGNE, DEFINITION_NON_RENSEIGNE))
     if masquage:
         lignes.append(("< 5", "Effectif de 1 à 4, masqué pour protéger les ménages (documents diffusés)."))
         lignes.append(

@@ -247,7 +247,12 @@ def classeur_consolidation(
         [
             *((libelle_, phrase) for _, libelle_, phrase in c.definitions()),
             *((libelle_, phrase) for _, libelle_, phrase in DEFINITIONS_CONSOLIDATION),
-            ("n.s.", "Non significatif : division par zéro, ou indicateur qu'un bailleur ne renseigne pas."),
+            ("n.s.", "Non significatif : division par zéro."),
+            (
+                c.NON_RENSEIGNE,
+                "Colonne facultative qu'au moins un bailleur ne donne pas : le chiffre du territoire "
+                "ne peut être consolidé.",
+            ),
         ],
     )
     _feuille_donnees(*args)
@@ -431,6 +436,11 @@ def _table_indicateurs(ind: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     t = c.avec_libelles(ind)
     if len(t):
         t["reservataire"] = t["reservataire"].where(t["reservataire"] != "", "Ensemble du périmètre")
+        # A numerator one landlord does not give (an optional column): « non renseigné », not « n.s. » (kept for
+        # a division by zero); a délai keeps its « — » numerator.
+        absent = t["numerateur"].isna() & (t["unite"] != "jours")
+        t["numerateur"] = t["numerateur"].astype(object).where(~absent, c.NON_RENSEIGNE)
+        t["valeur"] = t["valeur"].astype(object).where(~(absent & t["valeur"].isna()), c.NON_RENSEIGNE)
     colonnes = [
         "indicateur_libelle",
         "perimetre_libelle",

@@ -40,6 +40,9 @@ COMPTES_MATRICE = [
     "attribues_premier_quartile",
 ]
 """The counts of the matrix, added in its total and sub-total rows."""
+COMPTES_FACULTATIFS = ["attribues_prioritaires", "attribues_dalo", "attribues_premier_quartile"]
+"""Counts from an optional column of the tours: empty when the file does not give it, shown « non renseigné »
+(never « n.s. », kept for a division by zero: issue 10 item 5)."""
 COLONNES_MATRICE = [
     "reservataire",
     "categorie_libelle",
@@ -62,7 +65,8 @@ NOTES_MATRICE = [
     "les conventions portant sur ce périmètre même ; « — » pour les autres lignes (convention sur un autre "
     "périmètre, bailleur, hors convention). Total : sommes des lignes, parts recalculées sur le flux et les "
     "attributions du territoire.",
-    "Prioritaires, DALO et 1er quartile : colonnes facultatives des tours ; « n.s. » si le fichier ne les donne pas.",
+    "Prioritaires, DALO et 1er quartile : colonnes facultatives des tours ; « non renseigné » si le fichier ne les "
+    "donne pas.",
 ]
 INDICATEURS_CIA = contrat.INDICATEURS_CIA
 """Indicators of the convention intercommunale d'attribution, per EPCI/EPT (loi Égalité et Citoyenneté, DOMAINE.md
@@ -143,6 +147,8 @@ def _matrice(bilan: Bilan, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
         valeurs = matrice[colonne].to_numpy(dtype=object).copy()
         valeurs[sans] = SANS_OBJET
         matrice[colonne] = pd.Series(valeurs, index=matrice.index, dtype=object)
+    for colonne in COMPTES_FACULTATIFS:
+        matrice[colonne] = c.non_renseigne(matrice[colonne])
     return matrice
 
 
@@ -181,6 +187,8 @@ def _total(valeurs: dict[str, np.ndarray], flux_total: float, attributions: floa
     }
     for colonne in COMPTES_MATRICE:
         total[colonne] = _somme(valeurs[colonne])
+    for colonne in COMPTES_FACULTATIFS:
+        total[colonne] = c.non_renseigne(pd.Series([total[colonne]])).iat[0]
     droits = _somme(valeurs["droits_theoriques"])
     total["droits_theoriques"] = SANS_OBJET if isinstance(droits, float) and np.isnan(droits) else droits
     total["part_flux_orientations"] = total["logements_proposes"] / flux_total if flux_total else float("nan")
