@@ -799,7 +799,7 @@ class _BlocPrepare:
     """0-based sheet row of the block's first record."""
     colonnes: list[tuple[int, np.ndarray, list]]
     """(0-based sheet column, code of each record's cell (-1: empty), entries) per column; an entry is
-    (format, XML after the format attribute) or, for numbers, the column's texts are in the entries directly."""
+    (format, XML after the format attribute) or, for numbers, the texts of the column's distinct numbers."""
     premiers_formats: list
 
 
@@ -859,9 +859,12 @@ def _preparer_bloc(xs, bloc: BlocDeDonnees, fmt: _Formats) -> _BlocPrepare | Non
     for j, (genre, donnees, extra) in enumerate(colonnes):
         c = bloc.colonne - 1 + j
         if genre == "n":
-            valides = ~np.isnan(donnees) & ~np.isinf(donnees)
-            codes = np.where(valides, 0, -1)
-            textes = [f"{v:.16G}" for v in donnees.tolist()]
+            valides = np.isfinite(donnees)
+            # One text per distinct number (XlsxWriter's ``{:.16G}``), factorised on the bit patterns: -0.0
+            # (« -0 ») and 0.0 (« 0 ») stay apart.
+            cles, uniques = pd.factorize(donnees.view("int64"))
+            codes = np.where(valides, cles, -1)
+            textes = [f"{v:.16G}" for v in uniques.view("float64").tolist()]
             prepare.append((c, codes, ("n", textes, extra)))
             if extra is not None and valides.any():
                 premiers.append((int(valides.argmax()), c, extra))
@@ -997,11 +1000,11 @@ class _FeuilleXlsx(_FeuilleTableaux):
             if genre == "n":
                 s = f' s="{fmts._get_xf_index()}"' if fmts is not None else s_colonne
                 ouverture = f'<c r="{lettre_col}'
-                fin = f'"{s}><v>'
+                suffixes = [f'"{s}><v>{v}</v></c>' for v in valeurs]
                 morceaux.append(
                     [
-                        f"{ouverture}{r}{fin}{v}</v></c>" if k >= 0 else ""
-                        for r, k, v in zip(lignes_xml, codes.tolist(), valeurs, strict=True)
+                        f"{ouverture}{r}{suffixes[k]}" if k >= 0 else ""
+                        for r, k in zip(lignes_xml, codes.tolist(), strict=True)
                     ]
                 )
             else:

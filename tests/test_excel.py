@@ -560,7 +560,7 @@ def test_bloc_de_donnees_rapide_donne_les_octets_du_chemin_cellule_par_cellule(m
             "annee": [2024] * n,
             "texte": (["Texte répété", "=1+1", "", None, "a\x01b", "-3", "Paris"] * 6)[:n],
             "n": pd.array(([1, None, -3, 4, 0] * 8)[:n], dtype="Int64"),
-            "x": ([0.5, float("nan"), float("inf"), -2.25, -0.0, 1e-20, 123456789.123] * 6)[:n],
+            "x": ([0.5, float("nan"), float("inf"), -2.25, -0.0, 1e-20, 123456789.123, 0.0] * 6)[:n],
             "jour": pd.to_datetime((["2024-03-15 00:00", None, "2024-12-31 13:30"] * 14)[:n]),
             "oui": ([True, False] * 20)[:n],
             "vide": [None] * n,
