@@ -4,7 +4,9 @@
 
 One session loads the multi-landlord demo (its files are built first, outside the timing), then opens each page
 twice: the first visit (the consolidation of the territory computed if not yet in the session's cache) and a rerun
-(median of 3). Prints one line per page, in seconds.
+(median of 3). Prints one line per page, in seconds (wall, and CPU of the first visit: the machine may be loaded).
+``--comparer``: first the same journey with :func:`flux_dash.ui.territoire.session.precalculer` switched off (the
+consolidation computed at the first visit of a page), in the same run.
 """
 
 from __future__ import annotations
@@ -23,28 +25,42 @@ from flux_dash.ui.navigation import COTE_TERRITOIRE, MENUS  # noqa: E402
 from flux_dash.ui.territoire.demo import fichiers_demo  # noqa: E402
 
 
+def _chrono(fonction) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``fonction()`` (AppTest runs the script in this process: its CPU is counted)."""
+    t, c = time.perf_counter(), time.process_time()
+    fonction()
+    return time.perf_counter() - t, time.process_time() - c
+
+
+def mesurer() -> None:
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=300).run()
+    mur, cpu = _chrono(next(b for b in at.button if b.label.startswith("Essayer avec la démo")).click().run)
+    print(f"clic « démo » (lecture des fichiers, base en mémoire) : {mur:.2f} s (CPU {cpu:.2f} s)")
+    for page in MENUS[COTE_TERRITOIRE][1:]:
+        at.switch_page(page.chemin)
+        premiere, cpu = _chrono(at.run)
+        reprises = [_chrono(at.run)[0] for _ in range(3)]
+        erreur = " (exception !)" if at.exception else ""
+        print(
+            f"{page.libelle:<26} première visite {premiere:5.2f} s (CPU {cpu:5.2f} s) · "
+            f"rerun {statistics.median(reprises):5.2f} s{erreur}"
+        )
+
+
 def main() -> None:
     t = time.perf_counter()
     fichiers_demo()
     print(f"fichiers de la démo (une fois par serveur) : {time.perf_counter() - t:.1f} s")
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=300).run()
-    t = time.perf_counter()
-    next(b for b in at.button if b.label.startswith("Essayer avec la démo")).click().run()
-    print(f"clic « démo » (lecture des fichiers, base en mémoire) : {time.perf_counter() - t:.2f} s")
-    for page in MENUS[COTE_TERRITOIRE][1:]:
-        at.switch_page(page.chemin)
-        t = time.perf_counter()
-        at.run()
-        premiere = time.perf_counter() - t
-        reprises = []
-        for _ in range(3):
-            t = time.perf_counter()
-            at.run()
-            reprises.append(time.perf_counter() - t)
-        erreur = " (exception !)" if at.exception else ""
-        print(
-            f"{page.libelle:<26} première visite {premiere:5.2f} s · rerun {statistics.median(reprises):5.2f} s{erreur}"
-        )
+    if "--comparer" in sys.argv:
+        from flux_dash.ui.territoire import session
+
+        precalculer = session.precalculer
+        session.precalculer = lambda b: None
+        print("— sans précalcul (consolidation calculée à la première visite) —")
+        mesurer()
+        session.precalculer = precalculer
+        print("— avec précalcul (consolidation calculée au chargement de la démo) —")
+    mesurer()
 
 
 if __name__ == "__main__":

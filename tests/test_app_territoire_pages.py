@@ -12,6 +12,7 @@ from flux_dash.ui.navigation import (
     PAGE_EVOLUTION,
     PAGE_OBJECTIFS_CIA,
     PAGE_RAPPORTS_TERRITOIRE,
+    PAGE_RECEPTION,
     PAGE_SYNTHESE_TERRITOIRE,
 )
 from flux_dash.ui.territoire import session
@@ -59,15 +60,36 @@ def test_base_vide(page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_consolidation_en_echec_message_francais(page, monkeypatch):
-    at = _cliquer(nouvelle_app().run(), "Essayer avec la démo")
-
     def casse(*args, **kwargs):
         raise ValueError("boom")
 
     monkeypatch.setattr(session, "consolider", casse)
+    at = _cliquer(nouvelle_app().run(), "Essayer avec la démo")  # the precomputation fails quietly: the demo loads
+    assert at.session_state[etat.MODE_BASE] == "demo"
     at = _ouvrir(at, page)
     assert any("erreur interne de l'outil" in e.value for e in at.error)
     assert "boom" not in str([e.value for e in at.error])
+
+
+def test_consolidation_calculee_une_fois_au_chargement_de_la_demo(monkeypatch):
+    """The click on the demo computes the consolidation of each year on the default territory; the first visits of
+    Réception, Synthèse and Évolution (which shows every year) then only read the session's cache."""
+    appels = []
+    vraie = session.consolider
+
+    def compter(envois, annee, **options):
+        appels.append((annee, tuple(options["territoires"])))
+        return vraie(envois, annee, **options)
+
+    monkeypatch.setattr(session, "consolider", compter)
+    at = _cliquer(nouvelle_app().run(), "Essayer avec la démo")
+    territoire = session.territoires_possibles(at.session_state[etat.BASE_DEMO], 2024)[0]
+    assert sorted(appels) == [(2023, (territoire,)), (2024, (territoire,))]
+    for page in (PAGE_RECEPTION, PAGE_SYNTHESE_TERRITOIRE, PAGE_EVOLUTION):
+        _ouvrir(at, page)
+    assert len(appels) == 2
+    at.sidebar.selectbox[1].select(("DEPARTEMENT", "93")).run()  # another territory: computed at its first visit
+    assert sorted(appels[2:]) == [(2023, (("DEPARTEMENT", "93"),)), (2024, (("DEPARTEMENT", "93"),))]  # Évolution
 
 
 def test_synthese_demo(demo):

@@ -38,6 +38,7 @@ def _deposer() -> None:
     try:
         etat.definir_reception(depot.deposer(b, fichiers))
         etat.definir_erreur_base(None)
+        session.precalculer(b)
     except ErreurBase as e:
         etat.definir_erreur_base(str(e))
     except Exception:
@@ -51,6 +52,7 @@ def _remplacer(bailleur: str, annee: int) -> None:
         return
     try:
         etat.definir_reception(depot.remplacer(b, d, bailleur, annee))
+        session.precalculer(b)
     except ErreurBase as e:
         etat.definir_erreur_base(str(e))
 

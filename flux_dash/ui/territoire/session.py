@@ -90,7 +90,12 @@ def charger_demo() -> None:
             "a été consigné dans le journal du serveur."
         )
         return
-    etat.definir_base(DEMO, memoire)
+    territoires = {a: territoires_possibles(memoire, a) for a in memoire.annees()}
+    etat.definir_base(DEMO, memoire)  # empties the session's cache: the lists of territories are put back
+    cache = etat.consolidations()
+    for a, possibles in territoires.items():
+        cache[_cle_territoires(memoire, a)] = possibles
+    precalculer(memoire)
 
 
 def quitter() -> None:
@@ -134,12 +139,15 @@ def territoires_possibles(b: Base, annee: int) -> list[tuple[str, str]]:
     """Every EPCI/EPT, département and the région where a landlord of ``annee`` has logements, sorted by type
     then label; the first is the EPCI/EPT with the most landlords (the default choice). Kept in the session's
     cache while the store's landlords of ``annee`` do not change (reading every landlord's rows costs ~1 s)."""
-    d = b.depots(annee)
-    cle = ("territoires", b.chemin, id(b) if b.memoire else 0, annee, tuple(d["empreinte"]))
+    cle = _cle_territoires(b, annee)
     cache = etat.consolidations()
     if cle not in cache:
         cache[cle] = _territoires_possibles(b, annee)
     return list(cache[cle])
+
+
+def _cle_territoires(b: Base, annee: int) -> tuple:
+    return ("territoires", b.chemin, id(b) if b.memoire else 0, annee, tuple(b.depots(annee)["empreinte"]))
 
 
 def _territoires_possibles(b: Base, annee: int) -> list[tuple[str, str]]:
@@ -195,3 +203,24 @@ def consolidation(
     while len(cache) > TAILLE_CACHE:
         cache.popitem(last=False)
     return c
+
+
+def precalculer(b: Base) -> None:
+    """Compute, into the session's cache, the consolidations the receiving pages will show first: the chosen year
+    (else the latest) on the chosen territory (else the default one), and every other year of the store on that
+    territory (the Évolution chart). Called right after the demo is loaded or files are dropped — the user is
+    already waiting — so that the first visit of each page is a cache hit (issue 9: each page in ≤ 1 s). A failure
+    is only logged: the page that needs the consolidation computes it again and shows the French message."""
+    try:
+        annee = annee_choisie(b)
+        if annee is None:
+            return
+        possibles = territoires_possibles(b, annee)
+        if not possibles:
+            return
+        choisi = etat.territoire()
+        territoire = choisi if choisi in possibles else possibles[0]
+        for a in [annee, *[a for a in annees(b) if a != annee]]:
+            consolidation(b, a, territoire, b.attendus(a, territoire))
+    except Exception:
+        journal.exception("précalcul des consolidations")
