@@ -14,7 +14,6 @@ from flux_dash.colonnes import DTYPES, LIGNE, TABLES, Table
 from flux_dash.validation.catalogue import ANNEE_CONSTRUCTION_MIN, Code
 from flux_dash.validation.commun import (
     Constat,
-    associer,
     codes_communes,
     codes_qpv,
     est_dans,
@@ -88,17 +87,27 @@ def _attribution_apres_orientation(df: pd.DataFrame) -> pd.Series:
     return ~(df["date_attribution"] < df["date_orientation"]).fillna(False).astype(bool)
 
 
+def _attributions(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """(row is an ATTRIBUE tour of a known logement, integer code of each row's id_logement (-1 = NA), number of
+    codes): grouping on integer codes instead of the Arrow text (two rules, 400 000 tours)."""
+    attribue = ((df["issue"] == "ATTRIBUE").fillna(False) & df["id_logement"].notna()).to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(df["id_logement"])
+    return attribue, codes, len(uniques)
+
+
 def _numero_attribution(df: pd.DataFrame) -> pd.Series:
     """Per row: the smallest numero_tour of an ATTRIBUE tour of the same logement (NA if none)."""
-    attribue = (df["issue"] == "ATTRIBUE").fillna(False) & df["id_logement"].notna()
-    premier = df.loc[attribue].groupby("id_logement")["numero_tour"].min()
-    return associer(df["id_logement"], premier)
+    attribue, codes, _ = _attributions(df)
+    premier = df["numero_tour"][attribue].groupby(codes[attribue]).min()
+    return pd.Series(premier.reindex(codes).array, index=df.index)
 
 
 def _une_seule_attribution(df: pd.DataFrame) -> pd.Series:
-    attribue = (df["issue"] == "ATTRIBUE").fillna(False) & df["id_logement"].notna()
-    nb = df.loc[attribue].groupby("id_logement").size()
-    return ~(attribue & (associer(df["id_logement"], nb).fillna(0) > 1)).astype(bool)
+    attribue, codes, n = _attributions(df)
+    nombre = np.bincount(codes[attribue], minlength=n)
+    plusieurs = np.zeros(len(df), dtype=bool)
+    plusieurs[attribue] = nombre[codes[attribue]] > 1
+    return pd.Series(~plusieurs, index=df.index)
 
 
 def _rien_apres_attribution(df: pd.DataFrame) -> pd.Series:
