@@ -225,10 +225,17 @@ def _tours_non_consecutifs(tours: pd.DataFrame) -> Constat:
     """Warning: the tours of a logement are not numbered 1, 2, 3… (the tour after each gap is reported)."""
     t = tours.assign(_pos=np.arange(len(tours)))
     t = t[t["id_logement"].notna() & (t["numero_tour"] >= 1).fillna(False)]
-    t = t.drop_duplicates(["id_logement", "numero_tour"]).sort_values(["id_logement", "numero_tour"])
-    precedent = t.groupby("id_logement")["numero_tour"].shift()
-    trou = (precedent.isna() & (t["numero_tour"] > 1)) | ((t["numero_tour"] - precedent) > 1)
-    trou = trou.fillna(False).astype(bool)
+    t = t.drop_duplicates(["id_logement", "numero_tour"])
+    # Each logement's tours in number order, on integer codes (sorting 400 000 Arrow texts cost ~0.3 s).
+    codes, _ = pd.factorize(t["id_logement"])
+    ordre = np.lexsort((t["numero_tour"].to_numpy(dtype=np.int64), codes))
+    c, n = codes[ordre], t["numero_tour"].to_numpy(dtype=np.int64)[ordre]
+    premier = np.ones(len(c), dtype=bool)  # the logement's first tour: a gap if it is not tour 1
+    premier[1:] = c[1:] != c[:-1]
+    ecart = np.zeros(len(n), dtype=np.int64)
+    ecart[1:] = n[1:] - n[:-1]
+    trou = np.empty(len(t), dtype=bool)
+    trou[ordre] = np.where(premier, n > 1, ecart > 1)
 
     def conseil(index: np.ndarray) -> list[str]:
         ids = tours["id_logement"].iloc[index]
@@ -244,7 +251,7 @@ def _tours_non_consecutifs(tours: pd.DataFrame) -> Constat:
             )
         return sortie
 
-    return Constat(Code.TOURS_NON_CONSECUTIFS, "tours", "numero_tour", np.sort(t.loc[trou, "_pos"].to_numpy()), conseil)
+    return Constat(Code.TOURS_NON_CONSECUTIFS, "tours", "numero_tour", np.sort(t["_pos"].to_numpy()[trou]), conseil)
 
 
 def _premiers_manquants(numeros: list[int], nombre: int) -> list[int]:
