@@ -550,13 +550,17 @@ def test_previsionnel_sans_table_previsionnel(bilan):
             "Périmètre": "Seine-Saint-Denis (93)",
             "Taux conventionnel (%)": 30,
             "Disponibilités de l'année n (logements)": 4,
-            "Disponibilités prévues n+1 (logements)": "n.s.",
+            "Disponibilités prévues n+1 (logements)": "non renseigné",  # none saisie: not a division by zero
             "Soustraits prévus n+1 (logements)": 0,
             "Flux prévisionnel n+1 (logements)": 4,
             "Droits prévisionnels n+1 (logements)": pytest.approx(1.2),
             "Base des disponibilités": "disponibilités de l'année n",
         }
     ]
+    # A département's own counts are whole logements (« 4 », not « 4,0 »); only the droits keep one decimal.
+    ws = wb["Prévisionnel"]
+    ligne = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Seine-Saint-Denis (93)")
+    assert [ws.cell(ligne, j).number_format for j in (3, 5, 6, 7)] == ["#,##0", "#,##0", "#,##0", "#,##0.0"]
 
 
 # --- safety: formula injection and sheet titles ----------------------------------------------------------

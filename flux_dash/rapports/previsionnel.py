@@ -7,6 +7,9 @@ Sheets: Prévisionnel (flux prévisionnel and droits prévisionnels per conventi
 
 from __future__ import annotations
 
+import pandas as pd
+
+from flux_dash import excel
 from flux_dash.calculs import Bilan
 from flux_dash.rapports import commun as c
 from flux_dash.rapports import donnees
@@ -31,6 +34,36 @@ def lister(bilan: Bilan, options: OptionsRapports) -> list[RapportPrevu]:
         )
         for r in res.reservataires_avec_convention(bilan)
     ]
+
+
+TABLE_PREVISIONNEL = [
+    "perimetre_libelle",
+    "taux_convention",
+    "disponibilites_n",
+    "disponibilites_prevues",
+    "soustraits_prevus",
+    "flux_previsionnel",
+    "droits_previsionnels",
+    "source_disponibilites_libelle",
+]
+ESTIMATION = " (estimation : part de la prévision départementale)"
+"""Said beside the base of a perimeter whose forecast is a prorated share of a département's (DOMAINE.md §5.4)."""
+COMPTES_PREVUS = ["disponibilites_n", "disponibilites_prevues", "soustraits_prevus", "flux_previsionnel"]
+"""Counts of logements: whole numbers shown without decimals, except a prorated estimate (one decimal)."""
+
+
+def formater_comptes(ws: excel.Feuille, plage: excel.Plage, droits: pd.DataFrame) -> None:
+    """Per-row formats of the forecast table: a perimeter's own forecast in whole logements (« 88 », not « 88.0 »),
+    a prorated estimate with one decimal (« 78,7 ») as its base column says (issue 10 item 5)."""
+    colonnes = [nom for nom in COMPTES_PREVUS if nom in TABLE_PREVISIONNEL]
+    estimation = droits["estimation"].fillna(False).astype(bool).to_numpy() if "estimation" in droits else None
+    for i in range(len(droits)):
+        if estimation is not None and estimation[i]:
+            continue
+        for nom in colonnes:
+            cellule = ws.cellule(plage.premiere_ligne + 1 + i, plage.premiere_colonne + TABLE_PREVISIONNEL.index(nom))
+            if cellule is not None and isinstance(cellule.valeur, int | float) and float(cellule.valeur).is_integer():
+                cellule.format = c.ENTIER
 
 
 def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRapports | None = None) -> bytes:
@@ -65,23 +98,17 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
             ]
         ]
         droits = c.avec_libelles(droits.merge(prev, on=["perimetre_type", "perimetre_code"], how="left"))
-    c.ecrire_section(
+        # No forecast saisie for the perimeter: nothing given (the flux uses the disponibilités of n), not « n.s. ».
+        droits["disponibilites_prevues"] = c.non_renseigne(droits["disponibilites_prevues"])
+        estimation = droits["estimation"].fillna(False).astype(bool) if "estimation" in droits else False
+        droits["source_disponibilites_libelle"] = droits["source_disponibilites_libelle"].where(
+            ~estimation, droits["source_disponibilites_libelle"] + ESTIMATION
+        )
+    plage, _ = c.ecrire_section(
         ws,
         debut,
         f"Flux et droits prévisionnels {n1} par périmètre de convention",
-        c.selection(
-            droits,
-            [
-                "perimetre_libelle",
-                "taux_convention",
-                "disponibilites_n",
-                "disponibilites_prevues",
-                "soustraits_prevus",
-                "flux_previsionnel",
-                "droits_previsionnels",
-                "source_disponibilites_libelle",
-            ],
-        ),
+        c.selection(droits, TABLE_PREVISIONNEL),
         [
             f"Flux prévisionnel = disponibilités prévues pour {n1} (à défaut, disponibilités de {bilan.annee}) − "
             "soustraits prévus ; droits prévisionnels = taux conventionnel × flux prévisionnel ÷ 100.",
@@ -90,6 +117,8 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
             c.NOTE_NS,
         ],
     )
+    if len(droits):
+        formater_comptes(ws, plage, droits)
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
     ws = c.nouvelle_feuille(wb, "Soustraits prévus")
