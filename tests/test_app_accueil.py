@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flux_dash.filtres import Filtres
 from flux_dash.ui import etat
 from flux_dash.ui.chargement import LIBELLE_DEMO
 from tests.ui_outils import charger, installer, nouvelle_app, tables_cassees, tables_en_fichiers
@@ -55,6 +56,35 @@ def test_televersement_de_fichiers_csv_charge_une_seule_fois(tables_demo):
     ]  # file names are markdown-escaped
     at.run()  # a rerun with the same files in the uploader does not read them again
     assert at.session_state[etat.RAPPORT] is rapport
+
+
+def _etapes(at) -> tuple[str, str, list[str]]:
+    """The progress box of a load: its final label, its state and the stages it listed."""
+    (boite,) = at.status
+    return boite.label, boite.state, [c.value for c in boite.children.values()]
+
+
+def test_televersement_montre_chaque_etape_puis_le_bilan_est_deja_calcule(tables_demo):
+    at = nouvelle_app().run()
+    assert not at.status  # no box before any upload
+    at.file_uploader[0].set_value([(n, o, "text/csv") for n, o in tables_en_fichiers(tables_demo)]).run()
+    assert not at.exception
+    assert _etapes(at) == (
+        "Fichiers lus et contrôlés",
+        "complete",
+        ["Lecture des fichiers…", "Contrôles des données…", "Calcul du bilan…"],
+    )
+    (cle,) = at.session_state[etat.BILANS]  # the bilan of the default year, whole data, as the pages ask for it
+    assert (cle.annee, cle.filtres) == (2024, etat.cle_bilan("", 2024, Filtres()).filtres)
+    at.run()  # a rerun reads nothing again: no box
+    assert not at.status
+
+
+def test_televersement_avec_erreurs_ne_calcule_pas_de_bilan():
+    at = nouvelle_app().run()
+    at.file_uploader[0].set_value(("vide.xlsx", b"pas un classeur", "application/octet-stream")).run()
+    assert _etapes(at)[2] == ["Lecture des fichiers…", "Contrôles des données…"]
+    assert not at.session_state[etat.BILANS]
 
 
 def test_fichier_illisible_message_francais_sans_trace():

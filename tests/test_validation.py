@@ -732,6 +732,18 @@ def test_jeu_de_demo_ecrit_puis_charge_sans_erreur(tmp_path, format_):
     assert len(rapport.tables["logements"]) == 600
 
 
+def test_charger_annonce_chaque_etape_sans_rien_changer(tmp_path):
+    demo = pytest.importorskip("flux_dash.demo")
+    chemins = demo.ecrire_csv(demo.generer_demo(200, 5), tmp_path)
+    vues: list[str] = []
+    avec = validation.charger(chemins, etape=vues.append)
+    sans = validation.charger(chemins)
+    assert vues == list(validation.ETAPES_CHARGEMENT) == ["lecture", "controles"]
+    assert [repr(p) for p in avec.problemes] == [repr(p) for p in sans.problemes]
+    assert avec.annee == sans.annee
+    assert all(avec.tables[t].equals(sans.tables[t]) for t in sans.tables)
+
+
 def test_tables_faites_a_la_main_valeurs_illisibles_signalees_une_fois():
     # A notebook user may hand plain object columns: what cannot be converted is reported as « type_invalide »,
     # and the emptied cell is not reported again as missing.

@@ -35,20 +35,38 @@ def octets_demo() -> list[tuple[str, bytes]]:
     return tables_en_csv(generer_demo())
 
 
+LIBELLES_ETAPES = {
+    "lecture": "Lecture des fichiers…",
+    "controles": "Contrôles des données…",
+    "bilan": "Calcul du bilan…",
+}
+"""What the progress box says at each stage of a load (the stages of
+:data:`flux_dash.validation.ETAPES_CHARGEMENT`, then the bilan)."""
+
+
 def charger_fichiers(fichiers: list[tuple[str, bytes]], noms_affiches: list[str] | None = None) -> bool:
-    """Read, validate and store ``fichiers`` ((name, bytes) pairs) in the session. True on success.
+    """Read, validate and store ``fichiers`` ((name, bytes) pairs) in the session, then compute the bilan of the
+    default year on the whole data (cached as the pages would). True on success.
 
-    On failure the French message is stored in ``etat.ERREUR_CHARGEMENT`` (shown by the home page) and the
-    previous data stays loaded.
+    A large file takes seconds: a progress box names each stage as it starts (the page is greyed out while a
+    callback runs). On failure the French message is stored in ``etat.ERREUR_CHARGEMENT`` (shown by the home
+    page) and the previous data stays loaded.
     """
-    try:
-        from flux_dash.validation import charger
+    from flux_dash.filtres import Filtres
+    from flux_dash.validation import charger
 
-        # a large file takes seconds: say so (the page is greyed out while a callback runs)
-        with st.spinner("Lecture et contrôle des fichiers…", show_time=True):
-            rapport = charger(fichiers)
+    boite = st.status(LIBELLES_ETAPES["lecture"], expanded=True)
+
+    def etape(nom: str) -> None:
+        boite.update(label=LIBELLES_ETAPES[nom])
+        boite.write(LIBELLES_ETAPES[nom])
+
+    try:
+        with boite:
+            rapport = charger(fichiers, etape=etape)
     except Exception:
         journal.exception("chargement de %s", [n for n, _ in fichiers])
+        boite.update(label="Lecture interrompue", state="error", expanded=False)
         etat.definir_erreur_chargement(
             "Le fichier n'a pas pu être lu à cause d'une erreur interne de l'outil. Vérifiez qu'il s'agit bien "
             "d'un classeur .xlsx ou de fichiers CSV au format attendu (téléchargez le modèle de saisie) ; le "
@@ -56,6 +74,14 @@ def charger_fichiers(fichiers: list[tuple[str, bytes]], noms_affiches: list[str]
         )
         return False
     etat.enregistrer_rapport(rapport, noms_affiches or [n for n, _ in fichiers], etat.jeton_octets(fichiers))
+    if rapport.ok:  # the bilan the pages show first, computed now: the first page opened is then immediate
+        etape("bilan")
+        try:
+            with boite:
+                etat.bilan(Filtres())
+        except Exception:  # the pages compute it again and say so; the data stays loaded
+            journal.exception("bilan après chargement de %s", [n for n, _ in fichiers])
+    boite.update(label="Fichiers lus et contrôlés", state="complete", expanded=False)
     return True
 
 

@@ -27,6 +27,7 @@ CLI import the catalogue without loading pandera.
 from importlib import import_module
 
 _API = {
+    "ETAPES_CHARGEMENT": "flux_dash.validation.assemblage",
     "MAX_PAR_REGLE": "flux_dash.validation.assemblage",
     "annee_par_defaut": "flux_dash.validation.assemblage",
     "charger": "flux_dash.validation.assemblage",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -395,10 +395,21 @@ def pour_annee(rapport: RapportValidation, annee: int, regles: ReglesCalcul | No
     return dataclasses.replace(rapport, avertissements=_trier([*autres, *annuels]), annee=annee)
 
 
-def charger(fichiers: Sequence, annee: int | None = None) -> RapportValidation:
+ETAPES_CHARGEMENT = ("lecture", "controles")
+"""The stages of :func:`charger`, in order, as passed to its ``etape`` callback."""
+
+
+def charger(
+    fichiers: Sequence, annee: int | None = None, etape: Callable[[str], None] | None = None
+) -> RapportValidation:
     """Read then validate (:func:`flux_dash.lecture.lire` then :func:`valider`) for year ``annee`` (None →
-    :func:`annee_par_defaut` of the data)."""
+    :func:`annee_par_defaut` of the data). ``etape``, when given, is called with each name of
+    :data:`ETAPES_CHARGEMENT` as that stage starts (a progress display; it changes nothing computed)."""
     from flux_dash.lecture import lire  # lazy: reading is an independent module
 
-    rapport = valider(lire(fichiers))
+    signaler = etape or (lambda _nom: None)
+    signaler("lecture")
+    lues = lire(fichiers)
+    signaler("controles")
+    rapport = valider(lues)
     return pour_annee(rapport, annee_par_defaut(rapport.tables) if annee is None else annee)
