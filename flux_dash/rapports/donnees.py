@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from flux_dash import excel
@@ -72,25 +74,59 @@ def perimetres_dedans(bilan: Bilan, perimetres: list[tuple[str, str]]) -> list[t
     return list(dict.fromkeys(dedans))
 
 
-def _sur(t: pd.DataFrame, perimetres: list[tuple[str, str]]) -> pd.Series:
-    cles = pd.MultiIndex.from_frame(t[[PT, PC]])
-    return pd.Series(cles.isin(perimetres), index=t.index)
+@dataclass(frozen=True)
+class _Index:
+    """What the row selections of a batch look up, computed once per Bilan (:func:`_index`): a code per row for
+    its perimeter and for its réservataire, and the perimeter-wide rows a réservataire may see."""
+
+    perimetres: np.ndarray
+    code_perimetre: dict[tuple[str, str], int]
+    reservataires: np.ndarray
+    code_reservataire: dict[str, int]
+    contexte: np.ndarray
+
+
+_INDEX: dict[int, tuple[weakref.ref, _Index]] = {}
+
+
+def _index(bilan: Bilan) -> _Index:
+    entree = _INDEX.get(id(bilan))
+    if entree is not None and entree[0]() is bilan:
+        return entree[1]
+    t = lignes_du_bilan(bilan)
+    perimetres, cles = pd.factorize(pd.MultiIndex.from_frame(t[[PT, PC]]))
+    reservataires, noms = pd.factorize(t["reservataire"])
+    contexte = (t["reservataire"] == "") & (t["categorie"] == "") & ~t["indicateur"].isin(SOMMES_DES_TITULAIRES)
+    index = _Index(
+        perimetres,
+        {cle: i for i, cle in enumerate(cles)},
+        reservataires,
+        {nom: i for i, nom in enumerate(noms)},
+        contexte.to_numpy(dtype=bool),
+    )
+    _INDEX[id(bilan)] = (weakref.ref(bilan), index)
+    weakref.finalize(bilan, _INDEX.pop, id(bilan), None)
+    return index
+
+
+def _sur(index: _Index, perimetres: list[tuple[str, str]]) -> np.ndarray:
+    codes = [index.code_perimetre[p] for p in perimetres if p in index.code_perimetre]
+    return np.isin(index.perimetres, codes)
 
 
 def lignes_du_territoire(bilan: Bilan, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
     """The rows of the territory ``perimetres[0]`` and of ``perimetres`` (the caller lists the ones inside it)."""
     t = lignes_du_bilan(bilan)
-    return t[_sur(t, perimetres_dedans(bilan, perimetres[:1]) + list(perimetres[1:]))].reset_index(drop=True)
+    dedans = perimetres_dedans(bilan, perimetres[:1]) + list(perimetres[1:])
+    return t[_sur(_index(bilan), dedans)].reset_index(drop=True)
 
 
 def lignes_du_reservataire(bilan: Bilan, reservataire: str, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
     """The réservataire's own rows and the perimeter-wide rows of its convention perimeters ``perimetres``,
     :data:`SOMMES_DES_TITULAIRES` excepted."""
-    t = lignes_du_bilan(bilan)
-    siennes = t["reservataire"] == reservataire
-    contexte = (t["reservataire"] == "") & (t["categorie"] == "") & ~t["indicateur"].isin(SOMMES_DES_TITULAIRES)
-    contexte &= _sur(t, perimetres)
-    return t[siennes | contexte].reset_index(drop=True)
+    t, index = lignes_du_bilan(bilan), _index(bilan)
+    siennes = index.reservataires == index.code_reservataire.get(reservataire, -2)
+    return t[siennes | (index.contexte & _sur(index, perimetres))].reset_index(drop=True)
 
 
 def feuille_donnees(
