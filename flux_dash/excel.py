@@ -295,6 +295,7 @@ class Graphique:
     hauteur_cm: float = 8
     categories_inversees: bool = False
     """Categories drawn from top to bottom in the table's order (horizontal bars)."""
+    legende: bool = True
 
 
 @dataclass(frozen=True)
@@ -1253,7 +1254,17 @@ def ajouter_graphique_barres(
     Categories are the table's first column; series are ``colonnes`` (1-based sheet column numbers, default
     every other column of the table), named by their header. The totals row is left out. Series colours follow
     :data:`PALETTE`; the value axis starts at zero, without gridlines; the legend is under the plot.
+
+    Horizontal clustered bars in the table's order (``categories_inversees``) of several series have no legend:
+    LibreOffice lists such a legend in reverse series order and Excel in series order, so no legend follows the
+    bars in both (series 1 is the top bar of each group). The value axis title names the bars from top to bottom
+    instead.
     """
+    colonnes = tuple(colonnes or range(plage.premiere_colonne + 1, plage.derniere_colonne + 1))
+    legende = not (horizontal and categories_inversees and not empile and len(colonnes) > 1)
+    if not legende:
+        noms = ", ".join(str(ws.valeur(plage.premiere_ligne, colonne)) for colonne in colonnes)
+        titre_axe = f"{titre_axe} – barres de haut en bas : {noms}" if titre_axe else f"Barres de haut en bas : {noms}"
     graphique = Graphique(
         titre=titre,
         ancre=ancre,
@@ -1261,7 +1272,7 @@ def ajouter_graphique_barres(
         premiere_ligne=plage.premiere_ligne + 1,
         derniere_ligne=plage.derniere_ligne_donnees,
         colonne_categories=plage.premiere_colonne,
-        colonnes=tuple(colonnes or range(plage.premiere_colonne + 1, plage.derniere_colonne + 1)),
+        colonnes=colonnes,
         horizontal=horizontal,
         empile=empile,
         titre_axe=titre_axe,
@@ -1269,6 +1280,7 @@ def ajouter_graphique_barres(
         largeur_cm=largeur_cm,
         hauteur_cm=hauteur_cm,
         categories_inversees=categories_inversees,
+        legende=legende,
     )
     ws.graphiques.append(graphique)
     return graphique
@@ -1418,10 +1430,11 @@ def _ecrire_graphique(xw: xlsxwriter.Workbook, xs, feuille: Feuille, g: Graphiqu
     categories: dict[str, object] = {"major_tick_mark": "none"}
     if g.categories_inversees:
         categories["reverse"] = True
+        categories["crossing"] = "max"  # the value axis stays under the bars, beside its title
     # XlsxWriter's bar (horizontal) charts swap the axes: there, the x axis is the value axis.
     (chart.set_x_axis if g.horizontal else chart.set_y_axis)(valeurs)
     (chart.set_y_axis if g.horizontal else chart.set_x_axis)(categories)
-    chart.set_legend({"position": "bottom"})
+    chart.set_legend({"position": "bottom"} if g.legende else {"none": True})
     chart.set_size({"width": round(g.largeur_cm * PIXELS_PAR_CM), "height": round(g.hauteur_cm * PIXELS_PAR_CM)})
     xs.insert_chart(g.ancre, chart, {"object_position": 2})
 

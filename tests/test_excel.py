@@ -455,6 +455,7 @@ def test_graphique_horizontal_dans_l_ordre_du_tableau():
     (graphique,) = recharger(wb)["Feuille"]._charts
     assert graphique.type == "bar"
     assert graphique.x_axis.scaling.orientation == "maxMin"  # categories top to bottom in the table's order
+    assert graphique.y_axis.crosses == "max"  # the value axis crosses at the last category: under the bars
 
 
 def test_un_format_par_style_et_par_classeur():
@@ -668,3 +669,29 @@ def test_libreoffice_ouvre_le_classeur_et_affiche_les_formats(tmp_path):
         "T2;3;n.s.;31/12/2024",
         "Total;1,237;;",
     ]
+
+
+def test_graphique_horizontal_groupe_sans_legende_a_l_envers():
+    """LibreOffice lists the legend of clustered horizontal bars in reverse series order, Excel in series order:
+    with the categories in the table's order (series 1 on top), no legend is right in both. The value axis
+    names the bars from top to bottom instead (issue 10, Est Ensemble)."""
+    wb, ws = classeur()
+    df = pd.DataFrame({"reservataire": ["A", "B"], "proposes": [5, 8], "attribues": [3, 6]})
+    plage = xl.ecrire_tableau(ws, df)
+    xl.ajouter_graphique_barres(
+        ws, plage, "Proposés et attribués", "E2", horizontal=True, categories_inversees=True, titre_axe="Logements"
+    )
+    (graphique,) = recharger(wb)["Feuille"]._charts
+    assert graphique.legend is None
+    assert [s.tx.strRef.f for s in graphique.series] == ["Feuille!$B$1", "Feuille!$C$1"]  # series 1 drawn on top
+    titre = "".join(r.t for p in graphique.y_axis.title.tx.rich.p for r in p.r or [])
+    assert titre == "Logements – barres de haut en bas : proposes, attribues"
+
+
+def test_graphique_horizontal_d_une_serie_garde_sa_legende():
+    wb, ws = classeur()
+    df = pd.DataFrame({"reservataire": ["A", "B"], "proposes": [5, 8]})
+    plage = xl.ecrire_tableau(ws, df)
+    xl.ajouter_graphique_barres(ws, plage, "Proposés", "D2", horizontal=True, categories_inversees=True)
+    (graphique,) = recharger(wb)["Feuille"]._charts
+    assert graphique.legend is not None and graphique.legend.position == "b"
