@@ -1360,18 +1360,26 @@ class _Formats:
 
 
 def _ecrire_cellules(xs, feuille: Feuille, fmt: _Formats) -> None:
+    # XlsxWriter's _write_* behind its public write_* (which only add the A1-notation decorator: a tenth of the
+    # time of the ~200 000 cells of a batch at 300 000 logements); same bytes.
     est_dangereux = garde.est_dangereux
+    ecrire_vide, ecrire_texte_, ecrire_nombre, ecrire_date = (
+        xs._write_blank,
+        xs._write_string,
+        xs._write_number,
+        xs._write_datetime,
+    )
     for (ligne, colonne), cellule in feuille.cellules.items():
         valeur, r, c = cellule.valeur, ligne - 1, colonne - 1
         if valeur is None:
             if cellule.style is not None or cellule.format:
-                xs.write_blank(r, c, None, fmt(cellule.style, cellule.format))
+                ecrire_vide(r, c, None, fmt(cellule.style, cellule.format))
         elif isinstance(valeur, str):
-            xs.write_string(r, c, valeur, fmt(cellule.style, cellule.format, est_dangereux(valeur)))
+            ecrire_texte_(r, c, valeur, fmt(cellule.style, cellule.format, est_dangereux(valeur)))
         elif isinstance(valeur, int | float):
-            xs.write_number(r, c, valeur, fmt(cellule.style, cellule.format))
+            ecrire_nombre(r, c, valeur, fmt(cellule.style, cellule.format))
         elif isinstance(valeur, dt.date | dt.datetime):
-            xs.write_datetime(r, c, valeur, fmt(cellule.style, cellule.format or FORMAT_DATE))
+            ecrire_date(r, c, valeur, fmt(cellule.style, cellule.format or FORMAT_DATE))
         else:  # pragma: no cover - ecrire_valeur stores only the types above
             raise TypeError(f"valeur de cellule inattendue : {type(valeur).__name__}")
 
