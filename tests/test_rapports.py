@@ -665,3 +665,19 @@ def test_non_renseigne_distinct_de_non_significatif(bilan):
         numerateurs = {ligne["Numérateur"] for ligne in lues if ligne["Indicateur"] == libelle}
         assert numerateurs == {"non renseigné"}
         assert "n.s." not in {ligne["Valeur réalisée"] for ligne in lues if ligne["Indicateur"] == libelle}
+
+
+@pytest.mark.parametrize(
+    "classeur_de",
+    [lambda b: epci.classeur_epci(b, "200057875", OPTIONS), lambda b: etat.classeur_etat(b, "93", OPTIONS)],
+    ids=["epci", "etat"],
+)
+def test_synthese_les_chiffres_du_flux_ne_partagent_pas_la_colonne_des_categories(bilan, classeur_de):
+    # Issue 10: column B held both « Disponibilités » (flux table) and « Catégorie de réservataire » (matrix), so a
+    # count sat in a 45-character column. The category is now the matrix's last column, past the flux table.
+    ws = classeur(classeur_de(bilan))["Synthèse"]
+    entetes = {cell.value: cell.column for row in ws.iter_rows() for cell in row if role(cell) == "Flux en-tête"}
+    assert entetes["Disponibilités (logements)"] == 2
+    # « Disponibilités (logements) » counts 16 characters (commun.ENTETE_MAX) + 2 of margin; the counts are shorter.
+    assert ws.column_dimensions["B"].width == pytest.approx(18, abs=0.2)
+    assert entetes["Catégorie de réservataire"] > entetes["Attributions, tous attributaires (logements)"]

@@ -57,6 +57,9 @@ COLONNES_MATRICE = [
     "attribues_dalo",
     "attribues_premier_quartile",
 ]
+COLONNES_SYNTHESE = [colonne for colonne in COLONNES_MATRICE if colonne != "categorie_libelle"] + ["categorie_libelle"]
+"""The matrix of the Synthèse sheet, the category last: column B is the flux table's « Disponibilités » there, and a
+category label (45 characters) would widen that count's column (issue 10)."""
 NOTES_MATRICE = [
     "Une ligne par attributaire ayant un tour ou une convention sur le territoire, bailleur compris. Part du flux = "
     "logements proposés ÷ flux (un logement orienté vers deux réservataires compte pour les deux : le total peut "
@@ -111,7 +114,7 @@ def feuille_synthese(
         ws,
         ligne,
         "Bilan consolidé par réservataire",
-        c.selection(matrice, COLONNES_MATRICE),
+        c.selection(matrice, COLONNES_SYNTHESE),
         [*NOTES_MATRICE, c.NOTE_NS, *notes_masquage(options)],
         masquer=masquer,
         total=total_matrice(matrice, flux, TOTAL_TERRITOIRE) if len(matrice) else None,
@@ -123,8 +126,8 @@ def feuille_synthese(
             "Logements proposés et attribués par réservataire",
             f"A{ligne}",
             colonnes=[
-                plage.premiere_colonne + COLONNES_MATRICE.index("logements_proposes"),
-                plage.premiere_colonne + COLONNES_MATRICE.index("logements_attribues"),
+                plage.premiere_colonne + COLONNES_SYNTHESE.index("logements_proposes"),
+                plage.premiere_colonne + COLONNES_SYNTHESE.index("logements_attribues"),
             ],
             horizontal=True,
             titre_axe="Logements",
