@@ -58,6 +58,7 @@ tableau(
     matrice,
     pourcentages=[c for c in matrice.columns if c.startswith(("Part", "Taux"))],
     decimales={"Droits théoriques": 1},
+    largeurs=gc.LARGEURS_MATRICE,
 )
 telecharger_tableau(matrice, f"matrice_{vue.annee}", cle="matrice")
 

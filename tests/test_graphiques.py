@@ -890,3 +890,37 @@ def test_libelle_d_une_ligne_de_reference_lisible_sur_une_barre():
     ligne_reference(fig, 0.25, "Référence CIA")
     (note,) = fig.layout.annotations
     assert note.text == "Référence CIA" and note.bgcolor == "rgba(255, 255, 255, 0.9)"
+
+
+def test_cascade_du_territoire_soustraits_lisibles():
+    """Issue 9 : sur la Synthèse du territoire, des soustraits de quelques logements contre un millier de
+    disponibilités étaient des barres d'un pixel, sans valeur : chacun porte sa valeur, dans sa couleur."""
+    from types import SimpleNamespace
+
+    from flux_dash.graphiques import consolidation as gc
+    from flux_dash.graphiques.commun import COULEUR_AXES, COULEUR_SOUSTRAITS
+
+    lieu = {"perimetre_type": "EPCI_EPT", "perimetre_code": "200057875", "bailleur": ""}
+    flux = pd.DataFrame(
+        [
+            {**lieu, "disponibilites": 1000.0, "soustraits": 15.0, "flux": 985.0},
+            {**lieu, "bailleur": "Habitat A", "disponibilites": 600.0, "soustraits": 9.0, "flux": 591.0},
+        ]
+    ).assign(logements_attribues=700.0, nombre_bailleurs=2.0)
+    soustraits = pd.DataFrame(
+        [
+            {**lieu, "categorie_libelle": "Mutations internes au patrimoine du bailleur", "soustraits": 12.0},
+            {**lieu, "categorie_libelle": "Relogements – copropriétés dégradées (ORCOD)", "soustraits": 3.0},
+            {**lieu, "bailleur": "Habitat A", "categorie_libelle": "Autre", "soustraits": 9.0},
+        ]
+    )
+    co = SimpleNamespace(flux=flux, soustraits=soustraits)
+    (w,) = gc.tracer_reconciliation(co, ("EPCI_EPT", "200057875")).data
+    assert w.type == "waterfall" and w.orientation == "h"
+    assert list(w.measure) == ["absolute", "relative", "relative", "total"]
+    assert list(w.x) == [1000, -12, -3, 985]
+    assert list(w.text) == ["1\u202f000", "-12", "-3", "985"]
+    assert w.textposition == "outside" and w.cliponaxis is False
+    assert w.decreasing.marker.color == COULEUR_SOUSTRAITS != w.totals.marker.color
+    assert w.decreasing.marker.line.width >= 2  # a bar of 3 logements out of 1 000 still shows
+    assert list(w.outsidetextfont.color) == [COULEUR_AXES, COULEUR_SOUSTRAITS, COULEUR_SOUSTRAITS, COULEUR_AXES]

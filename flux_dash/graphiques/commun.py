@@ -82,6 +82,42 @@ def texte_sur(tracer: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
     return enveloppe
 
 
+def cascade_reconciliation(t: pd.DataFrame, titre: str, **autres: object) -> go.Figure:
+    """Horizontal waterfall of a reconciliation table (``Étape``, ``Logements``: disponibilités, each soustraction
+    category, flux), shared by the landlord's and the territory's charts. Each soustrait, often a few logements
+    against a thousand, is a bar of a pixel or two: its value is written beside it (« -12 ») in the soustraits'
+    colour, so it reads without hovering. ``autres``: more layout (``height``…)."""
+    n = len(t)
+    bruts = [float(v) for v in t["Logements"]]
+    valeurs = [v if i in (0, n - 1) else -v for i, v in enumerate(bruts)]
+    fig = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            y=list(t["Étape"]),
+            x=valeurs,
+            measure=["absolute"] + ["relative"] * (n - 2) + ["total"],
+            text=[formats.nombre(v) for v in valeurs],
+            textposition="outside",
+            cliponaxis=False,  # « 300 000 » at the end of the longest bar, not « 300 00 » cut by the frame
+            increasing={"marker": {"color": PALETTE[0]}},
+            decreasing={"marker": {"color": COULEUR_SOUSTRAITS, "line": {"color": COULEUR_SOUSTRAITS, "width": 2}}},
+            totals={"marker": {"color": PALETTE[2]}},
+            outsidetextfont={"color": [COULEUR_AXES if i in (0, n - 1) else COULEUR_SOUSTRAITS for i in range(n)]},
+            connector={"line": {"color": GRIS, "dash": "dot"}},
+            hovertemplate="%{y} : %{x:,.0f} logements<extra></extra>",
+            name="Logements",
+        )
+    )
+    maximum = max(valeurs[0], valeurs[-1], 1) if n else 1
+    return mise_en_page(
+        fig, titre, x="Logements", y="", yaxis={"autorange": "reversed"}, xaxis={"range": [0, maximum * 1.15]}, **autres
+    )
+
+
+COULEUR_SOUSTRAITS = PALETTE[5]
+"""Vermillon: the soustraits' bars and values in both reconciliation waterfalls."""
+
+
 # --- Plotly's own texts ---------------------------------------------------------------------------------
 
 LOCALE_PLOTLY_FR = {

@@ -14,7 +14,7 @@ from flux_dash import formats
 from flux_dash.consolidation import Consolidation, tableaux
 from flux_dash.consolidation.moteur import TOUS
 from flux_dash.formats import PALETTE
-from flux_dash.graphiques.commun import GRIS, horizontal_si_nombreux, mise_en_page, texte_sur
+from flux_dash.graphiques.commun import GRIS, cascade_reconciliation, horizontal_si_nombreux, mise_en_page, texte_sur
 
 STATUTS = {"recu": "reçu", "manquant": "manquant"}
 COLONNES_COUVERTURE = {
@@ -100,23 +100,7 @@ def tableau_reconciliation(co: Consolidation, territoire: tuple[str, str]) -> pd
 def tracer_reconciliation(co: Consolidation, territoire: tuple[str, str]) -> go.Figure:
     """Waterfall disponibilités → minus soustraits by category → flux (horizontal: the labels are long)."""
     t = tableau_reconciliation(co, territoire)
-    n = len(t)
-    valeurs = [float(v) if i in (0, n - 1) else -float(v) for i, v in enumerate(t["Logements"])]
-    fig = go.Figure(
-        go.Waterfall(
-            orientation="h",
-            y=list(t["Étape"]),
-            x=valeurs,
-            measure=["absolute", *["relative"] * (n - 2), "total"],
-            decreasing={"marker": {"color": PALETTE[1]}},
-            totals={"marker": {"color": PALETTE[0]}},
-            increasing={"marker": {"color": PALETTE[0]}},
-            hovertemplate="%{y} : %{x:,.0f}<extra></extra>",
-        )
-    )
-    return mise_en_page(
-        fig, "Du parc disponible au flux, tous bailleurs", x="Logements", yaxis={"autorange": "reversed"}, height=360
-    )
+    return cascade_reconciliation(t, "Du parc disponible au flux, tous bailleurs", height=360)
 
 
 COLONNES_MATRICE = {
@@ -132,6 +116,11 @@ COLONNES_MATRICE = {
     "attribues_hors_qpv": "Attribués hors QPV",
     "taux_transformation": "Taux de transformation",
 }
+
+
+LARGEURS_MATRICE = {"Catégorie": 210, "Réservataire": 320}
+"""Pixels of the matrix's text columns on screen: « État – publics prioritaires – Seine-Saint-Denis (93) » whole
+at 1 280 px (the default cap of a long text, 260 px, cut it), the category beside it."""
 
 
 def tableau_matrice(co: Consolidation, territoire: tuple[str, str]) -> pd.DataFrame:

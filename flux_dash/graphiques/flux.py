@@ -12,8 +12,8 @@ from flux_dash.calculs import Bilan
 from flux_dash.formats import PALETTE
 from flux_dash.graphiques.commun import (
     FORMAT_DATE,
-    GRIS,
     REGION,
+    cascade_reconciliation,
     mise_en_page,
     selectionner_perimetre,
     texte_sur,
@@ -55,34 +55,8 @@ def tableau_reconciliation_flux(bilan: Bilan, perimetre: tuple[str, str] = REGIO
 @texte_sur
 def tracer_reconciliation_flux(bilan: Bilan, perimetre: tuple[str, str] = REGION) -> go.Figure:
     """Waterfall disponibilités → minus soustraits by category → flux (horizontal: the labels are long)."""
-    t = tableau_reconciliation_flux(bilan, perimetre)
-    n = len(t)
-    valeurs = [int(v) if i in (0, n - 1) else -int(v) for i, v in enumerate(t["Logements"])]
-    fig = go.Figure(
-        go.Waterfall(
-            orientation="h",
-            y=list(t["Étape"]),
-            x=valeurs,
-            measure=["absolute"] + ["relative"] * (n - 2) + ["total"],
-            text=[formats.nombre(v) for v in t["Logements"]],
-            textposition="outside",
-            cliponaxis=False,  # « 300 000 » at the end of the longest bar, not « 300 00 » cut by the frame
-            increasing={"marker": {"color": PALETTE[0]}},
-            decreasing={"marker": {"color": PALETTE[5]}},
-            totals={"marker": {"color": PALETTE[2]}},
-            connector={"line": {"color": GRIS, "dash": "dot"}},
-            hovertemplate="%{y} : %{x:,.0f} logements<extra></extra>",
-            name="Logements",
-        )
-    )
-    maximum = max(valeurs[0], 1)
-    return mise_en_page(
-        fig,
-        "Du volume de disponibilités au flux annuel",
-        x="Logements",
-        y="",
-        yaxis={"autorange": "reversed"},
-        xaxis={"range": [0, maximum * 1.15]},
+    return cascade_reconciliation(
+        tableau_reconciliation_flux(bilan, perimetre), "Du volume de disponibilités au flux annuel"
     )
 
 
