@@ -681,3 +681,17 @@ def test_synthese_les_chiffres_du_flux_ne_partagent_pas_la_colonne_des_categorie
     # « Disponibilités (logements) » counts 16 characters (commun.ENTETE_MAX) + 2 of margin; the counts are shorter.
     assert ws.column_dimensions["B"].width == pytest.approx(18, abs=0.2)
     assert entetes["Catégorie de réservataire"] > entetes["Attributions, tous attributaires (logements)"]
+
+
+def test_bilan_du_prefet_donne_sa_part_par_commune(bilan):
+    # Issue 10 item 5: the préfet's own bilan shows what the État bilan shows, commune by commune (same figures).
+    wb = classeur(reservataire.classeur_reservataire(bilan, PREFET, OPTIONS))
+    communes = lire_tableau(wb["Indicateurs"], "Commune")
+    assert [(c["Commune"], c["Part du préfet (commune)"], c["Part du préfet (département)"]) for c in communes] == [
+        ("Montreuil", 0, pytest.approx(1 / 3)),
+        ("Saint-Denis", pytest.approx(1 / 2), pytest.approx(1 / 3)),
+    ]
+    # Another réservataire's bilan has no such section.
+    autre = classeur(reservataire.classeur_reservataire(bilan, NOM, OPTIONS))
+    with pytest.raises(AssertionError):
+        lire_tableau(autre["Indicateurs"], "Commune")

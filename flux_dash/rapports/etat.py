@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from flux_dash import excel
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.consolidation import contrat
@@ -155,10 +156,17 @@ def _feuille_controles(wb: Classeur, bilan: Bilan, options: OptionsRapports, cod
             "préfectoral peut déroger pour un an."
         ],
     )
+    ecrire_parts_par_commune(ws, ligne, bilan, code, options)
+    c.finir_feuille(ws, f"A{debut}")
+
+
+def ecrire_parts_par_commune(ws: excel.Feuille, ligne: int, bilan: Bilan, code: str, options: OptionsRapports) -> int:
+    """The « Part du préfet par commune » section of département ``code`` from row ``ligne`` (État bilan, and the
+    préfet's own bilan: issue 10 item 5); returns the next free row."""
     parts = parts_par_commune(bilan, code)
     if options.masquer_petits_effectifs:
         parts = masquer_parts_par_commune(bilan, code, parts)
-    c.ecrire_section(
+    _, ligne = c.ecrire_section(
         ws,
         ligne,
         "Part du préfet par commune, à côté de la valeur départementale",
@@ -186,4 +194,4 @@ def _feuille_controles(wb: Classeur, bilan: Bilan, options: OptionsRapports, cod
         },
         filtre=True,
     )
-    c.finir_feuille(ws, f"A{debut}")
+    return ligne

@@ -15,7 +15,7 @@ from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.excel import Classeur
 from flux_dash.rapports import commun as c
-from flux_dash.rapports import donnees
+from flux_dash.rapports import donnees, etat
 from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
 
@@ -272,7 +272,7 @@ def _feuille_indicateurs(
     ind = c.avec_libelles(indicateurs_de(bilan, reservataire, categorie, perimetres))
     colonnes = ["indicateur_libelle", "perimetre_libelle", "numerateur", "denominateur", "valeur", "cible", "lecture"]
     table = c.selection(ind, colonnes)
-    plage, _ = c.ecrire_section(
+    plage, ligne = c.ecrire_section(
         ws,
         debut,
         "Indicateurs du cadrage régional",
@@ -280,4 +280,8 @@ def _feuille_indicateurs(
         [c.NOTE_INDICATEURS, c.NOTE_NS],
     )
     c.formater_indicateurs(ws, plage, table, c.selection(ind, ["unite"])["unite"])
+    if categorie in ref.CATEGORIES_PREFET:  # the préfet reads its share commune by commune, as the État bilan shows
+        for ptype, pcode in perimetres:
+            if ptype == "DEPARTEMENT":
+                ligne = etat.ecrire_parts_par_commune(ws, ligne, bilan, pcode, options)
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
