@@ -87,7 +87,9 @@ def test_parcours_complet_de_l_application_sans_rien_sur_le_disque(enregistreur)
     at.switch_page("pages/8_Rapports.py").run()
     next(b for b in at.button if b.label == "Préparer l'archive de tous les rapports").click().run()
     assert not at.exception
-    _, archive = at.session_state[etat.ARCHIVE]
+    travail = at.session_state[etat.ARCHIVE]  # built in a thread of the session (flux_dash/ui/arriere_plan.py)
+    assert travail.attendre(300) and travail.erreur is None
+    archive = travail.resultat
     assert archive[:2] == b"PK" and len(archive) > 10_000  # every trame was built, in memory
 
     assert enregistreur.ecrits == []

@@ -56,7 +56,7 @@ def test_dimension_annoncee_trop_grande_refusee_avant_l_analyse():
     donnees = lire([("tours.xlsx", fabrique.classeur({"tours": xml}))])
     assert _limites(donnees) == [
         "la feuille « tours » annonce 1\u202f048\u202f000 lignes × 70 colonnes = "
-        "73\u202f360\u202f000 cellules, au plus 15\u202f000\u202f000 par table"
+        "73\u202f360\u202f000 cellules, au plus 25\u202f000\u202f000 par table"
     ]
 
 
