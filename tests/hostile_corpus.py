@@ -495,7 +495,7 @@ ATTENDUS: dict[str, tuple[str, str] | None] = {
     "injection-reservataire": None,
     "bombe-dimension": (
         "limite_depassee",
-        "Limite dépassée — la feuille « tours » annonce 1\u202f048\u202f000 lignes × 70 colonnes = 73\u202f360\u202f000 cellules, au plus 15\u202f000\u202f000 par table",
+        "Limite dépassée — la feuille « tours » annonce 1\u202f048\u202f000 lignes × 70 colonnes = 73\u202f360\u202f000 cellules, au plus 25\u202f000\u202f000 par table",
     ),
     "bombe-espaces": (
         "limite_depassee",
