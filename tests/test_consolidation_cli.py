@@ -102,6 +102,28 @@ def test_consolider_un_territoire(capsys, recus, tmp_path):
     ]
 
 
+def test_territoire_de_type_inconnu_message_francais_sans_trace(capsys, recus, tmp_path, monkeypatch):
+    # A territory of a type the référentiel does not know (« EPCI » for « EPCI_EPT ») reaching the workbooks.
+    from flux_dash.consolidation import commandes
+
+    monkeypatch.setattr(commandes, "_territoires", lambda texte: [("EPCI", texte)])
+    code, out, err = lancer(
+        capsys,
+        "consolider",
+        recus / "indicateurs_2024.csv",
+        "--annee",
+        2024,
+        "--sortie",
+        tmp_path / "s",
+        "--territoire",
+        EST_ENSEMBLE,
+    )
+    assert code == 2
+    assert "type de périmètre inconnu : « EPCI » ; types admis : COMMUNE, EPCI_EPT, DEPARTEMENT, REGION." in err
+    assert "Traceback" not in err + out and "inattendue" not in err
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
+
+
 def test_une_erreur_ne_produit_que_erreurs_csv(capsys, recus, tmp_path):
     sortie = tmp_path / "sortie"
     code, out, _ = lancer(

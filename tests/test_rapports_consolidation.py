@@ -199,3 +199,26 @@ def test_indicateur_qu_un_bailleur_ne_renseigne_pas_n_est_pas_non_significatif()
     assert table["valeur"].tolist()[0] == "non renseigné"
     assert table["numerateur"].tolist()[1] == 0
     assert pd.isna(table["valeur"].tolist()[1])  # written « n.s. »: a division by zero
+
+
+@pytest.mark.parametrize(
+    ("ptype", "pcode", "cites"),
+    [
+        pytest.param("EPCI", EST_ENSEMBLE, ["« EPCI »", "COMMUNE, EPCI_EPT, DEPARTEMENT, REGION"], id="type-inconnu"),
+        pytest.param("epci_ept", EST_ENSEMBLE, ["« epci_ept »", "types admis"], id="type-en-minuscules"),
+        pytest.param("EPCI_EPT", "999999999", ["« 999999999 »", "EPCI / EPT"], id="code-inconnu"),
+    ],
+)
+def test_territoire_inconnu_erreur_claire(co, ptype, pcode, cites):
+    """An unknown territory is a French ValueError naming what was given, never an empty workbook."""
+    with pytest.raises(ValueError) as erreur:
+        trame.classeur_consolidation(co, ptype, pcode)
+    for texte in cites:
+        assert texte in str(erreur.value)
+
+
+def test_territoires_connus_acceptes(co):
+    for ptype, pcode in [("COMMUNE", "93048"), ("EPCI_EPT", EST_ENSEMBLE), ("DEPARTEMENT", "93"), ("REGION", "11")]:
+        trame.verifier_territoire(ptype, pcode)
+    for ptype, pcode in trame.territoires(co):  # every default territory passes
+        trame.verifier_territoire(ptype, pcode)

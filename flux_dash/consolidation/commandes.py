@@ -203,6 +203,7 @@ def commande_consolider(args: argparse.Namespace) -> int:
     from flux_dash.consolidation import sorties as s
     from flux_dash.consolidation.base import ErreurBase
     from flux_dash.consolidation.couverture import lire_attendus
+    from flux_dash.rapports.consolidation import TerritoireInconnu
 
     debut = time.perf_counter()
     pluriel = _pluriel
@@ -246,7 +247,11 @@ def commande_consolider(args: argparse.Namespace) -> int:
         s.nom_indicateurs(args.annee): s.ecrire_indicateurs(c),
         s.nom_couverture(args.annee): s.ecrire_couverture(c),
     }
-    fichiers |= _classeurs(c)
+    try:
+        fichiers |= _classeurs(c)
+    except TerritoireInconnu as e:
+        print(f"flux-dash : {e} Aucun fichier n'a été écrit.", file=sys.stderr)
+        return ILLISIBLE
     sortie.mkdir(parents=True, exist_ok=True)
     for nom, contenu in fichiers.items():
         (sortie / nom).write_bytes(contenu)

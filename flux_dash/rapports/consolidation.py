@@ -225,10 +225,28 @@ def _matrice(co: Consolidation, ptype: str, pcode: str, bailleur: str = TOUS) ->
 # --- the workbook --------------------------------------------------------------------------------------------------
 
 
+class TerritoireInconnu(ValueError):
+    """A territory asked for that the référentiel does not know; its message is French, for the user."""
+
+
+def verifier_territoire(ptype: str, pcode: str) -> None:
+    """Raises :class:`TerritoireInconnu` (a :class:`ValueError`) for a territory the référentiel does not know: an unknown perimeter type
+    (« EPCI » for « EPCI_EPT ») or code would otherwise give a workbook with every table empty, without a word."""
+    if ptype not in ref.PERIMETRES.codes:
+        raise TerritoireInconnu(
+            f"type de périmètre inconnu : « {ptype} » ; types admis : {', '.join(ref.PERIMETRES.codes)}."
+        )
+    if (ptype, pcode) not in ref.libelles_perimetres():
+        raise TerritoireInconnu(
+            f"territoire inconnu : {ref.PERIMETRES.libelle(ptype)} « {pcode} » (absent du référentiel)."
+        )
+
+
 def classeur_consolidation(
     co: Consolidation, ptype: str, pcode: str, options: OptionsConsolidation | None = None
 ) -> bytes:
-    """The consolidated workbook of one territory, as ``.xlsx`` bytes."""
+    """The consolidated workbook of one territory, as ``.xlsx`` bytes; :func:`verifier_territoire` first."""
+    verifier_territoire(ptype, pcode)
     options = options or OptionsConsolidation()
     libelle = ref.libelle_perimetre(ptype, pcode)
     wb = c.nouveau_classeur()
