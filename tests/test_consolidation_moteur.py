@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from outils_consolidation import (
     EST_ENSEMBLE,
@@ -21,7 +22,7 @@ from outils_consolidation import (
     strates,
 )
 
-from flux_dash.consolidation import consolider, lire_envois
+from flux_dash.consolidation import Consolidation, consolider, lire_envois
 from flux_dash.consolidation import contrat as k
 
 PREFET_93 = "État – publics prioritaires – Seine-Saint-Denis (93)"
@@ -296,17 +297,24 @@ A_PRIORITAIRES = _prioritaires(
 )
 
 
-def test_part_des_prioritaires_de_tout_le_territoire_depuis_les_sommes():
-    b = _prioritaires(ETAT_PRIORITAIRES=("Préfet 93 – contingent", 0), BAILLEUR=("Bailleur", 0))
+def _part_prioritaires_du_territoire(lignes_b: list) -> tuple[Consolidation, pd.DataFrame]:
+    """Habitat A (with :data:`A_PRIORITAIRES`) and Logis B (with ``lignes_b``) consolidated; the perimeter-wide
+    « part des publics prioritaires » rows of Est Ensemble, one per landlord and one for all together."""
     c = consolider(
         envois(
             ("a.csv", csv_tidy("Habitat A", habitat_a() + A_PRIORITAIRES)),
-            ("b.csv", csv_tidy("Logis B", logis_b() + b)),
+            ("b.csv", csv_tidy("Logis B", logis_b() + lignes_b)),
         ),
         2024,
     )
     i = c.indicateurs
     i = i[(i.indicateur == "part_publics_prioritaires") & (i.perimetre_code == EST_ENSEMBLE) & (i.categorie == "")]
+    return c, i
+
+
+def test_part_des_prioritaires_de_tout_le_territoire_depuis_les_sommes():
+    b = _prioritaires(ETAT_PRIORITAIRES=("Préfet 93 – contingent", 0), BAILLEUR=("Bailleur", 0))
+    c, i = _part_prioritaires_du_territoire(b)
     lignes = i.set_index("bailleur")[["numerateur", "denominateur", "valeur", "nombre_bailleurs"]]
     # Habitat A: 2 + 0 + 1 of its 2 + 1 + 3 attributions; Logis B: 0 of 1 + 1; the territory: 3 ÷ 8, not the mean
     # of the landlords' rates (0,25) nor of the categories' (préfet 2/3, commune 0, bailleur 1/4).
@@ -321,15 +329,7 @@ def test_part_des_prioritaires_de_tout_le_territoire_depuis_les_sommes():
 
 def test_part_des_prioritaires_du_territoire_non_significative_si_une_categorie_manque():
     b = _prioritaires(ETAT_PRIORITAIRES=("Préfet 93 – contingent", 1))  # nothing for its own logements
-    c = consolider(
-        envois(
-            ("a.csv", csv_tidy("Habitat A", habitat_a() + A_PRIORITAIRES)),
-            ("b.csv", csv_tidy("Logis B", logis_b() + b)),
-        ),
-        2024,
-    )
-    i = c.indicateurs
-    i = i[(i.indicateur == "part_publics_prioritaires") & (i.perimetre_code == EST_ENSEMBLE) & (i.categorie == "")]
+    _, i = _part_prioritaires_du_territoire(b)
     valeurs = i.set_index("bailleur")["valeur"]
     assert valeurs["Habitat A"] == 0.5
     assert math.isnan(valeurs["Logis B"]) and math.isnan(valeurs[""])

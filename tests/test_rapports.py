@@ -695,3 +695,29 @@ def test_bilan_du_prefet_donne_sa_part_par_commune(bilan):
     autre = classeur(reservataire.classeur_reservataire(bilan, NOM, OPTIONS))
     with pytest.raises(AssertionError):
         lire_tableau(autre["Indicateurs"], "Commune")
+
+
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [
+        pytest.param(float("nan"), "non renseigné", id="absent"),
+        pytest.param(None, "non renseigné", id="none"),
+        pytest.param(0.0, 0.0, id="zero"),
+        pytest.param(12.0, 12.0, id="compte"),
+    ],
+)
+def test_non_renseigne_d_une_valeur(valeur, attendu):
+    assert commun.non_renseigne_valeur(valeur) == attendu
+
+
+@pytest.mark.parametrize(
+    ("colonnes", "attendu"),
+    [
+        pytest.param({}, [False, False], id="sans-colonne"),
+        pytest.param({"estimation": [True, None]}, [True, False], id="vide-non-estime"),
+        pytest.param({"estimation": [False, True]}, [False, True], id="drapeaux"),
+    ],
+)
+def test_estimations_du_previsionnel_lues_une_fois(colonnes, attendu):
+    droits = pd.DataFrame({"reservataire": ["A", "B"], **colonnes})
+    assert previsionnel.estimations(droits).tolist() == attendu

@@ -222,3 +222,33 @@ def test_territoires_connus_acceptes(co):
         trame.verifier_territoire(ptype, pcode)
     for ptype, pcode in trame.territoires(co):  # every default territory passes
         trame.verifier_territoire(ptype, pcode)
+
+
+def test_indicateurs_ligne_du_perimetre_et_lignes_de_categorie_distinctes():
+    # The three kinds of rows of FORMAT.md §3.2: perimeter-wide, a category's total, one réservataire.
+    ind = pd.DataFrame(
+        {
+            "bailleur": [""] * 3,
+            "indicateur": ["part_publics_prioritaires"] * 3,
+            "libelle": ["Part des publics prioritaires"] * 3,
+            "perimetre_type": ["EPCI_EPT"] * 3,
+            "perimetre_code": [EST_ENSEMBLE] * 3,
+            "perimetre_libelle": ["Est Ensemble"] * 3,
+            "categorie": ["", "EPCI_EPT", "EPCI_EPT"],
+            "reservataire": ["", "", "EPCI / EPT – Est Ensemble"],
+            "numerateur": [5.0, 2.0, 2.0],
+            "denominateur": [10.0, 4.0, 4.0],
+            "valeur": [0.5, 0.5, 0.5],
+            "cible": [0.25] * 3,
+            "sens": ["min"] * 3,
+            "unite": ["ratio"] * 3,
+            "nombre_bailleurs": [2] * 3,
+            "complet": [True] * 3,
+        }
+    )
+    table, _ = trame._table_indicateurs(ind)
+    assert list(zip(table["categorie_libelle"], table["reservataire"], strict=True)) == [
+        ("Toutes catégories", "Ensemble du périmètre"),
+        ("EPCI / EPT", "Ensemble de la catégorie"),
+        ("EPCI / EPT", "EPCI / EPT – Est Ensemble"),
+    ]

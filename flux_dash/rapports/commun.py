@@ -119,6 +119,11 @@ def non_renseigne(valeurs: pd.Series) -> pd.Series:
     return valeurs.astype(object).where(valeurs.notna(), NON_RENSEIGNE)
 
 
+def non_renseigne_valeur(valeur: float) -> float | str:
+    """:func:`non_renseigne` for one count (a total row's cell)."""
+    return NON_RENSEIGNE if pd.isna(valeur) else valeur
+
+
 NOTE_INDICATEURS = (
     "Valeur réalisée = numérateur ÷ dénominateur (voir la feuille « Définitions »). La valeur de référence est un "
     "repère légal (art. L. 441-1 et R. 441-5-2 CCH), à lire comme une ligne de comparaison et non comme un jugement."

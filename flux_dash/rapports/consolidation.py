@@ -60,6 +60,11 @@ ENTETES = {
 }
 """Headers of the consolidation's own columns (the others come from :data:`flux_dash.rapports.commun.COLONNES`)."""
 STATUTS = {"recu": "reçu", "manquant": "manquant"}
+ENSEMBLE_PERIMETRE = "Ensemble du périmètre"
+"""Holder of a perimeter-wide indicator row (``categorie`` empty), as in the landlord's EPCI/EPT and État trames."""
+ENSEMBLE_CATEGORIE = "Ensemble de la catégorie"
+"""Holder of a category's total row (``categorie`` set, ``reservataire`` empty), as in the Synthèse's matrix."""
+TOUTES_CATEGORIES = "Toutes catégories"
 COLONNES_FLUX = [
     "perimetre_libelle",
     "disponibilites",
@@ -218,7 +223,7 @@ def _titre(ws: Feuille, titre: str, co: Consolidation, libelle: str, destinatair
 
 def _matrice(co: Consolidation, ptype: str, pcode: str, bailleur: str = TOUS) -> pd.DataFrame:
     m = _sur(co.matrice, ptype, pcode, bailleur)
-    m["reservataire"] = m["reservataire"].where(m["reservataire"] != "", "Ensemble de la catégorie")
+    m["reservataire"] = m["reservataire"].where(m["reservataire"] != "", ENSEMBLE_CATEGORIE)
     return m
 
 
@@ -453,7 +458,15 @@ def _feuille_bailleurs(
 def _table_indicateurs(ind: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     t = c.avec_libelles(ind)
     if len(t):
-        t["reservataire"] = t["reservataire"].where(t["reservataire"] != "", "Ensemble du périmètre")
+        # Three kinds of rows (FORMAT.md §3.2): perimeter-wide (categorie empty), a category's total (categorie set,
+        # reservataire empty), one réservataire; each has its own label, the category its column.
+        ensemble = t["categorie"] == ""
+        t["categorie_libelle"] = (
+            t["categorie"].map(ref.LIBELLES_COURTS_RESERVATAIRE).where(~ensemble, TOUTES_CATEGORIES)
+        )
+        t["reservataire"] = t["reservataire"].where(
+            t["reservataire"] != "", pd.Series(ENSEMBLE_CATEGORIE, index=t.index).where(~ensemble, ENSEMBLE_PERIMETRE)
+        )
         # A numerator one landlord does not give (an optional column): « non renseigné », not « n.s. » (kept for
         # a division by zero); a délai keeps its « — » numerator.
         absent = t["numerateur"].isna() & (t["unite"] != "jours")
@@ -462,6 +475,7 @@ def _table_indicateurs(ind: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     colonnes = [
         "indicateur_libelle",
         "perimetre_libelle",
+        "categorie_libelle",
         "reservataire",
         "numerateur",
         "denominateur",

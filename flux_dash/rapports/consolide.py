@@ -191,7 +191,7 @@ def _total(valeurs: dict[str, np.ndarray], flux_total: float, attributions: floa
     for colonne in COMPTES_MATRICE:
         total[colonne] = _somme(valeurs[colonne])
     for colonne in COMPTES_FACULTATIFS:
-        total[colonne] = c.non_renseigne(pd.Series([total[colonne]])).iat[0]
+        total[colonne] = c.non_renseigne_valeur(total[colonne])
     droits = _somme(valeurs["droits_theoriques"])
     total["droits_theoriques"] = SANS_OBJET if isinstance(droits, float) and np.isnan(droits) else droits
     total["part_flux_orientations"] = total["logements_proposes"] / flux_total if flux_total else float("nan")

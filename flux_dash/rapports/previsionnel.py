@@ -7,6 +7,7 @@ Sheets: Prévisionnel (flux prévisionnel and droits prévisionnels per conventi
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from flux_dash import excel
@@ -52,13 +53,21 @@ COMPTES_PREVUS = ["disponibilites_n", "disponibilites_prevues", "soustraits_prev
 """Counts of logements: whole numbers shown without decimals, except a prorated estimate (one decimal)."""
 
 
-def formater_comptes(ws: excel.Feuille, plage: excel.Plage, droits: pd.DataFrame) -> None:
+def estimations(droits: pd.DataFrame) -> np.ndarray:
+    """The engine's ``estimation`` flag of each row (a prorated share of a département's forecast), False when the
+    column is absent or empty: read once, for the base's text and the number formats."""
+    if "estimation" not in droits:
+        return np.zeros(len(droits), dtype=bool)
+    return droits["estimation"].fillna(False).astype(bool).to_numpy()
+
+
+def formater_comptes(ws: excel.Feuille, plage: excel.Plage, estimation: np.ndarray) -> None:
     """Per-row formats of the forecast table: a perimeter's own forecast in whole logements (« 88 », not « 88.0 »),
-    a prorated estimate with one decimal (« 78,7 ») as its base column says (issue 10 item 5)."""
+    a prorated estimate (``estimation``, see :func:`estimations`) with one decimal (« 78,7 ») as its base column
+    says (issue 10 item 5)."""
     colonnes = [nom for nom in COMPTES_PREVUS if nom in TABLE_PREVISIONNEL]
-    estimation = droits["estimation"].fillna(False).astype(bool).to_numpy() if "estimation" in droits else None
-    for i in range(len(droits)):
-        if estimation is not None and estimation[i]:
+    for i, estime in enumerate(estimation):
+        if estime:
             continue
         for nom in colonnes:
             cellule = ws.cellule(plage.premiere_ligne + 1 + i, plage.premiere_colonne + TABLE_PREVISIONNEL.index(nom))
@@ -100,7 +109,7 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
         droits = c.avec_libelles(droits.merge(prev, on=["perimetre_type", "perimetre_code"], how="left"))
         # No forecast saisie for the perimeter: nothing given (the flux uses the disponibilités of n), not « n.s. ».
         droits["disponibilites_prevues"] = c.non_renseigne(droits["disponibilites_prevues"])
-        estimation = droits["estimation"].fillna(False).astype(bool) if "estimation" in droits else False
+        estimation = estimations(droits)
         droits["source_disponibilites_libelle"] = droits["source_disponibilites_libelle"].where(
             ~estimation, droits["source_disponibilites_libelle"] + ESTIMATION
         )
@@ -118,7 +127,7 @@ def classeur_previsionnel(bilan: Bilan, reservataire: str, options: OptionsRappo
         ],
     )
     if len(droits):
-        formater_comptes(ws, plage, droits)
+        formater_comptes(ws, plage, estimation)
     c.finir_feuille(ws, f"B{debut + 2}", (debut + 1, debut + 1))
 
     ws = c.nouvelle_feuille(wb, "Soustraits prévus")
