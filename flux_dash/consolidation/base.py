@@ -470,12 +470,13 @@ class Base:
 
     def _ecrire(self, con, action: str, e: Envoi, depot: int | None, lignes: pd.DataFrame | None, quand) -> None:
         anciens = ""
+        empreinte = e.empreinte() if depot is None or lignes is e.lignes else None  # one sort and hash of the rows
         if depot is None:
             depot = con.execute("SELECT coalesce(max(id), 0) + 1 FROM depots").fetchone()[0]
             con.execute(
                 "INSERT INTO depots (id, annee, bailleur, cle_bailleur, version, ajoute_le, empreinte) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [depot, e.annee, e.bailleur, e.cle, e.version, quand, e.empreinte()],
+                [depot, e.annee, e.bailleur, e.cle, e.version, quand, empreinte],
             )
         else:
             anciens = " ; ".join(
@@ -497,7 +498,7 @@ class Base:
             con.execute(
                 "UPDATE depots SET empreinte = ?, version = coalesce(nullif(?, ''), version), ajoute_le = ?, "
                 "bailleur = ? WHERE id = ?",
-                [empreinte_lignes(lignes), e.version, quand, e.bailleur, depot],
+                [empreinte if lignes is e.lignes else empreinte_lignes(lignes), e.version, quand, e.bailleur, depot],
             )
         presents = {s for (s,) in con.execute("SELECT sha256 FROM fichiers WHERE depot_id = ?", [depot]).fetchall()}
         for f in e.fichiers:

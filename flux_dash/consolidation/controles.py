@@ -142,30 +142,48 @@ def aligner(
 
 def _controle_ratios(lignes: pd.DataFrame) -> tuple[str, list[str]]:
     """Every ratio of the file equals its numerator ÷ denominator, both read in the same file (empty when the
-    denominator is 0)."""
+    denominator is 0).
+
+    One grid (holder line × indicator) built once for all the ratios: a perimeter-wide count is the value of the
+    line with the same perimeter and no category nor réservataire (the lookups :func:`aligner` would make, one per
+    term, without a merge each)."""
     t = lignes[lignes["dimension"] == "total"]
-    large = _perimetre_large(t)
-    cles_ligne = [PT, PC, "categorie", "reservataire"]
-    messages = []
+    messages: list[str] = []
+    codes = t["indicateur"].to_numpy(dtype=object)
+    if not len(t) or not np.isin(codes, list(k.PAR_CODE)).any():
+        return "des ratios ne sont pas le quotient de leurs comptes", messages
+    colonnes = [t[c].to_numpy(dtype=object).astype(str) for c in (PT, PC, "categorie", "reservataire")]
+    perimetre = np.char.add(np.char.add(colonnes[0], "\x1f"), colonnes[1])
+    ligne = np.char.add(np.char.add(np.char.add(perimetre, "\x1f"), colonnes[2]), np.char.add("\x1f", colonnes[3]))
+    perimetre = np.char.add(perimetre, "\x1f\x1f")  # the perimeter-wide line of the same perimeter
+    numeros, _ = pd.factorize(np.concatenate([ligne, perimetre]))
+    de_ligne, du_perimetre = numeros[: len(t)], numeros[len(t) :]
+    indicateurs, noms = pd.factorize(codes)
+    position = {n: i for i, n in enumerate(noms)}
+    grille = np.full((numeros.max() + 1, len(noms) + 1), np.nan)  # last column: an indicator absent from the file
+    valeurs = t["valeur"].to_numpy(dtype="float64")
+    premiere = ~pd.Series(de_ligne * (len(noms) + 1) + indicateurs).duplicated().to_numpy()
+    grille[de_ligne[premiere], indicateurs[premiere]] = valeurs[premiere]  # a left merge keeps the first match
     for r in k.RATIOS:
-        lus = t[t["indicateur"] == r.code].reset_index(drop=True)
-        if lus.empty:
+        choisies = np.flatnonzero(indicateurs == position.get(r.code, -1))
+        if not len(choisies):
             continue
 
-        def terme(nom: str, niveau: str, lus=lus) -> np.ndarray:
-            source, cles = (large, [PT, PC]) if niveau == "perimetre" else (t, cles_ligne)
-            return aligner(lus, source, cles, nom, ["valeur"])["valeur"].to_numpy(dtype="float64")
+        def terme(nom: str, niveau: str, choisies=choisies) -> np.ndarray:
+            cles = du_perimetre if niveau == "perimetre" else de_ligne
+            return grille[cles[choisies], position.get(nom, len(noms))]
 
         num = terme(r.numerateur, r.niveau_numerateur)
         den = terme(r.denominateur, r.niveau_denominateur)
         connus = ~np.isnan(num) & ~np.isnan(den) & ((den > 0) if r.parametre else True)
         with np.errstate(divide="ignore", invalid="ignore"):
             attendu = np.where(den > 0, num / den, np.nan)
-        valeur = lus["valeur"].to_numpy(dtype="float64")
+        valeur = valeurs[choisies]
         faux = connus & ~((np.isnan(attendu) & np.isnan(valeur)) | (np.abs(attendu - valeur) <= TOLERANCE))
         for i in np.flatnonzero(faux)[:50]:
+            j = choisies[i]
             messages.append(
-                f"{r.code} de {lus.at[i, 'reservataire'] or 'l’ensemble'}, {_lieu(lus.at[i, PT], lus.at[i, PC])} : "
+                f"{r.code} de {t['reservataire'].iat[j] or 'l’ensemble'}, {_lieu(t[PT].iat[j], t[PC].iat[j])} : "
                 f"{_nombre(valeur[i])} au lieu de {_nombre(num[i])} ÷ {_nombre(den[i])}"
             )
     return "des ratios ne sont pas le quotient de leurs comptes", messages

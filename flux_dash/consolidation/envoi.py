@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from flux_dash.consolidation import contrat as k
@@ -52,7 +53,14 @@ class Envoi:
 
 
 def empreinte_lignes(lignes: pd.DataFrame) -> str:
+    """sha256 of the rows « key|…|value » sorted by key, the value as ``repr(round(v, 9))`` (empty when missing).
+    The text is what the store keeps the fingerprint of (:mod:`.base`): it must not change. Each distinct value is
+    written once (by bit pattern: ``-0.0`` and ``0.0`` are written apart, as ``repr`` does)."""
     t = lignes.sort_values(k.CLES, kind="stable")
-    valeurs = t["valeur"].map(lambda v: "" if pd.isna(v) else repr(round(float(v), 9)))
-    texte = "\n".join("|".join(r) for r in zip(*(t[c].astype(str) for c in k.CLES), valeurs, strict=True))
+    v = t["valeur"].to_numpy(dtype="float64")
+    codes, distincts = pd.factorize(v.view("int64"))
+    textes = np.array([repr(round(float(x), 9)) for x in distincts.view("float64")] + [""], dtype=object)
+    valeurs = textes[np.where(np.isnan(v), len(textes) - 1, codes)]
+    colonnes = [t[c].astype(str).tolist() for c in k.CLES] + [valeurs.tolist()]
+    texte = "\n".join(map("|".join, zip(*colonnes, strict=True)))
     return hashlib.sha256(texte.encode("utf-8")).hexdigest()
