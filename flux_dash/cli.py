@@ -356,9 +356,6 @@ def commande_bilan(args: argparse.Namespace) -> int:
         return _code_retour(rapport)
 
     bilan = calculs.calculer_bilan(rapport.tables, args.annee)
-    fichiers: dict[str, bytes] = {
-        rapports.nom_indicateurs(bilan): indicateurs_csv.ecrire_indicateurs_csv(bilan, bailleur=args.bailleur or "")
-    }
     options = rapports.OptionsRapports(
         bailleur=args.bailleur,
         epci_lec=args.lec,
@@ -366,7 +363,12 @@ def commande_bilan(args: argparse.Namespace) -> int:
         fichiers_source=tuple(rapport.fichiers),
         precedent=_comparer(bilan, precedent, args.bailleur),
     )
-    fichiers |= rapports.construire_classeurs(bilan, options, processus=args.processus)
+    indicateurs = {
+        rapports.nom_indicateurs(bilan): lambda: indicateurs_csv.ecrire_indicateurs_csv(
+            bilan, bailleur=args.bailleur or ""
+        )
+    }  # built by the same workers as the workbooks, first
+    fichiers = rapports.construire_classeurs(bilan, options, processus=args.processus, autres=indicateurs)
     archive = (rapports.nom_archive(bilan, options), rapports.archiver(fichiers)) if args.zip else None
 
     ecriture.ecrire_tout_ou_rien(sortie, {**fichiers, **dict([archive] if archive else [])})

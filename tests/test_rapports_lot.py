@@ -32,6 +32,27 @@ def test_pool_de_processus_memes_octets_que_sequentiel(petit_bilan, options):
     assert differents == []
 
 
+@pytest.mark.parametrize("processus", [1, 2])
+def test_autres_fichiers_construits_avec_le_lot_et_places_en_tete(petit_bilan, options, processus):
+    """``autres`` (the indicators CSV of the command line and the archive): built by the same workers, first in the
+    result, the same bytes as built alone; the workbooks' progression still counts workbooks only."""
+    from flux_dash.indicateurs_csv import ecrire_indicateurs_csv
+
+    nom = rapports.nom_indicateurs(petit_bilan)
+    appels: list[int] = []
+    fichiers = rapports.construire_classeurs(
+        petit_bilan,
+        options,
+        lambda i, n, prevu: appels.append(i),
+        processus=processus,
+        autres={nom: lambda: ecrire_indicateurs_csv(petit_bilan, bailleur="B")},
+    )
+    classeurs = [p.chemin_archive for p in rapports.lister_rapports(petit_bilan, options)]
+    assert list(fichiers) == [nom, *classeurs]
+    assert fichiers[nom] == ecrire_indicateurs_csv(petit_bilan, bailleur="B")
+    assert appels == list(range(1, len(classeurs) + 1))
+
+
 def test_progression_dans_l_ordre_de_la_liste_avec_le_pool(petit_bilan, options):
     appels: list[tuple[int, int, str]] = []
     fichiers = rapports.construire_classeurs(
