@@ -475,6 +475,61 @@ def _entete_csv(texte: str) -> tuple[int, int, str]:
     return i, sum(len(x) for x in lignes[:i]), sep
 
 
+def _analyser_csv(texte: str, sep: str) -> pd.DataFrame:
+    """The CSV text as a frame of text cells, positional columns, the header line as row 0.
+
+    pandas' C parser is the reference (its errors name the line with the wrong number of values). A text without
+    any quote character — the common export — is first given to pyarrow's parser, 2 to 3 times faster at 300 000
+    rows: without quotes a value holds neither the separator nor a line break, so both parsers cut it the same way,
+    and pyarrow refuses whatever the C parser would read differently (a blank line, a row with fewer or more values
+    than the first one); then the C parser reads the text, with its message. The frames are the same, column types
+    included (``tests/test_lecture_csv_pyarrow.py`` compares both on generated texts)."""
+    if '"' not in texte:
+        rapide = _analyser_csv_pyarrow(texte, sep)
+        if rapide is not None:
+            return rapide
+    return pd.read_csv(
+        io.StringIO(texte),
+        sep=sep,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+    )
+
+
+def _analyser_csv_pyarrow(texte: str, sep: str) -> pd.DataFrame | None:
+    """pyarrow's reading of a text without quotes, every cell as text (empty, never missing); None when pyarrow
+    refuses it or yields rows the C parser would not (then the C parser decides)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    premiere = texte.split("\n", 1)[0]
+    if not premiere.strip() or "\r" in premiere.rstrip("\r"):
+        return None  # a blank first line, or old Mac line ends: the C parser's cases
+    colonnes = premiere.rstrip("\r").count(sep) + 1
+    noms = [f"c{i}" for i in range(colonnes)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(texte.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=noms),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(noms, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if table.num_rows == 0:
+        return None
+    chaine = pd.StringDtype("pyarrow", na_value=np.nan)
+    cadre = table.to_pandas(types_mapper={pa.string(): chaine}.get, self_destruct=True)
+    cadre.columns = range(colonnes)
+    return cadre
+
+
 _ERREUR_CHAMPS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -509,16 +564,7 @@ def _lire_csv(nom: str, contenu: bytes, problemes: list[Probleme]) -> list[Brut]
         problemes.append(_probleme_limite(nom, message))
         return []
     try:
-        brut = pd.read_csv(
-            io.StringIO(texte[decalage:]),
-            sep=sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        brut = _analyser_csv(texte[decalage:], sep)
     except pd.errors.ParserError as e:
         m = _ERREUR_CHAMPS.search(str(e))
         if m:
