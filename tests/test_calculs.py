@@ -770,6 +770,32 @@ def test_definitions_couvrent_les_indicateurs(bilan):
     assert len(codes) == len(DEFINITIONS)
 
 
+def test_chaque_code_d_un_fichier_de_bailleur_est_defini_du_cote_bailleur(bilan):
+    """Each row a landlord's file gives (its CSV, the counts the consolidation adds up: FORMAT.md §2.2 v1.1) is
+    defined in DEFINITIONS, the landlord's list, not only on the consolidation's side."""
+    from flux_dash.consolidation import contrat as k
+    from flux_dash.indicateurs_csv import indicateurs_en_tableau
+
+    codes = {c for c, _, _ in DEFINITIONS}
+    assert set(indicateurs_en_tableau(bilan)["indicateur"]) - codes == set()
+    assert (set(k.COMPTES) | set(k.PAR_CODE)) - codes == set()
+
+
+def test_aucune_definition_en_double_entre_bailleur_et_consolidation():
+    """A libellé is defined once, with one text; a code defined on both sides is a consolidated variant with its own
+    libellé (« Taux conventionnel pondéré »), never the same figure written twice."""
+    from flux_dash.consolidation.definitions import DEFINITIONS_CONSOLIDATION, DEFINITIONS_TERRITOIRE
+
+    textes: dict[str, set[str]] = {}
+    for _, libelle, phrase in DEFINITIONS_TERRITOIRE:
+        textes.setdefault(libelle, set()).add(phrase)
+    assert {libelle: t for libelle, t in textes.items() if len(t) > 1} == {}
+    assert len({libelle for _, libelle, _ in DEFINITIONS_TERRITOIRE}) == len(DEFINITIONS_TERRITOIRE)
+    bailleur = {code: libelle for code, libelle, _ in DEFINITIONS}
+    memes = [code for code, libelle, _ in DEFINITIONS_CONSOLIDATION if bailleur.get(code) == libelle]
+    assert memes == []
+
+
 def test_documentation_reprend_les_definitions(racine):
     texte = (racine / "docs" / "calculs.md").read_text(encoding="utf-8")
     assert texte == rediger_documentation(), "régénérer docs/calculs.md avec rediger_documentation()"

@@ -252,3 +252,27 @@ def test_indicateurs_ligne_du_perimetre_et_lignes_de_categorie_distinctes():
         ("EPCI / EPT", "Ensemble de la catégorie"),
         ("EPCI / EPT", "EPCI / EPT – Est Ensemble"),
     ]
+
+
+def _termes(ws) -> list[tuple[str, str]]:
+    return [(r[0].value, r[1].value) for r in ws.iter_rows(min_row=2) if r[0].value and r[1].value]
+
+
+def test_definitions_une_seule_fois_dans_les_deux_classeurs(co, racine):
+    """Every libellé of the « Définitions » sheets of a landlord's bilan and of a consolidation has one text, and
+    each sheet lists it once."""
+    from flux_dash import validation
+    from flux_dash.calculs import calculer_bilan
+    from flux_dash.rapports import reservataire
+
+    rapport = validation.charger([str(racine / "sample_data" / "flux_demo_2024.xlsx")], 2024)
+    bilan = calculer_bilan(rapport.tables, 2024)
+    bailleur = _termes(classeur(reservataire.classeur_reservataire(bilan, "Ville de Montreuil"))["Définitions"])
+    territoire = _termes(classeur(trame.classeur_consolidation(co, "EPCI_EPT", EST_ENSEMBLE))["Définitions"])
+    for termes in (bailleur, territoire):
+        assert len({t for t, _ in termes}) == len(termes)
+    textes: dict[str, set[str]] = {}
+    for terme, texte in bailleur + territoire:
+        textes.setdefault(terme, set()).add(texte)
+    assert {t: x for t, x in textes.items() if len(x) > 1} == {}
+    assert dict(bailleur).items() <= dict(territoire).items()  # the consolidation keeps the landlord's meaning

@@ -152,6 +152,59 @@ DEFINITIONS: list[tuple[str, str, str]] = [
         "Droits prévisionnels (n+1)",
         "Droits prévisionnels = taux conventionnel × flux prévisionnel ÷ 100.",
     ),
+    # FORMAT.md §2.2 v1.1: the numerators and denominators a landlord's file gives so that the consolidation can
+    # add them up and recompute each ratio (flux_dash.consolidation.contrat); alphabetical, as the CSV sorted them
+    # before they were defined here.
+    (
+        "attributions_en_qpv",
+        "Attributions en QPV",
+        "Logements situés en QPV attribués en n, tous attributaires, logements soustraits compris.",
+    ),
+    (
+        "attributions_en_qpv_hors_premier_quartile",
+        "Attributions en QPV hors 1er quartile",
+        "Parmi les attributions en QPV, celles à un ménage qui n'est pas du 1er quartile.",
+    ),
+    (
+        "attributions_hors_qpv",
+        "Attributions hors QPV",
+        "Logements situés hors QPV attribués en n, tous attributaires, logements soustraits compris (dénominateur du "
+        "1er quartile hors QPV).",
+    ),
+    (
+        "attributions_hors_qpv_premier_quartile",
+        "Attributions hors QPV au 1er quartile",
+        "Parmi les attributions hors QPV, celles à un ménage du 1er quartile ou relogé au titre du renouvellement "
+        "urbain.",
+    ),
+    (
+        "attributions_prioritaires",
+        "Attributions à des publics prioritaires",
+        "Logements attribués par le réservataire à un ménage public prioritaire.",
+    ),
+    (
+        "delai_cumule_orientation_attribution",
+        "Délai cumulé orientation → attribution",
+        "Somme, en jours, des délais entre orientation et attribution des logements attribués (numérateur du délai "
+        "moyen).",
+    ),
+    ("flux_hors_qpv", "Flux hors QPV", "Flux annuel des logements situés hors QPV."),
+    (
+        "logements_proposes_agents",
+        "Logements proposés aux agents de l'État",
+        "Logements distincts du périmètre, non soustraits, proposés en n aux agents de l'État.",
+    ),
+    (
+        "logements_proposes_prefet",
+        "Logements proposés au préfet",
+        "Logements distincts du périmètre, non soustraits, proposés en n aux publics prioritaires ou aux agents de "
+        "l'État (numérateur de la part du préfet dans le flux).",
+    ),
+    (
+        "logements_proposes_prefet_hors_qpv",
+        "Logements proposés au préfet hors QPV",
+        "Parmi les logements proposés au préfet, ceux qui sont situés hors QPV.",
+    ),
 ]
 """(indicateur, libellé, phrase), in reading order."""
 

@@ -1,12 +1,15 @@
-"""The French definitions of the consolidated figures (DOMAINE.md §3.1), beside those of the landlord's bilan
-(:data:`flux_dash.calculs.definitions.DEFINITIONS`, which the consolidated workbook's « Définitions » sheet lists
-first: a consolidated figure keeps the meaning of the landlord's figure it adds up).
+"""The French definitions of what the consolidation adds (DOMAINE.md §3.1) to those of the landlord's bilan
+(:data:`flux_dash.calculs.definitions.DEFINITIONS`, the single source of every figure a landlord's file gives, its
+count rows of FORMAT.md §2.2 v1.1 included): a consolidated figure keeps the meaning of the landlord's figure it
+adds up. A code defined in both lists is a consolidated variant (weighted taux, summed droits) under its own
+libellé; no libellé is defined twice (a test checks both lists and the workbooks' « Définitions » sheets).
 
-Each entry is (code, libellé, phrase), as in the landlord's list. The count rows that make a landlord's file
-addable (FORMAT.md §2.2 v1.1) are defined here until the landlord's list defines them.
+Each entry is (code, libellé, phrase), as in the landlord's list.
 """
 
 from __future__ import annotations
+
+from flux_dash.calculs.definitions import DEFINITIONS
 
 DEFINITIONS_CONSOLIDATION: list[tuple[str, str, str]] = [
     (
@@ -45,56 +48,6 @@ DEFINITIONS_CONSOLIDATION: list[tuple[str, str, str]] = [
         "Logements proposés consolidés ÷ droits théoriques consolidés.",
     ),
     (
-        "logements_proposes_prefet",
-        "Logements proposés au préfet",
-        "Logements distincts du périmètre, non soustraits, proposés en n aux publics prioritaires ou aux agents de "
-        "l'État (numérateur de la part du préfet dans le flux).",
-    ),
-    (
-        "logements_proposes_agents",
-        "Logements proposés aux agents de l'État",
-        "Logements distincts du périmètre, non soustraits, proposés en n aux agents de l'État.",
-    ),
-    (
-        "logements_proposes_prefet_hors_qpv",
-        "Logements proposés au préfet hors QPV",
-        "Parmi les logements proposés au préfet, ceux qui sont situés hors QPV.",
-    ),
-    ("flux_hors_qpv", "Flux hors QPV", "Flux annuel des logements situés hors QPV."),
-    (
-        "attributions_hors_qpv",
-        "Attributions hors QPV",
-        "Logements situés hors QPV attribués en n, tous attributaires, logements soustraits compris (dénominateur du "
-        "1er quartile hors QPV).",
-    ),
-    (
-        "attributions_hors_qpv_premier_quartile",
-        "Attributions hors QPV au 1er quartile",
-        "Parmi les attributions hors QPV, celles à un ménage du 1er quartile ou relogé au titre du renouvellement "
-        "urbain.",
-    ),
-    (
-        "attributions_en_qpv",
-        "Attributions en QPV",
-        "Logements situés en QPV attribués en n, tous attributaires, logements soustraits compris.",
-    ),
-    (
-        "attributions_en_qpv_hors_premier_quartile",
-        "Attributions en QPV hors 1er quartile",
-        "Parmi les attributions en QPV, celles à un ménage qui n'est pas du 1er quartile.",
-    ),
-    (
-        "attributions_prioritaires",
-        "Attributions à des publics prioritaires",
-        "Logements attribués par le réservataire à un ménage public prioritaire.",
-    ),
-    (
-        "delai_cumule_orientation_attribution",
-        "Délai cumulé orientation → attribution",
-        "Somme, en jours, des délais entre orientation et attribution des logements attribués (numérateur du délai "
-        "moyen).",
-    ),
-    (
         "evolution",
         "Évolution n / n−1",
         "Chiffre de n − chiffre de n−1 : un écart de logements pour un compte, un écart en points pour une part. « À "
@@ -103,3 +56,7 @@ DEFINITIONS_CONSOLIDATION: list[tuple[str, str, str]] = [
 ]
 
 LIBELLES_CONSOLIDATION: dict[str, str] = {code: libelle for code, libelle, _ in DEFINITIONS_CONSOLIDATION}
+
+DEFINITIONS_TERRITOIRE: list[tuple[str, str, str]] = [*DEFINITIONS, *DEFINITIONS_CONSOLIDATION]
+"""What the consolidated workbook's « Définitions » sheet lists: the landlord's definitions, then the
+consolidation's."""

@@ -110,7 +110,10 @@ NOTE_NS = (
 )
 NON_RENSEIGNE = "non renseigné"
 """What an indicator shows when the file does not give its optional column (``motif_vide == "non_renseigne"``)."""
-DEFINITION_NON_RENSEIGNE = "Colonne facultative absente du fichier source : l'indicateur ne peut être calculé."
+DEFINITION_NON_RENSEIGNE = (
+    "Colonne facultative absente du fichier source (pour un chiffre consolidé : d'au moins un des fichiers reçus) : "
+    "le chiffre ne peut être calculé."
+)
 
 
 def non_renseigne(valeurs: pd.Series) -> pd.Series:
@@ -568,11 +571,10 @@ def definitions() -> list[tuple[str, str, str]]:
     return list(DEFINITIONS)
 
 
-def feuille_definitions(wb: Classeur, masquage: bool = False) -> Feuille:
-    """The "Définitions" sheet: one line per figure the engine produces, then the display conventions."""
-    lignes = [(libelle, phrase) for _, libelle, phrase in definitions()]
-    lignes.append(("n.s.", "Non significatif : division par zéro."))
-    lignes.append((NON_RENSEIGNE, DEFINITION_NON_RENSEIGNE))
+def conventions(masquage: bool = False) -> list[tuple[str, str]]:
+    """The display conventions (« n.s. », « non renseigné », masking), defined once for every « Définitions »
+    sheet, the landlord's and the consolidation's."""
+    lignes = [("n.s.", "Non significatif : division par zéro."), (NON_RENSEIGNE, DEFINITION_NON_RENSEIGNE)]
     if masquage:
         lignes.append(("< 5", "Effectif de 1 à 4, masqué pour protéger les ménages (documents diffusés)."))
         lignes.append(
@@ -581,7 +583,14 @@ def feuille_definitions(wb: Classeur, masquage: bool = False) -> Feuille:
                 "Part ou valeur calculée sur un effectif de 1 à 4 : masquée, car elle permettrait de le retrouver.",
             )
         )
-    return excel.feuille_definitions(wb, lignes)
+    return lignes
+
+
+def feuille_definitions(wb: Classeur, masquage: bool = False) -> Feuille:
+    """The "Définitions" sheet: one line per figure the engine produces, then the display conventions."""
+    return excel.feuille_definitions(
+        wb, [*((libelle, phrase) for _, libelle, phrase in definitions()), *conventions(masquage)]
+    )
 
 
 # --- File names (FORMAT.md §2.1) ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from flux_dash import excel
 from flux_dash import referentiel as ref
 from flux_dash.consolidation import Consolidation, tableaux
 from flux_dash.consolidation import contrat as k
-from flux_dash.consolidation.definitions import DEFINITIONS_CONSOLIDATION
+from flux_dash.consolidation.definitions import DEFINITIONS_TERRITOIRE
 from flux_dash.consolidation.moteur import TOUS, communes_du_perimetre, territoires_presents
 from flux_dash.consolidation.sorties import nom_classeur
 from flux_dash.excel import Classeur, Feuille
@@ -265,21 +265,16 @@ def classeur_consolidation(
         _feuille_evolution(*args)
     _feuille_reservataires(*args)
     _feuille_parametres(*args)
-    excel.feuille_definitions(
-        wb,
-        [
-            *((libelle_, phrase) for _, libelle_, phrase in c.definitions()),
-            *((libelle_, phrase) for _, libelle_, phrase in DEFINITIONS_CONSOLIDATION),
-            ("n.s.", "Non significatif : division par zéro."),
-            (
-                c.NON_RENSEIGNE,
-                "Colonne facultative qu'au moins un bailleur ne donne pas : le chiffre du territoire "
-                "ne peut être consolidé.",
-            ),
-        ],
-    )
+    excel.feuille_definitions(wb, lignes_definitions())
     _feuille_donnees(*args)
     return c.octets(wb, f"{DOCUMENT} {co.annee} – {libelle}")
+
+
+def lignes_definitions() -> list[tuple[str, str]]:
+    """The « Définitions » sheet: the landlord's definitions, the consolidation's, then the display conventions
+    (each defined once: :data:`~flux_dash.consolidation.definitions.DEFINITIONS_TERRITOIRE`,
+    :func:`flux_dash.rapports.commun.conventions`)."""
+    return [*((libelle, phrase) for _, libelle, phrase in DEFINITIONS_TERRITOIRE), *c.conventions()]
 
 
 def _feuille_couverture(
