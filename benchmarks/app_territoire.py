@@ -4,7 +4,8 @@
 
 One session loads the multi-landlord demo (its files are built first, outside the timing), then opens each page
 twice: the first visit (the consolidation of the territory computed if not yet in the session's cache) and a rerun
-(median of 3). Prints one line per page, in seconds (wall, and CPU of the first visit: the machine may be loaded).
+(median of 3); then the Réception page on three other territories and on the other year (a consolidation not
+precomputed). The demo is clicked twice: the server's first click (its files read), then another session's. Prints one line per page, in seconds (wall, and CPU of the first visit: the machine may be loaded).
 ``--comparer``: first the same journey with :func:`flux_dash.ui.territoire.session.precalculer` switched off (the
 consolidation computed at the first visit of a page), in the same run.
 """
@@ -22,7 +23,7 @@ sys.path.insert(0, str(RACINE))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from flux_dash.ui.navigation import COTE_TERRITOIRE, MENUS  # noqa: E402
-from flux_dash.ui.territoire.demo import fichiers_demo  # noqa: E402
+from flux_dash.ui.territoire.demo import _receptions_demo, fichiers_demo  # noqa: E402
 
 
 def _chrono(fonction) -> tuple[float, float]:
@@ -32,10 +33,20 @@ def _chrono(fonction) -> tuple[float, float]:
     return time.perf_counter() - t, time.process_time() - c
 
 
-def mesurer() -> None:
+def _cliquer_demo() -> tuple[AppTest, float, float]:
     at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=300).run()
     mur, cpu = _chrono(next(b for b in at.button if b.label.startswith("Essayer avec la démo")).click().run)
-    print(f"clic « démo » (lecture des fichiers, base en mémoire) : {mur:.2f} s (CPU {cpu:.2f} s)")
+    return at, mur, cpu
+
+
+def mesurer() -> None:
+    _receptions_demo.clear()  # the server's first click reads the demo's files
+    at, mur, cpu = _cliquer_demo()
+    print(
+        f"clic « démo », premier du serveur (lecture, base en mémoire, consolidation) : {mur:.2f} s (CPU {cpu:.2f} s)"
+    )
+    mur, cpu = _cliquer_demo()[1:]
+    print(f"clic « démo », une autre session (fichiers déjà lus par le serveur) : {mur:.2f} s (CPU {cpu:.2f} s)")
     for page in MENUS[COTE_TERRITOIRE][1:]:
         at.switch_page(page.chemin)
         premiere, cpu = _chrono(at.run)
@@ -45,6 +56,13 @@ def mesurer() -> None:
             f"{page.libelle:<26} première visite {premiere:5.2f} s (CPU {cpu:5.2f} s) · "
             f"rerun {statistics.median(reprises):5.2f} s{erreur}"
         )
+    at.switch_page(MENUS[COTE_TERRITOIRE][1].chemin).run()  # Réception: coverage of the territory chosen
+    annee, territoire = at.sidebar.selectbox
+    for autre in territoire.options[1:4]:
+        mur, cpu = _chrono(at.sidebar.selectbox[1].select_index(territoire.options.index(autre)).run)
+        print(f"Réception, autre territoire ({autre[:40]}) : {mur:.2f} s (CPU {cpu:.2f} s)")
+    mur, cpu = _chrono(at.sidebar.selectbox[0].select_index(0).run)
+    print(f"Réception, autre année ({annee.options[0]}) : {mur:.2f} s (CPU {cpu:.2f} s)")
 
 
 def main() -> None:

@@ -142,3 +142,23 @@ def test_plusieurs_bailleurs_envoient_le_meme_nom_de_fichier():
     )
     assert lignes["Bailleur"].tolist() == ["Habitat A", "Logis B"]
     assert lignes["Statut"].tolist() == ["ajouté", "ajouté"]
+
+
+def test_depot_montre_ses_etapes_et_ne_relit_pas_les_fichiers_deja_lus(monkeypatch):
+    from outils_consolidation import logis_b
+
+    from flux_dash.consolidation import reception as module_reception
+    from flux_dash.ui.territoire import progression
+
+    at = _reception(demo=False)
+    a = ("a.csv", csv_tidy("Habitat A", habitat_a()))
+    _deposer(at, [a])
+    label, state, etapes = (at.status[0].label, at.status[0].state, [c.value for c in at.status[0].children.values()])
+    assert (label, state) == (progression.FIN, "complete")
+    assert etapes == [f"{progression.LIBELLES_ETAPES[e]}…" for e in ("lecture", "controles", "base", "consolidation")]
+    lus = []
+    vraie = module_reception._lire_fichier
+    monkeypatch.setattr(module_reception, "_lire_fichier", lambda nom, contenu: lus.append(nom) or vraie(nom, contenu))
+    lignes = _deposer(at, [a, ("b.csv", csv_tidy("Logis B", logis_b()))])  # one more file in the uploader
+    assert lus == ["b.csv"]
+    assert lignes["Statut"].tolist() == ["identique", "ajouté"]

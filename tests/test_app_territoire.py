@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from flux_dash.consolidation import lire_envois
+from flux_dash.consolidation import lire_envois, reception
 from flux_dash.consolidation.base import Base
+from flux_dash.consolidation.reception import ETAPES_RECEPTION
 from flux_dash.ui import etat
 from flux_dash.ui.navigation import COTE_BAILLEUR, COTE_TERRITOIRE, MENUS
+from flux_dash.ui.territoire import demo, progression
 from flux_dash.ui.territoire.demo import fichiers_demo
 from tests.ui_outils import nouvelle_app
 
@@ -96,3 +98,37 @@ def test_base_illisible_message_francais(base_isolee):
     base_isolee.write_bytes(b"pas une base DuckDB")
     at = _cliquer(_cliquer(nouvelle_app().run(), RECEPTION), "Utiliser ma base de campagne")
     assert any("illisible" in e.value for e in at.error)
+
+
+def _boite(at) -> tuple[str, str, list[str]]:
+    """The progress box of the receiving side: its final label, its state and the stages it listed."""
+    (boite,) = at.status
+    return boite.label, boite.state, [c.value for c in boite.children.values()]
+
+
+def test_clic_demo_montre_chaque_etape_dans_une_boite_de_progression():
+    demo._receptions_demo.clear()  # the first click of the server: the demo's files are read
+    at = nouvelle_app().run()
+    assert not at.status
+    _cliquer(at, DEMO)
+    assert _boite(at) == (
+        progression.FIN,
+        "complete",
+        [f"{progression.LIBELLES_ETAPES[e]}…" for e in ("lecture", "controles", "base", "consolidation")],
+    )
+    at.run()  # a rerun does nothing again: no box
+    assert not at.status
+
+
+def test_les_libelles_suivent_les_etapes_de_la_bibliotheque():
+    assert tuple(progression.LIBELLES_ETAPES)[: len(ETAPES_RECEPTION)] == ETAPES_RECEPTION
+
+
+def test_demo_lue_une_fois_par_serveur(monkeypatch):
+    _cliquer(nouvelle_app().run(), DEMO)  # the first session reads the demo's files (or found them read)
+    lus = []
+    vraie = reception._lire_fichier
+    monkeypatch.setattr(reception, "_lire_fichier", lambda nom, contenu: lus.append(nom) or vraie(nom, contenu))
+    at = _cliquer(nouvelle_app().run(), DEMO)  # another session: the same fictional files, read already
+    assert lus == [] and at.session_state[etat.BASE_DEMO].annees() == [2023, 2024]
+    assert _boite(at)[2] == [f"{progression.LIBELLES_ETAPES[e]}…" for e in ("base", "consolidation")]

@@ -19,6 +19,7 @@ from outils_consolidation import (
 )
 
 from flux_dash.consolidation import contrat, lire_envois
+from flux_dash.consolidation import reception as module_reception
 from flux_dash.consolidation.codes import CODES
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION
 
@@ -309,3 +310,52 @@ def test_donnees_saines_sans_avertissement():
 
 def test_chaque_code_emis_est_declare():
     assert all(g in (ERREUR, AVERTISSEMENT, INFORMATION) for g, _ in CODES.values())
+
+
+# --- progress and files already read (issue 11) -----------------------------------------------------------------
+
+
+def _trois_fichiers():
+    return [
+        ("a.csv", csv_tidy("Habitat A", habitat_a())),
+        ("b.csv", csv_tidy("Logis B", logis_b())),
+        ("tours.csv", b"id_logement;date_tour\nL1;01/02/2024\n"),
+    ]
+
+
+def _resume(r):
+    return (
+        [(e.bailleur, e.annee, e.fichiers, e.empreinte()) for e in r.envois],
+        [(p.code, p.gravite, p.source, p.regle, p.valeur) for p in r.problemes],
+        r.fichiers,
+    )
+
+
+def test_etapes_annoncees_fichier_par_fichier_puis_bailleur_par_bailleur():
+    vues = []
+    r = lire_envois(_trois_fichiers(), etape=lambda nom, n, total: vues.append((nom, n, total)))
+    assert vues == [
+        ("lecture", 1, 3),
+        ("lecture", 2, 3),
+        ("lecture", 3, 3),
+        ("controles", 1, 2),
+        ("controles", 2, 2),
+    ]
+    assert [nom for nom, _, _ in vues[::3]] == list(module_reception.ETAPES_RECEPTION)
+    assert _resume(r) == _resume(lire_envois(_trois_fichiers()))
+
+
+def test_un_fichier_deja_lu_n_est_pas_relu(monkeypatch):
+    sans_cache = _resume(lire_envois(_trois_fichiers()))
+    deja_lus = {}
+    premiere = lire_envois(_trois_fichiers(), deja_lus=deja_lus)
+    assert len(deja_lus) == 3  # the refused file too
+    lus = []
+    vraie = module_reception._lire_fichier
+    monkeypatch.setattr(module_reception, "_lire_fichier", lambda nom, contenu: lus.append(nom) or vraie(nom, contenu))
+    seconde = lire_envois(_trois_fichiers(), deja_lus=deja_lus)
+    assert lus == []
+    assert _resume(seconde) == _resume(premiere) == sans_cache
+    copie = lire_envois([("copie de a.csv", _trois_fichiers()[0][1])], deja_lus=deja_lus)
+    assert lus == ["copie de a.csv"]  # the same bytes under another name are read again: problems name the file
+    assert copie.envois[0].fichiers[0].nom == "copie de a.csv"

@@ -25,7 +25,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -663,17 +663,38 @@ def _lire_fichier(nom: str, contenu: bytes) -> tuple[list[_Lu], list[Probleme]]:
 
 # --- Several files → one Envoi per landlord and year ------------------------------------------------------------
 
+ETAPES_RECEPTION = ("lecture", "controles")
+"""The stages of :func:`lire_envois`, in order, as passed to its ``etape`` callback: ``lecture`` before each file
+is read, ``controles`` before each landlord's figures are checked."""
 
-def lire_envois(fichiers: Sequence[object], annee: int | None = None) -> Reception:
+Etape = Callable[[str, int, int], None]
+"""``etape(stage, n, total)``: stage ``n`` of ``total`` (file n of the files given, landlord n of the landlords)."""
+DejaLus = MutableMapping[tuple[str, str], "tuple[list[_Lu], list[Probleme], Probleme | None]"]
+"""(file name, sha256) → what reading that file gave: its figures and informations, or the problem refusing it."""
+
+
+def lire_envois(
+    fichiers: Sequence[object],
+    annee: int | None = None,
+    etape: Etape | None = None,
+    deja_lus: DejaLus | None = None,
+) -> Reception:
     """Read the received files (paths, ``(name, bytes)`` pairs or uploaded files) into one :class:`Envoi` per
     landlord and year, with the problems of FORMAT.md §3.1. With ``annee``, a file of another year is an error.
 
+    ``etape``, when given, is called with each stage of :data:`ETAPES_RECEPTION` and its count as it starts (a
+    progress display; it changes nothing computed). ``deja_lus``, when given, is a cache the caller keeps, keyed by
+    each file's name and sha256: a file found there is not read again, a file read is put there (a file's reading
+    depends only on its name and bytes). Same result with or without either.
+
     Reconciliation warnings are added by :func:`flux_dash.consolidation.controles.verifier_reception`."""
+    signaler = etape or (lambda _nom, _n, _total: None)
     problemes: list[Probleme] = []
     lus: list[_Lu] = []
     vus: dict[str, str] = {}
     recus: list[FichierRecu] = []
-    for fichier in fichiers:
+    for n, fichier in enumerate(fichiers, start=1):
+        signaler("lecture", n, len(fichiers))
         try:
             nom, contenu = _nom_et_octets(fichier)
             sha = hashlib.sha256(contenu).hexdigest()
@@ -687,7 +708,7 @@ def lire_envois(fichiers: Sequence[object], annee: int | None = None) -> Recepti
                 )
                 continue
             vus[sha] = nom
-            nouveaux, infos = _lire_fichier(nom, contenu)
+            nouveaux, infos = _lire_fichier_une_fois(nom, sha, contenu, deja_lus)
         except _Refus as r:
             problemes.append(r.probleme)
             continue
@@ -711,13 +732,31 @@ def lire_envois(fichiers: Sequence[object], annee: int | None = None) -> Recepti
     groupes: dict[tuple[str, int], list[_Lu]] = {}
     for lu in lus:
         groupes.setdefault((k.cle_bailleur(lu.bailleur), lu.annee), []).append(lu)
-    for (_, an), groupe in sorted(groupes.items()):
+    for n, ((_, an), groupe) in enumerate(sorted(groupes.items()), start=1):
+        signaler("controles", n, len(groupes))
         envoi, infos = _regrouper(groupe, an)
         problemes += infos
         if envoi is not None:
             problemes += verifier_envoi(envoi)
             envois.append(envoi)
     return Reception(envois, problemes, recus)
+
+
+def _lire_fichier_une_fois(
+    nom: str, sha: str, contenu: bytes, deja_lus: DejaLus | None
+) -> tuple[list[_Lu], list[Probleme]]:
+    """:func:`_lire_fichier`, or what it gave for the same name and bytes when ``deja_lus`` holds it."""
+    if deja_lus is None:
+        return _lire_fichier(nom, contenu)
+    if (nom, sha) not in deja_lus:
+        try:
+            deja_lus[nom, sha] = (*_lire_fichier(nom, contenu), None)
+        except _Refus as r:
+            deja_lus[nom, sha] = ([], [], r.probleme)
+    nouveaux, infos, refus = deja_lus[nom, sha]
+    if refus is not None:
+        raise _Refus(refus)
+    return list(nouveaux), list(infos)
 
 
 def _regrouper(groupe: list[_Lu], annee: int) -> tuple[Envoi | None, list[Probleme]]:

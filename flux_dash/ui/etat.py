@@ -598,7 +598,7 @@ def definir_base(mode: str | None, base_demo_: Any = None) -> None:
     st.session_state[MODE_BASE] = mode
     st.session_state[BASE_DEMO] = base_demo_ if mode == "demo" else None
     st.session_state[CONSOLIDATIONS] = OrderedDict()
-    for cle in (RECEPTION, ANNEE_TERRITOIRE, TERRITOIRE, ERREUR_BASE, FICHIERS_TERRITOIRE):
+    for cle in (RECEPTION, ANNEE_TERRITOIRE, TERRITOIRE, ERREUR_BASE, FICHIERS_TERRITOIRE, ENVOIS_LUS):
         st.session_state[cle] = DEFAUTS[cle]
     oublier_widgets(CLE_ANNEE_TERRITOIRE, CLE_TERRITOIRE, CLE_OBJECTIFS, CLE_DEPOT_TERRITOIRE)
 
@@ -670,3 +670,17 @@ def fichiers_territoire() -> Any:
 def definir_fichiers_territoire(cle: Any, fichiers: list) -> None:
     _lire(FICHIERS_TERRITOIRE)
     st.session_state[FICHIERS_TERRITOIRE] = (cle, fichiers)
+
+
+ENVOIS_LUS = "fd_envois_lus"
+"""dict | None: what reading each file dropped on the Réception page gave, keyed by (name, sha256) (aggregates
+only: the bytes are not kept): a file already read in this session is not read again when the uploader's list
+changes (:func:`flux_dash.consolidation.lire_envois`, ``deja_lus``)."""
+DEFAUTS[ENVOIS_LUS] = None
+
+
+def envois_lus() -> dict:
+    """The session's cache of read files (created on first use; emptied when the store changes)."""
+    if _lire(ENVOIS_LUS) is None:
+        st.session_state[ENVOIS_LUS] = {}
+    return st.session_state[ENVOIS_LUS]

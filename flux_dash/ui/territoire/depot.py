@@ -16,6 +16,7 @@ import pandas as pd
 from flux_dash import referentiel as ref
 from flux_dash.consolidation import Envoi, lire_envois
 from flux_dash.consolidation.base import Base
+from flux_dash.consolidation.reception import DejaLus, Etape
 from flux_dash.problemes import ERREUR, Probleme
 
 AJOUTE, REMPLACE, IDENTIQUE, REUNI, A_CONFIRMER, REFUSE = (
@@ -68,11 +69,19 @@ def _de_la_source(p: Probleme, nom: str) -> bool:
     return bool(p.source) and (p.source == nom or nom in p.source)
 
 
-def deposer(base: Base, fichiers: Sequence[tuple[str, bytes]]) -> Depot:
+def deposer(
+    base: Base,
+    fichiers: Sequence[tuple[str, bytes]],
+    etape: Etape | None = None,
+    deja_lus: DejaLus | None = None,
+) -> Depot:
     """Read ``fichiers`` ((name, bytes), any mix of ZIP, CSV and workbooks, any years) and add each landlord's
     figures to ``base``; identical figures are noted, different figures of a landlord already stored wait for
-    confirmation."""
-    recus = lire_envois(list(fichiers))
+    confirmation. ``etape`` and ``deja_lus`` are those of :func:`flux_dash.consolidation.lire_envois` (progress,
+    files already read); ``etape("base", 0, 0)`` is called before the store is written."""
+    recus = lire_envois(list(fichiers), etape=etape, deja_lus=deja_lus)
+    if etape is not None:
+        etape("base", 0, 0)
     problemes = list(recus.problemes)
     statut: dict[int, tuple[str, str]] = {}
     en_attente: list[tuple[Envoi, Probleme]] = []

@@ -15,6 +15,7 @@ from flux_dash.graphiques import consolidation as gc
 from flux_dash.ui import etat
 from flux_dash.ui.affichage import afficher_graphique, echapper, tableau
 from flux_dash.ui.territoire import depot, session
+from flux_dash.ui.territoire.progression import Progression
 
 journal = logging.getLogger(__name__)
 
@@ -35,15 +36,23 @@ def _deposer() -> None:
     b = session.base()
     if not fichiers or b is None:
         return
+    etape = Progression()
     try:
-        etat.definir_reception(depot.deposer(b, fichiers))
-        etat.definir_erreur_base(None)
-        session.precalculer(b)
+        with etape.boite:
+            etat.definir_reception(depot.deposer(b, fichiers, etape=etape, deja_lus=etat.envois_lus()))
+            etat.definir_erreur_base(None)
+            etape("consolidation")
+            session.precalculer(b)
     except ErreurBase as e:
+        etape.terminer(ok=False)
         etat.definir_erreur_base(str(e))
+        return
     except Exception:
         journal.exception("dépôt de %s", [n for n, _ in fichiers])
+        etape.terminer(ok=False)
         etat.definir_erreur_base(ERREUR_INTERNE)
+        return
+    etape.terminer()
 
 
 def _remplacer(bailleur: str, annee: int) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from flux_dash import referentiel as ref
-from flux_dash.consolidation import Consolidation, consolider, lire_envois
+from flux_dash.consolidation import Consolidation, consolider
 from flux_dash.consolidation.base import Base, ErreurBase
 from flux_dash.ui import etat
 
@@ -70,19 +70,24 @@ def charger_demo() -> None:
     as an upload would be (two years, so that Évolution has n−1), and their list of expected landlords on every
     territory they cover."""
     from flux_dash.consolidation.couverture import lire_attendus
-    from flux_dash.ui.territoire.demo import attendus_demo, fichiers_demo
+    from flux_dash.ui.territoire.demo import attendus_demo, reception_demo
+    from flux_dash.ui.territoire.progression import Progression
 
     etat.definir_cote("territoire")
     memoire = Base.en_memoire()
+    etape = Progression()
     try:
-        recus = lire_envois(fichiers_demo())
-        memoire.ajouter(recus.envois)
-        attendus, _ = lire_attendus(attendus_demo())
-        for annee in memoire.annees():
-            for t in territoires_possibles(memoire, annee):
-                memoire.definir_attendus(annee, t, attendus)
+        with etape.boite:
+            recus = reception_demo(etape)
+            etape("base")
+            memoire.ajouter(recus.envois)
+            attendus, _ = lire_attendus(attendus_demo())
+            for annee in memoire.annees():
+                for t in territoires_possibles(memoire, annee):
+                    memoire.definir_attendus(annee, t, attendus)
     except Exception:
         journal.exception("démo multi-bailleurs")
+        etape.terminer(ok=False)
         memoire.fermer()
         etat.definir_base(None)
         etat.definir_erreur_base(
@@ -95,7 +100,10 @@ def charger_demo() -> None:
     cache = etat.consolidations()
     for a, possibles in territoires.items():
         cache[_cle_territoires(memoire, a)] = possibles
-    precalculer(memoire)
+    etape("consolidation")
+    with etape.boite:
+        precalculer(memoire)
+    etape.terminer()
 
 
 def quitter() -> None:
