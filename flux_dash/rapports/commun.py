@@ -23,7 +23,7 @@ from flux_dash import excel
 from flux_dash import referentiel as ref
 from flux_dash.calculs import Bilan
 from flux_dash.excel import Classeur, Feuille
-from flux_dash.rapports.donnees import feuille_donnees
+from flux_dash.rapports.donnees import communes_par_perimetre, feuille_donnees
 from flux_dash.regles import ReglesCalcul
 
 if TYPE_CHECKING:
@@ -406,9 +406,7 @@ def _groupes(df: pd.DataFrame, colonnes: tuple[str, ...]) -> dict[tuple, np.ndar
 
 def communes_de(bilan: Bilan, perimetre_type: str, perimetre_code: str) -> list[tuple[str, str]]:
     """The commune perimeters (where the landlord has logements) inside a perimeter, sorted by code."""
-    a = bilan.appartenance
-    codes = a.loc[(a["perimetre_type"] == perimetre_type) & (a["perimetre_code"] == perimetre_code), "code_commune"]
-    return [("COMMUNE", c) for c in sorted(set(codes))]
+    return [("COMMUNE", c) for c in sorted(communes_par_perimetre(bilan).get((perimetre_type, perimetre_code), ()))]
 
 
 def avec_libelles(df: pd.DataFrame) -> pd.DataFrame:

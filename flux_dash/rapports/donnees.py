@@ -18,7 +18,6 @@ inside it »):
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from flux_dash.calculs import Bilan
 from flux_dash.consolidation import contrat
 from flux_dash.excel import Classeur
 from flux_dash.indicateurs_csv import indicateurs_en_tableau
+from flux_dash.rapports.memoire import par_bilan
 
 PT, PC = contrat.PT, contrat.PC
 TITRE = "Données"
@@ -39,32 +39,22 @@ DECIMALES = 6
 SOMMES_DES_TITULAIRES = ("logements_attribues",)
 """Perimeter-wide counts that sum every holder's figures: left out of a réservataire's sheet."""
 
-_TABLEAUX: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
-"""The rows of each Bilan (by id), computed once for all the workbooks of a batch; an entry dies with its Bilan."""
 
-
+@par_bilan
 def lignes_du_bilan(bilan: Bilan) -> pd.DataFrame:
     """Every row of ``indicateurs_{n}.csv`` of ``bilan`` (:func:`indicateurs_en_tableau`, ``bailleur`` left empty
     here), computed once per Bilan; the frame is shared: never modify it."""
-    entree = _TABLEAUX.get(id(bilan))
-    if entree is not None and entree[0]() is bilan:
-        return entree[1]
     t = indicateurs_en_tableau(bilan)[contrat.ENTETE]
     # The values the CSV holds (6 decimals, indicateurs_csv._nombre): a workbook and the CSV of one landlord
     # must give the same figures to the receiving side, which refuses two files that differ.
-    t = t.assign(valeur=t["valeur"].round(DECIMALES))
-    _TABLEAUX[id(bilan)] = (weakref.ref(bilan), t)
-    weakref.finalize(bilan, _TABLEAUX.pop, id(bilan), None)
-    return t
+    return t.assign(valeur=t["valeur"].round(DECIMALES))
 
 
 def perimetres_dedans(bilan: Bilan, perimetres: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``perimetres`` and every strate of the bilan of a finer type (commune < EPCI/EPT < département < région)
     whose communes (where the landlord has logements) are all in one of them."""
-    a = bilan.appartenance
-    communes = {cle: set(g["code_commune"]) for cle, g in a.groupby([PT, PC], sort=False)}
-    p = bilan.perimetres
-    strates = list(zip(p.loc[p["strate"].astype(bool), PT], p.loc[p["strate"].astype(bool), PC], strict=True))
+    communes = communes_par_perimetre(bilan)
+    strates = _strates(bilan)
     dedans = list(perimetres)
     rang = ref.PERIMETRES.ordre
     for perimetre in perimetres:
@@ -72,6 +62,20 @@ def perimetres_dedans(bilan: Bilan, perimetres: list[tuple[str, str]]) -> list[t
         plus_fines = [s for s in strates if rang(s[0]) < rang(perimetre[0])]
         dedans += [s for s in plus_fines if communes.get(s) and communes[s] <= contenu]
     return list(dict.fromkeys(dedans))
+
+
+@par_bilan
+def communes_par_perimetre(bilan: Bilan) -> dict[tuple[str, str], frozenset[str]]:
+    """The communes (where the landlord has logements) of each perimeter of ``bilan.appartenance``."""
+    a = bilan.appartenance
+    return {(ptype, pcode): frozenset(g) for (ptype, pcode), g in a.groupby([PT, PC], sort=False)["code_commune"]}
+
+
+@par_bilan
+def _strates(bilan: Bilan) -> tuple[tuple[str, str], ...]:
+    p = bilan.perimetres
+    strate = p["strate"].astype(bool)
+    return tuple(zip(p.loc[strate, PT], p.loc[strate, PC], strict=True))
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,8 @@ class _Index:
     contexte: np.ndarray
 
 
-_INDEX: dict[int, tuple[weakref.ref, _Index]] = {}
-
-
+@par_bilan
 def _index(bilan: Bilan) -> _Index:
-    entree = _INDEX.get(id(bilan))
-    if entree is not None and entree[0]() is bilan:
-        return entree[1]
     t = lignes_du_bilan(bilan)
     perimetres, cles = pd.factorize(pd.MultiIndex.from_frame(t[[PT, PC]]))
     reservataires, noms = pd.factorize(t["reservataire"])
@@ -104,8 +103,6 @@ def _index(bilan: Bilan) -> _Index:
         {nom: i for i, nom in enumerate(noms)},
         contexte.to_numpy(dtype=bool),
     )
-    _INDEX[id(bilan)] = (weakref.ref(bilan), index)
-    weakref.finalize(bilan, _INDEX.pop, id(bilan), None)
     return index
 
 

@@ -18,6 +18,7 @@ from flux_dash.rapports import commun as c
 from flux_dash.rapports import donnees, etat
 from flux_dash.rapports import evolution as ev
 from flux_dash.rapports.commun import OptionsRapports, RapportPrevu
+from flux_dash.rapports.memoire import par_bilan
 
 GENRE = "reservataire"
 DOSSIER = "reservataires"
@@ -54,14 +55,31 @@ def lister(bilan: Bilan, options: OptionsRapports) -> list[RapportPrevu]:
 
 
 def categorie_de(bilan: Bilan, reservataire: str) -> str:
-    lignes = bilan.reservataires.loc[bilan.reservataires["reservataire"] == reservataire, "categorie"]
-    return str(lignes.iloc[0]) if len(lignes) else ""
+    return _categories(bilan).get(reservataire, "")
+
+
+@par_bilan
+def _categories(bilan: Bilan) -> dict[str, str]:
+    """Each réservataire's category (its first row in ``bilan.reservataires``)."""
+    r = bilan.reservataires
+    categories: dict[str, str] = {}
+    for nom, categorie in zip(r["reservataire"], r["categorie"], strict=True):
+        categories.setdefault(nom, str(categorie))
+    return categories
 
 
 def perimetres_de(bilan: Bilan, reservataire: str) -> list[tuple[str, str]]:
     """The réservataire's convention perimeters, in the order of ``bilan.conventions``."""
-    conv = bilan.conventions[bilan.conventions["reservataire"] == reservataire]
-    return list(dict.fromkeys(zip(conv["perimetre_type"], conv["perimetre_code"], strict=True)))
+    return list(_perimetres_des_reservataires(bilan).get(reservataire, ()))
+
+
+@par_bilan
+def _perimetres_des_reservataires(bilan: Bilan) -> dict[str, tuple[tuple[str, str], ...]]:
+    conv = bilan.conventions
+    perimetres: dict[str, dict[tuple[str, str], None]] = {}
+    for nom, ptype, pcode in zip(conv["reservataire"], conv["perimetre_type"], conv["perimetre_code"], strict=True):
+        perimetres.setdefault(nom, {})[(ptype, pcode)] = None
+    return {nom: tuple(p) for nom, p in perimetres.items()}
 
 
 def _du_reservataire(df: pd.DataFrame, reservataire: str, perimetres: list[tuple[str, str]]) -> pd.DataFrame:
