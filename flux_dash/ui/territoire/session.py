@@ -15,15 +15,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from flux_dash import referentiel as ref
-from flux_dash.consolidation import Consolidation, consolider
+from flux_dash.consolidation import Consolidation, Envoi, consolider
 from flux_dash.consolidation.base import Base, ErreurBase
 from flux_dash.ui import etat
 
 journal = logging.getLogger(__name__)
 
 DEMO, REELLE = "demo", "reelle"
-TAILLE_CACHE = 8
-"""Consolidations (and lists of territories) kept per session (aggregates only: a few territories or years fit)."""
+TAILLE_CACHE = 12
+"""Consolidations (and lists of territories, and each year's figures read from the store) kept per session
+(aggregates only: a few territories or years fit)."""
 TYPES_TERRITOIRE = ("EPCI_EPT", "DEPARTEMENT", "REGION")
 """The territories a receiver focuses on (FORMAT.md §3.3), in the order of the selector."""
 
@@ -95,11 +96,12 @@ def charger_demo() -> None:
             "a été consigné dans le journal du serveur."
         )
         return
-    territoires = {a: territoires_possibles(memoire, a) for a in memoire.annees()}
-    etat.definir_base(DEMO, memoire)  # empties the session's cache: the lists of territories are put back
-    cache = etat.consolidations()
-    for a, possibles in territoires.items():
-        cache[_cle_territoires(memoire, a)] = possibles
+    # definir_base empties the session's cache: what was read of this store (territories, figures) is put back
+    lus = [
+        (c, v) for c, v in etat.consolidations().items() if c[0] in ("territoires", "envois") and c[2] == id(memoire)
+    ]
+    etat.definir_base(DEMO, memoire)
+    etat.consolidations().update(lus)
     etape("consolidation")
     with etape.boite:
         precalculer(memoire)
@@ -132,10 +134,35 @@ def annee_choisie(b: Base) -> int | None:
     return disponibles[-1] if disponibles else None
 
 
+def envois(b: Base, annee: int) -> list[Envoi]:
+    """The store's landlords' figures of ``annee`` (:meth:`Base.envois`), kept in the session's cache while the
+    store's landlords of ``annee``, their files and figures do not change: the territories, the consolidation of n
+    and that of n+1 (its n−1) read them without reading them back from the store each time."""
+    d = b.depots(annee)
+    cle = (
+        "envois",
+        b.chemin,
+        id(b) if b.memoire else 0,
+        annee,
+        *(tuple(d[c]) for c in ("bailleur", "sha256", "empreinte")),
+    )
+    cache = etat.consolidations()
+    if cle not in cache:
+        cache[cle] = b.envois(annee)
+        _borner(cache)
+    cache.move_to_end(cle)
+    return list(cache[cle])
+
+
+def _borner(cache) -> None:
+    while len(cache) > TAILLE_CACHE:
+        cache.popitem(last=False)
+
+
 def _presences(b: Base, annee: int) -> dict[tuple[str, str], int]:
     """Territory → how many landlords of ``annee`` have logements there."""
     compte: dict[tuple[str, str], int] = {}
-    for e in b.envois(annee):
+    for e in envois(b, annee):
         t = e.lignes
         t = t[t["perimetre_type"].isin(TYPES_TERRITOIRE) & (t["indicateur"] == "disponibilites")]
         for cle in set(zip(t["perimetre_type"], t["perimetre_code"], strict=True)):
@@ -206,10 +233,11 @@ def consolidation(
     if cle in cache:
         cache.move_to_end(cle)
         return cache[cle]
-    c = consolider(b.envois(annee), annee, territoires=[territoire], attendus=attendus, precedents=b.envois(annee - 1))
+    c = consolider(
+        envois(b, annee), annee, territoires=[territoire], attendus=attendus, precedents=envois(b, annee - 1)
+    )
     cache[cle] = c
-    while len(cache) > TAILLE_CACHE:
-        cache.popitem(last=False)
+    _borner(cache)
     return c
 
 
