@@ -225,6 +225,9 @@ class Impression:
 
     paysage: bool = True
     lignes_repetees: tuple[int, int] | None = None
+    zone: bool | int = False
+    """Print area from A1, computed when serialised (:func:`etendue`): True, the sheet's whole content; a row
+    number, the content of the rows down to it; False, none (a sheet the user fills in prints whatever it holds)."""
 
 
 @dataclass(frozen=True)
@@ -1147,11 +1150,64 @@ def figer_entete(ws: Feuille, cellule: str = "A2") -> None:
     ws.fige = cellule
 
 
-def mise_en_page(ws: Feuille, lignes_repetees: tuple[int, int] | None = None, paysage: bool = True) -> None:
+def mise_en_page(
+    ws: Feuille,
+    lignes_repetees: tuple[int, int] | None = None,
+    paysage: bool = True,
+    zone: bool | int = False,
+) -> None:
     """Print layout: A4 landscape, fit to the page width, narrow margins, header rows repeated on every page,
-    footer with the sheet name and "Page n / N"."""
-    ws.impression = Impression(paysage, lignes_repetees)
+    footer with the sheet name and "Page n / N"; ``zone``: the print area (:class:`Impression`)."""
+    ws.impression = Impression(paysage, lignes_repetees, zone)
     ws.pied = PIED_DE_PAGE
+
+
+def etendue(ws: Feuille, jusqua: int | None = None) -> tuple[int, int]:
+    """The last row and column the sheet uses (cells, the columns a text overflows into, Excel tables, data blocks,
+    charts), (0, 0) when empty: its print area from A1, so that nothing shown is cut; ``jusqua``: only the rows
+    down to that one."""
+    if jusqua is not None:
+        haut = _lignes_jusqua(ws, jusqua)
+        return (jusqua, etendue(haut)[1]) if haut.cellules else (0, 0)
+    lignes = [ligne for ligne, _ in ws.cellules] + [t.derniere_ligne for t in ws.tableaux]
+    colonnes = [colonne for _, colonne in ws.cellules] + [t.derniere_colonne for t in ws.tableaux]
+    for (ligne, colonne), cellule in ws.cellules.items():
+        # A text that does not wrap runs on over the empty cells to its right (a note under a table).
+        valeur, style = cellule.valeur, cellule.style
+        if (
+            not isinstance(valeur, str)
+            or len(valeur) <= (ws.largeurs.get(colonne) or LARGEUR_PAR_DEFAUT)
+            or (style is not None and style.renvoi)
+        ):
+            continue
+        reste = largeur_texte(cellule) * (style.taille if style else 11) / 11  # in Calibri 11 characters
+        while reste > (ws.largeurs.get(colonne) or LARGEUR_PAR_DEFAUT) and (ligne, colonne + 1) not in ws.cellules:
+            reste -= ws.largeurs.get(colonne) or LARGEUR_PAR_DEFAUT
+            colonne += 1
+        colonnes.append(colonne)
+    for b in ws.blocs:
+        lignes.append(b.ligne + len(b.df) - 1)
+        colonnes.append(b.colonne + len(b.df.columns) - 1)
+    for g in ws.graphiques:
+        ligne, colonne = xlsxwriter.utility.xl_cell_to_rowcol(g.ancre)  # 0-based
+        largeur, hauteur = g.largeur_cm * PIXELS_PAR_CM, g.hauteur_cm * PIXELS_PAR_CM
+        while largeur > 0:  # columns under the chart (Excel's default width: 64 px)
+            colonne += 1
+            largeur -= ws.largeurs[colonne] * PIXELS_PAR_CARACTERE if ws.largeurs.get(colonne) else 64
+        while hauteur > 0:  # rows under it (default height: 20 px)
+            ligne += 1
+            hauteur -= ws.hauteurs[ligne] / 0.75 if ws.hauteurs.get(ligne) else 20
+        lignes.append(ligne)
+        colonnes.append(colonne)
+    return max(lignes, default=0), max(colonnes, default=0)
+
+
+def _lignes_jusqua(ws: Feuille, jusqua: int) -> Feuille:
+    """A sheet with only the cells of ``ws`` on rows 1 to ``jusqua`` (same widths)."""
+    haut = Feuille(ws.titre)
+    haut.largeurs = ws.largeurs
+    haut.cellules = {k: c for k, c in ws.cellules.items() if k[0] <= jusqua}
+    return haut
 
 
 # --- The Paramètres and Définitions sheets (DOMAINE.md §5) ------------------------------------------
@@ -1191,7 +1247,7 @@ def _feuille_deux_colonnes(
     ws.largeurs[2] = max(ws.largeurs.get(2, 0), 40) if largeur_b is None else largeur_b
     ajuster_hauteurs(ws)
     figer_entete(ws, f"A{debut + 1}")
-    mise_en_page(ws, (debut, debut), paysage=False)
+    mise_en_page(ws, (debut, debut), paysage=False, zone=True)
     return ws
 
 
@@ -1296,6 +1352,8 @@ OPTIONS_XLSXWRITER = {
 }
 PIXELS_PAR_CARACTERE = 7
 """Width of a digit of Calibri 11 in pixels: Excel's column-width unit."""
+LARGEUR_PAR_DEFAUT = 8.43
+"""Excel's default column width, in characters (64 px)."""
 PIXELS_PAR_CM = 96 / 2.54
 
 
@@ -1506,6 +1564,10 @@ def _ecrire_feuille(xw: xlsxwriter.Workbook, wb: Classeur, feuille: Feuille, fmt
         xs.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         if i.lignes_repetees:
             xs.repeat_rows(i.lignes_repetees[0] - 1, i.lignes_repetees[1] - 1)
+        if i.zone is not False:
+            derniere_ligne, derniere_colonne = etendue(feuille, None if i.zone is True else i.zone)
+            if derniere_ligne and derniere_colonne:
+                xs.print_area(0, 0, derniere_ligne - 1, derniere_colonne - 1)
         xs.set_header("", {"margin": 0.3})
     pied = wb.pied if (wb.pied is not None and feuille.impression is not None) else feuille.pied
     if pied is not None:

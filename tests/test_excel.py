@@ -358,6 +358,45 @@ def test_ajuster_hauteurs_du_texte_renvoye_a_la_ligne(texte, hauteur):
     assert recharger(wb)["Feuille"].row_dimensions[2].height == hauteur  # written exactly, not rounded to pixels
 
 
+def test_etendue_cellules_texte_qui_deborde_blocs_et_graphiques():
+    wb, ws = classeur()
+    assert xl.etendue(ws) == (0, 0)
+    xl.ecrire_texte(ws, 1, 1, "Titre")
+    xl.ecrire_valeur(ws, 3, 2, 12, xl.FORMAT_ENTIER)
+    assert xl.etendue(ws) == (3, 2)
+    # A note of 40 characters in 9 pt runs over 40 × 9 / 11 = 32.7 characters: columns A–D at 8.43 each.
+    xl.ecrire_texte(ws, 5, 1, "n" * 40, xl.STYLE_NOTE)
+    assert xl.etendue(ws) == (5, 4)
+    xl.ecrire_texte(ws, 6, 1, "n" * 40, xl.STYLE_NOTE.avec(renvoi=True))  # wrapped: stays in its column
+    xl.ecrire_texte(ws, 7, 1, "n" * 40, xl.STYLE_CORPS)
+    xl.ecrire_texte(ws, 7, 2, "x", xl.STYLE_CORPS)  # a neighbour stops the overflow
+    assert xl.etendue(ws) == (7, 4)
+    xl.ecrire_donnees(ws, pd.DataFrame({"a": [1, 2, 3], "b": [4, 5, 6]}), 10, 5)
+    assert xl.etendue(ws) == (12, 6)
+    # A 16 × 8 cm chart (605 × 302 px) at H2 covers 10 columns of 64 px and 16 rows of 20 px: H2:Q17.
+    ws.graphiques.append(xl.Graphique("G", "H2", 9, 10, 12, 5, (6,)))
+    assert xl.etendue(ws) == (17, 17)
+    assert xl.etendue(ws, jusqua=3) == (3, 2)
+
+
+@pytest.mark.parametrize(
+    ("zone", "attendu"),
+    [
+        pytest.param(True, "'Feuille'!$A$1:$C$9", id="contenu"),
+        pytest.param(4, "'Feuille'!$A$1:$B$4", id="jusqu-a-la-ligne-4"),
+        pytest.param(False, None, id="aucune"),
+    ],
+)
+def test_zone_d_impression(zone, attendu):
+    wb, ws = classeur()
+    xl.ecrire_texte(ws, 1, 1, "Titre")
+    xl.ecrire_valeur(ws, 4, 2, 1, xl.FORMAT_ENTIER)
+    xl.ecrire_valeur(ws, 9, 3, 1, xl.FORMAT_ENTIER)
+    xl.mise_en_page(ws, (4, 4), zone=zone)
+    relue = recharger(wb)["Feuille"]
+    assert (relue.print_area or None) == attendu
+
+
 def test_mise_en_page_et_figer():
     wb, ws = classeur()
     xl.mise_en_page(ws, (3, 4))

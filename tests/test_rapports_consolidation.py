@@ -276,3 +276,19 @@ def test_definitions_une_seule_fois_dans_les_deux_classeurs(co, racine):
         textes.setdefault(terme, set()).add(texte)
     assert {t: x for t, x in textes.items() if len(x) > 1} == {}
     assert dict(bailleur).items() <= dict(territoire).items()  # the consolidation keeps the landlord's meaning
+
+
+def test_chaque_feuille_s_imprime_avec_sa_zone_et_ses_titres(octets_93):
+    """Every sheet prints one page wide, its print area over its content, its title or table header repeated on
+    every page; « Données » down to its header row only (flux_dash.rapports.donnees says why)."""
+    wb = classeur(octets_93)
+    for ws in wb:
+        assert ws.page_setup.orientation in ("landscape", "portrait"), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1, ws.title
+        assert ws.print_title_rows or ws.title == "Données", ws.title
+        derniere = int(ws.print_area.rsplit("$", 1)[1])
+        if ws.title == "Données":
+            entete = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "annee")
+            assert derniere == entete < ws.max_row
+        else:
+            assert derniere == ws.max_row, ws.title

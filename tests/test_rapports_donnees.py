@@ -14,7 +14,7 @@ from test_rapports import classeur
 from flux_dash import rapports
 from flux_dash.consolidation import contrat, lire_envois
 from flux_dash.indicateurs_csv import ecrire_indicateurs_csv, indicateurs_en_tableau
-from flux_dash.rapports import epci, etat, previsionnel, reservataire
+from flux_dash.rapports import donnees, epci, etat, previsionnel, reservataire
 from tests.petit_jeu import NOM, OPTIONS, PREFET
 
 PLAINE_COMMUNE, SAINT_DENIS, MONTREUIL = "200057867", "93066", "93048"
@@ -152,14 +152,17 @@ def test_classeur_et_csv_du_meme_bailleur_donnent_les_memes_chiffres(donnees_dem
     assert len(recu.envois) == 1
 
 
-def test_feuille_donnees_s_imprime_en_largeur_avec_l_en_tete_repete(petit_bilan):
-    # Without it LibreOffice printed the sheet in portrait, its 11 columns over two pages wide (16 pages for one
-    # prévisionnel of the demo).
+def test_feuille_donnees_imprime_seulement_son_en_tete(petit_bilan):
+    # Printed whole, the sheet made most of a printed workbook (240 of the 253 pages of Est Ensemble's
+    # consolidation in the demo): its print area stops at the header row, one page wide, and its subtitle says so.
     ws = classeur(previsionnel.classeur_previsionnel(petit_bilan, NOM, OPTIONS))["Données"]
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1
     entete = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "annee")
-    assert ws.print_title_rows == f"${entete}:${entete}"
+    assert ws.max_row > entete  # the data rows are there, only not printed
+    debut, fin = ws.print_area.split("!")[1].split(":")
+    assert debut == "$A$1" and fin.endswith(f"${entete}") and len(fin.split("$")[1]) == 1  # up to column K or so
+    assert donnees.NOTE_IMPRESSION in [ws.cell(r, 1).value for r in range(1, entete)]
 
 
 def test_classeur_sans_nom_de_bailleur_est_refuse_a_la_lecture(petit_bilan):

@@ -8,6 +8,7 @@ where a missing soffice is a failure: the CI image installs ``libreoffice-calc-n
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -86,3 +87,30 @@ def test_libreoffice_convertit_un_classeur_de_chaque_genre(petit_bilan, tmp_path
         pdf = sortie / choisis["reservataire"].nom_fichier.replace(".xlsx", ".pdf")
         texte = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
         assert "HYPERLINK" in texte
+
+
+def test_classeur_consolide_imprime_sans_la_liste_des_donnees(tmp_path: Path):
+    """Rendered by LibreOffice, every page carries its sheet's footer and « Données » takes one page (its data rows
+    are not printed: flux_dash.rapports.donnees)."""
+    soffice = _soffice()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext introuvable (installer poppler-utils)")
+    prevu = _consolidation()
+    chemin = tmp_path / prevu.nom_fichier
+    chemin.write_bytes(prevu.construire())
+    resultat = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless", "--norestore"]
+        + ["--convert-to", "pdf", "--outdir", str(tmp_path), str(chemin)],
+        capture_output=True,
+        text=True,
+        timeout=DELAI,
+        check=False,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    texte = subprocess.run(
+        ["pdftotext", "-layout", str(chemin.with_suffix(".pdf")), "-"], capture_output=True, text=True, timeout=60
+    ).stdout
+    pages = [p for p in texte.split("\f") if p.strip()]
+    pieds = [[x.strip() for x in p.strip().splitlines() if x.strip()][-1] for p in pages]
+    assert all(re.search(r"Page \d+ / \d+$", pied) for pied in pieds), pieds
+    assert sum(pied.startswith("Données") for pied in pieds) == 1

@@ -327,11 +327,12 @@ def _nombre_lignes(texte: str, largeur: int) -> int:
 
 
 def finir_feuille(ws: Feuille, figer: str | None, lignes_repetees: tuple[int, int] | None = None) -> None:
-    """Column widths, frozen panes and print setup (A4 landscape, fit to width) of a report sheet."""
+    """Column widths, frozen panes and print setup of a report sheet: A4 landscape, fit to width, print area over
+    its content, ``lignes_repetees`` (a single table's header) on every page, else the sheet's title row."""
     ajuster_colonnes(ws)
     if figer:
         excel.figer_entete(ws, figer)
-    excel.mise_en_page(ws, lignes_repetees, paysage=True)
+    excel.mise_en_page(ws, lignes_repetees or (1, 1), paysage=True, zone=True)
 
 
 def bloc_titre(

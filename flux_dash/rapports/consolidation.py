@@ -28,6 +28,7 @@ from flux_dash.consolidation.moteur import TOUS, communes_du_perimetre, territoi
 from flux_dash.consolidation.sorties import nom_classeur
 from flux_dash.excel import Classeur, Feuille
 from flux_dash.rapports import commun as c
+from flux_dash.rapports import donnees
 from flux_dash.rapports.commun import RapportPrevu
 
 GENRE = "consolidation"
@@ -650,7 +651,8 @@ def _feuille_donnees(wb: Classeur, co: Consolidation, ptype: str, pcode: str, li
         [
             "Tous les bailleurs reçus ensemble ; les chiffres de chaque bailleur sont dans "
             f"indicateurs_consolides_{co.annee}.csv."
-            + (f" Lignes limitées à {LIGNES_DONNEES_MAX} : le fichier CSV les a toutes." if tronque else "")
+            + (f" Lignes limitées à {LIGNES_DONNEES_MAX} : le fichier CSV les a toutes." if tronque else ""),
+            donnees.NOTE_IMPRESSION,
         ],
     )
     for etiquette, valeur in (
@@ -668,3 +670,4 @@ def _feuille_donnees(wb: Classeur, co: Consolidation, ptype: str, pcode: str, li
     )
     excel.ajuster_largeurs(ws, maximum=40)
     excel.figer_entete(ws, f"A{debut + 1}")
+    donnees.zone_impression(ws, debut)  # its header only: flux_dash.rapports.donnees says why

@@ -14,6 +14,16 @@ inside it »):
   réservataire of a département) — except the perimeter-wide ``logements_attribues``
   (:data:`SOMMES_DES_TITULAIRES`): that count adds up every holder's attribués, and the other holders are not the
   réservataire's to see.
+
+Impression (décision, en français car elle s'adresse à qui imprime) : la feuille « Données » est faite pour être
+relue par un programme (flux_dash, un tableur, FORMAT.md §2.1) ; ses chiffres sont imprimés, lisibles, sur les
+autres feuilles. Imprimée en entier, elle faisait de loin la plus grande part du classeur (240 des 253 pages de la
+consolidation d'Est Ensemble de la démo). Sa zone d'impression s'arrête donc à son en-tête (:func:`zone_impression`) :
+le titre, les lignes « étiquette | valeur » qui disent d'où viennent les chiffres (bailleur, année, version, sources
+et leur sha256) et la ligne des noms de colonnes, sur une page A4 paysage. Le sous-titre le dit
+(:data:`NOTE_IMPRESSION`) ; qui veut tout imprimer efface la zone d'impression (Excel : Mise en page > Zone
+d'impression > Annuler ; LibreOffice : Format > Zones d'impression > Effacer). Les autres feuilles s'impriment en
+entier, une page de large, avec leur titre ou l'en-tête de leur tableau répété sur chaque page.
 """
 
 from __future__ import annotations
@@ -38,6 +48,17 @@ DECIMALES = 6
 """Decimals of a value in ``indicateurs_{n}.csv`` (FORMAT.md §2.2)."""
 SOMMES_DES_TITULAIRES = ("logements_attribues",)
 """Perimeter-wide counts that sum every holder's figures: left out of a réservataire's sheet."""
+
+NOTE_IMPRESSION = (
+    "À l'impression, seul cet en-tête est imprimé (zone d'impression) : les chiffres sont sur les autres feuilles."
+)
+"""Said in the sheet's subtitle: why the printed « Données » sheet stops at its header (see the module's doc)."""
+
+
+def zone_impression(ws: excel.Feuille, ligne_entete: int) -> None:
+    """The print layout of a « Données » sheet: landscape, one page wide, printed down to its header row
+    ``ligne_entete`` only (the module's doc says why)."""
+    excel.mise_en_page(ws, None, paysage=True, zone=ligne_entete)
 
 
 @par_bilan
@@ -148,7 +169,8 @@ def feuille_donnees(
         [
             f"Les chiffres de ce classeur, une ligne par chiffre, dans les colonnes du fichier indicateurs_"
             f"{bilan.annee}.csv : à filtrer, ou à relire par flux_dash pour consolider les bilans de plusieurs "
-            "bailleurs."
+            "bailleurs.",
+            NOTE_IMPRESSION,
         ],
     )
     entete: list[tuple[str, object]] = [
@@ -177,4 +199,4 @@ def feuille_donnees(
     for j, largeur in enumerate((6, 22, 16, 12, 30, 18, 30, 14, 12, 34, 12), start=1):
         ws.largeurs[j] = largeur
     excel.figer_entete(ws, f"A{debut + 1}")
-    excel.mise_en_page(ws, (debut, debut))  # landscape, one page wide, the header row on every printed page
+    zone_impression(ws, debut)
