@@ -454,3 +454,34 @@ def test_avertissement_perimetres_incomplets_accorde_au_nombre():
     assert "ne couvre pas 2 périmètres où il a des logements : ces périmètres ne sont pas consolidés" in logis
     par_bailleur = regles
     assert all("{n}" not in x.conseil for x in par_bailleur.values())
+
+
+def _egales(a: Consolidation, b: Consolidation) -> None:
+    champs = ("envois", "perimetres", "reservataires", "flux", "soustraits", "matrice", "repartitions")
+    for champ in (*champs, "indicateurs", "couverture", "evolution"):
+        pd.testing.assert_frame_equal(getattr(a, champ), getattr(b, champ))
+    pd.testing.assert_frame_equal(a.en_tableau(), b.en_tableau())
+    assert a.problemes == b.problemes and a.annee_precedente == b.annee_precedente
+
+
+def test_le_calcul_de_n_moins_1_sert_aux_deux_consolidations(monkeypatch):
+    """With a cache of the engine's runs, n−1 computed for the year-on-year of n is reused by the consolidation of
+    n−1 itself, with the same result; other envois (even equal ones) are computed anew."""
+    from flux_dash.consolidation import moteur
+
+    n = envois(("a.csv", csv_tidy("Habitat A", habitat_a())), ("b.csv", csv_tidy("Logis B", logis_b())))
+    avant = envois(("a23.csv", csv_tidy("Habitat A", habitat_a(), annee=2023)))
+    sans_cache = consolider(n, 2024, precedents=avant), consolider(avant, 2023)
+    appels = []
+    vraie = moteur.calculer
+    monkeypatch.setattr(moteur, "calculer", lambda e, t=None: appels.append(len(e)) or vraie(e, t))
+    calculs = {}
+    avec = consolider(n, 2024, precedents=avant, calculs=calculs), consolider(avant, 2023, calculs=calculs)
+    # n, n−1, n of the landlords received both years (Habitat A); n−1 of those is n−1 itself, and so is the
+    # consolidation of n−1: both reused
+    assert appels == [2, 1, 1]
+    _egales(avec[0], sans_cache[0])
+    _egales(avec[1], sans_cache[1])
+    copie = envois(("a23.csv", csv_tidy("Habitat A", habitat_a(), annee=2023)))  # equal figures, other objects
+    consolider(copie, 2023, calculs=calculs)
+    assert appels == [2, 1, 1, 1]

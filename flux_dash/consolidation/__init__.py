@@ -19,7 +19,7 @@ Modules: :mod:`.contrat` (what is read, what adds up), :mod:`.reception` (readin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,6 +125,26 @@ def _chiffres(calcul: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat([sommes, ratios, tableaux.prioritaires_du_perimetre(sommes, ratios)])
 
 
+def _calculer(envois: list[Envoi], territoires: list[tuple[str, str]], calculs: MutableMapping | None) -> dict:
+    """:func:`.moteur.calculer`, or its result for the same Envoi objects (checked by identity: an id is reused
+    only once its object is gone, and the cache keeps them) and territories."""
+    from flux_dash.consolidation.moteur import calculer
+
+    if calculs is None:
+        return calculer(envois, territoires)
+    cle = ("calcul", tuple(id(e) for e in envois), tuple(territoires))
+    garde = calculs.get(cle)
+    if (
+        garde is not None
+        and len(garde[0]) == len(envois)
+        and all(a is b for a, b in zip(garde[0], envois, strict=True))
+    ):
+        return garde[1]
+    resultat = calculer(envois, territoires)
+    calculs[cle] = (tuple(envois), resultat)
+    return resultat
+
+
 def consolider(
     envois: Sequence[Envoi],
     annee: int,
@@ -133,15 +153,22 @@ def consolider(
     attendus: pd.DataFrame | None = None,
     precedents: Sequence[Envoi] | None = None,
     regles: ReglesCalcul | None = None,
+    calculs: MutableMapping | None = None,
 ) -> Consolidation:
     """Consolidate the landlords' figures of year ``annee`` (the envois of other years are ignored).
 
     ``territoires``: (perimetre_type, perimetre_code) to restrict to (with the perimeters inside them); by default
     every perimeter. ``attendus``: the expected landlords (:func:`.couverture.lire_attendus`). ``precedents``: the
-    envois of n−1 (from the campaign store) for the year-on-year."""
+    envois of n−1 (from the campaign store) for the year-on-year. ``calculs``, when given, is a cache the caller
+    keeps of the engine's runs (:func:`.moteur.calculer`), keyed by the very :class:`Envoi` objects and the
+    territories: n−1 computed for the year-on-year of n is not computed again for the consolidation of n−1 itself
+    (the same result: the engine is a function of the envois and the territories)."""
     from flux_dash.consolidation import couverture as cv
     from flux_dash.consolidation import tableaux
-    from flux_dash.consolidation.moteur import ORDRE_LIGNES, calculer, trier
+    from flux_dash.consolidation.moteur import ORDRE_LIGNES, trier
+
+    def calculer(choisis: list[Envoi], territoires: list[tuple[str, str]]) -> dict:
+        return _calculer(choisis, territoires, calculs)
 
     regles = regles or ReglesCalcul()
     envois = [e for e in envois if e.annee == annee]

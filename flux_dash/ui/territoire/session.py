@@ -234,7 +234,12 @@ def consolidation(
         cache.move_to_end(cle)
         return cache[cle]
     c = consolider(
-        envois(b, annee), annee, territoires=[territoire], attendus=attendus, precedents=envois(b, annee - 1)
+        envois(b, annee),
+        annee,
+        territoires=[territoire],
+        attendus=attendus,
+        precedents=envois(b, annee - 1),
+        calculs=cache,  # n−1 computed for the year-on-year of n is reused by the consolidation of n−1
     )
     cache[cle] = c
     _borner(cache)
