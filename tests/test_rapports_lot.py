@@ -101,3 +101,14 @@ def test_liste_donnee_construite_telle_quelle(petit_bilan, options):
     assert list(fichiers) == [p.chemin_archive for p in prevus]
     assert fichiers[prevus[0].chemin_archive] == b"deja construit"
     assert fichiers[prevus[1].chemin_archive] == prevus[1].construire()
+
+
+def test_pool_dans_un_ordre_d_execution_rend_les_resultats_dans_l_ordre_de_la_liste():
+    taches = [lambda i=i: str(i).encode() for i in range(7)]
+    ordre = [0, 6, 3, 5, 1, 4, 2]  # the costliest first, say
+    assert list(rapports._construire_en_parallele(taches, 2, ordre)) == [str(i).encode() for i in range(7)]
+
+
+def test_genres_les_plus_couteux_d_abord():
+    couts = {g.code: g.cout for g in rapports.GENRES}
+    assert couts["etat"] > couts["epci"] > couts["reservataire"] > couts["previsionnel"] > 0

@@ -33,13 +33,16 @@ class Genre:
     dossier: str
     lister: Callable[..., list[RapportPrevu]]
     """``lister(bilan, options)`` for the landlord's trames; ``lister(consolidation, options)`` for the receiver's."""
+    cout: float = 1.0
+    """Relative cost of one workbook (CPU per workbook measured by ``benchmarks.etapes`` at 300 000 logements, a
+    réservataire's = 1): a pool of processes starts with the costliest, so that no big one is left for the end."""
 
 
 GENRES: tuple[Genre, ...] = (
-    Genre(reservataire.GENRE, "Bilans réservataires", reservataire.DOSSIER, reservataire.lister),
-    Genre(epci.GENRE, "Bilans consolidés EPCI / EPT", epci.DOSSIER, epci.lister),
-    Genre(etat.GENRE, "Bilans État (par département)", etat.DOSSIER, etat.lister),
-    Genre(previsionnel.GENRE, "Prévisionnels réservataires", previsionnel.DOSSIER, previsionnel.lister),
+    Genre(reservataire.GENRE, "Bilans réservataires", reservataire.DOSSIER, reservataire.lister, 1.0),
+    Genre(epci.GENRE, "Bilans consolidés EPCI / EPT", epci.DOSSIER, epci.lister, 2.5),
+    Genre(etat.GENRE, "Bilans État (par département)", etat.DOSSIER, etat.lister, 5.3),
+    Genre(previsionnel.GENRE, "Prévisionnels réservataires", previsionnel.DOSSIER, previsionnel.lister, 0.6),
 )
 """The registry of trames, in archive order."""
 
@@ -118,7 +121,12 @@ def construire_classeurs(
     taches = [*autres.values(), *(prevu.construire for prevu in prevus)]
     processus = min(processus, len(taches))
     if processus > 1 and "fork" in multiprocessing.get_all_start_methods():
-        contenus = _construire_en_parallele(taches, processus)
+        cout = {genre.code: genre.cout for genre in GENRES}
+        # The other files first, then the costliest workbooks (stable: listing order within a genre).
+        ordre = [*range(len(autres))] + sorted(
+            range(len(autres), len(taches)), key=lambda i: -cout.get(prevus[i - len(autres)].genre, 1.0)
+        )
+        contenus = _construire_en_parallele(taches, processus, ordre)
     else:
         contenus = (tache() for tache in taches)
     fichiers: dict[str, bytes] = {}
@@ -135,7 +143,10 @@ _TACHES: list[Callable[[], bytes]] = []
 lazy builders are closures over the Bilan: sent by the fork, never pickled)."""
 
 
-def _construire_en_parallele(taches: list[Callable[[], bytes]], processus: int):
+def _construire_en_parallele(taches: list[Callable[[], bytes]], processus: int, ordre: list[int]):
+    """The tasks' results in their order, built by ``processus`` forked workers in the order ``ordre`` (one task
+    at a time per worker: the next goes to the first worker free); each result is yielded as soon as every task
+    before it is done."""
     global _TACHES
     _TACHES = taches
     # The parent's objects moved out of the collector's reach: a worker's garbage collection would otherwise write
@@ -143,8 +154,13 @@ def _construire_en_parallele(taches: list[Callable[[], bytes]], processus: int):
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processus) as pool:
-            # Files in listing order, a few at a time per worker: one réservataire's workbook is ~10× an État's.
-            yield from pool.imap(_construire_un, range(len(taches)), chunksize=2)
+            prets: dict[int, bytes] = {}
+            suivant = 0
+            for i, contenu in zip(ordre, pool.imap(_construire_un, ordre), strict=True):
+                prets[i] = contenu
+                while suivant in prets:
+                    yield prets.pop(suivant)
+                    suivant += 1
     finally:
         gc.unfreeze()
         _TACHES = []
