@@ -7,7 +7,8 @@ First :func:`flux_dash.consolidation.lire_envois` alone on the demo's files (CPU
 clicked twice — the server's first click (its files read), then another session's — and the second session opens
 each page twice: the first visit (the consolidation of the territory computed if not yet in the session's cache)
 and a rerun (median of 3); then the Réception page on three other territories and on the other year (a
-consolidation not precomputed). Prints one line per measure, in seconds (wall, and CPU: the machine may be loaded).
+consolidation not precomputed), then the list of expected landlords changed and saved. Prints one line per
+measure, in seconds (wall, and CPU: the machine may be loaded).
 ``--comparer``: first the same journey with :func:`flux_dash.ui.territoire.session.precalculer` switched off (the
 consolidation computed at the first visit of a page), in the same run.
 """
@@ -72,6 +73,11 @@ def mesurer() -> None:
         print(f"Réception, autre territoire ({autre[:40]}) : {mur:.2f} s (CPU {cpu:.2f} s)")
     mur, cpu = _chrono(at.sidebar.selectbox[0].select_index(0).run)
     print(f"Réception, autre année ({annee.options[0]}) : {mur:.2f} s (CPU {cpu:.2f} s)")
+    liste = at.text_area[0]
+    liste.input(liste.value + "\nBailleur ajouté à la liste")
+    enregistrer = next(b for b in at.button if b.label == "Enregistrer la liste dans la base")
+    mur, cpu = _chrono(enregistrer.click().run)
+    print(f"Réception, liste des attendus enregistrée : {mur:.2f} s (CPU {cpu:.2f} s)")
 
 
 def main() -> None:

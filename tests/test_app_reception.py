@@ -162,3 +162,14 @@ def test_depot_montre_ses_etapes_et_ne_relit_pas_les_fichiers_deja_lus(monkeypat
     lignes = _deposer(at, [a, ("b.csv", csv_tidy("Logis B", logis_b()))])  # one more file in the uploader
     assert lus == ["b.csv"]
     assert lignes["Statut"].tolist() == ["identique", "ajouté"]
+
+
+def test_un_fichier_aux_memes_chiffres_apparait_dans_la_couverture():
+    """The same figures in another file (other bytes): the store lists both files, and so does the coverage."""
+    at = _reception(demo=False)
+    a = csv_tidy("Habitat A", habitat_a())
+    _deposer(at, [("a.csv", a)])
+    lignes = _deposer(at, [("a.csv", a), ("a-renvoi.csv", a + b"\n")])
+    assert lignes["Statut"].tolist() == ["identique", "identique"]
+    couverture = next(d.value for d in at.dataframe if "Fichiers" in d.value.columns)
+    assert couverture.loc[couverture["Bailleur"] == "Habitat A", "Fichiers"].tolist() == ["a-renvoi.csv ; a.csv"]

@@ -212,12 +212,17 @@ class Vue:
 
 
 def jeton(b: Base, annee: int, territoire: tuple[str, str], attendus: pd.DataFrame | None) -> str:
-    """Identifies the store's content for one consolidation: the landlords of n and n−1 and their figures'
-    fingerprints, the expected landlords."""
+    """Identifies the store's content for one consolidation: the landlords of n and n−1, their figures'
+    fingerprints and their files' sha256 (a file with the same figures is listed in the coverage), the expected
+    landlords."""
     h = hashlib.sha256(f"{b.chemin}|{id(b) if b.memoire else ''}|{annee}|{territoire}".encode())
     for a in (annee, annee - 1):
         d = b.depots(a)
-        h.update("|".join(f"{x}:{y}" for x, y in zip(d["bailleur"], d["empreinte"], strict=True)).encode())
+        h.update(
+            "|".join(
+                f"{x}:{y}:{z}" for x, y, z in zip(d["bailleur"], d["empreinte"], d["sha256"], strict=True)
+            ).encode()
+        )
     if attendus is not None:
         h.update("|".join(attendus["bailleur"]).encode())
     return h.hexdigest()
