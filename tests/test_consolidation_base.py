@@ -324,3 +324,27 @@ def test_les_tables_du_schema_3_sont_celles_que_decrit_format_md():
                 assert decrites == [tuple(r) for r in reelles], table
     finally:
         base.fermer()
+
+
+def _objets_par_colonne(lignes: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Text column → (distinct values, distinct str objects holding them)."""
+    from flux_dash.consolidation import contrat as k
+
+    return {c: (lignes[c].nunique(), len({id(v) for v in lignes[c]})) for c in k.TEXTES}
+
+
+@pytest.mark.parametrize("source", ["fichier", "base"])
+def test_lignes_gardees_un_objet_par_texte(base, source):
+    """The rows kept of each landlord (read from a file, or from the store) hold each distinct text once: a
+    région's consolidation keeps millions of rows, each cell its own str weighed gigabytes (issue 11). Same values,
+    dtype object."""
+    lus = envois(A)
+    if source == "base":
+        base.ajouter(lus)
+        lus = base.envois(2024)
+    lignes = lus[0].lignes
+    assert all(lignes[c].dtype == object for c in ("perimetre_code", "indicateur", "reservataire"))
+    comptes = _objets_par_colonne(lignes)
+    assert comptes == {c: (n, n) for c, (n, _) in comptes.items()}
+    assert len(lignes) > max(n for n, _ in comptes.values())  # texts repeat: the test would see a second object
+    assert empreinte_lignes(lignes) == empreinte_lignes(envois(A)[0].lignes)

@@ -41,7 +41,7 @@ import pandas as pd
 
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.codes import probleme
-from flux_dash.consolidation.envoi import Envoi, FichierRecu, empreinte_lignes
+from flux_dash.consolidation.envoi import Envoi, FichierRecu, empreinte_lignes, partager_textes
 from flux_dash.problemes import Probleme
 
 VERSION_SCHEMA = 3
@@ -322,11 +322,12 @@ class Base:
                 "(SELECT id FROM depots WHERE annee = ?) ORDER BY depot_id, nom",
                 [annee],
             ).fetchall()
-            lignes = _lire_lignes(con, [d for d, _, _ in depots])
-        par_depot = dict(tuple(lignes.groupby("_depot", sort=False))) if len(lignes) else {}
+            # One depot at a time: the rows of every landlord of a région read at once, each cell its own str
+            # before partager_textes, weighed more than everything kept afterwards.
+            par_depot = {d: _lire_lignes(con, [d]) for d, _, _ in depots}
         out = []
         for depot, bailleur, version in depots:
-            t = par_depot.get(depot, lignes.iloc[0:0]).drop(columns="_depot")
+            t = par_depot[depot].drop(columns="_depot")
             t = t.sort_values(k.CLES, kind="stable").reset_index(drop=True)
             fs = tuple(FichierRecu(n, s, g) for d, n, s, g in fichiers if d == depot)
             out.append(Envoi(bailleur, annee, t, fs, version or ""))
@@ -569,7 +570,7 @@ def _lire_lignes(con, depots: list[int]) -> pd.DataFrame:
     for c in k.TEXTES:
         df[c] = df[c].fillna("").astype(object)
     df["valeur"] = df["valeur"].astype("float64")
-    return df
+    return partager_textes(df)
 
 
 def _concordantes(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame | None:

@@ -227,6 +227,9 @@ def commande_consolider(args: argparse.Namespace) -> int:
         try:
             base = _ouvrir_base(args.base)
             problemes += base.ajouter(recus.envois, remplacer=args.remplacer)
+            # What is consolidated is what the store holds: the rows read from the files are let go before the
+            # store's are read, not kept as a second copy of every landlord's figures.
+            envois = recus = None
             envois, precedents = base.envois(args.annee), base.envois(args.annee - 1)
         except ErreurBase as e:
             print(f"flux-dash : {e}", file=sys.stderr)

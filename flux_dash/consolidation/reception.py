@@ -38,7 +38,7 @@ from flux_dash.colonnes import TABLES
 from flux_dash.consolidation import contrat as k
 from flux_dash.consolidation.codes import probleme
 from flux_dash.consolidation.controles import verifier_envoi
-from flux_dash.consolidation.envoi import Envoi, FichierRecu
+from flux_dash.consolidation.envoi import Envoi, FichierRecu, partager_textes
 from flux_dash.problemes import AVERTISSEMENT, ERREUR, INFORMATION, Probleme, problemes_en_tableau
 
 LIGNES_EN_TETE_MAX = 40
@@ -402,7 +402,7 @@ def _sans_doublons(lignes: pd.DataFrame, nom: str, lieu: str) -> pd.DataFrame:
                 )
             )
     lignes = lignes.drop_duplicates(k.CLES).drop(columns="_numero")
-    return lignes.sort_values(k.CLES, kind="stable").reset_index(drop=True)
+    return partager_textes(lignes.sort_values(k.CLES, kind="stable").reset_index(drop=True))
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------
