@@ -639,10 +639,9 @@ def _feuille_donnees(wb: Classeur, co: Consolidation, ptype: str, pcode: str, li
     ws = c.nouvelle_feuille(wb, "Données")
     dedans = {(ptype, pcode), *_dedans(co, ptype, pcode, ("COMMUNE", "EPCI_EPT", "DEPARTEMENT", "REGION"))}
     t = co.en_tableau()
-    t = t[
-        (t["bailleur"] == TOUS)
-        & pd.Series([(a, b) in dedans for a, b in zip(t[PT], t[PC], strict=True)], index=t.index)
-    ]
+    t = t[t["bailleur"] == TOUS]
+    # Vectorised: a région's CSV has every landlord's rows, and this runs once per territory's workbook.
+    t = t[pd.MultiIndex.from_arrays([t[PT], t[PC]]).isin(list(dedans))]
     tronque = len(t) > LIGNES_DONNEES_MAX
     t = t.head(LIGNES_DONNEES_MAX).reset_index(drop=True)
     debut = excel.ecrire_titre(
