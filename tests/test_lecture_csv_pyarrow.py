@@ -4,8 +4,6 @@ reads the text (:func:`flux_dash.lecture.fichiers._analyser_csv`)."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,18 +15,9 @@ SEPARATEURS = fichiers.SEPARATEURS
 
 
 def reference(texte: str, sep: str) -> pd.DataFrame | type[Exception]:
-    """What pandas' C parser reads, as flux_dash called it before the fast path (or the kind of its error)."""
+    """What pandas' C parser reads (the reference reading), or the kind of its error."""
     try:
-        return pd.read_csv(
-            io.StringIO(texte),
-            sep=sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        return fichiers._analyser_csv_c(texte, sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
         return type(e)
 

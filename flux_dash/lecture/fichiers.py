@@ -488,6 +488,11 @@ def _analyser_csv(texte: str, sep: str) -> pd.DataFrame:
         rapide = _analyser_csv_pyarrow(texte, sep)
         if rapide is not None:
             return rapide
+    return _analyser_csv_c(texte, sep)
+
+
+def _analyser_csv_c(texte: str, sep: str) -> pd.DataFrame:
+    """pandas' C parser, every cell as text (empty, never missing), blank lines kept: the reference reading."""
     return pd.read_csv(
         io.StringIO(texte),
         sep=sep,
