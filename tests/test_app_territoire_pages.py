@@ -166,3 +166,19 @@ def test_rapports_du_territoire_prepares_puis_telecharges(demo):
         "Télécharger indicateurs_consolides_2024.csv",
         "Télécharger couverture_2024.csv",
     ]
+
+
+def test_rapports_du_territoire_territoire_inconnu_message_precis(monkeypatch):
+    """TerritoireInconnu carries a precise French message: the page shows it, not the generic « erreur interne »."""
+    from flux_dash.rapports import consolidation as rc
+
+    def refuser(co, ptype, pcode):
+        rc.verifier_territoire("EPCI", pcode)
+
+    monkeypatch.setattr(rc, "classeur_consolidation", refuser)
+    at = _ouvrir(_cliquer(nouvelle_app().run(), "Essayer avec la démo"), PAGE_RAPPORTS_TERRITOIRE)
+    _cliquer(at, "Préparer les fichiers du territoire")
+    erreurs = [e.value for e in at.error]
+    assert any("type de périmètre inconnu : « EPCI »" in e for e in erreurs), erreurs
+    assert not any("erreur interne" in e for e in erreurs)
+    assert not at.get("download_button")

@@ -23,7 +23,7 @@ def _cle(vue: Vue) -> tuple:
 def preparer_fichiers(vue: Vue) -> None:
     """Build the workbook, the consolidated CSV and the coverage CSV, showing the progress."""
     from flux_dash.consolidation import sorties
-    from flux_dash.rapports.consolidation import classeur_consolidation
+    from flux_dash.rapports.consolidation import TerritoireInconnu, classeur_consolidation
 
     co, (pt, pc) = vue.consolidation, vue.territoire
     etapes = [
@@ -37,6 +37,11 @@ def preparer_fichiers(vue: Vue) -> None:
         for i, (nom, construire, mime) in enumerate(etapes):
             barre.progress(i / len(etapes), text=f"Préparation de {nom} ({i + 1} sur {len(etapes)})…")
             fichiers.append((nom, construire(), mime))
+    except TerritoireInconnu as e:
+        # Son message est français et précis (valeur reçue, types admis) : le montrer tel quel.
+        etat.definir_erreur_base(str(e))
+        barre.empty()
+        return
     except Exception:
         journal.exception("fichiers du territoire %s", vue.territoire)
         etat.definir_erreur_base(
