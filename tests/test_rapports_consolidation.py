@@ -292,3 +292,21 @@ def test_chaque_feuille_s_imprime_avec_sa_zone_et_ses_titres(octets_93):
             assert derniere == entete < ws.max_row
         else:
             assert derniere == ws.max_row, ws.title
+
+
+def test_territoire_sans_aucun_envoi_classeur_lisible_qui_le_dit():
+    """No file received: a readable workbook that says so (before: KeyError 'categorie' in the Réservataires sheet)."""
+    import io
+
+    import openpyxl
+
+    from flux_dash.consolidation import consolider
+    from flux_dash.rapports.consolidation import classeur_consolidation
+
+    wb = openpyxl.load_workbook(io.BytesIO(classeur_consolidation(consolider([], 2024), "EPCI_EPT", "200057875")))
+
+    def textes(nom):
+        return [v for ligne in wb[nom].iter_rows(values_only=True) for v in ligne if isinstance(v, str)]
+
+    assert "Bilans reçus : 0 bailleur" in textes("Couverture")
+    assert "Aucune ligne pour ce périmètre." in textes("Réservataires")

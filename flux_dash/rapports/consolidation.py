@@ -11,6 +11,10 @@ sha256), Définitions, Données (the consolidated rows of the territory, as in `
 
 No figure is computed here: tables are selections of the Consolidation's frames (:mod:`flux_dash.consolidation.
 tableaux` gives the total row and a territory's coverage).
+
+Décision — territoire sans aucun envoi : le classeur est écrit quand même, lisible, et il le dit (« Bilans reçus :
+0 bailleur » en Couverture, « Aucune ligne pour ce périmètre. » dans chaque tableau, bailleurs attendus marqués
+manquants) plutôt qu'une erreur : c'est le constat que le destinataire doit pouvoir transmettre.
 """
 
 from __future__ import annotations
@@ -594,7 +598,7 @@ def _feuille_reservataires(
     communes = communes_du_perimetre(ptype, pcode)
     r = co.reservataires.copy()
     touche = [bool(communes_du_perimetre(t, code) & communes) for t, code in zip(r[PT], r[PC], strict=True)]
-    r = r[touche]
+    r = r.loc[touche]  # .loc : une liste vide (aucun envoi) choisit zéro ligne, pas zéro colonne
     r["categorie_libelle"] = r["categorie"].map(ref.LIBELLES_COURTS_RESERVATAIRE)
     r["perimetre_convention"] = [ref.libelle_perimetre(t, code) for t, code in zip(r[PT], r[PC], strict=True)]
     _section(
