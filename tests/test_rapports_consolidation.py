@@ -123,7 +123,7 @@ def test_reservataires_et_noms_donnes(octets_93):
 def test_evolution(octets_93):
     lignes = lire_tableau(classeur(octets_93)["Évolution 2023-2024"], "Catégorie")
     dispo = next(
-        x for x in lignes if x["Indicateur"] == "Disponibilités" and x["Catégorie"] == "Ensemble du territoire"
+        x for x in lignes if x["Indicateur"] == "Disponibilités" and x["Catégorie"] == "Toutes catégories"
     )
     assert (dispo["Année n"], dispo["Année n−1"], dispo["Évolution"]) == (15, 10, 5)
     assert dispo["Évolution à bailleurs constants"] == 0

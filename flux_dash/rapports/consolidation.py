@@ -70,6 +70,7 @@ ENSEMBLE_PERIMETRE = "Ensemble du périmètre"
 ENSEMBLE_CATEGORIE = "Ensemble de la catégorie"
 """Holder of a category's total row (``categorie`` set, ``reservataire`` empty), as in the Synthèse's matrix."""
 TOUTES_CATEGORIES = "Toutes catégories"
+"""Category of a perimeter-wide row (``categorie`` empty), in the Indicateurs and Évolution sheets alike."""
 COLONNES_FLUX = [
     "perimetre_libelle",
     "disponibilites",
@@ -540,7 +541,7 @@ def _feuille_evolution(
     e = co.evolution[(co.evolution[PT] == ptype) & (co.evolution[PC] == pcode) & (co.evolution["bailleur"] == TOUS)]
     e = e.copy()
     e = e[~e["indicateur"].isin(["tours", "tours_sans_designation", "delai_cumule_orientation_attribution"])]
-    e["categorie_libelle"] = e["categorie"].map(ref.LIBELLES_COURTS_RESERVATAIRE).fillna("Ensemble du territoire")
+    e["categorie_libelle"] = e["categorie"].map(ref.LIBELLES_COURTS_RESERVATAIRE).fillna(TOUTES_CATEGORIES)
     e["reservataire"] = e["reservataire"].where(e["reservataire"] != "", "")
     e = e.rename(columns={"libelle": "indicateur_libelle"})
     table = c.selection(

@@ -308,7 +308,7 @@ def feuille_soustraits(
 
 
 def table_indicateurs(indicateurs: pd.DataFrame, par_perimetre: bool = False) -> tuple[pd.DataFrame, pd.Series]:
-    """Indicators as shown: label, holder ("Ensemble du territoire" for perimeter-wide rows), figures, reference;
+    """Indicators as shown: label, holder ("Ensemble du périmètre" for perimeter-wide rows), figures, reference;
     the perimeter first when ``par_perimetre``."""
     ind = c.avec_libelles(indicateurs)
     if len(ind):
