@@ -169,3 +169,12 @@ def test_classeur_sans_nom_de_bailleur_est_refuse_a_la_lecture(petit_bilan):
     octets = epci.classeur_epci(petit_bilan, PLAINE_COMMUNE, dataclasses.replace(OPTIONS, bailleur=""))
     recu = lire_envois([("bilan.xlsx", octets)], annee=2024)
     assert [p.code for p in recu.erreurs] == ["envoi_sans_bailleur"]
+
+
+def test_etiquettes_de_la_colonne_a_lisibles(petit_bilan):
+    # Column A was 6 characters wide (the year): the value in B hid « Bailleur », « Version de flux_dash »…
+    ws = classeur(epci.classeur_epci(petit_bilan, PLAINE_COMMUNE, OPTIONS))["Données"]
+    entete = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "annee")
+    etiquettes = [ws.cell(r, 1).value for r in range(1, entete) if ws.cell(r, 2).value is not None]
+    assert "Version de flux_dash" in etiquettes
+    assert ws.column_dimensions["A"].width >= max(len(e) for e in etiquettes)

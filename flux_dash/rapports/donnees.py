@@ -198,5 +198,7 @@ def feuille_donnees(
         excel.ecrire_note(ws, "Aucune ligne pour ce destinataire.", debut + 1)
     for j, largeur in enumerate((6, 22, 16, 12, 30, 18, 30, 14, 12, 34, 12), start=1):
         ws.largeurs[j] = largeur
+    # Column A also holds the labels (« Version de flux_dash ») that the value in B would otherwise hide.
+    ws.largeurs[1] = max(ws.largeurs[1], max(len(etiquette) for etiquette, _ in entete) + 2)
     excel.figer_entete(ws, f"A{debut + 1}")
     zone_impression(ws, debut)
