@@ -122,9 +122,7 @@ def test_reservataires_et_noms_donnes(octets_93):
 
 def test_evolution(octets_93):
     lignes = lire_tableau(classeur(octets_93)["Évolution 2023-2024"], "Catégorie")
-    dispo = next(
-        x for x in lignes if x["Indicateur"] == "Disponibilités" and x["Catégorie"] == "Toutes catégories"
-    )
+    dispo = next(x for x in lignes if x["Indicateur"] == "Disponibilités" and x["Catégorie"] == "Toutes catégories")
     assert (dispo["Année n"], dispo["Année n−1"], dispo["Évolution"]) == (15, 10, 5)
     assert dispo["Évolution à bailleurs constants"] == 0
 
@@ -303,7 +301,8 @@ def test_territoire_sans_aucun_envoi_classeur_lisible_qui_le_dit():
     from flux_dash.consolidation import consolider
     from flux_dash.rapports.consolidation import classeur_consolidation
 
-    wb = openpyxl.load_workbook(io.BytesIO(classeur_consolidation(consolider([], 2024), "EPCI_EPT", "200057875")))
+    co = consolider([], 2024, territoires=[("EPCI_EPT", "200057875")])  # avant : TypeError dans le moteur
+    wb = openpyxl.load_workbook(io.BytesIO(classeur_consolidation(co, "EPCI_EPT", "200057875")))
 
     def textes(nom):
         return [v for ligne in wb[nom].iter_rows(values_only=True) for v in ligne if isinstance(v, str)]

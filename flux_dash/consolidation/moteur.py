@@ -542,7 +542,8 @@ def perimetres_de_sortie(p: pd.DataFrame, territoires: list[tuple[str, str]] | N
                 [
                     (x, y) == t or (bool(_communes(x, y)) and _communes(x, y) <= ct)
                     for x, y in zip(p[PT], p[PC], strict=True)
-                ]
+                ],
+                dtype=bool,  # sans aucun envoi, la liste est vide : un tableau vide serait de flottants
             )
         garder &= dans
     return p[garder.to_numpy() if hasattr(garder, "to_numpy") else garder].reset_index(drop=True)
