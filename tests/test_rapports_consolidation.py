@@ -139,6 +139,15 @@ def test_donnees_du_territoire(co, octets_93):
     assert [p.code for p in recu.erreurs] == ["envoi_plusieurs_bailleurs"]
 
 
+def test_donnees_etiquettes_de_la_colonne_a_lisibles(octets_93):
+    # Column A was as wide as the year (8): the value in B hid « Document », « Version de flux_dash ».
+    ws = classeur(octets_93)["Données"]
+    entete = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "annee")
+    etiquettes = [ws.cell(r, 1).value for r in range(1, entete) if ws.cell(r, 2).value is not None]
+    assert "Version de flux_dash" in etiquettes
+    assert ws.column_dimensions["A"].width >= max(len(e) for e in etiquettes)
+
+
 def test_aucune_formule_et_texte_garde(octets_93):
     assert cellules_xlsx_non_gardees(octets_93) == []
     parametres = classeur(octets_93)["Paramètres"]

@@ -659,11 +659,12 @@ def _feuille_donnees(wb: Classeur, co: Consolidation, ptype: str, pcode: str, li
             donnees.NOTE_IMPRESSION,
         ],
     )
-    for etiquette, valeur in (
+    entete = (
         ("Document", f"{DOCUMENT} {co.annee} (tous les bailleurs)"),
         ("Année", co.annee),
         ("Version de flux_dash", c.version_outil()),
-    ):
+    )
+    for etiquette, valeur in entete:
         excel.ecrire_texte(ws, debut, 1, etiquette, excel.STYLE_SOUS_TITRE)
         format_ = excel.FORMAT_ANNEE if isinstance(valeur, int) else None
         excel.ecrire_valeur(ws, debut, 2, valeur, format_, excel.STYLE_SOUS_TITRE)
@@ -673,5 +674,6 @@ def _feuille_donnees(wb: Classeur, co: Consolidation, ptype: str, pcode: str, li
         ws, t, debut, formats={"valeur": "General", "annee": excel.FORMAT_ANNEE}, tableau="donnees", classeur=wb
     )
     excel.ajuster_largeurs(ws, maximum=40)
+    donnees.elargir_pour_les_etiquettes(ws, [etiquette for etiquette, _ in entete])
     excel.figer_entete(ws, f"A{debut + 1}")
     donnees.zone_impression(ws, debut)  # its header only: flux_dash.rapports.donnees says why

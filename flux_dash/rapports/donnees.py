@@ -55,6 +55,12 @@ NOTE_IMPRESSION = (
 """Said in the sheet's subtitle: why the printed « Données » sheet stops at its header (see the module's doc)."""
 
 
+def elargir_pour_les_etiquettes(ws: excel.Feuille, etiquettes: Sequence[str]) -> None:
+    """Column A of a « Données » sheet also holds the header's labels (« Version de flux_dash »): wide enough that
+    the value in B does not hide them (landlord's and consolidated workbooks alike)."""
+    ws.largeurs[1] = max(ws.largeurs.get(1) or 0, max(len(e) for e in etiquettes) + 2)
+
+
 def zone_impression(ws: excel.Feuille, ligne_entete: int) -> None:
     """The print layout of a « Données » sheet: landscape, one page wide, printed down to its header row
     ``ligne_entete`` only (the module's doc says why)."""
@@ -198,7 +204,6 @@ def feuille_donnees(
         excel.ecrire_note(ws, "Aucune ligne pour ce destinataire.", debut + 1)
     for j, largeur in enumerate((6, 22, 16, 12, 30, 18, 30, 14, 12, 34, 12), start=1):
         ws.largeurs[j] = largeur
-    # Column A also holds the labels (« Version de flux_dash ») that the value in B would otherwise hide.
-    ws.largeurs[1] = max(ws.largeurs[1], max(len(etiquette) for etiquette, _ in entete) + 2)
+    elargir_pour_les_etiquettes(ws, [etiquette for etiquette, _ in entete])
     excel.figer_entete(ws, f"A{debut + 1}")
     zone_impression(ws, debut)
