@@ -227,6 +227,9 @@ def test_parcours_complet(navigateur, serveur, tmp_path):
             page.locator('[data-testid="stSidebar"] summary', has_text="Filtres").first.click()
             liste = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
             liste.locator("input").first.click()
+            # Streamlit 1.67 made the multiselect a combobox that a click only focuses: ArrowDown opens its list
+            # (and, on the older list, just moves its highlight).
+            page.keyboard.press("ArrowDown")
             page.get_by_role("option").first.wait_for(timeout=DELAI_MS)
             _sans_anglais(page, f"{lien}, liste d'un filtre ouverte")
             page.keyboard.press("Escape")
