@@ -147,6 +147,21 @@ def test_en_memoire_chaque_base_est_privee():
     un.fermer()
 
 
+def test_le_schema_d_une_base_en_memoire_est_verifie_une_fois(tmp_path, monkeypatch):
+    """In memory no other program can change the store: its schema is checked at creation only; a file's at every
+    operation (another program may have written it)."""
+    verifies = []
+    vraie = Base._verifier_schema
+    monkeypatch.setattr(Base, "_verifier_schema", lambda self, con: verifies.append(self.memoire) or vraie(self, con))
+    memoire, fichier = Base.en_memoire(), Base(tmp_path / "campagnes.duckdb")
+    for base in (memoire, fichier):
+        base.ajouter(envois(A))
+        base.depots(), base.annees(), base.envois(2024)
+    assert verifies == [True, False, False, False, False, False]
+    memoire.fermer()
+    assert memoire.annees() == [] and verifies[-1] is True  # closed: a new, empty store, checked again
+
+
 def test_une_ancienne_base_est_migree(tmp_path):
     chemin = tmp_path / "ancienne.duckdb"
     lignes = envois(A)[0].lignes

@@ -160,6 +160,9 @@ class Base:
         self.attentes = 0
         """How many times an operation of this object waited for another process (diagnostics, tests)."""
         self._con = None
+        self._schema_a_jour = False
+        """In memory, the schema is checked once: no other program can reach the store (a file is checked at every
+        connection, another program may have written it)."""
         self._verrou = threading.RLock() if self.memoire else _verrou(os.path.abspath(self.chemin))
         with self._connexion(ecriture=True):
             pass  # creates or migrates the store now: errors surface at once
@@ -175,6 +178,7 @@ class Base:
         if self._con is not None:
             self._con.close()
             self._con = None
+        self._schema_a_jour = False  # in memory, a next use starts a new, empty store
 
     # .. connections
 
@@ -226,7 +230,9 @@ class Base:
         with self._verrou:
             con = self._ouvrir()
             try:
-                self._verifier_schema(con)
+                if not self._schema_a_jour:
+                    self._verifier_schema(con)
+                    self._schema_a_jour = self.memoire
                 if ecriture:
                     con.execute("BEGIN TRANSACTION")
                     try:
