@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 
